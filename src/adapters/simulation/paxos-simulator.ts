@@ -1,0 +1,252 @@
+import {
+  Identity,
+  IdentityAlreadyExistsError,
+  IdentityNotFoundError,
+  IdentityValidationError,
+  type IdentityStatus,
+  type InstitutionDetails,
+  type InstitutionMember,
+  type NewIdentity,
+  type Open,
+  type PersonDetails,
+  type SandboxStatusChange,
+  type Violation,
+} from '../../domain/index.js';
+import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
+import { systemClock, uuidGenerator } from '../system/system.js';
+import { MicrosecondTimestamps } from './timestamps.js';
+
+/** Options of a {@link PaxosSimulator}. */
+export interface PaxosSimulatorOptions {
+  /** Source of `createdAt` / `updatedAt`. Default: the wall clock. */
+  readonly clock?: Clock;
+  /** Source of identity and member ids. Default: random UUID v4. */
+  readonly ids?: IdGenerator;
+}
+
+interface ClientStore {
+  readonly byId: Map<string, Identity>;
+  readonly byRefId: Map<string, string>;
+  readonly byCip: Map<string, string>;
+  /** Person id → ids of the institutions it is a member of, so their status follows the member's. */
+  readonly memberOf: Map<string, Set<string>>;
+}
+
+/**
+ * Paxos's identity behaviour without HTTP: per-API-user stores, `refId` and CIP-triple uniqueness, server-set
+ * sub-statuses, derived tax details, sandbox status changes and the summary status that follows from them.
+ * The in-memory gateway and the emulator both run on it, so they behave the same.
+ */
+export class PaxosSimulator {
+  private readonly clients = new Map<string, ClientStore>();
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly timestamps = new MicrosecondTimestamps();
+
+  constructor(options: PaxosSimulatorOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? uuidGenerator;
+  }
+
+  /** Creates an identity for `clientId`, as `POST /identity/identities` does. */
+  create(clientId: string, draft: NewIdentity): Identity {
+    const store = this.store(clientId);
+    if (draft.refId !== undefined) {
+      const existing = store.byRefId.get(draft.refId);
+      if (existing !== undefined) throw new IdentityAlreadyExistsError(existing, 'ref_id');
+    }
+    const cipKey = keyOf(draft.type, draft.cip);
+    const sameCip = store.byCip.get(cipKey);
+    if (sameCip !== undefined) throw new IdentityAlreadyExistsError(sameCip, 'cip_id');
+    const members = draft.institutionMembers === undefined ? undefined : this.linkMembers(store, draft.institutionMembers);
+
+    const id = this.ids.next();
+    const at = this.timestamps.next(this.clock.now());
+    const identity = Identity.rehydrate({
+      id,
+      type: draft.type,
+      refId: draft.refId,
+      summaryStatus: 'PENDING',
+      person: draft.person === undefined ? undefined : initialPersonStatuses(draft.person),
+      institution: draft.institution === undefined ? undefined : initialInstitutionStatuses(draft.institution),
+      institutionMembers: members,
+      taxDetails: draft.taxDetails,
+      taxDetailsNotRequired: draft.taxDetailsNotRequired,
+      summaryTinVerificationStatus: draft.taxDetails.some((t) => t.taxPayerCountry === 'USA') ? 'TIN_VERIFICATION_PENDING' : undefined,
+      customerDueDiligence: draft.customerDueDiligence,
+      isMerchant: draft.isMerchant,
+      metadata: draft.metadata,
+      createdAt: at,
+      updatedAt: at,
+    });
+    store.byId.set(id, identity);
+    if (draft.refId !== undefined) store.byRefId.set(draft.refId, id);
+    store.byCip.set(cipKey, id);
+    for (const member of members ?? []) {
+      let set = store.memberOf.get(member.identityId);
+      if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
+      set.add(id);
+    }
+    return this.view(store, identity, { includeDetails: true, includeInstitutionMembers: true });
+  }
+
+  /** Reads an identity of `clientId`, as `GET /identity/identities/{id}` does. */
+  get(clientId: string, id: string, options: GetIdentityOptions = {}): Identity {
+    const store = this.store(clientId);
+    return this.view(store, this.require(store, id), options);
+  }
+
+  /** Applies a sandbox status change and re-derives the summary status, as `PUT …/sandbox-status` does. */
+  setSandboxStatus(clientId: string, id: string, change: SandboxStatusChange): void {
+    const store = this.store(clientId);
+    const identity = this.require(store, id);
+    let person = identity.person;
+    let institution = identity.institution;
+    if (person !== undefined) {
+      person = {
+        ...person,
+        ...(change.idVerification && { idVerificationStatus: change.idVerification }),
+        ...(change.sanctionsVerification && { sanctionsVerificationStatus: change.sanctionsVerification }),
+        ...(change.additionalScreening && { additionalScreeningStatus: change.additionalScreening }),
+      };
+    }
+    if (institution !== undefined) {
+      institution = {
+        ...institution,
+        ...(change.sanctionsVerification && { sanctionsVerificationStatus: change.sanctionsVerification }),
+        ...(change.documentVerification && { documentVerificationStatus: change.documentVerification }),
+        ...(change.additionalScreening && { additionalScreeningStatus: change.additionalScreening }),
+      };
+    }
+    const updated = identity.with({
+      person,
+      institution,
+      userDisabled: change.userDisabled ?? identity.userDisabled,
+      adminDisabled: change.adminDisabled ?? identity.adminDisabled,
+      updatedAt: this.timestamps.next(this.clock.now()),
+    });
+    this.save(store, updated);
+  }
+
+  private save(store: ClientStore, identity: Identity): void {
+    const statusOf = (memberId: string) => store.byId.get(memberId)?.summaryStatus;
+    const summaryStatus = deriveSummaryStatus(identity, statusOf);
+    const saved = summaryStatus === identity.summaryStatus ? identity : identity.with({ summaryStatus });
+    const previous = store.byId.get(saved.id);
+    store.byId.set(saved.id, saved);
+    if (previous?.summaryStatus === saved.summaryStatus) return;
+    // An institution's status depends on its members': follow the change upwards.
+    for (const institutionId of store.memberOf.get(saved.id) ?? []) {
+      const institution = store.byId.get(institutionId);
+      if (institution !== undefined && deriveSummaryStatus(institution, statusOf) !== institution.summaryStatus) {
+        this.save(store, institution.with({ updatedAt: this.timestamps.next(this.clock.now()) }));
+      }
+    }
+  }
+
+  private linkMembers(store: ClientStore, members: readonly InstitutionMember[]): InstitutionMember[] {
+    const violations: Violation[] = [];
+    const linked = members.map((member, i) => {
+      const person = store.byId.get(member.identityId);
+      if (person === undefined || person.type !== 'PERSON') {
+        const path = `institutionMembers[${i}].identityId`;
+        violations.push({ path, code: 'not_found', message: `${path}: must be an existing PERSON identity of the same API user` });
+        return member;
+      }
+      const name = person.person === undefined ? undefined : `${person.person.firstName} ${person.person.lastName}`;
+      return { ...member, id: this.ids.next(), ...(name !== undefined && { name }) };
+    });
+    if (violations.length > 0) throw new IdentityValidationError(violations, { status: 400 });
+    return linked;
+  }
+
+  private view(store: ClientStore, identity: Identity, options: GetIdentityOptions): Identity {
+    const includeDetails = options.includeDetails ?? true;
+    const includeMembers = options.includeInstitutionMembers ?? false;
+    if (includeDetails && includeMembers && identity.institutionMembers === undefined) return identity;
+    return identity.with({
+      person: includeDetails ? identity.person : undefined,
+      institution: includeDetails ? identity.institution : undefined,
+      institutionMembers: includeMembers
+        ? identity.institutionMembers?.map((m) => ({ ...m, summaryStatus: store.byId.get(m.identityId)?.summaryStatus }))
+        : undefined,
+    });
+  }
+
+  private require(store: ClientStore, id: string): Identity {
+    const identity = store.byId.get(id);
+    if (identity === undefined) throw new IdentityNotFoundError(id);
+    return identity;
+  }
+
+  private store(clientId: string): ClientStore {
+    let store = this.clients.get(clientId);
+    if (store === undefined) {
+      store = { byId: new Map(), byRefId: new Map(), byCip: new Map(), memberOf: new Map() };
+      this.clients.set(clientId, store);
+    }
+    return store;
+  }
+}
+
+function keyOf(type: string, cip: NewIdentity['cip']): string {
+  return `${type}|${cip.cipIdType}|${cip.cipIdCountry}|${cip.cipId.reveal()}`;
+}
+
+function initialPersonStatuses(person: PersonDetails): PersonDetails {
+  // A passthrough verification that the client reports as done is taken as Paxos's id verification (seed response).
+  const idVerificationStatus: Open<IdentityStatus> =
+    person.verifierType === 'PASSTHROUGH' ? (person.passthroughVerificationStatus ?? 'APPROVED') : 'PENDING';
+  return { ...person, idVerificationStatus, sanctionsVerificationStatus: 'PENDING', additionalScreeningStatus: 'PENDING' };
+}
+
+function initialInstitutionStatuses(institution: InstitutionDetails): InstitutionDetails {
+  return {
+    ...institution,
+    sanctionsVerificationStatus: 'PENDING',
+    documentVerificationStatus: 'PENDING',
+    additionalScreeningStatus: 'PENDING',
+  };
+}
+
+/**
+ * The summary status Paxos reaches from the sub-statuses (inferred; Paxos publishes no formula):
+ * disabled → DISABLED; any check DENIED → DENIED; a person with id verification and sanctions APPROVED, or an
+ * institution with sanctions and documents APPROVED and every member APPROVED → APPROVED; otherwise PENDING.
+ */
+export function deriveSummaryStatus(
+  identity: Identity,
+  memberStatus: (identityId: string) => Open<IdentityStatus> | undefined,
+): Open<IdentityStatus> {
+  if (identity.userDisabled || identity.adminDisabled) return 'DISABLED';
+  const p = identity.person;
+  const i = identity.institution;
+  const checks = [
+    p?.idVerificationStatus,
+    p?.sanctionsVerificationStatus,
+    p?.additionalScreeningStatus,
+    i?.sanctionsVerificationStatus,
+    i?.documentVerificationStatus,
+    i?.additionalScreeningStatus,
+  ];
+  if (checks.includes('DENIED')) return 'DENIED';
+  const screeningBlocks = (s: string | undefined) => s === 'ERROR';
+  if (p !== undefined) {
+    if (p.idVerificationStatus === 'APPROVED' && p.sanctionsVerificationStatus === 'APPROVED' && !screeningBlocks(p.additionalScreeningStatus)) {
+      return 'APPROVED';
+    }
+    return 'PENDING';
+  }
+  if (i !== undefined) {
+    const membersApproved = (identity.institutionMembers ?? []).every((m) => memberStatus(m.identityId) === 'APPROVED');
+    if (
+      i.sanctionsVerificationStatus === 'APPROVED' &&
+      i.documentVerificationStatus === 'APPROVED' &&
+      !screeningBlocks(i.additionalScreeningStatus) &&
+      membersApproved
+    ) {
+      return 'APPROVED';
+    }
+  }
+  return 'PENDING';
+}

@@ -1,0 +1,22 @@
+/**
+ * Formats instants the way Paxos does (`2022-02-15T05:46:50.957068Z`, microseconds) and keeps them strictly
+ * increasing, so that ordering by `createdAt` is stable even when many identities are made in one millisecond.
+ */
+export class MicrosecondTimestamps {
+  private lastMicros = 0;
+
+  next(now: Date): string {
+    let micros = now.getTime() * 1000;
+    if (micros <= this.lastMicros) micros = this.lastMicros + 1;
+    this.lastMicros = micros;
+    return formatMicros(micros);
+  }
+}
+
+/** Formats microseconds since the epoch as RFC 3339 UTC with six fractional digits. */
+export function formatMicros(micros: number): string {
+  const ms = Math.floor(micros / 1000);
+  const iso = new Date(ms).toISOString(); // 2022-02-15T05:46:50.957Z
+  const sub = String(micros % 1000).padStart(3, '0');
+  return `${iso.slice(0, 23)}${sub}Z`;
+}

@@ -1,0 +1,35 @@
+import {
+  IdentityAlreadyExistsError,
+  NewIdentity,
+  sameCip,
+  type CreateIdentityCommand,
+  type Identity,
+} from '../domain/index.js';
+import type { CallOptions, Clock, IdentityGateway, IdGenerator } from '../ports/index.js';
+
+/**
+ * Creates an identity: checks the command against every rule (nothing is sent when one fails), gives it a `refId`
+ * when it has none, and sends it through the gateway. A duplicate `refId` whose identity has the same CIP triple is
+ * the replay of an earlier call (a retry after a lost response, a resumed import): it resolves to that identity.
+ */
+export class CreateIdentity {
+  constructor(
+    private readonly gateway: IdentityGateway,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: CreateIdentityCommand, options: CallOptions = {}): Promise<Identity> {
+    let draft = NewIdentity.create(command, { now: this.clock.now() });
+    if (draft.refId === undefined) draft = draft.withRefId(this.ids.next());
+    try {
+      return await this.gateway.create(draft, options);
+    } catch (error) {
+      if (error instanceof IdentityAlreadyExistsError && error.conflict === 'ref_id') {
+        const existing = await this.gateway.get(error.existingId, { includeDetails: true, signal: options.signal });
+        if (sameCip(existing.cip, draft.cip)) return existing;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { CreateIdentity } from './create-identity.js';
+export { IdentityService } from './identity-service.js';

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { IdentityService } from '../application/index.js';
+import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
+import type { Clock, IdGenerator } from '../ports/index.js';
+import { identityCoreModule, inMemoryGatewayModule } from './modules.js';
+import { TOKENS } from './tokens.js';
+
+/** Settings shared by every adapter. */
+export interface CommonServiceOptions {
+  /** Source of the current time for "not in the future" rules (and the fake's timestamps). */
+  readonly clock?: Clock;
+  /** Source of generated `refId`s. Default: random UUID v4. */
+  readonly idGenerator?: IdGenerator;
+}
+
+/** Use the in-memory fake: no network, Paxos's behaviour, state kept in this process. */
+export interface InMemoryServiceOptions extends CommonServiceOptions {
+  readonly adapter: 'in-memory';
+  readonly inMemory?: InMemoryIdentityGatewayOptions;
+}
+
+/** Options of {@link createIdentityService}. */
+export type IdentityServiceOptions = InMemoryServiceOptions;
+
+/**
+ * Builds a ready {@link IdentityService} without touching inversify.
+ *
+ * @example
+ * ```ts
+ * import { createIdentityService } from 'paxos-identity';
+ * const service = createIdentityService({ adapter: 'in-memory' });
+ * const identity = await service.createIdentity({ person: { ... } });
+ * ```
+ */
+export function createIdentityService(options: IdentityServiceOptions): IdentityService {
+  const container = new Container();
+  container.load(identityCoreModule);
+  if (options.clock !== undefined) container.rebind<Clock>(TOKENS.Clock).toConstantValue(options.clock);
+  if (options.idGenerator !== undefined) container.rebind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(options.idGenerator);
+  switch (options.adapter) {
+    case 'in-memory':
+      container.load(inMemoryGatewayModule(options.inMemory));
+      break;
+    default:
+      throw new TypeError(`Unknown adapter: ${String((options as { adapter?: unknown }).adapter)}`);
+  }
+  return container.get<IdentityService>(TOKENS.IdentityService);
+}

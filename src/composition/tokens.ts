@@ -1,0 +1,15 @@
+import type { CreateIdentity, IdentityService } from '../application/index.js';
+import type { Clock, IdentityGateway, IdGenerator, Logger } from '../ports/index.js';
+
+/**
+ * inversify service identifiers of the library, for hosts that wire it into their own container.
+ * Each token is a `Symbol.for` value, so two copies of the library agree on them.
+ */
+export const TOKENS = {
+  IdentityGateway: Symbol.for('paxos-identity.IdentityGateway') as symbol & { readonly __type?: IdentityGateway },
+  Clock: Symbol.for('paxos-identity.Clock') as symbol & { readonly __type?: Clock },
+  IdGenerator: Symbol.for('paxos-identity.IdGenerator') as symbol & { readonly __type?: IdGenerator },
+  Logger: Symbol.for('paxos-identity.Logger') as symbol & { readonly __type?: Logger },
+  CreateIdentity: Symbol.for('paxos-identity.CreateIdentity') as symbol & { readonly __type?: CreateIdentity },
+  IdentityService: Symbol.for('paxos-identity.IdentityService') as symbol & { readonly __type?: IdentityService },
+} as const;

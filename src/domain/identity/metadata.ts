@@ -1,0 +1,45 @@
+import { DEFAULT_MAX_ITEMS } from '../shared/guard.js';
+import { at, type ViolationList } from '../shared/violations.js';
+
+/** Free-form string key/value pairs stored with an identity. */
+export type Metadata = Readonly<Record<string, string>>;
+
+// Keys that would change an object's prototype or shadow its machinery when copied into a plain object.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_KEY = 100;
+const MAX_VALUE = 1000;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Checks metadata: a plain object whose keys and values are strings; prototype-related keys are refused. */
+export function parseMetadata(v: ViolationList, path: string, value: unknown): Metadata | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    v.add(path, 'type', 'must be an object of string values');
+    return undefined;
+  }
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(value);
+  } catch {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  if (entries.length > DEFAULT_MAX_ITEMS) {
+    v.add(path, 'max_items', `must have at most ${DEFAULT_MAX_ITEMS} keys`);
+    return undefined;
+  }
+  const before = v.items.length;
+  const out: Record<string, string> = {};
+  for (const [key, item] of entries) {
+    if (FORBIDDEN_KEYS.has(key) || key.length === 0 || key.length > MAX_KEY || CONTROL.test(key)) {
+      v.add(path, 'forbidden', `keys must be 1 to ${MAX_KEY} printable characters and not __proto__, constructor or prototype`);
+      continue;
+    }
+    const itemPath = at(path, /^[A-Za-z0-9_$-]+$/.test(key) ? key : JSON.stringify(key));
+    if (typeof item !== 'string') v.add(itemPath, 'type', 'must be a string');
+    else if (item.length > MAX_VALUE) v.add(itemPath, 'max_length', `must be at most ${MAX_VALUE} characters`);
+    else if (CONTROL.test(item)) v.add(itemPath, 'pattern', 'must not contain control characters');
+    else out[key] = item;
+  }
+  return v.items.length === before ? Object.freeze(out) : undefined;
+}

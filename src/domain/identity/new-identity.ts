@@ -1,0 +1,241 @@
+import { IdentityValidationError } from '../shared/errors.js';
+import { keys, readArray, readBoolean, readObject, readString } from '../shared/guard.js';
+import { Sensitive } from '../shared/sensitive.js';
+import { ViolationList } from '../shared/violations.js';
+import { isUsTaxCip, type CipTriple } from './cip-id.js';
+import { parseCustomerDueDiligence, type CustomerDueDiligence, type CustomerDueDiligenceInput } from './customer-due-diligence.js';
+import type { IdentityType } from './enums.js';
+import { parseInstitution, type InstitutionDetails, type InstitutionDetailsInput } from './institution.js';
+import { parseMembers, type InstitutionMember, type InstitutionMemberInput } from './institution-member.js';
+import { parseMetadata, type Metadata } from './metadata.js';
+import { parsePerson, type PersonDetails, type PersonDetailsInput } from './person.js';
+import { parseTaxDetail, type TaxDetail, type TaxDetailInput, type TaxRequirement } from './tax-detail.js';
+
+/**
+ * What a caller sends to create an identity: the camelCase of Paxos's `CreateIdentityRequest`.
+ * Give exactly one of `person` or `institution`; an institution also needs `institutionMembers`.
+ *
+ * @example
+ * ```ts
+ * const command: CreateIdentityCommand = {
+ *   refId: '33ece656-eef1-43b5-a851-b6b9099089a5',
+ *   person: { verifierType: 'PASSTHROUGH', passthroughVerifierType: 'JUMIO', passthroughVerifiedAt: '2021-06-16T09:28:14Z',
+ *     firstName: 'John', lastName: 'Doe', dateOfBirth: '1980-01-01', nationality: 'USA',
+ *     cipId: '111-11-1234', cipIdType: 'SSN', cipIdCountry: 'USA',
+ *     address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' } },
+ * };
+ * ```
+ */
+export interface CreateIdentityCommand {
+  /** Your id for the identity, unique per API user; makes retries safe. A UUID v4 is generated when absent. */
+  refId?: string;
+  person?: PersonDetailsInput;
+  institution?: InstitutionDetailsInput;
+  institutionMembers?: InstitutionMemberInput[];
+  /** Required unless `taxDetailsNotRequired` is true or the CIP id is a US SSN, ITIN or EIN (then Paxos derives it). */
+  taxDetails?: TaxDetailInput[];
+  /** Set to true when no tax details are legally required; never for a CIP id issued by the USA. */
+  taxDetailsNotRequired?: boolean;
+  customerDueDiligence?: CustomerDueDiligenceInput;
+  isMerchant?: boolean;
+  metadata?: Record<string, string>;
+}
+
+/** Options for {@link NewIdentity.create}. */
+export interface NewIdentityOptions {
+  /** The current time, for "not in the future" rules. Defaults to the system clock. */
+  readonly now?: Date;
+}
+
+const COMMAND_FIELDS = keys(
+  'refId',
+  'person',
+  'institution',
+  'institutionMembers',
+  'taxDetails',
+  'taxDetailsNotRequired',
+  'customerDueDiligence',
+  'isMerchant',
+  'metadata',
+);
+
+const REF_ID_RULE = { max: 255 } as const;
+
+interface NewIdentityProps {
+  readonly type: IdentityType;
+  readonly refId: string | undefined;
+  readonly person: PersonDetails | undefined;
+  readonly institution: InstitutionDetails | undefined;
+  readonly institutionMembers: readonly InstitutionMember[] | undefined;
+  readonly tax: TaxRequirement;
+  readonly customerDueDiligence: CustomerDueDiligence | undefined;
+  readonly isMerchant: boolean | undefined;
+  readonly metadata: Metadata | undefined;
+}
+
+/**
+ * An identity that satisfies every rule Paxos states and has not been sent yet. The only way to get one is
+ * {@link NewIdentity.create}, which checks the whole command and throws one {@link IdentityValidationError} listing
+ * every violation; so a `NewIdentity` is always valid.
+ */
+export class NewIdentity implements NewIdentityProps {
+  readonly type: IdentityType;
+  readonly refId: string | undefined;
+  readonly person: PersonDetails | undefined;
+  readonly institution: InstitutionDetails | undefined;
+  readonly institutionMembers: readonly InstitutionMember[] | undefined;
+  readonly tax: TaxRequirement;
+  readonly customerDueDiligence: CustomerDueDiligence | undefined;
+  readonly isMerchant: boolean | undefined;
+  readonly metadata: Metadata | undefined;
+
+  private constructor(props: NewIdentityProps) {
+    this.type = props.type;
+    this.refId = props.refId;
+    this.person = props.person;
+    this.institution = props.institution;
+    this.institutionMembers = props.institutionMembers;
+    this.tax = props.tax;
+    this.customerDueDiligence = props.customerDueDiligence;
+    this.isMerchant = props.isMerchant;
+    this.metadata = props.metadata;
+    Object.freeze(this);
+  }
+
+  /**
+   * Checks a create command of any JavaScript value against Paxos's rules.
+   *
+   * @throws {IdentityValidationError} listing every violation; never a `TypeError`.
+   */
+  static create(command: CreateIdentityCommand | unknown, options: NewIdentityOptions = {}): NewIdentity {
+    const now = options.now ?? new Date();
+    const v = new ViolationList();
+    const f = readObject(v, '', command, COMMAND_FIELDS, true);
+    if (f === undefined) throw new IdentityValidationError(v.items);
+
+    const refId = readString(v, 'refId', f.get('refId'), REF_ID_RULE);
+    const rawPerson = f.get('person');
+    const rawInstitution = f.get('institution');
+    let type: IdentityType | undefined;
+    let person: PersonDetails | undefined;
+    let institution: InstitutionDetails | undefined;
+    let institutionMembers: InstitutionMember[] | undefined;
+    if (rawPerson !== undefined && rawInstitution !== undefined) {
+      v.add('institution', 'conflict', 'must not be given together with person: an identity is a person or an institution');
+    } else if (rawPerson === undefined && rawInstitution === undefined) {
+      v.add('person', 'required', 'one of person or institution is required');
+    } else if (rawPerson !== undefined) {
+      type = 'PERSON';
+      person = parsePerson(v, 'person', rawPerson, now);
+      if (f.get('institutionMembers') !== undefined) {
+        v.add('institutionMembers', 'forbidden', 'is only allowed for an institution');
+      }
+    } else {
+      type = 'INSTITUTION';
+      institution = parseInstitution(v, 'institution', rawInstitution, now);
+      const institutionType = rawInstitutionType(rawInstitution);
+      institutionMembers = parseMembers(v, 'institutionMembers', f.get('institutionMembers'), institutionType);
+    }
+
+    const cip = cipOf(person ?? institution);
+    const tax = parseTax(v, f.get('taxDetails'), f.get('taxDetailsNotRequired'), cip, rawPerson ?? rawInstitution);
+    const customerDueDiligence = parseCustomerDueDiligence(v, 'customerDueDiligence', f.get('customerDueDiligence'));
+    const isMerchant = readBoolean(v, 'isMerchant', f.get('isMerchant'));
+    const metadata = parseMetadata(v, 'metadata', f.get('metadata'));
+
+    if (!v.isEmpty || type === undefined || tax === undefined) throw new IdentityValidationError(v.items);
+    return new NewIdentity({
+      type,
+      refId: refId === '' ? undefined : refId,
+      person,
+      institution,
+      institutionMembers,
+      tax,
+      customerDueDiligence,
+      isMerchant,
+      metadata,
+    });
+  }
+
+  /** The same identity with `refId` set (the create use case gives one to every command that has none). */
+  withRefId(refId: string): NewIdentity {
+    const v = new ViolationList();
+    const checked = readString(v, 'refId', refId, { ...REF_ID_RULE, required: true });
+    if (checked === undefined) throw new IdentityValidationError(v.items);
+    return new NewIdentity({ ...this, refId: checked });
+  }
+
+  /** The tax details Paxos will hold: the provided list, the one derived from a US tax CIP id, or none. */
+  get taxDetails(): readonly TaxDetail[] {
+    return this.tax.kind === 'not_required' ? [] : this.tax.details;
+  }
+
+  /** True when the caller stated that no tax details are legally required. */
+  get taxDetailsNotRequired(): boolean {
+    return this.tax.kind === 'not_required';
+  }
+
+  /** The (cipId, cipIdType, cipIdCountry) triple Paxos keeps unique. */
+  get cip(): CipTriple {
+    return cipOf(this.person ?? this.institution) as CipTriple;
+  }
+}
+
+function rawInstitutionType(raw: unknown): string | undefined {
+  try {
+    if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, 'institutionType')) {
+      const value: unknown = (raw as Record<string, unknown>)['institutionType'];
+      return typeof value === 'string' ? value : undefined;
+    }
+  } catch {
+    // Reported by parseInstitution already.
+  }
+  return undefined;
+}
+
+/** The CIP triple of person or institution details, when all three parts are present. */
+export function cipOf(details: PersonDetails | InstitutionDetails | undefined): CipTriple | undefined {
+  if (details?.cipId === undefined || details.cipIdType === undefined || details.cipIdCountry === undefined) return undefined;
+  return { cipId: details.cipId, cipIdType: details.cipIdType, cipIdCountry: details.cipIdCountry };
+}
+
+function parseTax(
+  v: ViolationList,
+  rawDetails: unknown,
+  rawNotRequired: unknown,
+  cip: CipTriple | undefined,
+  rawDetailsOwner: unknown,
+): TaxRequirement | undefined {
+  const notRequired = readBoolean(v, 'taxDetailsNotRequired', rawNotRequired);
+  const details = readArray(v, 'taxDetails', rawDetails, {}, (path, item) => parseTaxDetail(v, path, item));
+  const usCountry = cip?.cipIdCountry ?? rawCipCountry(rawDetailsOwner);
+  if (notRequired === true) {
+    if (rawDetails !== undefined) {
+      v.add('taxDetailsNotRequired', 'conflict', 'must not be true when taxDetails are given');
+    }
+    if (usCountry === 'USA') {
+      v.add('taxDetailsNotRequired', 'forbidden', 'must not be true when cipIdCountry is USA');
+    }
+    return { kind: 'not_required' };
+  }
+  if (details !== undefined && details.length > 0) return { kind: 'provided', details };
+  if (cip !== undefined && isUsTaxCip(cip.cipIdType, cip.cipIdCountry)) {
+    return { kind: 'derived', details: [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: 'USA' }] };
+  }
+  if (cip !== undefined) {
+    v.add('taxDetails', 'required', 'are required unless taxDetailsNotRequired is true or the CIP id is a US SSN, ITIN or EIN');
+  }
+  return undefined;
+}
+
+function rawCipCountry(raw: unknown): string | undefined {
+  try {
+    if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, 'cipIdCountry')) {
+      const value: unknown = (raw as Record<string, unknown>)['cipIdCountry'];
+      return typeof value === 'string' ? value : undefined;
+    }
+  } catch {
+    // Reported by the details parser already.
+  }
+  return undefined;
+}

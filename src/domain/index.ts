@@ -1,0 +1,18 @@
+export * from './shared/sensitive.js';
+export * from './shared/violations.js';
+export * from './shared/errors.js';
+export { isCountryCode, countryCodes } from './shared/country-code.js';
+export { parseCalendarDate, parseDateTime } from './shared/dates.js';
+export * from './identity/enums.js';
+export type { Address, AddressInput } from './identity/address.js';
+export { sameCip, isUsTaxCip, cipIdFormat, type CipTriple } from './identity/cip-id.js';
+export type { TaxDetail, TaxDetailInput, TaxRequirement } from './identity/tax-detail.js';
+export type { PersonDetails, PersonDetailsInput } from './identity/person.js';
+export type { InstitutionDetails, InstitutionDetailsInput } from './identity/institution.js';
+export { rolesAllowedFor, type InstitutionMember, type InstitutionMemberInput } from './identity/institution-member.js';
+export type { CustomerDueDiligence, CustomerDueDiligenceInput } from './identity/customer-due-diligence.js';
+export type { Metadata } from './identity/metadata.js';
+export { NewIdentity, cipOf, type CreateIdentityCommand, type NewIdentityOptions } from './identity/new-identity.js';
+export { Identity, type IdentityProps } from './identity/identity.js';
+export { parseSandboxStatusChange, type SandboxStatusChange } from './identity/sandbox-status.js';
+export { parseIdentityId } from './identity/identity-id.js';

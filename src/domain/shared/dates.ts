@@ -1,0 +1,38 @@
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function validDay(year: number, month: number, day: number): boolean {
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Parses a real calendar date `YYYY-MM-DD` (no 2023-02-30) to its UTC midnight, or undefined. */
+export function parseCalendarDate(text: string): Date | undefined {
+  const m = CALENDAR_DATE.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!validDay(year, month, day)) return undefined;
+  return new Date(Date.UTC(year, month - 1, day));
+}
+
+/** Parses an RFC 3339 date-time (`2021-06-16T09:28:14Z`, fractions and offsets allowed), or undefined. */
+export function parseDateTime(text: string): Date | undefined {
+  const m = DATE_TIME.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!validDay(year, month, day) || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (m[9] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return undefined;
+  const ms = Date.parse(text.replace(/\.(\d{3})\d+/, '.$1'));
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}

@@ -1,0 +1,127 @@
+import type { Violation } from './violations.js';
+
+/** A redacted description of the HTTP request behind an error: method and path template only. */
+export interface RequestSummary {
+  readonly method: string;
+  /** The route template, `/identity/identities/{id}`: never a query string or a body. */
+  readonly path: string;
+}
+
+/** What every {@link IdentityServiceError} may carry besides its message. */
+export interface IdentityServiceErrorOptions {
+  /** HTTP status of the response that caused the error, when there was one. */
+  readonly status?: number;
+  /** The Problem `type` URI from Paxos. */
+  readonly problemType?: string;
+  /** Paxos's request id from the response headers, for support tickets. */
+  readonly requestId?: string;
+  readonly request?: RequestSummary;
+  /** Only ever another sanitized error of this library, never a transport error that could hold a body. */
+  readonly cause?: IdentityServiceError;
+}
+
+/**
+ * The one base class of every error this library throws. `code` is stable across versions; switch on it or use
+ * `instanceof`. Messages, `util.inspect` and `JSON.stringify` of these errors never contain personal data or secrets.
+ *
+ * @example
+ * ```ts
+ * try { await service.createIdentity(command); }
+ * catch (error) {
+ *   if (error instanceof IdentityValidationError) console.error(error.violations);
+ *   else if (error instanceof IdentityServiceError) console.error(error.code, error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
+export abstract class IdentityServiceError extends Error {
+  /** Stable, machine-readable error code. */
+  abstract readonly code: string;
+  readonly status: number | undefined;
+  readonly problemType: string | undefined;
+  readonly requestId: string | undefined;
+  readonly request: RequestSummary | undefined;
+
+  protected constructor(message: string, options: IdentityServiceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status;
+    this.problemType = options.problemType;
+    this.requestId = options.requestId;
+    this.request = options.request;
+  }
+
+  /** A safe, serializable view of the error. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const key of ['status', 'problemType', 'requestId', 'request'] as const) {
+      if (this[key] !== undefined) out[key] = this[key];
+    }
+    if (this.cause instanceof IdentityServiceError) out['cause'] = this.cause.toJSON();
+    return out;
+  }
+}
+
+const MAX_LISTED = 5;
+
+/**
+ * The command breaks one or more of Paxos's rules. Nothing was sent. `violations` lists every problem, each with a
+ * camelCase `path`, a stable `code` and a message that names the field and the rule but never echoes the value.
+ *
+ * @example
+ * ```ts
+ * err.violations; // [{ path: 'person.address.city', code: 'required', message: 'person.address.city: is required' }]
+ * ```
+ */
+export class IdentityValidationError extends IdentityServiceError {
+  readonly code = 'identity_invalid';
+  readonly violations: readonly Violation[];
+
+  constructor(violations: readonly Violation[], options: IdentityServiceErrorOptions = {}) {
+    const n = violations.length;
+    const listed = violations.slice(0, MAX_LISTED).map((x) => x.message).join('; ');
+    const more = n > MAX_LISTED ? `; and ${n - MAX_LISTED} more` : '';
+    super(`Invalid identity: ${n} violation${n === 1 ? '' : 's'}: ${listed}${more}`, options);
+    this.violations = Object.freeze(violations.map((x) => Object.freeze({ ...x })));
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), violations: this.violations };
+  }
+}
+
+/** Which uniqueness rule a create broke: the caller's `refId`, or the (cipId, cipIdType, cipIdCountry) triple. */
+export type IdentityConflict = 'ref_id' | 'cip_id';
+
+/**
+ * Paxos already holds an identity with this `refId` (and a different CIP id), or with this CIP id triple.
+ * `existingId` is that identity's id. A retried create of the same person is not an error: it returns the existing
+ * identity instead.
+ */
+export class IdentityAlreadyExistsError extends IdentityServiceError {
+  readonly code = 'identity_already_exists';
+  readonly existingId: string;
+  readonly conflict: IdentityConflict;
+
+  constructor(existingId: string, conflict: IdentityConflict, options: IdentityServiceErrorOptions = {}) {
+    const what = conflict === 'ref_id' ? 'refId' : '(cipId, cipIdType, cipIdCountry)';
+    super(`An identity with the same ${what} already exists: ${existingId}`, { status: 409, ...options });
+    this.existingId = existingId;
+    this.conflict = conflict;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), existingId: this.existingId, conflict: this.conflict };
+  }
+}
+
+/** No identity with this id exists for these credentials. */
+export class IdentityNotFoundError extends IdentityServiceError {
+  readonly code = 'identity_not_found';
+  readonly identityId: string;
+
+  constructor(identityId: string, options: IdentityServiceErrorOptions = {}) {
+    super(`Identity not found: ${identityId.slice(0, 64)}`, { status: 404, ...options });
+    this.identityId = identityId.slice(0, 64);
+  }
+}

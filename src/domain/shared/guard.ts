@@ -1,0 +1,214 @@
+import { at, index, type ViolationList } from './violations.js';
+
+/**
+ * Paxos's character set for names, addresses, CIP ids and tax payer ids (pattern P of the API reference):
+ * ASCII letters, digits, space and `/ ? : ( ) . , & ' + -`.
+ */
+export const PAXOS_TEXT_PATTERN = /^[0-9A-Za-z /?:().,&'+-]+$/;
+
+/** Upper bound for free-text fields whose length Paxos does not document, so that hostile input stays bounded. */
+export const DEFAULT_MAX_LENGTH = 1000;
+
+/** Upper bound for lists whose length Paxos does not document. */
+export const DEFAULT_MAX_ITEMS = 100;
+
+// C0 controls, DEL and C1 controls: never meaningful in onboarding data and a classic log-injection vector.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const MAX_KEY_IN_PATH = 64;
+const SAFE_KEY = /^[A-Za-z0-9_$-]*$/;
+
+/** A readable view of a plain object from the command, with unknown keys already reported. */
+export interface Fields {
+  readonly path: string;
+  get(key: string): unknown;
+}
+
+function describeKey(key: string): string {
+  const shown = key.length > MAX_KEY_IN_PATH ? `${key.slice(0, MAX_KEY_IN_PATH)}…` : key;
+  return SAFE_KEY.test(shown) ? shown : JSON.stringify(shown);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function ownKeys(v: ViolationList, path: string, value: object): string[] | undefined {
+  try {
+    return Object.keys(value);
+  } catch {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+}
+
+/**
+ * Reads `value` as a plain object at `path`. Reports a missing required object, a value of another type, and every
+ * key not in `allowed` (a typo must not silently drop data). Returns undefined when there is nothing usable.
+ */
+export function readObject(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  allowed: ReadonlySet<string>,
+  required: boolean,
+): Fields | undefined {
+  if (value === undefined) {
+    if (required) v.add(path, 'required', 'is required');
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    v.add(path, 'type', `must be an object, got ${typeName(value)}`);
+    return undefined;
+  }
+  const keys = ownKeys(v, path, value);
+  if (keys === undefined) return undefined;
+  for (const key of keys) {
+    if (!allowed.has(key)) v.add(at(path, describeKey(key)), 'unknown_field', 'is not a known field');
+  }
+  const record = value as Record<string, unknown>;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const plain = proto === Object.prototype || proto === null;
+  return {
+    path,
+    get(key: string): unknown {
+      try {
+        // Own properties only for plain objects: a polluted Object.prototype must not inject fields.
+        if (plain && !Object.hasOwn(record, key)) return undefined;
+        return record[key];
+      } catch {
+        v.add(at(path, key), 'unreadable', 'could not be read');
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Options for {@link readString}. */
+export interface StringRule {
+  readonly required?: boolean;
+  readonly max?: number;
+  readonly pattern?: RegExp;
+  readonly patternMessage?: string;
+}
+
+/** Reads an optional or required string, checking length, control characters and an optional pattern. */
+export function readString(v: ViolationList, path: string, value: unknown, rule: StringRule = {}): string | undefined {
+  if (value === undefined) {
+    if (rule.required) v.add(path, 'required', 'is required');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    v.add(path, 'type', `must be a string, got ${typeName(value)}`);
+    return undefined;
+  }
+  if (value.length === 0 && rule.required) {
+    v.add(path, 'required', 'is required and must not be empty');
+    return undefined;
+  }
+  const max = rule.max ?? DEFAULT_MAX_LENGTH;
+  let ok = true;
+  if (value.length > max) {
+    v.add(path, 'max_length', `must be at most ${max} characters`);
+    ok = false;
+  }
+  if (rule.pattern !== undefined) {
+    if (value.length <= max && !rule.pattern.test(value)) {
+      v.add(path, 'pattern', rule.patternMessage ?? 'contains characters Paxos does not accept');
+      ok = false;
+    }
+  } else if (CONTROL_CHARACTERS.test(value)) {
+    v.add(path, 'pattern', 'must not contain control characters');
+    ok = false;
+  }
+  return ok ? value : undefined;
+}
+
+/** Reads a string that must be one of `allowed`. */
+export function readEnum<T extends string>(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  allowed: readonly T[],
+  required = false,
+): T | undefined {
+  if (value === undefined) {
+    if (required) v.add(path, 'required', 'is required');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    v.add(path, 'type', `must be a string, got ${typeName(value)}`);
+    return undefined;
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    const list = allowed.length <= 12 ? `: ${allowed.join(', ')}` : '';
+    v.add(path, 'enum', `must be one of the allowed values${list}`);
+    return undefined;
+  }
+  return value as T;
+}
+
+/** Reads an optional boolean. */
+export function readBoolean(v: ViolationList, path: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    v.add(path, 'type', `must be a boolean, got ${typeName(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** Options for {@link readArray}. */
+export interface ArrayRule {
+  readonly required?: boolean;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+}
+
+/**
+ * Reads an array and each item with `item`. Returns undefined when the array itself is unusable; items that fail
+ * are reported by `item` and left out of the result.
+ */
+export function readArray<T>(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  rule: ArrayRule,
+  item: (itemPath: string, itemValue: unknown) => T | undefined,
+): T[] | undefined {
+  if (value === undefined) {
+    if (rule.required) v.add(path, 'required', 'is required');
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    v.add(path, 'type', `must be an array, got ${typeName(value)}`);
+    return undefined;
+  }
+  const maxItems = rule.maxItems ?? DEFAULT_MAX_ITEMS;
+  if (value.length > maxItems) {
+    v.add(path, 'max_items', `must have at most ${maxItems} items`);
+    return undefined;
+  }
+  if (rule.minItems !== undefined && value.length < rule.minItems) {
+    v.add(path, 'min_items', `must have at least ${rule.minItems} item${rule.minItems === 1 ? '' : 's'}`);
+  }
+  const out: T[] = [];
+  for (let i = 0; i < value.length; i++) {
+    let element: unknown;
+    try {
+      element = value[i];
+    } catch {
+      v.add(index(path, i), 'unreadable', 'could not be read');
+      continue;
+    }
+    const parsed = item(index(path, i), element);
+    if (parsed !== undefined) out.push(parsed);
+  }
+  return out;
+}
+
+/** Builds a lookup set for {@link readObject}. */
+export function keys(...names: string[]): ReadonlySet<string> {
+  return new Set(names);
+}

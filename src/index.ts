@@ -1,0 +1,22 @@
+/**
+ * paxos-identity: onboard people and institutions to Paxos through its v2 Identity API.
+ *
+ * @packageDocumentation
+ */
+
+export * from './domain/index.js';
+export type { IdentityGateway, CallOptions, GetIdentityOptions, Clock, IdGenerator, Logger, LogFields } from './ports/index.js';
+export { IdentityService, CreateIdentity } from './application/index.js';
+export {
+  InMemoryIdentityGateway,
+  type InMemoryIdentityGatewayOptions,
+} from './adapters/in-memory/in-memory-identity-gateway.js';
+export { PaxosSimulator, deriveSummaryStatus, type PaxosSimulatorOptions } from './adapters/simulation/paxos-simulator.js';
+export { TOKENS } from './composition/tokens.js';
+export { identityCoreModule, inMemoryGatewayModule } from './composition/modules.js';
+export {
+  createIdentityService,
+  type IdentityServiceOptions,
+  type InMemoryServiceOptions,
+  type CommonServiceOptions,
+} from './composition/create-identity-service.js';

@@ -1,0 +1,4 @@
+export type { IdentityGateway, CallOptions, GetIdentityOptions } from './identity-gateway.js';
+export type { Clock } from './clock.js';
+export type { IdGenerator } from './id-generator.js';
+export type { Logger, LogFields } from './logger.js';

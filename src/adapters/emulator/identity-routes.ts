@@ -1,0 +1,147 @@
+import { IdentityAlreadyExistsError, IdentityNotFoundError, IdentityValidationError } from '../../domain/index.js';
+import type { Clock } from '../../ports/index.js';
+import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
+import type { Route, RouteRequest, RouteResponse } from './router.js';
+import { createViolationsToWire, parseCreateRequest, parseSandboxStatusRequest, writeIdentity, type WireReadOptions } from './wire.js';
+
+/** Scopes of Paxos's identity endpoints. */
+export const SCOPES = {
+  readIdentity: 'identity:read_identity',
+  writeIdentity: 'identity:write_identity',
+} as const;
+
+/** How identities move on without a sandbox-status call. */
+export type ApprovalBehaviour = 'manual' | 'auto' | { readonly autoApproveAfterMs: number };
+
+/** What the identity routes work on. */
+export interface IdentityRouteContext {
+  readonly simulator: PaxosSimulator;
+  readonly clock: Clock;
+  readonly wire: WireReadOptions;
+  readonly approvals: Approvals;
+}
+
+function json(status: number, body: unknown): RouteResponse {
+  return { status, body };
+}
+
+function fail(p: Problem): RouteResponse {
+  return { status: p.status, body: p };
+}
+
+function readFlag(query: URLSearchParams, name: string): boolean | Problem {
+  const value = query.get(name);
+  if (value === null || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  return problem(400, `${name}: invalid value, must be true or false`);
+}
+
+/**
+ * Paxos's sandbox auto-approves low-risk persons a moment after creation. With `approval: 'auto'` the emulator does
+ * the same, lazily: a person's id verification and sanctions screening turn APPROVED on the first request after the
+ * delay, on the emulator's clock. Institutions stay PENDING, as in Paxos's sandbox.
+ */
+export class Approvals {
+  private readonly due: { clientId: string; id: string; at: number }[] = [];
+
+  constructor(
+    private readonly behaviour: ApprovalBehaviour,
+    private readonly simulator: PaxosSimulator,
+    private readonly clock: Clock,
+  ) {}
+
+  created(clientId: string, id: string, type: string, passthroughDenied: boolean): void {
+    if (this.behaviour === 'manual' || type !== 'PERSON' || passthroughDenied) return;
+    const delay = this.behaviour === 'auto' ? 0 : this.behaviour.autoApproveAfterMs;
+    this.due.push({ clientId, id, at: this.clock.now().getTime() + delay });
+  }
+
+  /** Applies every approval whose time has come. */
+  tick(): void {
+    const now = this.clock.now().getTime();
+    for (let i = this.due.length - 1; i >= 0; i--) {
+      const entry = this.due[i]!;
+      if (entry.at > now) continue;
+      this.due.splice(i, 1);
+      const current = this.simulator.get(entry.clientId, entry.id).person;
+      // A sandbox-status call that came first decides.
+      if (current?.sanctionsVerificationStatus !== 'PENDING' || current.idVerificationStatus === 'DENIED') continue;
+      this.simulator.setSandboxStatus(entry.clientId, entry.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+    }
+  }
+}
+
+/** The identity endpoints of Paxos's v2 API that the emulator serves. */
+export function identityRoutes(ctx: IdentityRouteContext): Route[] {
+  const createIdentity = (request: RouteRequest): RouteResponse => {
+    const parsed = parseCreateRequest(request.body, { ...ctx.wire, now: ctx.clock.now() });
+    if (!parsed.ok) return fail(invalidRequest(parsed.violations));
+    try {
+      const identity = ctx.simulator.create(request.clientId, parsed.identity);
+      ctx.approvals.created(request.clientId, identity.id, identity.type, identity.person?.passthroughVerificationStatus === 'DENIED');
+      return json(200, writeIdentity(identity));
+    } catch (error) {
+      if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
+      if (error instanceof IdentityValidationError) return fail(invalidRequest(createViolationsToWire(error.violations)));
+      throw error;
+    }
+  };
+
+  const getIdentity = (request: RouteRequest): RouteResponse => {
+    const includeDetails = readFlag(request.query, 'include_details');
+    if (typeof includeDetails !== 'boolean') return fail(includeDetails);
+    const includeMembers = readFlag(request.query, 'include_institution_members');
+    if (typeof includeMembers !== 'boolean') return fail(includeMembers);
+    ctx.approvals.tick();
+    const id = request.params['id']!;
+    try {
+      const identity = ctx.simulator.get(request.clientId, id, { includeDetails, includeInstitutionMembers: includeMembers });
+      return json(200, writeIdentity(identity));
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
+      throw error;
+    }
+  };
+
+  const setSandboxStatus = (request: RouteRequest): RouteResponse => {
+    const parsed = parseSandboxStatusRequest(request.body, ctx.wire);
+    if (!parsed.ok) return fail(invalidRequest(parsed.violations));
+    ctx.approvals.tick();
+    const id = request.params['id']!;
+    try {
+      ctx.simulator.setSandboxStatus(request.clientId, id, parsed.change);
+      return json(200, {});
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
+      throw error;
+    }
+  };
+
+  return [
+    {
+      method: 'POST',
+      path: '/v2/identity/identities',
+      scopes: [SCOPES.writeIdentity],
+      rateLimit: 'identity',
+      body: 'json',
+      handle: createIdentity,
+    },
+    {
+      method: 'GET',
+      path: '/v2/identity/identities/{id}',
+      scopes: [SCOPES.readIdentity],
+      rateLimit: 'identity',
+      body: 'none',
+      handle: getIdentity,
+    },
+    {
+      method: 'PUT',
+      path: '/v2/identity/identities/{id}/sandbox-status',
+      scopes: [SCOPES.writeIdentity],
+      rateLimit: 'identity',
+      body: 'json',
+      handle: setSandboxStatus,
+    },
+  ];
+}

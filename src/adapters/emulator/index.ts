@@ -1,0 +1,15 @@
+export { PaxosEmulator, startPaxosEmulator, type PaxosEmulatorOptions, type RequestLogEntry } from './server.js';
+export {
+  FaultInjector,
+  type EmulatorFault,
+  type EmulatorFaultKind,
+  type FaultMatch,
+  type FaultOptions,
+  type InjectedFault,
+} from './faults.js';
+export { DEFAULT_SCOPES, TOKEN_TTL_SECONDS, type EmulatorCredentials } from './oauth.js';
+export { PAXOS_RATE_LIMITS, type RateLimitOptions } from './rate-limit.js';
+export type { ApprovalBehaviour } from './identity-routes.js';
+export type { Problem } from './problems.js';
+export { readCreateRequest, parseCreateRequest, createViolationsToWire, writeIdentity, toWirePath, type CreateRequestReading, type WireObject } from './wire.js';
+export type { Route, RouteRequest, RouteResponse, HttpMethod, RateLimitBucket } from './router.js';

@@ -1,0 +1,362 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock, IdGenerator } from '../../ports/index.js';
+import { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import { systemClock } from '../system/system.js';
+import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './faults.js';
+import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
+import { generateCredentials, TokenIssuer, type EmulatorCredentials } from './oauth.js';
+import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './problems.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { Router, type Route, type RouteResponse } from './router.js';
+
+/** Options of {@link startPaxosEmulator}. */
+export interface PaxosEmulatorOptions {
+  /** TCP port on 127.0.0.1. Default 0: a free port chosen by the system. */
+  readonly port?: number;
+  /** Interface to listen on. Default `127.0.0.1`; the emulator has no TLS and is meant for local use. */
+  readonly host?: string;
+  /**
+   * The API users. Each sees only the identities it created. Default: one client with a random id and secret,
+   * available as `emulator.clientId` / `emulator.clientSecret`.
+   */
+  readonly credentials?: EmulatorCredentials | readonly EmulatorCredentials[];
+  /** `'paxos'` enforces Paxos's published limits (10 rps identity, 1 rps token, per IP, 5-minute window and throttle). Default off. */
+  readonly rateLimit?: false | 'paxos' | RateLimitOptions;
+  /** Source of `created_at`/`updated_at`, token expiry, rate-limit windows and "not in the future" rules. Default: the wall clock. */
+  readonly clock?: Clock;
+  /** Source of identity ids. Default: random UUID v4. */
+  readonly ids?: IdGenerator;
+  /**
+   * `'manual'` (default): identities stay PENDING until `PUT …/sandbox-status`, like the in-memory gateway.
+   * `'auto'` or `{ autoApproveAfterMs }`: persons are approved after the delay, as Paxos's sandbox does.
+   */
+  readonly approval?: ApprovalBehaviour;
+  /** `'reject'` (default): a request field that is not in Paxos's schema is a 400. `'ignore'`: dropped silently. */
+  readonly unknownFields?: 'reject' | 'ignore';
+  /** Lifetime of access tokens. Default 3599 s, as Paxos. */
+  readonly tokenTtlSeconds?: number;
+  /** Largest request body accepted. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+}
+
+/** One line of the request log: never a body, a query string or a header. */
+export interface RequestLogEntry {
+  readonly method: string;
+  /** The path without its query string. */
+  readonly path: string;
+  /** The route template the path matched, when it matched one. */
+  readonly route?: string;
+  /** The status sent; absent when the connection was dropped before a response. */
+  readonly status?: number;
+  /** The injected fault that hit this request. */
+  readonly fault?: EmulatorFaultKind;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+class BodyTooLarge extends Error {}
+
+/**
+ * A local HTTP server that speaks Paxos's v2 Identity API wire format: OAuth2 client credentials, bearer tokens and
+ * scopes, identity create/get/sandbox-status with Paxos's statuses, Problems and detail strings, optional rate
+ * limits, fault injection and a request log. State lives in memory and is lost on {@link PaxosEmulator.close}.
+ * Start one with {@link startPaxosEmulator}.
+ */
+export class PaxosEmulator {
+  /** Faults to inject into the next requests. */
+  readonly faults = new FaultInjector();
+  readonly #secret: string;
+  readonly #clientId: string;
+  readonly #server: Server;
+  readonly #router: Router;
+  readonly #tokens: TokenIssuer;
+  readonly #limiter: RateLimiter | undefined;
+  readonly #log: RequestLogEntry[] = [];
+  readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  readonly #maxBody: number;
+  #closed = false;
+  #port = 0;
+  #host: string;
+
+  private constructor(options: PaxosEmulatorOptions) {
+    const clock = options.clock ?? systemClock;
+    const credentials = options.credentials === undefined ? [generateCredentials()] : ([] as EmulatorCredentials[]).concat(options.credentials);
+    if (credentials.length === 0) throw new RangeError('credentials must name at least one client');
+    this.#clientId = credentials[0]!.clientId;
+    this.#secret = credentials[0]!.clientSecret;
+    this.#host = options.host ?? '127.0.0.1';
+    this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.#tokens = new TokenIssuer(credentials, clock, options.tokenTtlSeconds);
+    const rateLimit = options.rateLimit ?? false;
+    this.#limiter = rateLimit === false ? undefined : new RateLimiter(rateLimit === 'paxos' ? {} : rateLimit, clock);
+    const simulator = new PaxosSimulator({ clock, ...(options.ids !== undefined && { ids: options.ids }) });
+    const approvals = new Approvals(options.approval ?? 'manual', simulator, clock);
+    const routes: Route[] = [
+      this.#tokens.route(),
+      ...identityRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
+    ];
+    this.#router = new Router(routes);
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch(() => {
+        if (!res.headersSent) this.#send(res, 500, problem(500));
+        else res.destroy();
+      });
+    });
+  }
+
+  /** Starts an emulator; resolves once it listens. */
+  static async start(options: PaxosEmulatorOptions = {}): Promise<PaxosEmulator> {
+    const emulator = new PaxosEmulator(options);
+    await new Promise<void>((resolve, reject) => {
+      emulator.#server.once('error', reject);
+      emulator.#server.listen(options.port ?? 0, emulator.#host, () => {
+        emulator.#server.off('error', reject);
+        resolve();
+      });
+    });
+    emulator.#port = (emulator.#server.address() as AddressInfo).port;
+    return emulator;
+  }
+
+  /** The port it listens on. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** `http://127.0.0.1:PORT/v2`, the counterpart of `https://api.sandbox.paxos.com/v2`. */
+  get baseUrl(): string {
+    return `${this.#origin()}/v2`;
+  }
+
+  /** `http://127.0.0.1:PORT/oauth2/token`, the counterpart of `https://oauth.sandbox.paxos.com/oauth2/token`. */
+  get tokenUrl(): string {
+    return `${this.#origin()}/oauth2/token`;
+  }
+
+  /** The first client's id. */
+  get clientId(): string {
+    return this.#clientId;
+  }
+
+  /** The first client's secret. A local development credential; it is redacted from `util.inspect` and JSON. */
+  get clientSecret(): string {
+    return this.#secret;
+  }
+
+  /** Every request served so far, oldest first: method, path, route, status and fault; never bodies or headers. */
+  get requests(): readonly RequestLogEntry[] {
+    return this.#log.slice();
+  }
+
+  /** Empties the request log. */
+  clearRequestLog(): void {
+    this.#log.length = 0;
+  }
+
+  /** Invalidates every access token issued so far: the next API call gets a 401 until the client fetches a new token. */
+  expireTokens(): void {
+    this.#tokens.expireAll();
+  }
+
+  /** Stops listening, drops open connections (stalled responses included) and cancels pending delays. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.faults.clear();
+    for (const pending of this.#timers) {
+      clearTimeout(pending.timer);
+      pending.resolve();
+    }
+    this.#timers.clear();
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  /** A JSON view without the client secret. */
+  toJSON(): Record<string, unknown> {
+    return { baseUrl: this.baseUrl, tokenUrl: this.tokenUrl, clientId: this.clientId, clientSecret: '[REDACTED]' };
+  }
+
+  /** What `util.inspect` and `console.log` show: no client secret. */
+  [INSPECT](): string {
+    return `PaxosEmulator { baseUrl: '${this.baseUrl}', tokenUrl: '${this.tokenUrl}', clientId: '${this.clientId}', clientSecret: '[REDACTED]' }`;
+  }
+
+  #origin(): string {
+    const host = this.#host.includes(':') ? `[${this.#host}]` : this.#host;
+    return `http://${host}:${this.#port}`;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const path = url.pathname;
+    const route = this.#router.templateOf(path);
+    const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = { method, path, ...(route !== undefined && { route }) };
+    this.#log.push(entry);
+
+    let body: Buffer;
+    try {
+      body = await this.#readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        entry.status = 413;
+        res.setHeader('connection', 'close');
+        this.#send(res, 413, problem(413, `request body larger than ${this.#maxBody} bytes`));
+      } else {
+        req.socket.destroy();
+      }
+      return;
+    }
+
+    const fault = this.faults.take(method, path);
+    if (fault !== undefined) entry.fault = fault.kind;
+    if (fault?.kind === 'drop' && fault.when === 'before-processing') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      entry.status = fault.status;
+      const headers = fault.retryAfter === undefined ? undefined : { 'retry-after': String(fault.retryAfter) };
+      this.#send(res, fault.status, fault.body ?? faultProblem(fault.status), headers);
+      return;
+    }
+    if (fault?.kind === 'delay') {
+      await this.#sleep(fault.ms);
+      if (this.#closed) return;
+    }
+
+    const response = await this.#process(req, method, url, body);
+    if (fault?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    entry.status = response.status;
+    if (fault?.kind === 'stall-body' || fault?.kind === 'truncate-body') {
+      this.#sendPartial(res, response, fault);
+      return;
+    }
+    this.#send(res, response.status, response.body, response.headers);
+  }
+
+  async #process(req: IncomingMessage, method: string, url: URL, body: Buffer): Promise<RouteResponse> {
+    const match = this.#router.match(method, url.pathname);
+    const bucket = match.kind === 'found' ? match.route.rateLimit : 'none';
+    if (this.#limiter !== undefined && !this.#limiter.allow(req.socket.remoteAddress ?? 'unknown', bucket)) {
+      const retryAfter = this.#limiter.retryAfterSeconds;
+      return { status: 429, body: TOO_MANY_REQUESTS, ...(retryAfter !== undefined && { headers: { 'retry-after': String(retryAfter) } }) };
+    }
+    if (match.kind === 'not-found') return fromProblem(problem(404, 'Not Found'));
+    if (match.kind === 'wrong-method') {
+      return { ...fromProblem(problem(405, 'Method Not Allowed')), headers: { allow: match.allowed.join(', ') } };
+    }
+    const route = match.route;
+    let clientId = '';
+    if (route.scopes !== undefined) {
+      const auth = this.#tokens.authenticate(req.headers.authorization);
+      if (!auth.ok) return fromProblem(auth.problem);
+      if (!route.scopes.some((scope) => auth.scopes.includes(scope))) return fromProblem(insufficientScopes(auth.scopes, route.scopes));
+      clientId = auth.clientId;
+    }
+    let parsed: unknown;
+    if (route.body === 'json') {
+      const text = body.toString('utf8');
+      if (text.trim() === '') return fromProblem(problem(400, 'request body must be a JSON object'));
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // The parser's message quotes the body, which may hold personal data: say only that it is not JSON.
+        return fromProblem(problem(400, 'request body is not valid JSON'));
+      }
+    }
+    return route.handle({
+      method,
+      path: url.pathname,
+      params: match.params,
+      query: url.searchParams,
+      headers: req.headers,
+      rawBody: body,
+      body: parsed,
+      clientId,
+    });
+  }
+
+  #readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.#maxBody) tooLarge = true;
+        else chunks.push(chunk);
+      });
+      req.on('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+      req.on('error', reject);
+    });
+  }
+
+  #send(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  #sendPartial(res: ServerResponse, response: RouteResponse, fault: EmulatorFault): void {
+    const text = Buffer.from(JSON.stringify(response.body));
+    const half = text.subarray(0, Math.max(1, Math.floor(text.length / 2)));
+    if (fault.kind === 'stall-body') {
+      res.writeHead(response.status, { 'content-type': 'application/json', 'content-length': text.length, ...response.headers });
+      res.write(half);
+      return; // Left open on purpose; close() or the client ends it.
+    }
+    // No content-length: the response ends cleanly and only the JSON is cut short.
+    res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+    res.end(half);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const pending = {
+        timer: setTimeout(() => {
+          this.#timers.delete(pending);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.#timers.add(pending);
+    });
+  }
+}
+
+function fromProblem(p: Problem): RouteResponse {
+  return { status: p.status, body: p };
+}
+
+function faultProblem(status: number): Problem {
+  if (status === 429) return TOO_MANY_REQUESTS;
+  // Paxos's 500 carries no detail.
+  if (status === 500) return problem(500);
+  return problem(status, problem(status).title);
+}
+
+/**
+ * Starts a local Paxos emulator on 127.0.0.1 (port 0 by default) and resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startPaxosEmulator();
+ * const service = createIdentityService({ adapter: 'paxos', paxos: { environment: 'sandbox',
+ *   baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: emulator.clientId, clientSecret: emulator.clientSecret } });
+ * // …
+ * await emulator.close();
+ * ```
+ */
+export function startPaxosEmulator(options: PaxosEmulatorOptions = {}): Promise<PaxosEmulator> {
+  return PaxosEmulator.start(options);
+}
+

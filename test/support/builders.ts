@@ -1,12 +1,12 @@
 import type { CreateIdentityCommand, InstitutionDetailsInput, PersonDetailsInput } from '../../src/index.js';
 
-let counter = 0;
+// A random start keeps ids apart across processes sharing one emulator; the counter keeps them apart within one.
+let counter = Math.floor(Math.random() * 100_000_000);
 
-/** A unique SSN-shaped id per call, so tests never collide on the CIP triple. */
+/** A unique SSN-shaped id per call (for a billion calls), so tests never collide on the CIP triple. */
 export function uniqueSsn(): string {
-  counter += 1;
-  const n = (Date.now() % 1_000_000) * 1000 + (counter % 1000);
-  const digits = String(n).padStart(9, '0').slice(-9);
+  counter = (counter + 1) % 1_000_000_000;
+  const digits = String(counter).padStart(9, '0');
   return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
 }
 

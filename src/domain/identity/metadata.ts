@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ITEMS } from '../shared/guard.js';
+import { DEFAULT_MAX_ITEMS, safeIsArray } from '../shared/guard.js';
 import { at, type ViolationList } from '../shared/violations.js';
 
 /** Free-form string key/value pairs stored with an identity. */
@@ -13,7 +13,16 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** Checks metadata: a plain object whose keys and values are strings; prototype-related keys are refused. */
 export function parseMetadata(v: ViolationList, path: string, value: unknown): Metadata | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (value === null || typeof value !== 'object') {
+    v.add(path, 'type', 'must be an object of string values');
+    return undefined;
+  }
+  const array = safeIsArray(value);
+  if (array === undefined) {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  if (array) {
     v.add(path, 'type', 'must be an object of string values');
     return undefined;
   }

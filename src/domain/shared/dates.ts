@@ -31,7 +31,8 @@ export function parseDateTime(text: string): Date | undefined {
     number,
     number,
   ];
-  if (!validDay(year, month, day) || hour > 23 || minute > 59 || second > 60) return undefined;
+  // A JavaScript Date cannot hold a leap second (:60), so it is refused here rather than by a NaN further down.
+  if (!validDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   if (m[9] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return undefined;
   const ms = Date.parse(text.replace(/\.(\d{3})\d+/, '.$1'));
   return Number.isNaN(ms) ? undefined : new Date(ms);

@@ -28,9 +28,18 @@ function describeKey(key: string): string {
   return SAFE_KEY.test(shown) ? shown : JSON.stringify(shown);
 }
 
+/** `Array.isArray` that answers undefined instead of throwing for a revoked Proxy. */
+export function safeIsArray(value: unknown): boolean | undefined {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return undefined;
+  }
+}
+
 function typeName(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  if (safeIsArray(value) === true) return 'an array';
   return `a ${typeof value}`;
 }
 
@@ -58,8 +67,22 @@ export function readObject(
     if (required) v.add(path, 'required', 'is required');
     return undefined;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (value === null || typeof value !== 'object') {
     v.add(path, 'type', `must be an object, got ${typeName(value)}`);
+    return undefined;
+  }
+  let proto: unknown;
+  let array: boolean;
+  try {
+    // Proxy traps (revoked proxies included) can throw here; that is unreadable input, not a crash.
+    array = Array.isArray(value);
+    proto = Object.getPrototypeOf(value);
+  } catch {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  if (array) {
+    v.add(path, 'type', 'must be an object, got an array');
     return undefined;
   }
   const keys = ownKeys(v, path, value);
@@ -68,19 +91,23 @@ export function readObject(
     if (!allowed.has(key)) v.add(at(path, describeKey(key)), 'unknown_field', 'is not a known field');
   }
   const record = value as Record<string, unknown>;
-  const proto: unknown = Object.getPrototypeOf(value);
   const plain = proto === Object.prototype || proto === null;
+  // Each key is read once: a getter must neither be reported twice nor answer differently to two rules.
+  const read = new Map<string, unknown>();
   return {
     path,
     get(key: string): unknown {
+      if (read.has(key)) return read.get(key);
+      let result: unknown;
       try {
         // Own properties only for plain objects: a polluted Object.prototype must not inject fields.
-        if (plain && !Object.hasOwn(record, key)) return undefined;
-        return record[key];
+        result = plain && !Object.hasOwn(record, key) ? undefined : record[key];
       } catch {
         v.add(at(path, key), 'unreadable', 'could not be read');
-        return undefined;
+        result = undefined;
       }
+      read.set(key, result);
+      return result;
     },
   };
 }
@@ -141,6 +168,10 @@ export function readEnum<T extends string>(
     v.add(path, 'type', `must be a string, got ${typeName(value)}`);
     return undefined;
   }
+  if (value === '' && required) {
+    v.add(path, 'required', 'is required and must not be empty');
+    return undefined;
+  }
   if (!(allowed as readonly string[]).includes(value)) {
     const list = allowed.length <= 12 ? `: ${allowed.join(', ')}` : '';
     v.add(path, 'enum', `must be one of the allowed values${list}`);
@@ -181,23 +212,36 @@ export function readArray<T>(
     if (rule.required) v.add(path, 'required', 'is required');
     return undefined;
   }
-  if (!Array.isArray(value)) {
+  const array = safeIsArray(value);
+  if (array === false) {
     v.add(path, 'type', `must be an array, got ${typeName(value)}`);
     return undefined;
   }
+  let length: unknown;
+  try {
+    length = array === true ? (value as unknown[]).length : undefined;
+  } catch {
+    length = undefined;
+  }
+  // A Proxy can claim any length; only a real array length is walked.
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  const items = value as unknown[];
   const maxItems = rule.maxItems ?? DEFAULT_MAX_ITEMS;
-  if (value.length > maxItems) {
+  if (length > maxItems) {
     v.add(path, 'max_items', `must have at most ${maxItems} items`);
     return undefined;
   }
-  if (rule.minItems !== undefined && value.length < rule.minItems) {
+  if (rule.minItems !== undefined && length < rule.minItems) {
     v.add(path, 'min_items', `must have at least ${rule.minItems} item${rule.minItems === 1 ? '' : 's'}`);
   }
   const out: T[] = [];
-  for (let i = 0; i < value.length; i++) {
+  for (let i = 0; i < length; i++) {
     let element: unknown;
     try {
-      element = value[i];
+      element = items[i];
     } catch {
       v.add(index(path, i), 'unreadable', 'could not be read');
       continue;

@@ -34,6 +34,8 @@ export class ViolationList {
   readonly items: Violation[] = [];
 
   add(path: string, code: ViolationCode, message: string): void {
+    // A field whose getter threw reads as absent; saying it is also missing would be a second, wrong diagnosis.
+    if (code === 'required' && this.items.some((x) => x.path === path && x.code === 'unreadable')) return;
     this.items.push({ path, code, message: `${path || 'command'}: ${message}` });
   }
 

@@ -211,7 +211,8 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
   const middleName = readString(v, p('middleName'), f.get('middleName'), { max: 200 });
   const lastName = readString(v, p('lastName'), f.get('lastName'), { required: true, ...NAME_RULE });
 
-  const dobText = readString(v, p('dateOfBirth'), f.get('dateOfBirth'), { required: true, max: 10 });
+  // Longer than the date so that a date-time (as Paxos's older responses show it) is reported as a format error.
+  const dobText = readString(v, p('dateOfBirth'), f.get('dateOfBirth'), { required: true, max: 64 });
   let dateOfBirth: string | undefined;
   if (dobText !== undefined) {
     const dob = parseCalendarDate(dobText);
@@ -237,6 +238,7 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
 
   const person: Mutable<PersonDetails> = { firstName, lastName };
   if (verifierType !== undefined) person.verifierType = verifierType;
+  if (verifierId !== undefined) person.verifierId = verifierId;
   if (passthroughVerifierType !== undefined) person.passthroughVerifierType = passthroughVerifierType;
   if (passthroughVerifiedAt !== undefined) person.passthroughVerifiedAt = passthroughVerifiedAt;
   if (passthroughVerificationId !== undefined) person.passthroughVerificationId = passthroughVerificationId;

@@ -45,7 +45,8 @@ export function parseTaxDetail(v: ViolationList, path: string, value: unknown): 
 
 /** Reads an ISO 3166-1 alpha-3 code that exists. */
 export function readCountry(v: ViolationList, path: string, value: unknown, required: boolean): string | undefined {
-  const code = readString(v, path, value, { required, max: 3, pattern: /^[A-Z]{3}$/, patternMessage: 'must be an ISO 3166-1 alpha-3 country code' });
+  // The length bound only keeps hostile input small; a country name must fail as "not an alpha-3 code".
+  const code = readString(v, path, value, { required, max: 64, pattern: /^[A-Z]{3}$/, patternMessage: 'must be an ISO 3166-1 alpha-3 country code' });
   if (code === undefined || code === '') return undefined;
   if (!isCountryCode(code)) {
     v.add(path, 'country', 'is not an assigned ISO 3166-1 alpha-3 country code');

@@ -1,10 +1,11 @@
+import { isCountryCode } from '../shared/country-code.js';
 import { IdentityValidationError } from '../shared/errors.js';
 import { keys, readArray, readBoolean, readObject, readString } from '../shared/guard.js';
 import { Sensitive } from '../shared/sensitive.js';
 import { ViolationList } from '../shared/violations.js';
 import { isUsTaxCip, type CipTriple } from './cip-id.js';
 import { parseCustomerDueDiligence, type CustomerDueDiligence, type CustomerDueDiligenceInput } from './customer-due-diligence.js';
-import type { IdentityType } from './enums.js';
+import { INSTITUTION_CIP_ID_TYPES, PERSON_CIP_ID_TYPES, type IdentityType } from './enums.js';
 import { parseInstitution, type InstitutionDetails, type InstitutionDetailsInput } from './institution.js';
 import { parseMembers, type InstitutionMember, type InstitutionMemberInput } from './institution-member.js';
 import { parseMetadata, type Metadata } from './metadata.js';
@@ -133,12 +134,14 @@ export class NewIdentity implements NewIdentityProps {
     } else {
       type = 'INSTITUTION';
       institution = parseInstitution(v, 'institution', rawInstitution, now);
-      const institutionType = rawInstitutionType(rawInstitution);
+      const institutionType = institution?.institutionType ?? rawString(rawInstitution, 'institutionType');
       institutionMembers = parseMembers(v, 'institutionMembers', f.get('institutionMembers'), institutionType);
     }
 
     const cip = cipOf(person ?? institution);
-    const tax = parseTax(v, f.get('taxDetails'), f.get('taxDetailsNotRequired'), cip, rawPerson ?? rawInstitution);
+    const owner: CipOwner =
+      rawPerson !== undefined ? { raw: rawPerson, cipIdTypes: PERSON_CIP_ID_TYPES } : { raw: rawInstitution, cipIdTypes: INSTITUTION_CIP_ID_TYPES };
+    const tax = parseTax(v, f.get('taxDetails'), f.get('taxDetailsNotRequired'), cip, owner);
     const customerDueDiligence = parseCustomerDueDiligence(v, 'customerDueDiligence', f.get('customerDueDiligence'));
     const isMerchant = readBoolean(v, 'isMerchant', f.get('isMerchant'));
     const metadata = parseMetadata(v, 'metadata', f.get('metadata'));
@@ -181,14 +184,18 @@ export class NewIdentity implements NewIdentityProps {
   }
 }
 
-function rawInstitutionType(raw: unknown): string | undefined {
+/**
+ * A string field of person or institution details that did not pass their own checks, so that rules depending on
+ * it (allowed member roles, whether tax details are needed) can still report their problems in the same error.
+ */
+function rawString(raw: unknown, key: string): string | undefined {
   try {
-    if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, 'institutionType')) {
-      const value: unknown = (raw as Record<string, unknown>)['institutionType'];
+    if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, key)) {
+      const value: unknown = (raw as Record<string, unknown>)[key];
       return typeof value === 'string' ? value : undefined;
     }
   } catch {
-    // Reported by parseInstitution already.
+    // Reported by the details parser already.
   }
   return undefined;
 }
@@ -199,21 +206,33 @@ export function cipOf(details: PersonDetails | InstitutionDetails | undefined): 
   return { cipId: details.cipId, cipIdType: details.cipIdType, cipIdCountry: details.cipIdCountry };
 }
 
+/** The raw person or institution details the CIP triple comes from, and the CIP id types allowed there. */
+interface CipOwner {
+  readonly raw: unknown;
+  readonly cipIdTypes: readonly string[];
+}
+
 function parseTax(
   v: ViolationList,
   rawDetails: unknown,
   rawNotRequired: unknown,
   cip: CipTriple | undefined,
-  rawDetailsOwner: unknown,
+  owner: CipOwner,
 ): TaxRequirement | undefined {
   const notRequired = readBoolean(v, 'taxDetailsNotRequired', rawNotRequired);
+  const before = v.items.length;
   const details = readArray(v, 'taxDetails', rawDetails, {}, (path, item) => parseTaxDetail(v, path, item));
-  const usCountry = cip?.cipIdCountry ?? rawCipCountry(rawDetailsOwner);
+  const detailsReported = v.items.length !== before;
+  const cipIdType = cip?.cipIdType ?? rawString(owner.raw, 'cipIdType');
+  const cipIdCountry = cip?.cipIdCountry ?? rawString(owner.raw, 'cipIdCountry');
+  // Only a valid type and country tell whether Paxos would derive the detail; a typo there is reported on its own.
+  const knownCip =
+    cipIdType !== undefined && cipIdCountry !== undefined && owner.cipIdTypes.includes(cipIdType) && isCountryCode(cipIdCountry);
   if (notRequired === true) {
     if (rawDetails !== undefined) {
       v.add('taxDetailsNotRequired', 'conflict', 'must not be true when taxDetails are given');
     }
-    if (usCountry === 'USA') {
+    if (cipIdCountry === 'USA') {
       v.add('taxDetailsNotRequired', 'forbidden', 'must not be true when cipIdCountry is USA');
     }
     return { kind: 'not_required' };
@@ -222,20 +241,9 @@ function parseTax(
   if (cip !== undefined && isUsTaxCip(cip.cipIdType, cip.cipIdCountry)) {
     return { kind: 'derived', details: [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: 'USA' }] };
   }
-  if (cip !== undefined) {
+  // Also when the details themselves were invalid: the caller learns about missing tax details in the same error.
+  if (!detailsReported && knownCip && !isUsTaxCip(cipIdType, cipIdCountry)) {
     v.add('taxDetails', 'required', 'are required unless taxDetailsNotRequired is true or the CIP id is a US SSN, ITIN or EIN');
-  }
-  return undefined;
-}
-
-function rawCipCountry(raw: unknown): string | undefined {
-  try {
-    if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, 'cipIdCountry')) {
-      const value: unknown = (raw as Record<string, unknown>)['cipIdCountry'];
-      return typeof value === 'string' ? value : undefined;
-    }
-  } catch {
-    // Reported by the details parser already.
   }
   return undefined;
 }

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { aPerson } from '../../support/builders.js';
+import { accept, expectViolation, expectViolations } from '../../support/domain.js';
+
+const withMetadata = (metadata: unknown) => ({ ...aPerson().build(), metadata: metadata as never });
+
+describe('Metadata', () => {
+  it('accepts string keys with string values', () => {
+    const metadata = { custom_property1: 'custom value 1', 'key with spaces': '', crmId: 'äöü ✓' };
+    expect(accept(withMetadata(metadata)).metadata).to.deep.equal(metadata);
+  });
+
+  it('is optional', () => {
+    expect(accept(aPerson().build()).metadata).to.equal(undefined);
+  });
+
+  it('rejects values that are not strings, each at its own path', () => {
+    expectViolations(withMetadata({ a: 1, b: true, c: null, d: { nested: 'x' }, e: ['x'], ok: 'fine' }), [
+      ['metadata.a', 'type'],
+      ['metadata.b', 'type'],
+      ['metadata.c', 'type'],
+      ['metadata.d', 'type'],
+      ['metadata.e', 'type'],
+    ]);
+  });
+
+  it('rejects a metadata that is not an object', () => {
+    for (const metadata of ['k=v', 42, null, [['k', 'v']], true]) expectViolation(withMetadata(metadata), 'metadata', 'type');
+  });
+
+  it('refuses __proto__ as an own key without touching any prototype', () => {
+    const metadata: unknown = JSON.parse('{"__proto__": "polluted", "ok": "yes"}');
+    expect(Object.keys(metadata as object)).to.include('__proto__');
+    expectViolation(withMetadata(metadata), 'metadata', 'forbidden');
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+  });
+
+  it('refuses constructor and prototype keys', () => {
+    expectViolation(withMetadata({ constructor: 'x' }), 'metadata', 'forbidden');
+    expectViolation(withMetadata({ prototype: 'x' }), 'metadata', 'forbidden');
+  });
+
+  it('refuses empty and over-long keys, and over-long values', () => {
+    expectViolation(withMetadata({ '': 'x' }), 'metadata', 'forbidden');
+    expectViolation(withMetadata({ ['k'.repeat(101)]: 'x' }), 'metadata', 'forbidden');
+    expectViolation(withMetadata({ k: 'v'.repeat(1001) }), 'metadata.k', 'max_length');
+  });
+
+  it('returns a frozen copy', () => {
+    const input = { a: 'b' };
+    const metadata = accept(withMetadata(input)).metadata!;
+    input.a = 'changed';
+    expect(metadata).to.deep.equal({ a: 'b' });
+    expect(Object.isFrozen(metadata)).to.equal(true);
+  });
+});

@@ -213,6 +213,10 @@ export class PaxosEmulator {
       return;
     }
 
+    if (this.#closed) {
+      req.socket.destroy();
+      return;
+    }
     const fault = this.faults.take(method, path);
     if (fault !== undefined) entry.fault = fault.kind;
     if (fault?.kind === 'drop' && fault.when === 'before-processing') {
@@ -321,6 +325,10 @@ export class PaxosEmulator {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      if (this.#closed) {
+        resolve();
+        return;
+      }
       const pending = {
         timer: setTimeout(() => {
           this.#timers.delete(pending);

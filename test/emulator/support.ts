@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { uniqueSsn } from '../support/builders.js';
+import type { PaxosEmulator } from '../../src/testing.js';
+
+/** The seed page's create body (snake_case, `metadata` inside `person_details`), with a fresh SSN and ref_id. */
+export function seedBody(changes: { ssn?: string; refId?: string } = {}): Record<string, any> {
+  return {
+    person_details: {
+      verifier_type: 'PASSTHROUGH',
+      passthrough_verifier_type: 'JUMIO',
+      passthrough_verified_at: '2021-06-16T09:28:14Z',
+      first_name: 'John',
+      last_name: 'Doe',
+      date_of_birth: '1980-01-01',
+      phone_number: '+1 555 678 1234',
+      email: 'example@somemail.org',
+      cip_id: changes.ssn ?? uniqueSsn(),
+      cip_id_type: 'SSN',
+      cip_id_country: 'USA',
+      nationality: 'USA',
+      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zip_code: '10001' },
+      metadata: { custom_property1: 'custom value 1', custom_property2: 'custom value 2' },
+    },
+    ref_id: changes.refId ?? randomUUID(),
+  };
+}
+
+/** Both identity scopes. */
+export const ALL_SCOPES = 'identity:read_identity identity:write_identity';
+
+/** Fetches a token with client_secret_post. */
+export async function tokenFor(
+  emulator: PaxosEmulator,
+  scope = ALL_SCOPES,
+  credentials = { clientId: emulator.clientId, clientSecret: emulator.clientSecret },
+): Promise<string> {
+  const response = await fetch(emulator.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret, scope }),
+  });
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** A JSON response: status, headers and parsed body. */
+export interface JsonResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+}
+
+/** Calls the emulator's API with a bearer token (or none) and reads the JSON answer. */
+export async function call(
+  emulator: PaxosEmulator,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string } = {},
+): Promise<JsonResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const response = await fetch(`${emulator.baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock {
+  private ms: number;
+
+  constructor(start = '2026-01-15T10:00:00.000Z') {
+    this.ms = Date.parse(start);
+  }
+
+  now(): Date {
+    return new Date(this.ms);
+  }
+
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}

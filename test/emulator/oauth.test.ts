@@ -15,7 +15,7 @@ describe('emulator: OAuth2 and bearer tokens', () => {
     await emulator.close();
   });
 
-  async function postToken(body: BodyInit, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  async function postToken(body: URLSearchParams | FormData | string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
     const response = await fetch(emulator.tokenUrl, { method: 'POST', body, headers });
     return { status: response.status, body: await response.json(), headers: response.headers };
   }

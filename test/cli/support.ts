@@ -1,0 +1,54 @@
+import type { CliIo } from '../../src/cli/program.js';
+
+/** A CLI environment in memory: captured output, given files and variables, and a Ctrl-C the test presses. */
+export class FakeIo implements CliIo {
+  out = '';
+  err = '';
+  readonly files = new Map<string, string>();
+  private interrupt!: () => void;
+  private readonly interrupted = new Promise<void>((resolve) => {
+    this.interrupt = resolve;
+  });
+  private outputWaiters: { text: string; resolve: () => void }[] = [];
+
+  constructor(readonly env: Record<string, string | undefined> = {}) {}
+
+  readonly stdout = (text: string): void => {
+    this.out += text;
+    this.outputWaiters = this.outputWaiters.filter((w) => {
+      if (!this.out.includes(w.text)) return true;
+      w.resolve();
+      return false;
+    });
+  };
+
+  readonly stderr = (text: string): void => {
+    this.err += text;
+  };
+
+  readonly readFile = async (path: string): Promise<string> => {
+    const text = this.files.get(path);
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    return text;
+  };
+
+  readonly untilInterrupted = (): Promise<void> => this.interrupted;
+
+  /** Presses Ctrl-C. */
+  pressCtrlC(): void {
+    this.interrupt();
+  }
+
+  /** Resolves once stdout contains `text`. */
+  waitForOutput(text: string): Promise<void> {
+    if (this.out.includes(text)) return Promise.resolve();
+    return new Promise((resolve) => this.outputWaiters.push({ text, resolve }));
+  }
+
+  /** The value of a `  NAME=value` line the emulator command printed. */
+  printed(name: string): string {
+    const match = new RegExp(`^\\s+${name}=(.*)$`, 'm').exec(this.out);
+    if (match === null) throw new Error(`${name} was not printed`);
+    return match[1]!;
+  }
+}

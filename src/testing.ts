@@ -17,7 +17,7 @@ export {
   PaxosEmulator,
   startPaxosEmulator,
   FaultInjector,
-  DEFAULT_SCOPES,
+  DEFAULT_CLIENT_SCOPES,
   TOKEN_TTL_SECONDS,
   PAXOS_RATE_LIMITS,
   type PaxosEmulatorOptions,

@@ -7,7 +7,7 @@ export {
   type FaultOptions,
   type InjectedFault,
 } from './faults.js';
-export { DEFAULT_SCOPES, TOKEN_TTL_SECONDS, type EmulatorCredentials } from './oauth.js';
+export { DEFAULT_CLIENT_SCOPES, TOKEN_TTL_SECONDS, type EmulatorCredentials } from './oauth.js';
 export { PAXOS_RATE_LIMITS, type RateLimitOptions } from './rate-limit.js';
 export type { ApprovalBehaviour } from './identity-routes.js';
 export type { Problem } from './problems.js';

@@ -8,12 +8,12 @@ import type { Route, RouteResponse } from './router.js';
 export interface EmulatorCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
-  /** Scopes this client may ask for. Default: {@link DEFAULT_SCOPES}. */
+  /** Scopes this client may ask for. Default: {@link DEFAULT_CLIENT_SCOPES}. */
   readonly scopes?: readonly string[];
 }
 
 /** The identity-related scopes a default emulator client may be granted. */
-export const DEFAULT_SCOPES: readonly string[] = Object.freeze([
+export const DEFAULT_CLIENT_SCOPES: readonly string[] = Object.freeze([
   'identity:read_identity',
   'identity:write_identity',
   'identity:read_account',
@@ -158,7 +158,7 @@ export class TokenIssuer {
       return oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
     }
     const requested = (form.get('scope') ?? '').split(' ').filter((s) => s !== '');
-    const allowed = client.scopes ?? DEFAULT_SCOPES;
+    const allowed = client.scopes ?? DEFAULT_CLIENT_SCOPES;
     const refused = requested.filter((s) => !allowed.includes(s));
     if (refused.length > 0) {
       return oauthError(400, 'invalid_scope', `The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '${refused[0]}'.`);

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ITEMS, safeIsArray } from '../shared/guard.js';
+import { DEFAULT_MAX_ITEMS } from '../shared/guard.js';
 import { at, type ViolationList } from '../shared/violations.js';
 
 /** Free-form string key/value pairs stored with an identity. */
@@ -17,20 +17,25 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     v.add(path, 'type', 'must be an object of string values');
     return undefined;
   }
-  const array = safeIsArray(value);
-  if (array === undefined) {
-    v.add(path, 'unreadable', 'could not be read');
-    return undefined;
-  }
-  if (array) {
-    v.add(path, 'type', 'must be an object of string values');
-    return undefined;
-  }
+  let plain: boolean;
   let entries: [string, unknown][];
+  let symbolKeys: number;
   try {
+    const proto: unknown = Object.getPrototypeOf(value);
+    plain = (proto === Object.prototype || proto === null) && !Array.isArray(value);
     entries = Object.entries(value);
+    symbolKeys = Object.getOwnPropertySymbols(value).length;
   } catch {
     v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  // A Map, an array or a class instance would pass Object.entries with its data silently left behind.
+  if (!plain) {
+    v.add(path, 'type', 'must be a plain object of string values');
+    return undefined;
+  }
+  if (symbolKeys > 0) {
+    v.add(path, 'type', 'keys must be strings');
     return undefined;
   }
   if (entries.length > DEFAULT_MAX_ITEMS) {

@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import {
   createIdentityService,
   IdentityAlreadyExistsError,
+  IdentityNotFoundError,
   IdentityValidationError,
   NewIdentity,
   Sensitive,
@@ -93,6 +94,10 @@ describe('Personal data', () => {
       expect(duplicate).to.be.instanceOf(IdentityAlreadyExistsError);
       expectNoneContain(duplicate, [cipId, DOB]);
 
+      const missing = await rejection(service.getIdentity('0b4a6f5e-0000-4000-8000-000000000000'));
+      expect(missing).to.be.instanceOf(IdentityNotFoundError);
+      expectNoneContain(missing, [cipId, DOB]);
+
       const invalid = await rejection(service.createIdentity({ ...command, person: { ...command.person!, firstName: 'Jörg', cipId: `${cipId}9` } }));
       expect(invalid).to.be.instanceOf(IdentityValidationError);
       expectNoneContain(invalid, [cipId, DOB]);
@@ -166,7 +171,7 @@ describe('Personal data', () => {
 
     it('never echo a date of birth, even a well-formed impossible one', () => {
       for (const dateOfBirth of ['2023-02-29', '2099-01-01']) {
-        for (const violation of violationsOf(seedCommand().person && { ...seedCommand(), person: { ...seedCommand().person!, dateOfBirth } })) {
+        for (const violation of violationsOf({ ...seedCommand(), person: { ...seedCommand().person!, dateOfBirth } })) {
           expect(violation.message).not.to.include(dateOfBirth);
         }
       }

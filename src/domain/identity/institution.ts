@@ -163,10 +163,18 @@ export function parseInstitution(v: ViolationList, path: string, value: unknown,
   const tradingType = readEnum(v, p('tradingType'), f.get('tradingType'), TRADING_TYPES, operating || ria);
   const phoneNumber = readString(v, p('phoneNumber'), f.get('phoneNumber'), { max: 64 });
   const email = readString(v, p('email'), f.get('email'), { max: 254 });
+  const needed = regulationStatus !== undefined && tradingType !== undefined ? requiredByRegulation(regulationStatus, tradingType) : [];
+  const neededBy = `when regulationStatus is ${regulationStatus ?? ''} and tradingType is ${tradingType ?? ''}`;
   const text: Partial<Record<(typeof OPTIONAL_TEXT)[number], string>> = {};
   for (const key of OPTIONAL_TEXT) {
-    const required = key === 'businessDescription' && operating;
-    const read = readString(v, p(key), f.get(key), { required, max: 200 });
+    // Read as required where the table requires it, so that an empty string counts as missing.
+    const byTable = needed !== 'not_allowed' && needed.includes(key);
+    const raw = f.get(key);
+    if (byTable && (raw === undefined || raw === '')) {
+      v.add(p(key), 'required', `is required ${neededBy}`);
+      continue;
+    }
+    const read = readString(v, p(key), raw, { required: key === 'businessDescription' && operating, max: 200 });
     if (read !== undefined) text[key] = read;
   }
 
@@ -176,17 +184,8 @@ export function parseInstitution(v: ViolationList, path: string, value: unknown,
   if (institutionType === 'TRUST' && institutionSubType !== undefined && institutionSubType !== 'INVESTMENT') {
     v.add(p('institutionSubType'), 'forbidden', 'must be INVESTMENT when institutionType is TRUST');
   }
-  if (regulationStatus !== undefined && tradingType !== undefined) {
-    const needed = requiredByRegulation(regulationStatus, tradingType);
-    if (needed === 'not_allowed') {
-      v.add(p('tradingType'), 'forbidden', `must not be ${tradingType} when regulationStatus is ${regulationStatus}`);
-    } else {
-      for (const key of needed) {
-        if (text[key as keyof typeof text] === undefined && f.get(key) === undefined) {
-          v.add(p(key), 'required', `is required when regulationStatus is ${regulationStatus} and tradingType is ${tradingType}`);
-        }
-      }
-    }
+  if (needed === 'not_allowed') {
+    v.add(p('tradingType'), 'forbidden', `must not be ${tradingType ?? ''} when regulationStatus is ${regulationStatus ?? ''}`);
   }
 
   if (v.items.length !== before || name === undefined) return undefined;

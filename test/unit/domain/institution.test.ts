@@ -160,6 +160,7 @@ describe('InstitutionDetails', () => {
           );
           for (const field of needed) {
             expectViolation(institution({ regulationStatus, tradingType, ...extra, [field]: undefined }), `institution.${field}`, 'required');
+            expectViolation(institution({ regulationStatus, tradingType, ...extra, [field]: '' }), `institution.${field}`, 'required');
           }
         });
       }

@@ -29,7 +29,7 @@ function describeKey(key: string): string {
 }
 
 /** `Array.isArray` that answers undefined instead of throwing for a revoked Proxy. */
-export function safeIsArray(value: unknown): boolean | undefined {
+function safeIsArray(value: unknown): boolean | undefined {
   try {
     return Array.isArray(value);
   } catch {

@@ -26,7 +26,11 @@ export class CreateIdentity {
       return await this.gateway.create(draft, options);
     } catch (error) {
       if (error instanceof IdentityAlreadyExistsError && error.conflict === 'ref_id') {
-        const existing = await this.gateway.get(error.existingId, { includeDetails: true, signal: options.signal });
+        const existing = await this.gateway.get(error.existingId, {
+          includeDetails: true,
+          includeInstitutionMembers: draft.type === 'INSTITUTION',
+          signal: options.signal,
+        });
         if (sameCip(existing.cip, draft.cip)) return existing;
       }
       throw error;

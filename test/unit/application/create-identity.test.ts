@@ -119,6 +119,17 @@ describe('CreateIdentity with the in-memory gateway', () => {
       expect([again.id, again.person?.firstName]).to.deep.equal([first.id, 'John']);
     });
 
+    it('of an institution replays with its members, as the first create returned them', async () => {
+      const { useCase } = setup();
+      const owner = await useCase.execute(aPerson().build());
+      const command = { ...anInstitution([owner.id]), refId: 'institution-replay' };
+      const first = await useCase.execute(command);
+      const again = await useCase.execute(command);
+      expect(again.id).to.equal(first.id);
+      expect(again.institutionMembers?.map((m) => m.identityId)).to.deep.equal([owner.id]);
+      expect(again.institutionMembers?.[0]?.id).to.equal(first.institutionMembers?.[0]?.id);
+    });
+
     it('with another CIP triple is a conflict on ref_id naming the existing identity', async () => {
       const { useCase } = setup();
       const first = await useCase.execute(seedCommand());

@@ -1,0 +1,165 @@
+import { Sensitive } from '../../domain/index.js';
+import type { Logger } from '../../ports/index.js';
+import { PaxosConfigurationError } from './errors.js';
+
+/** Which Paxos: its sandbox or production. Each has its own URLs and its own credentials. */
+export type PaxosEnvironment = 'sandbox' | 'production';
+
+/** The client secret, or a function that fetches it (from a vault) whenever a new access token is needed. */
+export type ClientSecretSource = string | (() => string | Promise<string>);
+
+/** Backoff between retries: exponential from `initialDelayMs`, doubling, capped at `maxDelayMs`, with jitter. */
+export interface RetryBackoffOptions {
+  /** Delay before the first retry (before jitter). Default 500. */
+  readonly initialDelayMs?: number;
+  /** Upper bound of any delay. Default 8000. */
+  readonly maxDelayMs?: number;
+}
+
+/**
+ * Configuration of the Paxos HTTP adapter (`createIdentityService({ adapter: 'paxos', paxos })`).
+ *
+ * @example
+ * ```ts
+ * const service = createIdentityService({
+ *   adapter: 'paxos',
+ *   paxos: { environment: 'sandbox', clientId: process.env.PAXOS_CLIENT_ID!, clientSecret: () => vault.read('paxos') },
+ * });
+ * ```
+ */
+export interface PaxosGatewayOptions {
+  /** Picks Paxos's API and token URLs. */
+  readonly environment: PaxosEnvironment;
+  /** The OAuth 2 client id of the API credentials. */
+  readonly clientId: string;
+  /** The client secret, or an (async) function returning it; it is read again for every new token. */
+  readonly clientSecret: ClientSecretSource;
+  /** Overrides the environment's API base URL (`https://api.sandbox.paxos.com/v2`). `http:` only for loopback hosts. */
+  readonly baseUrl?: string;
+  /** Overrides the environment's token URL (`https://oauth.sandbox.paxos.com/oauth2/token`). `http:` only for loopback. */
+  readonly tokenUrl?: string;
+  /** OAuth scopes to request. Default: `identity:read_identity identity:write_identity`. */
+  readonly scopes?: readonly string[];
+  /** Total deadline of one call, covering the token, every attempt, the waits between them and the body. Default 30000. */
+  readonly timeoutMs?: number;
+  /** Retries after a transient failure (408, 5xx, connection reset). Default 2, so at most 3 attempts. */
+  readonly maxRetries?: number;
+  /** Backoff between retries. */
+  readonly retryBackoff?: RetryBackoffOptions;
+  /** Receives one line per HTTP attempt (method, path template, status, duration, attempt, request id). */
+  readonly logger?: Logger;
+}
+
+/** The validated, defaulted configuration the adapter runs with. */
+export interface ResolvedPaxosConfig {
+  readonly baseUrl: string;
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: Sensitive<string> | (() => string | Promise<string>);
+  readonly scopes: readonly string[];
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly logger: Logger | undefined;
+}
+
+/** Paxos's published URLs per environment. */
+export const PAXOS_ENVIRONMENTS: Readonly<Record<PaxosEnvironment, { readonly baseUrl: string; readonly tokenUrl: string }>> =
+  Object.freeze({
+    sandbox: Object.freeze({
+      baseUrl: 'https://api.sandbox.paxos.com/v2',
+      tokenUrl: 'https://oauth.sandbox.paxos.com/oauth2/token',
+    }),
+    production: Object.freeze({ baseUrl: 'https://api.paxos.com/v2', tokenUrl: 'https://oauth.paxos.com/oauth2/token' }),
+  });
+
+/** The scopes the identity calls need: read for get, write for create and the sandbox status. */
+export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['identity:read_identity', 'identity:write_identity']);
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_INITIAL_DELAY_MS = 500;
+const DEFAULT_MAX_DELAY_MS = 8_000;
+const MAX_TIMEOUT_MS = 10 * 60_000;
+const MAX_RETRIES = 10;
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** True for hosts that never leave the machine: `localhost`, `127.0.0.0/8`, `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host === '::1') return true;
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255) && octets[1] === '127';
+}
+
+function checkUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new PaxosConfigurationError(`${name} must be a URL string`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PaxosConfigurationError(`${name} is not a valid URL`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new PaxosConfigurationError(`${name} must not carry credentials; pass clientId and clientSecret instead`);
+  }
+  if (url.search !== '' || url.hash !== '') throw new PaxosConfigurationError(`${name} must not have a query or a fragment`);
+  if (url.protocol === 'http:') {
+    // Plain HTTP would carry the client secret, the bearer token and SSNs in clear text over the network.
+    if (!isLoopbackHost(url.hostname)) {
+      throw new PaxosConfigurationError(`${name} uses http: for ${url.hostname}; only https: is allowed except for loopback hosts`);
+    }
+  } else if (url.protocol !== 'https:') {
+    throw new PaxosConfigurationError(`${name} must be an https: URL`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function checkInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new PaxosConfigurationError(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Checks the options and fills in the defaults.
+ *
+ * @throws {PaxosConfigurationError} naming the first bad option (never echoing the secret).
+ */
+export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosConfig {
+  if (options === null || typeof options !== 'object') throw new PaxosConfigurationError('options are required');
+  const environment = PAXOS_ENVIRONMENTS[options.environment];
+  if (!Object.hasOwn(PAXOS_ENVIRONMENTS, options.environment) || environment === undefined) {
+    throw new PaxosConfigurationError("environment must be 'sandbox' or 'production'");
+  }
+  if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
+    throw new PaxosConfigurationError('clientId must be a non-empty string');
+  }
+  const secret = options.clientSecret;
+  let clientSecret: ResolvedPaxosConfig['clientSecret'];
+  if (typeof secret === 'function') clientSecret = secret;
+  else if (typeof secret === 'string' && secret !== '') clientSecret = Sensitive.of(secret);
+  else throw new PaxosConfigurationError('clientSecret must be a non-empty string or a function returning one');
+
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string' && SCOPE.test(s))) {
+    throw new PaxosConfigurationError('scopes must be a non-empty list of scope names without spaces');
+  }
+  const initialDelayMs = checkInteger('retryBackoff.initialDelayMs', options.retryBackoff?.initialDelayMs, DEFAULT_INITIAL_DELAY_MS, 0, 60_000);
+  const maxDelayMs = checkInteger('retryBackoff.maxDelayMs', options.retryBackoff?.maxDelayMs, Math.max(DEFAULT_MAX_DELAY_MS, initialDelayMs), initialDelayMs, 300_000);
+  return Object.freeze({
+    baseUrl: checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl),
+    tokenUrl: checkUrl('tokenUrl', options.tokenUrl ?? environment.tokenUrl),
+    clientId: options.clientId,
+    clientSecret,
+    scopes: Object.freeze([...scopes]),
+    timeoutMs: checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
+    maxRetries: checkInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES),
+    initialDelayMs,
+    maxDelayMs,
+    logger: options.logger,
+  });
+}

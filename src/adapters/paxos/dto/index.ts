@@ -1,0 +1,14 @@
+export {
+  MailingAddressDto,
+  PersonDetailsDto,
+  InstitutionDetailsDto,
+  InstitutionMemberDto,
+  TaxDetailDto,
+  CustomerDueDiligenceDto,
+  IdentityDto,
+  CreateIdentityRequestDto,
+} from './identity.dto.js';
+export { ProblemDto } from './problem.dto.js';
+export { SandboxSetIdentityStatusDto, SetDisableDto } from './sandbox-status.dto.js';
+export { TokenResponseDto, OAuthErrorDto } from './oauth.dto.js';
+export { decode, type Decoded } from './decode.js';

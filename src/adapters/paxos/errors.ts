@@ -1,0 +1,375 @@
+import {
+  IdentityAlreadyExistsError,
+  IdentityNotFoundError,
+  IdentityServiceError,
+  type IdentityServiceErrorOptions,
+  type RequestSummary,
+} from '../../domain/index.js';
+
+/** What every Paxos transport error may carry besides the base options. */
+export interface PaxosErrorOptions extends IdentityServiceErrorOptions {
+  /** How many HTTP attempts the call made before it gave up (retries and the 401 refresh included). */
+  readonly attempts?: number;
+}
+
+function where(request: RequestSummary | undefined): string {
+  return request === undefined ? 'Paxos' : `Paxos ${request.method} ${request.path}`;
+}
+
+function withAttempts(out: Record<string, unknown>, attempts: number | undefined): Record<string, unknown> {
+  if (attempts !== undefined) out['attempts'] = attempts;
+  return out;
+}
+
+/**
+ * The Paxos adapter was configured wrongly (an `http:` URL to a non-loopback host, a missing client id, ...).
+ * Thrown when the service is built, before anything is sent. Fix the configuration.
+ */
+export class PaxosConfigurationError extends IdentityServiceError {
+  readonly code = 'paxos_configuration';
+
+  constructor(message: string) {
+    super(`Invalid Paxos configuration: ${message}`);
+  }
+}
+
+/**
+ * Paxos refused the request as invalid (HTTP 400). `detail` is Paxos's explanation, with anything that looks like
+ * a tax id, a CIP id or a date of birth replaced by `[REDACTED]`. Retrying the same request fails the same way.
+ */
+export class PaxosBadRequestError extends IdentityServiceError {
+  readonly code = 'paxos_bad_request';
+  /** Paxos's Problem `detail`, redacted. */
+  readonly detail: string | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(detail: string | undefined, options: PaxosErrorOptions = {}) {
+    super(`${where(options.request)} was rejected as invalid (400)${detail === undefined ? '' : `: ${detail}`}`, {
+      status: 400,
+      ...options,
+    });
+    this.detail = detail;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return withAttempts({ ...super.toJSON(), detail: this.detail }, this.attempts);
+  }
+}
+
+/**
+ * The credentials were refused: the token endpoint answered with an OAuth error (`invalid_client`,
+ * `invalid_scope`, ...), or the API answered 401 even with a freshly issued token. Check `clientId`,
+ * `clientSecret`, the environment (sandbox and production credentials differ) and the scopes granted to the key.
+ */
+export class PaxosAuthenticationError extends IdentityServiceError {
+  readonly code = 'paxos_authentication';
+  /** The OAuth 2 `error` code from the token endpoint (`invalid_client`, `invalid_scope`), when there was one. */
+  readonly oauthError: string | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(message: string, options: PaxosErrorOptions & { readonly oauthError?: string } = {}) {
+    super(`${where(options.request)}: ${message}`, { status: 401, ...options });
+    this.oauthError = options.oauthError;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    if (this.oauthError !== undefined) out['oauthError'] = this.oauthError;
+    return withAttempts(out, this.attempts);
+  }
+}
+
+/**
+ * Paxos understood the credentials but refused the operation (HTTP 403): usually a missing scope, named in
+ * `requiredScopes` (`identity:write_identity` is gated: ask Paxos support to enable it), or a disabled account.
+ */
+export class PaxosPermissionError extends IdentityServiceError {
+  readonly code = 'paxos_permission';
+  /** The scopes Paxos says the call needs (one of them), when it named them. */
+  readonly requiredScopes: readonly string[];
+  /** The scopes Paxos found on the token, when it named them. */
+  readonly grantedScopes: readonly string[];
+  /** Paxos's Problem `detail`, redacted. */
+  readonly detail: string | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(
+    detail: string | undefined,
+    scopes: { readonly required: readonly string[]; readonly granted: readonly string[] },
+    options: PaxosErrorOptions = {},
+  ) {
+    const reason =
+      scopes.required.length > 0
+        ? `the credentials lack the scope ${scopes.required.join(' or ')}` +
+          (scopes.granted.length > 0 ? ` (granted: ${scopes.granted.join(', ')})` : '')
+        : (detail ?? 'forbidden');
+    super(`${where(options.request)} was refused (403): ${reason}`, { status: 403, ...options });
+    this.requiredScopes = Object.freeze([...scopes.required]);
+    this.grantedScopes = Object.freeze([...scopes.granted]);
+    this.detail = detail;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return withAttempts(
+      { ...super.toJSON(), requiredScopes: this.requiredScopes, grantedScopes: this.grantedScopes, detail: this.detail },
+      this.attempts,
+    );
+  }
+}
+
+/**
+ * Paxos throttled the caller (HTTP 429). Paxos then throttles every request from the same IP for five minutes,
+ * so the adapter does not retry blindly: it waits only when a `Retry-After` fits in the call's deadline.
+ * Slow down (Identity endpoints allow 10 requests/s per IP) and retry after `retryAfterMs` or a few minutes.
+ */
+export class PaxosRateLimitError extends IdentityServiceError {
+  readonly code = 'paxos_rate_limited';
+  /** The wait Paxos asked for in `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(options: PaxosErrorOptions & { readonly retryAfterMs?: number } = {}) {
+    const after = options.retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(options.retryAfterMs / 1000)} s`;
+    super(`${where(options.request)} was rate limited (429)${after}`, { status: 429, ...options });
+    this.retryAfterMs = options.retryAfterMs;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    if (this.retryAfterMs !== undefined) out['retryAfterMs'] = this.retryAfterMs;
+    return withAttempts(out, this.attempts);
+  }
+}
+
+/** Paxos failed (HTTP 5xx) on every attempt the retry policy allowed. Transient: retry later. */
+export class PaxosServerError extends IdentityServiceError {
+  readonly code = 'paxos_server_error';
+  readonly attempts: number | undefined;
+
+  constructor(status: number, options: PaxosErrorOptions = {}) {
+    const tries = options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
+    super(`${where(options.request)} failed with ${status}${tries}`, { ...options, status });
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return withAttempts(super.toJSON(), this.attempts);
+  }
+}
+
+/**
+ * No response arrived: the connection was refused or reset, DNS failed, or TLS failed. `reason` is the system
+ * code (`ECONNRESET`, `ECONNREFUSED`, `UND_ERR_SOCKET`, ...). Connection resets were retried already.
+ */
+export class PaxosConnectionError extends IdentityServiceError {
+  readonly code = 'paxos_connection';
+  /** The network error code, when known. */
+  readonly reason: string | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(reason: string | undefined, options: PaxosErrorOptions = {}) {
+    const tries = options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
+    super(`${where(options.request)}: no response${reason === undefined ? '' : ` (${reason})`}${tries}`, options);
+    this.reason = reason;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    if (this.reason !== undefined) out['reason'] = this.reason;
+    return withAttempts(out, this.attempts);
+  }
+}
+
+/**
+ * The call's deadline (`timeoutMs`, covering every attempt, every wait between them and the response body)
+ * passed, or Paxos answered 408 on every attempt. Whether a create took effect is unknown: retry it with the same
+ * `refId`, which is safe.
+ */
+export class PaxosTimeoutError extends IdentityServiceError {
+  readonly code = 'paxos_timeout';
+  /** The deadline that passed, in milliseconds. */
+  readonly timeoutMs: number | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(timeoutMs: number | undefined, options: PaxosErrorOptions = {}) {
+    super(
+      timeoutMs === undefined
+        ? `${where(options.request)} timed out (${options.status ?? 'no response'})`
+        : `${where(options.request)} did not complete within ${timeoutMs} ms`,
+      options,
+    );
+    this.timeoutMs = timeoutMs;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    if (this.timeoutMs !== undefined) out['timeoutMs'] = this.timeoutMs;
+    return withAttempts(out, this.attempts);
+  }
+}
+
+/**
+ * Paxos's answer could not be used: a 2xx body that is not JSON or not the expected shape (a missing `id`, a
+ * wrong type), or a redirect, which is never followed. `issues` names the offending fields, never their values.
+ * A create that ends like this may have taken effect: retry it with the same `refId`.
+ */
+export class PaxosResponseError extends IdentityServiceError {
+  readonly code = 'paxos_invalid_response';
+  /** What is wrong, as field paths and rule names (`person_details.first_name: isString`). */
+  readonly issues: readonly string[];
+  readonly attempts: number | undefined;
+
+  constructor(summary: string, issues: readonly string[] = [], options: PaxosErrorOptions = {}) {
+    const listed = issues.length === 0 ? '' : `: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`;
+    super(`${where(options.request)}: ${summary}${listed}`, options);
+    this.issues = Object.freeze([...issues]);
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return withAttempts({ ...super.toJSON(), issues: this.issues }, this.attempts);
+  }
+}
+
+/**
+ * Paxos answered with a status this library does not expect for the call (a 404 on a route without an id, 405,
+ * 413, 422, or a 409 without the `already-exists` details). Usually a wrong `baseUrl`; `detail` is redacted.
+ */
+export class PaxosHttpError extends IdentityServiceError {
+  readonly code = 'paxos_http_error';
+  /** Paxos's Problem `detail`, redacted. */
+  readonly detail: string | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(status: number, detail: string | undefined, options: PaxosErrorOptions = {}) {
+    super(`${where(options.request)} failed with ${status}${detail === undefined ? '' : `: ${detail}`}`, { ...options, status });
+    this.detail = detail;
+    this.attempts = options.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return withAttempts({ ...super.toJSON(), detail: this.detail }, this.attempts);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// From an HTTP answer to the error above
+
+/** The parts of an RFC 7807 Problem the mapping reads, already type-checked. */
+export interface ProblemFields {
+  readonly type?: string | undefined;
+  readonly detail?: string | undefined;
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Everything known about a failed answer when it is turned into an error. */
+export interface FailedAnswer {
+  readonly request: RequestSummary;
+  readonly status: number;
+  readonly requestId: string | undefined;
+  readonly problem: ProblemFields | undefined;
+  readonly attempts: number;
+  /** The identity the route names, so that a 404 becomes {@link IdentityNotFoundError}. */
+  readonly identityId?: string | undefined;
+  readonly retryAfterMs?: number | undefined;
+  /** The personal values sent in this request, to scrub from Paxos's `detail` should it echo them. */
+  readonly sensitive?: readonly string[] | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+const MAX_DETAIL = 300;
+const MAX_PROBLEM_TYPE = 200;
+// SSN and ITIN (with or without dashes) and EIN shapes: Paxos's validation messages may quote the value they refuse.
+const TAX_ID_SHAPES = /\b\d{3}-?\d{2}-?\d{4}\b|\b\d{2}-\d{7}\b/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SCOPE = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
+const INSUFFICIENT_SCOPES = /found '([^']*)',\s*required one of '\[([^\]]*)\]'/;
+const REDACTED = '[REDACTED]';
+
+/**
+ * Paxos's `detail` made safe to show: control characters removed, the request's own personal values and anything
+ * shaped like a tax id replaced by `[REDACTED]`, and the length bounded.
+ */
+export function redactDetail(detail: string | undefined, sensitive: readonly string[] = []): string | undefined {
+  if (detail === undefined) return undefined;
+  let text = detail.slice(0, MAX_DETAIL * 4).replace(CONTROL, ' ');
+  for (const value of sensitive) {
+    if (value.length >= 4) text = text.split(value).join(REDACTED);
+  }
+  text = text.replace(TAX_ID_SHAPES, REDACTED).trim();
+  if (text.length > MAX_DETAIL) text = `${text.slice(0, MAX_DETAIL)}…`;
+  return text === '' ? undefined : text;
+}
+
+/** A Problem `type` worth keeping: a short printable string. */
+export function safeProblemType(type: string | undefined): string | undefined {
+  if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type)) return undefined;
+  return type;
+}
+
+function scopeList(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text.split(/[\s,]+/).filter((scope) => SCOPE.test(scope));
+}
+
+function existingIdOf(meta: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const existing = meta?.['existing'];
+  if (existing === null || typeof existing !== 'object') return undefined;
+  const id: unknown = Object.hasOwn(existing, 'id') ? (existing as Record<string, unknown>)['id'] : undefined;
+  return typeof id === 'string' && ID.test(id) ? id : undefined;
+}
+
+/**
+ * Turns a non-2xx answer into the library's typed error: 400 → {@link PaxosBadRequestError}, 401 →
+ * {@link PaxosAuthenticationError}, 403 → {@link PaxosPermissionError}, 404 → {@link IdentityNotFoundError},
+ * 408 → {@link PaxosTimeoutError}, 409 → {@link IdentityAlreadyExistsError}, 429 → {@link PaxosRateLimitError},
+ * 5xx → {@link PaxosServerError}, 3xx → {@link PaxosResponseError}, anything else → {@link PaxosHttpError}.
+ */
+export function errorFromAnswer(answer: FailedAnswer): IdentityServiceError {
+  const { status, problem } = answer;
+  const options: PaxosErrorOptions = {
+    status,
+    problemType: safeProblemType(problem?.type),
+    requestId: answer.requestId,
+    request: answer.request,
+    attempts: answer.attempts,
+  };
+  const detail = redactDetail(problem?.detail, answer.sensitive);
+  if (status >= 300 && status < 400) {
+    return new PaxosResponseError(`answered with a redirect (${status}), which is never followed; check baseUrl`, [], options);
+  }
+  switch (status) {
+    case 400:
+      return new PaxosBadRequestError(detail, options);
+    case 401:
+      return new PaxosAuthenticationError('the access token was refused (401) even after a refresh', options);
+    case 403: {
+      const scopes = INSUFFICIENT_SCOPES.exec(problem?.detail ?? '');
+      return new PaxosPermissionError(detail, { required: scopeList(scopes?.[2]), granted: scopeList(scopes?.[1]) }, options);
+    }
+    case 404:
+      return answer.identityId === undefined
+        ? new PaxosHttpError(status, detail, options)
+        : new IdentityNotFoundError(answer.identityId, options);
+    case 408:
+      return new PaxosTimeoutError(undefined, options);
+    case 409: {
+      const existingId = existingIdOf(problem?.meta);
+      const said = problem?.detail ?? '';
+      const conflict = /\bref_id\b/.test(said) ? 'ref_id' : /\bcip_id\b/.test(said) ? 'cip_id' : undefined;
+      if (existingId === undefined || conflict === undefined) return new PaxosHttpError(status, detail, options);
+      return new IdentityAlreadyExistsError(existingId, conflict, options);
+    }
+    case 429:
+      return new PaxosRateLimitError(answer.retryAfterMs === undefined ? options : { ...options, retryAfterMs: answer.retryAfterMs });
+    default:
+      return status >= 500 ? new PaxosServerError(status, options) : new PaxosHttpError(status, detail, options);
+  }
+}

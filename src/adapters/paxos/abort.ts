@@ -1,0 +1,94 @@
+/** Why the deadline's signal aborted, so that a timeout can be told apart from the caller's own cancel. */
+export const DEADLINE_EXCEEDED: unique symbol = Symbol('paxos-identity.deadline-exceeded');
+
+/**
+ * One call's total time budget as an `AbortSignal`: it fires when `timeoutMs` passes or when the caller's own
+ * signal aborts, whichever comes first. Unlike ky's `timeout`, it keeps running while the body streams in.
+ * Always {@link Deadline.dispose} it, so that no timer outlives the call.
+ */
+export class Deadline {
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  readonly #controller = new AbortController();
+  readonly #endsAt: number;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onCallerAbort: (() => void) | undefined;
+
+  /** @throws the caller signal's reason when it is already aborted. */
+  constructor(timeoutMs: number, caller?: AbortSignal) {
+    caller?.throwIfAborted();
+    this.timeoutMs = timeoutMs;
+    this.signal = this.#controller.signal;
+    this.#endsAt = performance.now() + timeoutMs;
+    this.#timer = setTimeout(() => this.#controller.abort(DEADLINE_EXCEEDED), timeoutMs);
+    this.#caller = caller;
+    if (caller !== undefined) {
+      // A listener rather than AbortSignal.any: removable at dispose, so long-lived caller signals do not accumulate.
+      this.#onCallerAbort = () => this.#controller.abort(caller.reason);
+      caller.addEventListener('abort', this.#onCallerAbort, { once: true });
+    }
+  }
+
+  /** Milliseconds left before the deadline. */
+  remaining(): number {
+    return Math.max(0, this.#endsAt - performance.now());
+  }
+
+  /** True when the caller cancelled (as opposed to the deadline passing). */
+  get cancelledByCaller(): boolean {
+    return this.#caller?.aborted === true;
+  }
+
+  /** The caller's abort reason, when the caller cancelled. */
+  get callerReason(): unknown {
+    return this.#caller?.reason;
+  }
+
+  /** Waits `ms`, or rejects with the abort reason as soon as the deadline fires. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.signal.aborted) {
+        reject(this.signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(this.signal.reason);
+      };
+      const timer = setTimeout(() => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Clears the timer and the listener on the caller's signal. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    if (this.#onCallerAbort !== undefined) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+  }
+}
+
+/**
+ * Waits for a promise shared with other callers (the token request in flight) while honouring this caller's
+ * signal: an abort rejects this caller only, and the shared promise carries on for the others.
+ */
+export function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

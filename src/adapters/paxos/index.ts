@@ -1,0 +1,25 @@
+export { PaxosIdentityGateway, type PaxosGatewayDependencies } from './paxos-identity-gateway.js';
+export {
+  PAXOS_ENVIRONMENTS,
+  DEFAULT_SCOPES,
+  resolvePaxosConfig,
+  type PaxosGatewayOptions,
+  type PaxosEnvironment,
+  type ClientSecretSource,
+  type RetryBackoffOptions,
+  type ResolvedPaxosConfig,
+} from './config.js';
+export {
+  PaxosConfigurationError,
+  PaxosBadRequestError,
+  PaxosAuthenticationError,
+  PaxosPermissionError,
+  PaxosRateLimitError,
+  PaxosServerError,
+  PaxosConnectionError,
+  PaxosTimeoutError,
+  PaxosResponseError,
+  PaxosHttpError,
+  type PaxosErrorOptions,
+} from './errors.js';
+export { LIBRARY_VERSION, USER_AGENT } from './version.js';

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { IdentityService } from '../application/index.js';
 import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
+import type { PaxosGatewayOptions } from '../adapters/paxos/index.js';
 import type { Clock, IdGenerator } from '../ports/index.js';
-import { identityCoreModule, inMemoryGatewayModule } from './modules.js';
+import { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './modules.js';
 import { TOKENS } from './tokens.js';
 
 /** Settings shared by every adapter. */
@@ -20,8 +21,25 @@ export interface InMemoryServiceOptions extends CommonServiceOptions {
   readonly inMemory?: InMemoryIdentityGatewayOptions;
 }
 
+/**
+ * Talk to Paxos over HTTP (or to anything speaking its wire format, such as the emulator, through `baseUrl` and
+ * `tokenUrl`).
+ *
+ * @example
+ * ```ts
+ * createIdentityService({
+ *   adapter: 'paxos',
+ *   paxos: { environment: 'sandbox', clientId: process.env.PAXOS_CLIENT_ID!, clientSecret: process.env.PAXOS_CLIENT_SECRET! },
+ * });
+ * ```
+ */
+export interface PaxosServiceOptions extends CommonServiceOptions {
+  readonly adapter: 'paxos';
+  readonly paxos: PaxosGatewayOptions;
+}
+
 /** Options of {@link createIdentityService}. */
-export type IdentityServiceOptions = InMemoryServiceOptions;
+export type IdentityServiceOptions = InMemoryServiceOptions | PaxosServiceOptions;
 
 /**
  * Builds a ready {@link IdentityService} without touching inversify.
@@ -32,6 +50,9 @@ export type IdentityServiceOptions = InMemoryServiceOptions;
  * const service = createIdentityService({ adapter: 'in-memory' });
  * const identity = await service.createIdentity({ person: { ... } });
  * ```
+ *
+ * @throws {PaxosConfigurationError} for `adapter: 'paxos'` when an option is invalid (an `http:` URL to a
+ * non-loopback host, a missing client id or secret, ...).
  */
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const container = new Container();
@@ -41,6 +62,9 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   switch (options.adapter) {
     case 'in-memory':
       container.load(inMemoryGatewayModule(options.inMemory));
+      break;
+    case 'paxos':
+      container.load(paxosGatewayModule(options.paxos));
       break;
     default:
       throw new TypeError(`Unknown adapter: ${String((options as { adapter?: unknown }).adapter)}`);

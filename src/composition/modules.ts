@@ -5,6 +5,7 @@ import {
   InMemoryIdentityGateway,
   type InMemoryIdentityGatewayOptions,
 } from '../adapters/in-memory/in-memory-identity-gateway.js';
+import { PaxosIdentityGateway, type PaxosGatewayOptions } from '../adapters/paxos/index.js';
 import { systemClock, uuidGenerator } from '../adapters/system/system.js';
 import type { Clock, IdentityGateway, IdGenerator } from '../ports/index.js';
 import { TOKENS } from './tokens.js';
@@ -41,6 +42,25 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
   return new ContainerModule(({ bind }) => {
     bind<IdentityGateway>(TOKENS.IdentityGateway)
       .toResolvedValue((clock: Clock) => new InMemoryIdentityGateway({ clock, ...options }), [TOKENS.Clock])
+      .inSingletonScope();
+  });
+}
+
+/**
+ * Binds the {@link IdentityGateway} port to a {@link PaxosIdentityGateway} talking to Paxos (or to anything that
+ * speaks its wire format, such as the emulator). The container's Clock decides when access tokens are renewed.
+ *
+ * @example
+ * ```ts
+ * container.load(identityCoreModule, paxosGatewayModule({ environment: 'sandbox', clientId, clientSecret }));
+ * ```
+ *
+ * @throws {PaxosConfigurationError} when the gateway is first resolved and an option is invalid.
+ */
+export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<IdentityGateway>(TOKENS.IdentityGateway)
+      .toResolvedValue((clock: Clock) => new PaxosIdentityGateway(options, { clock }), [TOKENS.Clock])
       .inSingletonScope();
   });
 }

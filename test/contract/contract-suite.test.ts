@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { InMemoryIdentityGateway, type Identity, type IdentityGateway, type NewIdentity } from '../../src/index.js';
+import { describeIdentityGatewayContract } from '../../src/testing.js';
+
+interface Case {
+  readonly title: string;
+  readonly body: () => Promise<void>;
+}
+
+/** Registers the contract with a collecting describe/it, so that the cases can be run and judged here. */
+function collect(makeGateway: () => IdentityGateway, options: { sandboxStatus?: boolean } = {}): { suite: string; cases: Case[] } {
+  const cases: Case[] = [];
+  let suite = '';
+  describeIdentityGatewayContract('under test', makeGateway, {
+    ...options,
+    describe: (title, body) => {
+      suite = title;
+      body();
+    },
+    it: (title, body) => {
+      cases.push({ title, body });
+    },
+  });
+  return { suite, cases };
+}
+
+async function failures(cases: readonly Case[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const c of cases) {
+    try {
+      await c.body();
+    } catch {
+      failed.push(c.title);
+    }
+  }
+  return failed;
+}
+
+/** A gateway that forgets the uniqueness rules: the duplicate cases must catch it. */
+class ForgetfulGateway implements IdentityGateway {
+  private readonly real = new InMemoryIdentityGateway();
+  private n = 0;
+
+  create(identity: NewIdentity): Promise<Identity> {
+    this.n += 1;
+    const client = new InMemoryIdentityGateway({ clientId: `c${this.n}` });
+    return client.create(identity);
+  }
+
+  get: IdentityGateway['get'] = (id, options) => this.real.get(id, options);
+  setSandboxStatus: IdentityGateway['setSandboxStatus'] = (id, change, options) => this.real.setSandboxStatus(id, change, options);
+}
+
+describe('describeIdentityGatewayContract', () => {
+  it('registers eight cases in one suite named after the gateway, seven without the sandbox case', () => {
+    const all = collect(() => new InMemoryIdentityGateway());
+    expect(all.suite).to.equal('IdentityGateway contract: under test');
+    expect(all.cases).to.have.length(8);
+    expect(collect(() => new InMemoryIdentityGateway(), { sandboxStatus: false }).cases).to.have.length(7);
+  });
+
+  it('passes for the in-memory gateway, calling the factory once', async () => {
+    let made = 0;
+    const { cases } = collect(() => {
+      made += 1;
+      return new InMemoryIdentityGateway();
+    });
+    expect(await failures(cases)).to.deep.equal([]);
+    expect(made).to.equal(1);
+  });
+
+  it('fails for a gateway that breaks Paxos\'s uniqueness rules', async () => {
+    const { cases } = collect(() => new ForgetfulGateway());
+    const failed = await failures(cases);
+    expect(failed.some((t) => t.includes('same refId'))).to.equal(true);
+    expect(failed.some((t) => t.includes('same CIP triple'))).to.equal(true);
+  });
+
+  it('fails for a gateway whose sandbox status does not move the summary', async () => {
+    const { cases } = collect(() => {
+      const real = new InMemoryIdentityGateway();
+      return { create: (i) => real.create(i), get: (id, o) => real.get(id, o), setSandboxStatus: async () => {} };
+    });
+    expect(await failures(cases)).to.deep.equal(['sandbox status: approving id verification and sanctions makes the person APPROVED']);
+  });
+});

@@ -1,5 +1,20 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { startPaxosEmulator, type PaxosEmulator } from '../adapters/emulator/index.js';
+import {
+  createViolationsToWire,
+  parseCreateRequest,
+  readCreateRequest,
+  startPaxosEmulator,
+  writeIdentity,
+  type PaxosEmulator,
+} from '../adapters/emulator/index.js';
+import {
+  createIdentityService,
+  IdentityServiceError,
+  IdentityValidationError,
+  type IdentityService,
+  type PaxosEnvironment,
+  type Violation,
+} from '../index.js';
 
 /** What the CLI reads from and writes to; the real process in `main.ts`, fakes in tests. */
 export interface CliIo {
@@ -62,6 +77,136 @@ async function runEmulator(io: CliIo, options: { port: number; host: string; rat
   return EXIT.ok;
 }
 
+/** A service bound to Paxos, the URLs of the environment, or an embedded emulator, and how to let go of it. */
+interface Connection {
+  readonly service: IdentityService;
+  close(): Promise<void>;
+}
+
+const ENVIRONMENTS: readonly PaxosEnvironment[] = ['sandbox', 'production'];
+
+async function connect(io: CliIo, embedded: boolean): Promise<Connection> {
+  if (embedded) {
+    const emulator = await startPaxosEmulator();
+    line(io.stderr, `using an embedded Paxos emulator at ${emulator.baseUrl}`);
+    const service = createIdentityService({
+      adapter: 'paxos',
+      paxos: {
+        environment: 'sandbox',
+        baseUrl: emulator.baseUrl,
+        tokenUrl: emulator.tokenUrl,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+      },
+    });
+    return { service, close: () => emulator.close() };
+  }
+  const env = io.env;
+  const environment = env['PAXOS_ENV'] === undefined || env['PAXOS_ENV'] === '' ? 'sandbox' : env['PAXOS_ENV'];
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new UsageError("PAXOS_ENV must be 'sandbox' or 'production'");
+  }
+  const clientId = env['PAXOS_CLIENT_ID'];
+  const clientSecret = env['PAXOS_CLIENT_SECRET'];
+  if (clientId === undefined || clientId === '' || clientSecret === undefined || clientSecret === '') {
+    throw new UsageError('PAXOS_CLIENT_ID and PAXOS_CLIENT_SECRET must be set (or pass --emulator)');
+  }
+  const optional = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const baseUrl = optional('PAXOS_BASE_URL');
+  const tokenUrl = optional('PAXOS_TOKEN_URL');
+  const service = createIdentityService({
+    adapter: 'paxos',
+    paxos: {
+      environment: environment as PaxosEnvironment,
+      clientId,
+      clientSecret,
+      ...(baseUrl !== undefined && { baseUrl }),
+      ...(tokenUrl !== undefined && { tokenUrl }),
+    },
+  });
+  return { service, close: async () => {} };
+}
+
+function printViolations(io: CliIo, violations: readonly Violation[], where: string): void {
+  const n = violations.length;
+  line(io.stderr, `error: IdentityValidationError: ${n} violation${n === 1 ? '' : 's'} in ${where}; nothing was sent`);
+  for (const v of violations) line(io.stderr, `  ${v.message} [${v.code}]`);
+}
+
+/**
+ * One line for a failed call: the error's class, its HTTP status and its message. The library's errors never hold
+ * personal data or secrets; anything else is named by its class and code only, because its message could.
+ */
+function describeError(error: unknown): string {
+  if (error instanceof IdentityServiceError) {
+    return `error: ${error.name}${error.status === undefined ? '' : ` (${error.status})`}: ${error.message}`;
+  }
+  const name = error instanceof Error ? error.name : typeof error;
+  const code = (error as { code?: unknown } | null)?.code;
+  return `error: ${name}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
+async function withService(
+  io: CliIo,
+  embedded: boolean,
+  where: string,
+  work: (service: IdentityService) => Promise<void>,
+): Promise<number> {
+  let connection: Connection | undefined;
+  try {
+    connection = await connect(io, embedded);
+    await work(connection.service);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof IdentityValidationError) {
+      printViolations(io, createViolationsToWire(error.violations), where);
+      return EXIT.failed;
+    }
+    line(io.stderr, describeError(error));
+    return error instanceof IdentityServiceError && error.code === 'paxos_configuration' ? EXIT.usage : EXIT.failed;
+  } finally {
+    await connection?.close();
+  }
+}
+
+async function runCreate(io: CliIo, options: { file: string; emulator: boolean }): Promise<number> {
+  let text: string;
+  try {
+    text = await io.readFile(options.file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    line(io.stderr, `error: cannot read ${options.file}${typeof code === 'string' ? ` (${code})` : ''}`);
+    return EXIT.failed;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text around the error, which may be an SSN: say only where it is.
+    line(io.stderr, `error: ${options.file} is not valid JSON`);
+    return EXIT.failed;
+  }
+  // Every problem at once, by its wire name, before anything is sent.
+  const checked = parseCreateRequest(body);
+  if (!checked.ok) {
+    printViolations(io, checked.violations, options.file);
+    return EXIT.failed;
+  }
+  const command = readCreateRequest(body).command!;
+  return withService(io, options.emulator, options.file, async (service) => {
+    const identity = await service.createIdentity(command);
+    line(io.stdout, JSON.stringify(writeIdentity(identity), null, 2));
+  });
+}
+
+async function runGet(io: CliIo, id: string, options: { details: boolean; emulator: boolean }): Promise<number> {
+  return withService(io, options.emulator, 'the arguments', async (service) => {
+    const identity = await service.getIdentity(id, { includeDetails: options.details });
+    line(io.stdout, JSON.stringify(writeIdentity(identity), null, 2));
+  });
+}
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('paxos-identity')
     .description("Onboard identities to Paxos's v2 Identity API, or run a local emulator of it.")
@@ -78,6 +223,25 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--auto-approve', 'approve persons right after creation, as the sandbox does', false)
     .action(async (options: { port: number; host: string; rateLimit: boolean; autoApprove: boolean }) => {
       setExit(await runEmulator(io, { ...options, approval: options.autoApprove ? 'auto' : 'manual' }));
+    });
+
+  program
+    .command('create')
+    .description("Create an identity from a Paxos wire-format body (the JSON of Paxos's create example) and print Paxos's response.")
+    .requiredOption('--file <path>', 'the JSON body of POST /v2/identity/identities')
+    .option('--emulator', 'send it to an embedded emulator instead of Paxos', false)
+    .action(async (options: { file: string; emulator: boolean }) => {
+      setExit(await runCreate(io, options));
+    });
+
+  program
+    .command('get')
+    .description('Print an identity as Paxos returns it.')
+    .argument('<id>', 'the identity id')
+    .option('--no-details', 'leave person_details / institution_details out')
+    .option('--emulator', 'ask an embedded (empty) emulator instead of Paxos', false)
+    .action(async (id: string, options: { details: boolean; emulator: boolean }) => {
+      setExit(await runGet(io, id, options));
     });
 
   return program;

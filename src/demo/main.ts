@@ -1,77 +1,114 @@
 /**
- * `npm start`: the onboarding of the seed's John Doe, end to end, with no network and no credentials.
+ * `npm start`: the onboarding of the seed's John Doe through the whole stack over real HTTP, with no network and no
+ * credentials. Paxos's create body → wire mapper → create use case → Paxos adapter (ky, OAuth2) → a local emulator
+ * of Paxos on 127.0.0.1.
  */
-import { inspect } from 'node:util';
-import { createIdentityService, IdentityAlreadyExistsError, IdentityValidationError, type CreateIdentityCommand } from '../index.js';
+import { createViolationsToWire, readCreateRequest, writeIdentity } from '../adapters/emulator/index.js';
+import {
+  createIdentityService,
+  IdentityAlreadyExistsError,
+  IdentityValidationError,
+  type CreateIdentityCommand,
+} from '../index.js';
+import { startPaxosEmulator } from '../testing.js';
 
-const seed: CreateIdentityCommand = {
-  refId: '33ece656-eef1-43b5-a851-b6b9099089a5',
-  person: {
-    verifierType: 'PASSTHROUGH',
-    passthroughVerifierType: 'JUMIO',
-    passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-    firstName: 'John',
-    lastName: 'Doe',
-    dateOfBirth: '1980-01-01',
-    phoneNumber: '+1 555 678 1234',
+/** The body of the seed page's curl, as a client sends it to `POST /v2/identity/identities`. */
+const seedBody = {
+  person_details: {
+    verifier_type: 'PASSTHROUGH',
+    passthrough_verifier_type: 'JUMIO',
+    passthrough_verified_at: '2021-06-16T09:28:14Z',
+    first_name: 'John',
+    last_name: 'Doe',
+    date_of_birth: '1980-01-01',
+    phone_number: '+1 555 678 1234',
     email: 'example@somemail.org',
-    cipId: '111-11-1234',
-    cipIdType: 'SSN',
-    cipIdCountry: 'USA',
+    cip_id: '111-11-1234',
+    cip_id_type: 'SSN',
+    cip_id_country: 'USA',
     nationality: 'USA',
-    address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
+    address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zip_code: '10001' },
+    metadata: { custom_property1: 'custom value 1', custom_property2: 'custom value 2' },
   },
-  metadata: { custom_property1: 'custom value 1', custom_property2: 'custom value 2' },
+  ref_id: '33ece656-eef1-43b5-a851-b6b9099089a5',
 };
 
 function section(title: string): void {
   console.log(`\n== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
 }
 
+function commandOf(body: unknown): CreateIdentityCommand {
+  const { command, violations } = readCreateRequest(body);
+  if (command === undefined || violations.length > 0) throw new IdentityValidationError(violations);
+  return command;
+}
+
 async function main(): Promise<void> {
-  const service = createIdentityService({ adapter: 'in-memory' });
-
-  section('1. Create the seed identity (John Doe, US SSN, passthrough-verified by JUMIO)');
-  const identity = await service.createIdentity(seed);
-  console.log(inspect(identity, { depth: 4, colors: process.stdout.isTTY }));
-  console.log(`-> ${identity.type} ${identity.id} is ${identity.summaryStatus}; tax details derived from the SSN: ${identity.taxDetails.length}`);
-
-  section('2. Replay the same refId (a retry after a lost response)');
-  const replay = await service.createIdentity(seed);
-  console.log(`-> same identity back: ${replay.id === identity.id} (${replay.id})`);
-
-  section('3. The same refId for somebody else is refused');
+  const emulator = await startPaxosEmulator();
   try {
-    await service.createIdentity({ ...seed, person: { ...seed.person!, cipId: '222-22-2222' } });
-  } catch (error) {
-    if (!(error instanceof IdentityAlreadyExistsError)) throw error;
-    console.log(`-> ${error.name} (${error.code}): conflict=${error.conflict}, existingId=${error.existingId}`);
-  }
-
-  section('4. An invalid identity is rejected before anything is sent');
-  try {
-    await service.createIdentity({
-      person: {
-        ...seed.person!,
-        firstName: 'Jöhn',
-        dateOfBirth: '1980-02-30',
-        nationality: 'XYZ',
-        cipIdType: 'PASSPORT',
-        cipId: '111-11-1234',
-        address: { country: 'USA', address1: '1 Example St', city: '', province: 'NY' },
+    const service = createIdentityService({
+      adapter: 'paxos',
+      paxos: {
+        environment: 'sandbox',
+        baseUrl: emulator.baseUrl,
+        tokenUrl: emulator.tokenUrl,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
       },
-      taxDetailsNotRequired: true,
     });
-  } catch (error) {
-    if (!(error instanceof IdentityValidationError)) throw error;
-    console.log(`-> ${error.name}: ${error.violations.length} violations`);
-    for (const v of error.violations) console.log(`   ${v.path.padEnd(26)} ${v.code.padEnd(12)} ${v.message}`);
-  }
+    console.log(`Paxos emulator on ${emulator.baseUrl} (token URL ${emulator.tokenUrl})`);
 
-  section('5. Sandbox: pass the checks, and the summary status follows');
-  await service.setSandboxStatus(identity.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-  const approved = await service.getIdentity(identity.id);
-  console.log(`-> ${approved.id} is ${approved.summaryStatus}`);
+    section('1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it');
+    const identity = await service.createIdentity(commandOf(seedBody));
+    console.log(JSON.stringify(writeIdentity(identity), null, 2));
+    console.log(`-> ${identity.type} ${identity.id} is ${identity.summaryStatus}; tax details derived from the SSN: ${identity.taxDetails.length}`);
+
+    section('2. Replay the same ref_id (a retry after a lost response)');
+    const replay = await service.createIdentity(commandOf(seedBody));
+    console.log(`-> Paxos answered 409 duplicate ref_id; the same identity comes back: ${replay.id === identity.id} (${replay.id})`);
+
+    section('3. The same ref_id for somebody else is refused');
+    try {
+      await service.createIdentity(commandOf({ ...seedBody, person_details: { ...seedBody.person_details, cip_id: '222-22-2222' } }));
+      throw new Error('expected a refusal');
+    } catch (error) {
+      if (!(error instanceof IdentityAlreadyExistsError)) throw error;
+      console.log(`-> ${error.name} (${error.status}): conflict=${error.conflict}, existingId=${error.existingId}`);
+    }
+
+    section('4. An invalid identity is rejected before anything is sent');
+    const before = emulator.requests.length;
+    try {
+      await service.createIdentity(
+        commandOf({
+          person_details: {
+            ...seedBody.person_details,
+            first_name: 'Jöhn',
+            date_of_birth: '1980-02-30',
+            nationality: 'XYZ',
+            cip_id_type: 'PASSPORT',
+            address: { country: 'USA', address1: '1 Example St', city: '', province: 'NY' },
+          },
+          tax_details_not_required: true,
+        }),
+      );
+      throw new Error('expected a rejection');
+    } catch (error) {
+      if (!(error instanceof IdentityValidationError)) throw error;
+      console.log(`-> ${error.name}: ${error.violations.length} violations; requests sent: ${emulator.requests.length - before}`);
+      for (const v of createViolationsToWire(error.violations)) console.log(`   ${v.path.padEnd(34)} ${v.code.padEnd(10)} ${v.message}`);
+    }
+
+    section('5. Sandbox: PUT …/sandbox-status passes the checks, and the summary status follows');
+    await service.setSandboxStatus(identity.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+    const approved = await service.getIdentity(identity.id);
+    console.log(`-> ${approved.id} is ${approved.summaryStatus}`);
+
+    section('6. What went over the wire (the emulator\'s request log: no bodies)');
+    for (const r of emulator.requests) console.log(`   ${r.method.padEnd(5)} ${(r.route ?? r.path).padEnd(45)} ${r.status ?? '-'}`);
+  } finally {
+    await emulator.close();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -37,6 +37,13 @@ function section(title: string): void {
   console.log(`\n== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
 }
 
+const PERSONAL_KEYS = new Set(['cip_id', 'govt_id', 'tax_payer_id', 'date_of_birth']);
+
+/** Paxos's JSON with personal data masked: even a demo's output ends up in terminals, screenshots and CI logs. */
+function masked(json: unknown): string {
+  return JSON.stringify(json, (key, value: unknown) => (PERSONAL_KEYS.has(key) ? '[REDACTED]' : value), 2);
+}
+
 function commandOf(body: unknown): CreateIdentityCommand {
   const { command, violations } = readCreateRequest(body);
   if (command === undefined || violations.length > 0) throw new IdentityValidationError(violations);
@@ -58,9 +65,9 @@ async function main(): Promise<void> {
     });
     console.log(`Paxos emulator on ${emulator.baseUrl} (token URL ${emulator.tokenUrl})`);
 
-    section('1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it');
+    section('1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it (personal data masked)');
     const identity = await service.createIdentity(commandOf(seedBody));
-    console.log(JSON.stringify(writeIdentity(identity), null, 2));
+    console.log(masked(writeIdentity(identity)));
     console.log(`-> ${identity.type} ${identity.id} is ${identity.summaryStatus}; tax details derived from the SSN: ${identity.taxDetails.length}`);
 
     section('2. Replay the same ref_id (a retry after a lost response)');

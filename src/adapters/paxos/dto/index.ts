@@ -11,4 +11,4 @@ export {
 export { ProblemDto } from './problem.dto.js';
 export { SandboxSetIdentityStatusDto, SetDisableDto } from './sandbox-status.dto.js';
 export { TokenResponseDto, OAuthErrorDto } from './oauth.dto.js';
-export { decode, type Decoded } from './decode.js';
+export { decode, fastDecode, referenceDecode, type Decoded } from './decode.js';

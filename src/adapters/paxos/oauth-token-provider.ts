@@ -20,6 +20,8 @@ const DEFAULT_LIFETIME_S = 300;
 /** Renew before expiry by a tenth of the lifetime, at most a minute, so that no request leaves with a dying token. */
 const MAX_RENEW_MARGIN_S = 60;
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
+/** Printable ASCII without spaces: what RFC 6750 allows in `Authorization: Bearer …`, and then some. */
+const BEARER_TOKEN = /^[\x21-\x7e]{1,8192}$/;
 
 interface CachedToken {
   readonly token: Sensitive<string>;
@@ -150,6 +152,10 @@ export class OAuthTokenProvider implements AccessTokenSource {
     const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = decoded.value;
     if (tokenType !== undefined && tokenType !== null && tokenType.toLowerCase() !== 'bearer') {
       throw new PaxosResponseError('the token endpoint issued a token that is not a bearer token', ['token_type: equals bearer'], options);
+    }
+    if (!BEARER_TOKEN.test(accessToken)) {
+      // A header value with a line break or a space would be refused by fetch, or worse, split the request.
+      throw new PaxosResponseError('the token endpoint issued an access token that cannot be sent in a header', ['access_token: isBearerToken'], options);
     }
     const token = Sensitive.of(accessToken);
     const lifetime = typeof expiresIn === 'number' ? Math.max(0, expiresIn) : DEFAULT_LIFETIME_S;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
+import { inspect } from 'node:util';
 import {
   createIdentityService,
   identityCoreModule,
@@ -93,6 +94,14 @@ describe('Paxos adapter configuration', () => {
     const config = resolvePaxosConfig(BASE);
     expect(JSON.stringify(config)).not.to.include(CANARY_SECRET);
     expect(String((config.clientSecret as { reveal(): string }).reveal())).to.equal(CANARY_SECRET);
+  });
+
+  it('shows no secret when the gateway or the service is inspected or serialised', () => {
+    const options = { ...BASE, baseUrl: 'http://127.0.0.1:9/v2', tokenUrl: 'http://127.0.0.1:9/oauth2/token' };
+    for (const thing of [new PaxosIdentityGateway(options), createIdentityService({ adapter: 'paxos', paxos: options })]) {
+      expect(inspect(thing, { depth: Infinity, showHidden: true })).not.to.include(CANARY_SECRET);
+      expect(JSON.stringify(thing) ?? '').not.to.include(CANARY_SECRET);
+    }
   });
 
   it('createIdentityService refuses a non-loopback http: URL with PaxosConfigurationError', () => {

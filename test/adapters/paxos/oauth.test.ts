@@ -189,13 +189,21 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`{"access_token":"${CANARY_SECRET}`);
     };
-    paxos.script('POST /oauth2/token', notJson, (_request, res) => json(res, 200, { expires_in: 3599 }));
+    paxos.script(
+      'POST /oauth2/token',
+      notJson,
+      (_request, res) => json(res, 200, { expires_in: 3599 }),
+      (_request, res) => json(res, 200, { access_token: 'two words\r\nX-Evil: 1', expires_in: 3599 }),
+    );
     const gateway = gatewayFor(paxos, logger);
 
     expect(await rejectionOf(gateway.get('abc-1'))).to.be.instanceOf(PaxosResponseError);
     const missing = await rejectionOf(gateway.get('abc-1'));
     expect(missing).to.be.instanceOf(PaxosResponseError);
     expect((missing as PaxosResponseError).issues).to.deep.equal(['access_token: isDefined, isString, isNotEmpty']);
+    const unsendable = await rejectionOf(gateway.get('abc-1'));
+    expect((unsendable as PaxosResponseError).issues).to.deep.equal(['access_token: isBearerToken']);
+    expect(paxos.apiRequests).to.have.length(0);
   });
 
   it('reads the secret from an async function for every new token', async () => {

@@ -1,0 +1,17 @@
+// A CommonJS host loads the ESM package through Node's require(esm) (Node >= 20.19).
+const assert = require('node:assert/strict');
+const lib = require('paxos-identity');
+const testing = require('paxos-identity/testing');
+assert.equal(typeof lib.createIdentityService, 'function');
+assert.equal(typeof testing.startPaxosEmulator, 'function');
+const service = lib.createIdentityService({ adapter: 'in-memory' });
+assert.throws(() => lib.NewIdentity.create({ person: {} }), lib.IdentityValidationError);
+service
+  .createIdentity({
+    person: {
+      firstName: 'Grace', lastName: 'Hopper', dateOfBirth: '1906-12-09', nationality: 'USA',
+      cipId: '123-45-6789', cipIdType: 'SSN', cipIdCountry: 'USA',
+      address: { country: 'USA', address1: '1 Navy Way', city: 'Arlington', province: 'VA' },
+    },
+  })
+  .then((identity) => console.log(`CommonJS consumer: created ${identity.summaryStatus} via require()`));

@@ -5,9 +5,10 @@ import {
   InMemoryIdentityGateway,
   type InMemoryIdentityGatewayOptions,
 } from '../adapters/in-memory/in-memory-identity-gateway.js';
-import { PaxosIdentityGateway, type PaxosGatewayOptions } from '../adapters/paxos/index.js';
+import { PaxosIdentityGateway, resolvePaxosConfig, type PaxosGatewayOptions } from '../adapters/paxos/index.js';
+import { MemoryRateLimiter } from '../adapters/rate-limiter/index.js';
 import { systemClock, uuidGenerator } from '../adapters/system/system.js';
-import type { Clock, IdentityGateway, IdGenerator } from '../ports/index.js';
+import type { Clock, IdentityGateway, IdGenerator, RateLimiter } from '../ports/index.js';
 import { TOKENS } from './tokens.js';
 
 /**
@@ -49,6 +50,8 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
 /**
  * Binds the {@link IdentityGateway} port to a {@link PaxosIdentityGateway} talking to Paxos (or to anything that
  * speaks its wire format, such as the emulator). The container's Clock decides when access tokens are renewed.
+ * The RateLimiter token is bound to a {@link MemoryRateLimiter} built from `options.rateLimit` (Paxos's limits by
+ * default); rebind it to share one limiter between services, or to a limiter over a shared store.
  *
  * @example
  * ```ts
@@ -59,8 +62,18 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
  */
 export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind<RateLimiter | undefined>(TOKENS.RateLimiter)
+      .toResolvedValue(() => {
+        const limits = resolvePaxosConfig(options).rateLimit;
+        return limits === false ? undefined : new MemoryRateLimiter(limits);
+      })
+      .inSingletonScope();
     bind<IdentityGateway>(TOKENS.IdentityGateway)
-      .toResolvedValue((clock: Clock) => new PaxosIdentityGateway(options, { clock }), [TOKENS.Clock])
+      .toResolvedValue(
+        (clock: Clock, rateLimiter: RateLimiter | undefined) =>
+          new PaxosIdentityGateway(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }),
+        [TOKENS.Clock, TOKENS.RateLimiter],
+      )
       .inSingletonScope();
   });
 }

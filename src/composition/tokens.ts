@@ -1,5 +1,5 @@
 import type { CreateIdentity, IdentityService } from '../application/index.js';
-import type { Clock, IdentityGateway, IdGenerator, Logger } from '../ports/index.js';
+import type { Clock, IdentityGateway, IdGenerator, Logger, RateLimiter } from '../ports/index.js';
 
 /**
  * inversify service identifiers of the library, for hosts that wire it into their own container.
@@ -10,6 +10,7 @@ export const TOKENS = {
   Clock: Symbol.for('paxos-identity.Clock') as symbol & { readonly __type?: Clock },
   IdGenerator: Symbol.for('paxos-identity.IdGenerator') as symbol & { readonly __type?: IdGenerator },
   Logger: Symbol.for('paxos-identity.Logger') as symbol & { readonly __type?: Logger },
+  RateLimiter: Symbol.for('paxos-identity.RateLimiter') as symbol & { readonly __type?: RateLimiter },
   CreateIdentity: Symbol.for('paxos-identity.CreateIdentity') as symbol & { readonly __type?: CreateIdentity },
   IdentityService: Symbol.for('paxos-identity.IdentityService') as symbol & { readonly __type?: IdentityService },
 } as const;

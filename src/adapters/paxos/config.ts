@@ -17,6 +17,22 @@ export interface RetryBackoffOptions {
 }
 
 /**
+ * Client-side pacing, so that bursts wait instead of being sent into a 429 (Paxos then throttles the whole IP for
+ * five minutes). Per service instance; several processes behind one IP share Paxos's limit and need lower numbers
+ * or a shared limiter.
+ */
+export interface PaxosRateLimitOptions {
+  /** Requests per second on the identity routes, spread evenly. Default 10, Paxos's limit per IP. */
+  readonly requestsPerSecond?: number;
+  /** Requests per second on the token route. Default 1, Paxos's limit per IP. */
+  readonly tokenRequestsPerSecond?: number;
+  /** Calls that may wait for a slot, per route; one more fails with `PaxosRateLimitError` `queue_full`. Default 1000. */
+  readonly maxQueue?: number;
+  /** How long every call is refused without sending after Paxos answered 429 without `Retry-After`. Default 300000 (five minutes, as Paxos). */
+  readonly coolDownMs?: number;
+}
+
+/**
  * Configuration of the Paxos HTTP adapter (`createIdentityService({ adapter: 'paxos', paxos })`).
  *
  * @example
@@ -48,6 +64,18 @@ export interface PaxosGatewayOptions {
   readonly retryBackoff?: RetryBackoffOptions;
   /** Receives one line per HTTP attempt (method, path template, status, duration, attempt, request id). */
   readonly logger?: Logger;
+  /** Client-side rate limiting and the 429 cool-down; `false` turns both off. Default: Paxos's published limits. */
+  readonly rateLimit?: PaxosRateLimitOptions | false;
+  /** Largest response body read, in bytes; a longer one is cut off with `PaxosResponseError`. Default 1048576 (1 MiB). */
+  readonly maxResponseBytes?: number;
+}
+
+/** {@link PaxosRateLimitOptions} with the defaults filled in. */
+export interface ResolvedPaxosRateLimit {
+  readonly requestsPerSecond: number;
+  readonly tokenRequestsPerSecond: number;
+  readonly maxQueue: number;
+  readonly coolDownMs: number;
 }
 
 /** The validated, defaulted configuration the adapter runs with. */
@@ -62,6 +90,8 @@ export interface ResolvedPaxosConfig {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
   readonly logger: Logger | undefined;
+  readonly rateLimit: ResolvedPaxosRateLimit | false;
+  readonly maxResponseBytes: number;
 }
 
 /** Paxos's published URLs per environment. */
@@ -83,6 +113,14 @@ const DEFAULT_INITIAL_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 8_000;
 const MAX_TIMEOUT_MS = 10 * 60_000;
 const MAX_RETRIES = 10;
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Paxos's published limits per IP and its five-minute throttle. */
+export const DEFAULT_RATE_LIMIT: ResolvedPaxosRateLimit = Object.freeze({
+  requestsPerSecond: 10,
+  tokenRequestsPerSecond: 1,
+  maxQueue: 1000,
+  coolDownMs: 5 * 60_000,
+});
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** True for hosts that never leave the machine: `localhost`, `127.0.0.0/8`, `::1`. */
@@ -124,6 +162,27 @@ function checkInteger(name: string, value: unknown, fallback: number, min: numbe
   return value;
 }
 
+function checkRate(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100_000) {
+    throw new PaxosConfigurationError(`${name} must be a number above 0 and at most 100000`);
+  }
+  return value;
+}
+
+function checkRateLimit(value: unknown): ResolvedPaxosRateLimit | false {
+  if (value === false) return false;
+  if (value === undefined) return DEFAULT_RATE_LIMIT;
+  if (value === null || typeof value !== 'object') throw new PaxosConfigurationError('rateLimit must be an object or false');
+  const options = value as PaxosRateLimitOptions;
+  return Object.freeze({
+    requestsPerSecond: checkRate('rateLimit.requestsPerSecond', options.requestsPerSecond, DEFAULT_RATE_LIMIT.requestsPerSecond),
+    tokenRequestsPerSecond: checkRate('rateLimit.tokenRequestsPerSecond', options.tokenRequestsPerSecond, DEFAULT_RATE_LIMIT.tokenRequestsPerSecond),
+    maxQueue: checkInteger('rateLimit.maxQueue', options.maxQueue, DEFAULT_RATE_LIMIT.maxQueue, 0, 1_000_000),
+    coolDownMs: checkInteger('rateLimit.coolDownMs', options.coolDownMs, DEFAULT_RATE_LIMIT.coolDownMs, 0, 60 * 60_000),
+  });
+}
+
 /**
  * Checks the options and fills in the defaults.
  *
@@ -161,5 +220,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     initialDelayMs,
     maxDelayMs,
     logger: options.logger,
+    rateLimit: checkRateLimit(options.rateLimit),
+    maxResponseBytes: checkInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1024, 256 * 1024 * 1024),
   });
 }

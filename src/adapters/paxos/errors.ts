@@ -120,27 +120,59 @@ export class PaxosPermissionError extends IdentityServiceError {
   }
 }
 
+/** Why a call was refused for rate limiting: Paxos said 429, the client is still cooling down, or its queue is full. */
+export type PaxosRateLimitReason = 'throttled' | 'cooling_down' | 'queue_full';
+
 /**
- * Paxos throttled the caller (HTTP 429). Paxos then throttles every request from the same IP for five minutes,
- * so the adapter does not retry blindly: it waits only when a `Retry-After` fits in the call's deadline.
- * Slow down (Identity endpoints allow 10 requests/s per IP) and retry after `retryAfterMs` or a few minutes.
+ * Paxos throttled the caller (HTTP 429), or the client refused to send for the same reason. Paxos throttles every
+ * request from the same IP for five minutes after a 429, so the adapter does not retry blindly: it waits only when
+ * a `Retry-After` fits in the call's deadline, and it refuses further calls without sending them until `retryAt`
+ * (`reason: 'cooling_down'`). `reason: 'queue_full'`: too many calls were already waiting for the client's pace.
+ * Slow down (Identity endpoints allow 10 requests/s per IP) and retry after `retryAt`.
  */
 export class PaxosRateLimitError extends IdentityServiceError {
   readonly code = 'paxos_rate_limited';
+  /** `throttled` (Paxos answered 429), `cooling_down` (not sent: still in the cool-down), `queue_full` (not sent). */
+  readonly reason: PaxosRateLimitReason;
   /** The wait Paxos asked for in `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMs: number | undefined;
+  /** When a new call may succeed: the end of the client's cool-down, or of the wait Paxos asked for. */
+  readonly retryAt: Date | undefined;
   readonly attempts: number | undefined;
 
-  constructor(options: PaxosErrorOptions & { readonly retryAfterMs?: number } = {}) {
-    const after = options.retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(options.retryAfterMs / 1000)} s`;
-    super(`${where(options.request)} was rate limited (429)${after}`, { status: 429, ...options });
+  constructor(
+    options: PaxosErrorOptions & { readonly retryAfterMs?: number; readonly retryAt?: Date; readonly reason?: PaxosRateLimitReason } = {},
+  ) {
+    const reason = options.reason ?? 'throttled';
+    const after =
+      options.retryAt !== undefined
+        ? `; retry after ${options.retryAt.toISOString()}`
+        : options.retryAfterMs === undefined
+          ? ''
+          : `; retry after ${Math.ceil(options.retryAfterMs / 1000)} s`;
+    const what =
+      reason === 'cooling_down'
+        ? 'was not sent: the client is cooling down after a 429'
+        : reason === 'queue_full'
+          ? 'was not sent: too many calls are waiting for the rate limit'
+          : 'was rate limited (429)';
+    super(`${where(options.request)} ${what}${after}`, { status: 429, ...options });
+    this.reason = reason;
     this.retryAfterMs = options.retryAfterMs;
+    this.retryAt = options.retryAt;
     this.attempts = options.attempts;
+  }
+
+  /** Alias of {@link PaxosRateLimitError.retryAt}: the end of the cool-down. */
+  get coolDownUntil(): Date | undefined {
+    return this.retryAt;
   }
 
   override toJSON(): Record<string, unknown> {
     const out = super.toJSON();
+    out['reason'] = this.reason;
     if (this.retryAfterMs !== undefined) out['retryAfterMs'] = this.retryAfterMs;
+    if (this.retryAt !== undefined) out['retryAt'] = this.retryAt.toISOString();
     return withAttempts(out, this.attempts);
   }
 }

@@ -1,10 +1,17 @@
 import ky, { type KyInstance } from 'ky';
 import type { RequestSummary, Sensitive } from '../../domain/index.js';
-import type { LogFields, Logger } from '../../ports/index.js';
+import type { LogFields, Logger, RateLimiter, RateLimitRoute } from '../../ports/index.js';
 import { Deadline, untilAborted } from './abort.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, ProblemDto } from './dto/index.js';
-import { errorFromAnswer, PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type ProblemFields } from './errors.js';
+import {
+  errorFromAnswer,
+  PaxosConnectionError,
+  PaxosRateLimitError,
+  PaxosResponseError,
+  PaxosTimeoutError,
+  type ProblemFields,
+} from './errors.js';
 import { USER_AGENT } from './version.js';
 
 // The transport policy of the Paxos adapter, in one place. Every rule says why.
@@ -98,6 +105,64 @@ export function logAttempt(logger: Logger, level: 'debug' | 'warn' | 'error', fi
   logger[level](`paxos ${String(fields['method'])} ${String(fields['path'])}`, line);
 }
 
+/** What a capped read of a body gives: the text, or the fact that it was longer than allowed (and was cut off). */
+export type CappedBody = { readonly text: string; readonly oversized: false } | { readonly text: ''; readonly oversized: true };
+
+/**
+ * Reads a response body counting bytes as they arrive, and cancels the stream as soon as it passes `maxBytes`: a
+ * hostile or broken server cannot make the client buffer an unbounded body. A `content-length` above the cap is
+ * refused before a byte is read.
+ */
+export async function readCappedBody(response: Response, maxBytes: number): Promise<CappedBody> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const body = response.body;
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await body?.cancel().catch(() => undefined);
+    return { text: '', oversized: true };
+  }
+  if (body === null) return { text: '', oversized: false };
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { text: '', oversized: true };
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return { text: text + decoder.decode(), oversized: false };
+}
+
+/**
+ * Waits for a rate-limit slot on `route` and turns a refusal into {@link PaxosRateLimitError}; without a limiter,
+ * resolves at once. Rejects with the signal's reason when the deadline passes in the queue.
+ */
+export async function acquireSlot(
+  limiter: RateLimiter | undefined,
+  route: RateLimitRoute,
+  signal: AbortSignal,
+  request: RequestSummary,
+  attempts: number,
+  waitForCoolDown = false,
+): Promise<void> {
+  if (limiter === undefined) return;
+  const permit = await limiter.acquire(route, { signal, waitForCoolDown });
+  if (!permit.granted) throw new PaxosRateLimitError({ request, attempts, status: undefined, reason: permit.reason, retryAt: permit.retryAt });
+}
+
+/** Starts the cool-down after a 429: until the `Retry-After` Paxos gave, else for the configured cool-down. */
+export function startCoolDown(limiter: RateLimiter | undefined, coolDownMs: number, retryAfter: number | undefined): Date | undefined {
+  if (limiter === undefined) return undefined;
+  const until = new Date(Date.now() + (retryAfter ?? coolDownMs));
+  limiter.coolDown(until);
+  return limiter.coolingDownUntil() ?? until;
+}
+
 /** Where the access token comes from: the OAuth token provider, behind this seam for tests. */
 export interface AccessTokenSource {
   /** A valid token; resolves from the cache or waits for the one token request in flight. */
@@ -139,7 +204,15 @@ export interface PaxosAnswer {
 }
 
 type Attempt =
-  | { readonly kind: 'answer'; readonly status: number; readonly headers: Headers; readonly text: string; readonly requestId: string | undefined }
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      readonly headers: Headers;
+      readonly text: string;
+      /** The body was longer than `maxResponseBytes` and was not read to the end; `text` is empty. */
+      readonly oversized: boolean;
+      readonly requestId: string | undefined;
+    }
   | { readonly kind: 'network'; readonly reason: string | undefined; readonly status?: number; readonly requestId?: string | undefined }
   | { readonly kind: 'aborted'; readonly status?: number; readonly requestId?: string | undefined };
 
@@ -165,6 +238,9 @@ function problemOf(attempt: Attempt & { kind: 'answer' }): ProblemFields | undef
  *   for idempotent requests only (GET, PUT, and the create POST because its `ref_id` makes a repeat a 409 replay);
  * - 429 is retried only when a `Retry-After` fits in the deadline: Paxos throttles the whole IP for five minutes;
  * - a 401 drops the cached token and repeats the call once with a fresh one;
+ * - every attempt waits for a slot of the rate limiter, and a 429 starts its cool-down: later calls are refused
+ *   without being sent, because each request during Paxos's five-minute IP throttle extends it;
+ * - bodies are read under a byte cap, and a 2xx that should carry JSON must say so in its content type;
  * - redirects are never followed; every failure becomes a typed error without the body, headers or token.
  */
 export class PaxosHttpClient {
@@ -172,12 +248,15 @@ export class PaxosHttpClient {
   readonly #config: ResolvedPaxosConfig;
   readonly #tokens: AccessTokenSource;
   readonly #logger: Logger | undefined;
+  readonly #limiter: RateLimiter | undefined;
 
-  constructor(config: ResolvedPaxosConfig, tokens: AccessTokenSource, http: KyInstance) {
+  /** `limiter` paces every attempt and holds the 429 cool-down; without one, nothing is paced. */
+  constructor(config: ResolvedPaxosConfig, tokens: AccessTokenSource, http: KyInstance, limiter?: RateLimiter) {
     this.#config = config;
     this.#tokens = tokens;
     this.#http = http;
     this.#logger = config.logger;
+    this.#limiter = config.rateLimit === false ? undefined : limiter;
   }
 
   /** Sends `request`; resolves with the 2xx answer or rejects with a typed error (or the caller's abort reason). */
@@ -190,15 +269,18 @@ export class PaxosHttpClient {
     let attempts = 0;
     let retries = 0;
     let refreshed = false;
+    let afterRetryAfter = false;
     try {
       for (;;) {
         attempts += 1;
         let token: Sensitive<string>;
         try {
           token = await untilAborted(this.#tokens.getToken(deadline.signal), deadline.signal);
+          await acquireSlot(this.#limiter, 'identity', deadline.signal, summary, attempts, afterRetryAfter);
         } catch (error) {
           throw this.#abortedOr(deadline, summary, attempts, error);
         }
+        afterRetryAfter = false;
         const started = performance.now();
         const attempt = await this.#attempt(url, request.method, body, token, deadline);
         const durationMs = Math.round(performance.now() - started);
@@ -238,6 +320,7 @@ export class PaxosHttpClient {
         const { status, requestId } = attempt;
         if (status >= 200 && status < 300) {
           const json = request.readJson ? this.#parse(attempt, summary, attempts) : undefined;
+          if (!request.readJson && attempt.oversized) this.#tooLarge(attempt, summary, attempts);
           if (this.#logger !== undefined) this.#log('debug', summary, { durationMs, attempts, status, requestId });
           return { status, json, requestId, attempts, request: summary };
         }
@@ -251,17 +334,30 @@ export class PaxosHttpClient {
         }
 
         const after = retryAfterMs(attempt.headers);
-        const failure = errorFromAnswer({
+        const coolDownUntil = status === 429 && this.#config.rateLimit !== false ? startCoolDown(this.#limiter, this.#config.rateLimit.coolDownMs, after) : undefined;
+        const answered = errorFromAnswer({
           request: summary,
           status,
           requestId,
-          problem: problemOf(attempt),
+          problem: attempt.oversized ? undefined : problemOf(attempt),
           attempts,
           identityId: request.identityId,
           retryAfterMs: after,
           sensitive: request.sensitive,
         });
+        const failure =
+          coolDownUntil === undefined
+            ? answered
+            : new PaxosRateLimitError({
+                request: summary,
+                status,
+                requestId,
+                attempts,
+                ...(after !== undefined && { retryAfterMs: after }),
+                retryAt: coolDownUntil,
+              });
         const wait = this.#retryWait(request, status, retries, after, deadline);
+        if (wait !== undefined && status === 429) afterRetryAfter = true;
         if (this.#logger !== undefined) {
           this.#log(wait === undefined && status >= 500 ? 'error' : 'warn', summary, { durationMs, attempts, status, requestId, wait, errorCode: failure.code });
         }
@@ -294,17 +390,29 @@ export class PaxosHttpClient {
     const requestId = requestIdOf(response.headers);
     try {
       // Read inside the attempt and under the deadline: a body that stalls or breaks is this attempt's failure.
-      const text = await response.text();
-      return { kind: 'answer', status: response.status, headers: response.headers, text, requestId };
+      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes);
+      return { kind: 'answer', status: response.status, headers: response.headers, text, oversized, requestId };
     } catch (error) {
       if (deadline.signal.aborted) return { kind: 'aborted', status: response.status, requestId };
       return { kind: 'network', reason: networkReason(error), status: response.status, requestId };
     }
   }
 
+  #tooLarge(attempt: Attempt & { kind: 'answer' }, request: RequestSummary, attempts: number): never {
+    const options = { status: attempt.status, requestId: attempt.requestId, request, attempts };
+    throw new PaxosResponseError(`answered ${attempt.status} with a body larger than ${this.#config.maxResponseBytes} bytes, which was cut off`, [], options);
+  }
+
   #parse(attempt: Attempt & { kind: 'answer' }, request: RequestSummary, attempts: number): unknown {
     const options = { status: attempt.status, requestId: attempt.requestId, request, attempts };
+    if (attempt.oversized) this.#tooLarge(attempt, request, attempts);
     if (attempt.text === '') throw new PaxosResponseError(`answered ${attempt.status} with an empty body`, [], options);
+    const contentType = attempt.headers.get('content-type') ?? '';
+    if (!JSON_CONTENT.test(contentType)) {
+      // An HTML error page from a proxy with a 200 is not an identity; its media type is named, nothing more of it.
+      const media = /^[\w.+-]{1,64}\/[\w.+-]{1,64}/.exec(contentType.trim())?.[0] ?? 'none';
+      throw new PaxosResponseError(`answered ${attempt.status} with content type ${media}, not JSON`, [], options);
+    }
     try {
       return JSON.parse(attempt.text);
     } catch {

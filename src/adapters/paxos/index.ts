@@ -2,7 +2,10 @@ export { PaxosIdentityGateway, type PaxosGatewayDependencies } from './paxos-ide
 export {
   PAXOS_ENVIRONMENTS,
   DEFAULT_SCOPES,
+  DEFAULT_RATE_LIMIT,
   resolvePaxosConfig,
+  type PaxosRateLimitOptions,
+  type ResolvedPaxosRateLimit,
   type PaxosGatewayOptions,
   type PaxosEnvironment,
   type ClientSecretSource,
@@ -21,5 +24,6 @@ export {
   PaxosResponseError,
   PaxosHttpError,
   type PaxosErrorOptions,
+  type PaxosRateLimitReason,
 } from './errors.js';
 export { LIBRARY_VERSION, USER_AGENT } from './version.js';

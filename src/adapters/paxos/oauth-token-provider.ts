@@ -1,6 +1,6 @@
 import type { KyInstance } from 'ky';
 import { Sensitive, type IdentityServiceError, type RequestSummary } from '../../domain/index.js';
-import type { Clock, Logger } from '../../ports/index.js';
+import type { Clock, Logger, RateLimiter } from '../../ports/index.js';
 import { Deadline, untilAborted } from './abort.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
@@ -13,7 +13,16 @@ import {
   PaxosServerError,
   PaxosTimeoutError,
 } from './errors.js';
-import { logAttempt, networkReason, requestIdOf, retryAfterMs, type AccessTokenSource } from './http-client.js';
+import {
+  acquireSlot,
+  logAttempt,
+  networkReason,
+  readCappedBody,
+  requestIdOf,
+  retryAfterMs,
+  startCoolDown,
+  type AccessTokenSource,
+} from './http-client.js';
 
 /** Paxos's tokens live 3599 s; a token response without `expires_in` is trusted for five minutes only. */
 const DEFAULT_LIFETIME_S = 300;
@@ -30,13 +39,17 @@ interface CachedToken {
 }
 
 /** What the token provider needs from the adapter's configuration. */
-export type OAuthTokenConfig = Pick<ResolvedPaxosConfig, 'tokenUrl' | 'clientId' | 'clientSecret' | 'scopes' | 'timeoutMs' | 'logger'>;
+export type OAuthTokenConfig = Pick<ResolvedPaxosConfig, 'tokenUrl' | 'clientId' | 'clientSecret' | 'scopes' | 'timeoutMs' | 'logger'> &
+  Partial<Pick<ResolvedPaxosConfig, 'rateLimit' | 'maxResponseBytes'>>;
+
+const DEFAULT_MAX_TOKEN_RESPONSE = 1024 * 1024;
 
 /**
  * OAuth 2 client credentials against Paxos's token endpoint. The token is cached until shortly before
  * `expires_in`; however many calls need a token at once, one token request is in flight (the endpoint allows one
  * request per second per IP, and exceeding it throttles the IP for five minutes). The token request itself is
- * never retried automatically, for the same reason.
+ * never retried automatically, for the same reason; with a rate limiter it also waits for a token-route slot, and a
+ * 429 starts the limiter's cool-down.
  */
 export class OAuthTokenProvider implements AccessTokenSource {
   readonly #config: OAuthTokenConfig;
@@ -46,9 +59,12 @@ export class OAuthTokenProvider implements AccessTokenSource {
   readonly #request: RequestSummary;
   #cached: CachedToken | undefined;
   #inFlight: Promise<Sensitive<string>> | undefined;
+  readonly #limiter: RateLimiter | undefined;
 
-  constructor(config: OAuthTokenConfig, http: KyInstance, clock: Clock) {
+  /** `limiter` paces token requests (1/s at Paxos) and holds the 429 cool-down shared with the identity calls. */
+  constructor(config: OAuthTokenConfig, http: KyInstance, clock: Clock, limiter?: RateLimiter) {
     this.#config = config;
+    this.#limiter = config.rateLimit === false ? undefined : limiter;
     this.#http = http;
     this.#clock = clock;
     this.#logger = config.logger;
@@ -91,12 +107,28 @@ export class OAuthTokenProvider implements AccessTokenSource {
       let text: string;
       let headers: Headers;
       try {
+        await acquireSlot(this.#limiter, 'token', deadline.signal, this.#request, 1);
+      } catch (error) {
+        if (!deadline.signal.aborted) throw error;
+        throw new PaxosTimeoutError(this.#config.timeoutMs, { request: this.#request, attempts: 0 });
+      }
+      try {
         const response = await this.#http(this.#config.tokenUrl, { method: 'POST', body: form, signal: deadline.signal });
         status = response.status;
         headers = response.headers;
         requestId = requestIdOf(headers);
-        text = await response.text();
+        const body = await readCappedBody(response, this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE);
+        if (body.oversized) {
+          throw new PaxosResponseError('the token endpoint answered with a body that was too large and was cut off', [], {
+            request: this.#request,
+            status,
+            requestId,
+            attempts: 1,
+          });
+        }
+        text = body.text;
       } catch (error) {
+        if (error instanceof PaxosResponseError) throw error;
         const options = { request: this.#request, attempts: 1, status, requestId };
         throw deadline.signal.aborted
           ? new PaxosTimeoutError(this.#config.timeoutMs, options)
@@ -171,7 +203,13 @@ export class OAuthTokenProvider implements AccessTokenSource {
     }
     if (status === 429) {
       const after = retryAfterMs(headers);
-      return new PaxosRateLimitError(after === undefined ? options : { ...options, retryAfterMs: after });
+      const coolDown = this.#config.rateLimit === undefined || this.#config.rateLimit === false ? undefined : this.#config.rateLimit.coolDownMs;
+      const retryAt = coolDown === undefined ? undefined : startCoolDown(this.#limiter, coolDown, after);
+      return new PaxosRateLimitError({
+        ...options,
+        ...(after !== undefined && { retryAfterMs: after }),
+        ...(retryAt !== undefined && { retryAt }),
+      });
     }
     if (status >= 500) return new PaxosServerError(status, options);
     const oauthError = this.#oauthError(text);

@@ -1,5 +1,5 @@
 import type { Identity, NewIdentity, SandboxStatusChange } from '../../domain/index.js';
-import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
+import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway, RateLimiter } from '../../ports/index.js';
 import { systemClock } from '../system/system.js';
 import { resolvePaxosConfig, type PaxosGatewayOptions } from './config.js';
 import { decode, IdentityDto } from './dto/index.js';
@@ -12,6 +12,11 @@ import { OAuthTokenProvider } from './oauth-token-provider.js';
 export interface PaxosGatewayDependencies {
   /** Decides when a cached access token is due for renewal. Default: the wall clock. */
   readonly clock?: Clock;
+  /**
+   * Paces requests and holds the 429 cool-down (the composition root passes a `MemoryRateLimiter` built from
+   * `options.rateLimit`). Without one, nothing is paced. Ignored when `options.rateLimit` is false.
+   */
+  readonly rateLimiter?: RateLimiter;
 }
 
 const IDENTITIES = '/identity/identities';
@@ -37,8 +42,8 @@ export class PaxosIdentityGateway implements IdentityGateway {
   constructor(options: PaxosGatewayOptions, dependencies: PaxosGatewayDependencies = {}) {
     const config = resolvePaxosConfig(options);
     const http = createPaxosKy();
-    const tokens: AccessTokenSource = new OAuthTokenProvider(config, http, dependencies.clock ?? systemClock);
-    this.#client = new PaxosHttpClient(config, tokens, http);
+    const tokens: AccessTokenSource = new OAuthTokenProvider(config, http, dependencies.clock ?? systemClock, dependencies.rateLimiter);
+    this.#client = new PaxosHttpClient(config, tokens, http, dependencies.rateLimiter);
   }
 
   /** `POST /identity/identities`. A retry that meets 409 duplicate `ref_id` surfaces it for the use case to replay. */

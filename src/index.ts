@@ -8,6 +8,14 @@ export * from './domain/index.js';
 export type { IdentityGateway, CallOptions, GetIdentityOptions, Clock, IdGenerator, Logger, LogFields } from './ports/index.js';
 export { IdentityService, CreateIdentity } from './application/index.js';
 export {
+  ImportIdentities,
+  type ImportItem,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type ImportSummary,
+} from './application/index.js';
+export {
   InMemoryIdentityGateway,
   type InMemoryIdentityGatewayOptions,
 } from './adapters/in-memory/in-memory-identity-gateway.js';

@@ -8,6 +8,7 @@ import {
 } from '../domain/index.js';
 import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../ports/index.js';
 import type { CreateIdentity } from './create-identity.js';
+import { ImportIdentities, type ImportItem, type ImportOptions, type ImportSummary } from './import-identities.js';
 
 /**
  * The library's front door: onboarding calls for a backend, whatever gateway is behind them.
@@ -35,6 +36,24 @@ export class IdentityService {
    */
   createIdentity(command: CreateIdentityCommand, options?: CallOptions): Promise<Identity> {
     return this.createUseCase.execute(command, options);
+  }
+
+  /**
+   * Bulk onboarding: creates every command of `source` at `options.ratePerSecond` (default Paxos's 10/s) with at most
+   * `options.concurrency` calls in flight, reporting each item through `onResult` and `onProgress`. A failing item is
+   * reported and the import goes on; rerunning it is safe for commands that carry a `refId`. Aborting
+   * `options.signal` stops new creates and resolves once the ones in flight are done.
+   *
+   * @example
+   * ```ts
+   * const summary = await service.importIdentities(commands, { ratePerSecond: 10, onResult: (r) => log(r) });
+   * ```
+   */
+  importIdentities(
+    source: AsyncIterable<CreateIdentityCommand | ImportItem> | Iterable<CreateIdentityCommand | ImportItem>,
+    options?: ImportOptions,
+  ): Promise<ImportSummary> {
+    return new ImportIdentities(this.createUseCase).execute(source, options);
   }
 
   /**

@@ -1,2 +1,10 @@
 export { CreateIdentity } from './create-identity.js';
 export { IdentityService } from './identity-service.js';
+export {
+  ImportIdentities,
+  type ImportItem,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type ImportSummary,
+} from './import-identities.js';

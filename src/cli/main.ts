@@ -15,6 +15,7 @@ const io: CliIo = {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     }),
+  ...(process.stderr.isTTY && { progressTerminal: process.stderr }),
 };
 
 run(process.argv.slice(2), io).then(

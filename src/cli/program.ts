@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   createViolationsToWire,
   parseCreateRequest,
@@ -15,6 +15,7 @@ import {
   type PaxosEnvironment,
   type Violation,
 } from '../index.js';
+import { runImport } from './import-command.js';
 
 /** What the CLI reads from and writes to; the real process in `main.ts`, fakes in tests. */
 export interface CliIo {
@@ -28,6 +29,10 @@ export interface CliIo {
   readonly readFile: (path: string) => Promise<string>;
   /** Resolves when a foreground command (the emulator) should stop: Ctrl-C or SIGTERM in a terminal. */
   readonly untilInterrupted: () => Promise<void>;
+  /** Appends text to a file, creating it when missing (`import --out`). Default: `fs.appendFile`. */
+  readonly appendFile?: (path: string, text: string) => Promise<void>;
+  /** The terminal for `import`'s progress bar; absent when stderr is not a TTY (then progress is plain lines). */
+  readonly progressTerminal?: NodeJS.WritableStream;
 }
 
 /** Exit codes: 0 done, 1 the call failed, 2 the command line or configuration is wrong. */
@@ -85,7 +90,12 @@ interface Connection {
 
 const ENVIRONMENTS: readonly PaxosEnvironment[] = ['sandbox', 'production'];
 
-async function connect(io: CliIo, embedded: boolean): Promise<Connection> {
+/** Adapter settings a command chooses: `import --rate` sets the adapter's own request rate to match. */
+interface ConnectionTuning {
+  readonly requestsPerSecond?: number;
+}
+
+async function connect(io: CliIo, embedded: boolean, tuning: ConnectionTuning = {}): Promise<Connection> {
   if (embedded) {
     const emulator = await startPaxosEmulator();
     line(io.stderr, `using an embedded Paxos emulator at ${emulator.baseUrl}`);
@@ -97,6 +107,7 @@ async function connect(io: CliIo, embedded: boolean): Promise<Connection> {
         tokenUrl: emulator.tokenUrl,
         clientId: emulator.clientId,
         clientSecret: emulator.clientSecret,
+        ...(tuning.requestsPerSecond !== undefined && { rateLimit: { requestsPerSecond: tuning.requestsPerSecond } }),
       },
     });
     return { service, close: () => emulator.close() };
@@ -122,6 +133,7 @@ async function connect(io: CliIo, embedded: boolean): Promise<Connection> {
       clientSecret,
       ...(baseUrl !== undefined && { baseUrl }),
       ...(tokenUrl !== undefined && { tokenUrl }),
+      ...(tuning.requestsPerSecond !== undefined && { rateLimit: { requestsPerSecond: tuning.requestsPerSecond } }),
     },
   });
   return { service, close: async () => {} };
@@ -151,10 +163,11 @@ async function withService(
   embedded: boolean,
   where: string,
   work: (service: IdentityService) => Promise<void>,
+  tuning: ConnectionTuning = {},
 ): Promise<number> {
   let connection: Connection | undefined;
   try {
-    connection = await connect(io, embedded);
+    connection = await connect(io, embedded, tuning);
     await work(connection.service);
     return EXIT.ok;
   } catch (error) {
@@ -207,6 +220,41 @@ async function runGet(io: CliIo, id: string, options: { details: boolean; emulat
   });
 }
 
+function parsePositive(integer: boolean): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isSafeInteger(n))) {
+      throw new InvalidArgumentError(integer ? 'must be a positive integer' : 'must be a positive number');
+    }
+    return n;
+  };
+}
+
+async function runImportCommand(
+  io: CliIo,
+  options: { file: string; out?: string; rate: number; concurrency: number; emulator: boolean; progressInterval?: number },
+): Promise<number> {
+  try {
+    await io.readFile(options.file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    line(io.stderr, `error: cannot read ${options.file}${typeof code === 'string' ? ` (${code})` : ''}`);
+    return EXIT.failed;
+  }
+  let outcome = { failed: 0, interrupted: false };
+  const code = await withService(io, options.emulator, options.file, async (service) => {
+    outcome = await runImport(io, service, {
+      file: options.file,
+      rate: options.rate,
+      concurrency: options.concurrency,
+      ...(options.out !== undefined && { out: options.out }),
+      ...(options.progressInterval !== undefined && { progressIntervalMs: options.progressInterval }),
+    });
+  }, { requestsPerSecond: options.rate });
+  if (code !== EXIT.ok) return code;
+  return outcome.failed > 0 || outcome.interrupted ? EXIT.failed : EXIT.ok;
+}
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('paxos-identity')
     .description("Onboard identities to Paxos's v2 Identity API, or run a local emulator of it.")
@@ -242,6 +290,21 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--emulator', 'ask an embedded (empty) emulator instead of Paxos', false)
     .action(async (id: string, options: { details: boolean; emulator: boolean }) => {
       setExit(await runGet(io, id, options));
+    });
+
+  program
+    .command('import')
+    .description(
+      'Create identities in bulk from an NDJSON file (one Paxos create body per line) at a steady rate; rerunning skips what was created.',
+    )
+    .requiredOption('--file <path>', 'NDJSON: one JSON body of POST /v2/identity/identities per line')
+    .option('--out <path>', 'append one result line per input (line, ref_id, identity id or error); read back to resume')
+    .option('--rate <n>', "creates started per second (Paxos allows 10 per IP)", parsePositive(false), 10)
+    .option('--concurrency <n>', 'creates in flight at most', parsePositive(true), 4)
+    .option('--emulator', 'send them to an embedded emulator instead of Paxos', false)
+    .addOption(new Option('--progress-interval <ms>', 'milliseconds between plain progress lines').argParser(parsePositive(true)).hideHelp())
+    .action(async (options: { file: string; out?: string; rate: number; concurrency: number; emulator: boolean; progressInterval?: number }) => {
+      setExit(await runImportCommand(io, options));
     });
 
   return program;

@@ -4,10 +4,15 @@ import {
   parseSandboxStatusChange,
   type CreateIdentityCommand,
   type Identity,
+  type IdentityChanges,
+  type IdentityPage,
+  type ListIdentitiesFilter,
   type SandboxStatusChange,
 } from '../domain/index.js';
-import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../ports/index.js';
+import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway } from '../ports/index.js';
 import type { CreateIdentity } from './create-identity.js';
+import { ListIdentities } from './list-identities.js';
+import { UpdateIdentity } from './update-identity.js';
 import { ImportIdentities, type ImportItem, type ImportOptions, type ImportSummary } from './import-identities.js';
 
 /**
@@ -25,6 +30,8 @@ export class IdentityService {
   constructor(
     private readonly gateway: IdentityGateway,
     private readonly createUseCase: CreateIdentity,
+    /** The time "not in the future" rules of an update are checked against; createIdentityService passes its clock. */
+    private readonly clock: Clock = { now: () => new Date() },
   ) {}
 
   /**
@@ -63,6 +70,59 @@ export class IdentityService {
    */
   async getIdentity(id: string, options?: GetIdentityOptions): Promise<Identity> {
     return this.gateway.get(parseIdentityId(id), options);
+  }
+
+  /**
+   * Every identity of these credentials that `filter` selects, newest first unless `order: 'ASC'`, following
+   * Paxos's `next_page_cursor` transparently: pages are fetched as the loop consumes them. List items carry no
+   * person or institution details (Paxos leaves them out); get an identity for them.
+   *
+   * @example
+   * ```ts
+   * for await (const identity of service.listIdentities({ summaryStatus: 'PENDING', limit: 100 })) {
+   *   console.log(identity.id, identity.createdAt);
+   * }
+   * ```
+   *
+   * @throws {IdentityValidationError} from the first iteration when the filter breaks a rule; nothing is sent.
+   */
+  listIdentities(filter: ListIdentitiesFilter = {}, options?: CallOptions): AsyncIterable<Identity> {
+    return new ListIdentities(this.gateway).all(filter, options);
+  }
+
+  /**
+   * One page of identities, for a UI that pages on demand: pass the returned `nextPageCursor` as `pageCursor` to get
+   * the next one; it is absent on the last page. Cursors stay valid while identities are being created.
+   *
+   * @example
+   * ```ts
+   * const first = await service.listIdentitiesPage({ limit: 20 });
+   * const second = first.nextPageCursor && (await service.listIdentitiesPage({ limit: 20, pageCursor: first.nextPageCursor }));
+   * ```
+   *
+   * @throws {IdentityValidationError} when the filter breaks a rule; nothing is sent.
+   */
+  listIdentitiesPage(filter: ListIdentitiesFilter = {}, options?: CallOptions): Promise<IdentityPage> {
+    return new ListIdentities(this.gateway).page(filter, options);
+  }
+
+  /**
+   * Changes an identity with Paxos's delta semantics: only the fields given change (details and addresses field by
+   * field, `taxDetails` and `metadata` whole, `address2: ''` clears). The identity is read first and every create
+   * rule is checked on the identity as it will be; then only the delta is sent. Resolves to the updated identity.
+   *
+   * @example
+   * ```ts
+   * await service.updateIdentity(id, { person: { lastName: 'Smith', address: { address2: '' } } });
+   * await service.updateIdentity(id, { setUserDisabled: true }); // DISABLED
+   * ```
+   *
+   * @throws {IdentityValidationError} when the change breaks a rule, sets `person` on an institution (or the
+   *   reverse), or names members; nothing is sent.
+   * @throws {IdentityNotFoundError} when no identity of these credentials has this id.
+   */
+  updateIdentity(id: string, changes: IdentityChanges, options?: CallOptions): Promise<Identity> {
+    return new UpdateIdentity(this.gateway, this.clock).execute(id, changes, options);
   }
 
   /** Like {@link IdentityService.getIdentity}, but resolves to `undefined` when the identity does not exist. */

@@ -1,5 +1,7 @@
 export { CreateIdentity } from './create-identity.js';
 export { IdentityService } from './identity-service.js';
+export { ListIdentities } from './list-identities.js';
+export { UpdateIdentity } from './update-identity.js';
 export {
   ImportIdentities,
   type ImportItem,

@@ -32,8 +32,8 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind<IdentityService>(TOKENS.IdentityService)
     .toResolvedValue(
-      (gateway: IdentityGateway, create: CreateIdentity) => new IdentityService(gateway, create),
-      [TOKENS.IdentityGateway, TOKENS.CreateIdentity],
+      (gateway: IdentityGateway, create: CreateIdentity, clock: Clock) => new IdentityService(gateway, create, clock),
+      [TOKENS.IdentityGateway, TOKENS.CreateIdentity, TOKENS.Clock],
     )
     .inSingletonScope();
 });

@@ -16,3 +16,21 @@ export { NewIdentity, cipOf, type CreateIdentityCommand, type NewIdentityOptions
 export { Identity, type IdentityProps } from './identity/identity.js';
 export { parseSandboxStatusChange, type SandboxStatusChange } from './identity/sandbox-status.js';
 export { parseIdentityId } from './identity/identity-id.js';
+export {
+  parseListIdentitiesFilter,
+  MAX_LIST_LIMIT,
+  LIST_ORDERS,
+  type ListIdentitiesFilter,
+  type ListOrder,
+  type TimeRange,
+  type IdentityPage,
+} from './identity/list-filter.js';
+export {
+  IdentityUpdate,
+  changesOf,
+  type IdentityChanges,
+  type IdentityDelta,
+  type IdentityUpdateOptions,
+  type PersonDetailsChanges,
+  type InstitutionDetailsChanges,
+} from './identity/identity-changes.js';

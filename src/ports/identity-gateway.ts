@@ -1,4 +1,4 @@
-import type { Identity, NewIdentity, SandboxStatusChange } from '../domain/index.js';
+import type { Identity, IdentityPage, IdentityUpdate, ListIdentitiesFilter, NewIdentity, SandboxStatusChange } from '../domain/index.js';
 
 /** Per-call options every gateway call accepts. */
 export interface CallOptions {
@@ -26,4 +26,11 @@ export interface IdentityGateway {
   get(id: string, options?: GetIdentityOptions): Promise<Identity>;
   /** Sandbox only: sets verification sub-statuses; the summary status follows. */
   setSandboxStatus(id: string, change: SandboxStatusChange, options?: CallOptions): Promise<void>;
+  /**
+   * Reads one page of this API user's identities (without their details), as `GET /identity/identities` does.
+   * `filter` is already checked; `filter.pageCursor` continues after the page that returned it.
+   */
+  listPage(filter: ListIdentitiesFilter, options?: CallOptions): Promise<IdentityPage>;
+  /** Applies a checked delta with Paxos's semantics and resolves to the identity after it, with its details. */
+  update(id: string, update: IdentityUpdate, options?: CallOptions): Promise<Identity>;
 }

@@ -49,6 +49,8 @@ class ForgetfulGateway implements IdentityGateway {
 
   get: IdentityGateway['get'] = (id, options) => this.real.get(id, options);
   setSandboxStatus: IdentityGateway['setSandboxStatus'] = (id, change, options) => this.real.setSandboxStatus(id, change, options);
+  listPage: IdentityGateway['listPage'] = (filter, options) => this.real.listPage(filter, options);
+  update: IdentityGateway['update'] = (id, update, options) => this.real.update(id, update, options);
 }
 
 describe('describeIdentityGatewayContract', () => {
@@ -79,7 +81,13 @@ describe('describeIdentityGatewayContract', () => {
   it('fails for a gateway whose sandbox status does not move the summary', async () => {
     const { cases } = collect(() => {
       const real = new InMemoryIdentityGateway();
-      return { create: (i) => real.create(i), get: (id, o) => real.get(id, o), setSandboxStatus: async () => {} };
+      return {
+        create: (i) => real.create(i),
+        get: (id, o) => real.get(id, o),
+        setSandboxStatus: async () => {},
+        listPage: (f, o) => real.listPage(f, o),
+        update: (id, u, o) => real.update(id, u, o),
+      };
     });
     expect(await failures(cases)).to.deep.equal(['sandbox status: approving id verification and sanctions makes the person APPROVED']);
   });

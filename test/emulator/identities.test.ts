@@ -296,7 +296,7 @@ describe('emulator: identities', () => {
       expect(unknown.body).to.include({ type: 'about:blank', status: 404 });
       const wrong = await call(emulator, 'DELETE', '/identity/identities', { token });
       expect(wrong.status).to.equal(405);
-      expect(wrong.headers.get('allow')).to.equal('POST');
+      expect(wrong.headers.get('allow')).to.equal('POST, GET');
     });
 
     it('logs method, path, route and status of every request, never a body', async () => {

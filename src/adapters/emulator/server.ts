@@ -5,6 +5,7 @@ import { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import { systemClock } from '../system/system.js';
 import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './faults.js';
 import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
+import { listUpdateRoutes } from './list-update-routes.js';
 import { generateCredentials, TokenIssuer, type EmulatorCredentials } from './oauth.js';
 import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './problems.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -38,6 +39,8 @@ export interface PaxosEmulatorOptions {
   readonly tokenTtlSeconds?: number;
   /** Largest request body accepted. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** The most identities a list page returns, whatever `limit` asks for. Default 100. */
+  readonly maxPageSize?: number;
 }
 
 /** One line of the request log: never a body, a query string or a header. */
@@ -91,11 +94,16 @@ export class PaxosEmulator {
     this.#tokens = new TokenIssuer(credentials, clock, options.tokenTtlSeconds);
     const rateLimit = options.rateLimit ?? false;
     this.#limiter = rateLimit === false ? undefined : new RateLimiter(rateLimit === 'paxos' ? {} : rateLimit, clock);
-    const simulator = new PaxosSimulator({ clock, ...(options.ids !== undefined && { ids: options.ids }) });
+    const simulator = new PaxosSimulator({
+      clock,
+      ...(options.ids !== undefined && { ids: options.ids }),
+      ...(options.maxPageSize !== undefined && { maxPageSize: options.maxPageSize }),
+    });
     const approvals = new Approvals(options.approval ?? 'manual', simulator, clock);
     const routes: Route[] = [
       this.#tokens.route(),
       ...identityRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
+      ...listUpdateRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
     ];
     this.#router = new Router(routes);
     this.#server = createServer((req, res) => {

@@ -332,6 +332,49 @@ export function parseSandboxStatusRequest(
   }
 }
 
+const UPDATE_REQUEST: ObjectSpec = {
+  fields: {
+    ref_id: f('refId'),
+    person_details: f('person', { shape: PERSON }),
+    institution_details: f('institution', { shape: INSTITUTION }),
+    tax_details: f('taxDetails', { shape: TAX_DETAIL, list: true }),
+    set_tax_details_not_required: f('setTaxDetailsNotRequired'),
+    set_user_disabled: f('setUserDisabled'),
+    customer_due_diligence: f('customerDueDiligence', { shape: DUE_DILIGENCE }),
+    is_merchant: f('isMerchant'),
+    metadata: f('metadata', { opaque: true }),
+    last_kyc_refresh_date: f('lastKycRefreshDate'),
+  },
+  // Paxos's own example body repeats the identity id; the path is what counts.
+  readOnly: ['id'],
+  forbidden: {
+    institution_members: 'cannot be changed by an update: use POST /identity/institution-members and DELETE /identity/institution-members/{id}',
+    tax_details_not_required: 'is set_tax_details_not_required in an update',
+  },
+};
+
+/**
+ * Reads the body of `PUT /identity/identities/{id}` (`IdentityPublicUpdateIdentityBody`) into the camelCase changes
+ * the domain checks. Unknown and forbidden fields are reported with their wire paths.
+ */
+export function readUpdateRequest(
+  body: unknown,
+  options: WireReadOptions = {},
+): { ok: true; changes: WireObject } | { ok: false; violations: readonly Violation[] } {
+  const t = new Translator(options);
+  if (!isPlainObject(body)) {
+    t.add('body', 'type', 'must be a JSON object');
+    return { ok: false, violations: t.violations };
+  }
+  const changes = t.object(body, UPDATE_REQUEST, '') as WireObject;
+  return t.violations.length === 0 ? { ok: true, changes } : { ok: false, violations: t.violations };
+}
+
+/** Rewrites violations of an update (camelCase paths, as the domain reports them) with the update body's wire names. */
+export function updateViolationsToWire(violations: readonly Violation[]): Violation[] {
+  return toWireViolations(violations, UPDATE_REQUEST);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // camelCase paths back to wire names
 

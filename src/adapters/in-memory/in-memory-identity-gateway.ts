@@ -1,4 +1,12 @@
-import type { Identity, NewIdentity, SandboxStatusChange } from '../../domain/index.js';
+import {
+  changesOf,
+  type Identity,
+  type IdentityPage,
+  type IdentityUpdate,
+  type ListIdentitiesFilter,
+  type NewIdentity,
+  type SandboxStatusChange,
+} from '../../domain/index.js';
 import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
 import { PaxosSimulator, type PaxosSimulatorOptions } from '../simulation/paxos-simulator.js';
 
@@ -42,5 +50,16 @@ export class InMemoryIdentityGateway implements IdentityGateway {
   async setSandboxStatus(id: string, change: SandboxStatusChange, options?: CallOptions): Promise<void> {
     options?.signal?.throwIfAborted();
     this.simulator.setSandboxStatus(this.clientId, id, change);
+  }
+
+  async listPage(filter: ListIdentitiesFilter, options?: CallOptions): Promise<IdentityPage> {
+    options?.signal?.throwIfAborted();
+    return this.simulator.listPage(this.clientId, filter);
+  }
+
+  async update(id: string, update: IdentityUpdate, options?: CallOptions): Promise<Identity> {
+    options?.signal?.throwIfAborted();
+    // The simulator applies the delta to what it holds now, as Paxos would to a concurrent change.
+    return this.simulator.update(this.clientId, id, changesOf(update.delta));
   }
 }

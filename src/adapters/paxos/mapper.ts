@@ -5,6 +5,7 @@ import {
   Sensitive,
   type Address,
   type CustomerDueDiligence,
+  type IdentityDelta,
   type IdentityProps,
   type InstitutionDetails,
   type InstitutionMember,
@@ -24,6 +25,7 @@ import type {
   PersonDetailsDto,
   SandboxSetIdentityStatusDto,
   TaxDetailDto,
+  UpdateIdentityRequestDto,
 } from './dto/index.js';
 
 // The one translation between the camelCase domain and Paxos's snake_case wire. Personal data leaves its
@@ -51,7 +53,7 @@ function addressToWire(address: Address): MailingAddressDto {
   return wire;
 }
 
-function personToWire(person: PersonDetails): PersonDetailsDto {
+function personToWire(person: Partial<PersonDetails>): PersonDetailsDto {
   const wire: PersonDetailsDto = {};
   put(wire, 'verifier_type', person.verifierType);
   put(wire, 'verifier_id', person.verifierId);
@@ -78,8 +80,9 @@ function personToWire(person: PersonDetails): PersonDetailsDto {
   return wire;
 }
 
-function institutionToWire(institution: InstitutionDetails): InstitutionDetailsDto {
-  const wire: InstitutionDetailsDto = { name: institution.name };
+function institutionToWire(institution: Partial<InstitutionDetails>): InstitutionDetailsDto {
+  const wire: InstitutionDetailsDto = {};
+  put(wire, 'name', institution.name);
   if (institution.businessAddress !== undefined) wire.business_address = addressToWire(institution.businessAddress);
   if (institution.incorporationAddress !== undefined) wire.incorporation_address = addressToWire(institution.incorporationAddress);
   put(wire, 'phone_number', institution.phoneNumber);
@@ -161,6 +164,36 @@ export function sensitiveValuesOf(identity: NewIdentity): string[] {
   add(identity.person?.dateOfBirth);
   add(identity.institution?.cipId);
   for (const tax of identity.taxDetails) add(tax.taxPayerId);
+  return out;
+}
+
+/**
+ * The `IdentityPublicUpdateIdentityBody` for a checked delta: only the fields that change. A touched address is sent
+ * whole, as it will be, so that it meets the address schema's required fields; `address2: ""` clears the line.
+ */
+export function toUpdateIdentityRequest(delta: IdentityDelta): UpdateIdentityRequestDto {
+  const wire: UpdateIdentityRequestDto = {};
+  put(wire, 'ref_id', delta.refId);
+  if (delta.person !== undefined) wire.person_details = personToWire(delta.person);
+  if (delta.institution !== undefined) wire.institution_details = institutionToWire(delta.institution);
+  if (delta.taxDetails !== undefined) {
+    wire.tax_details = delta.taxDetails.map((t) => ({ tax_payer_id: t.taxPayerId.reveal(), tax_payer_country: t.taxPayerCountry }));
+  }
+  put(wire, 'set_tax_details_not_required', delta.setTaxDetailsNotRequired);
+  put(wire, 'set_user_disabled', delta.setUserDisabled);
+  if (delta.customerDueDiligence !== undefined) wire.customer_due_diligence = dueDiligenceToWire(delta.customerDueDiligence);
+  put(wire, 'is_merchant', delta.isMerchant);
+  if (delta.metadata !== undefined) wire.metadata = { ...delta.metadata };
+  put(wire, 'last_kyc_refresh_date', delta.lastKycRefreshDate);
+  return wire;
+}
+
+/** The personal values a delta carries, so that an error text echoing one of them can be scrubbed. */
+export function sensitiveValuesOfDelta(delta: IdentityDelta): string[] {
+  const out: string[] = [];
+  for (const value of [delta.person?.cipId, delta.person?.dateOfBirth, delta.institution?.cipId, ...(delta.taxDetails ?? []).map((t) => t.taxPayerId)]) {
+    if (value !== undefined) out.push(value.reveal());
+  }
   return out;
 }
 

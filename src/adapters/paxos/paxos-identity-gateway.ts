@@ -1,11 +1,18 @@
-import type { Identity, NewIdentity, SandboxStatusChange } from '../../domain/index.js';
+import type { Identity, IdentityPage, IdentityUpdate, ListIdentitiesFilter, NewIdentity, SandboxStatusChange, TimeRange } from '../../domain/index.js';
 import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway, RateLimiter } from '../../ports/index.js';
 import { systemClock } from '../system/system.js';
 import { resolvePaxosConfig, type PaxosGatewayOptions } from './config.js';
-import { decode, IdentityDto } from './dto/index.js';
+import { decode, IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
 import { PaxosResponseError } from './errors.js';
 import { createPaxosKy, PaxosHttpClient, type AccessTokenSource, type PaxosAnswer } from './http-client.js';
-import { sensitiveValuesOf, toCreateIdentityRequest, toIdentity, toSandboxStatusRequest } from './mapper.js';
+import {
+  sensitiveValuesOf,
+  sensitiveValuesOfDelta,
+  toCreateIdentityRequest,
+  toIdentity,
+  toSandboxStatusRequest,
+  toUpdateIdentityRequest,
+} from './mapper.js';
 import { OAuthTokenProvider } from './oauth-token-provider.js';
 
 /** Collaborators of a {@link PaxosIdentityGateway} besides its configuration. */
@@ -94,6 +101,56 @@ export class PaxosIdentityGateway implements IdentityGateway {
     });
   }
 
+  /**
+   * `GET /identity/identities` with the filter as query parameters (`summary_status`, `identity_type`,
+   * `created_at.gte`, `limit`, `order`, `page_cursor`); items come without details.
+   */
+  async listPage(filter: ListIdentitiesFilter, options: CallOptions = {}): Promise<IdentityPage> {
+    const answer = await this.#client.send({
+      method: 'GET',
+      path: IDENTITIES,
+      template: IDENTITIES,
+      query: listQuery(filter),
+      idempotent: true,
+      readJson: true,
+      signal: options.signal,
+    });
+    const failure = (issues: readonly string[]) =>
+      new PaxosResponseError('answered with a body that is not a page of identities', issues, {
+        status: answer.status,
+        requestId: answer.requestId,
+        request: answer.request,
+        attempts: answer.attempts,
+      });
+    const decoded = decode(ListIdentitiesResponseDto, answer.json);
+    if (!decoded.ok) throw failure(decoded.issues);
+    const items: Identity[] = [];
+    for (const [i, item] of (decoded.value.items ?? []).entries()) {
+      const mapped = toIdentity(item);
+      if (!mapped.ok) throw failure(mapped.issues.map((issue) => `items[${i}].${issue}`));
+      items.push(mapped.value);
+    }
+    const next = decoded.value.next_page_cursor;
+    return { items, ...(next !== undefined && next !== null && next !== '' && { nextPageCursor: next }) };
+  }
+
+  /** `PUT /identity/identities/{id}` with only the delta; Paxos answers with the updated identity. */
+  async update(id: string, update: IdentityUpdate, options: CallOptions = {}): Promise<Identity> {
+    const answer = await this.#client.send({
+      method: 'PUT',
+      path: `${IDENTITIES}/${encodeURIComponent(id)}`,
+      template: IDENTITY,
+      body: toUpdateIdentityRequest(update.delta),
+      // Applying the same delta twice leaves the identity as applying it once.
+      idempotent: true,
+      readJson: true,
+      identityId: id,
+      sensitive: sensitiveValuesOfDelta(update.delta),
+      signal: options.signal,
+    });
+    return this.#identity(answer);
+  }
+
   #identity(answer: PaxosAnswer): Identity {
     const options = { status: answer.status, requestId: answer.requestId, request: answer.request, attempts: answer.attempts };
     const decoded = decode(IdentityDto, answer.json);
@@ -102,4 +159,22 @@ export class PaxosIdentityGateway implements IdentityGateway {
     if (!mapped.ok) throw new PaxosResponseError('answered with a body that is not an identity', mapped.issues, options);
     return mapped.value;
   }
+}
+
+const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
+
+/** The query string of a list call, in Paxos's names: `created_at.gte=…`, `page_cursor=…`. */
+export function listQuery(filter: ListIdentitiesFilter): string {
+  const query = new URLSearchParams();
+  if (filter.limit !== undefined) query.set('limit', String(filter.limit));
+  if (filter.summaryStatus !== undefined) query.set('summary_status', filter.summaryStatus);
+  if (filter.identityType !== undefined) query.set('identity_type', filter.identityType);
+  const range = (name: string, value: TimeRange | undefined) => {
+    for (const bound of RANGE_BOUNDS) if (value?.[bound] !== undefined) query.set(`${name}.${bound}`, value[bound]);
+  };
+  range('created_at', filter.createdAt);
+  range('updated_at', filter.updatedAt);
+  query.set('order', filter.order ?? 'DESC');
+  if (filter.pageCursor !== undefined) query.set('page_cursor', filter.pageCursor);
+  return query.toString();
 }

@@ -12,7 +12,14 @@ import {
   type SandboxStatusChange,
   type Violation,
 } from '../../domain/index.js';
+import {
+  IdentityUpdate,
+  type IdentityChanges,
+  type IdentityPage,
+  type ListIdentitiesFilter,
+} from '../../domain/index.js';
 import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
+import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
 import { systemClock, uuidGenerator } from '../system/system.js';
 import { MicrosecondTimestamps } from './timestamps.js';
 
@@ -22,6 +29,8 @@ export interface PaxosSimulatorOptions {
   readonly clock?: Clock;
   /** Source of identity and member ids. Default: random UUID v4. */
   readonly ids?: IdGenerator;
+  /** The largest page a listing returns, whatever `limit` asks for. Default 100. */
+  readonly maxPageSize?: number;
 }
 
 interface ClientStore {
@@ -42,10 +51,12 @@ export class PaxosSimulator {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly timestamps = new MicrosecondTimestamps();
+  private readonly maxPageSize: number;
 
   constructor(options: PaxosSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? uuidGenerator;
+    this.maxPageSize = options.maxPageSize ?? DEFAULT_PAGE_SIZE;
   }
 
   /** Creates an identity for `clientId`, as `POST /identity/identities` does. */
@@ -94,6 +105,69 @@ export class PaxosSimulator {
   get(clientId: string, id: string, options: GetIdentityOptions = {}): Identity {
     const store = this.store(clientId);
     return this.view(store, this.require(store, id), options);
+  }
+
+  /**
+   * One page of `clientId`'s identities, without details, as `GET /identity/identities` does: ordered by
+   * (createdAt, id), DESC unless asked otherwise, at most `maxPageSize` items, with an opaque position cursor.
+   *
+   * @throws {IdentityValidationError} (status 400) for a cursor this simulator did not hand out.
+   */
+  listPage(clientId: string, filter: ListIdentitiesFilter): IdentityPage {
+    const store = this.store(clientId);
+    const page = pageOf(store.byId.values(), filter, this.maxPageSize);
+    return {
+      items: page.items.map((identity) => this.view(store, identity, { includeDetails: false })),
+      ...(page.nextPageCursor !== undefined && { nextPageCursor: page.nextPageCursor }),
+    };
+  }
+
+  /**
+   * Applies `changes` to an identity of `clientId` with Paxos's delta semantics, as `PUT /identity/identities/{id}`
+   * does: the changes are checked against the identity as it will be, `refId` and the CIP triple stay unique,
+   * `updatedAt` moves and the summary status follows (`setUserDisabled`). Resolves to the identity with details.
+   *
+   * @throws {IdentityValidationError} (status 400) when the changes break a rule.
+   * @throws {IdentityAlreadyExistsError} when the new `refId` or CIP triple belongs to another identity.
+   */
+  update(clientId: string, id: string, changes: IdentityChanges | unknown): Identity {
+    const store = this.store(clientId);
+    const current = this.require(store, id);
+    let update: IdentityUpdate;
+    try {
+      update = IdentityUpdate.plan(current, changes, { now: this.clock.now() });
+    } catch (error) {
+      if (error instanceof IdentityValidationError) throw new IdentityValidationError(error.violations, { status: 400 });
+      throw error;
+    }
+    const next = update.applyTo(current);
+    if (next.refId !== undefined && next.refId !== current.refId) {
+      const owner = store.byRefId.get(next.refId);
+      if (owner !== undefined && owner !== id) throw new IdentityAlreadyExistsError(owner, 'ref_id');
+    }
+    const oldCip = current.cip === undefined ? undefined : keyOf(current.type, current.cip);
+    const newCip = next.cip === undefined ? undefined : keyOf(next.type, next.cip);
+    if (newCip !== undefined && newCip !== oldCip) {
+      const owner = store.byCip.get(newCip);
+      if (owner !== undefined && owner !== id) throw new IdentityAlreadyExistsError(owner, 'cip_id');
+    }
+    if (current.refId !== next.refId) {
+      if (current.refId !== undefined) store.byRefId.delete(current.refId);
+      if (next.refId !== undefined) store.byRefId.set(next.refId, id);
+    }
+    if (oldCip !== newCip) {
+      if (oldCip !== undefined) store.byCip.delete(oldCip);
+      if (newCip !== undefined) store.byCip.set(newCip, id);
+    }
+    const usTax = next.taxDetails.some((t) => t.taxPayerCountry === 'USA');
+    this.save(
+      store,
+      next.with({
+        summaryTinVerificationStatus: usTax ? (current.summaryTinVerificationStatus ?? 'TIN_VERIFICATION_PENDING') : undefined,
+        updatedAt: this.timestamps.next(this.clock.now()),
+      }),
+    );
+    return this.view(store, this.require(store, id), { includeDetails: true, includeInstitutionMembers: true });
   }
 
   /** Applies a sandbox status change and re-derives the summary status, as `PUT …/sandbox-status` does. */

@@ -214,7 +214,13 @@ describe('CreateIdentity with the in-memory gateway', () => {
   });
 
   it('passes the call options to the gateway', async () => {
-    const gateway: IdentityGateway = { create: sinon.stub().rejects(new Error('unreachable')), get: sinon.stub(), setSandboxStatus: sinon.stub() };
+    const gateway: IdentityGateway = {
+      create: sinon.stub().rejects(new Error('unreachable')),
+      get: sinon.stub(),
+      setSandboxStatus: sinon.stub(),
+      listPage: sinon.stub(),
+      update: sinon.stub(),
+    };
     const controller = new AbortController();
     const useCase = new CreateIdentity(gateway, { next: () => 'r' }, { now: () => T0 });
     await expect(useCase.execute(aPerson().build(), { signal: controller.signal })).to.be.rejectedWith('unreachable');

@@ -157,3 +157,27 @@ export class CreateIdentityRequestDto {
   @WireBoolean() is_merchant?: boolean;
   @WireStringMap() metadata?: Record<string, string>;
 }
+
+/** `ListIdentitiesResponse`: a page of identities (without details) and the cursor of the next one. */
+export class ListIdentitiesResponseDto {
+  @WireNestedList(() => IdentityDto) items?: IdentityDto[];
+  /** Absent or empty on the last page. */
+  @WireString() next_page_cursor?: string;
+}
+
+/**
+ * `IdentityPublicUpdateIdentityBody`, the body of `PUT /identity/identities/{id}`: only the fields that change.
+ * The create flag `tax_details_not_required` is `set_tax_details_not_required` here; members are not updatable.
+ */
+export class UpdateIdentityRequestDto {
+  @WireString() ref_id?: string;
+  @WireNested(() => PersonDetailsDto) person_details?: PersonDetailsDto;
+  @WireNested(() => InstitutionDetailsDto) institution_details?: InstitutionDetailsDto;
+  @WireNestedList(() => TaxDetailDto) tax_details?: TaxDetailDto[];
+  @WireBoolean() set_tax_details_not_required?: boolean;
+  @WireBoolean() set_user_disabled?: boolean;
+  @WireNested(() => CustomerDueDiligenceDto) customer_due_diligence?: CustomerDueDiligenceDto;
+  @WireBoolean() is_merchant?: boolean;
+  @WireStringMap() metadata?: Record<string, string>;
+  @WireString() last_kyc_refresh_date?: string;
+}

@@ -7,6 +7,8 @@ export {
   CustomerDueDiligenceDto,
   IdentityDto,
   CreateIdentityRequestDto,
+  ListIdentitiesResponseDto,
+  UpdateIdentityRequestDto,
 } from './identity.dto.js';
 export { ProblemDto } from './problem.dto.js';
 export { SandboxSetIdentityStatusDto, SetDisableDto } from './sandbox-status.dto.js';

@@ -1,0 +1,144 @@
+import {
+  IdentityAlreadyExistsError,
+  IdentityNotFoundError,
+  IdentityValidationError,
+  parseListIdentitiesFilter,
+  type TimeRange,
+  type Violation,
+} from '../../domain/index.js';
+import { alreadyExists, identityNotFound, invalidRequest, type Problem } from './problems.js';
+import { SCOPES, type IdentityRouteContext } from './identity-routes.js';
+import type { Route, RouteRequest, RouteResponse } from './router.js';
+import { readUpdateRequest, updateViolationsToWire, writeIdentity } from './wire.js';
+
+function fail(p: Problem): RouteResponse {
+  return { status: p.status, body: p };
+}
+
+const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
+
+/** Query parameters of `GET /identity/identities` and the filter field each one fills. */
+const LIST_PARAMS: Readonly<Record<string, string>> = {
+  limit: 'limit',
+  summary_status: 'summaryStatus',
+  identity_type: 'identityType',
+  order: 'order',
+  page_cursor: 'pageCursor',
+};
+
+function wireViolation(path: string, code: Violation['code'], message: string): Violation {
+  return { path, code, message: `${path}: ${message}` };
+}
+
+/**
+ * Reads the list query into a filter the domain checks. Parameters Paxos does not know are ignored, as a
+ * grpc-gateway does; `order_by` may only be `CREATED_AT`; a parameter given twice is refused.
+ */
+function readListQuery(query: URLSearchParams): { ok: true; filter: Record<string, unknown> } | { ok: false; violations: Violation[] } {
+  const violations: Violation[] = [];
+  const filter: Record<string, unknown> = {};
+  const single = (name: string): string | undefined => {
+    const values = query.getAll(name);
+    if (values.length > 1) violations.push(wireViolation(name, 'conflict', 'must be given at most once'));
+    return values[0];
+  };
+  for (const [name, field] of Object.entries(LIST_PARAMS)) {
+    const value = single(name);
+    if (value === undefined) continue;
+    if (name === 'limit') {
+      filter[field] = /^-?\d{1,10}$/.test(value) ? Number(value) : value;
+    } else {
+      filter[field] = value;
+    }
+  }
+  const orderBy = single('order_by');
+  if (orderBy !== undefined && orderBy !== 'CREATED_AT') violations.push(wireViolation('order_by', 'enum', 'must be CREATED_AT'));
+  for (const [name, field] of [['created_at', 'createdAt'], ['updated_at', 'updatedAt']] as const) {
+    const range: TimeRange = {};
+    for (const bound of RANGE_BOUNDS) {
+      const value = single(`${name}.${bound}`);
+      if (value !== undefined) range[bound] = value;
+    }
+    if (Object.keys(range).length > 0) filter[field] = range;
+  }
+  return violations.length === 0 ? { ok: true, filter } : { ok: false, violations };
+}
+
+const LIST_WIRE_PATHS: Readonly<Record<string, string>> = {
+  limit: 'limit',
+  summaryStatus: 'summary_status',
+  identityType: 'identity_type',
+  order: 'order',
+  pageCursor: 'page_cursor',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+function listViolationsToWire(violations: readonly Violation[]): Violation[] {
+  return violations.map((v) => {
+    const [head, ...rest] = v.path.split('.');
+    const path = [LIST_WIRE_PATHS[head ?? ''] ?? head, ...rest].join('.');
+    const text = v.message.startsWith(`${v.path}: `) ? v.message.slice(v.path.length + 2) : v.message;
+    return wireViolation(path, v.code, text);
+  });
+}
+
+/**
+ * `GET /identity/identities` (list, paged by an opaque cursor over (created_at, id); a page never exceeds the
+ * simulator's maximum, 100 by default) and `PUT /identity/identities/{id}` (update with delta semantics).
+ */
+export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
+  const listIdentities = (request: RouteRequest): RouteResponse => {
+    const read = readListQuery(request.query);
+    if (!read.ok) return fail(invalidRequest(read.violations));
+    ctx.approvals.tick();
+    try {
+      const page = ctx.simulator.listPage(request.clientId, parseListIdentitiesFilter(read.filter));
+      return {
+        status: 200,
+        body: {
+          items: page.items.map(writeIdentity),
+          ...(page.nextPageCursor !== undefined && { next_page_cursor: page.nextPageCursor }),
+        },
+      };
+    } catch (error) {
+      if (error instanceof IdentityValidationError) return fail(invalidRequest(listViolationsToWire(error.violations)));
+      throw error;
+    }
+  };
+
+  const updateIdentity = (request: RouteRequest): RouteResponse => {
+    const read = readUpdateRequest(request.body, ctx.wire);
+    if (!read.ok) return fail(invalidRequest(read.violations));
+    ctx.approvals.tick();
+    const id = request.params['id']!;
+    try {
+      const identity = ctx.simulator.update(request.clientId, id, read.changes);
+      return { status: 200, body: writeIdentity(identity) };
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
+      if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
+      if (error instanceof IdentityValidationError) return fail(invalidRequest(updateViolationsToWire(error.violations)));
+      throw error;
+    }
+  };
+
+  return [
+    {
+      method: 'GET',
+      path: '/v2/identity/identities',
+      scopes: [SCOPES.readIdentity],
+      rateLimit: 'identity',
+      body: 'none',
+      handle: listIdentities,
+    },
+    {
+      method: 'PUT',
+      path: '/v2/identity/identities/{id}',
+      scopes: [SCOPES.writeIdentity],
+      rateLimit: 'identity',
+      body: 'json',
+      handle: updateIdentity,
+    },
+  ];
+}

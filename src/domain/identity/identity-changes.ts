@@ -1,0 +1,371 @@
+import { IdentityValidationError } from '../shared/errors.js';
+import { keys, readBoolean, readObject, readString } from '../shared/guard.js';
+import { Sensitive } from '../shared/sensitive.js';
+import { ViolationList, type Violation } from '../shared/violations.js';
+import type { AddressInput } from './address.js';
+import type { CustomerDueDiligence, CustomerDueDiligenceInput } from './customer-due-diligence.js';
+import type { Identity } from './identity.js';
+import type { InstitutionDetails, InstitutionDetailsInput } from './institution.js';
+import type { Metadata } from './metadata.js';
+import { isUsTaxCip } from './cip-id.js';
+import { cipOf, NewIdentity } from './new-identity.js';
+import { readPastDateTime, type PersonDetails, type PersonDetailsInput } from './person.js';
+import type { TaxDetail, TaxDetailInput } from './tax-detail.js';
+
+type DeepPartialAddresses<T, K extends keyof T> = Omit<Partial<T>, K> & { [P in K]?: Partial<AddressInput> };
+
+/** Person fields of an update: any subset of the create fields; `address` is merged field by field. */
+export type PersonDetailsChanges = DeepPartialAddresses<PersonDetailsInput, 'address'>;
+
+/** Institution fields of an update: any subset of the create fields; addresses are merged field by field. */
+export type InstitutionDetailsChanges = DeepPartialAddresses<InstitutionDetailsInput, 'businessAddress' | 'incorporationAddress'>;
+
+/**
+ * What to change on an identity: the create command's shape with every field optional, plus the update-only flags.
+ * Paxos's delta semantics: only the fields given change. Person and institution details, their addresses and the
+ * due-diligence answers are merged field by field; `taxDetails` replaces the whole list; `metadata` replaces the
+ * whole map; `address2: ''` clears the second address line. The type (PERSON or INSTITUTION) cannot change, and
+ * institution members are added and removed with their own calls.
+ *
+ * @example
+ * ```ts
+ * const changes: IdentityChanges = { person: { lastName: 'Smith', address: { address2: '' } } };
+ * ```
+ */
+export interface IdentityChanges {
+  refId?: string;
+  person?: PersonDetailsChanges;
+  institution?: InstitutionDetailsChanges;
+  /** Replaces every tax detail. */
+  taxDetails?: TaxDetailInput[];
+  /** True when no tax details are legally required (never for a CIP id issued by the USA); false to require them again. */
+  setTaxDetailsNotRequired?: boolean;
+  /** True disables the identity (DISABLED); false re-enables it, unless a Paxos admin disabled it. */
+  setUserDisabled?: boolean;
+  customerDueDiligence?: CustomerDueDiligenceInput;
+  isMerchant?: boolean;
+  /** Replaces the whole metadata map. */
+  metadata?: Record<string, string>;
+  /** RFC 3339: marks the update as the periodic KYC refresh done at that time (alone, it confirms nothing changed). */
+  lastKycRefreshDate?: string;
+}
+
+/** The checked changes, in the domain's types, as they are sent: only the fields the caller gave. */
+export interface IdentityDelta {
+  readonly refId?: string;
+  /** The given person fields; an address that is touched is sent whole, as it will be (`address2: ''` to clear). */
+  readonly person?: Partial<PersonDetails>;
+  readonly institution?: Partial<InstitutionDetails>;
+  readonly taxDetails?: readonly TaxDetail[];
+  readonly setTaxDetailsNotRequired?: boolean;
+  readonly setUserDisabled?: boolean;
+  readonly customerDueDiligence?: CustomerDueDiligence;
+  readonly isMerchant?: boolean;
+  readonly metadata?: Metadata;
+  readonly lastKycRefreshDate?: string;
+}
+
+/** Options of {@link IdentityUpdate.plan}. */
+export interface IdentityUpdateOptions {
+  /** The current time, for "not in the future" rules. Defaults to the system clock. */
+  readonly now?: Date;
+}
+
+const CHANGE_FIELDS = keys(
+  'refId',
+  'person',
+  'institution',
+  'taxDetails',
+  'setTaxDetailsNotRequired',
+  'setUserDisabled',
+  'customerDueDiligence',
+  'isMerchant',
+  'metadata',
+  'lastKycRefreshDate',
+  // Recognised only to explain why they cannot be sent.
+  'institutionMembers',
+  'taxDetailsNotRequired',
+);
+
+const PERSON_ADDRESSES = ['address'] as const;
+const INSTITUTION_ADDRESSES = ['businessAddress', 'incorporationAddress'] as const;
+
+/** Fields Paxos sets on an identity's parts; they are no input and never go back into a command. */
+const SERVER_SET = new Set([
+  'idVerificationStatus',
+  'sanctionsVerificationStatus',
+  'additionalScreeningStatus',
+  'documentVerificationStatus',
+  'idVerificationUrl',
+  'tinVerificationStatus',
+  'createdAt',
+  'summaryStatus',
+  'id',
+]);
+
+type Plain = { [key: string]: unknown };
+
+function isPlain(value: unknown): value is Plain {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A plain copy with Sensitive values revealed and Paxos-set fields left out: the input shape of the same data. */
+function toInput(value: unknown): unknown {
+  if (value instanceof Sensitive) return value.reveal();
+  if (Array.isArray(value)) return value.map(toInput);
+  if (value !== null && typeof value === 'object') {
+    const out: Plain = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (!SERVER_SET.has(key) && item !== undefined) out[key] = toInput(item);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The create command an identity of Paxos's would be, so that the create rules can be run on it. */
+function commandOf(identity: Identity): Plain {
+  const command: Plain = {};
+  if (identity.refId !== undefined) command['refId'] = identity.refId;
+  if (identity.person !== undefined) command['person'] = toInput(identity.person);
+  if (identity.institution !== undefined) command['institution'] = toInput(identity.institution);
+  if (identity.type === 'INSTITUTION' && identity.institutionMembers !== undefined) {
+    command['institutionMembers'] = identity.institutionMembers.map((m) => {
+      const member: Plain = { identityId: m.identityId, roles: [...m.roles] };
+      if (m.ownership !== undefined) member['ownership'] = m.ownership;
+      if (m.position !== undefined) member['position'] = m.position;
+      return member;
+    });
+  }
+  if (identity.taxDetailsNotRequired) command['taxDetailsNotRequired'] = true;
+  else if (identity.taxDetails.length > 0) command['taxDetails'] = toInput(identity.taxDetails);
+  if (identity.customerDueDiligence !== undefined) command['customerDueDiligence'] = toInput(identity.customerDueDiligence);
+  if (identity.isMerchant) command['isMerchant'] = true;
+  if (Object.keys(identity.metadata).length > 0) command['metadata'] = { ...identity.metadata };
+  return command;
+}
+
+/** Merges `changes` into `base` key by key; the named address keys are merged one level deeper. */
+function mergeDetails(base: unknown, changes: unknown, addresses: readonly string[]): unknown {
+  // Anything but two plain objects is left to the create rules to report (a string for person, …).
+  if (!isPlain(changes) || !isPlain(base)) return changes;
+  const out: Plain = { ...base };
+  for (const key of Object.keys(changes)) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    out[key] = addresses.includes(key) && isPlain(value) && isPlain(base[key]) ? { ...base[key], ...value } : value;
+  }
+  return out;
+}
+
+function shallowMerge(base: unknown, changes: unknown): unknown {
+  if (!isPlain(changes)) return changes;
+  const out: Plain = isPlain(base) ? { ...base } : {};
+  for (const key of Object.keys(changes)) if (changes[key] !== undefined) out[key] = changes[key];
+  return out;
+}
+
+function violationsOf(command: Plain, now: Date): { violations: readonly Violation[] } {
+  try {
+    NewIdentity.create(command, { now });
+    return { violations: [] };
+  } catch (error) {
+    if (error instanceof IdentityValidationError) return { violations: error.violations };
+    throw error;
+  }
+}
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+/** In an update the create flag `taxDetailsNotRequired` is called `setTaxDetailsNotRequired`. */
+function renamed(violation: Violation): Violation {
+  if (!under(violation.path, 'taxDetailsNotRequired')) return violation;
+  const path = `set${violation.path[0]!.toUpperCase()}${violation.path.slice(1)}`;
+  return { ...violation, path, message: `${path}${violation.message.slice(violation.path.length)}` };
+}
+
+function revealed(value: unknown): Sensitive<string> {
+  return Sensitive.of(String(value));
+}
+
+/** The given keys of merged details, in the domain's types: CIP id and date of birth wrapped again. */
+function detailsDelta<T extends object>(merged: unknown, given: unknown): Partial<T> {
+  const out: Record<string, unknown> = {};
+  if (!isPlain(merged) || !isPlain(given)) return out as Partial<T>;
+  for (const key of Object.keys(given)) {
+    const value = merged[key];
+    if (value === undefined) continue;
+    out[key] = key === 'cipId' || key === 'dateOfBirth' ? revealed(value) : value;
+  }
+  return Object.freeze(out) as Partial<T>;
+}
+
+function clearedAddress<T>(address: T): T {
+  if (!isPlain(address) || address['address2'] !== '') return address;
+  const { address2: _cleared, ...rest } = address;
+  return rest as T;
+}
+
+function withoutClearedLines<T extends object>(details: T, addresses: readonly string[]): T {
+  const out: Record<string, unknown> = { ...(details as Record<string, unknown>) };
+  for (const key of addresses) if (out[key] !== undefined) out[key] = clearedAddress(out[key]);
+  return out as T;
+}
+
+/**
+ * A checked change of an identity: the delta to send. The only way to get one is {@link IdentityUpdate.plan}, which
+ * merges the changes into the current identity and runs every create rule on the result, so that nothing is sent
+ * that would leave the identity invalid.
+ */
+export class IdentityUpdate {
+  private constructor(
+    /** The fields to send, in the domain's types. */
+    readonly delta: IdentityDelta,
+  ) {
+    Object.freeze(this);
+  }
+
+  /**
+   * Merges `changes` into `current` (which must carry its details) with Paxos's delta semantics and checks the
+   * outcome against every create rule. A rule that the identity already broke before the change, on a field the
+   * change does not touch, is not held against the change: Paxos accepted that data, and the caller did not send it.
+   *
+   * @throws {IdentityValidationError} listing every violation (paths of the changes: `person.lastName`,
+   *   `setTaxDetailsNotRequired`, ...); for example `person` on an INSTITUTION (`forbidden`: the type cannot change).
+   */
+  static plan(current: Identity, changes: IdentityChanges | unknown, options: IdentityUpdateOptions = {}): IdentityUpdate {
+    const now = options.now ?? new Date();
+    const v = new ViolationList();
+    const f = readObject(v, '', changes, CHANGE_FIELDS, true);
+    if (f === undefined) throw new IdentityValidationError(v.items);
+
+    const given = [...CHANGE_FIELDS].filter((key) => f.get(key) !== undefined);
+    if (given.length === 0) v.add('', 'required', 'must change at least one field');
+    if (f.get('institutionMembers') !== undefined) {
+      v.add('institutionMembers', 'forbidden', 'cannot be changed by an update: add or remove institution members instead');
+    }
+    if (f.get('taxDetailsNotRequired') !== undefined) {
+      v.add('taxDetailsNotRequired', 'forbidden', 'is called setTaxDetailsNotRequired in an update');
+    }
+    const refId = readString(v, 'refId', f.get('refId'), { required: f.get('refId') !== undefined, max: 255 });
+    const setTaxDetailsNotRequired = readBoolean(v, 'setTaxDetailsNotRequired', f.get('setTaxDetailsNotRequired'));
+    const setUserDisabled = readBoolean(v, 'setUserDisabled', f.get('setUserDisabled'));
+    const lastKycRefreshDate = readPastDateTime(v, 'lastKycRefreshDate', f.get('lastKycRefreshDate'), now, false);
+
+    const base = commandOf(current);
+    const merged: Plain = { ...base };
+    const touched: string[] = [];
+    const person = f.get('person');
+    const institution = f.get('institution');
+    if (person !== undefined) {
+      if (current.type !== 'PERSON') v.add('person', 'forbidden', `cannot be set on an ${current.type} identity: the type of an identity cannot change`);
+      else merged['person'] = mergeDetails(base['person'], person, PERSON_ADDRESSES);
+      touched.push(...(isPlain(person) ? Object.keys(person).map((k) => `person.${k}`) : ['person']));
+    }
+    if (institution !== undefined) {
+      if (current.type !== 'INSTITUTION') v.add('institution', 'forbidden', `cannot be set on a ${current.type} identity: the type of an identity cannot change`);
+      else merged['institution'] = mergeDetails(base['institution'], institution, INSTITUTION_ADDRESSES);
+      touched.push(...(isPlain(institution) ? Object.keys(institution).map((k) => `institution.${k}`) : ['institution']));
+    }
+    if (refId !== undefined) merged['refId'] = refId;
+    for (const key of ['taxDetails', 'isMerchant', 'metadata'] as const) {
+      if (f.get(key) !== undefined) {
+        merged[key] = f.get(key);
+        touched.push(key);
+      }
+    }
+    if (f.get('customerDueDiligence') !== undefined) {
+      merged['customerDueDiligence'] = shallowMerge(base['customerDueDiligence'], f.get('customerDueDiligence'));
+      touched.push('customerDueDiligence');
+    }
+    if (setTaxDetailsNotRequired === true) {
+      merged['taxDetailsNotRequired'] = true;
+      if (f.get('taxDetails') === undefined) delete merged['taxDetails'];
+      touched.push('taxDetailsNotRequired', 'taxDetails');
+    } else if (setTaxDetailsNotRequired === false) {
+      delete merged['taxDetailsNotRequired'];
+      touched.push('taxDetailsNotRequired', 'taxDetails');
+    }
+    if (f.get('taxDetails') !== undefined) touched.push('taxDetailsNotRequired');
+
+    const after = violationsOf(merged, now).violations;
+    if (after.length > 0) {
+      const before = violationsOf(base, now).violations;
+      const known = new Set(before.map((x) => `${x.path}|${x.code}`));
+      for (const violation of after) {
+        const untouched = !touched.some((prefix) => under(violation.path, prefix));
+        if (untouched && known.has(`${violation.path}|${violation.code}`)) continue;
+        const shown = renamed(violation);
+        v.add(shown.path, shown.code, shown.message.slice(shown.path.length + 2));
+      }
+    }
+    if (!v.isEmpty) throw new IdentityValidationError(v.items);
+
+    const delta: { -readonly [K in keyof IdentityDelta]: IdentityDelta[K] } = {};
+    if (refId !== undefined) delta.refId = refId;
+    if (person !== undefined) delta.person = detailsDelta<PersonDetails>(merged['person'], person);
+    if (institution !== undefined) delta.institution = detailsDelta<InstitutionDetails>(merged['institution'], institution);
+    const taxDetails = f.get('taxDetails');
+    if (Array.isArray(taxDetails)) {
+      delta.taxDetails = Object.freeze(
+        (taxDetails as TaxDetailInput[]).map((t) => Object.freeze({ taxPayerId: revealed(t.taxPayerId), taxPayerCountry: t.taxPayerCountry })),
+      );
+    }
+    if (setTaxDetailsNotRequired !== undefined) delta.setTaxDetailsNotRequired = setTaxDetailsNotRequired;
+    if (setUserDisabled !== undefined) delta.setUserDisabled = setUserDisabled;
+    const cdd = f.get('customerDueDiligence');
+    if (isPlain(cdd)) delta.customerDueDiligence = Object.freeze({ ...cdd }) as CustomerDueDiligence;
+    const isMerchant = f.get('isMerchant');
+    if (typeof isMerchant === 'boolean') delta.isMerchant = isMerchant;
+    const metadata = f.get('metadata');
+    if (isPlain(metadata)) delta.metadata = Object.freeze({ ...(metadata as Record<string, string>) });
+    if (lastKycRefreshDate !== undefined) delta.lastKycRefreshDate = lastKycRefreshDate;
+    return new IdentityUpdate(Object.freeze(delta));
+  }
+
+  /**
+   * The identity with the delta applied, as Paxos applies it: sub-statuses and everything not sent stay; a cleared
+   * `address2` is gone; tax details that are required again and empty are derived from a US tax CIP id.
+   * `updatedAt` and the summary status are the caller's (the server's) to set.
+   */
+  applyTo(current: Identity): Identity {
+    const d = this.delta;
+    const person =
+      d.person === undefined || current.person === undefined
+        ? current.person
+        : withoutClearedLines({ ...current.person, ...d.person }, PERSON_ADDRESSES);
+    const institution =
+      d.institution === undefined || current.institution === undefined
+        ? current.institution
+        : withoutClearedLines({ ...current.institution, ...d.institution }, INSTITUTION_ADDRESSES);
+    const taxDetailsNotRequired = d.setTaxDetailsNotRequired ?? (d.taxDetails !== undefined ? false : current.taxDetailsNotRequired);
+    let taxDetails = d.taxDetails ?? current.taxDetails;
+    if (taxDetailsNotRequired) taxDetails = [];
+    const cip = cipOf(person ?? institution);
+    if (!taxDetailsNotRequired && taxDetails.length === 0 && cip !== undefined && isUsTaxCip(cip.cipIdType, cip.cipIdCountry)) {
+      taxDetails = [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: 'USA' }];
+    }
+    return current.with({
+      refId: d.refId ?? current.refId,
+      person,
+      institution,
+      taxDetails,
+      taxDetailsNotRequired,
+      customerDueDiligence:
+        d.customerDueDiligence === undefined ? current.customerDueDiligence : { ...current.customerDueDiligence, ...d.customerDueDiligence },
+      isMerchant: d.isMerchant ?? current.isMerchant,
+      metadata: d.metadata ?? current.metadata,
+      userDisabled: d.setUserDisabled ?? current.userDisabled,
+      lastKycRefreshDate: d.lastKycRefreshDate ?? current.lastKycRefreshDate,
+    });
+  }
+}
+
+/** The input shape of a checked delta (values revealed), for a gateway that applies the delta itself. */
+export function changesOf(delta: IdentityDelta): IdentityChanges {
+  return toInput(delta) as IdentityChanges;
+}

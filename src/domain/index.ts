@@ -34,3 +34,36 @@ export {
   type PersonDetailsChanges,
   type InstitutionDetailsChanges,
 } from './identity/identity-changes.js';
+export {
+  InstitutionMemberNotFoundError,
+  DocumentAlreadyExistsError,
+  EventNotFoundError,
+  StatusWaitTimeoutError,
+  WebhookPayloadError,
+  SandboxOnlyError,
+} from './lifecycle/errors.js';
+export { parseMembersToAdd, parseMemberId, type InstitutionMembersAdded } from './lifecycle/members.js';
+export {
+  MAX_DOCUMENT_NAME_LENGTH,
+  MAX_DOCUMENT_BYTES,
+  parseDocumentUploadRequest,
+  parseListDocumentsOptions,
+  sniffDocumentKind,
+  type DocumentUploadRequest,
+  type DocumentUpload,
+  type IdentityDocument,
+  type IdentityDocuments,
+  type ListDocumentsOptions,
+} from './lifecycle/documents.js';
+export {
+  IDENTITY_EVENT_TYPES,
+  parseEventFilter,
+  parseEventId,
+  parseWebhookNotification,
+  type IdentityEventType,
+  type EventObject,
+  type PaxosEvent,
+  type EventFilter,
+  type EventPage,
+  type WebhookNotification,
+} from './lifecycle/events.js';

@@ -3,3 +3,7 @@ export type { Clock } from './clock.js';
 export type { IdGenerator } from './id-generator.js';
 export type { Logger, LogFields } from './logger.js';
 export type { RateLimiter, RateLimitRoute, RateLimitPermit, RateLimitAcquireOptions } from './rate-limiter.js';
+export type { InstitutionMemberGateway } from './institution-member-gateway.js';
+export type { DocumentGateway, ListDocumentsCallOptions } from './document-gateway.js';
+export type { EventGateway, EventPageRequest } from './event-gateway.js';
+export type { SeenStore } from './seen-store.js';

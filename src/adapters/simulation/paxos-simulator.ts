@@ -13,6 +13,18 @@ import {
   type Violation,
 } from '../../domain/index.js';
 import {
+  DocumentAlreadyExistsError,
+  EventNotFoundError,
+  InstitutionMemberNotFoundError,
+  type DocumentUpload,
+  type DocumentUploadRequest,
+  type EventFilter,
+  type EventPage,
+  type IdentityDocuments,
+  type InstitutionMembersAdded,
+  type PaxosEvent,
+} from '../../domain/index.js';
+import {
   IdentityUpdate,
   type IdentityChanges,
   type IdentityPage,
@@ -21,6 +33,8 @@ import {
 import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
 import { systemClock, uuidGenerator } from '../system/system.js';
+import { checkUploadBytes, newDocumentRecord, SimulatedDocuments, type DocumentRecord, type UploadRefusal } from './simulated-documents.js';
+import { SimulatedEventLog, STATUS_EVENT_TYPES } from './simulated-events.js';
 import { MicrosecondTimestamps } from './timestamps.js';
 
 /** Options of a {@link PaxosSimulator}. */
@@ -52,6 +66,10 @@ export class PaxosSimulator {
   private readonly ids: IdGenerator;
   private readonly timestamps = new MicrosecondTimestamps();
   private readonly maxPageSize: number;
+  private readonly eventLogs = new WeakMap<ClientStore, SimulatedEventLog>();
+  private readonly documents = new WeakMap<ClientStore, SimulatedDocuments>();
+  /** Upload slots by file id: the pre-signed URL carries no credentials, so the slot is found without a client. */
+  private readonly uploads = new Map<string, DocumentRecord>();
 
   constructor(options: PaxosSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -202,6 +220,164 @@ export class PaxosSimulator {
     this.save(store, updated);
   }
 
+  /**
+   * Links more existing PERSON identities to an institution, as `POST /identity/institution-members` does: the new
+   * links get ids, the existing ones stay, and the institution's summary status is derived again (an APPROVED
+   * institution with a new PENDING member is PENDING again).
+   */
+  addInstitutionMembers(clientId: string, institutionId: string, members: readonly InstitutionMember[]): InstitutionMembersAdded {
+    const store = this.store(clientId);
+    const institution = this.require(store, institutionId);
+    if (institution.type !== 'INSTITUTION') {
+      const message = 'institutionId: must be the id of an INSTITUTION identity';
+      throw new IdentityValidationError([{ path: 'institutionId', code: 'forbidden', message }], { status: 400 });
+    }
+    const existing = new Set((institution.institutionMembers ?? []).map((m) => m.identityId));
+    const duplicates: Violation[] = [];
+    members.forEach((m, i) => {
+      if (existing.has(m.identityId)) {
+        duplicates.push({ path: `members[${i}].identityId`, code: 'duplicate', message: `members[${i}].identityId: is already a member of this institution` });
+      }
+    });
+    if (duplicates.length > 0) throw new IdentityValidationError(duplicates, { status: 400 });
+    const linked = this.linkMembers(store, members, 'members');
+    for (const member of linked) {
+      let set = store.memberOf.get(member.identityId);
+      if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
+      set.add(institutionId);
+    }
+    this.save(
+      store,
+      institution.with({
+        institutionMembers: [...(institution.institutionMembers ?? []), ...linked],
+        updatedAt: this.timestamps.next(this.clock.now()),
+      }),
+    );
+    return {
+      institutionId,
+      members: linked.map((m) => ({ ...m, summaryStatus: store.byId.get(m.identityId)?.summaryStatus })),
+    };
+  }
+
+  /**
+   * Removes a member link by its id, as `DELETE /identity/institution-members/{id}` does; the institution's summary
+   * status is derived again (removing the last PENDING member can approve it).
+   */
+  removeInstitutionMember(clientId: string, memberId: string): void {
+    const store = this.store(clientId);
+    for (const institution of store.byId.values()) {
+      const member = institution.institutionMembers?.find((m) => m.id === memberId);
+      if (member === undefined) continue;
+      store.memberOf.get(member.identityId)?.delete(institution.id);
+      this.save(
+        store,
+        institution.with({
+          institutionMembers: institution.institutionMembers!.filter((m) => m.id !== memberId),
+          updatedAt: this.timestamps.next(this.clock.now()),
+        }),
+      );
+      return;
+    }
+    throw new InstitutionMemberNotFoundError(memberId);
+  }
+
+  /**
+   * Reserves an upload slot, as `PUT /identity/identities/{id}/documents` does. `uploadUrl` builds the pre-signed URL
+   * from the file id and its secret token (the emulator points it at itself, the fake uses `memory://`).
+   *
+   * @throws {DocumentAlreadyExistsError} when the identity already has a document with this name.
+   */
+  requestDocumentUpload(
+    clientId: string,
+    identityId: string,
+    request: DocumentUploadRequest,
+    uploadUrl: (fileId: string, token: string) => string,
+  ): DocumentUpload {
+    const store = this.store(clientId);
+    this.require(store, identityId);
+    const documents = this.documentsOf(store);
+    if (documents.has(identityId, request.name)) throw new DocumentAlreadyExistsError();
+    const record = newDocumentRecord(identityId, request, uuidGenerator.next(), uuidGenerator.next(), this.timestamps.next(this.clock.now()));
+    documents.add(record);
+    this.uploads.set(record.fileId, record);
+    return { fileId: record.fileId, name: record.name, uploadUrl: uploadUrl(record.fileId, record.uploadToken) };
+  }
+
+  /**
+   * Receives the bytes PUT to an upload URL. Resolves to undefined when they are stored, or to why not: an unknown
+   * file or wrong token, a file of 100 MB or more (`maxBytes`), or not a PDF, JPG or PNG.
+   */
+  uploadDocument(fileId: string, token: string, bytes: Uint8Array, contentType?: string, maxBytes?: number): UploadRefusal | undefined {
+    const record = this.uploads.get(fileId);
+    if (record === undefined || record.uploadToken !== token) return 'unknown-file';
+    const refusal = checkUploadBytes(bytes, contentType, maxBytes);
+    if (refusal !== undefined) return refusal;
+    record.uploaded = true;
+    return undefined;
+  }
+
+  /** The documents of an identity, as `GET …/documents` does; pending types only with `includePending`. */
+  listDocuments(clientId: string, identityId: string, includePending = false): IdentityDocuments {
+    const store = this.store(clientId);
+    this.require(store, identityId);
+    return this.documentsOf(store).list(identityId, includePending);
+  }
+
+  /**
+   * Paxos asks for documents (enhanced due diligence): the types become pending for the identity and an
+   * `identity.documents_required` event is recorded. Sandbox control of the fake and the emulator.
+   */
+  requireDocuments(clientId: string, identityId: string, documentTypes: readonly string[]): PaxosEvent {
+    const store = this.store(clientId);
+    this.require(store, identityId);
+    this.documentsOf(store).require(identityId, documentTypes);
+    return this.recordEvent(clientId, 'identity.documents_required', { identityId, requiredDocuments: [...documentTypes] });
+  }
+
+  /** Records an event of any type (a KYC refresh, or one Paxos has not documented yet), as Paxos would emit it. */
+  recordEvent(clientId: string, type: string, object: PaxosEvent['object']): PaxosEvent {
+    return this.eventLogOf(this.store(clientId)).append(uuidGenerator.next(), type, object, this.timestamps.next(this.clock.now()));
+  }
+
+  /**
+   * A page of the API user's events, as `GET /events` does: oldest first by default, opaque cursors.
+   *
+   * @throws {IdentityValidationError} (status 400) for a cursor this simulator did not issue for this order.
+   */
+  listEvents(clientId: string, request: EventFilter & { pageCursor?: string }): EventPage {
+    const page = this.eventLogOf(this.store(clientId)).page(request);
+    if (page === 'bad-cursor') {
+      throw new IdentityValidationError([{ path: 'pageCursor', code: 'format', message: 'pageCursor: is not a cursor of this listing' }], { status: 400 });
+    }
+    return page;
+  }
+
+  /** One event of the API user, as `GET /events/{id}` does. */
+  getEvent(clientId: string, id: string): PaxosEvent {
+    const event = this.eventLogOf(this.store(clientId)).get(id);
+    if (event === undefined) throw new EventNotFoundError(id);
+    return event;
+  }
+
+  private statusChanged(store: ClientStore, previous: Open<IdentityStatus>, saved: Identity): void {
+    const type = STATUS_EVENT_TYPES[saved.summaryStatus];
+    if (type === undefined) return;
+    const object = { identityId: saved.id, oldSummaryStatus: previous, newSummaryStatus: saved.summaryStatus };
+    this.eventLogOf(store).append(uuidGenerator.next(), type, object, this.timestamps.next(this.clock.now()));
+  }
+
+  private eventLogOf(store: ClientStore): SimulatedEventLog {
+    let log = this.eventLogs.get(store);
+    if (log === undefined) this.eventLogs.set(store, (log = new SimulatedEventLog()));
+    return log;
+  }
+
+  private documentsOf(store: ClientStore): SimulatedDocuments {
+    let documents = this.documents.get(store);
+    if (documents === undefined) this.documents.set(store, (documents = new SimulatedDocuments()));
+    return documents;
+  }
+
   private save(store: ClientStore, identity: Identity): void {
     const statusOf = (memberId: string) => store.byId.get(memberId)?.summaryStatus;
     const summaryStatus = deriveSummaryStatus(identity, statusOf);
@@ -209,6 +385,7 @@ export class PaxosSimulator {
     const previous = store.byId.get(saved.id);
     store.byId.set(saved.id, saved);
     if (previous?.summaryStatus === saved.summaryStatus) return;
+    if (previous !== undefined) this.statusChanged(store, previous.summaryStatus, saved);
     // An institution's status depends on its members': follow the change upwards.
     for (const institutionId of store.memberOf.get(saved.id) ?? []) {
       const institution = store.byId.get(institutionId);
@@ -218,12 +395,12 @@ export class PaxosSimulator {
     }
   }
 
-  private linkMembers(store: ClientStore, members: readonly InstitutionMember[]): InstitutionMember[] {
+  private linkMembers(store: ClientStore, members: readonly InstitutionMember[], field = 'institutionMembers'): InstitutionMember[] {
     const violations: Violation[] = [];
     const linked = members.map((member, i) => {
       const person = store.byId.get(member.identityId);
       if (person === undefined || person.type !== 'PERSON') {
-        const path = `institutionMembers[${i}].identityId`;
+        const path = `${field}[${i}].identityId`;
         violations.push({ path, code: 'not_found', message: `${path}: must be an existing PERSON identity of the same API user` });
         return member;
       }

@@ -1,0 +1,62 @@
+import { IdentityValidationError, type DocumentUpload, type DocumentUploadRequest, type IdentityDocuments, type PaxosEvent } from '../../domain/index.js';
+import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../../ports/index.js';
+import type { UploadRefusal } from '../simulation/simulated-documents.js';
+import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { InMemorySharedState } from './in-memory-member-gateway.js';
+
+const MEMORY_URL = /^memory:\/\/documents\/([^/?#]+)\?token=([^&#]+)$/;
+
+const REFUSALS: Readonly<Record<UploadRefusal, { status: number; message: string }>> = {
+  'unknown-file': { status: 403, message: 'is not an upload URL this fake handed out' },
+  'too-large': { status: 413, message: 'must be smaller than 100 MB' },
+  'unsupported-type': { status: 400, message: 'must be a PDF, JPG or PNG file' },
+};
+
+/**
+ * The in-memory {@link DocumentGateway}. Its upload URLs are `memory://documents/{fileId}?token=…`: nothing can
+ * fetch them, so hand the bytes to {@link InMemoryDocumentGateway.upload} where your code would PUT them.
+ *
+ * @example
+ * ```ts
+ * const { uploadUrl } = await documents.requestUpload(id, { name: 'id.png', documentTypes: ['IDENTITY_VERIFICATION'] });
+ * await documents.upload(uploadUrl, pngBytes, 'image/png');
+ * ```
+ */
+export class InMemoryDocumentGateway implements DocumentGateway {
+  private readonly simulator: PaxosSimulator;
+  private readonly clientId: string;
+
+  constructor(state: InMemorySharedState) {
+    this.simulator = state.simulator;
+    this.clientId = state.clientId ?? 'in-memory';
+  }
+
+  async requestUpload(identityId: string, request: DocumentUploadRequest, options?: CallOptions): Promise<DocumentUpload> {
+    options?.signal?.throwIfAborted();
+    return this.simulator.requestDocumentUpload(this.clientId, identityId, request, (fileId, token) => `memory://documents/${fileId}?token=${token}`);
+  }
+
+  async list(identityId: string, options?: ListDocumentsCallOptions): Promise<IdentityDocuments> {
+    options?.signal?.throwIfAborted();
+    return this.simulator.listDocuments(this.clientId, identityId, options?.includePending ?? false);
+  }
+
+  /**
+   * What a PUT of the bytes to the upload URL does: stores the file (PDF, JPG or PNG, under 100 MB) and clears the
+   * pending document types it covers.
+   *
+   * @throws {IdentityValidationError} with path `file` (status 400, 403 or 413, as the object store would answer).
+   */
+  async upload(uploadUrl: string, bytes: Uint8Array, contentType?: string): Promise<void> {
+    const match = MEMORY_URL.exec(uploadUrl);
+    const refusal = match === null ? 'unknown-file' : this.simulator.uploadDocument(match[1]!, match[2]!, bytes, contentType);
+    if (refusal === undefined) return;
+    const { status, message } = REFUSALS[refusal];
+    throw new IdentityValidationError([{ path: 'file', code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format', message: `file: ${message}` }], { status });
+  }
+
+  /** Sandbox control: Paxos asks the identity for these document types and emits `identity.documents_required`. */
+  async requireDocuments(identityId: string, documentTypes: readonly string[]): Promise<PaxosEvent> {
+    return this.simulator.requireDocuments(this.clientId, identityId, documentTypes);
+  }
+}

@@ -1,0 +1,38 @@
+import type { SeenStore } from '../../ports/index.js';
+
+/** Options of an {@link InMemorySeenStore}. */
+export interface InMemorySeenStoreOptions {
+  /** How many ids to remember; the oldest is forgotten first. Default 10 000. */
+  readonly maxSize?: number;
+}
+
+/**
+ * The default {@link SeenStore}: the last `maxSize` event ids handled by this process. Paxos redelivers within 24 h,
+ * so size it for a day of events, or use a shared store when several processes receive webhooks.
+ */
+export class InMemorySeenStore implements SeenStore {
+  private readonly ids = new Set<string>();
+  private readonly maxSize: number;
+
+  constructor(options: InMemorySeenStoreOptions = {}) {
+    const maxSize = options.maxSize ?? 10_000;
+    if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError('maxSize must be a positive integer');
+    this.maxSize = maxSize;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    // A Set iterates in insertion order: its first entry is the oldest.
+    this.ids.delete(id);
+    this.ids.add(id);
+    while (this.ids.size > this.maxSize) this.ids.delete(this.ids.values().next().value!);
+  }
+
+  /** How many ids it remembers. */
+  get size(): number {
+    return this.ids.size;
+  }
+}

@@ -14,6 +14,22 @@ import type { CreateIdentity } from './create-identity.js';
 import { ListIdentities } from './list-identities.js';
 import { UpdateIdentity } from './update-identity.js';
 import { ImportIdentities, type ImportItem, type ImportOptions, type ImportSummary } from './import-identities.js';
+import { IdentityLifecycle, type IdentityLifecyclePorts } from './identity-lifecycle.js';
+import { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
+import { WebhookDeliveries, type WebhookDeliveryOptions, type WebhookEventHandler, type WebhookOutcome } from './webhooks.js';
+import type {
+  DocumentUpload,
+  DocumentUploadRequest,
+  EventFilter,
+  EventPage,
+  IdentityDocuments,
+  IdentityStatus,
+  InstitutionMemberInput,
+  InstitutionMembersAdded,
+  ListDocumentsOptions,
+  Open,
+  PaxosEvent,
+} from '../domain/index.js';
 
 /**
  * The library's front door: onboarding calls for a backend, whatever gateway is behind them.
@@ -32,7 +48,15 @@ export class IdentityService {
     private readonly createUseCase: CreateIdentity,
     /** The time "not in the future" rules of an update are checked against; createIdentityService passes its clock. */
     private readonly clock: Clock = { now: () => new Date() },
-  ) {}
+    /** Members, documents and events; createIdentityService passes the ones of the chosen adapter. */
+    lifecycle: IdentityLifecyclePorts = {},
+  ) {
+    this.lifecycle = new IdentityLifecycle(gateway, lifecycle);
+    this.webhooks = lifecycle.events === undefined || lifecycle.seenStore === undefined ? undefined : new WebhookDeliveries(lifecycle.events, lifecycle.seenStore);
+  }
+
+  private readonly lifecycle: IdentityLifecycle;
+  private readonly webhooks: WebhookDeliveries | undefined;
 
   /**
    * Creates a PERSON or INSTITUTION identity. Resolves to the identity in PENDING state.
@@ -139,4 +163,131 @@ export class IdentityService {
   async setSandboxStatus(id: string, change: SandboxStatusChange, options?: CallOptions): Promise<void> {
     await this.gateway.setSandboxStatus(parseIdentityId(id), parseSandboxStatusChange(change), options);
   }
+
+  /**
+   * Adds existing PERSON identities to an institution (they join the current members). Roles are checked against the
+   * institution's type (a TRUST takes TRUSTEE, GRANTOR, BENEFICIARY; a CORPORATION, LLC or PARTNERSHIP takes
+   * BENEFICIAL_OWNER, AUTHORIZED_USER, MANAGEMENT_CONTROL_PERSON) before anything is sent. The institution is APPROVED
+   * only while its own checks and every member are.
+   *
+   * @example
+   * ```ts
+   * const { members } = await service.addInstitutionMembers(corp.id, [{ identityId: cfo.id, roles: ['MANAGEMENT_CONTROL_PERSON'] }]);
+   * await service.removeInstitutionMember(members[0]!.id!);
+   * ```
+   *
+   * @throws {IdentityValidationError} for a role the type does not allow, a person already a member, or a non-institution.
+   * @throws {IdentityNotFoundError} when the institution does not exist.
+   */
+  addInstitutionMembers(institutionId: string, members: readonly InstitutionMemberInput[], options?: CallOptions): Promise<InstitutionMembersAdded> {
+    return this.lifecycle.addInstitutionMembers(institutionId, members, options);
+  }
+
+  /**
+   * Removes a member from its institution by the member-link `id` (from `addInstitutionMembers` or
+   * `getIdentity(id, { includeInstitutionMembers: true })`), not by the person's identity id.
+   *
+   * @throws {InstitutionMemberNotFoundError} when no member link has this id.
+   */
+  removeInstitutionMember(memberId: string, options?: CallOptions): Promise<void> {
+    return this.lifecycle.removeInstitutionMember(memberId, options);
+  }
+
+  /**
+   * Reserves an upload for a document of the identity and resolves to `{ fileId, name, uploadUrl }`: PUT the file
+   * (PDF, JPG or PNG, under 100 MB) to `uploadUrl`.
+   *
+   * @example
+   * ```ts
+   * const { uploadUrl } = await service.requestDocumentUpload(id, { name: 'passport.pdf', documentTypes: ['IDENTITY_VERIFICATION'] });
+   * await fetch(uploadUrl, { method: 'PUT', body: pdfBytes, headers: { 'content-type': 'application/pdf' } });
+   * ```
+   *
+   * @throws {IdentityValidationError} for a name over 260 characters or an unknown document type; nothing is sent.
+   * @throws {DocumentAlreadyExistsError} when the identity already has a document with this name.
+   */
+  requestDocumentUpload(identityId: string, request: DocumentUploadRequest, options?: CallOptions): Promise<DocumentUpload> {
+    return this.lifecycle.requestDocumentUpload(identityId, request, options);
+  }
+
+  /** The identity's documents, and with `includePending: true` the mandatory document types still missing. */
+  listDocuments(identityId: string, options?: ListDocumentsOptions & CallOptions): Promise<IdentityDocuments> {
+    return this.lifecycle.listDocuments(identityId, options);
+  }
+
+  /**
+   * Every event matching `filter`, oldest first unless `order: 'DESC'`, following the page cursor as you iterate.
+   * Event types Paxos adds later come through with their `type` as is: switch on `type` and ignore the rest.
+   *
+   * @example
+   * ```ts
+   * for await (const event of service.listEvents({ type: 'identity.approved' })) console.log(event.object.identityId);
+   * ```
+   */
+  listEvents(filter?: EventFilter, options?: CallOptions): AsyncIterable<PaxosEvent> {
+    return this.lifecycle.listEvents(filter, options);
+  }
+
+  /** One page of events, for UIs; pass the page's `nextPageCursor` as `pageCursor` for the next one. */
+  listEventsPage(filter?: EventFilter & { pageCursor?: string }, options?: CallOptions): Promise<EventPage> {
+    return this.lifecycle.listEventsPage(filter, options);
+  }
+
+  /**
+   * One event by id.
+   *
+   * @throws {EventNotFoundError} when no event has this id.
+   */
+  getEvent(id: string, options?: CallOptions & { readonly isTest?: boolean }): Promise<PaxosEvent> {
+    return this.lifecycle.getEvent(id, options);
+  }
+
+  /**
+   * Resolves with the identity once its summary status is one of `statuses`, reading it at most once a second by
+   * default and less often as time passes.
+   *
+   * @example
+   * ```ts
+   * const done = await service.waitForStatus(id, ['APPROVED', 'DENIED'], { timeoutMs: 60_000, signal });
+   * ```
+   *
+   * @throws {StatusWaitTimeoutError} when `timeoutMs` passes first; the reason of `signal` when it aborts.
+   */
+  async waitForStatus(id: string, statuses: readonly Open<IdentityStatus>[], options: WaitForStatusOptions): Promise<Identity> {
+    return waitForStatus(this.gateway, parseIdentityId(id), statuses, options);
+  }
+
+  /**
+   * Handles one webhook delivery: `body` is what Paxos POSTed (`{id, type, source, time, object, is_test}`, as text,
+   * bytes or parsed JSON). The body is only checked, never trusted: the event is fetched by id, handed to `handler`,
+   * and its id is recorded in the seen-store once the handler succeeded; a redelivery resolves to `duplicate`.
+   *
+   * @example
+   * ```ts
+   * import { createServer } from 'node:http';
+   * createServer(async (req, res) => {
+   *   const chunks: Buffer[] = [];
+   *   for await (const chunk of req) chunks.push(chunk as Buffer);
+   *   try {
+   *     await service.handleWebhook(Buffer.concat(chunks), async (event) => {
+   *       if (event.type === 'identity.approved') await markApproved(event.object.identityId!);
+   *     });
+   *     res.writeHead(204).end();
+   *   } catch (error) {
+   *     res.writeHead(error instanceof WebhookPayloadError ? 400 : 500).end();
+   *   }
+   * }).listen(8080);
+   * ```
+   *
+   * @throws {WebhookPayloadError} naming the bad field; nothing is fetched.
+   * @throws {EventNotFoundError} when Paxos has no event with this id (a forged notification).
+   */
+  handleWebhook(body: unknown, handler: WebhookEventHandler, options?: WebhookDeliveryOptions): Promise<WebhookOutcome> {
+    const deliveries = this.webhooks ?? missingWebhooks();
+    return deliveries.handle(body, handler, options);
+  }
+}
+
+function missingWebhooks(): never {
+  throw new TypeError('This IdentityService has no event gateway or seen-store; build it with createIdentityService');
 }

@@ -1,4 +1,8 @@
 export { PaxosIdentityGateway, type PaxosGatewayDependencies } from './paxos-identity-gateway.js';
+export { PaxosTransport, EVENT_SCOPES, type PaxosCall } from './paxos-transport.js';
+export { PaxosMemberGateway } from './paxos-member-gateway.js';
+export { PaxosDocumentGateway } from './paxos-document-gateway.js';
+export { PaxosEventGateway } from './paxos-event-gateway.js';
 export {
   PAXOS_ENVIRONMENTS,
   DEFAULT_SCOPES,

@@ -106,7 +106,7 @@ function institutionToWire(institution: Partial<InstitutionDetails>): Institutio
   return wire;
 }
 
-function memberToWire(member: InstitutionMember): InstitutionMemberDto {
+export function memberToWire(member: InstitutionMember): InstitutionMemberDto {
   const wire: InstitutionMemberDto = { identity_id: member.identityId, roles: [...member.roles] };
   put(wire, 'ownership', member.ownership);
   put(wire, 'position', member.position);
@@ -298,7 +298,7 @@ function institutionFromWire(wire: InstitutionDetailsDto): InstitutionDetails {
   return institution;
 }
 
-function memberFromWire(wire: InstitutionMemberDto): InstitutionMember {
+export function memberFromWire(wire: InstitutionMemberDto): InstitutionMember {
   const member: Mutable<InstitutionMember> = { identityId: wire.identity_id, roles: wire.roles ?? [] };
   put(member, 'id', wire.id);
   put(member, 'ownership', wire.ownership);

@@ -1,3 +1,4 @@
+import { SandboxOnlyError } from '../../domain/index.js';
 import type { Identity, IdentityPage, IdentityUpdate, ListIdentitiesFilter, NewIdentity, SandboxStatusChange, TimeRange } from '../../domain/index.js';
 import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway, RateLimiter } from '../../ports/index.js';
 import { systemClock } from '../system/system.js';
@@ -45,9 +46,11 @@ const SANDBOX_STATUS = '/identity/identities/{id}/sandbox-status';
  */
 export class PaxosIdentityGateway implements IdentityGateway {
   readonly #client: PaxosHttpClient;
+  readonly #production: boolean;
 
   constructor(options: PaxosGatewayOptions, dependencies: PaxosGatewayDependencies = {}) {
     const config = resolvePaxosConfig(options);
+    this.#production = options.environment === 'production';
     const http = createPaxosKy();
     const tokens: AccessTokenSource = new OAuthTokenProvider(config, http, dependencies.clock ?? systemClock, dependencies.rateLimiter);
     this.#client = new PaxosHttpClient(config, tokens, http, dependencies.rateLimiter);
@@ -87,8 +90,10 @@ export class PaxosIdentityGateway implements IdentityGateway {
     return this.#identity(answer);
   }
 
-  /** `PUT /identity/identities/{id}/sandbox-status` (sandbox only); Paxos answers `{}`. */
+  /** `PUT /identity/identities/{id}/sandbox-status`; Paxos answers `{}`. Refused with SandboxOnlyError, unsent, for production. */
   async setSandboxStatus(id: string, change: SandboxStatusChange, options: CallOptions = {}): Promise<void> {
+    // Paxos has no such route in production: refuse here rather than send a call that can only fail.
+    if (this.#production) throw new SandboxOnlyError('setSandboxStatus');
     await this.#client.send({
       method: 'PUT',
       path: `${IDENTITIES}/${encodeURIComponent(id)}/sandbox-status`,

@@ -1,0 +1,88 @@
+import { EventNotFoundError, type EventObject, type EventPage, type PaxosEvent } from '../../domain/index.js';
+import type { CallOptions, EventGateway, EventPageRequest } from '../../ports/index.js';
+import { EventDto, ListEventsResponseDto, type EventObjectDto } from './dto/lifecycle.dto.js';
+import { genericStatusOf, type PaxosTransport } from './paxos-transport.js';
+
+const EVENTS = '/events';
+const EVENT = '/events/{id}';
+
+function objectFromWire(wire: EventObjectDto | undefined): EventObject {
+  if (wire === undefined) return {};
+  const out: { -readonly [K in keyof EventObject]: EventObject[K] } = {};
+  if (wire.id !== undefined) out.id = wire.id;
+  if (wire.identity_id !== undefined) out.identityId = wire.identity_id;
+  if (wire.old_summary_status !== undefined) out.oldSummaryStatus = wire.old_summary_status;
+  if (wire.new_summary_status !== undefined) out.newSummaryStatus = wire.new_summary_status;
+  if (wire.required_documents !== undefined) out.requiredDocuments = wire.required_documents;
+  if (wire.last_kyc_refresh_date !== undefined) out.lastKycRefreshDate = wire.last_kyc_refresh_date;
+  if (wire.next_kyc_refresh_date !== undefined) out.nextKycRefreshDate = wire.next_kyc_refresh_date;
+  return out;
+}
+
+function eventFromWire(wire: EventDto): PaxosEvent {
+  return {
+    id: wire.id,
+    type: wire.type,
+    ...(wire.object_type !== undefined && { objectType: wire.object_type }),
+    object: objectFromWire(wire.object),
+    createdAt: wire.created_at,
+    ...(wire.is_test !== undefined && { isTest: wire.is_test }),
+  };
+}
+
+/**
+ * The {@link EventGateway} port over Paxos's Events API (`GET /events`, `GET /events/{id}`, scope
+ * `events:read_event`). Event types Paxos adds later come through as they are.
+ */
+export class PaxosEventGateway implements EventGateway {
+  readonly #transport: PaxosTransport;
+
+  constructor(transport: PaxosTransport) {
+    this.#transport = transport;
+  }
+
+  /** `GET /events` with `type`, `is_test`, `created_at.*`, `order`, `limit` and `page_cursor`. */
+  async listPage(request: EventPageRequest, options: CallOptions = {}): Promise<EventPage> {
+    const query = new URLSearchParams();
+    if (request.type !== undefined) query.set('type', request.type);
+    if (request.isTest !== undefined) query.set('is_test', String(request.isTest));
+    for (const [key, value] of Object.entries(request.createdAt ?? {})) if (value !== undefined) query.set(`created_at.${key}`, value);
+    if (request.order !== undefined) query.set('order', request.order);
+    if (request.limit !== undefined) query.set('limit', String(request.limit));
+    if (request.pageCursor !== undefined) query.set('page_cursor', request.pageCursor);
+    const text = query.toString();
+    const answer = await this.#transport.send({
+      method: 'GET',
+      path: EVENTS,
+      template: EVENTS,
+      ...(text !== '' && { query: text }),
+      idempotent: true,
+      readJson: true,
+      signal: options.signal,
+    });
+    const dto = this.#transport.decode(ListEventsResponseDto, answer, 'an event list');
+    const cursor = dto.next_page_cursor;
+    // Paxos sends an empty cursor on the last page.
+    return { events: (dto.events ?? []).map(eventFromWire), ...(cursor !== undefined && cursor !== '' && { nextPageCursor: cursor }) };
+  }
+
+  /** `GET /events/{id}`. */
+  async get(id: string, options: CallOptions & { readonly isTest?: boolean } = {}): Promise<PaxosEvent> {
+    let answer;
+    try {
+      answer = await this.#transport.send({
+        method: 'GET',
+        path: `${EVENTS}/${encodeURIComponent(id)}`,
+        template: EVENT,
+        ...(options.isTest === true && { query: 'is_test=true' }),
+        idempotent: true,
+        readJson: true,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (genericStatusOf(error) === 404) throw new EventNotFoundError(id, { status: 404 });
+      throw error;
+    }
+    return eventFromWire(this.#transport.decode(EventDto, answer, 'an event'));
+  }
+}

@@ -1,0 +1,63 @@
+import { IdentityNotFoundError, InstitutionMemberNotFoundError, type InstitutionMember, type InstitutionMembersAdded } from '../../domain/index.js';
+import type { CallOptions, InstitutionMemberGateway } from '../../ports/index.js';
+import { AddInstitutionMembersResponseDto } from './dto/lifecycle.dto.js';
+import { memberFromWire, memberToWire } from './mapper.js';
+import { genericStatusOf, type PaxosTransport } from './paxos-transport.js';
+
+const MEMBERS = '/identity/institution-members';
+const MEMBER = '/identity/institution-members/{id}';
+
+/**
+ * The {@link InstitutionMemberGateway} port over Paxos: `POST /identity/institution-members` and
+ * `DELETE /identity/institution-members/{id}` (by the member-link id).
+ *
+ * @example
+ * ```ts
+ * const members = new PaxosMemberGateway(new PaxosTransport({ environment: 'sandbox', clientId, clientSecret }));
+ * ```
+ */
+export class PaxosMemberGateway implements InstitutionMemberGateway {
+  readonly #transport: PaxosTransport;
+
+  constructor(transport: PaxosTransport) {
+    this.#transport = transport;
+  }
+
+  /** `POST /identity/institution-members`. Not retried: a repeat could link a member twice. */
+  async addMembers(institutionId: string, members: readonly InstitutionMember[], options: CallOptions = {}): Promise<InstitutionMembersAdded> {
+    let answer;
+    try {
+      answer = await this.#transport.send({
+        method: 'POST',
+        path: MEMBERS,
+        template: MEMBERS,
+        body: { institution_id: institutionId, members: members.map(memberToWire) },
+        idempotent: false,
+        readJson: true,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (genericStatusOf(error) === 404) throw new IdentityNotFoundError(institutionId, { status: 404 });
+      throw error;
+    }
+    const dto = this.#transport.decode(AddInstitutionMembersResponseDto, answer, 'an institution-members response');
+    return { institutionId: dto.institution_id, members: (dto.members ?? []).map(memberFromWire) };
+  }
+
+  /** `DELETE /identity/institution-members/{id}`; Paxos answers `{}`. Retried: deleting twice removes nothing more. */
+  async removeMember(memberId: string, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.#transport.send({
+        method: 'DELETE',
+        path: `${MEMBERS}/${encodeURIComponent(memberId)}`,
+        template: MEMBER,
+        idempotent: true,
+        readJson: false,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (genericStatusOf(error) === 404) throw new InstitutionMemberNotFoundError(memberId);
+      throw error;
+    }
+  }
+}

@@ -41,6 +41,8 @@ export interface Route {
   readonly rateLimit: RateLimitBucket;
   /** `'json'` makes the server parse the body (400 when it is not JSON) before calling the handler. */
   readonly body: 'json' | 'raw' | 'none';
+  /** Largest body this route reads, when it differs from the server's limit (document uploads: under 100 MB). */
+  readonly maxBodyBytes?: number;
   handle(request: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }
 

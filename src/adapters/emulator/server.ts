@@ -6,6 +6,8 @@ import { systemClock } from '../system/system.js';
 import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './faults.js';
 import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
 import { listUpdateRoutes } from './list-update-routes.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, lifecycleRoutes } from './lifecycle-routes.js';
+import type { PaxosEvent } from '../../domain/index.js';
 import { generateCredentials, TokenIssuer, type EmulatorCredentials } from './oauth.js';
 import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './problems.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -39,6 +41,8 @@ export interface PaxosEmulatorOptions {
   readonly tokenTtlSeconds?: number;
   /** Largest request body accepted. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Largest document accepted at an upload URL; one this size or larger is a 413. Default 100 MB, as Paxos. */
+  readonly maxUploadBytes?: number;
   /** The most identities a list page returns, whatever `limit` asks for. Default 100. */
   readonly maxPageSize?: number;
 }
@@ -79,6 +83,7 @@ export class PaxosEmulator {
   readonly #log: RequestLogEntry[] = [];
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   readonly #maxBody: number;
+  readonly #simulator: PaxosSimulator;
   #closed = false;
   #port = 0;
   #host: string;
@@ -100,10 +105,17 @@ export class PaxosEmulator {
       ...(options.maxPageSize !== undefined && { maxPageSize: options.maxPageSize }),
     });
     const approvals = new Approvals(options.approval ?? 'manual', simulator, clock);
+    this.#simulator = simulator;
     const routes: Route[] = [
       this.#tokens.route(),
       ...identityRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
       ...listUpdateRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
+      ...lifecycleRoutes({
+        simulator,
+        approvals,
+        unknownFields: options.unknownFields ?? 'reject',
+        maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      }),
     ];
     this.#router = new Router(routes);
     this.#server = createServer((req, res) => {
@@ -163,6 +175,19 @@ export class PaxosEmulator {
     this.#log.length = 0;
   }
 
+  /**
+   * Sandbox control: Paxos asks `identityId` for documents of these types (enhanced due diligence). They are listed as
+   * pending until uploaded, and an `identity.documents_required` event is recorded. `clientId` defaults to the first client's.
+   */
+  requireDocuments(identityId: string, documentTypes: readonly string[], clientId: string = this.#clientId): PaxosEvent {
+    return this.#simulator.requireDocuments(clientId, identityId, documentTypes);
+  }
+
+  /** Sandbox control: records an event of any type (a KYC refresh, or a type Paxos has yet to add) for `clientId`. */
+  recordEvent(type: string, object: PaxosEvent['object'], clientId: string = this.#clientId): PaxosEvent {
+    return this.#simulator.recordEvent(clientId, type, object);
+  }
+
   /** Invalidates every access token issued so far: the next API call gets a 401 until the client fetches a new token. */
   expireTokens(): void {
     this.#tokens.expireAll();
@@ -207,14 +232,16 @@ export class PaxosEmulator {
     const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = { method, path, ...(route !== undefined && { route }) };
     this.#log.push(entry);
 
+    const matched = this.#router.match(method, path);
+    const maxBody = (matched.kind === 'found' ? matched.route.maxBodyBytes : undefined) ?? this.#maxBody;
     let body: Buffer;
     try {
-      body = await this.#readBody(req);
+      body = await this.#readBody(req, maxBody);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         entry.status = 413;
         res.setHeader('connection', 'close');
-        this.#send(res, 413, problem(413, `request body larger than ${this.#maxBody} bytes`));
+        this.#send(res, 413, problem(413, `request body larger than ${maxBody} bytes`));
       } else {
         req.socket.destroy();
       }
@@ -297,14 +324,14 @@ export class PaxosEmulator {
     });
   }
 
-  #readBody(req: IncomingMessage): Promise<Buffer> {
+  #readBody(req: IncomingMessage, maxBody: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let tooLarge = false;
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > this.#maxBody) tooLarge = true;
+        if (size > maxBody) tooLarge = true;
         else chunks.push(chunk);
       });
       req.on('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));

@@ -1,0 +1,296 @@
+import {
+  DOCUMENT_TYPES,
+  DocumentAlreadyExistsError,
+  EventNotFoundError,
+  IdentityNotFoundError,
+  IdentityValidationError,
+  InstitutionMemberNotFoundError,
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_NAME_LENGTH,
+  parseDateTime,
+  parseMembersToAdd,
+  type EventFilter,
+  type IdentityDocument,
+  type InstitutionMember,
+  type PaxosEvent,
+  type Violation,
+} from '../../domain/index.js';
+import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { Approvals } from './identity-routes.js';
+import { SCOPES } from './identity-routes.js';
+import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
+import type { Route, RouteRequest, RouteResponse } from './router.js';
+
+/** The scope of Paxos's Events API. */
+export const EVENTS_SCOPE = 'events:read_event';
+
+/** Where the upload route listens: outside `/v2`, as an object store would be. */
+export const UPLOAD_PATH = '/uploads/{file_id}';
+
+/** What the member, document and event routes work on. */
+export interface LifecycleRouteContext {
+  readonly simulator: PaxosSimulator;
+  readonly approvals: Approvals;
+  /** `'reject'`: a body field Paxos's schema does not have is a 400. */
+  readonly unknownFields: 'reject' | 'ignore';
+  /** Largest upload accepted; Paxos: under 100 MB. */
+  readonly maxUploadBytes: number;
+}
+
+type Wire = Record<string, unknown>;
+
+const ALREADY_EXISTS = 'https://developer.paxos.com/docs/v2/problems/already-exists';
+const MEMBER_FIELDS = new Set(['identity_id', 'roles', 'ownership', 'position', 'id', 'name', 'summary_status']);
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function fail(p: Problem): RouteResponse {
+  return { status: p.status, body: p };
+}
+
+function isObject(value: unknown): value is Wire {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function unknownKeys(value: Wire, allowed: ReadonlySet<string>, path: string, out: Violation[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.has(key)) out.push({ path: `${path}${key}`, code: 'unknown_field', message: `${path}${key}: unknown field` });
+  }
+}
+
+function writeMember(m: InstitutionMember): Wire {
+  const out: Wire = { id: m.id, identity_id: m.identityId, roles: [...m.roles] };
+  if (m.ownership !== undefined) out['ownership'] = m.ownership;
+  if (m.position !== undefined) out['position'] = m.position;
+  if (m.name !== undefined) out['name'] = m.name;
+  if (m.summaryStatus !== undefined) out['summary_status'] = m.summaryStatus;
+  return out;
+}
+
+function writeDocument(d: IdentityDocument): Wire {
+  const out: Wire = { file_id: d.fileId, name: d.name, document_types: [...d.documentTypes] };
+  if (d.createdAt !== undefined) out['created_at'] = d.createdAt;
+  if (d.archivedAt !== undefined) out['archived_at'] = d.archivedAt;
+  return out;
+}
+
+function writeEvent(e: PaxosEvent): Wire {
+  const o = e.object;
+  const object: Wire = {};
+  if (o.id !== undefined) object['id'] = o.id;
+  if (o.identityId !== undefined) object['identity_id'] = o.identityId;
+  if (o.oldSummaryStatus !== undefined) object['old_summary_status'] = o.oldSummaryStatus;
+  if (o.newSummaryStatus !== undefined) object['new_summary_status'] = o.newSummaryStatus;
+  if (o.requiredDocuments !== undefined) object['required_documents'] = [...o.requiredDocuments];
+  if (o.lastKycRefreshDate !== undefined) object['last_kyc_refresh_date'] = o.lastKycRefreshDate;
+  if (o.nextKycRefreshDate !== undefined) object['next_kyc_refresh_date'] = o.nextKycRefreshDate;
+  return { id: e.id, type: e.type, ...(e.objectType !== undefined && { object_type: e.objectType }), object, created_at: e.createdAt, undelivered_webhooks: 0 };
+}
+
+/** camelCase violation paths of the domain, as wire paths: `members[0].identityId` → `members[0].identity_id`. */
+function toWire(violations: readonly Violation[]): Violation[] {
+  const snake = (text: string) => text.replace(/identityId/g, 'identity_id').replace(/institutionId/g, 'institution_id');
+  return violations.map((v) => ({ ...v, path: snake(v.path), message: snake(v.message) }));
+}
+
+function readFlag(query: URLSearchParams, name: string): boolean | Problem {
+  const value = query.get(name);
+  if (value === null || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  return problem(400, `${name}: invalid value, must be true or false`);
+}
+
+/**
+ * The institution-member, document, upload and event endpoints the emulator serves, on the shared simulator.
+ * Upload URLs point at the emulator itself (`/uploads/{file_id}?token=…`), which takes the PUT of the bytes without
+ * a bearer token, as a pre-signed object-store URL does.
+ */
+export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
+  const addMembers = (request: RouteRequest): RouteResponse => {
+    const body = request.body;
+    if (!isObject(body)) return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
+    const violations: Violation[] = [];
+    if (ctx.unknownFields === 'reject') unknownKeys(body, new Set(['institution_id', 'members']), '', violations);
+    const institutionId = body['institution_id'];
+    if (typeof institutionId !== 'string' || !ID.test(institutionId)) {
+      violations.push({ path: 'institution_id', code: 'required', message: 'institution_id: is required and must be an identity id' });
+    }
+    const members = body['members'];
+    const inputs: unknown[] = [];
+    if (!Array.isArray(members) || members.length === 0) {
+      violations.push({ path: 'members', code: 'min_items', message: 'members: must be a non-empty array' });
+    } else {
+      members.forEach((m: unknown, i) => {
+        if (!isObject(m)) {
+          inputs.push(m);
+          return;
+        }
+        if (ctx.unknownFields === 'reject') unknownKeys(m, MEMBER_FIELDS, `members[${i}].`, violations);
+        for (const readOnly of ['id', 'name', 'summary_status']) {
+          if (m[readOnly] !== undefined) violations.push({ path: `members[${i}].${readOnly}`, code: 'forbidden', message: `members[${i}].${readOnly}: is set by Paxos` });
+        }
+        inputs.push({
+          identityId: m['identity_id'],
+          roles: m['roles'],
+          ...(m['ownership'] !== undefined && { ownership: m['ownership'] }),
+          ...(m['position'] !== undefined && { position: m['position'] }),
+        });
+      });
+    }
+    if (violations.length > 0) return fail(invalidRequest(violations));
+    const id = institutionId as string;
+    try {
+      ctx.approvals.tick();
+      const institution = ctx.simulator.get(request.clientId, id, { includeDetails: true, includeInstitutionMembers: true });
+      const parsed = parseMembersToAdd(institution, inputs);
+      const added = ctx.simulator.addInstitutionMembers(request.clientId, id, parsed);
+      return { status: 200, body: { institution_id: added.institutionId, members: added.members.map(writeMember) } };
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
+      if (error instanceof IdentityValidationError) return fail(invalidRequest(toWire(error.violations)));
+      throw error;
+    }
+  };
+
+  const removeMember = (request: RouteRequest): RouteResponse => {
+    const id = request.params['id']!;
+    try {
+      ctx.approvals.tick();
+      ctx.simulator.removeInstitutionMember(request.clientId, id);
+      return { status: 200, body: {} };
+    } catch (error) {
+      if (error instanceof InstitutionMemberNotFoundError) return fail(problem(404, 'institution member not found'));
+      throw error;
+    }
+  };
+
+  const requestUpload = (request: RouteRequest): RouteResponse => {
+    const body = request.body;
+    const identityId = request.params['identity_id']!;
+    if (!isObject(body)) return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
+    const violations: Violation[] = [];
+    if (ctx.unknownFields === 'reject') unknownKeys(body, new Set(['name', 'document_types']), '', violations);
+    const name = body['name'];
+    // Paxos's own wording for a missing or long name.
+    if (typeof name !== 'string' || name === '' || name.length > MAX_DOCUMENT_NAME_LENGTH) return fail(problem(400, 'must provide a file name, up to 260 characters'));
+    const types = body['document_types'] ?? [];
+    if (!Array.isArray(types) || types.some((t: unknown) => typeof t !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(t))) {
+      violations.push({ path: 'document_types', code: 'enum', message: 'document_types: must be a list of document types' });
+    }
+    if (violations.length > 0) return fail(invalidRequest(violations));
+    const host = typeof request.headers.host === 'string' && /^[A-Za-z0-9.[\]:-]+$/.test(request.headers.host) ? request.headers.host : '127.0.0.1';
+    try {
+      const upload = ctx.simulator.requestDocumentUpload(request.clientId, identityId, { name, documentTypes: types as never[] }, (fileId, token) =>
+        `http://${host}/uploads/${encodeURIComponent(fileId)}?token=${encodeURIComponent(token)}`,
+      );
+      return { status: 200, body: { file_id: upload.fileId, name: upload.name, upload_url: upload.uploadUrl } };
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return fail(problem(404, 'identity does not exist'));
+      if (error instanceof DocumentAlreadyExistsError) {
+        return fail({ type: ALREADY_EXISTS, title: 'Already Exists', status: 409, detail: `file named "${name}" already exists`, meta: { existing: { name } } });
+      }
+      throw error;
+    }
+  };
+
+  const listDocuments = (request: RouteRequest): RouteResponse => {
+    const identityId = request.params['identity_id']!;
+    const includePending = readFlag(request.query, 'include_pending_docs');
+    if (typeof includePending !== 'boolean') return fail(includePending);
+    try {
+      const listed = ctx.simulator.listDocuments(request.clientId, identityId, includePending);
+      return {
+        status: 200,
+        body: { documents: listed.documents.map(writeDocument), ...(includePending && { pending_documents: [...listed.pendingDocuments] }) },
+      };
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return fail(identityNotFound(identityId));
+      throw error;
+    }
+  };
+
+  const upload = (request: RouteRequest): RouteResponse => {
+    const token = request.query.get('token') ?? '';
+    const contentType = typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined;
+    const refusal = ctx.simulator.uploadDocument(request.params['file_id']!, token, request.rawBody, contentType, ctx.maxUploadBytes);
+    if (refusal === undefined) return { status: 200, body: {} };
+    if (refusal === 'unknown-file') return fail(problem(403, 'the upload URL is not valid'));
+    if (refusal === 'too-large') return fail(problem(413, 'files must be smaller than 100 MB'));
+    return fail(problem(400, 'only PDF, JPG and PNG files are accepted'));
+  };
+
+  const listEvents = (request: RouteRequest): RouteResponse => {
+    const q = request.query;
+    const filter: EventFilter & { pageCursor?: string } = {};
+    const limit = q.get('limit');
+    if (limit !== null) {
+      const n = Number(limit);
+      if (!/^\d+$/.test(limit) || n < 1 || n > 100) return fail(problem(400, 'limit must be between 1 and 100'));
+      filter.limit = n;
+    }
+    const type = q.get('type');
+    if (type !== null && type !== '') filter.type = type;
+    const isTest = readFlag(q, 'is_test');
+    if (typeof isTest !== 'boolean') return fail(isTest);
+    filter.isTest = isTest;
+    const order = q.get('order');
+    if (order !== null) {
+      if (order !== 'ASC' && order !== 'DESC') return fail(problem(400, 'order: invalid value, must be ASC or DESC'));
+      filter.order = order;
+    }
+    const range: NonNullable<EventFilter['createdAt']> = {};
+    for (const op of ['gt', 'gte', 'lt', 'lte', 'eq'] as const) {
+      const value = q.get(`created_at.${op}`);
+      if (value === null) continue;
+      if (parseDateTime(value) === undefined) return fail(problem(400, `created_at.${op}: must be an RFC 3339 date-time`));
+      if (op === 'eq') {
+        range.gte = value;
+        range.lte = value;
+      } else {
+        range[op] = value;
+      }
+    }
+    if (Object.keys(range).length > 0) filter.createdAt = range;
+    const cursor = q.get('page_cursor');
+    if (cursor !== null && cursor !== '') filter.pageCursor = cursor;
+    ctx.approvals.tick();
+    try {
+      const page = ctx.simulator.listEvents(request.clientId, filter);
+      // Paxos sends an empty cursor on the last page.
+      return { status: 200, body: { events: page.events.map(writeEvent), next_page_cursor: page.nextPageCursor ?? '' } };
+    } catch (error) {
+      if (error instanceof IdentityValidationError) return fail(problem(400, 'page_cursor: invalid cursor'));
+      throw error;
+    }
+  };
+
+  const getEvent = (request: RouteRequest): RouteResponse => {
+    const id = request.params['id']!;
+    if (!ID.test(id)) return fail(problem(400, 'error parsing event id'));
+    const isTest = readFlag(request.query, 'is_test');
+    if (typeof isTest !== 'boolean') return fail(isTest);
+    ctx.approvals.tick();
+    try {
+      const event = ctx.simulator.getEvent(request.clientId, id);
+      // A test event is found only with is_test=true, a real one only without.
+      if ((event.isTest ?? false) !== isTest) return fail(problem(404));
+      return { status: 200, body: writeEvent(event) };
+    } catch (error) {
+      // Paxos's Get Event 404 carries no detail.
+      if (error instanceof EventNotFoundError) return fail(problem(404));
+      throw error;
+    }
+  };
+
+  return [
+    { method: 'POST', path: '/v2/identity/institution-members', scopes: [SCOPES.writeIdentity], rateLimit: 'identity', body: 'json', handle: addMembers },
+    { method: 'DELETE', path: '/v2/identity/institution-members/{id}', scopes: [SCOPES.writeIdentity], rateLimit: 'identity', body: 'none', handle: removeMember },
+    { method: 'PUT', path: '/v2/identity/identities/{identity_id}/documents', scopes: [SCOPES.writeIdentity], rateLimit: 'identity', body: 'json', handle: requestUpload },
+    { method: 'GET', path: '/v2/identity/identities/{identity_id}/documents', scopes: [SCOPES.readIdentity], rateLimit: 'identity', body: 'none', handle: listDocuments },
+    { method: 'PUT', path: UPLOAD_PATH, rateLimit: 'none', body: 'raw', maxBodyBytes: ctx.maxUploadBytes, handle: upload },
+    { method: 'GET', path: '/v2/events', scopes: [EVENTS_SCOPE], rateLimit: 'none', body: 'none', handle: listEvents },
+    { method: 'GET', path: '/v2/events/{id}', scopes: [EVENTS_SCOPE], rateLimit: 'none', body: 'none', handle: getEvent },
+  ];
+}
+
+/** Paxos's upload limit, the emulator's default. */
+export const DEFAULT_MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES;

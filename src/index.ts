@@ -50,3 +50,31 @@ export {
   type RetryBackoffOptions,
   type PaxosErrorOptions,
 } from './adapters/paxos/index.js';
+export type {
+  InstitutionMemberGateway,
+  DocumentGateway,
+  ListDocumentsCallOptions,
+  EventGateway,
+  EventPageRequest,
+  SeenStore,
+} from './ports/index.js';
+export {
+  createWebhookHandler,
+  type IdentityLifecyclePorts,
+  type WaitForStatusOptions,
+  type WebhookEventHandler,
+  type WebhookOutcome,
+  type WebhookDeliveryOptions,
+  type WebhookHandlerOptions,
+} from './application/index.js';
+export { InMemoryMemberGateway, type InMemorySharedState } from './adapters/in-memory/in-memory-member-gateway.js';
+export { InMemoryDocumentGateway } from './adapters/in-memory/in-memory-document-gateway.js';
+export { InMemoryEventGateway } from './adapters/in-memory/in-memory-event-gateway.js';
+export { InMemorySeenStore, type InMemorySeenStoreOptions } from './adapters/in-memory/in-memory-seen-store.js';
+export {
+  PaxosTransport,
+  PaxosMemberGateway,
+  PaxosDocumentGateway,
+  PaxosEventGateway,
+  EVENT_SCOPES,
+} from './adapters/paxos/index.js';

@@ -8,6 +8,20 @@ import {
 import { PaxosIdentityGateway, resolvePaxosConfig, type PaxosGatewayOptions } from '../adapters/paxos/index.js';
 import { MemoryRateLimiter } from '../adapters/rate-limiter/index.js';
 import { systemClock, uuidGenerator } from '../adapters/system/system.js';
+import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-document-gateway.js';
+import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gateway.js';
+import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';
+import { InMemorySeenStore } from '../adapters/in-memory/in-memory-seen-store.js';
+import { PaxosSimulator } from '../adapters/simulation/paxos-simulator.js';
+import {
+  DEFAULT_SCOPES,
+  EVENT_SCOPES,
+  PaxosDocumentGateway,
+  PaxosEventGateway,
+  PaxosMemberGateway,
+  PaxosTransport,
+} from '../adapters/paxos/index.js';
+import type { DocumentGateway, EventGateway, InstitutionMemberGateway, SeenStore } from '../ports/index.js';
 import type { Clock, IdentityGateway, IdGenerator, RateLimiter } from '../ports/index.js';
 import { TOKENS } from './tokens.js';
 
@@ -30,19 +44,66 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
       [TOKENS.IdentityGateway, TOKENS.IdGenerator, TOKENS.Clock],
     )
     .inSingletonScope();
+  bind<SeenStore>(TOKENS.SeenStore).toConstantValue(new InMemorySeenStore());
   bind<IdentityService>(TOKENS.IdentityService)
     .toResolvedValue(
-      (gateway: IdentityGateway, create: CreateIdentity, clock: Clock) => new IdentityService(gateway, create, clock),
-      [TOKENS.IdentityGateway, TOKENS.CreateIdentity, TOKENS.Clock],
+      (
+        gateway: IdentityGateway,
+        create: CreateIdentity,
+        clock: Clock,
+        members: InstitutionMemberGateway | undefined,
+        documents: DocumentGateway | undefined,
+        events: EventGateway | undefined,
+        seenStore: SeenStore,
+      ) =>
+        new IdentityService(gateway, create, clock, {
+          ...(members !== undefined && { members }),
+          ...(documents !== undefined && { documents }),
+          ...(events !== undefined && { events }),
+          seenStore,
+        }),
+      [
+        TOKENS.IdentityGateway,
+        TOKENS.CreateIdentity,
+        TOKENS.Clock,
+        // A host's own gateway module may bind only the identity gateway: the rest is then unavailable, not an error.
+        { serviceIdentifier: TOKENS.InstitutionMemberGateway, optional: true },
+        { serviceIdentifier: TOKENS.DocumentGateway, optional: true },
+        { serviceIdentifier: TOKENS.EventGateway, optional: true },
+        TOKENS.SeenStore,
+      ],
     )
     .inSingletonScope();
 });
 
-/** Binds the {@link IdentityGateway} port to a fresh {@link InMemoryIdentityGateway}. */
+/** The simulated Paxos the in-memory gateways of one container share. */
+const SIMULATOR = Symbol('paxos-identity.PaxosSimulator');
+/** The connection the Paxos member and document gateways of one container share. */
+const PAXOS_TRANSPORT = Symbol('paxos-identity.PaxosTransport');
+/** The event gateway's connection: its token also carries `events:read_event`, which an API key may not be granted. */
+const PAXOS_EVENT_TRANSPORT = Symbol('paxos-identity.PaxosEventTransport');
+
+/**
+ * Binds the identity, member, document and event ports to in-memory gateways over one fresh (or the given)
+ * {@link PaxosSimulator}, so that they see the same identities.
+ */
 export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind<PaxosSimulator>(SIMULATOR)
+      .toResolvedValue((clock: Clock) => options.simulator ?? new PaxosSimulator({ clock, ...options }), [TOKENS.Clock])
+      .inSingletonScope();
     bind<IdentityGateway>(TOKENS.IdentityGateway)
-      .toResolvedValue((clock: Clock) => new InMemoryIdentityGateway({ clock, ...options }), [TOKENS.Clock])
+      .toResolvedValue((clock: Clock, simulator: PaxosSimulator) => new InMemoryIdentityGateway({ clock, ...options, simulator }), [TOKENS.Clock, SIMULATOR])
+      .inSingletonScope();
+    const shared = (simulator: PaxosSimulator) => ({ simulator, ...(options.clientId !== undefined && { clientId: options.clientId }) });
+    bind<InstitutionMemberGateway>(TOKENS.InstitutionMemberGateway)
+      .toResolvedValue((simulator: PaxosSimulator) => new InMemoryMemberGateway(shared(simulator)), [SIMULATOR])
+      .inSingletonScope();
+    bind<DocumentGateway>(TOKENS.DocumentGateway)
+      .toResolvedValue((simulator: PaxosSimulator) => new InMemoryDocumentGateway(shared(simulator)), [SIMULATOR])
+      .inSingletonScope();
+    bind<EventGateway>(TOKENS.EventGateway)
+      .toResolvedValue((simulator: PaxosSimulator) => new InMemoryEventGateway(shared(simulator)), [SIMULATOR])
       .inSingletonScope();
   });
 }
@@ -74,6 +135,20 @@ export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModul
           new PaxosIdentityGateway(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }),
         [TOKENS.Clock, TOKENS.RateLimiter],
       )
+      .inSingletonScope();
+    // Members and documents share one transport (one token cache); every transport shares the rate limiter.
+    const transport = (scopes: readonly string[]) => (clock: Clock, rateLimiter: RateLimiter | undefined) =>
+      new PaxosTransport(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }, scopes);
+    bind<PaxosTransport>(PAXOS_TRANSPORT).toResolvedValue(transport(DEFAULT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter]).inSingletonScope();
+    bind<PaxosTransport>(PAXOS_EVENT_TRANSPORT).toResolvedValue(transport(EVENT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter]).inSingletonScope();
+    bind<InstitutionMemberGateway>(TOKENS.InstitutionMemberGateway)
+      .toResolvedValue((transport: PaxosTransport) => new PaxosMemberGateway(transport), [PAXOS_TRANSPORT])
+      .inSingletonScope();
+    bind<DocumentGateway>(TOKENS.DocumentGateway)
+      .toResolvedValue((transport: PaxosTransport) => new PaxosDocumentGateway(transport), [PAXOS_TRANSPORT])
+      .inSingletonScope();
+    bind<EventGateway>(TOKENS.EventGateway)
+      .toResolvedValue((transport: PaxosTransport) => new PaxosEventGateway(transport), [PAXOS_EVENT_TRANSPORT])
       .inSingletonScope();
   });
 }

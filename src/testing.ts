@@ -247,3 +247,9 @@ export function describeIdentityGatewayContract(
     }
   });
 }
+
+export {
+  describeIdentityLifecycleContract,
+  type LifecycleGateways,
+  type LifecycleContractOptions,
+} from './testing/lifecycle-contract.js';

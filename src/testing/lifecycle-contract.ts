@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { randomInt, randomUUID } from 'node:crypto';
+import { waitForStatus } from '../application/wait-for-status.js';
+import { NewIdentity, type CreateIdentityCommand, type Identity, type PaxosEvent } from '../domain/index.js';
+import type { DocumentGateway, EventGateway, IdentityGateway, InstitutionMemberGateway } from '../ports/index.js';
+
+/** The gateways one backend offers, sharing its state: what {@link describeIdentityLifecycleContract} runs against. */
+export interface LifecycleGateways {
+  readonly identities: IdentityGateway;
+  readonly members: InstitutionMemberGateway;
+  readonly documents: DocumentGateway;
+  readonly events: EventGateway;
+}
+
+/** Options of {@link describeIdentityLifecycleContract}. */
+export interface LifecycleContractOptions {
+  /** Mocha's `describe` (or a compatible one). Default: the global `describe`. */
+  readonly describe?: (title: string, body: () => void) => unknown;
+  /** Mocha's `it` (or a compatible one). Default: the global `it`. */
+  readonly it?: (title: string, body: () => Promise<void>) => unknown;
+  /** Run the cases that need `setSandboxStatus` (approvals, events, waitForStatus). Default true. */
+  readonly sandboxStatus?: boolean;
+  /** How often to look again for an event that may be emitted asynchronously (Paxos's sandbox). Default 10. */
+  readonly eventAttempts?: number;
+}
+
+function randomSsn(): string {
+  let area = randomInt(1, 900);
+  if (area === 666) area = 665;
+  return `${String(area).padStart(3, '0')}-${String(randomInt(1, 100)).padStart(2, '0')}-${String(randomInt(1, 10_000)).padStart(4, '0')}`;
+}
+
+function person(): NewIdentity {
+  return NewIdentity.create({
+    refId: randomUUID(),
+    person: {
+      verifierType: 'PASSTHROUGH',
+      passthroughVerifierType: 'JUMIO',
+      passthroughVerifiedAt: '2021-06-16T09:28:14Z',
+      firstName: 'Jane',
+      lastName: 'Roe',
+      dateOfBirth: '1985-02-03',
+      cipId: randomSsn(),
+      cipIdType: 'SSN',
+      cipIdCountry: 'USA',
+      nationality: 'USA',
+      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
+    },
+  });
+}
+
+function institution(memberIds: readonly string[]): NewIdentity {
+  const ein = String(randomInt(100_000_000, 1_000_000_000));
+  const command: CreateIdentityCommand = {
+    refId: randomUUID(),
+    institution: {
+      name: 'Contract Holdings LLC',
+      businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zipCode: '10002' },
+      incorporationAddress: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zipCode: '19901' },
+      institutionType: 'LLC',
+      institutionSubType: 'INVESTMENT',
+      cipId: `${ein.slice(0, 2)}-${ein.slice(2)}`,
+      cipIdType: 'EIN',
+      cipIdCountry: 'USA',
+      govtRegistrationDate: '2021-04-14T00:00:00Z',
+      regulationStatus: 'NON_REGULATED',
+      tradingType: 'PRIVATE',
+      businessDescription: 'Holding company',
+    },
+    institutionMembers: memberIds.map((identityId, i) => ({
+      identityId,
+      roles: i === 0 ? ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'] : ['AUTHORIZED_USER'],
+    })),
+  };
+  return NewIdentity.create(command);
+}
+
+async function rejectsWith(promise: Promise<unknown>, check: (error: Record<string, unknown>) => void): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error !== null && typeof error === 'object', 'expected an error object');
+    check(error as Record<string, unknown>);
+    return true;
+  });
+}
+
+function globalFunction<T>(name: 'describe' | 'it'): T {
+  const value = (globalThis as Record<string, unknown>)[name];
+  if (typeof value !== 'function') throw new TypeError(`describeIdentityLifecycleContract: no global ${name}; run it under mocha or pass { describe, it }`);
+  return value as T;
+}
+
+const approve = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;
+const approveInstitution = { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' } as const;
+
+/**
+ * Registers the contract of institution members, documents, events and status tracking: member links with ids, an
+ * institution APPROVED only while all its members are, document upload slots and listings, `identity.approved`
+ * events on a status change, `getEvent`, listing by type, and `waitForStatus`. Cases use fresh identities and never
+ * count global state, so they run against Paxos's sandbox too. `makeGateways` is called once, lazily.
+ *
+ * @example
+ * ```ts
+ * const simulator = new PaxosSimulator();
+ * describeIdentityLifecycleContract('in-memory', () => ({
+ *   identities: new InMemoryIdentityGateway({ simulator }),
+ *   members: new InMemoryMemberGateway({ simulator }),
+ *   documents: new InMemoryDocumentGateway({ simulator }),
+ *   events: new InMemoryEventGateway({ simulator }),
+ * }));
+ * ```
+ */
+export function describeIdentityLifecycleContract(
+  name: string,
+  makeGateways: () => LifecycleGateways | Promise<LifecycleGateways>,
+  options: LifecycleContractOptions = {},
+): void {
+  const describe = options.describe ?? globalFunction<NonNullable<LifecycleContractOptions['describe']>>('describe');
+  const it = options.it ?? globalFunction<NonNullable<LifecycleContractOptions['it']>>('it');
+  const attempts = options.eventAttempts ?? 10;
+  let made: Promise<LifecycleGateways> | undefined;
+  const gateways = (): Promise<LifecycleGateways> => (made ??= Promise.resolve().then(makeGateways));
+
+  /** Finds the event of `type` about `identityId` created since `since`, looking again while the backend catches up. */
+  async function findEvent(events: EventGateway, type: string, identityId: string, since: string): Promise<PaxosEvent | undefined> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      let cursor: string | undefined;
+      do {
+        const page = await events.listPage({ type, createdAt: { gte: since }, ...(cursor !== undefined && { pageCursor: cursor }) });
+        const hit = page.events.find((e) => e.object.identityId === identityId);
+        if (hit !== undefined) return hit;
+        cursor = page.nextPageCursor;
+      } while (cursor !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return undefined;
+  }
+
+  describe(`Identity lifecycle contract: ${name}`, () => {
+    it('adds members to an institution: each link gets an id and the institution lists them all', async () => {
+      const g = await gateways();
+      const first = await g.identities.create(person());
+      const second = await g.identities.create(person());
+      const org = await g.identities.create(institution([first.id]));
+      const added = await g.members.addMembers(org.id, [{ identityId: second.id, roles: ['AUTHORIZED_USER'] }]);
+      assert.equal(added.institutionId, org.id);
+      assert.equal(added.members.length, 1);
+      assert.equal(added.members[0]!.identityId, second.id);
+      assert.ok(typeof added.members[0]!.id === 'string' && added.members[0]!.id.length > 0, 'the new link has an id');
+      const got = await g.identities.get(org.id, { includeInstitutionMembers: true });
+      assert.deepEqual(new Set(got.institutionMembers?.map((m) => m.identityId)), new Set([first.id, second.id]));
+    });
+
+    it('removes a member by its link id; a second removal is institution_member_not_found', async () => {
+      const g = await gateways();
+      const first = await g.identities.create(person());
+      const second = await g.identities.create(person());
+      const org = await g.identities.create(institution([first.id, second.id]));
+      const link = (await g.identities.get(org.id, { includeInstitutionMembers: true })).institutionMembers?.find((m) => m.identityId === second.id);
+      assert.ok(link?.id !== undefined, 'the member link has an id');
+      await g.members.removeMember(link.id);
+      const got = await g.identities.get(org.id, { includeInstitutionMembers: true });
+      assert.deepEqual(got.institutionMembers?.map((m) => m.identityId), [first.id]);
+      await rejectsWith(g.members.removeMember(link.id), (error) => assert.equal(error['code'], 'institution_member_not_found'));
+    });
+
+    it('refuses to add a member that is not an existing identity (400)', async () => {
+      const g = await gateways();
+      const first = await g.identities.create(person());
+      const org = await g.identities.create(institution([first.id]));
+      await rejectsWith(g.members.addMembers(org.id, [{ identityId: randomUUID(), roles: ['AUTHORIZED_USER'] }]), (error) => assert.equal(error['status'], 400));
+    });
+
+    if (options.sandboxStatus !== false) {
+      it('an institution is APPROVED only while its own checks and every member are', async () => {
+        const g = await gateways();
+        const member = await g.identities.create(person());
+        const org = await g.identities.create(institution([member.id]));
+        await g.identities.setSandboxStatus(org.id, approveInstitution);
+        assert.equal((await g.identities.get(org.id)).summaryStatus, 'PENDING', 'its member is still PENDING');
+        await g.identities.setSandboxStatus(member.id, approve);
+        assert.equal((await g.identities.get(org.id)).summaryStatus, 'APPROVED', 'the member approval carries up');
+        const newcomer = await g.identities.create(person());
+        const added = await g.members.addMembers(org.id, [{ identityId: newcomer.id, roles: ['AUTHORIZED_USER'] }]);
+        assert.equal((await g.identities.get(org.id)).summaryStatus, 'PENDING', 'a new PENDING member holds it back');
+        await g.members.removeMember(added.members[0]!.id!);
+        assert.equal((await g.identities.get(org.id)).summaryStatus, 'APPROVED', 'without that member it is APPROVED again');
+      });
+    }
+
+    it('documents: an upload slot has a file id and an http(s) or memory URL, and the listing shows it', async () => {
+      const g = await gateways();
+      const identity = await g.identities.create(person());
+      const upload = await g.documents.requestUpload(identity.id, { name: `proof-${randomUUID()}.pdf`, documentTypes: ['PROOF_OF_RESIDENCY'] });
+      assert.ok(upload.fileId.length > 0, 'a file id');
+      assert.match(upload.uploadUrl, /^(https?|memory):\/\//);
+      const listed = await g.documents.list(identity.id, { includePending: true });
+      const doc = listed.documents.find((d) => d.fileId === upload.fileId);
+      assert.equal(doc?.name, upload.name);
+      assert.deepEqual(doc?.documentTypes, ['PROOF_OF_RESIDENCY']);
+      assert.ok(Array.isArray(listed.pendingDocuments), 'pending document types are listed');
+    });
+
+    it('documents: a second upload under the same name is document_already_exists; an unknown identity is identity_not_found', async () => {
+      const g = await gateways();
+      const identity = await g.identities.create(person());
+      const request = { name: `articles-${randomUUID()}.pdf`, documentTypes: ['ORGANIZATIONAL_DOCUMENTS' as const] };
+      await g.documents.requestUpload(identity.id, request);
+      await rejectsWith(g.documents.requestUpload(identity.id, request), (error) => {
+        assert.equal(error['code'], 'document_already_exists');
+        assert.equal(error['status'], 409);
+      });
+      await rejectsWith(g.documents.list(randomUUID()), (error) => assert.equal(error['code'], 'identity_not_found'));
+    });
+
+    if (options.sandboxStatus !== false) {
+      it('events: approving a person emits identity.approved, found by type and by id', async () => {
+        const g = await gateways();
+        const created = await g.identities.create(person());
+        await g.identities.setSandboxStatus(created.id, approve);
+        const event = await findEvent(g.events, 'identity.approved', created.id, created.createdAt);
+        assert.ok(event !== undefined, 'an identity.approved event about the person');
+        assert.equal(event.object.newSummaryStatus, 'APPROVED');
+        assert.equal(event.object.oldSummaryStatus, 'PENDING');
+        const again = await g.events.get(event.id);
+        assert.equal(again.id, event.id);
+        assert.equal(again.type, 'identity.approved');
+        assert.equal(again.object.identityId, created.id);
+      });
+
+      it('events: listing by type returns that type only', async () => {
+        const g = await gateways();
+        const created = await g.identities.create(person());
+        await g.identities.setSandboxStatus(created.id, { idVerification: 'DENIED' });
+        const denied = await findEvent(g.events, 'identity.denied', created.id, created.createdAt);
+        assert.ok(denied !== undefined, 'an identity.denied event about the person');
+        const page = await g.events.listPage({ type: 'identity.approved', createdAt: { gte: created.createdAt }, limit: 100 });
+        assert.ok(page.events.every((e) => e.type === 'identity.approved'));
+        assert.ok(!page.events.some((e) => e.id === denied.id));
+      });
+
+      it('waitForStatus resolves once the identity is APPROVED', async () => {
+        const g = await gateways();
+        const created = await g.identities.create(person());
+        await g.identities.setSandboxStatus(created.id, approve);
+        const done: Identity = await waitForStatus(g.identities, created.id, ['APPROVED', 'DENIED'], { timeoutMs: 30_000, pollIntervalMs: 200 });
+        assert.equal(done.id, created.id);
+        assert.equal(done.summaryStatus, 'APPROVED');
+      });
+    }
+
+    it('reports an unknown event id as event_not_found', async () => {
+      const g = await gateways();
+      await rejectsWith(g.events.get(randomUUID()), (error) => assert.equal(error['code'], 'event_not_found'));
+    });
+
+    it('waitForStatus gives up with status_wait_timeout while the identity stays PENDING', async () => {
+      const g = await gateways();
+      const created = await g.identities.create(person());
+      await rejectsWith(waitForStatus(g.identities, created.id, ['APPROVED'], { timeoutMs: 250, pollIntervalMs: 100 }), (error) => {
+        assert.equal(error['code'], 'status_wait_timeout');
+        assert.equal(error['lastStatus'], 'PENDING');
+      });
+    });
+  });
+}

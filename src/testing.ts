@@ -10,7 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { NewIdentity, type CreateIdentityCommand, type Identity } from './domain/index.js';
+import {
+  IdentityUpdate,
+  NewIdentity,
+  type CreateIdentityCommand,
+  type Identity,
+  type IdentityChanges,
+  type ListIdentitiesFilter,
+} from './domain/index.js';
 import type { IdentityGateway } from './ports/index.js';
 
 export {
@@ -102,6 +109,52 @@ function foreignPerson(): CreateIdentityCommand {
     },
     taxDetailsNotRequired: true,
   };
+}
+
+/** A trust whose one member, a TRUSTEE, is `memberId`; identified by a fresh SSN, so its tax detail is derived. */
+function trust(memberId: string): CreateIdentityCommand {
+  return {
+    refId: randomUUID(),
+    institution: {
+      name: 'Example Family Trust',
+      businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'Boston', province: 'MA', zipCode: '02101' },
+      institutionType: 'TRUST',
+      institutionSubType: 'INVESTMENT',
+      cipId: randomSsn(),
+      cipIdType: 'SSN',
+      cipIdCountry: 'USA',
+      govtRegistrationDate: '2021-04-14T00:00:00Z',
+    },
+    institutionMembers: [{ identityId: memberId, roles: ['TRUSTEE'] }],
+  };
+}
+
+/** Plans `changes` against the identity as the gateway holds it now, as the update use case does. */
+async function planUpdate(gateway: IdentityGateway, id: string, changes: IdentityChanges): Promise<IdentityUpdate> {
+  const current = await gateway.get(id, { includeDetails: true, includeInstitutionMembers: true });
+  return IdentityUpdate.plan(current, changes);
+}
+
+const MAX_PAGES = 100;
+
+/**
+ * The pages of a listing until every id of `wanted` was seen (or the list ends), keeping only those ids: a shared
+ * backend lists other identities too, so the cases look for their own and never count.
+ */
+async function pagesOf(gateway: IdentityGateway, filter: ListIdentitiesFilter, wanted: readonly string[]): Promise<string[][]> {
+  const mine = new Set(wanted);
+  const pages: string[][] = [];
+  let seen = 0;
+  let cursor: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const page = await gateway.listPage({ ...filter, ...(cursor !== undefined && { pageCursor: cursor }) });
+    const own = page.items.map((item) => item.id).filter((id) => mine.has(id));
+    pages.push(own);
+    seen += own.length;
+    cursor = page.nextPageCursor;
+    if (cursor === undefined || seen >= mine.size) break;
+  }
+  return pages;
 }
 
 function draft(command: CreateIdentityCommand): NewIdentity {
@@ -230,6 +283,179 @@ export function describeIdentityGatewayContract(
     it('reports an unknown id as identity_not_found', async () => {
       const id = randomUUID();
       await rejectsWith((await gateway()).get(id), 'identity_not_found', (error) => {
+        assert.equal(error['identityId'], id);
+      });
+    });
+
+    it('gets an institution\'s members only when they are asked for', async () => {
+      const g = await gateway();
+      const member = await g.create(draft(person()));
+      const created = await g.create(draft(trust(member.id)));
+      assert.equal(created.type, 'INSTITUTION');
+      const without = await g.get(created.id, { includeDetails: true });
+      assert.equal(without.institutionMembers, undefined);
+      assert.equal(without.institution?.name, 'Example Family Trust');
+      const withMembers = await g.get(created.id, { includeDetails: false, includeInstitutionMembers: true });
+      assert.equal(withMembers.institution, undefined);
+      assert.deepEqual(withMembers.institutionMembers?.map((m) => [m.identityId, [...m.roles]]), [[member.id, ['TRUSTEE']]]);
+    });
+
+    it('lists page by page with a small limit, oldest first with order ASC, each identity once, without details', async () => {
+      const g = await gateway();
+      const created: Identity[] = [];
+      for (let i = 0; i < 5; i++) created.push(await g.create(draft(person())));
+      const ids = created.map((x) => x.id);
+      const pages = await pagesOf(g, { limit: 2, order: 'ASC', createdAt: { gte: created[0]!.createdAt } }, ids);
+      assert.ok(pages.length >= 3, `5 identities at 2 a page take at least 3 pages, got ${pages.length}`);
+      assert.ok(pages.every((page) => page.length <= 2), 'no page is larger than the limit');
+      assert.deepEqual(pages.flat(), ids);
+      const first = await g.listPage({ limit: 2, order: 'ASC', createdAt: { gte: created[0]!.createdAt } });
+      const item = first.items.find((x) => x.id === ids[0]);
+      assert.ok(item !== undefined, 'the oldest identity opens an ASC page from its own creation time');
+      assert.equal(item.person, undefined, 'list items carry no details');
+      assert.equal(item.summaryStatus, 'PENDING');
+    });
+
+    it('lists newest first by default', async () => {
+      const g = await gateway();
+      const created: Identity[] = [];
+      for (let i = 0; i < 3; i++) created.push(await g.create(draft(person())));
+      const ids = created.map((x) => x.id);
+      const pages = await pagesOf(g, { limit: 2, createdAt: { gte: created[0]!.createdAt } }, ids);
+      assert.deepEqual(pages.flat(), [...ids].reverse());
+    });
+
+    it('keeps its order across pages while identities are created between two page reads', async () => {
+      const g = await gateway();
+      const before: Identity[] = [];
+      for (let i = 0; i < 4; i++) before.push(await g.create(draft(person())));
+      const ids = before.map((x) => x.id);
+      const filter: ListIdentitiesFilter = { limit: 2, createdAt: { gte: before[0]!.createdAt } };
+      const seen: string[] = [];
+      let page = await g.listPage(filter);
+      const later: string[] = [];
+      for (let i = 0; i < MAX_PAGES; i++) {
+        seen.push(...page.items.map((x) => x.id));
+        if (i === 0) for (let j = 0; j < 3; j++) later.push((await g.create(draft(person()))).id);
+        if (page.nextPageCursor === undefined || ids.every((id) => seen.includes(id))) break;
+        page = await g.listPage({ ...filter, pageCursor: page.nextPageCursor });
+      }
+      const own = seen.filter((id) => ids.includes(id));
+      assert.deepEqual(own, [...ids].reverse(), 'every identity listed once, newest first');
+      assert.equal(new Set(seen).size, seen.length, 'no identity repeated across pages');
+      assert.ok(later.every((id) => !seen.includes(id)), 'identities created after the first page do not enter a DESC listing behind it');
+    });
+
+    it('filters by identity type and creation time', async () => {
+      const g = await gateway();
+      const a = await g.create(draft(person()));
+      const b = await g.create(draft(person()));
+      const c = await g.create(draft(person()));
+      const after = await pagesOf(g, { createdAt: { gt: a.createdAt }, order: 'ASC', limit: 100 }, [b.id, c.id]);
+      assert.deepEqual(after.flat(), [b.id, c.id]);
+      const upTo = await pagesOf(g, { createdAt: { gte: a.createdAt, lte: b.createdAt }, order: 'ASC', limit: 100 }, [a.id, b.id, c.id]);
+      assert.deepEqual(upTo.flat(), [a.id, b.id]);
+      const institutions = await pagesOf(g, { identityType: 'INSTITUTION', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id, c.id]);
+      assert.deepEqual(institutions.flat(), []);
+      const persons = await pagesOf(g, { identityType: 'PERSON', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id]);
+      assert.deepEqual(persons.flat(), [a.id]);
+    });
+
+    it('filters by summary status and update time', async () => {
+      const g = await gateway();
+      const a = await g.create(draft(person()));
+      const b = await g.create(draft(person()));
+      const disabled = await g.update(b.id, await planUpdate(g, b.id, { setUserDisabled: true }));
+      assert.equal(disabled.summaryStatus, 'DISABLED');
+      const pending = await pagesOf(g, { summaryStatus: 'PENDING', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
+      assert.ok(pending.flat().includes(a.id) && !pending.flat().includes(b.id));
+      const off = await pagesOf(g, { summaryStatus: 'DISABLED', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
+      assert.deepEqual(off.flat(), [b.id]);
+      const touched = await pagesOf(g, { updatedAt: { gte: disabled.updatedAt }, createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
+      assert.deepEqual(touched.flat(), [b.id]);
+    });
+
+    it('updates only the fields sent, and moves updatedAt', async () => {
+      const g = await gateway();
+      const command = person();
+      const created = await g.create(draft(command));
+      const updated = await g.update(created.id, await planUpdate(g, created.id, { person: { lastName: 'Smith' }, metadata: { stage: 'updated' } }));
+      assert.equal(updated.id, created.id);
+      assert.equal(updated.person?.lastName, 'Smith');
+      assert.equal(updated.person?.firstName, 'John');
+      assert.equal(updated.person?.cipId?.reveal(), command.person!.cipId);
+      assert.equal(updated.person?.dateOfBirth?.reveal(), '1980-01-01');
+      assert.deepEqual({ ...updated.person?.address }, { ...created.person?.address });
+      assert.equal(updated.refId, command.refId);
+      assert.deepEqual({ ...updated.metadata }, { stage: 'updated' }, 'metadata is replaced as a whole');
+      assert.equal(updated.createdAt, created.createdAt);
+      assert.notEqual(updated.updatedAt, created.updatedAt);
+      const got = await g.get(created.id, { includeDetails: true });
+      assert.equal(got.person?.lastName, 'Smith');
+      assert.equal(got.person?.email, 'example@somemail.org');
+    });
+
+    it('clears address2 when it is sent empty, keeping the rest of the address', async () => {
+      const g = await gateway();
+      const command = person();
+      command.person!.address.address2 = 'Apt 4';
+      const created = await g.create(draft(command));
+      assert.equal(created.person?.address?.address2, 'Apt 4');
+      const updated = await g.update(created.id, await planUpdate(g, created.id, { person: { address: { address2: '' } } }));
+      assert.equal(updated.person?.address?.address2, undefined);
+      assert.equal(updated.person?.address?.address1, '1 Example St');
+      assert.equal(updated.person?.address?.zipCode, '10001');
+    });
+
+    it('replaces the whole list of tax details', async () => {
+      const g = await gateway();
+      const command = person();
+      const created = await g.create(draft(command));
+      const two = [
+        { taxPayerId: command.person!.cipId, taxPayerCountry: 'USA' },
+        { taxPayerId: 'DE123456789', taxPayerCountry: 'DEU' },
+      ];
+      const updated = await g.update(created.id, await planUpdate(g, created.id, { taxDetails: two }));
+      assert.deepEqual(updated.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]), two.map((t) => [t.taxPayerId, t.taxPayerCountry]));
+      const one = [{ taxPayerId: 'DE987654321', taxPayerCountry: 'DEU' }];
+      const again = await g.update(created.id, await planUpdate(g, created.id, { taxDetails: one }));
+      assert.deepEqual(again.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]), [['DE987654321', 'DEU']]);
+    });
+
+    it('setUserDisabled: true makes the identity DISABLED, false enables it again', async () => {
+      const g = await gateway();
+      const created = await g.create(draft(person()));
+      const disabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: true }));
+      assert.equal(disabled.summaryStatus, 'DISABLED');
+      assert.equal((await g.get(created.id)).summaryStatus, 'DISABLED');
+      const enabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: false }));
+      assert.equal(enabled.summaryStatus, 'PENDING');
+    });
+
+    it('refuses to change the type of an identity', async () => {
+      const g = await gateway();
+      const member = await g.create(draft(person()));
+      const institution = await g.create(draft(trust(member.id)));
+      const asInstitution = await planUpdate(g, institution.id, { institution: { name: 'Renamed Trust' } });
+      // The domain refuses person details for an institution before anything is sent...
+      assert.throws(() => IdentityUpdate.plan(institution, { person: { lastName: 'Smith' } }), (error: unknown) => {
+        assert.equal((error as Record<string, unknown>)['code'], 'identity_invalid');
+        return true;
+      });
+      // ...and so does the gateway, for institution details sent to a person.
+      await assert.rejects(g.update(member.id, asInstitution));
+      const unchanged = await g.get(member.id, { includeDetails: true });
+      assert.equal(unchanged.type, 'PERSON');
+      assert.equal(unchanged.institution, undefined);
+      assert.equal(unchanged.person?.lastName, 'Doe');
+    });
+
+    it('reports an update of an unknown id as identity_not_found', async () => {
+      const g = await gateway();
+      const created = await g.create(draft(person()));
+      const update = await planUpdate(g, created.id, { person: { lastName: 'Smith' } });
+      const id = randomUUID();
+      await rejectsWith(g.update(id, update), 'identity_not_found', (error) => {
         assert.equal(error['identityId'], id);
       });
     });

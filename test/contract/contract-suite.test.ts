@@ -54,11 +54,11 @@ class ForgetfulGateway implements IdentityGateway {
 }
 
 describe('describeIdentityGatewayContract', () => {
-  it('registers eight cases in one suite named after the gateway, seven without the sandbox case', () => {
+  it('registers twenty cases in one suite named after the gateway, nineteen without the sandbox case', () => {
     const all = collect(() => new InMemoryIdentityGateway());
     expect(all.suite).to.equal('IdentityGateway contract: under test');
-    expect(all.cases).to.have.length(8);
-    expect(collect(() => new InMemoryIdentityGateway(), { sandboxStatus: false }).cases).to.have.length(7);
+    expect(all.cases).to.have.length(20);
+    expect(collect(() => new InMemoryIdentityGateway(), { sandboxStatus: false }).cases).to.have.length(19);
   });
 
   it('passes for the in-memory gateway, calling the factory once', async () => {
@@ -76,6 +76,37 @@ describe('describeIdentityGatewayContract', () => {
     const failed = await failures(cases);
     expect(failed.some((t) => t.includes('same refId'))).to.equal(true);
     expect(failed.some((t) => t.includes('same CIP triple'))).to.equal(true);
+  });
+
+  it('fails for a gateway whose listing ignores the page cursor, and one whose update ignores the delta', async () => {
+    const restarting = collect(() => {
+      const real = new InMemoryIdentityGateway();
+      return {
+        create: (i) => real.create(i),
+        get: (id, o) => real.get(id, o),
+        setSandboxStatus: (id, c, o) => real.setSandboxStatus(id, c, o),
+        listPage: (f, o) => real.listPage({ ...f, pageCursor: undefined }, o),
+        update: (id, u, o) => real.update(id, u, o),
+      };
+    });
+    const pagingFailures = await failures(restarting.cases);
+    expect(pagingFailures.some((t) => t.startsWith('lists page by page'))).to.equal(true);
+    expect(pagingFailures.some((t) => t.startsWith('keeps its order across pages'))).to.equal(true);
+
+    const ignoring = collect(() => {
+      const real = new InMemoryIdentityGateway();
+      return {
+        create: (i) => real.create(i),
+        get: (id, o) => real.get(id, o),
+        setSandboxStatus: (id, c, o) => real.setSandboxStatus(id, c, o),
+        listPage: (f, o) => real.listPage(f, o),
+        update: (id, _u, o) => real.get(id, o),
+      };
+    });
+    const updateFailures = await failures(ignoring.cases);
+    for (const title of ['updates only the fields sent', 'clears address2', 'replaces the whole list of tax details', 'setUserDisabled', 'refuses to change the type']) {
+      expect(updateFailures.some((t) => t.startsWith(title)), title).to.equal(true);
+    }
   });
 
   it('fails for a gateway whose sandbox status does not move the summary', async () => {

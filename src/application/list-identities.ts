@@ -1,4 +1,9 @@
-import { parseListIdentitiesFilter, type Identity, type IdentityPage, type ListIdentitiesFilter } from '../domain/index.js';
+import {
+  parseListIdentitiesFilter,
+  type Identity,
+  type IdentityPage,
+  type ListIdentitiesFilter,
+} from '../domain/index.js';
 import type { CallOptions, IdentityGateway } from '../ports/index.js';
 
 /**
@@ -26,7 +31,10 @@ export class ListIdentities {
     let cursor = checked.pageCursor;
     const seen = new Set<string>();
     for (;;) {
-      const page = await this.gateway.listPage({ ...checked, ...(cursor !== undefined && { pageCursor: cursor }) }, options);
+      const page = await this.gateway.listPage(
+        { ...checked, ...(cursor !== undefined && { pageCursor: cursor }) },
+        options,
+      );
       yield* page.items;
       const next = page.nextPageCursor;
       // A server that hands back a cursor it already gave would make this loop forever.

@@ -15,7 +15,11 @@ export class UpdateIdentity {
 
   async execute(id: string, changes: IdentityChanges, options: CallOptions = {}): Promise<Identity> {
     const checkedId = parseIdentityId(id);
-    const current = await this.gateway.get(checkedId, { includeDetails: true, includeInstitutionMembers: true, signal: options.signal });
+    const current = await this.gateway.get(checkedId, {
+      includeDetails: true,
+      includeInstitutionMembers: true,
+      signal: options.signal,
+    });
     const update = IdentityUpdate.plan(current, changes, { now: this.clock.now() });
     return this.gateway.update(checkedId, update, options);
   }

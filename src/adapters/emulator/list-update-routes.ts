@@ -34,7 +34,9 @@ function wireViolation(path: string, code: Violation['code'], message: string): 
  * Reads the list query into a filter the domain checks. Parameters Paxos does not know are ignored, as a
  * grpc-gateway does; `order_by` may only be `CREATED_AT`; a parameter given twice is refused.
  */
-function readListQuery(query: URLSearchParams): { ok: true; filter: Record<string, unknown> } | { ok: false; violations: Violation[] } {
+function readListQuery(
+  query: URLSearchParams,
+): { ok: true; filter: Record<string, unknown> } | { ok: false; violations: Violation[] } {
   const violations: Violation[] = [];
   const filter: Record<string, unknown> = {};
   const single = (name: string): string | undefined => {
@@ -52,8 +54,12 @@ function readListQuery(query: URLSearchParams): { ok: true; filter: Record<strin
     }
   }
   const orderBy = single('order_by');
-  if (orderBy !== undefined && orderBy !== 'CREATED_AT') violations.push(wireViolation('order_by', 'enum', 'must be CREATED_AT'));
-  for (const [name, field] of [['created_at', 'createdAt'], ['updated_at', 'updatedAt']] as const) {
+  if (orderBy !== undefined && orderBy !== 'CREATED_AT')
+    violations.push(wireViolation('order_by', 'enum', 'must be CREATED_AT'));
+  for (const [name, field] of [
+    ['created_at', 'createdAt'],
+    ['updated_at', 'updatedAt'],
+  ] as const) {
     const range: TimeRange = {};
     for (const bound of RANGE_BOUNDS) {
       const value = single(`${name}.${bound}`);
@@ -118,7 +124,8 @@ export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
       if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
-      if (error instanceof IdentityValidationError) return fail(invalidRequest(updateViolationsToWire(error.violations)));
+      if (error instanceof IdentityValidationError)
+        return fail(invalidRequest(updateViolationsToWire(error.violations)));
       throw error;
     }
   };

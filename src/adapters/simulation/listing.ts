@@ -1,4 +1,10 @@
-import { IdentityValidationError, type Identity, type ListIdentitiesFilter, type ListOrder, type TimeRange } from '../../domain/index.js';
+import {
+  IdentityValidationError,
+  type Identity,
+  type ListIdentitiesFilter,
+  type ListOrder,
+  type TimeRange,
+} from '../../domain/index.js';
 
 /** Paxos's page size when a list call names none (undocumented for identities; its other lists use 100). */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -22,7 +28,13 @@ function inRange(value: string, range: TimeRange | undefined): boolean {
   const at = instantOf(value);
   if (at === undefined) return false;
   const bound = (text: string | undefined) => (text === undefined ? undefined : instantOf(text));
-  const [lt, lte, eq, gte, gt] = [bound(range.lt), bound(range.lte), bound(range.eq), bound(range.gte), bound(range.gt)];
+  const [lt, lte, eq, gte, gt] = [
+    bound(range.lt),
+    bound(range.lte),
+    bound(range.eq),
+    bound(range.gte),
+    bound(range.gt),
+  ];
   return (
     (lt === undefined || at < lt) &&
     (lte === undefined || at <= lte) &&
@@ -40,11 +52,22 @@ interface Position {
 }
 
 function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify([CURSOR_VERSION, position.order, position.createdAt.toString(), position.id])).toString('base64url');
+  return Buffer.from(
+    JSON.stringify([CURSOR_VERSION, position.order, position.createdAt.toString(), position.id]),
+  ).toString('base64url');
 }
 
 function badCursor(): IdentityValidationError {
-  return new IdentityValidationError([{ path: 'pageCursor', code: 'format', message: 'pageCursor: is not a cursor returned by a previous page of this listing' }], { status: 400 });
+  return new IdentityValidationError(
+    [
+      {
+        path: 'pageCursor',
+        code: 'format',
+        message: 'pageCursor: is not a cursor returned by a previous page of this listing',
+      },
+    ],
+    { status: 400 },
+  );
 }
 
 function decodeCursor(cursor: string, order: ListOrder): Position {
@@ -54,9 +77,11 @@ function decodeCursor(cursor: string, order: ListOrder): Position {
   } catch {
     throw badCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== CURSOR_VERSION || parsed[1] !== order) throw badCursor();
+  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== CURSOR_VERSION || parsed[1] !== order)
+    throw badCursor();
   const [, , createdAt, id] = parsed as unknown[];
-  if (typeof createdAt !== 'string' || !/^\d{1,30}$/.test(createdAt) || typeof id !== 'string' || id.length > 64) throw badCursor();
+  if (typeof createdAt !== 'string' || !/^\d{1,30}$/.test(createdAt) || typeof id !== 'string' || id.length > 64)
+    throw badCursor();
   return { order, createdAt: BigInt(createdAt), id };
 }
 
@@ -93,5 +118,8 @@ export function pageOf(
   const page = selected.slice(0, size);
   const last = page[page.length - 1];
   const more = selected.length > size && last !== undefined;
-  return { items: page.map((x) => x.identity), nextPageCursor: more ? encodeCursor({ order, createdAt: last.createdAt, id: last.id }) : undefined };
+  return {
+    items: page.map((x) => x.identity),
+    nextPageCursor: more ? encodeCursor({ order, createdAt: last.createdAt, id: last.id }) : undefined,
+  };
 }

@@ -18,7 +18,10 @@ type DeepPartialAddresses<T, K extends keyof T> = Omit<Partial<T>, K> & { [P in 
 export type PersonDetailsChanges = DeepPartialAddresses<PersonDetailsInput, 'address'>;
 
 /** Institution fields of an update: any subset of the create fields; addresses are merged field by field. */
-export type InstitutionDetailsChanges = DeepPartialAddresses<InstitutionDetailsInput, 'businessAddress' | 'incorporationAddress'>;
+export type InstitutionDetailsChanges = DeepPartialAddresses<
+  InstitutionDetailsInput,
+  'businessAddress' | 'incorporationAddress'
+>;
 
 /**
  * What to change on an identity: the create command's shape with every field optional, plus the update-only flags.
@@ -141,7 +144,8 @@ function commandOf(identity: Identity): Plain {
   }
   if (identity.taxDetailsNotRequired) command['taxDetailsNotRequired'] = true;
   else if (identity.taxDetails.length > 0) command['taxDetails'] = toInput(identity.taxDetails);
-  if (identity.customerDueDiligence !== undefined) command['customerDueDiligence'] = toInput(identity.customerDueDiligence);
+  if (identity.customerDueDiligence !== undefined)
+    command['customerDueDiligence'] = toInput(identity.customerDueDiligence);
   if (identity.isMerchant) command['isMerchant'] = true;
   if (Object.keys(identity.metadata).length > 0) command['metadata'] = { ...identity.metadata };
   return command;
@@ -237,7 +241,11 @@ export class IdentityUpdate {
    * @throws {IdentityValidationError} listing every violation (paths of the changes: `person.lastName`,
    *   `setTaxDetailsNotRequired`, ...); for example `person` on an INSTITUTION (`forbidden`: the type cannot change).
    */
-  static plan(current: Identity, changes: IdentityChanges | unknown, options: IdentityUpdateOptions = {}): IdentityUpdate {
+  static plan(
+    current: Identity,
+    changes: IdentityChanges | unknown,
+    options: IdentityUpdateOptions = {},
+  ): IdentityUpdate {
     const now = options.now ?? new Date();
     const v = new ViolationList();
     const f = readObject(v, '', changes, CHANGE_FIELDS, true);
@@ -246,7 +254,11 @@ export class IdentityUpdate {
     const given = [...CHANGE_FIELDS].filter((key) => f.get(key) !== undefined);
     if (given.length === 0) v.add('', 'required', 'must change at least one field');
     if (f.get('institutionMembers') !== undefined) {
-      v.add('institutionMembers', 'forbidden', 'cannot be changed by an update: add or remove institution members instead');
+      v.add(
+        'institutionMembers',
+        'forbidden',
+        'cannot be changed by an update: add or remove institution members instead',
+      );
     }
     if (f.get('taxDetailsNotRequired') !== undefined) {
       v.add('taxDetailsNotRequired', 'forbidden', 'is called setTaxDetailsNotRequired in an update');
@@ -262,14 +274,26 @@ export class IdentityUpdate {
     const person = f.get('person');
     const institution = f.get('institution');
     if (person !== undefined) {
-      if (current.type !== 'PERSON') v.add('person', 'forbidden', `cannot be set on an ${current.type} identity: the type of an identity cannot change`);
+      if (current.type !== 'PERSON')
+        v.add(
+          'person',
+          'forbidden',
+          `cannot be set on an ${current.type} identity: the type of an identity cannot change`,
+        );
       else merged['person'] = mergeDetails(base['person'], person, PERSON_ADDRESSES);
       touched.push(...(isPlain(person) ? Object.keys(person).map((k) => `person.${k}`) : ['person']));
     }
     if (institution !== undefined) {
-      if (current.type !== 'INSTITUTION') v.add('institution', 'forbidden', `cannot be set on a ${current.type} identity: the type of an identity cannot change`);
+      if (current.type !== 'INSTITUTION')
+        v.add(
+          'institution',
+          'forbidden',
+          `cannot be set on a ${current.type} identity: the type of an identity cannot change`,
+        );
       else merged['institution'] = mergeDetails(base['institution'], institution, INSTITUTION_ADDRESSES);
-      touched.push(...(isPlain(institution) ? Object.keys(institution).map((k) => `institution.${k}`) : ['institution']));
+      touched.push(
+        ...(isPlain(institution) ? Object.keys(institution).map((k) => `institution.${k}`) : ['institution']),
+      );
     }
     if (refId !== undefined) merged['refId'] = refId;
     for (const key of ['taxDetails', 'isMerchant', 'metadata'] as const) {
@@ -308,11 +332,14 @@ export class IdentityUpdate {
     const delta: { -readonly [K in keyof IdentityDelta]: IdentityDelta[K] } = {};
     if (refId !== undefined) delta.refId = refId;
     if (person !== undefined) delta.person = detailsDelta<PersonDetails>(merged['person'], person);
-    if (institution !== undefined) delta.institution = detailsDelta<InstitutionDetails>(merged['institution'], institution);
+    if (institution !== undefined)
+      delta.institution = detailsDelta<InstitutionDetails>(merged['institution'], institution);
     const taxDetails = f.get('taxDetails');
     if (Array.isArray(taxDetails)) {
       delta.taxDetails = Object.freeze(
-        (taxDetails as TaxDetailInput[]).map((t) => Object.freeze({ taxPayerId: revealed(t.taxPayerId), taxPayerCountry: t.taxPayerCountry })),
+        (taxDetails as TaxDetailInput[]).map((t) =>
+          Object.freeze({ taxPayerId: revealed(t.taxPayerId), taxPayerCountry: t.taxPayerCountry }),
+        ),
       );
     }
     if (setTaxDetailsNotRequired !== undefined) delta.setTaxDetailsNotRequired = setTaxDetailsNotRequired;
@@ -342,11 +369,17 @@ export class IdentityUpdate {
       d.institution === undefined || current.institution === undefined
         ? current.institution
         : withoutClearedLines({ ...current.institution, ...d.institution }, INSTITUTION_ADDRESSES);
-    const taxDetailsNotRequired = d.setTaxDetailsNotRequired ?? (d.taxDetails !== undefined ? false : current.taxDetailsNotRequired);
+    const taxDetailsNotRequired =
+      d.setTaxDetailsNotRequired ?? (d.taxDetails !== undefined ? false : current.taxDetailsNotRequired);
     let taxDetails = d.taxDetails ?? current.taxDetails;
     if (taxDetailsNotRequired) taxDetails = [];
     const cip = cipOf(person ?? institution);
-    if (!taxDetailsNotRequired && taxDetails.length === 0 && cip !== undefined && isUsTaxCip(cip.cipIdType, cip.cipIdCountry)) {
+    if (
+      !taxDetailsNotRequired &&
+      taxDetails.length === 0 &&
+      cip !== undefined &&
+      isUsTaxCip(cip.cipIdType, cip.cipIdCountry)
+    ) {
       taxDetails = [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: 'USA' }];
     }
     return current.with({
@@ -356,7 +389,9 @@ export class IdentityUpdate {
       taxDetails,
       taxDetailsNotRequired,
       customerDueDiligence:
-        d.customerDueDiligence === undefined ? current.customerDueDiligence : { ...current.customerDueDiligence, ...d.customerDueDiligence },
+        d.customerDueDiligence === undefined
+          ? current.customerDueDiligence
+          : { ...current.customerDueDiligence, ...d.customerDueDiligence },
       isMerchant: d.isMerchant ?? current.isMerchant,
       metadata: d.metadata ?? current.metadata,
       userDisabled: d.setUserDisabled ?? current.userDisabled,

@@ -72,7 +72,8 @@ function readRange(v: ViolationList, path: string, value: unknown): TimeRange | 
     const p = at(path, bound);
     const text = readString(v, p, f.get(bound), { max: 64 });
     if (text === undefined) continue;
-    if (parseDateTime(text) === undefined) v.add(p, 'format', 'must be an RFC 3339 date-time such as 2006-01-02T15:04:05Z');
+    if (parseDateTime(text) === undefined)
+      v.add(p, 'format', 'must be an RFC 3339 date-time such as 2006-01-02T15:04:05Z');
     else range[bound] = text;
   }
   return range;

@@ -131,6 +131,9 @@ export class PaxosIdentityGateway implements IdentityGateway {
     if (!decoded.ok) throw failure(decoded.issues);
     const items: Identity[] = [];
     for (const [i, item] of (decoded.value.items ?? []).entries()) {
+      // Paxos's list example shows items with only an id and a status: without details, the type is the filter's,
+      // or unknown (empty) rather than a reason to refuse the whole page.
+      if (item.type == null && item.person_details == null && item.institution_details == null) item.type = filter.identityType ?? '';
       const mapped = toIdentity(item);
       if (!mapped.ok) throw failure(mapped.issues.map((issue) => `items[${i}].${issue}`));
       items.push(mapped.value);

@@ -51,7 +51,10 @@ export interface ListIdentitiesFilter {
 
 /** One page of a listing. `nextPageCursor` is absent on the last page. */
 export interface IdentityPage {
-  /** The identities of this page; Paxos's list leaves out person and institution details. */
+  /**
+   * The identities of this page. Paxos's list leaves out person and institution details; when it also leaves out
+   * `type`, the type is the filter's `identityType`, or `''` (unknown) without one.
+   */
   readonly items: readonly Identity[];
   readonly nextPageCursor?: string | undefined;
 }

@@ -6,7 +6,7 @@
 
 export * from './domain/index.js';
 export type { IdentityGateway, CallOptions, GetIdentityOptions, Clock, IdGenerator, Logger, LogFields } from './ports/index.js';
-export { IdentityService, CreateIdentity } from './application/index.js';
+export { IdentityService, CreateIdentity, ListIdentities, UpdateIdentity } from './application/index.js';
 export {
   ImportIdentities,
   type ImportItem,

@@ -252,7 +252,7 @@ export class IdentityUpdate {
     if (f === undefined) throw new IdentityValidationError(v.items);
 
     const given = [...CHANGE_FIELDS].filter((key) => f.get(key) !== undefined);
-    if (given.length === 0) v.add('', 'required', 'must change at least one field');
+    if (given.length === 0 && v.isEmpty) v.add('', 'required', 'must change at least one field');
     if (f.get('institutionMembers') !== undefined) {
       v.add(
         'institutionMembers',

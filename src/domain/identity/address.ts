@@ -23,20 +23,22 @@ export interface AddressInput {
 
 const ADDRESS_FIELDS = keys('country', 'address1', 'address2', 'city', 'province', 'zipCode');
 const ADDRESS_MAX = 35;
+// Built once: these run for every address of every create, and a rule object per field is garbage per field.
+const RULE = Object.freeze({ max: ADDRESS_MAX, pattern: PAXOS_TEXT_PATTERN });
+const REQUIRED = Object.freeze({ max: ADDRESS_MAX, pattern: PAXOS_TEXT_PATTERN, required: true });
 
 /** Checks an address: `country`, `address1`, `city`, `province` required; every field ≤ 35 characters and pattern P. */
 export function parseAddress(v: ViolationList, path: string, value: unknown, required: boolean): Address | undefined {
   const f = readObject(v, path, value, ADDRESS_FIELDS, required);
   if (f === undefined) return undefined;
-  const rule = { max: ADDRESS_MAX, pattern: PAXOS_TEXT_PATTERN };
-  const country = readString(v, at(path, 'country'), f.get('country'), { ...rule, required: true });
-  const address1 = readString(v, at(path, 'address1'), f.get('address1'), { ...rule, required: true });
+  const country = readString(v, at(path, 'country'), f.get('country'), REQUIRED);
+  const address1 = readString(v, at(path, 'address1'), f.get('address1'), REQUIRED);
   // An empty address2 is how Paxos clears it on update, so it is accepted as is.
   const address2Raw = f.get('address2');
-  const address2 = address2Raw === '' ? '' : readString(v, at(path, 'address2'), address2Raw, rule);
-  const city = readString(v, at(path, 'city'), f.get('city'), { ...rule, required: true });
-  const province = readString(v, at(path, 'province'), f.get('province'), { ...rule, required: true });
-  const zipCode = readString(v, at(path, 'zipCode'), f.get('zipCode'), rule);
+  const address2 = address2Raw === '' ? '' : readString(v, at(path, 'address2'), address2Raw, RULE);
+  const city = readString(v, at(path, 'city'), f.get('city'), REQUIRED);
+  const province = readString(v, at(path, 'province'), f.get('province'), REQUIRED);
+  const zipCode = readString(v, at(path, 'zipCode'), f.get('zipCode'), RULE);
   if (country === undefined || address1 === undefined || city === undefined || province === undefined) {
     return undefined;
   }

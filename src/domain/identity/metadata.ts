@@ -9,6 +9,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_KEY = 100;
 const MAX_VALUE = 1000;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const SAFE_KEY = /^[A-Za-z0-9_$-]+$/;
 
 /** Checks metadata: a plain object whose keys and values are strings; prototype-related keys are refused. */
 export function parseMetadata(v: ViolationList, path: string, value: unknown): Metadata | undefined {
@@ -49,11 +50,15 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
       v.add(path, 'forbidden', `keys must be 1 to ${MAX_KEY} printable characters and not __proto__, constructor or prototype`);
       continue;
     }
-    const itemPath = at(path, /^[A-Za-z0-9_$-]+$/.test(key) ? key : JSON.stringify(key));
+    if (typeof item === 'string' && item.length <= MAX_VALUE && !CONTROL.test(item)) {
+      out[key] = item;
+      continue;
+    }
+    // The path is only built for a value that is reported.
+    const itemPath = at(path, SAFE_KEY.test(key) ? key : JSON.stringify(key));
     if (typeof item !== 'string') v.add(itemPath, 'type', 'must be a string');
     else if (item.length > MAX_VALUE) v.add(itemPath, 'max_length', `must be at most ${MAX_VALUE} characters`);
-    else if (CONTROL.test(item)) v.add(itemPath, 'pattern', 'must not contain control characters');
-    else out[key] = item;
+    else v.add(itemPath, 'pattern', 'must not contain control characters');
   }
   return v.items.length === before ? Object.freeze(out) : undefined;
 }

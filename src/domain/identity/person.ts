@@ -127,12 +127,19 @@ const PASSTHROUGH_ONLY = [
 ] as const;
 
 const NAME_RULE = { max: 200, pattern: PAXOS_TEXT_PATTERN };
+// Rules built once: a create reads these for every person, and a literal per call is garbage per field.
+const REQUIRED_NAME = Object.freeze({ required: true, ...NAME_RULE });
+const MAX_200 = Object.freeze({ max: 200 });
+const MAX_64 = Object.freeze({ max: 64 });
+const MAX_254 = Object.freeze({ max: 254 });
+const REQUIRED_MAX_64 = Object.freeze({ required: true, max: 64 });
+const OPTIONAL_MAX_64 = Object.freeze({ required: false, max: 64 });
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Reads an RFC 3339 date-time that is not later than `now`. */
 export function readPastDateTime(v: ViolationList, path: string, value: unknown, now: Date, required: boolean): string | undefined {
-  const text = readString(v, path, value, { required, max: 64 });
+  const text = readString(v, path, value, required ? REQUIRED_MAX_64 : OPTIONAL_MAX_64);
   if (text === undefined || text === '') {
     if (text === '') v.add(path, 'format', 'must be an RFC 3339 date-time such as 2021-06-16T09:28:14Z');
     return undefined;
@@ -151,7 +158,7 @@ export function readPastDateTime(v: ViolationList, path: string, value: unknown,
 
 /** Reads a CIP id: ≤ 200 characters of pattern P, and the documented format for SSN, ITIN and EIN. */
 export function readCipId(v: ViolationList, path: string, value: unknown, cipIdType: string | undefined): string | undefined {
-  const cipId = readString(v, path, value, { required: true, ...NAME_RULE });
+  const cipId = readString(v, path, value, REQUIRED_NAME);
   if (cipId === undefined || cipIdType === undefined) return cipId;
   const format = cipIdFormat(cipIdType);
   if (format !== undefined && !format.pattern.test(cipId)) {
@@ -187,7 +194,7 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
     now,
     verifierType === 'PASSTHROUGH',
   );
-  const passthroughVerificationId = readString(v, p('passthroughVerificationId'), f.get('passthroughVerificationId'), { max: 200 });
+  const passthroughVerificationId = readString(v, p('passthroughVerificationId'), f.get('passthroughVerificationId'), MAX_200);
   const passthroughVerificationStatus = readEnum(
     v,
     p('passthroughVerificationStatus'),
@@ -207,12 +214,12 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
     }
   }
 
-  const firstName = readString(v, p('firstName'), f.get('firstName'), { required: true, ...NAME_RULE });
-  const middleName = readString(v, p('middleName'), f.get('middleName'), { max: 200 });
-  const lastName = readString(v, p('lastName'), f.get('lastName'), { required: true, ...NAME_RULE });
+  const firstName = readString(v, p('firstName'), f.get('firstName'), REQUIRED_NAME);
+  const middleName = readString(v, p('middleName'), f.get('middleName'), MAX_200);
+  const lastName = readString(v, p('lastName'), f.get('lastName'), REQUIRED_NAME);
 
   // Longer than the date so that a date-time (as Paxos's older responses show it) is reported as a format error.
-  const dobText = readString(v, p('dateOfBirth'), f.get('dateOfBirth'), { required: true, max: 64 });
+  const dobText = readString(v, p('dateOfBirth'), f.get('dateOfBirth'), REQUIRED_MAX_64);
   let dateOfBirth: string | undefined;
   if (dobText !== undefined) {
     const dob = parseCalendarDate(dobText);
@@ -222,8 +229,8 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
   }
 
   const address = parseAddress(v, p('address'), f.get('address'), true);
-  const phoneNumber = readString(v, p('phoneNumber'), f.get('phoneNumber'), { max: 64 });
-  const email = readString(v, p('email'), f.get('email'), { max: 254 });
+  const phoneNumber = readString(v, p('phoneNumber'), f.get('phoneNumber'), MAX_64);
+  const email = readString(v, p('email'), f.get('email'), MAX_254);
   const nationality = readCountry(v, p('nationality'), f.get('nationality'), true);
   const cipIdType = readEnum(v, p('cipIdType'), f.get('cipIdType'), PERSON_CIP_ID_TYPES, true);
   const cipIdCountry = readCountry(v, p('cipIdCountry'), f.get('cipIdCountry'), true);
@@ -231,8 +238,8 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
   if (cipIdCountry === 'USA' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN') {
     v.add(p('cipIdType'), 'forbidden', 'must be SSN or ITIN when cipIdCountry is USA');
   }
-  const profession = readString(v, p('profession'), f.get('profession'), { max: 200 });
-  const countryOfBirth = readString(v, p('countryOfBirth'), f.get('countryOfBirth'), { max: 200 });
+  const profession = readString(v, p('profession'), f.get('profession'), MAX_200);
+  const countryOfBirth = readString(v, p('countryOfBirth'), f.get('countryOfBirth'), MAX_200);
 
   if (v.items.length !== before || firstName === undefined || lastName === undefined) return undefined;
 

@@ -43,10 +43,16 @@ export function parseTaxDetail(v: ViolationList, path: string, value: unknown): 
   return { taxPayerId: Sensitive.of(taxPayerId), taxPayerCountry };
 }
 
+const ALPHA3_SHAPE = /^[A-Z]{3}$/;
+const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-3 country code';
+// Built once: a regular expression literal inside the function is a new RegExp object on every call.
+const COUNTRY_RULE = Object.freeze({ required: false, max: 64, pattern: ALPHA3_SHAPE, patternMessage: COUNTRY_MESSAGE });
+const REQUIRED_COUNTRY_RULE = Object.freeze({ required: true, max: 64, pattern: ALPHA3_SHAPE, patternMessage: COUNTRY_MESSAGE });
+
 /** Reads an ISO 3166-1 alpha-3 code that exists. */
 export function readCountry(v: ViolationList, path: string, value: unknown, required: boolean): string | undefined {
   // The length bound only keeps hostile input small; a country name must fail as "not an alpha-3 code".
-  const code = readString(v, path, value, { required, max: 64, pattern: /^[A-Z]{3}$/, patternMessage: 'must be an ISO 3166-1 alpha-3 country code' });
+  const code = readString(v, path, value, required ? REQUIRED_COUNTRY_RULE : COUNTRY_RULE);
   if (code === undefined || code === '') return undefined;
   if (!isCountryCode(code)) {
     v.add(path, 'country', 'is not an assigned ISO 3166-1 alpha-3 country code');

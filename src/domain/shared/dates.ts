@@ -14,7 +14,9 @@ function validDay(year: number, month: number, day: number): boolean {
 export function parseCalendarDate(text: string): Date | undefined {
   const m = CALENDAR_DATE.exec(text);
   if (m === null) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
   if (!validDay(year, month, day)) return undefined;
   return new Date(Date.UTC(year, month - 1, day));
 }
@@ -23,17 +25,29 @@ export function parseCalendarDate(text: string): Date | undefined {
 export function parseDateTime(text: string): Date | undefined {
   const m = DATE_TIME.exec(text);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   // A JavaScript Date cannot hold a leap second (:60), so it is refused here rather than by a NaN further down.
   if (!validDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (m[9] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return undefined;
-  const ms = Date.parse(text.replace(/\.(\d{3})\d+/, '.$1'));
+  let offsetMinutes = 0;
+  if (m[9] !== undefined) {
+    const offsetHours = Number(m[10]);
+    const offsetMins = Number(m[11]);
+    if (offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  let ms: number;
+  if (year >= 100 && text.charCodeAt(10) === 84 /* T */ && m[8] !== 'z') {
+    // From the fields already matched: no second parse of the text (this runs for every passthrough create).
+    const fraction = m[7] === undefined ? 0 : Number(m[7].slice(1, 4).padEnd(3, '0'));
+    ms = Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMinutes * 60_000;
+  } else {
+    // Years 0–99 (which Date.UTC maps to 19xx) and lower-case separators: as the platform's parser reads them.
+    ms = Date.parse(text.replace(/\.(\d{3})\d+/, '.$1'));
+  }
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }

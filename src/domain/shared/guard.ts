@@ -90,26 +90,40 @@ export function readObject(
   for (const key of keys) {
     if (!allowed.has(key)) v.add(at(path, describeKey(key)), 'unknown_field', 'is not a known field');
   }
-  const record = value as Record<string, unknown>;
-  const plain = proto === Object.prototype || proto === null;
-  // Each key is read once: a getter must neither be reported twice nor answer differently to two rules.
-  const read = new Map<string, unknown>();
-  return {
-    path,
-    get(key: string): unknown {
-      if (read.has(key)) return read.get(key);
-      let result: unknown;
-      try {
-        // Own properties only for plain objects: a polluted Object.prototype must not inject fields.
-        result = plain && !Object.hasOwn(record, key) ? undefined : record[key];
-      } catch {
-        v.add(at(path, key), 'unreadable', 'could not be read');
-        result = undefined;
-      }
-      read.set(key, result);
-      return result;
-    },
-  };
+  return new ObjectFields(v, path, value as Record<string, unknown>, proto === Object.prototype || proto === null);
+}
+
+/**
+ * The {@link Fields} of one object. Each key is read once: a getter must neither be reported twice nor answer
+ * differently to two rules. The values read are kept in two small arrays rather than a Map: an object has a few
+ * dozen keys at most, and this runs for every object of every command.
+ */
+class ObjectFields implements Fields {
+  readonly #keys: string[] = [];
+  readonly #values: unknown[] = [];
+
+  constructor(
+    private readonly v: ViolationList,
+    readonly path: string,
+    private readonly record: Record<string, unknown>,
+    private readonly plain: boolean,
+  ) {}
+
+  get(key: string): unknown {
+    const seen = this.#keys.indexOf(key);
+    if (seen !== -1) return this.#values[seen];
+    let result: unknown;
+    try {
+      // Own properties only for plain objects: a polluted Object.prototype must not inject fields.
+      result = this.plain && !Object.hasOwn(this.record, key) ? undefined : this.record[key];
+    } catch {
+      this.v.add(at(this.path, key), 'unreadable', 'could not be read');
+      result = undefined;
+    }
+    this.#keys.push(key);
+    this.#values.push(result);
+    return result;
+  }
 }
 
 /** Options for {@link readString}. */

@@ -78,7 +78,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
 
 /** The simulated Paxos the in-memory gateways of one container share. */
 const SIMULATOR = Symbol('paxos-identity.PaxosSimulator');
-/** The connection the Paxos member and document gateways of one container share. */
+/** The connection the Paxos identity, member and document gateways of one container share. */
 const PAXOS_TRANSPORT = Symbol('paxos-identity.PaxosTransport');
 /** The event gateway's connection: its token also carries `events:read_event`, which an API key may not be granted. */
 const PAXOS_EVENT_TRANSPORT = Symbol('paxos-identity.PaxosEventTransport');
@@ -129,18 +129,14 @@ export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModul
         return limits === false ? undefined : new MemoryRateLimiter(limits);
       })
       .inSingletonScope();
-    bind<IdentityGateway>(TOKENS.IdentityGateway)
-      .toResolvedValue(
-        (clock: Clock, rateLimiter: RateLimiter | undefined) =>
-          new PaxosIdentityGateway(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }),
-        [TOKENS.Clock, TOKENS.RateLimiter],
-      )
-      .inSingletonScope();
-    // Members and documents share one transport (one token cache); every transport shares the rate limiter.
+    // Identities, members and documents share one transport (one token cache); every transport shares the rate limiter.
     const transport = (scopes: readonly string[]) => (clock: Clock, rateLimiter: RateLimiter | undefined) =>
       new PaxosTransport(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }, scopes);
     bind<PaxosTransport>(PAXOS_TRANSPORT).toResolvedValue(transport(DEFAULT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter]).inSingletonScope();
     bind<PaxosTransport>(PAXOS_EVENT_TRANSPORT).toResolvedValue(transport(EVENT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter]).inSingletonScope();
+    bind<IdentityGateway>(TOKENS.IdentityGateway)
+      .toResolvedValue((transport: PaxosTransport) => new PaxosIdentityGateway(options, { transport }), [PAXOS_TRANSPORT])
+      .inSingletonScope();
     bind<InstitutionMemberGateway>(TOKENS.InstitutionMemberGateway)
       .toResolvedValue((transport: PaxosTransport) => new PaxosMemberGateway(transport), [PAXOS_TRANSPORT])
       .inSingletonScope();

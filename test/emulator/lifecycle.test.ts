@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  createIdentityService,
   EVENT_SCOPES,
   PaxosDocumentGateway,
   PaxosEventGateway,
@@ -10,7 +11,7 @@ import {
   type PaxosGatewayOptions,
 } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { uniqueSsn } from '../support/builders.js';
+import { aPerson, anInstitution, uniqueSsn } from '../support/builders.js';
 import { call, seedBody, tokenFor } from './support.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
@@ -175,6 +176,27 @@ describe('emulator: institution members, documents and events', () => {
     } finally {
       await two.close();
     }
+  });
+
+  it('through createIdentityService: an institution with two members reaches APPROVED and the events say so, on one token for identities, members and documents', async () => {
+    const service = createIdentityService({ adapter: 'paxos', paxos: { ...options, rateLimit: false } });
+    emulator.clearRequestLog();
+    const a = await service.createIdentity(aPerson().build());
+    const b = await service.createIdentity(aPerson().build());
+    const org = await service.createIdentity(anInstitution([a.id]));
+    const { members } = await service.addInstitutionMembers(org.id, [{ identityId: b.id, roles: ['AUTHORIZED_USER'] }]);
+    expect(members.map((m) => m.identityId)).to.deep.equal([b.id]);
+    await service.requestDocumentUpload(org.id, { name: 'articles.pdf', documentTypes: ['ORGANIZATIONAL_DOCUMENTS'] });
+    const tokens = () => emulator.requests.filter((r) => r.path === '/oauth2/token').length;
+    expect(tokens(), 'identities, members and documents share a token').to.equal(1);
+    await service.setSandboxStatus(org.id, { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' });
+    for (const person of [a, b]) await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+    const approved = await service.waitForStatus(org.id, ['APPROVED', 'DENIED'], { timeoutMs: 5_000, pollIntervalMs: 100 });
+    expect(approved.summaryStatus).to.equal('APPROVED');
+    const about = new Set<string>();
+    for await (const event of service.listEvents({ type: 'identity.approved', createdAt: { gte: a.createdAt }, limit: 1 })) about.add(event.object.identityId!);
+    expect([a.id, b.id, org.id].every((id) => about.has(id))).to.equal(true);
+    expect(tokens(), 'the event connection asks for its own scope once').to.equal(2);
   });
 
   it('the Paxos adapter refuses setSandboxStatus for production without sending anything', async () => {

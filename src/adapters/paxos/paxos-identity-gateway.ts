@@ -15,6 +15,7 @@ import {
   toUpdateIdentityRequest,
 } from './mapper.js';
 import { OAuthTokenProvider } from './oauth-token-provider.js';
+import type { PaxosTransport } from './paxos-transport.js';
 
 /** Collaborators of a {@link PaxosIdentityGateway} besides its configuration. */
 export interface PaxosGatewayDependencies {
@@ -25,6 +26,11 @@ export interface PaxosGatewayDependencies {
    * `options.rateLimit`). Without one, nothing is paced. Ignored when `options.rateLimit` is false.
    */
   readonly rateLimiter?: RateLimiter;
+  /**
+   * Send through this connection instead of a new one, sharing its token cache with the member and document gateways
+   * (the composition root does). Its configuration then applies, and `clock` and `rateLimiter` here are not used.
+   */
+  readonly transport?: PaxosTransport;
 }
 
 const IDENTITIES = '/identity/identities';
@@ -45,10 +51,15 @@ const SANDBOX_STATUS = '/identity/identities/{id}/sandbox-status';
  * @throws {PaxosConfigurationError} from the constructor when an option is invalid.
  */
 export class PaxosIdentityGateway implements IdentityGateway {
-  readonly #client: PaxosHttpClient;
+  readonly #client: Pick<PaxosHttpClient, 'send'>;
   readonly #production: boolean;
 
   constructor(options: PaxosGatewayOptions, dependencies: PaxosGatewayDependencies = {}) {
+    if (dependencies.transport !== undefined) {
+      this.#client = dependencies.transport;
+      this.#production = dependencies.transport.environment === 'production';
+      return;
+    }
     const config = resolvePaxosConfig(options);
     this.#production = options.environment === 'production';
     const http = createPaxosKy();

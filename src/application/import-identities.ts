@@ -86,6 +86,7 @@ export interface ImportSummary extends ImportProgress {
 
 const DEFAULT_RATE = 10;
 const DEFAULT_CONCURRENCY = 4;
+const MAX_CATCH_UP_MS = 100;
 
 function isItem(value: unknown): value is ImportItem {
   return value !== null && typeof value === 'object' && ('command' in value || 'violations' in value);
@@ -112,9 +113,9 @@ function failureOf(line: number, refId: string | undefined, error: unknown): Imp
 }
 
 /**
- * Paces starts at a steady rate: slots are `1 / rate` apart. A start that is late by less than one interval keeps
- * its slot (timers fire late; the long-run rate stays on target); one later than that restarts the schedule from
- * now instead of catching up in a burst.
+ * Paces starts at a steady rate: slots are `1 / rate` apart. A start that is late by at most one interval or 100 ms
+ * keeps its slot (timers fire late, a busy event loop stalls; the long-run rate stays on target and never above it);
+ * one later than that restarts the schedule from now instead of catching up in a longer burst.
  */
 class Pacer {
   #next: number | undefined;
@@ -130,7 +131,7 @@ class Pacer {
   /** Resolves true at the next slot, or false as soon as `signal` aborts. */
   async wait(signal: AbortSignal | undefined): Promise<boolean> {
     const now = this.now();
-    if (this.#next === undefined || this.#next < now - this.#interval) this.#next = now;
+    if (this.#next === undefined || this.#next < now - Math.max(this.#interval, MAX_CATCH_UP_MS)) this.#next = now;
     const delay = this.#next - now;
     this.#next += this.#interval;
     if (delay <= 0) return !(signal?.aborted ?? false);

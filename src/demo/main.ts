@@ -111,7 +111,39 @@ async function main(): Promise<void> {
     const approved = await service.getIdentity(identity.id);
     console.log(`-> ${approved.id} is ${approved.summaryStatus}`);
 
-    section('6. What went over the wire (the emulator\'s request log: no bodies)');
+    section('6. An institution with two members: APPROVED once its own checks and both members are');
+    const member = (cipId: string, firstName: string) =>
+      service.createIdentity(commandOf({ person_details: { ...seedBody.person_details, cip_id: cipId, first_name: firstName }, ref_id: crypto.randomUUID() }));
+    const owner = await member('333-33-3333', 'Ann');
+    const officer = await member('444-44-4444', 'Bob');
+    const llc = await service.createIdentity({
+      institution: {
+        name: 'Example Holdings LLC',
+        businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zipCode: '10002' },
+        incorporationAddress: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zipCode: '19901' },
+        institutionType: 'LLC',
+        institutionSubType: 'INVESTMENT',
+        cipId: '12-3456789',
+        cipIdType: 'EIN',
+        cipIdCountry: 'USA',
+        govtRegistrationDate: '2021-04-14T00:00:00Z',
+        regulationStatus: 'NON_REGULATED',
+        tradingType: 'PRIVATE',
+        businessDescription: 'Holding company',
+      },
+      institutionMembers: [{ identityId: owner.id, roles: ['BENEFICIAL_OWNER'], ownership: '100' }],
+    });
+    await service.addInstitutionMembers(llc.id, [{ identityId: officer.id, roles: ['MANAGEMENT_CONTROL_PERSON'], position: 'CEO' }]);
+    await service.setSandboxStatus(llc.id, { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' });
+    console.log(`-> checks passed, members pending: the institution is ${(await service.getIdentity(llc.id)).summaryStatus}`);
+    for (const person of [owner, officer]) await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+    const done = await service.waitForStatus(llc.id, ['APPROVED', 'DENIED'], { timeoutMs: 10_000 });
+    console.log(`-> both members approved: the institution is ${done.summaryStatus}`);
+    for await (const event of service.listEvents({ type: 'identity.approved' })) {
+      console.log(`   event ${event.type} ${event.object.identityId} ${event.object.oldSummaryStatus} -> ${event.object.newSummaryStatus}`);
+    }
+
+    section('7. What went over the wire (the emulator\'s request log: no bodies)');
     for (const r of emulator.requests) console.log(`   ${r.method.padEnd(5)} ${(r.route ?? r.path).padEnd(45)} ${r.status ?? '-'}`);
   } finally {
     await emulator.close();

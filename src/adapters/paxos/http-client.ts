@@ -113,7 +113,7 @@ export type CappedBody = { readonly text: string; readonly oversized: false } | 
  * hostile or broken server cannot make the client buffer an unbounded body. A `content-length` above the cap is
  * refused before a byte is read.
  */
-export async function readCappedBody(response: Response, maxBytes: number): Promise<CappedBody> {
+export async function readCappedBody(response: Response, maxBytes: number, signal?: AbortSignal): Promise<CappedBody> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const body = response.body;
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -121,19 +121,31 @@ export async function readCappedBody(response: Response, maxBytes: number): Prom
     return { text: '', oversized: true };
   }
   if (body === null) return { text: '', oversized: false };
+  signal?.throwIfAborted();
   const reader = body.getReader();
+  // A read pending on a stalled body is not always woken by the fetch's own abort: cancel the reader as well, so
+  // that the deadline ends the read whatever state the connection is in.
+  const onAbort = () => {
+    reader.cancel(signal?.reason).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   const decoder = new TextDecoder();
   let size = 0;
   let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return { text: '', oversized: true };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      signal?.throwIfAborted();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { text: '', oversized: true };
+      }
+      text += decoder.decode(value, { stream: true });
     }
-    text += decoder.decode(value, { stream: true });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   return { text: text + decoder.decode(), oversized: false };
 }
@@ -390,7 +402,7 @@ export class PaxosHttpClient {
     const requestId = requestIdOf(response.headers);
     try {
       // Read inside the attempt and under the deadline: a body that stalls or breaks is this attempt's failure.
-      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes);
+      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, deadline.signal);
       return { kind: 'answer', status: response.status, headers: response.headers, text, oversized, requestId };
     } catch (error) {
       if (deadline.signal.aborted) return { kind: 'aborted', status: response.status, requestId };

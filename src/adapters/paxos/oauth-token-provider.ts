@@ -117,7 +117,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
         status = response.status;
         headers = response.headers;
         requestId = requestIdOf(headers);
-        const body = await readCappedBody(response, this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE);
+        const body = await readCappedBody(response, this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE, deadline.signal);
         if (body.oversized) {
           throw new PaxosResponseError('the token endpoint answered with a body that was too large and was cut off', [], {
             request: this.#request,

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createIdentityService,
+  IdentityServiceError,
+  type CreateIdentityCommand,
+  type Identity,
+  type IdentityService,
+  type LogFields,
+  type Logger,
+} from '../../src/index.js';
+import { startPaxosEmulator, type EmulatorFault, type PaxosEmulator } from '../../src/testing.js';
+import { aPerson } from '../support/builders.js';
+
+/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same fault schedule. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The faults the run injects, by the name the report uses. */
+export const FAULT_KINDS = [
+  '503',
+  '500',
+  '502',
+  '504',
+  '429 with Retry-After',
+  '429 without Retry-After',
+  'reset before processing',
+  'reset after processing',
+  'stalled body',
+  'truncated body',
+  'slow response',
+] as const;
+
+/** One of {@link FAULT_KINDS}. */
+export type FaultKindName = (typeof FAULT_KINDS)[number];
+
+function faultOf(kind: FaultKindName, random: () => number): EmulatorFault {
+  switch (kind) {
+    case '503':
+    case '500':
+    case '502':
+    case '504':
+      return { kind: 'status', status: Number(kind) };
+    case '429 with Retry-After':
+      return { kind: 'status', status: 429, retryAfter: 0 };
+    case '429 without Retry-After':
+      return { kind: 'status', status: 429 };
+    case 'reset before processing':
+      return { kind: 'drop', when: 'before-processing' };
+    case 'reset after processing':
+      return { kind: 'drop', when: 'after-processing' };
+    case 'stalled body':
+      return { kind: 'stall-body' };
+    case 'truncated body':
+      return { kind: 'truncate-body' };
+    case 'slow response':
+      return { kind: 'delay', ms: 5 + Math.floor(random() * 20) };
+  }
+}
+
+/** Options of {@link runFaultedCreates}. */
+export interface FaultRunOptions {
+  readonly seed: number;
+  readonly creates: number;
+  /** Share of identity requests (creates, retries, replay reads) that get a fault. */
+  readonly faultRate: number;
+  /** Calls in flight at once. */
+  readonly concurrency: number;
+  /** Each call's total deadline; a stalled body costs this much. */
+  readonly timeoutMs: number;
+  /** Values that must never appear in a log line: checked by the run's logger. */
+  readonly canaries?: readonly string[];
+}
+
+/** What a faulted run produced, for assertions and for the printed table. */
+export interface FaultRunReport {
+  readonly seed: number;
+  readonly calls: number;
+  readonly requests: number;
+  readonly faultsByKind: Readonly<Record<FaultKindName, number>>;
+  readonly faultedRequests: number;
+  /** First-pass outcomes: `identity`, or the error's `code`; `untyped:<name>` would be a defect. */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** Calls that failed first and resolved on a second call with the same command (same `refId`). */
+  readonly recovered: number;
+  /** Of those, the ones whose identity the first call had already created (a replay through 409 `ref_id`). */
+  readonly recoveredByReplay: number;
+  /** Identities in the emulator beyond one per command. */
+  readonly duplicates: number;
+  /** Commands without an identity after the second pass, plus identities no call returned. */
+  readonly lost: number;
+  /** Results whose `refId` or CIP id differ from their command's. */
+  readonly mismatched: number;
+  readonly untyped: readonly string[];
+  /** 429s the emulator sent, injected or not. */
+  readonly status429: number;
+  readonly logLines: number;
+  readonly canaryHits: number;
+  readonly identitiesInEmulator: number;
+}
+
+/** Runs `tasks` with at most `concurrency` in flight. */
+export async function pool<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index]!, index);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** A logger that keeps every line, serialized, to search for canaries. */
+export class CapturingLogger implements Logger {
+  readonly lines: string[] = [];
+  debug(message: string, fields?: LogFields): void {
+    this.lines.push(`debug ${message} ${JSON.stringify(fields ?? {})}`);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.lines.push(`info ${message} ${JSON.stringify(fields ?? {})}`);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.lines.push(`warn ${message} ${JSON.stringify(fields ?? {})}`);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.lines.push(`error ${message} ${JSON.stringify(fields ?? {})}`);
+  }
+}
+
+/** A service on the emulator tuned for fault runs: short deadline and backoff, no client-side rate limit. */
+export function faultRunService(emulator: PaxosEmulator, timeoutMs: number, logger?: Logger): IdentityService {
+  return createIdentityService({
+    adapter: 'paxos',
+    paxos: {
+      environment: 'sandbox',
+      baseUrl: emulator.baseUrl,
+      tokenUrl: emulator.tokenUrl,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      timeoutMs,
+      maxRetries: 3,
+      retryBackoff: { initialDelayMs: 1, maxDelayMs: 8 },
+      // The emulator runs without its rate limit here: injected 429s are the only ones, and a cool-down after
+      // each would turn the rest of the run into fail-fast refusals instead of exercising the other faults.
+      rateLimit: false,
+      ...(logger !== undefined && { logger }),
+    },
+  });
+}
+
+/**
+ * Creates `creates` distinct persons through the whole stack (use case → Paxos adapter → emulator) while the
+ * emulator faults about `faultRate` of the identity requests, following a schedule drawn from `seed`. Calls that
+ * fail are then sent once more, unchanged (same `refId`), without faults, as a caller retrying would. Every
+ * identity in the emulator is then read back to count duplicates and orphans.
+ */
+export async function runFaultedCreates(options: FaultRunOptions): Promise<FaultRunReport> {
+  const random = seededRandom(options.seed);
+  const issued: string[] = [];
+  const emulator = await startPaxosEmulator({
+    ids: {
+      next: () => {
+        const id = randomUUID();
+        issued.push(id);
+        return id;
+      },
+    },
+  });
+  const logger = new CapturingLogger();
+  const faultsByKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKindName, number>;
+  try {
+    const service = faultRunService(emulator, options.timeoutMs, logger);
+    // Warm up outside the schedule: the token, the connection pool and the code paths, so that the first burst of
+    // calls does not spend its deadline on start-up work.
+    await service.findIdentity(randomUUID());
+    emulator.clearRequestLog();
+    // One slot per request in arrival order: a fault, or a zero delay that leaves the request alone. Armed a few
+    // hundred ahead, so that the emulator's queue stays short.
+    const schedule: (FaultKindName | undefined)[] = [];
+    let armedUntil = 0;
+    const armAhead = () => {
+      const served = emulator.requests.length;
+      while (armedUntil < served + 400) {
+        const kind = random() < options.faultRate ? FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)]! : undefined;
+        schedule.push(kind);
+        emulator.faults.inject(kind === undefined ? { kind: 'delay', ms: 0 } : faultOf(kind, random), { match: { path: /^\/v2\/identity\// } });
+        armedUntil += 1;
+      }
+    };
+    const commands: CreateIdentityCommand[] = Array.from({ length: options.creates }, () =>
+      aPerson().withCommand({ refId: randomUUID() }).build(),
+    );
+    const results: (Identity | unknown)[] = new Array(commands.length);
+    const outcomes: Record<string, number> = {};
+    const untyped: string[] = [];
+    await pool(commands, options.concurrency, async (command, index) => {
+      armAhead();
+      try {
+        results[index] = await service.createIdentity(command);
+        outcomes['identity'] = (outcomes['identity'] ?? 0) + 1;
+      } catch (error) {
+        results[index] = error;
+        const key = error instanceof IdentityServiceError ? error.code : `untyped:${(error as Error)?.name ?? typeof error}`;
+        if (!(error instanceof IdentityServiceError)) untyped.push(String((error as Error)?.name));
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+      }
+    });
+    emulator.faults.clear();
+
+    // Which faults actually hit: the request log names them; the zero delays are the unfaulted slots.
+    const log = emulator.requests;
+    const identityRequests = log.filter((r) => r.path.startsWith('/v2/identity/'));
+    identityRequests.forEach((request, position) => {
+      const kind = schedule[position];
+      if (request.fault !== undefined && kind !== undefined) faultsByKind[kind] += 1;
+    });
+    const existedBeforeSecondPass = new Set(issued);
+
+    // Second pass: a caller retries a failed create unchanged. A create that took effect resolves by replay.
+    let recovered = 0;
+    let recoveredByReplay = 0;
+    const firstPassIds = new Set(results.filter((r): r is Identity => r instanceof Object && 'summaryStatus' in r).map((r) => r.id));
+    await pool(commands, options.concurrency, async (command, index) => {
+      if (results[index] instanceof IdentityServiceError) {
+        const identity = await service.createIdentity(command);
+        results[index] = identity;
+        recovered += 1;
+        if (existedBeforeSecondPass.has(identity.id) && !firstPassIds.has(identity.id)) recoveredByReplay += 1;
+      }
+    });
+
+    // Every identity the emulator holds, read back: exactly one per command, each returned to its own command.
+    const byRefId = new Map<string, string[]>();
+    await pool(issued.slice(), options.concurrency, async (id) => {
+      const identity = await service.getIdentity(id);
+      const ids = byRefId.get(identity.refId ?? '') ?? [];
+      ids.push(id);
+      byRefId.set(identity.refId ?? '', ids);
+    });
+    let duplicates = 0;
+    for (const ids of byRefId.values()) duplicates += ids.length - 1;
+    const returned = new Set<string>();
+    let mismatched = 0;
+    let missing = 0;
+    commands.forEach((command, index) => {
+      const result = results[index];
+      if (!(result instanceof Object) || !('summaryStatus' in result)) {
+        missing += 1;
+        return;
+      }
+      const identity = result as Identity;
+      returned.add(identity.id);
+      if (identity.refId !== command.refId || identity.person?.cipId?.reveal() !== command.person?.cipId) mismatched += 1;
+    });
+    const orphans = issued.filter((id) => !returned.has(id)).length;
+    const text = logger.lines.join('\n');
+    const canaryHits = (options.canaries ?? []).filter((canary) => text.includes(canary)).length;
+    return {
+      seed: options.seed,
+      calls: commands.length,
+      requests: identityRequests.length,
+      faultsByKind,
+      faultedRequests: Object.values(faultsByKind).reduce((a, b) => a + b, 0),
+      outcomes,
+      recovered,
+      recoveredByReplay,
+      duplicates,
+      lost: missing + orphans,
+      mismatched,
+      untyped,
+      status429: emulator.requests.filter((r) => r.status === 429).length,
+      logLines: logger.lines.length,
+      canaryHits,
+      identitiesInEmulator: issued.length,
+    };
+  } finally {
+    await emulator.close();
+  }
+}

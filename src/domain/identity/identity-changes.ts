@@ -12,16 +12,17 @@ import { cipOf, NewIdentity } from './new-identity.js';
 import { readPastDateTime, type PersonDetails, type PersonDetailsInput } from './person.js';
 import type { TaxDetail, TaxDetailInput } from './tax-detail.js';
 
-type DeepPartialAddresses<T, K extends keyof T> = Omit<Partial<T>, K> & { [P in K]?: Partial<AddressInput> };
-
 /** Person fields of an update: any subset of the create fields; `address` is merged field by field. */
-export type PersonDetailsChanges = DeepPartialAddresses<PersonDetailsInput, 'address'>;
+export type PersonDetailsChanges = Omit<Partial<PersonDetailsInput>, 'address'> & { address?: Partial<AddressInput> };
 
 /** Institution fields of an update: any subset of the create fields; addresses are merged field by field. */
-export type InstitutionDetailsChanges = DeepPartialAddresses<
-  InstitutionDetailsInput,
+export type InstitutionDetailsChanges = Omit<
+  Partial<InstitutionDetailsInput>,
   'businessAddress' | 'incorporationAddress'
->;
+> & {
+  businessAddress?: Partial<AddressInput>;
+  incorporationAddress?: Partial<AddressInput>;
+};
 
 /**
  * What to change on an identity: the create command's shape with every field optional, plus the update-only flags.
@@ -102,8 +103,6 @@ const SERVER_SET = new Set([
   'idVerificationUrl',
   'tinVerificationStatus',
   'createdAt',
-  'summaryStatus',
-  'id',
 ]);
 
 type Plain = { [key: string]: unknown };

@@ -8,6 +8,7 @@ import type { Identity } from './identity.js';
 /** The order of a listing, by creation time. Paxos's default for identities is DESC (newest first). */
 export type ListOrder = 'ASC' | 'DESC';
 
+/** The orders a listing accepts. */
 export const LIST_ORDERS: readonly ListOrder[] = ['ASC', 'DESC'];
 
 /**

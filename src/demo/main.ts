@@ -143,7 +143,16 @@ async function main(): Promise<void> {
       console.log(`   event ${event.type} ${event.object.identityId} ${event.object.oldSummaryStatus} -> ${event.object.newSummaryStatus}`);
     }
 
-    section('7. What went over the wire (the emulator\'s request log: no bodies)');
+    section('7. Listing, two at a time, and an update that sends only the delta');
+    let pages = 0;
+    for await (const listed of service.listIdentities({ limit: 2, order: 'ASC' })) {
+      if (pages++ === 0) console.log('   (GET /identity/identities?limit=2&order=ASC, then page_cursor=… until the last page)');
+      console.log(`   ${listed.type.padEnd(12)} ${listed.id} ${listed.summaryStatus}`);
+    }
+    const updated = await service.updateIdentity(identity.id, { person: { lastName: 'Smith' }, setUserDisabled: true });
+    console.log(`-> PUT with {person_details: {last_name}, set_user_disabled}: ${updated.person?.firstName} ${updated.person?.lastName} is ${updated.summaryStatus}`);
+
+    section('8. What went over the wire (the emulator\'s request log: no bodies)');
     for (const r of emulator.requests) console.log(`   ${r.method.padEnd(5)} ${(r.route ?? r.path).padEnd(45)} ${r.status ?? '-'}`);
   } finally {
     await emulator.close();

@@ -313,7 +313,8 @@ export function describeIdentityGatewayContract(
       const item = first.items.find((x) => x.id === ids[0]);
       assert.ok(item !== undefined, 'the oldest identity opens an ASC page from its own creation time');
       assert.equal(item.person, undefined, 'list items carry no details');
-      assert.equal(item.summaryStatus, 'PENDING');
+      // Paxos's sandbox approves low-risk persons on its own, so either is right here.
+      assert.ok(['PENDING', 'APPROVED'].includes(item.summaryStatus), `a fresh identity is PENDING or APPROVED, not ${item.summaryStatus}`);
     });
 
     it('lists newest first by default', async () => {
@@ -368,7 +369,7 @@ export function describeIdentityGatewayContract(
       const disabled = await g.update(b.id, await planUpdate(g, b.id, { setUserDisabled: true }));
       assert.equal(disabled.summaryStatus, 'DISABLED');
       const pending = await pagesOf(g, { summaryStatus: 'PENDING', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
-      assert.ok(pending.flat().includes(a.id) && !pending.flat().includes(b.id));
+      assert.ok(!pending.flat().includes(b.id), 'a DISABLED identity is not listed as PENDING');
       const off = await pagesOf(g, { summaryStatus: 'DISABLED', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
       assert.deepEqual(off.flat(), [b.id]);
       const touched = await pagesOf(g, { updatedAt: { gte: disabled.updatedAt }, createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
@@ -429,7 +430,8 @@ export function describeIdentityGatewayContract(
       assert.equal(disabled.summaryStatus, 'DISABLED');
       assert.equal((await g.get(created.id)).summaryStatus, 'DISABLED');
       const enabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: false }));
-      assert.equal(enabled.summaryStatus, 'PENDING');
+      assert.equal(enabled.userDisabled, false);
+      assert.ok(['PENDING', 'APPROVED'].includes(enabled.summaryStatus), `enabled again, not ${enabled.summaryStatus}`);
     });
 
     it('refuses to change the type of an identity', async () => {

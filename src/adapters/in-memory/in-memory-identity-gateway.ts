@@ -21,7 +21,8 @@ export interface InMemoryIdentityGatewayOptions extends PaxosSimulatorOptions {
 /**
  * A faithful in-memory fake of Paxos's identity API (not a stub): UUID ids, PENDING on create with the sub-statuses
  * Paxos sets, derived US tax details, `refId` and CIP-triple uniqueness with Paxos's 409 semantics, sandbox status
- * changes, and an injectable clock. Use it in your own tests in place of the Paxos adapter.
+ * changes, cursor-paged listing and delta updates, and an injectable clock. Use it in your own tests in place of the
+ * Paxos adapter.
  *
  * @example
  * ```ts

@@ -78,3 +78,4 @@ export {
   PaxosEventGateway,
   EVENT_SCOPES,
 } from './adapters/paxos/index.js';
+export type { UploadRefusal } from './adapters/simulation/simulated-documents.js';

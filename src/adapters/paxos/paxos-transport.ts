@@ -15,8 +15,9 @@ export interface PaxosCall extends Omit<PaxosRequest, 'method'> {
 }
 
 /**
- * One connection to Paxos for the member, document and event gateways: the configuration, one OAuth token cache and
- * the transport policy of {@link PaxosHttpClient}. Build it once and hand it to each gateway so they share tokens.
+ * One connection to Paxos for the identity, member, document and event gateways: the configuration, one OAuth token
+ * cache and the adapter's transport policy (deadline, retries, typed errors). Build it once and hand it to each gateway
+ * so they share tokens.
  *
  * @example
  * ```ts
@@ -43,20 +44,32 @@ export class PaxosTransport {
     this.environment = options.environment;
   }
 
-  /** Sends one call under the transport policy; rejects with the library's typed errors. */
+  /**
+   * Sends one call under the transport policy; rejects with the library's typed errors.
+   *
+   * @internal
+   */
   send(call: PaxosCall): Promise<PaxosAnswer> {
     // The transport hands the method to fetch as is; its type predates DELETE, which it sends like any other verb.
     return this.#client.send(call as PaxosRequest);
   }
 
-  /** Decodes a 2xx body into `type`, or throws {@link PaxosResponseError} naming `what` it should have been. */
+  /**
+   * Decodes a 2xx body into `type`, or throws {@link PaxosResponseError} naming `what` it should have been.
+   *
+   * @internal
+   */
   decode<T extends object>(type: new () => T, answer: PaxosAnswer, what: string): T {
     const decoded: Decoded<T> = decode(type, answer.json);
     if (!decoded.ok) throw responseError(answer, `answered with a body that is not ${what}`, decoded.issues);
     return decoded.value;
   }
 
-  /** A {@link PaxosResponseError} for a body that decoded but does not make sense. */
+  /**
+   * A {@link PaxosResponseError} for a body that decoded but does not make sense.
+   *
+   * @internal
+   */
   invalid(answer: PaxosAnswer, what: string, issues: readonly string[]): PaxosResponseError {
     return responseError(answer, `answered with a body that is not ${what}`, issues);
   }

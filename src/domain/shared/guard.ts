@@ -24,6 +24,9 @@ export interface Fields {
 }
 
 function describeKey(key: string): string {
+  // A key is named so that a typo can be fixed, but a caller who keys a map by SSN or birth date would see it echoed
+  // into the error and from there into logs: keys with a run of four digits are not repeated.
+  if (/\d{4}/.test(key)) return '[key redacted]';
   const shown = key.length > MAX_KEY_IN_PATH ? `${key.slice(0, MAX_KEY_IN_PATH)}…` : key;
   return SAFE_KEY.test(shown) ? shown : JSON.stringify(shown);
 }

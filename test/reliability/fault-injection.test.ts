@@ -52,6 +52,11 @@ describe('exactly-once creates under injected faults (1,000 creates, ~25% of req
     expect(report.identitiesInEmulator).to.equal(1000);
   });
 
+  it('no SSN or date of birth of the 1,000 commands in any log line or error rendering', () => {
+    expect(report.logLines).to.be.greaterThan(1000);
+    expect(report.canaryHits).to.equal(0);
+  });
+
   it('no unhandled rejection and no timer left behind', () => {
     expect(unhandled).to.deep.equal([]);
     expect(activeTimers()).to.be.at.most(timersBefore);

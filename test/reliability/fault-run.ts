@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import {
   createIdentityService,
   IdentityServiceError,
@@ -75,8 +76,6 @@ export interface FaultRunOptions {
   readonly concurrency: number;
   /** Each call's total deadline; a stalled body costs this much. */
   readonly timeoutMs: number;
-  /** Values that must never appear in a log line: checked by the run's logger. */
-  readonly canaries?: readonly string[];
 }
 
 /** What a faulted run produced, for assertions and for the printed table. */
@@ -102,8 +101,46 @@ export interface FaultRunReport {
   /** 429s the emulator sent, injected or not. */
   readonly status429: number;
   readonly logLines: number;
+  /** Commands whose SSN (with or without dashes) or date of birth shows in a log line or an error rendering. */
   readonly canaryHits: number;
   readonly identitiesInEmulator: number;
+}
+
+/** What {@link runRateLimitedBurst} saw. */
+export interface RateLimitedRun {
+  readonly calls: number;
+  readonly created: number;
+  readonly status429: number;
+}
+
+/**
+ * `calls` concurrent creates against an emulator enforcing Paxos's rate-limit shape, scaled: 200 requests/s averaged
+ * over 250 ms (a budget of 50 in any 250 ms) against a client paced at 160 requests/s.
+ */
+export async function runRateLimitedBurst(calls: number): Promise<RateLimitedRun> {
+  const emulator = await startPaxosEmulator({ rateLimit: { identityPerSecond: 200, tokenPerSecond: 20, windowMs: 250, throttleMs: 60_000 } });
+  try {
+    const service = createIdentityService({
+      adapter: 'paxos',
+      paxos: {
+        environment: 'sandbox',
+        baseUrl: emulator.baseUrl,
+        tokenUrl: emulator.tokenUrl,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+        timeoutMs: 120_000,
+        rateLimit: { requestsPerSecond: 160, tokenRequestsPerSecond: 10, maxQueue: calls },
+      },
+    });
+    const settled = await Promise.allSettled(Array.from({ length: calls }, () => service.createIdentity(aPerson().withCommand({ refId: randomUUID() }).build())));
+    return {
+      calls,
+      created: settled.filter((s) => s.status === 'fulfilled').length,
+      status429: emulator.requests.filter((r) => r.status === 429).length,
+    };
+  } finally {
+    await emulator.close();
+  }
 }
 
 /** Runs `tasks` with at most `concurrency` in flight. */
@@ -214,6 +251,7 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
       }
     });
     emulator.faults.clear();
+    const firstPassErrors = results.filter((r) => r instanceof Error);
 
     // Which faults actually hit: the request log names them; the zero delays are the unfaulted slots.
     const log = emulator.requests;
@@ -261,8 +299,13 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
       if (identity.refId !== command.refId || identity.person?.cipId?.reveal() !== command.person?.cipId) mismatched += 1;
     });
     const orphans = issued.filter((id) => !returned.has(id)).length;
-    const text = logger.lines.join('\n');
-    const canaryHits = (options.canaries ?? []).filter((canary) => text.includes(canary)).length;
+    // Every command's SSN is a canary: search the log and every rendering of every first-pass error for any of them.
+    const haystack = [...logger.lines, ...firstPassErrors.flatMap((e) => [inspect(e, { depth: Infinity, showHidden: true }), JSON.stringify(e) ?? '', String(e)])].join('\n');
+    const ssns = new Set(commands.flatMap((c) => [c.person!.cipId!, c.person!.cipId!.replace(/-/g, '')]));
+    const found = new Set<string>();
+    for (const match of haystack.matchAll(/\d{3}-?\d{2}-?\d{4}/g)) if (ssns.has(match[0])) found.add(match[0].replace(/-/g, ''));
+    const dob = commands[0]?.person?.dateOfBirth;
+    const canaryHits = found.size + (dob !== undefined && haystack.includes(dob) ? 1 : 0);
     return {
       seed: options.seed,
       calls: commands.length,

@@ -49,7 +49,12 @@ export {
   type ClientSecretSource,
   type RetryBackoffOptions,
   type PaxosErrorOptions,
+  DEFAULT_RATE_LIMIT,
+  type PaxosRateLimitOptions,
+  type PaxosRateLimitReason,
 } from './adapters/paxos/index.js';
+export type { RateLimiter, RateLimitRoute, RateLimitPermit, RateLimitAcquireOptions } from './ports/index.js';
+export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './adapters/rate-limiter/index.js';
 export type {
   InstitutionMemberGateway,
   DocumentGateway,

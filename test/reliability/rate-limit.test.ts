@@ -139,3 +139,24 @@ describe('MemoryRateLimiter (rate-limiter-flexible underneath)', () => {
     expect(() => new MemoryRateLimiter({ requestsPerSecond: 1, tokenRequestsPerSecond: 1, maxQueue: -1 })).to.throw(RangeError);
   });
 });
+
+describe('rateLimit and maxResponseBytes options', () => {
+  const base = { environment: 'sandbox' as const, clientId: 'c', clientSecret: 's' };
+
+  it("default to Paxos's published limits and a 1 MiB cap; false turns limiting off", async () => {
+    const { resolvePaxosConfig, DEFAULT_RATE_LIMIT } = await import('../../src/adapters/paxos/index.js');
+    expect(resolvePaxosConfig(base).rateLimit).to.deep.equal({ requestsPerSecond: 10, tokenRequestsPerSecond: 1, maxQueue: 1000, coolDownMs: 300_000 });
+    expect(DEFAULT_RATE_LIMIT.requestsPerSecond).to.equal(10);
+    expect(resolvePaxosConfig(base).maxResponseBytes).to.equal(1024 * 1024);
+    expect(resolvePaxosConfig({ ...base, rateLimit: false }).rateLimit).to.equal(false);
+    expect(resolvePaxosConfig({ ...base, rateLimit: { requestsPerSecond: 5 } }).rateLimit).to.deep.include({ requestsPerSecond: 5, tokenRequestsPerSecond: 1 });
+  });
+
+  it('refuse nonsense with PaxosConfigurationError', async () => {
+    const { resolvePaxosConfig, PaxosConfigurationError } = await import('../../src/adapters/paxos/index.js');
+    for (const rateLimit of [{ requestsPerSecond: 0 }, { tokenRequestsPerSecond: -1 }, { maxQueue: 1.5 }, { coolDownMs: -1 }, 'paxos', null]) {
+      expect(() => resolvePaxosConfig({ ...base, rateLimit } as never), JSON.stringify(rateLimit)).to.throw(PaxosConfigurationError);
+    }
+    expect(() => resolvePaxosConfig({ ...base, maxResponseBytes: 10 })).to.throw(PaxosConfigurationError);
+  });
+});

@@ -117,7 +117,7 @@ export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
     const read = readUpdateRequest(request.body, ctx.wire);
     if (!read.ok) return fail(invalidRequest(read.violations));
     ctx.approvals.tick();
-    const id = request.params['id']!;
+    const id = request.params['id'] ?? '';
     try {
       const identity = ctx.simulator.update(request.clientId, id, read.changes);
       return { status: 200, body: writeIdentity(identity) };

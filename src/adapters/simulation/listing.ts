@@ -18,7 +18,7 @@ const CURSOR_VERSION = 'c1';
 export function instantOf(text: string): bigint | undefined {
   const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/.exec(text);
   if (m === null) return undefined;
-  const ms = Date.parse(`${m[1]}${m[3]}`);
+  const ms = Date.parse(`${m[1] ?? ''}${m[3] ?? ''}`);
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
 }

@@ -187,12 +187,12 @@ function under(path: string, prefix: string): boolean {
 /** In an update the create flag `taxDetailsNotRequired` is called `setTaxDetailsNotRequired`. */
 function renamed(violation: Violation): Violation {
   if (!under(violation.path, 'taxDetailsNotRequired')) return violation;
-  const path = `set${violation.path[0]!.toUpperCase()}${violation.path.slice(1)}`;
+  const path = `set${violation.path.charAt(0).toUpperCase()}${violation.path.slice(1)}`;
   return { ...violation, path, message: `${path}${violation.message.slice(violation.path.length)}` };
 }
 
-function revealed(value: unknown): Sensitive<string> {
-  return Sensitive.of(String(value));
+function revealed(value: unknown): Sensitive {
+  return Sensitive.of(typeof value === 'string' ? value : String(value));
 }
 
 /** The given keys of merged details, in the domain's types: CIP id and date of birth wrapped again. */
@@ -209,7 +209,8 @@ function detailsDelta<T extends object>(merged: unknown, given: unknown): Partia
 
 function clearedAddress<T>(address: T): T {
   if (!isPlain(address) || address['address2'] !== '') return address;
-  const { address2: _cleared, ...rest } = address;
+  const rest: Plain = { ...address };
+  delete rest['address2'];
   return rest as T;
 }
 
@@ -233,18 +234,14 @@ export class IdentityUpdate {
   }
 
   /**
-   * Merges `changes` into `current` (which must carry its details) with Paxos's delta semantics and checks the
+   * Merges `changes` (an {@link IdentityChanges}; any value is checked) into `current` (which must carry its details) with Paxos's delta semantics and checks the
    * outcome against every create rule. A rule that the identity already broke before the change, on a field the
    * change does not touch, is not held against the change: Paxos accepted that data, and the caller did not send it.
    *
    * @throws {IdentityValidationError} listing every violation (paths of the changes: `person.lastName`,
    *   `setTaxDetailsNotRequired`, ...); for example `person` on an INSTITUTION (`forbidden`: the type cannot change).
    */
-  static plan(
-    current: Identity,
-    changes: IdentityChanges | unknown,
-    options: IdentityUpdateOptions = {},
-  ): IdentityUpdate {
+  static plan(current: Identity, changes: unknown, options: IdentityUpdateOptions = {}): IdentityUpdate {
     const now = options.now ?? new Date();
     const v = new ViolationList();
     const f = readObject(v, '', changes, CHANGE_FIELDS, true);
@@ -344,7 +341,7 @@ export class IdentityUpdate {
     if (setTaxDetailsNotRequired !== undefined) delta.setTaxDetailsNotRequired = setTaxDetailsNotRequired;
     if (setUserDisabled !== undefined) delta.setUserDisabled = setUserDisabled;
     const cdd = f.get('customerDueDiligence');
-    if (isPlain(cdd)) delta.customerDueDiligence = Object.freeze({ ...cdd }) as CustomerDueDiligence;
+    if (isPlain(cdd)) delta.customerDueDiligence = Object.freeze({ ...cdd });
     const isMerchant = f.get('isMerchant');
     if (typeof isMerchant === 'boolean') delta.isMerchant = isMerchant;
     const metadata = f.get('metadata');

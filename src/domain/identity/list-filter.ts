@@ -96,7 +96,8 @@ export function parseListIdentitiesFilter(value: unknown = {}): ListIdentitiesFi
     const limit = f.get('limit');
     if (limit !== undefined) {
       if (typeof limit !== 'number' || !Number.isInteger(limit)) v.add('limit', 'type', 'must be an integer');
-      else if (limit < 1 || limit > MAX_LIST_LIMIT) v.add('limit', 'range', `must be from 1 to ${MAX_LIST_LIMIT}`);
+      else if (limit < 1 || limit > MAX_LIST_LIMIT)
+        v.add('limit', 'range', `must be from 1 to ${String(MAX_LIST_LIMIT)}`);
       else out.limit = limit;
     }
     const summaryStatus = readEnum(v, 'summaryStatus', f.get('summaryStatus'), IDENTITY_STATUSES);

@@ -192,6 +192,8 @@ export async function runImport(io: ImportIo, service: IdentityService, options:
       total,
       signal: controller.signal,
       onResult: async (result) => {
+        // A message must not be appended to the half-drawn bar: clear its line first; the bar redraws below.
+        if (!result.ok && bar !== undefined) io.progressTerminal?.write('\r\x1b[2K');
         if (!result.ok && result.code === 'identity_invalid') printInvalid(io, result.line, result.violations ?? []);
         else if (!result.ok) {
           io.stderr(`line ${result.line}: ${result.code}${result.status === undefined ? '' : ` (${result.status})`}\n`);

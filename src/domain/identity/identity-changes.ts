@@ -398,5 +398,9 @@ export class IdentityUpdate {
 
 /** The input shape of a checked delta (values revealed), for a gateway that applies the delta itself. */
 export function changesOf(delta: IdentityDelta): IdentityChanges {
-  return toInput(delta) as IdentityChanges;
+  const { metadata, ...rest } = delta;
+  const changes = toInput(rest) as IdentityChanges;
+  // Metadata keys are the caller's: one named like a Paxos-set field must not be dropped.
+  if (metadata !== undefined) changes.metadata = { ...metadata };
+  return changes;
 }

@@ -110,6 +110,11 @@ describe('IdentityUpdate', () => {
       expect(after.metadata).to.deep.equal(person.metadata);
     });
 
+    it('keeps metadata keys named like fields Paxos sets, through the input shape too', () => {
+      const { delta } = plan(person, { metadata: { createdAt: 'by hand', idVerificationStatus: 'n/a' } });
+      expect(changesOf(delta)).to.deep.equal({ metadata: { createdAt: 'by hand', idVerificationStatus: 'n/a' } });
+    });
+
     it('replaces the tax details and the metadata as a whole; merges due diligence field by field', () => {
       const withCdd = plan(person, {
         customerDueDiligence: { estimatedYearlyIncome: 'INCOME_0_TO_50K', sourceOfWealth: 'EMPLOYMENT_INCOME' },

@@ -26,7 +26,13 @@ type Op =
       readonly lastName: string;
       readonly address2: boolean;
     }
-  | { readonly kind: 'get'; readonly target: number; readonly includeDetails: boolean }
+  | { readonly kind: 'trust'; readonly member: number; readonly ein: number }
+  | {
+      readonly kind: 'get';
+      readonly target: number;
+      readonly includeDetails: boolean;
+      readonly includeInstitutionMembers: boolean;
+    }
   | { readonly kind: 'list'; readonly filter: ListIdentitiesFilter; readonly pages: number }
   | { readonly kind: 'update'; readonly target: number; readonly changes: IdentityChanges }
   | {
@@ -50,7 +56,19 @@ const create = fc.record({
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: create },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('get' as const), target, includeDetails: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('trust' as const), member: target, ein: fc.integer({ min: 0, max: 2 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('get' as const),
+      target,
+      includeDetails: fc.boolean(),
+      includeInstitutionMembers: fc.boolean(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -145,6 +163,24 @@ function command(o: Extract<Op, { kind: 'create' }>): CreateIdentityCommand {
   };
 }
 
+function trust(memberId: string, ein: number): CreateIdentityCommand {
+  return {
+    refId: `trust-${ein}`,
+    institution: {
+      name: 'Example Family Trust',
+      businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'Boston', province: 'MA' },
+      incorporationAddress: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE' },
+      institutionType: 'TRUST',
+      institutionSubType: 'INVESTMENT',
+      cipId: `12-345678${String(ein)}`,
+      cipIdType: 'EIN',
+      cipIdCountry: 'USA',
+      govtRegistrationDate: '2021-04-14T00:00:00Z',
+    },
+    institutionMembers: [{ identityId: memberId, roles: ['TRUSTEE'] }],
+  };
+}
+
 /** One side of the comparison: a service, and the ids it created in order. */
 class Side {
   readonly ids: string[] = [];
@@ -178,6 +214,11 @@ class Side {
         idVerificationStatus: p.idVerificationStatus,
         sanctionsVerificationStatus: p.sanctionsVerificationStatus,
       },
+      institution: identity.institution && {
+        name: identity.institution.name,
+        type: identity.institution.institutionType,
+      },
+      members: identity.institutionMembers?.map((m) => [this.alias(m.identityId), [...m.roles], m.summaryStatus]),
       taxDetails: identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]),
       taxDetailsNotRequired: identity.taxDetailsNotRequired,
       metadata: { ...identity.metadata },
@@ -192,8 +233,15 @@ class Side {
       switch (o.kind) {
         case 'create':
           return this.view(await this.service.createIdentity(command(o)));
+        case 'trust':
+          return this.view(await this.service.createIdentity(trust(this.idOf(o.member), o.ein)));
         case 'get':
-          return this.view(await this.service.getIdentity(this.idOf(o.target), { includeDetails: o.includeDetails }));
+          return this.view(
+            await this.service.getIdentity(this.idOf(o.target), {
+              includeDetails: o.includeDetails,
+              includeInstitutionMembers: o.includeInstitutionMembers,
+            }),
+          );
         case 'update':
           return this.view(await this.service.updateIdentity(this.idOf(o.target), o.changes));
         case 'sandbox':
@@ -218,7 +266,16 @@ class Side {
         }
       }
     } catch (error) {
-      const e = error as { code?: unknown; violations?: readonly { path: string; code: string }[]; conflict?: unknown };
+      const e = error as {
+        code?: unknown;
+        status?: unknown;
+        violations?: readonly { path: string; code: string }[];
+        conflict?: unknown;
+      };
+      // A refusal by the server (an institution member that does not exist) is an IdentityValidationError with status
+      // 400 on the fake and a PaxosBadRequestError over HTTP: both are compared as what they are, a 400. Refusals by
+      // the domain, before anything is sent, carry no status and are compared with their violations.
+      if (e.status === 400) return { rejected: 400 };
       return { error: e.code, conflict: e.conflict, violations: e.violations?.map((v) => `${v.path}:${v.code}`) };
     }
   }

@@ -23,7 +23,8 @@ export function opsPerSecondSync(body: () => void, rounds = 7, minMs = 150): num
   };
   let n = 64;
   // Warm-up, and a batch size that takes about minMs.
-  for (let spent = timeFor(n); spent < minMs; spent = timeFor(n)) n = Math.ceil(n * Math.min(10, Math.max(2, (minMs * 1.2) / Math.max(spent, 1))));
+  for (let spent = timeFor(n); spent < minMs; spent = timeFor(n))
+    n = Math.ceil(n * Math.min(10, Math.max(2, (minMs * 1.2) / Math.max(spent, 1))));
   const results: number[] = [];
   for (let r = 0; r < rounds; r++) results.push((n * 1000) / timeFor(n));
   return median(results);
@@ -109,11 +110,19 @@ export interface Child<T> {
   stop(): Promise<void>;
 }
 
-export async function startChild<T>(script: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<Child<T>> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+export async function startChild<T>(
+  script: string,
+  args: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<Child<T>> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<T>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -132,11 +141,19 @@ export async function startChild<T>(script: string, args: readonly string[] = []
 }
 
 /** Runs a child to completion and parses its last stdout line as JSON. */
-export async function runChild<T>(script: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<T> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+export async function runChild<T>(
+  script: string,
+  args: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<T> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -44,4 +44,3 @@ if (mode === 'ours') {
   console.log(JSON.stringify({ bytesPerIdentity: (after - before) / N }));
 }
 void keep;
-

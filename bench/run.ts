@@ -28,7 +28,8 @@ const rows: Row[] = [];
 const started = performance.now();
 // Other processes on the machine skew every row: the load average is printed with the table.
 const loadBefore = loadavg()[0]!;
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 function add(row: Omit<Row, 'ratioText'> & { ratioText?: string }): void {
   rows.push({ ...row, ratioText: row.ratioText ?? `${row.ratio.toFixed(2)}×` });
   process.stderr.write(`  ${row.name}: ${row.ours} vs ${row.baseline} → ${row.ratioText ?? row.ratio.toFixed(2)}\n`);
@@ -54,7 +55,14 @@ async function tokenOf(server: Server): Promise<string> {
 function paxosService(server: Server, rateLimit: unknown = false) {
   return createIdentityService({
     adapter: 'paxos',
-    paxos: { environment: 'sandbox', baseUrl: server.baseUrl, tokenUrl: server.tokenUrl!, clientId: server.clientId!, clientSecret: server.clientSecret!, rateLimit: rateLimit as never },
+    paxos: {
+      environment: 'sandbox',
+      baseUrl: server.baseUrl,
+      tokenUrl: server.tokenUrl!,
+      clientId: server.clientId!,
+      clientSecret: server.clientSecret!,
+      rateLimit: rateLimit as never,
+    },
   });
 }
 
@@ -127,17 +135,47 @@ const responseText = JSON.stringify(writeIdentity(sample));
     type: 'object',
     required: ['id', 'type', 'summary_status', 'created_at', 'updated_at'],
     properties: {
-      id: str, ref_id: str, type: { enum: ['PERSON', 'INSTITUTION'] }, summary_status: status, created_at: str, updated_at: str,
-      tax_details_not_required: { type: 'boolean' }, summary_tin_verification_status: str, is_merchant: { type: 'boolean' },
+      id: str,
+      ref_id: str,
+      type: { enum: ['PERSON', 'INSTITUTION'] },
+      summary_status: status,
+      created_at: str,
+      updated_at: str,
+      tax_details_not_required: { type: 'boolean' },
+      summary_tin_verification_status: str,
+      is_merchant: { type: 'boolean' },
       metadata: { type: 'object', additionalProperties: str },
-      tax_details: { type: 'array', items: { type: 'object', required: ['tax_payer_id', 'tax_payer_country'], properties: { tax_payer_id: str, tax_payer_country: str } } },
+      tax_details: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['tax_payer_id', 'tax_payer_country'],
+          properties: { tax_payer_id: str, tax_payer_country: str },
+        },
+      },
       person_details: {
         type: 'object',
         properties: {
-          verifier_type: str, passthrough_verifier_type: str, passthrough_verified_at: str, first_name: str, last_name: str,
-          date_of_birth: str, phone_number: str, email: str, cip_id: str, cip_id_type: str, cip_id_country: str, nationality: str,
-          id_verification_status: status, sanctions_verification_status: status, additional_screening_status: status,
-          address: { type: 'object', required: ['country', 'address1', 'city', 'province'], properties: { country: str, address1: str, address2: str, city: str, province: str, zip_code: str } },
+          verifier_type: str,
+          passthrough_verifier_type: str,
+          passthrough_verified_at: str,
+          first_name: str,
+          last_name: str,
+          date_of_birth: str,
+          phone_number: str,
+          email: str,
+          cip_id: str,
+          cip_id_type: str,
+          cip_id_country: str,
+          nationality: str,
+          id_verification_status: status,
+          sanctions_verification_status: status,
+          additional_screening_status: status,
+          address: {
+            type: 'object',
+            required: ['country', 'address1', 'city', 'province'],
+            properties: { country: str, address1: str, address2: str, city: str, province: str, zip_code: str },
+          },
         },
       },
     },
@@ -233,10 +271,24 @@ process.stderr.write('4. in-memory fake\n');
   }
   const o = median(oursRates);
   const nv = median(naiveRates);
-  add({ name: 'in-memory: createIdentity through the service', ours: `${fmt(o)} creates/s`, baseline: `${fmt(nv)}/s naive Map fake`, ratio: o / nv, target: '≥ 50,000/s', met: o >= 50_000 });
+  add({
+    name: 'in-memory: createIdentity through the service',
+    ours: `${fmt(o)} creates/s`,
+    baseline: `${fmt(nv)}/s naive Map fake`,
+    ratio: o / nv,
+    target: '≥ 50,000/s',
+    met: o >= 50_000,
+  });
   const g = median(getRates);
   const ng = median(naiveGets);
-  add({ name: 'in-memory: getIdentity', ours: `${fmt(g)} gets/s`, baseline: `${fmt(ng)}/s naive Map fake`, ratio: g / ng, target: 'reported', met: undefined });
+  add({
+    name: 'in-memory: getIdentity',
+    ours: `${fmt(g)} gets/s`,
+    baseline: `${fmt(ng)}/s naive Map fake`,
+    ratio: g / ng,
+    target: 'reported',
+    met: undefined,
+  });
   const ours = await runChild<{ bytesPerIdentity: number }>('./memory.ts', ['ours', '100000'], ['--expose-gc']);
   const json = await runChild<{ bytesPerIdentity: number }>('./memory.ts', ['json', '100000'], ['--expose-gc']);
   add({
@@ -261,7 +313,8 @@ process.stderr.write('5. emulator\n');
   try {
     const token = await tokenOf(emulator.info);
     const N = 1500;
-    const load = (server: Server, bodies: string[]) => throughput(N, 16, (i) => barePost(`${server.baseUrl}/identity/identities`, token, bodies[i]!));
+    const load = (server: Server, bodies: string[]) =>
+      throughput(N, 16, (i) => barePost(`${server.baseUrl}/identity/identities`, token, bodies[i]!));
     const fresh = () => Array.from({ length: N }, () => JSON.stringify(wireBody()));
     await load(emulator.info, fresh());
     await load(bare.info, fresh());
@@ -273,7 +326,14 @@ process.stderr.write('5. emulator\n');
     }
     const o = median(ours);
     const b = median(base);
-    add({ name: 'emulator: creates served, 16 clients', ours: `${fmt(o)} creates/s`, baseline: `${fmt(b)}/s bare node:http`, ratio: o / b, target: '≥ 0.5', met: o / b >= 0.5 });
+    add({
+      name: 'emulator: creates served, 16 clients',
+      ours: `${fmt(o)} creates/s`,
+      baseline: `${fmt(b)}/s bare node:http`,
+      ratio: o / b,
+      target: '≥ 0.5',
+      met: o / b >= 0.5,
+    });
   } finally {
     await Promise.all([emulator.stop(), bare.stop()]);
   }
@@ -352,11 +412,20 @@ rmSync(tmp, { recursive: true, force: true });
 const cpu = cpus();
 const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${process.platform} ${process.arch}`;
 const header = ['Benchmark', 'Ours', 'Baseline (same run)', 'Ratio', 'Target', 'Met'];
-const body = rows.map((r) => [r.name, r.ours, r.baseline, r.ratioText, r.target, r.met === undefined ? '—' : r.met ? 'yes' : 'no']);
+const body = rows.map((r) => [
+  r.name,
+  r.ours,
+  r.baseline,
+  r.ratioText,
+  r.target,
+  r.met === undefined ? '—' : r.met ? 'yes' : 'no',
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(`\nMachine: ${machine}`);
-console.log(`Bench time: ${fmt((performance.now() - started) / 1000, 1)} s; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after\n`);
+console.log(
+  `Bench time: ${fmt((performance.now() - started) / 1000, 1)} s; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after\n`,
+);
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const b of body) console.log(line(b));

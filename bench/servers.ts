@@ -13,7 +13,14 @@ if (mode === 'emulator') {
   const { startPaxosEmulator } = await import('../dist/testing.js');
   const rateLimit = arg === undefined ? false : JSON.parse(arg);
   const emulator = await startPaxosEmulator({ rateLimit });
-  console.log(JSON.stringify({ baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: emulator.clientId, clientSecret: emulator.clientSecret }));
+  console.log(
+    JSON.stringify({
+      baseUrl: emulator.baseUrl,
+      tokenUrl: emulator.tokenUrl,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+    }),
+  );
   process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
 } else if (mode === 'bare') {
   const body = readFileSync(arg!, 'utf8');

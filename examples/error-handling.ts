@@ -39,10 +39,15 @@ function describeFailure(error: unknown): string {
   if (error instanceof PaxosAuthenticationError) return 'check the client id and secret';
   if (error instanceof PaxosPermissionError) return 'ask Paxos support to enable the missing scope';
   if (error instanceof PaxosBadRequestError) return `Paxos refused the request: ${error.message}`;
-  if (error instanceof PaxosTimeoutError || error instanceof PaxosConnectionError || error instanceof PaxosServerError) {
+  if (
+    error instanceof PaxosTimeoutError ||
+    error instanceof PaxosConnectionError ||
+    error instanceof PaxosServerError
+  ) {
     return 'transient: retry later with the same refId (it is safe)';
   }
-  if (error instanceof PaxosResponseError || error instanceof PaxosHttpError) return 'unexpected answer: report it with its requestId';
+  if (error instanceof PaxosResponseError || error instanceof PaxosHttpError)
+    return 'unexpected answer: report it with its requestId';
   if (error instanceof PaxosConfigurationError) return 'fix the service options';
   if (error instanceof IdentityServiceError) return `other library error: ${error.code}`;
   return 'not from paxos-identity: rethrow';
@@ -75,7 +80,10 @@ try {
   const attempts: Array<[string, () => Promise<unknown>]> = [
     ['invalid input', () => service.createIdentity({ person: { ...person, dateOfBirth: '1986-02-30' } })],
     ['first create', () => service.createIdentity({ refId: 'grace', person })],
-    ['refId reused for someone else', () => service.createIdentity({ refId: 'grace', person: { ...person, cipId: '987-65-4322' } })],
+    [
+      'refId reused for someone else',
+      () => service.createIdentity({ refId: 'grace', person: { ...person, cipId: '987-65-4322' } }),
+    ],
     ['same person, new refId', () => service.createIdentity({ refId: 'grace-2', person })],
     ['unknown id', () => service.getIdentity('00000000-0000-4000-8000-000000000000')],
     [

@@ -43,7 +43,10 @@ describe('host app: onboardAdult', () => {
 
   beforeEach(() => {
     container = new Container();
-    container.load(identityCoreModule, paxosGatewayModule({ environment: 'sandbox', clientId: 'id', clientSecret: 'secret' }));
+    container.load(
+      identityCoreModule,
+      paxosGatewayModule({ environment: 'sandbox', clientId: 'id', clientSecret: 'secret' }),
+    );
     container.rebind<IdentityGateway>(TOKENS.IdentityGateway).toConstantValue(new InMemoryIdentityGateway());
     service = container.get<IdentityService>(TOKENS.IdentityService);
   });

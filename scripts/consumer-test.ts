@@ -18,7 +18,12 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const started = Date.now();
 
 function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  return execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
 }
 
 function step(name: string, action: () => string): void {
@@ -44,14 +49,30 @@ try {
   cpSync(fixtures, app, { recursive: true });
   writeFileSync(
     join(app, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'paxos-identity': `file:../${tarball}`, inversify: '^8.2.3', 'reflect-metadata': '^0.2.2' }, devDependencies: { '@types/node': '~20.19.43' } }, null, 2),
+    JSON.stringify(
+      {
+        name: 'consumer',
+        private: true,
+        type: 'module',
+        dependencies: { 'paxos-identity': `file:../${tarball}`, inversify: '^8.2.3', 'reflect-metadata': '^0.2.2' },
+        devDependencies: { '@types/node': '~20.19.43' },
+      },
+      null,
+      2,
+    ),
   );
-  step('npm install the tarball', () => run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app));
+  step('npm install the tarball', () =>
+    run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app),
+  );
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  step('(a) strict TypeScript against the public API compiles', () => run(process.execPath, [tsc, '-p', 'tsconfig.json'], app));
+  step('(a) strict TypeScript against the public API compiles', () =>
+    run(process.execPath, [tsc, '-p', 'tsconfig.json'], app),
+  );
   step('(b) runs with plain node (ESM)', () => run(process.execPath, ['out/consumer.js'], app));
   step('(c) require() from CommonJS', () => run(process.execPath, ['require.cjs'], app));
-  step('(d) the consumer’s own inversify container, gateway swapped with rebind', () => run(process.execPath, ['out/container.js'], app));
+  step('(d) the consumer’s own inversify container, gateway swapped with rebind', () =>
+    run(process.execPath, ['out/container.js'], app),
+  );
   step('(e) npx paxos-identity --help', () => run(npm, ['exec', '--offline', '--', 'paxos-identity', '--help'], app));
   console.log(`Consumer test passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {

@@ -18,7 +18,10 @@ const rows: [string, string | number][] = [
   ['seed', run.seed],
   ['calls (creates)', run.calls],
   ['identity requests sent', run.requests],
-  ['faults injected', `${run.faultedRequests} (${((100 * run.faultedRequests) / run.requests).toFixed(1)}% of requests)`],
+  [
+    'faults injected',
+    `${run.faultedRequests} (${((100 * run.faultedRequests) / run.requests).toFixed(1)}% of requests)`,
+  ],
   ...FAULT_KINDS.map((kind): [string, number] => [`  ${kind}`, run.faultsByKind[kind]]),
   ['outcomes, first call', ''],
   ...Object.entries(run.outcomes)
@@ -30,7 +33,7 @@ const rows: [string, string | number][] = [
   ['identities in the emulator', run.identitiesInEmulator],
   ['duplicates', run.duplicates],
   ['lost', run.lost],
-  ['identity not its command\'s', run.mismatched],
+  ["identity not its command's", run.mismatched],
   ['log lines searched', run.logLines],
   ['canary hits (SSN, DOB in logs and errors)', run.canaryHits],
   ['429s, injected', run.status429],
@@ -41,5 +44,11 @@ const width = Math.max(...rows.map(([label]) => label.length));
 const line = `+${'-'.repeat(width + 2)}+${'-'.repeat(26)}+`;
 const out = [line, ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${String(value).padStart(24)} |`), line];
 process.stdout.write(`${out.join('\n')}\n`);
-const failed = run.duplicates > 0 || run.lost > 0 || run.mismatched > 0 || run.untyped.length > 0 || run.canaryHits > 0 || burst.status429 > 0;
+const failed =
+  run.duplicates > 0 ||
+  run.lost > 0 ||
+  run.mismatched > 0 ||
+  run.untyped.length > 0 ||
+  run.canaryHits > 0 ||
+  burst.status429 > 0;
 process.exitCode = failed ? 1 : 0;

@@ -12,10 +12,20 @@ const tsconfig = join('examples', 'tsconfig.json');
 const env = { ...process.env, TSX_TSCONFIG_PATH: tsconfig };
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-const scripts = readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
+const scripts = readdirSync(join(root, 'examples')).filter(
+  (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'),
+);
 for (const name of scripts.sort()) {
-  execFileSync(bin('tsx'), ['--tsconfig', tsconfig, join('examples', name)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(bin('tsx'), ['--tsconfig', tsconfig, join('examples', name)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   console.log(`  ✔ examples/${name}`);
 }
-execFileSync(bin('mocha'), ['--config', join('examples', '.mocharc.json'), '--reporter', 'dot'], { cwd: root, env, stdio: 'inherit' });
+execFileSync(bin('mocha'), ['--config', join('examples', '.mocharc.json'), '--reporter', 'dot'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 console.log(`Examples passed: ${scripts.length} scripts and the example test suites.`);

@@ -5,7 +5,15 @@
  */
 
 export * from './domain/index.js';
-export type { IdentityGateway, CallOptions, GetIdentityOptions, Clock, IdGenerator, Logger, LogFields } from './ports/index.js';
+export type {
+  IdentityGateway,
+  CallOptions,
+  GetIdentityOptions,
+  Clock,
+  IdGenerator,
+  Logger,
+  LogFields,
+} from './ports/index.js';
 export { IdentityService, CreateIdentity, ListIdentities, UpdateIdentity } from './application/index.js';
 export {
   ImportIdentities,
@@ -19,7 +27,11 @@ export {
   InMemoryIdentityGateway,
   type InMemoryIdentityGatewayOptions,
 } from './adapters/in-memory/in-memory-identity-gateway.js';
-export { PaxosSimulator, deriveSummaryStatus, type PaxosSimulatorOptions } from './adapters/simulation/paxos-simulator.js';
+export {
+  PaxosSimulator,
+  deriveSummaryStatus,
+  type PaxosSimulatorOptions,
+} from './adapters/simulation/paxos-simulator.js';
 export { TOKENS } from './composition/tokens.js';
 export { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './composition/modules.js';
 export {

@@ -141,7 +141,11 @@ const MAX_PAGES = 100;
  * The pages of a listing until every id of `wanted` was seen (or the list ends), keeping only those ids: a shared
  * backend lists other identities too, so the cases look for their own and never count.
  */
-async function pagesOf(gateway: IdentityGateway, filter: ListIdentitiesFilter, wanted: readonly string[]): Promise<string[][]> {
+async function pagesOf(
+  gateway: IdentityGateway,
+  filter: ListIdentitiesFilter,
+  wanted: readonly string[],
+): Promise<string[][]> {
   const mine = new Set(wanted);
   const pages: string[][] = [];
   let seen = 0;
@@ -162,11 +166,19 @@ function draft(command: CreateIdentityCommand): NewIdentity {
 }
 
 /** Checks a rejection by the library's stable error `code`, so that it holds across copies of the library. */
-async function rejectsWith(promise: Promise<unknown>, code: string, check: (error: Record<string, unknown>) => void = () => {}): Promise<void> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  code: string,
+  check: (error: Record<string, unknown>) => void = () => {},
+): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error !== null && typeof error === 'object', 'expected an error object');
     const record = error as Record<string, unknown>;
-    assert.equal(record['code'], code, `expected error code ${code}, got ${String(record['code'])} (${String(record['name'])})`);
+    assert.equal(
+      record['code'],
+      code,
+      `expected error code ${code}, got ${String(record['code'])} (${String(record['name'])})`,
+    );
     check(record);
     return true;
   });
@@ -175,7 +187,9 @@ async function rejectsWith(promise: Promise<unknown>, code: string, check: (erro
 function globalFunction<T>(name: 'describe' | 'it'): T {
   const value = (globalThis as Record<string, unknown>)[name];
   if (typeof value !== 'function') {
-    throw new TypeError(`describeIdentityGatewayContract: no global ${name}; run it under mocha or pass { describe, it }`);
+    throw new TypeError(
+      `describeIdentityGatewayContract: no global ${name}; run it under mocha or pass { describe, it }`,
+    );
   }
   return value as T;
 }
@@ -204,7 +218,7 @@ export function describeIdentityGatewayContract(
   const gateway = (): Promise<IdentityGateway> => (made ??= Promise.resolve().then(makeGateway));
 
   describe(`IdentityGateway contract: ${name}`, () => {
-    it('creates a PERSON: PENDING, with Paxos\'s sub-statuses, the tax detail derived from the SSN and timestamps', async () => {
+    it("creates a PERSON: PENDING, with Paxos's sub-statuses, the tax detail derived from the SSN and timestamps", async () => {
       const command = person();
       const identity = await (await gateway()).create(draft(command));
       assert.equal(typeof identity.id, 'string');
@@ -216,7 +230,11 @@ export function describeIdentityGatewayContract(
       assert.equal(identity.person?.cipId?.reveal(), command.person!.cipId);
       assert.equal(identity.person?.dateOfBirth?.reveal(), '1980-01-01');
       assert.equal(identity.person?.address?.zipCode, '10001');
-      assert.equal(identity.person?.idVerificationStatus, 'APPROVED', 'a passthrough verification counts as id verification');
+      assert.equal(
+        identity.person?.idVerificationStatus,
+        'APPROVED',
+        'a passthrough verification counts as id verification',
+      );
       assert.equal(identity.person?.sanctionsVerificationStatus, 'PENDING');
       assert.deepEqual(
         identity.taxDetails.map((t) => ({ id: t.taxPayerId.reveal(), country: t.taxPayerCountry })),
@@ -287,7 +305,7 @@ export function describeIdentityGatewayContract(
       });
     });
 
-    it('gets an institution\'s members only when they are asked for', async () => {
+    it("gets an institution's members only when they are asked for", async () => {
       const g = await gateway();
       const member = await g.create(draft(person()));
       const created = await g.create(draft(trust(member.id)));
@@ -297,7 +315,10 @@ export function describeIdentityGatewayContract(
       assert.equal(without.institution?.name, 'Example Family Trust');
       const withMembers = await g.get(created.id, { includeDetails: false, includeInstitutionMembers: true });
       assert.equal(withMembers.institution, undefined);
-      assert.deepEqual(withMembers.institutionMembers?.map((m) => [m.identityId, [...m.roles]]), [[member.id, ['TRUSTEE']]]);
+      assert.deepEqual(
+        withMembers.institutionMembers?.map((m) => [m.identityId, [...m.roles]]),
+        [[member.id, ['TRUSTEE']]],
+      );
     });
 
     it('lists page by page with a small limit, oldest first with order ASC, each identity once, without details', async () => {
@@ -307,14 +328,20 @@ export function describeIdentityGatewayContract(
       const ids = created.map((x) => x.id);
       const pages = await pagesOf(g, { limit: 2, order: 'ASC', createdAt: { gte: created[0]!.createdAt } }, ids);
       assert.ok(pages.length >= 3, `5 identities at 2 a page take at least 3 pages, got ${pages.length}`);
-      assert.ok(pages.every((page) => page.length <= 2), 'no page is larger than the limit');
+      assert.ok(
+        pages.every((page) => page.length <= 2),
+        'no page is larger than the limit',
+      );
       assert.deepEqual(pages.flat(), ids);
       const first = await g.listPage({ limit: 2, order: 'ASC', createdAt: { gte: created[0]!.createdAt } });
       const item = first.items.find((x) => x.id === ids[0]);
       assert.ok(item !== undefined, 'the oldest identity opens an ASC page from its own creation time');
       assert.equal(item.person, undefined, 'list items carry no details');
       // Paxos's sandbox approves low-risk persons on its own, so either is right here.
-      assert.ok(['PENDING', 'APPROVED'].includes(item.summaryStatus), `a fresh identity is PENDING or APPROVED, not ${item.summaryStatus}`);
+      assert.ok(
+        ['PENDING', 'APPROVED'].includes(item.summaryStatus),
+        `a fresh identity is PENDING or APPROVED, not ${item.summaryStatus}`,
+      );
     });
 
     it('lists newest first by default', async () => {
@@ -344,7 +371,10 @@ export function describeIdentityGatewayContract(
       const own = seen.filter((id) => ids.includes(id));
       assert.deepEqual(own, [...ids].reverse(), 'every identity listed once, newest first');
       assert.equal(new Set(seen).size, seen.length, 'no identity repeated across pages');
-      assert.ok(later.every((id) => !seen.includes(id)), 'identities created after the first page do not enter a DESC listing behind it');
+      assert.ok(
+        later.every((id) => !seen.includes(id)),
+        'identities created after the first page do not enter a DESC listing behind it',
+      );
     });
 
     it('filters by identity type and creation time', async () => {
@@ -354,9 +384,17 @@ export function describeIdentityGatewayContract(
       const c = await g.create(draft(person()));
       const after = await pagesOf(g, { createdAt: { gt: a.createdAt }, order: 'ASC', limit: 100 }, [b.id, c.id]);
       assert.deepEqual(after.flat(), [b.id, c.id]);
-      const upTo = await pagesOf(g, { createdAt: { gte: a.createdAt, lte: b.createdAt }, order: 'ASC', limit: 100 }, [a.id, b.id, c.id]);
+      const upTo = await pagesOf(g, { createdAt: { gte: a.createdAt, lte: b.createdAt }, order: 'ASC', limit: 100 }, [
+        a.id,
+        b.id,
+        c.id,
+      ]);
       assert.deepEqual(upTo.flat(), [a.id, b.id]);
-      const institutions = await pagesOf(g, { identityType: 'INSTITUTION', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id, c.id]);
+      const institutions = await pagesOf(
+        g,
+        { identityType: 'INSTITUTION', createdAt: { gte: a.createdAt }, limit: 100 },
+        [a.id, b.id, c.id],
+      );
       assert.deepEqual(institutions.flat(), []);
       const persons = await pagesOf(g, { identityType: 'PERSON', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id]);
       assert.deepEqual(persons.flat(), [a.id]);
@@ -368,11 +406,21 @@ export function describeIdentityGatewayContract(
       const b = await g.create(draft(person()));
       const disabled = await g.update(b.id, await planUpdate(g, b.id, { setUserDisabled: true }));
       assert.equal(disabled.summaryStatus, 'DISABLED');
-      const pending = await pagesOf(g, { summaryStatus: 'PENDING', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
+      const pending = await pagesOf(g, { summaryStatus: 'PENDING', createdAt: { gte: a.createdAt }, limit: 100 }, [
+        a.id,
+        b.id,
+      ]);
       assert.ok(!pending.flat().includes(b.id), 'a DISABLED identity is not listed as PENDING');
-      const off = await pagesOf(g, { summaryStatus: 'DISABLED', createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
+      const off = await pagesOf(g, { summaryStatus: 'DISABLED', createdAt: { gte: a.createdAt }, limit: 100 }, [
+        a.id,
+        b.id,
+      ]);
       assert.deepEqual(off.flat(), [b.id]);
-      const touched = await pagesOf(g, { updatedAt: { gte: disabled.updatedAt }, createdAt: { gte: a.createdAt }, limit: 100 }, [a.id, b.id]);
+      const touched = await pagesOf(
+        g,
+        { updatedAt: { gte: disabled.updatedAt }, createdAt: { gte: a.createdAt }, limit: 100 },
+        [a.id, b.id],
+      );
       assert.deepEqual(touched.flat(), [b.id]);
     });
 
@@ -380,7 +428,10 @@ export function describeIdentityGatewayContract(
       const g = await gateway();
       const command = person();
       const created = await g.create(draft(command));
-      const updated = await g.update(created.id, await planUpdate(g, created.id, { person: { lastName: 'Smith' }, metadata: { stage: 'updated' } }));
+      const updated = await g.update(
+        created.id,
+        await planUpdate(g, created.id, { person: { lastName: 'Smith' }, metadata: { stage: 'updated' } }),
+      );
       assert.equal(updated.id, created.id);
       assert.equal(updated.person?.lastName, 'Smith');
       assert.equal(updated.person?.firstName, 'John');
@@ -402,7 +453,10 @@ export function describeIdentityGatewayContract(
       command.person!.address.address2 = 'Apt 4';
       const created = await g.create(draft(command));
       assert.equal(created.person?.address?.address2, 'Apt 4');
-      const updated = await g.update(created.id, await planUpdate(g, created.id, { person: { address: { address2: '' } } }));
+      const updated = await g.update(
+        created.id,
+        await planUpdate(g, created.id, { person: { address: { address2: '' } } }),
+      );
       assert.equal(updated.person?.address?.address2, undefined);
       assert.equal(updated.person?.address?.address1, '1 Example St');
       assert.equal(updated.person?.address?.zipCode, '10001');
@@ -417,10 +471,16 @@ export function describeIdentityGatewayContract(
         { taxPayerId: 'DE123456789', taxPayerCountry: 'DEU' },
       ];
       const updated = await g.update(created.id, await planUpdate(g, created.id, { taxDetails: two }));
-      assert.deepEqual(updated.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]), two.map((t) => [t.taxPayerId, t.taxPayerCountry]));
+      assert.deepEqual(
+        updated.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]),
+        two.map((t) => [t.taxPayerId, t.taxPayerCountry]),
+      );
       const one = [{ taxPayerId: 'DE987654321', taxPayerCountry: 'DEU' }];
       const again = await g.update(created.id, await planUpdate(g, created.id, { taxDetails: one }));
-      assert.deepEqual(again.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]), [['DE987654321', 'DEU']]);
+      assert.deepEqual(
+        again.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry]),
+        [['DE987654321', 'DEU']],
+      );
     });
 
     it('setUserDisabled: true makes the identity DISABLED, false enables it again', async () => {
@@ -440,10 +500,13 @@ export function describeIdentityGatewayContract(
       const institution = await g.create(draft(trust(member.id)));
       const asInstitution = await planUpdate(g, institution.id, { institution: { name: 'Renamed Trust' } });
       // The domain refuses person details for an institution before anything is sent...
-      assert.throws(() => IdentityUpdate.plan(institution, { person: { lastName: 'Smith' } }), (error: unknown) => {
-        assert.equal((error as Record<string, unknown>)['code'], 'identity_invalid');
-        return true;
-      });
+      assert.throws(
+        () => IdentityUpdate.plan(institution, { person: { lastName: 'Smith' } }),
+        (error: unknown) => {
+          assert.equal((error as Record<string, unknown>)['code'], 'identity_invalid');
+          return true;
+        },
+      );
       // ...and so does the gateway, for institution details sent to a person.
       await assert.rejects(g.update(member.id, asInstitution));
       const unchanged = await g.get(member.id, { includeDetails: true });

@@ -17,7 +17,14 @@ import {
   type ListDocumentsOptions,
   type PaxosEvent,
 } from '../domain/index.js';
-import type { CallOptions, DocumentGateway, EventGateway, IdentityGateway, InstitutionMemberGateway, SeenStore } from '../ports/index.js';
+import type {
+  CallOptions,
+  DocumentGateway,
+  EventGateway,
+  IdentityGateway,
+  InstitutionMemberGateway,
+  SeenStore,
+} from '../ports/index.js';
 
 /** The gateways behind members, documents and events, and where handled webhook ids are kept. */
 export interface IdentityLifecyclePorts {
@@ -39,10 +46,18 @@ export class IdentityLifecycle {
   ) {}
 
   /** Checks the members against the institution's type and current members, then adds them. */
-  async addInstitutionMembers(institutionId: string, members: readonly InstitutionMemberInput[], options: CallOptions = {}): Promise<InstitutionMembersAdded> {
+  async addInstitutionMembers(
+    institutionId: string,
+    members: readonly InstitutionMemberInput[],
+    options: CallOptions = {},
+  ): Promise<InstitutionMembersAdded> {
     const gateway = this.ports.members ?? missing('institution-member');
     const id = parseIdentityId(institutionId, 'institutionId');
-    const institution = await this.identities.get(id, { includeDetails: true, includeInstitutionMembers: true, ...(options.signal !== undefined && { signal: options.signal }) });
+    const institution = await this.identities.get(id, {
+      includeDetails: true,
+      includeInstitutionMembers: true,
+      ...(options.signal !== undefined && { signal: options.signal }),
+    });
     return gateway.addMembers(id, parseMembersToAdd(institution, members), options);
   }
 
@@ -51,22 +66,37 @@ export class IdentityLifecycle {
     await gateway.removeMember(parseMemberId(memberId), options);
   }
 
-  async requestDocumentUpload(identityId: string, request: DocumentUploadRequest, options: CallOptions = {}): Promise<DocumentUpload> {
+  async requestDocumentUpload(
+    identityId: string,
+    request: DocumentUploadRequest,
+    options: CallOptions = {},
+  ): Promise<DocumentUpload> {
     const gateway = this.ports.documents ?? missing('document');
     return gateway.requestUpload(parseIdentityId(identityId), parseDocumentUploadRequest(request), options);
   }
 
-  async listDocuments(identityId: string, options: ListDocumentsOptions & CallOptions = {}): Promise<IdentityDocuments> {
+  async listDocuments(
+    identityId: string,
+    options: ListDocumentsOptions & CallOptions = {},
+  ): Promise<IdentityDocuments> {
     const gateway = this.ports.documents ?? missing('document');
     const { includePending } = parseListDocumentsOptions(options);
-    return gateway.list(parseIdentityId(identityId), { includePending: includePending ?? false, ...(options.signal !== undefined && { signal: options.signal }) });
+    return gateway.list(parseIdentityId(identityId), {
+      includePending: includePending ?? false,
+      ...(options.signal !== undefined && { signal: options.signal }),
+    });
   }
 
-  async listEventsPage(filter: EventFilter & { pageCursor?: string } = {}, options: CallOptions = {}): Promise<EventPage> {
+  async listEventsPage(
+    filter: EventFilter & { pageCursor?: string } = {},
+    options: CallOptions = {},
+  ): Promise<EventPage> {
     const gateway = this.ports.events ?? missing('event');
     const { pageCursor, ...rest } = filter;
     if (pageCursor !== undefined && (typeof pageCursor !== 'string' || pageCursor === '' || pageCursor.length > 2000)) {
-      throw new IdentityValidationError([{ path: 'pageCursor', code: 'format', message: 'pageCursor: must be the nextPageCursor of a previous page' }]);
+      throw new IdentityValidationError([
+        { path: 'pageCursor', code: 'format', message: 'pageCursor: must be the nextPageCursor of a previous page' },
+      ]);
     }
     return gateway.listPage({ ...parseEventFilter(rest), ...(pageCursor !== undefined && { pageCursor }) }, options);
   }
@@ -75,10 +105,14 @@ export class IdentityLifecycle {
     const checked = parseEventFilter(filter);
     let cursor: string | undefined;
     do {
-      const page: EventPage = await this.listEventsPage({ ...checked, ...(cursor !== undefined && { pageCursor: cursor }) }, options);
+      const page: EventPage = await this.listEventsPage(
+        { ...checked, ...(cursor !== undefined && { pageCursor: cursor }) },
+        options,
+      );
       yield* page.events;
       // A cursor that does not move would page forever.
-      if (page.nextPageCursor !== undefined && page.nextPageCursor === cursor) throw new TypeError('The event listing returned the same cursor twice');
+      if (page.nextPageCursor !== undefined && page.nextPageCursor === cursor)
+        throw new TypeError('The event listing returned the same cursor twice');
       cursor = page.nextPageCursor;
     } while (cursor !== undefined);
   }

@@ -16,7 +16,12 @@ import { UpdateIdentity } from './update-identity.js';
 import { ImportIdentities, type ImportItem, type ImportOptions, type ImportSummary } from './import-identities.js';
 import { IdentityLifecycle, type IdentityLifecyclePorts } from './identity-lifecycle.js';
 import { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
-import { WebhookDeliveries, type WebhookDeliveryOptions, type WebhookEventHandler, type WebhookOutcome } from './webhooks.js';
+import {
+  WebhookDeliveries,
+  type WebhookDeliveryOptions,
+  type WebhookEventHandler,
+  type WebhookOutcome,
+} from './webhooks.js';
 import type {
   DocumentUpload,
   DocumentUploadRequest,
@@ -52,7 +57,10 @@ export class IdentityService {
     lifecycle: IdentityLifecyclePorts = {},
   ) {
     this.lifecycle = new IdentityLifecycle(gateway, lifecycle);
-    this.webhooks = lifecycle.events === undefined || lifecycle.seenStore === undefined ? undefined : new WebhookDeliveries(lifecycle.events, lifecycle.seenStore);
+    this.webhooks =
+      lifecycle.events === undefined || lifecycle.seenStore === undefined
+        ? undefined
+        : new WebhookDeliveries(lifecycle.events, lifecycle.seenStore);
   }
 
   private readonly lifecycle: IdentityLifecycle;
@@ -179,7 +187,11 @@ export class IdentityService {
    * @throws {IdentityValidationError} for a role the type does not allow, a person already a member, or a non-institution.
    * @throws {IdentityNotFoundError} when the institution does not exist.
    */
-  addInstitutionMembers(institutionId: string, members: readonly InstitutionMemberInput[], options?: CallOptions): Promise<InstitutionMembersAdded> {
+  addInstitutionMembers(
+    institutionId: string,
+    members: readonly InstitutionMemberInput[],
+    options?: CallOptions,
+  ): Promise<InstitutionMembersAdded> {
     return this.lifecycle.addInstitutionMembers(institutionId, members, options);
   }
 
@@ -206,7 +218,11 @@ export class IdentityService {
    * @throws {IdentityValidationError} for a name over 260 characters or an unknown document type; nothing is sent.
    * @throws {DocumentAlreadyExistsError} when the identity already has a document with this name.
    */
-  requestDocumentUpload(identityId: string, request: DocumentUploadRequest, options?: CallOptions): Promise<DocumentUpload> {
+  requestDocumentUpload(
+    identityId: string,
+    request: DocumentUploadRequest,
+    options?: CallOptions,
+  ): Promise<DocumentUpload> {
     return this.lifecycle.requestDocumentUpload(identityId, request, options);
   }
 
@@ -253,7 +269,11 @@ export class IdentityService {
    *
    * @throws {StatusWaitTimeoutError} when `timeoutMs` passes first; the reason of `signal` when it aborts.
    */
-  async waitForStatus(id: string, statuses: readonly Open<IdentityStatus>[], options: WaitForStatusOptions): Promise<Identity> {
+  async waitForStatus(
+    id: string,
+    statuses: readonly Open<IdentityStatus>[],
+    options: WaitForStatusOptions,
+  ): Promise<Identity> {
     return waitForStatus(this.gateway, parseIdentityId(id), statuses, options);
   }
 
@@ -282,7 +302,11 @@ export class IdentityService {
    * @throws {WebhookPayloadError} naming the bad field; nothing is fetched.
    * @throws {EventNotFoundError} when Paxos has no event with this id (a forged notification).
    */
-  handleWebhook(body: unknown, handler: WebhookEventHandler, options?: WebhookDeliveryOptions): Promise<WebhookOutcome> {
+  handleWebhook(
+    body: unknown,
+    handler: WebhookEventHandler,
+    options?: WebhookDeliveryOptions,
+  ): Promise<WebhookOutcome> {
     const deliveries = this.webhooks ?? missingWebhooks();
     return deliveries.handle(body, handler, options);
   }

@@ -103,7 +103,14 @@ function refIdOf(command: unknown): string | undefined {
 
 function failureOf(line: number, refId: string | undefined, error: unknown): ImportResult {
   if (error instanceof IdentityValidationError) {
-    return { line, refId, ok: false, code: error.code, ...(error.status !== undefined && { status: error.status }), violations: error.violations };
+    return {
+      line,
+      refId,
+      ok: false,
+      code: error.code,
+      ...(error.status !== undefined && { status: error.status }),
+      violations: error.violations,
+    };
   }
   if (error instanceof IdentityServiceError) {
     return { line, refId, ok: false, code: error.code, ...(error.status !== undefined && { status: error.status }) };
@@ -166,7 +173,8 @@ export class ImportIdentities {
     const rate = options.ratePerSecond ?? DEFAULT_RATE;
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError('ratePerSecond must be a positive number');
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+      throw new RangeError('concurrency must be a positive integer');
     const now = options.now ?? (() => performance.now());
     const signal = options.signal;
     const pacer = new Pacer(rate, now);
@@ -181,7 +189,8 @@ export class ImportIdentities {
       const elapsedMs = now() - started;
       const ratePerSecond = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
       const left = options.total === undefined ? undefined : Math.max(0, options.total - done);
-      const etaSeconds = left === undefined ? undefined : ratePerSecond > 0 ? left / ratePerSecond : left === 0 ? 0 : undefined;
+      const etaSeconds =
+        left === undefined ? undefined : ratePerSecond > 0 ? left / ratePerSecond : left === 0 ? 0 : undefined;
       return { done, total: options.total, succeeded, failed, ratePerSecond, etaSeconds, elapsedMs };
     };
 
@@ -205,7 +214,10 @@ export class ImportIdentities {
       await finish(result);
     };
 
-    const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<CreateIdentityCommand | ImportItem>)[Symbol.iterator]();
+    const iterator =
+      Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : (source as Iterable<CreateIdentityCommand | ImportItem>)[Symbol.iterator]();
     try {
       for (;;) {
         if (signal?.aborted) {

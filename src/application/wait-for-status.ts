@@ -1,4 +1,10 @@
-import { IdentityValidationError, StatusWaitTimeoutError, type Identity, type IdentityStatus, type Open } from '../domain/index.js';
+import {
+  IdentityValidationError,
+  StatusWaitTimeoutError,
+  type Identity,
+  type IdentityStatus,
+  type Open,
+} from '../domain/index.js';
 import type { IdentityGateway } from '../ports/index.js';
 
 /** Options of `waitForStatus`. */
@@ -21,7 +27,8 @@ const BACKOFF = 1.5;
 function checkOptions(statuses: readonly string[], options: WaitForStatusOptions): { first: number; max: number } {
   const problems: { path: string; message: string }[] = [];
   const positive = (value: unknown, min: number) => typeof value === 'number' && Number.isFinite(value) && value >= min;
-  if (!positive(options?.timeoutMs, 1)) problems.push({ path: 'timeoutMs', message: 'must be a number of milliseconds above 0' });
+  if (!positive(options?.timeoutMs, 1))
+    problems.push({ path: 'timeoutMs', message: 'must be a number of milliseconds above 0' });
   if (options?.pollIntervalMs !== undefined && !positive(options.pollIntervalMs, MIN_POLL_MS)) {
     problems.push({ path: 'pollIntervalMs', message: `must be at least ${MIN_POLL_MS} ms` });
   }
@@ -32,7 +39,9 @@ function checkOptions(statuses: readonly string[], options: WaitForStatusOptions
     problems.push({ path: 'statuses', message: 'must list at least one status' });
   }
   if (problems.length > 0) {
-    throw new IdentityValidationError(problems.map((p) => ({ path: p.path, code: 'range', message: `${p.path}: ${p.message}` })));
+    throw new IdentityValidationError(
+      problems.map((p) => ({ path: p.path, code: 'range', message: `${p.path}: ${p.message}` })),
+    );
   }
   const first = options.pollIntervalMs ?? DEFAULT_POLL_MS;
   return { first, max: Math.max(first, options.maxPollIntervalMs ?? DEFAULT_MAX_POLL_MS) };
@@ -77,7 +86,10 @@ export async function waitForStatus(
   let lastStatus: string | undefined;
   const onAbort = (): void => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const deadline = setTimeout(() => controller.abort(new StatusWaitTimeoutError(id, statuses, options.timeoutMs, lastStatus)), options.timeoutMs);
+  const deadline = setTimeout(
+    () => controller.abort(new StatusWaitTimeoutError(id, statuses, options.timeoutMs, lastStatus)),
+    options.timeoutMs,
+  );
   try {
     let interval = first;
     for (;;) {

@@ -24,5 +24,9 @@ export function createWebhookHandler(
   options: WebhookHandlerOptions,
 ): (body: unknown, callOptions?: WebhookDeliveryOptions) => Promise<WebhookOutcome> {
   return (body, callOptions = {}) =>
-    service.handleWebhook(body, options.onEvent, options.seenStore === undefined ? callOptions : { ...callOptions, seenStore: options.seenStore });
+    service.handleWebhook(
+      body,
+      options.onEvent,
+      options.seenStore === undefined ? callOptions : { ...callOptions, seenStore: options.seenStore },
+    );
 }

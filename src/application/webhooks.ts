@@ -30,14 +30,21 @@ export class WebhookDeliveries {
     private readonly seenStore: SeenStore,
   ) {}
 
-  async handle(body: unknown, handler: WebhookEventHandler, options: WebhookDeliveryOptions = {}): Promise<WebhookOutcome> {
+  async handle(
+    body: unknown,
+    handler: WebhookEventHandler,
+    options: WebhookDeliveryOptions = {},
+  ): Promise<WebhookOutcome> {
     const notification = parseWebhookNotification(body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
     const seen = options.seenStore ?? this.seenStore;
     const id = notification.id;
     if (this.inFlight.has(id) || (await seen.has(id))) return { status: 'duplicate', eventId: id };
     this.inFlight.add(id);
     try {
-      const event = await this.events.get(id, { isTest: notification.isTest, ...(options.signal !== undefined && { signal: options.signal }) });
+      const event = await this.events.get(id, {
+        isTest: notification.isTest,
+        ...(options.signal !== undefined && { signal: options.signal }),
+      });
       await handler(event, notification);
       await seen.add(id);
       return { status: 'handled', event };

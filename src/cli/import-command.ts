@@ -124,7 +124,11 @@ function printInvalid(io: ImportIo, line: number, violations: readonly Violation
  * most `concurrency` in flight. Each input gets one whole line in `--out`; lines an earlier run recorded as created
  * are skipped, and a replayed `ref_id` resolves to the existing identity. Resolves to the number of failed lines.
  */
-export async function runImport(io: ImportIo, service: IdentityService, options: ImportCommandOptions): Promise<{ failed: number; interrupted: boolean }> {
+export async function runImport(
+  io: ImportIo,
+  service: IdentityService,
+  options: ImportCommandOptions,
+): Promise<{ failed: number; interrupted: boolean }> {
   const text = await io.readFile(options.file);
   const lines = text.split(/\r?\n/);
   let skip = new Map<number, string | undefined>();
@@ -147,7 +151,8 @@ export async function runImport(io: ImportIo, service: IdentityService, options:
     if (current === undefined || currentRef !== refId || refId === undefined) skip.delete(line);
   }
   const total = lines.filter((l, i) => l.trim() !== '' && !skip.has(i + 1)).length;
-  if (skip.size > 0) io.stderr(`import: ${skip.size} line${skip.size === 1 ? '' : 's'} already created in ${options.out}, skipped\n`);
+  if (skip.size > 0)
+    io.stderr(`import: ${skip.size} line${skip.size === 1 ? '' : 's'} already created in ${options.out}, skipped\n`);
 
   const append = io.appendFile ?? ((path: string, data: string) => appendFile(path, data, 'utf8'));
   // Result lines are written one at a time, each whole, in the order the results arrive.

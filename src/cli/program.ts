@@ -50,7 +50,10 @@ function line(write: (text: string) => void, text = ''): void {
   write(`${text}\n`);
 }
 
-async function runEmulator(io: CliIo, options: { port: number; host: string; rateLimit: boolean; approval: 'manual' | 'auto' }): Promise<number> {
+async function runEmulator(
+  io: CliIo,
+  options: { port: number; host: string; rateLimit: boolean; approval: 'manual' | 'auto' },
+): Promise<number> {
   let emulator: PaxosEmulator;
   try {
     emulator = await startPaxosEmulator({
@@ -61,7 +64,10 @@ async function runEmulator(io: CliIo, options: { port: number; host: string; rat
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    line(io.stderr, `error: cannot start the emulator on ${options.host}:${options.port}${typeof code === 'string' ? ` (${code})` : ''}`);
+    line(
+      io.stderr,
+      `error: cannot start the emulator on ${options.host}:${options.port}${typeof code === 'string' ? ` (${code})` : ''}`,
+    );
     return EXIT.failed;
   }
   try {
@@ -232,7 +238,14 @@ function parsePositive(integer: boolean): (value: string) => number {
 
 async function runImportCommand(
   io: CliIo,
-  options: { file: string; out?: string; rate: number; concurrency: number; emulator: boolean; progressInterval?: number },
+  options: {
+    file: string;
+    out?: string;
+    rate: number;
+    concurrency: number;
+    emulator: boolean;
+    progressInterval?: number;
+  },
 ): Promise<number> {
   try {
     await io.readFile(options.file);
@@ -242,15 +255,21 @@ async function runImportCommand(
     return EXIT.failed;
   }
   let outcome = { failed: 0, interrupted: false };
-  const code = await withService(io, options.emulator, options.file, async (service) => {
-    outcome = await runImport(io, service, {
-      file: options.file,
-      rate: options.rate,
-      concurrency: options.concurrency,
-      ...(options.out !== undefined && { out: options.out }),
-      ...(options.progressInterval !== undefined && { progressIntervalMs: options.progressInterval }),
-    });
-  }, { requestsPerSecond: options.rate });
+  const code = await withService(
+    io,
+    options.emulator,
+    options.file,
+    async (service) => {
+      outcome = await runImport(io, service, {
+        file: options.file,
+        rate: options.rate,
+        concurrency: options.concurrency,
+        ...(options.out !== undefined && { out: options.out }),
+        ...(options.progressInterval !== undefined && { progressIntervalMs: options.progressInterval }),
+      });
+    },
+    { requestsPerSecond: options.rate },
+  );
   if (code !== EXIT.ok) return code;
   return outcome.failed > 0 || outcome.interrupted ? EXIT.failed : EXIT.ok;
 }
@@ -275,7 +294,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('create')
-    .description("Create an identity from a Paxos wire-format body (the JSON of Paxos's create example) and print Paxos's response.")
+    .description(
+      "Create an identity from a Paxos wire-format body (the JSON of Paxos's create example) and print Paxos's response.",
+    )
     .requiredOption('--file <path>', 'the JSON body of POST /v2/identity/identities')
     .option('--emulator', 'send it to an embedded emulator instead of Paxos', false)
     .action(async (options: { file: string; emulator: boolean }) => {
@@ -298,14 +319,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       'Create identities in bulk from an NDJSON file (one Paxos create body per line) at a steady rate; rerunning skips what was created.',
     )
     .requiredOption('--file <path>', 'NDJSON: one JSON body of POST /v2/identity/identities per line')
-    .option('--out <path>', 'append one result line per input (line, ref_id, identity id or error); read back to resume')
-    .option('--rate <n>', "creates started per second (Paxos allows 10 per IP)", parsePositive(false), 10)
+    .option(
+      '--out <path>',
+      'append one result line per input (line, ref_id, identity id or error); read back to resume',
+    )
+    .option('--rate <n>', 'creates started per second (Paxos allows 10 per IP)', parsePositive(false), 10)
     .option('--concurrency <n>', 'creates in flight at most', parsePositive(true), 4)
     .option('--emulator', 'send them to an embedded emulator instead of Paxos', false)
-    .addOption(new Option('--progress-interval <ms>', 'milliseconds between plain progress lines').argParser(parsePositive(true)).hideHelp())
-    .action(async (options: { file: string; out?: string; rate: number; concurrency: number; emulator: boolean; progressInterval?: number }) => {
-      setExit(await runImportCommand(io, options));
-    });
+    .addOption(
+      new Option('--progress-interval <ms>', 'milliseconds between plain progress lines')
+        .argParser(parsePositive(true))
+        .hideHelp(),
+    )
+    .action(
+      async (options: {
+        file: string;
+        out?: string;
+        rate: number;
+        concurrency: number;
+        emulator: boolean;
+        progressInterval?: number;
+      }) => {
+        setExit(await runImportCommand(io, options));
+      },
+    );
 
   return program;
 }

@@ -58,7 +58,8 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   const container = new Container();
   container.load(identityCoreModule);
   if (options.clock !== undefined) container.rebind<Clock>(TOKENS.Clock).toConstantValue(options.clock);
-  if (options.idGenerator !== undefined) container.rebind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(options.idGenerator);
+  if (options.idGenerator !== undefined)
+    container.rebind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(options.idGenerator);
   switch (options.adapter) {
     case 'in-memory':
       container.load(inMemoryGatewayModule(options.inMemory));

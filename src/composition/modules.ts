@@ -93,9 +93,15 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
       .toResolvedValue((clock: Clock) => options.simulator ?? new PaxosSimulator({ clock, ...options }), [TOKENS.Clock])
       .inSingletonScope();
     bind<IdentityGateway>(TOKENS.IdentityGateway)
-      .toResolvedValue((clock: Clock, simulator: PaxosSimulator) => new InMemoryIdentityGateway({ clock, ...options, simulator }), [TOKENS.Clock, SIMULATOR])
+      .toResolvedValue(
+        (clock: Clock, simulator: PaxosSimulator) => new InMemoryIdentityGateway({ clock, ...options, simulator }),
+        [TOKENS.Clock, SIMULATOR],
+      )
       .inSingletonScope();
-    const shared = (simulator: PaxosSimulator) => ({ simulator, ...(options.clientId !== undefined && { clientId: options.clientId }) });
+    const shared = (simulator: PaxosSimulator) => ({
+      simulator,
+      ...(options.clientId !== undefined && { clientId: options.clientId }),
+    });
     bind<InstitutionMemberGateway>(TOKENS.InstitutionMemberGateway)
       .toResolvedValue((simulator: PaxosSimulator) => new InMemoryMemberGateway(shared(simulator)), [SIMULATOR])
       .inSingletonScope();
@@ -132,10 +138,17 @@ export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModul
     // Identities, members and documents share one transport (one token cache); every transport shares the rate limiter.
     const transport = (scopes: readonly string[]) => (clock: Clock, rateLimiter: RateLimiter | undefined) =>
       new PaxosTransport(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }, scopes);
-    bind<PaxosTransport>(PAXOS_TRANSPORT).toResolvedValue(transport(DEFAULT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter]).inSingletonScope();
-    bind<PaxosTransport>(PAXOS_EVENT_TRANSPORT).toResolvedValue(transport(EVENT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter]).inSingletonScope();
+    bind<PaxosTransport>(PAXOS_TRANSPORT)
+      .toResolvedValue(transport(DEFAULT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter])
+      .inSingletonScope();
+    bind<PaxosTransport>(PAXOS_EVENT_TRANSPORT)
+      .toResolvedValue(transport(EVENT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter])
+      .inSingletonScope();
     bind<IdentityGateway>(TOKENS.IdentityGateway)
-      .toResolvedValue((transport: PaxosTransport) => new PaxosIdentityGateway(options, { transport }), [PAXOS_TRANSPORT])
+      .toResolvedValue(
+        (transport: PaxosTransport) => new PaxosIdentityGateway(options, { transport }),
+        [PAXOS_TRANSPORT],
+      )
       .inSingletonScope();
     bind<InstitutionMemberGateway>(TOKENS.InstitutionMemberGateway)
       .toResolvedValue((transport: PaxosTransport) => new PaxosMemberGateway(transport), [PAXOS_TRANSPORT])

@@ -21,7 +21,9 @@ export const TOKENS = {
   IdGenerator: Symbol.for('paxos-identity.IdGenerator') as symbol & { readonly __type?: IdGenerator },
   Logger: Symbol.for('paxos-identity.Logger') as symbol & { readonly __type?: Logger },
   RateLimiter: Symbol.for('paxos-identity.RateLimiter') as symbol & { readonly __type?: RateLimiter },
-  InstitutionMemberGateway: Symbol.for('paxos-identity.InstitutionMemberGateway') as symbol & { readonly __type?: InstitutionMemberGateway },
+  InstitutionMemberGateway: Symbol.for('paxos-identity.InstitutionMemberGateway') as symbol & {
+    readonly __type?: InstitutionMemberGateway;
+  },
   DocumentGateway: Symbol.for('paxos-identity.DocumentGateway') as symbol & { readonly __type?: DocumentGateway },
   EventGateway: Symbol.for('paxos-identity.EventGateway') as symbol & { readonly __type?: EventGateway },
   /** Where handled webhook event ids are kept; rebind it to a shared store when several processes receive webhooks. */

@@ -65,18 +65,26 @@ async function main(): Promise<void> {
     });
     console.log(`Paxos emulator on ${emulator.baseUrl} (token URL ${emulator.tokenUrl})`);
 
-    section('1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it (personal data masked)');
+    section(
+      '1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it (personal data masked)',
+    );
     const identity = await service.createIdentity(commandOf(seedBody));
     console.log(masked(writeIdentity(identity)));
-    console.log(`-> ${identity.type} ${identity.id} is ${identity.summaryStatus}; tax details derived from the SSN: ${identity.taxDetails.length}`);
+    console.log(
+      `-> ${identity.type} ${identity.id} is ${identity.summaryStatus}; tax details derived from the SSN: ${identity.taxDetails.length}`,
+    );
 
     section('2. Replay the same ref_id (a retry after a lost response)');
     const replay = await service.createIdentity(commandOf(seedBody));
-    console.log(`-> Paxos answered 409 duplicate ref_id; the same identity comes back: ${replay.id === identity.id} (${replay.id})`);
+    console.log(
+      `-> Paxos answered 409 duplicate ref_id; the same identity comes back: ${replay.id === identity.id} (${replay.id})`,
+    );
 
     section('3. The same ref_id for somebody else is refused');
     try {
-      await service.createIdentity(commandOf({ ...seedBody, person_details: { ...seedBody.person_details, cip_id: '222-22-2222' } }));
+      await service.createIdentity(
+        commandOf({ ...seedBody, person_details: { ...seedBody.person_details, cip_id: '222-22-2222' } }),
+      );
       throw new Error('expected a refusal');
     } catch (error) {
       if (!(error instanceof IdentityAlreadyExistsError)) throw error;
@@ -102,8 +110,11 @@ async function main(): Promise<void> {
       throw new Error('expected a rejection');
     } catch (error) {
       if (!(error instanceof IdentityValidationError)) throw error;
-      console.log(`-> ${error.name}: ${error.violations.length} violations; requests sent: ${emulator.requests.length - before}`);
-      for (const v of createViolationsToWire(error.violations)) console.log(`   ${v.path.padEnd(34)} ${v.code.padEnd(10)} ${v.message}`);
+      console.log(
+        `-> ${error.name}: ${error.violations.length} violations; requests sent: ${emulator.requests.length - before}`,
+      );
+      for (const v of createViolationsToWire(error.violations))
+        console.log(`   ${v.path.padEnd(34)} ${v.code.padEnd(10)} ${v.message}`);
     }
 
     section('5. Sandbox: PUT …/sandbox-status passes the checks, and the summary status follows');
@@ -113,14 +124,31 @@ async function main(): Promise<void> {
 
     section('6. An institution with two members: APPROVED once its own checks and both members are');
     const member = (cipId: string, firstName: string) =>
-      service.createIdentity(commandOf({ person_details: { ...seedBody.person_details, cip_id: cipId, first_name: firstName }, ref_id: crypto.randomUUID() }));
+      service.createIdentity(
+        commandOf({
+          person_details: { ...seedBody.person_details, cip_id: cipId, first_name: firstName },
+          ref_id: crypto.randomUUID(),
+        }),
+      );
     const owner = await member('333-33-3333', 'Ann');
     const officer = await member('444-44-4444', 'Bob');
     const llc = await service.createIdentity({
       institution: {
         name: 'Example Holdings LLC',
-        businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zipCode: '10002' },
-        incorporationAddress: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zipCode: '19901' },
+        businessAddress: {
+          country: 'USA',
+          address1: '2 Example Ave',
+          city: 'New York',
+          province: 'NY',
+          zipCode: '10002',
+        },
+        incorporationAddress: {
+          country: 'USA',
+          address1: '2 Example Ave',
+          city: 'Dover',
+          province: 'DE',
+          zipCode: '19901',
+        },
         institutionType: 'LLC',
         institutionSubType: 'INVESTMENT',
         cipId: '12-3456789',
@@ -133,27 +161,38 @@ async function main(): Promise<void> {
       },
       institutionMembers: [{ identityId: owner.id, roles: ['BENEFICIAL_OWNER'], ownership: '100' }],
     });
-    await service.addInstitutionMembers(llc.id, [{ identityId: officer.id, roles: ['MANAGEMENT_CONTROL_PERSON'], position: 'CEO' }]);
+    await service.addInstitutionMembers(llc.id, [
+      { identityId: officer.id, roles: ['MANAGEMENT_CONTROL_PERSON'], position: 'CEO' },
+    ]);
     await service.setSandboxStatus(llc.id, { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' });
-    console.log(`-> checks passed, members pending: the institution is ${(await service.getIdentity(llc.id)).summaryStatus}`);
-    for (const person of [owner, officer]) await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+    console.log(
+      `-> checks passed, members pending: the institution is ${(await service.getIdentity(llc.id)).summaryStatus}`,
+    );
+    for (const person of [owner, officer])
+      await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
     const done = await service.waitForStatus(llc.id, ['APPROVED', 'DENIED'], { timeoutMs: 10_000 });
     console.log(`-> both members approved: the institution is ${done.summaryStatus}`);
     for await (const event of service.listEvents({ type: 'identity.approved' })) {
-      console.log(`   event ${event.type} ${event.object.identityId} ${event.object.oldSummaryStatus} -> ${event.object.newSummaryStatus}`);
+      console.log(
+        `   event ${event.type} ${event.object.identityId} ${event.object.oldSummaryStatus} -> ${event.object.newSummaryStatus}`,
+      );
     }
 
     section('7. Listing, two at a time, and an update that sends only the delta');
     let pages = 0;
     for await (const listed of service.listIdentities({ limit: 2, order: 'ASC' })) {
-      if (pages++ === 0) console.log('   (GET /identity/identities?limit=2&order=ASC, then page_cursor=… until the last page)');
+      if (pages++ === 0)
+        console.log('   (GET /identity/identities?limit=2&order=ASC, then page_cursor=… until the last page)');
       console.log(`   ${listed.type.padEnd(12)} ${listed.id} ${listed.summaryStatus}`);
     }
     const updated = await service.updateIdentity(identity.id, { person: { lastName: 'Smith' }, setUserDisabled: true });
-    console.log(`-> PUT with {person_details: {last_name}, set_user_disabled}: ${updated.person?.firstName} ${updated.person?.lastName} is ${updated.summaryStatus}`);
+    console.log(
+      `-> PUT with {person_details: {last_name}, set_user_disabled}: ${updated.person?.firstName} ${updated.person?.lastName} is ${updated.summaryStatus}`,
+    );
 
-    section('8. What went over the wire (the emulator\'s request log: no bodies)');
-    for (const r of emulator.requests) console.log(`   ${r.method.padEnd(5)} ${(r.route ?? r.path).padEnd(45)} ${r.status ?? '-'}`);
+    section("8. What went over the wire (the emulator's request log: no bodies)");
+    for (const r of emulator.requests)
+      console.log(`   ${r.method.padEnd(5)} ${(r.route ?? r.path).padEnd(45)} ${r.status ?? '-'}`);
   } finally {
     await emulator.close();
   }

@@ -1,4 +1,11 @@
-import type { Identity, IdentityPage, IdentityUpdate, ListIdentitiesFilter, NewIdentity, SandboxStatusChange } from '../domain/index.js';
+import type {
+  Identity,
+  IdentityPage,
+  IdentityUpdate,
+  ListIdentitiesFilter,
+  NewIdentity,
+  SandboxStatusChange,
+} from '../domain/index.js';
 
 /** Per-call options every gateway call accepts. */
 export interface CallOptions {

@@ -12,7 +12,11 @@ export interface InstitutionMemberGateway {
    * Rejects with IdentityNotFoundError for an unknown institution, IdentityValidationError for a member that is not
    * an existing person of this API user.
    */
-  addMembers(institutionId: string, members: readonly InstitutionMember[], options?: CallOptions): Promise<InstitutionMembersAdded>;
+  addMembers(
+    institutionId: string,
+    members: readonly InstitutionMember[],
+    options?: CallOptions,
+  ): Promise<InstitutionMembersAdded>;
   /** Removes one member link by its id (not the person's identity id). InstitutionMemberNotFoundError when unknown. */
   removeMember(memberId: string, options?: CallOptions): Promise<void>;
 }

@@ -55,8 +55,20 @@ function institution(memberIds: readonly string[]): NewIdentity {
     refId: randomUUID(),
     institution: {
       name: 'Contract Holdings LLC',
-      businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zipCode: '10002' },
-      incorporationAddress: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zipCode: '19901' },
+      businessAddress: {
+        country: 'USA',
+        address1: '2 Example Ave',
+        city: 'New York',
+        province: 'NY',
+        zipCode: '10002',
+      },
+      incorporationAddress: {
+        country: 'USA',
+        address1: '2 Example Ave',
+        city: 'Dover',
+        province: 'DE',
+        zipCode: '19901',
+      },
       institutionType: 'LLC',
       institutionSubType: 'INVESTMENT',
       cipId: `${ein.slice(0, 2)}-${ein.slice(2)}`,
@@ -85,7 +97,10 @@ async function rejectsWith(promise: Promise<unknown>, check: (error: Record<stri
 
 function globalFunction<T>(name: 'describe' | 'it'): T {
   const value = (globalThis as Record<string, unknown>)[name];
-  if (typeof value !== 'function') throw new TypeError(`describeIdentityLifecycleContract: no global ${name}; run it under mocha or pass { describe, it }`);
+  if (typeof value !== 'function')
+    throw new TypeError(
+      `describeIdentityLifecycleContract: no global ${name}; run it under mocha or pass { describe, it }`,
+    );
   return value as T;
 }
 
@@ -121,11 +136,20 @@ export function describeIdentityLifecycleContract(
   const gateways = (): Promise<LifecycleGateways> => (made ??= Promise.resolve().then(makeGateways));
 
   /** Finds the event of `type` about `identityId` created since `since`, looking again while the backend catches up. */
-  async function findEvent(events: EventGateway, type: string, identityId: string, since: string): Promise<PaxosEvent | undefined> {
+  async function findEvent(
+    events: EventGateway,
+    type: string,
+    identityId: string,
+    since: string,
+  ): Promise<PaxosEvent | undefined> {
     for (let attempt = 0; attempt < attempts; attempt++) {
       let cursor: string | undefined;
       do {
-        const page = await events.listPage({ type, createdAt: { gte: since }, ...(cursor !== undefined && { pageCursor: cursor }) });
+        const page = await events.listPage({
+          type,
+          createdAt: { gte: since },
+          ...(cursor !== undefined && { pageCursor: cursor }),
+        });
         const hit = page.events.find((e) => e.object.identityId === identityId);
         if (hit !== undefined) return hit;
         cursor = page.nextPageCursor;
@@ -155,19 +179,29 @@ export function describeIdentityLifecycleContract(
       const first = await g.identities.create(person());
       const second = await g.identities.create(person());
       const org = await g.identities.create(institution([first.id, second.id]));
-      const link = (await g.identities.get(org.id, { includeInstitutionMembers: true })).institutionMembers?.find((m) => m.identityId === second.id);
+      const link = (await g.identities.get(org.id, { includeInstitutionMembers: true })).institutionMembers?.find(
+        (m) => m.identityId === second.id,
+      );
       assert.ok(link?.id !== undefined, 'the member link has an id');
       await g.members.removeMember(link.id);
       const got = await g.identities.get(org.id, { includeInstitutionMembers: true });
-      assert.deepEqual(got.institutionMembers?.map((m) => m.identityId), [first.id]);
-      await rejectsWith(g.members.removeMember(link.id), (error) => assert.equal(error['code'], 'institution_member_not_found'));
+      assert.deepEqual(
+        got.institutionMembers?.map((m) => m.identityId),
+        [first.id],
+      );
+      await rejectsWith(g.members.removeMember(link.id), (error) =>
+        assert.equal(error['code'], 'institution_member_not_found'),
+      );
     });
 
     it('refuses to add a member that is not an existing identity (400)', async () => {
       const g = await gateways();
       const first = await g.identities.create(person());
       const org = await g.identities.create(institution([first.id]));
-      await rejectsWith(g.members.addMembers(org.id, [{ identityId: randomUUID(), roles: ['AUTHORIZED_USER'] }]), (error) => assert.equal(error['status'], 400));
+      await rejectsWith(
+        g.members.addMembers(org.id, [{ identityId: randomUUID(), roles: ['AUTHORIZED_USER'] }]),
+        (error) => assert.equal(error['status'], 400),
+      );
     });
 
     if (options.sandboxStatus !== false) {
@@ -183,14 +217,21 @@ export function describeIdentityLifecycleContract(
         const added = await g.members.addMembers(org.id, [{ identityId: newcomer.id, roles: ['AUTHORIZED_USER'] }]);
         assert.equal((await g.identities.get(org.id)).summaryStatus, 'PENDING', 'a new PENDING member holds it back');
         await g.members.removeMember(added.members[0]!.id!);
-        assert.equal((await g.identities.get(org.id)).summaryStatus, 'APPROVED', 'without that member it is APPROVED again');
+        assert.equal(
+          (await g.identities.get(org.id)).summaryStatus,
+          'APPROVED',
+          'without that member it is APPROVED again',
+        );
       });
     }
 
     it('documents: an upload slot has a file id and an http(s) or memory URL, and the listing shows it', async () => {
       const g = await gateways();
       const identity = await g.identities.create(person());
-      const upload = await g.documents.requestUpload(identity.id, { name: `proof-${randomUUID()}.pdf`, documentTypes: ['PROOF_OF_RESIDENCY'] });
+      const upload = await g.documents.requestUpload(identity.id, {
+        name: `proof-${randomUUID()}.pdf`,
+        documentTypes: ['PROOF_OF_RESIDENCY'],
+      });
       assert.ok(upload.fileId.length > 0, 'a file id');
       assert.match(upload.uploadUrl, /^(https?|memory):\/\//);
       const listed = await g.documents.list(identity.id, { includePending: true });
@@ -233,7 +274,11 @@ export function describeIdentityLifecycleContract(
         await g.identities.setSandboxStatus(created.id, { idVerification: 'DENIED' });
         const denied = await findEvent(g.events, 'identity.denied', created.id, created.createdAt);
         assert.ok(denied !== undefined, 'an identity.denied event about the person');
-        const page = await g.events.listPage({ type: 'identity.approved', createdAt: { gte: created.createdAt }, limit: 100 });
+        const page = await g.events.listPage({
+          type: 'identity.approved',
+          createdAt: { gte: created.createdAt },
+          limit: 100,
+        });
         assert.ok(page.events.every((e) => e.type === 'identity.approved'));
         assert.ok(!page.events.some((e) => e.id === denied.id));
       });
@@ -242,7 +287,10 @@ export function describeIdentityLifecycleContract(
         const g = await gateways();
         const created = await g.identities.create(person());
         await g.identities.setSandboxStatus(created.id, approve);
-        const done: Identity = await waitForStatus(g.identities, created.id, ['APPROVED', 'DENIED'], { timeoutMs: 30_000, pollIntervalMs: 200 });
+        const done: Identity = await waitForStatus(g.identities, created.id, ['APPROVED', 'DENIED'], {
+          timeoutMs: 30_000,
+          pollIntervalMs: 200,
+        });
         assert.equal(done.id, created.id);
         assert.equal(done.summaryStatus, 'APPROVED');
       });
@@ -256,10 +304,13 @@ export function describeIdentityLifecycleContract(
     it('waitForStatus gives up with status_wait_timeout while the identity stays PENDING', async () => {
       const g = await gateways();
       const created = await g.identities.create(person());
-      await rejectsWith(waitForStatus(g.identities, created.id, ['APPROVED'], { timeoutMs: 250, pollIntervalMs: 100 }), (error) => {
-        assert.equal(error['code'], 'status_wait_timeout');
-        assert.equal(error['lastStatus'], 'PENDING');
-      });
+      await rejectsWith(
+        waitForStatus(g.identities, created.id, ['APPROVED'], { timeoutMs: 250, pollIntervalMs: 100 }),
+        (error) => {
+          assert.equal(error['code'], 'status_wait_timeout');
+          assert.equal(error['lastStatus'], 'PENDING');
+        },
+      );
     });
   });
 }

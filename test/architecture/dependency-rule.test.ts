@@ -36,13 +36,17 @@ describe('dependency rule', () => {
   it('fails when the domain imports another layer', () => {
     write('domain/a.ts', "import type { X } from '../ports/x.js';\n");
     write('ports/x.ts', 'export type X = 1;\n');
-    expect(findViolations(join(dir, 'src'))).to.deep.equal(["src/domain/a.ts: domain must not import ports ('../ports/x.js')"]);
+    expect(findViolations(join(dir, 'src'))).to.deep.equal([
+      "src/domain/a.ts: domain must not import ports ('../ports/x.js')",
+    ]);
   });
 
   it('fails when inversify is imported outside the composition root', () => {
     write('application/a.ts', "import { injectable } from 'inversify';\n");
     write('composition/b.ts', "import { Container } from 'inversify';\n");
-    expect(findViolations(join(dir, 'src'))).to.deep.equal(['src/application/a.ts: imports inversify outside src/composition']);
+    expect(findViolations(join(dir, 'src'))).to.deep.equal([
+      'src/application/a.ts: imports inversify outside src/composition',
+    ]);
   });
 
   it('fails when one adapter imports another adapter', () => {

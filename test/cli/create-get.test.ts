@@ -31,19 +31,23 @@ describe('CLI: paxos-identity create and get', () => {
     return io;
   }
 
-  it('creates the seed body on an embedded emulator and prints Paxos\'s response JSON', async () => {
+  it("creates the seed body on an embedded emulator and prints Paxos's response JSON", async () => {
     const body = seedBody();
     const io = withBody(new FakeIo(), body);
     expect(await run(['create', '--file', 'body.json', '--emulator'], io)).to.equal(0);
     const printed = JSON.parse(io.out);
     expect(printed).to.include({ type: 'PERSON', summary_status: 'PENDING', ref_id: body.ref_id });
-    expect(printed.person_details).to.include({ first_name: 'John', cip_id: body.person_details.cip_id, date_of_birth: '1980-01-01' });
+    expect(printed.person_details).to.include({
+      first_name: 'John',
+      cip_id: body.person_details.cip_id,
+      date_of_birth: '1980-01-01',
+    });
     expect(printed.tax_details).to.deep.equal([{ tax_payer_country: 'USA', tax_payer_id: body.person_details.cip_id }]);
     expect(printed.metadata).to.deep.equal(body.person_details.metadata);
     expect(io.err).to.match(/^using an embedded Paxos emulator at http:\/\/127\.0\.0\.1:\d+\/v2\n$/);
   });
 
-  it('creates and gets through the environment\'s URLs and credentials', async () => {
+  it("creates and gets through the environment's URLs and credentials", async () => {
     const body = seedBody();
     const created = withBody(envIo(), body);
     expect(await run(['create', '--file', 'body.json'], created)).to.equal(0);
@@ -72,7 +76,9 @@ describe('CLI: paxos-identity create and get', () => {
     const io = withBody(envIo(), seedBody({ ssn: body.person_details.cip_id }));
     expect(await run(['create', '--file', 'body.json'], io)).to.equal(1);
     expect(io.out).to.equal('');
-    expect(io.err).to.match(/^error: IdentityAlreadyExistsError \(409\): An identity with the same \(cipId, cipIdType, cipIdCountry\) already exists: [0-9a-f-]{36}\n$/);
+    expect(io.err).to.match(
+      /^error: IdentityAlreadyExistsError \(409\): An identity with the same \(cipId, cipIdType, cipIdCountry\) already exists: [0-9a-f-]{36}\n$/,
+    );
     expect(io.err).not.to.include(body.person_details.cip_id);
   });
 

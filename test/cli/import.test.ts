@@ -52,7 +52,14 @@ describe('CLI: paxos-identity import', () => {
     const bad = seedBody();
     delete bad.person_details.first_name;
     bad.person_details.nickname = 'JD';
-    const file = [JSON.stringify(bodies[0]), '{"ref_id": "x", ', JSON.stringify(bodies[1]), JSON.stringify(bad), '', JSON.stringify(bodies[2])].join('\n');
+    const file = [
+      JSON.stringify(bodies[0]),
+      '{"ref_id": "x", ',
+      JSON.stringify(bodies[1]),
+      JSON.stringify(bad),
+      '',
+      JSON.stringify(bodies[2]),
+    ].join('\n');
     const io = envIo();
     io.files.set('people.ndjson', file);
     const code = await run(['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '200'], io);
@@ -61,18 +68,29 @@ describe('CLI: paxos-identity import', () => {
     const results = resultsOf(io);
     expect(results.map((r) => r.line).sort((a, b) => a - b)).to.deep.equal([1, 2, 3, 4, 6]);
     const byLine = new Map(results.map((r) => [r.line as number, r]));
-    for (const [line, body] of [[1, bodies[0]], [3, bodies[1]], [6, bodies[2]]] as const) {
+    for (const [line, body] of [
+      [1, bodies[0]],
+      [3, bodies[1]],
+      [6, bodies[2]],
+    ] as const) {
       expect(byLine.get(line)).to.include({ status: 'created', ref_id: body!.ref_id });
       expect(byLine.get(line)!.identity_id).to.be.a('string');
     }
-    expect(byLine.get(2)).to.deep.equal({ line: 2, status: 'invalid', error: 'identity_invalid', violations: [{ path: 'body', code: 'format' }] });
+    expect(byLine.get(2)).to.deep.equal({
+      line: 2,
+      status: 'invalid',
+      error: 'identity_invalid',
+      violations: [{ path: 'body', code: 'format' }],
+    });
     expect(byLine.get(4)).to.include({ status: 'invalid', ref_id: bad.ref_id, error: 'identity_invalid' });
     expect(byLine.get(4)!.violations).to.deep.include.members([
       { path: 'person_details.nickname', code: 'unknown_field' },
       { path: 'person_details.first_name', code: 'required' },
     ]);
     expect(io.err).to.match(/line 2: invalid, 1 violation; not sent/);
-    expect(io.err).to.match(/line 4: invalid, 2 violations; not sent\n {2}person_details\.nickname: .*\[unknown_field\]/);
+    expect(io.err).to.match(
+      /line 4: invalid, 2 violations; not sent\n {2}person_details\.nickname: .*\[unknown_field\]/,
+    );
     expect(io.out).to.match(/import: 3 created, 2 failed, 0 skipped/);
 
     // No personal data in anything the import wrote.
@@ -91,14 +109,30 @@ describe('CLI: paxos-identity import', () => {
     io.files.set('people.ndjson', bodies.map((b) => JSON.stringify(b)).join('\n'));
     // An earlier run created lines 1 and 2, then was stopped; line 3 had failed.
     const first = envIo();
-    first.files.set('two.ndjson', bodies.slice(0, 2).map((b) => JSON.stringify(b)).join('\n'));
-    expect(await run(['import', '--file', 'two.ndjson', '--out', 'results.ndjson', '--rate', '200'], first)).to.equal(0);
+    first.files.set(
+      'two.ndjson',
+      bodies
+        .slice(0, 2)
+        .map((b) => JSON.stringify(b))
+        .join('\n'),
+    );
+    expect(await run(['import', '--file', 'two.ndjson', '--out', 'results.ndjson', '--rate', '200'], first)).to.equal(
+      0,
+    );
     const earlier = resultsOf(first);
-    io.files.set('results.ndjson', `${first.files.get('results.ndjson')!}${JSON.stringify({ line: 3, ref_id: bodies[2]!.ref_id, status: 'failed', error: 'paxos_server_error', http_status: 503 })}\n`);
+    io.files.set(
+      'results.ndjson',
+      `${first.files.get('results.ndjson')!}${JSON.stringify({ line: 3, ref_id: bodies[2]!.ref_id, status: 'failed', error: 'paxos_server_error', http_status: 503 })}\n`,
+    );
 
-    const before = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/identity/identities')).length;
-    expect(await run(['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '200'], io)).to.equal(0);
-    const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/identity/identities')).length - before;
+    const before = emulator.requests.filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/identity/identities'),
+    ).length;
+    expect(await run(['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '200'], io)).to.equal(
+      0,
+    );
+    const posts =
+      emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/identity/identities')).length - before;
     expect(posts).to.equal(2, 'only lines 3 and 4 are sent again');
     expect(io.err).to.match(/2 lines already created in results\.ndjson, skipped/);
     expect(io.out).to.match(/import: 2 created, 0 failed, 2 skipped/);
@@ -112,7 +146,9 @@ describe('CLI: paxos-identity import', () => {
     // Without the result file, a rerun replays every ref_id: the same identities, nothing new.
     const again = envIo();
     again.files.set('people.ndjson', io.files.get('people.ndjson')!);
-    expect(await run(['import', '--file', 'people.ndjson', '--out', 'again.ndjson', '--rate', '200'], again)).to.equal(0);
+    expect(await run(['import', '--file', 'people.ndjson', '--out', 'again.ndjson', '--rate', '200'], again)).to.equal(
+      0,
+    );
     const replayed = new Map(resultsOf(again, 'again.ndjson').map((r) => [r.line as number, r.identity_id as string]));
     for (const line of [1, 2, 3, 4]) expect(replayed.get(line)).to.equal(latest.get(line)!.identity_id);
   });
@@ -121,7 +157,10 @@ describe('CLI: paxos-identity import', () => {
     const bodies = Array.from({ length: 40 }, () => seedBody());
     const io = envIo();
     io.files.set('people.ndjson', bodies.map((b) => JSON.stringify(b)).join('\n'));
-    const running = run(['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '20', '--concurrency', '2'], io);
+    const running = run(
+      ['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '20', '--concurrency', '2'],
+      io,
+    );
     // Press Ctrl-C once a few results are written.
     while (io.appends < 3) await new Promise((resolve) => setTimeout(resolve, 5));
     io.pressCtrlC();
@@ -134,7 +173,12 @@ describe('CLI: paxos-identity import', () => {
     const rest = envIo();
     rest.files.set('people.ndjson', io.files.get('people.ndjson')!);
     rest.files.set('results.ndjson', io.files.get('results.ndjson')!);
-    expect(await run(['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '500', '--concurrency', '8'], rest)).to.equal(0);
+    expect(
+      await run(
+        ['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '500', '--concurrency', '8'],
+        rest,
+      ),
+    ).to.equal(0);
     const all = resultsOf(rest);
     expect(all.length).to.equal(40);
     expect(new Set(all.map((r) => r.line)).size).to.equal(40);
@@ -143,7 +187,9 @@ describe('CLI: paxos-identity import', () => {
   it('prints plain progress lines when stderr is not a terminal', async () => {
     const io = envIo();
     io.files.set('people.ndjson', [seedBody(), seedBody(), seedBody()].map((b) => JSON.stringify(b)).join('\n'));
-    expect(await run(['import', '--file', 'people.ndjson', '--rate', '50', '--progress-interval', '1'], io)).to.equal(0);
+    expect(await run(['import', '--file', 'people.ndjson', '--rate', '50', '--progress-interval', '1'], io)).to.equal(
+      0,
+    );
     expect(io.err).to.match(/import: 3\/3 done, 0 errors, [\d.]+\/s, ETA 0s/);
   });
 
@@ -202,7 +248,12 @@ describe('IdentityService.importIdentities', () => {
     const first = results.find((r) => r.line === 1)!;
     const replay: ImportResult[] = [];
     await service.importIdentities([command('123-45-1000', 'ref-0')], { onResult: (r) => void replay.push(r) });
-    expect(replay[0]).to.deep.equal({ line: 1, refId: 'ref-0', ok: true, identityId: first.ok ? first.identityId : '' });
+    expect(replay[0]).to.deep.equal({
+      line: 1,
+      refId: 'ref-0',
+      ok: true,
+      identityId: first.ok ? first.identityId : '',
+    });
   });
 
   it('paces starts at the rate: 11 creates at 100/s take about 100 ms', async () => {

@@ -28,7 +28,8 @@ export class FakeIo implements CliIo {
 
   readonly readFile = async (path: string): Promise<string> => {
     const text = this.files.get(path);
-    if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    if (text === undefined)
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
     return text;
   };
 

@@ -9,8 +9,13 @@ assert.throws(() => lib.NewIdentity.create({ person: {} }), lib.IdentityValidati
 service
   .createIdentity({
     person: {
-      firstName: 'Grace', lastName: 'Hopper', dateOfBirth: '1906-12-09', nationality: 'USA',
-      cipId: '123-45-6789', cipIdType: 'SSN', cipIdCountry: 'USA',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      dateOfBirth: '1906-12-09',
+      nationality: 'USA',
+      cipId: '123-45-6789',
+      cipIdType: 'SSN',
+      cipIdCountry: 'USA',
       address: { country: 'USA', address1: '1 Navy Way', city: 'Arlington', province: 'VA' },
     },
   })

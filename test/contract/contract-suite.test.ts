@@ -8,7 +8,10 @@ interface Case {
 }
 
 /** Registers the contract with a collecting describe/it, so that the cases can be run and judged here. */
-function collect(makeGateway: () => IdentityGateway, options: { sandboxStatus?: boolean } = {}): { suite: string; cases: Case[] } {
+function collect(
+  makeGateway: () => IdentityGateway,
+  options: { sandboxStatus?: boolean } = {},
+): { suite: string; cases: Case[] } {
   const cases: Case[] = [];
   let suite = '';
   describeIdentityGatewayContract('under test', makeGateway, {
@@ -48,7 +51,8 @@ class ForgetfulGateway implements IdentityGateway {
   }
 
   get: IdentityGateway['get'] = (id, options) => this.real.get(id, options);
-  setSandboxStatus: IdentityGateway['setSandboxStatus'] = (id, change, options) => this.real.setSandboxStatus(id, change, options);
+  setSandboxStatus: IdentityGateway['setSandboxStatus'] = (id, change, options) =>
+    this.real.setSandboxStatus(id, change, options);
   listPage: IdentityGateway['listPage'] = (filter, options) => this.real.listPage(filter, options);
   update: IdentityGateway['update'] = (id, update, options) => this.real.update(id, update, options);
 }
@@ -71,7 +75,7 @@ describe('describeIdentityGatewayContract', () => {
     expect(made).to.equal(1);
   });
 
-  it('fails for a gateway that breaks Paxos\'s uniqueness rules', async () => {
+  it("fails for a gateway that breaks Paxos's uniqueness rules", async () => {
     const { cases } = collect(() => new ForgetfulGateway());
     const failed = await failures(cases);
     expect(failed.some((t) => t.includes('same refId'))).to.equal(true);
@@ -104,8 +108,17 @@ describe('describeIdentityGatewayContract', () => {
       };
     });
     const updateFailures = await failures(ignoring.cases);
-    for (const title of ['updates only the fields sent', 'clears address2', 'replaces the whole list of tax details', 'setUserDisabled', 'refuses to change the type']) {
-      expect(updateFailures.some((t) => t.startsWith(title)), title).to.equal(true);
+    for (const title of [
+      'updates only the fields sent',
+      'clears address2',
+      'replaces the whole list of tax details',
+      'setUserDisabled',
+      'refuses to change the type',
+    ]) {
+      expect(
+        updateFailures.some((t) => t.startsWith(title)),
+        title,
+      ).to.equal(true);
     }
   });
 
@@ -120,6 +133,8 @@ describe('describeIdentityGatewayContract', () => {
         update: (id, u, o) => real.update(id, u, o),
       };
     });
-    expect(await failures(cases)).to.deep.equal(['sandbox status: approving id verification and sanctions makes the person APPROVED']);
+    expect(await failures(cases)).to.deep.equal([
+      'sandbox status: approving id verification and sanctions makes the person APPROVED',
+    ]);
   });
 });

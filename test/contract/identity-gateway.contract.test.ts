@@ -14,14 +14,16 @@ describe('PaxosIdentityGateway over HTTP against the emulator', () => {
     await emulator.close();
   });
 
-  describeIdentityGatewayContract('PaxosIdentityGateway → emulator', () =>
-    new PaxosIdentityGateway({
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    }),
+  describeIdentityGatewayContract(
+    'PaxosIdentityGateway → emulator',
+    () =>
+      new PaxosIdentityGateway({
+        environment: 'sandbox',
+        baseUrl: emulator.baseUrl,
+        tokenUrl: emulator.tokenUrl,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+      }),
   );
 });
 
@@ -32,10 +34,11 @@ if (sandboxId === undefined || sandboxId === '' || sandboxSecret === undefined |
     it('skipped: no sandbox credentials (set PAXOS_CLIENT_ID and PAXOS_CLIENT_SECRET to run it)');
   });
 } else {
-  describe('PaxosIdentityGateway over HTTP against Paxos\'s sandbox', function () {
+  describe("PaxosIdentityGateway over HTTP against Paxos's sandbox", function () {
     this.timeout(60_000);
-    describeIdentityGatewayContract('PaxosIdentityGateway → Paxos sandbox', () =>
-      new PaxosIdentityGateway({ environment: 'sandbox', clientId: sandboxId, clientSecret: sandboxSecret }),
+    describeIdentityGatewayContract(
+      'PaxosIdentityGateway → Paxos sandbox',
+      () => new PaxosIdentityGateway({ environment: 'sandbox', clientId: sandboxId, clientSecret: sandboxSecret }),
     );
   });
 }

@@ -26,7 +26,12 @@ describe('emulator: fault injection', () => {
     const second = await create(body);
     expect(first.status).to.equal(503);
     expect(first.headers.get('retry-after')).to.equal('2');
-    expect(first.body).to.deep.equal({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Service Unavailable' });
+    expect(first.body).to.deep.equal({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'Service Unavailable',
+    });
     expect(second.status).to.equal(503);
     expect(fault.remaining).to.equal(0);
     expect(fault.hits).to.equal(2);
@@ -34,18 +39,26 @@ describe('emulator: fault injection', () => {
     expect(third.status, 'nothing was created by the failed attempts').to.equal(200);
   });
 
-  it('sends Paxos\'s own bodies for 429 and 500, and no Retry-After unless asked', async () => {
+  it("sends Paxos's own bodies for 429 and 500, and no Retry-After unless asked", async () => {
     emulator.faults.inject({ kind: 'status', status: 429 });
     emulator.faults.inject({ kind: 'status', status: 500 });
     const throttled = await create(seedBody());
-    expect(throttled.body).to.deep.equal({ type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'Too many requests' });
+    expect(throttled.body).to.deep.equal({
+      type: 'about:blank',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: 'Too many requests',
+    });
     expect(throttled.headers.get('retry-after')).to.equal(null);
     const broken = await create(seedBody());
     expect(broken.body).to.deep.equal({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
   });
 
   it('matches by method and path template, and leaves the token route alone by default', async () => {
-    emulator.faults.inject({ kind: 'status', status: 502 }, { match: { method: 'GET', path: '/v2/identity/identities/{id}' } });
+    emulator.faults.inject(
+      { kind: 'status', status: 502 },
+      { match: { method: 'GET', path: '/v2/identity/identities/{id}' } },
+    );
     const created = await create(seedBody());
     expect(created.status).to.equal(200);
     await tokenFor(emulator);
@@ -77,7 +90,12 @@ describe('emulator: fault injection', () => {
     expect(failure).to.be.instanceOf(TypeError);
     const retry = await create(body);
     expect(retry.status).to.equal(200);
-    expect(emulator.requests[0]).to.deep.equal({ method: 'POST', path: '/v2/identity/identities', route: '/v2/identity/identities', fault: 'drop' });
+    expect(emulator.requests[0]).to.deep.equal({
+      method: 'POST',
+      path: '/v2/identity/identities',
+      route: '/v2/identity/identities',
+      fault: 'drop',
+    });
   });
 
   it('drops the connection after processing: the identity exists and a retry meets it as a 409 (the lost response)', async () => {
@@ -121,7 +139,9 @@ describe('emulator: fault injection', () => {
 
   it('closes even while a stalled response is open', async () => {
     emulator.faults.inject({ kind: 'stall-body' });
-    const response = await fetch(`${emulator.baseUrl}/identity/identities/x`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${emulator.baseUrl}/identity/identities/x`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const reading = response.text().then(
       () => 'ended',
       () => 'failed',
@@ -153,10 +173,14 @@ describe('emulator: fault injection', () => {
   it('closes without waiting for a long delay', async () => {
     emulator.faults.inject({ kind: 'delay', ms: 60_000 });
     const pending = new Promise<string>((resolve) => {
-      const req = request(`${emulator.baseUrl}/identity/identities/x`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve('answered'));
-      });
+      const req = request(
+        `${emulator.baseUrl}/identity/identities/x`,
+        { headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve('answered'));
+        },
+      );
       req.on('error', () => resolve('dropped'));
       req.end();
     });

@@ -37,7 +37,10 @@ describe('emulator faults through the service and the Paxos adapter', () => {
   });
 
   it('a create whose response was lost resolves to the identity the first attempt made', async () => {
-    emulator.faults.inject({ kind: 'drop', when: 'after-processing' }, { match: { method: 'POST', path: '/v2/identity/identities' } });
+    emulator.faults.inject(
+      { kind: 'drop', when: 'after-processing' },
+      { match: { method: 'POST', path: '/v2/identity/identities' } },
+    );
     const command = aPerson().withCommand({ refId: randomUUID() }).build();
     const identity = await service.createIdentity(command);
     expect(identity.refId).to.equal(command.refId);
@@ -68,7 +71,7 @@ describe('emulator faults through the service and the Paxos adapter', () => {
     ]);
   });
 
-  it('a truncated body becomes one of the library\'s errors, never a bare SyntaxError', async () => {
+  it("a truncated body becomes one of the library's errors, never a bare SyntaxError", async () => {
     const created = await service.createIdentity(aPerson().build());
     emulator.faults.inject({ kind: 'truncate-body' }, { match: { method: 'GET' }, times: 10 });
     let failure: unknown;
@@ -80,7 +83,7 @@ describe('emulator faults through the service and the Paxos adapter', () => {
     expect(failure).to.be.instanceOf(IdentityServiceError);
   });
 
-  it('a stalled body ends at the call deadline with one of the library\'s errors', async () => {
+  it("a stalled body ends at the call deadline with one of the library's errors", async () => {
     const created = await service.createIdentity(aPerson().build());
     emulator.faults.inject({ kind: 'stall-body' }, { match: { method: 'GET' }, times: 10 });
     let failure: unknown;

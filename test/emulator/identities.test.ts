@@ -21,10 +21,11 @@ describe('emulator: identities', () => {
 
   const create = (body: unknown) => call(emulator, 'POST', '/identity/identities', { token, body });
   const get = (id: string, query = '') => call(emulator, 'GET', `/identity/identities/${id}${query}`, { token });
-  const sandbox = (id: string, body: unknown) => call(emulator, 'PUT', `/identity/identities/${id}/sandbox-status`, { token, body });
+  const sandbox = (id: string, body: unknown) =>
+    call(emulator, 'PUT', `/identity/identities/${id}/sandbox-status`, { token, body });
 
   describe('POST /v2/identity/identities', () => {
-    it('creates the seed\'s person with 200 and the seed response\'s shape', async () => {
+    it("creates the seed's person with 200 and the seed response's shape", async () => {
       const body = seedBody();
       const response = await create(body);
       expect(response.status).to.equal(200);
@@ -34,7 +35,9 @@ describe('emulator: identities', () => {
       expect(identity).to.include({ type: 'PERSON', summary_status: 'PENDING', ref_id: body.ref_id });
       expect(identity.created_at).to.equal('2026-01-15T10:00:00.123000Z');
       expect(identity.updated_at).to.equal(identity.created_at);
-      expect(identity.tax_details).to.deep.equal([{ tax_payer_country: 'USA', tax_payer_id: body.person_details.cip_id }]);
+      expect(identity.tax_details).to.deep.equal([
+        { tax_payer_country: 'USA', tax_payer_id: body.person_details.cip_id },
+      ]);
       expect(identity.metadata).to.deep.equal(body.person_details.metadata);
       expect(identity.person_details).to.deep.equal({
         additional_screening_status: 'PENDING',
@@ -56,7 +59,12 @@ describe('emulator: identities', () => {
         sanctions_verification_status: 'PENDING',
         verifier_type: 'PASSTHROUGH',
       });
-      expect(identity).not.to.have.any.keys('institution_details', 'institution_members', 'user_disabled', 'admin_disabled');
+      expect(identity).not.to.have.any.keys(
+        'institution_details',
+        'institution_members',
+        'user_disabled',
+        'admin_disabled',
+      );
     });
 
     it('keeps created_at strictly increasing in microseconds when the clock stands still', async () => {
@@ -66,7 +74,7 @@ describe('emulator: identities', () => {
       expect(b.body.created_at > a.body.created_at).to.equal(true);
     });
 
-    it('accepts metadata at the top level, where Paxos\'s schema puts it', async () => {
+    it("accepts metadata at the top level, where Paxos's schema puts it", async () => {
       const body = seedBody();
       delete body.person_details.metadata;
       const response = await create({ ...body, metadata: { source: 'top' } });
@@ -74,7 +82,7 @@ describe('emulator: identities', () => {
       expect(response.body.metadata).to.deep.equal({ source: 'top' });
     });
 
-    it('answers a duplicate ref_id with Paxos\'s 409 already-exists Problem', async () => {
+    it("answers a duplicate ref_id with Paxos's 409 already-exists Problem", async () => {
       const first = await create(seedBody());
       const response = await create(seedBody({ refId: first.body.ref_id }));
       expect(response.status).to.equal(409);
@@ -87,7 +95,7 @@ describe('emulator: identities', () => {
       });
     });
 
-    it('answers a duplicate cip triple with Paxos\'s 409 already-exists Problem', async () => {
+    it("answers a duplicate cip triple with Paxos's 409 already-exists Problem", async () => {
       const ssn = uniqueSsn();
       const first = await create(seedBody({ ssn }));
       const response = await create(seedBody({ ssn }));
@@ -132,15 +140,27 @@ describe('emulator: identities', () => {
       const response = await create({ ref_id: 'only-a-ref' });
       expect(response.status).to.equal(400);
       expect(response.body.meta.violations).to.deep.equal([
-        { path: 'person_details', code: 'required', message: 'person_details: one of person_details or institution_details is required' },
+        {
+          path: 'person_details',
+          code: 'required',
+          message: 'person_details: one of person_details or institution_details is required',
+        },
       ]);
     });
 
     it('refuses a body that is not JSON, or not an object, with a 400 that does not quote it', async () => {
       const ssn = uniqueSsn();
-      const broken = await call(emulator, 'POST', '/identity/identities', { token, rawBody: `{"person_details": {"cip_id": "${ssn}"` });
+      const broken = await call(emulator, 'POST', '/identity/identities', {
+        token,
+        rawBody: `{"person_details": {"cip_id": "${ssn}"`,
+      });
       expect(broken.status).to.equal(400);
-      expect(broken.body).to.deep.equal({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'request body is not valid JSON' });
+      expect(broken.body).to.deep.equal({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'request body is not valid JSON',
+      });
       const array = await create([1, 2]);
       expect(array.status).to.equal(400);
       expect(array.body.meta.violations[0].path).to.equal('body');
@@ -172,8 +192,20 @@ describe('emulator: identities', () => {
         ref_id: `inst-${uniqueSsn()}`,
         institution_details: {
           name: 'Example Holdings LLC',
-          business_address: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zip_code: '10002' },
-          incorporation_address: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zip_code: '19901' },
+          business_address: {
+            country: 'USA',
+            address1: '2 Example Ave',
+            city: 'New York',
+            province: 'NY',
+            zip_code: '10002',
+          },
+          incorporation_address: {
+            country: 'USA',
+            address1: '2 Example Ave',
+            city: 'Dover',
+            province: 'DE',
+            zip_code: '19901',
+          },
           institution_type: 'LLC',
           institution_sub_type: 'INVESTMENT',
           cip_id: uniqueEin(),
@@ -188,9 +220,16 @@ describe('emulator: identities', () => {
       });
       expect(response.status).to.equal(200);
       expect(response.body.type).to.equal('INSTITUTION');
-      expect(response.body.institution_details).to.include({ document_verification_status: 'PENDING', sanctions_verification_status: 'PENDING' });
+      expect(response.body.institution_details).to.include({
+        document_verification_status: 'PENDING',
+        sanctions_verification_status: 'PENDING',
+      });
       expect(response.body.institution_members).to.have.length(1);
-      expect(response.body.institution_members[0]).to.include({ identity_id: member.body.id, name: 'John Doe', ownership: '60' });
+      expect(response.body.institution_members[0]).to.include({
+        identity_id: member.body.id,
+        name: 'John Doe',
+        ownership: '60',
+      });
       expect(response.body.institution_members[0].id).to.be.a('string');
     });
 
@@ -249,7 +288,10 @@ describe('emulator: identities', () => {
     it('answers {} and the summary follows the sub-statuses to APPROVED', async () => {
       const created = await create(seedBody());
       clock.advance(1000);
-      const response = await sandbox(created.body.id, { id_verification_status: 'APPROVED', sanctions_verification_status: 'APPROVED' });
+      const response = await sandbox(created.body.id, {
+        id_verification_status: 'APPROVED',
+        sanctions_verification_status: 'APPROVED',
+      });
       expect(response.status).to.equal(200);
       expect(response.body).to.deep.equal({});
       const after = await get(created.body.id, '?include_details=true');
@@ -268,7 +310,7 @@ describe('emulator: identities', () => {
       expect(got.body).to.include({ summary_status: 'DISABLED', user_disabled: true });
     });
 
-    it('accepts the identity id in the body, as Paxos\'s example sends it', async () => {
+    it("accepts the identity id in the body, as Paxos's example sends it", async () => {
       const created = await create(seedBody());
       const response = await sandbox(created.body.id, { id: created.body.id, id_verification_status: 'APPROVED' });
       expect(response.status).to.equal(200);
@@ -276,7 +318,11 @@ describe('emulator: identities', () => {
 
     it('answers an unknown status or field with a 400 listing both', async () => {
       const created = await create(seedBody());
-      const response = await sandbox(created.body.id, { sanctions_verification_status: 'MAYBE', idVerification: 'APPROVED', user_disabled: true });
+      const response = await sandbox(created.body.id, {
+        sanctions_verification_status: 'MAYBE',
+        idVerification: 'APPROVED',
+        user_disabled: true,
+      });
       expect(response.status).to.equal(400);
       const paths = response.body.meta.violations.map((v: { path: string }) => v.path);
       expect(paths).to.have.members(['sanctions_verification_status', 'idVerification', 'user_disabled']);
@@ -306,7 +352,12 @@ describe('emulator: identities', () => {
       await get(created.body.id);
       expect(emulator.requests).to.deep.equal([
         { method: 'POST', path: '/v2/identity/identities', route: '/v2/identity/identities', status: 200 },
-        { method: 'GET', path: `/v2/identity/identities/${created.body.id}`, route: '/v2/identity/identities/{id}', status: 200 },
+        {
+          method: 'GET',
+          path: `/v2/identity/identities/${created.body.id}`,
+          route: '/v2/identity/identities/{id}',
+          status: 200,
+        },
       ]);
       expect(JSON.stringify(emulator.requests)).not.to.include(body.person_details.cip_id);
     });
@@ -327,7 +378,7 @@ describe('emulator: approval behaviour', () => {
     await emulator.close();
   });
 
-  it('approves a person once the delay has passed on its clock, as Paxos\'s sandbox does', async () => {
+  it("approves a person once the delay has passed on its clock, as Paxos's sandbox does", async () => {
     const created = await call(emulator, 'POST', '/identity/identities', { token, body: seedBody() });
     expect(created.body.summary_status).to.equal('PENDING');
     const early = await call(emulator, 'GET', `/identity/identities/${created.body.id}`, { token });
@@ -339,7 +390,10 @@ describe('emulator: approval behaviour', () => {
 
   it('lets an earlier sandbox-status call decide', async () => {
     const created = await call(emulator, 'POST', '/identity/identities', { token, body: seedBody() });
-    await call(emulator, 'PUT', `/identity/identities/${created.body.id}/sandbox-status`, { token, body: { sanctions_verification_status: 'DENIED' } });
+    await call(emulator, 'PUT', `/identity/identities/${created.body.id}/sandbox-status`, {
+      token,
+      body: { sanctions_verification_status: 'DENIED' },
+    });
     clock.advance(5000);
     const later = await call(emulator, 'GET', `/identity/identities/${created.body.id}`, { token });
     expect(later.body.summary_status).to.equal('DENIED');

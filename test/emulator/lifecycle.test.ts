@@ -24,7 +24,13 @@ describe('emulator: institution members, documents and events', () => {
   before(async () => {
     emulator = await startPaxosEmulator({ maxUploadBytes: 1024 });
     token = await tokenFor(emulator, 'identity:read_identity identity:write_identity events:read_event');
-    options = { environment: 'sandbox', baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: emulator.clientId, clientSecret: emulator.clientSecret };
+    options = {
+      environment: 'sandbox',
+      baseUrl: emulator.baseUrl,
+      tokenUrl: emulator.tokenUrl,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+    };
   });
 
   after(async () => {
@@ -32,12 +38,16 @@ describe('emulator: institution members, documents and events', () => {
   });
 
   const person = async (): Promise<string> => {
-    const response = await call(emulator, 'POST', '/identity/identities', { token, body: seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }) });
+    const response = await call(emulator, 'POST', '/identity/identities', {
+      token,
+      body: seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }),
+    });
     expect(response.status).to.equal(200);
     return response.body.id as string;
   };
 
-  const requestUpload = (id: string, body: unknown) => call(emulator, 'PUT', `/identity/identities/${id}/documents`, { token, body });
+  const requestUpload = (id: string, body: unknown) =>
+    call(emulator, 'PUT', `/identity/identities/${id}/documents`, { token, body });
 
   describe('POST /v2/identity/institution-members', () => {
     it('refuses a member id sent by the client, an empty list and a missing institution id, with wire paths', async () => {
@@ -48,13 +58,19 @@ describe('emulator: institution members, documents and events', () => {
       expect(response.status).to.equal(400);
       const paths = (response.body.meta.violations as { path: string }[]).map((v) => v.path);
       expect(paths).to.include.members(['institution_id', 'members[0].id']);
-      const empty = await call(emulator, 'POST', '/identity/institution-members', { token, body: { institution_id: 'abc', members: [] } });
+      const empty = await call(emulator, 'POST', '/identity/institution-members', {
+        token,
+        body: { institution_id: 'abc', members: [] },
+      });
       expect(empty.status).to.equal(400);
     });
 
     it('answers 404 for an unknown institution and for an unknown member link', async () => {
       const id = await person();
-      const unknown = await call(emulator, 'POST', '/identity/institution-members', { token, body: { institution_id: 'no-such-org', members: [{ identity_id: id, roles: ['AUTHORIZED_USER'] }] } });
+      const unknown = await call(emulator, 'POST', '/identity/institution-members', {
+        token,
+        body: { institution_id: 'no-such-org', members: [{ identity_id: id, roles: ['AUTHORIZED_USER'] }] },
+      });
       expect(unknown.status).to.equal(404);
       const gone = await call(emulator, 'DELETE', '/identity/institution-members/no-such-link', { token });
       expect(gone.status).to.equal(404);
@@ -62,7 +78,7 @@ describe('emulator: institution members, documents and events', () => {
   });
 
   describe('documents', () => {
-    it('answers Paxos\'s 400 for a name over 260 characters and a 409 with meta.existing.name for a repeated name', async () => {
+    it("answers Paxos's 400 for a name over 260 characters and a 409 with meta.existing.name for a repeated name", async () => {
       const id = await person();
       const long = await requestUpload(id, { name: 'a'.repeat(261), document_types: ['CURP'] });
       expect(long.status).to.equal(400);
@@ -78,10 +94,16 @@ describe('emulator: institution members, documents and events', () => {
       const id = await person();
       emulator.requireDocuments(id, ['PROOF_OF_RESIDENCY']);
       const documents = new PaxosDocumentGateway(new PaxosTransport(options));
-      expect((await documents.list(id, { includePending: true })).pendingDocuments).to.deep.equal(['PROOF_OF_RESIDENCY']);
+      expect((await documents.list(id, { includePending: true })).pendingDocuments).to.deep.equal([
+        'PROOF_OF_RESIDENCY',
+      ]);
       const upload = await documents.requestUpload(id, { name: 'bill.pdf', documentTypes: ['PROOF_OF_RESIDENCY'] });
       expect(upload.uploadUrl.startsWith(`http://127.0.0.1:${emulator.port}/uploads/`)).to.equal(true);
-      const put = await fetch(upload.uploadUrl, { method: 'PUT', body: PDF, headers: { 'content-type': 'application/octet-stream' } });
+      const put = await fetch(upload.uploadUrl, {
+        method: 'PUT',
+        body: PDF,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
       expect(put.status).to.equal(200);
       const listed = await documents.list(id, { includePending: true });
       expect(listed.pendingDocuments).to.deep.equal([]);
@@ -92,11 +114,29 @@ describe('emulator: institution members, documents and events', () => {
       const id = await person();
       const response = await requestUpload(id, { name: 'scan.png', document_types: ['IDENTITY_VERIFICATION'] });
       const url = response.body.upload_url as string;
-      expect((await fetch(url, { method: 'PUT', body: 'hello', headers: { 'content-type': 'text/plain' } })).status).to.equal(400);
-      expect((await fetch(url, { method: 'PUT', body: Buffer.alloc(1024, 0x25), headers: { 'content-type': 'application/pdf' } })).status).to.equal(413);
-      expect((await fetch(url, { method: 'PUT', body: Buffer.alloc(2048), headers: { 'content-type': 'application/pdf' } })).status).to.equal(413);
-      expect((await fetch(url.replace(/token=[^&]+/, 'token=forged'), { method: 'PUT', body: PDF })).status).to.equal(403);
-      expect((await fetch(url, { method: 'PUT', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) })).status).to.equal(200);
+      expect(
+        (await fetch(url, { method: 'PUT', body: 'hello', headers: { 'content-type': 'text/plain' } })).status,
+      ).to.equal(400);
+      expect(
+        (
+          await fetch(url, {
+            method: 'PUT',
+            body: Buffer.alloc(1024, 0x25),
+            headers: { 'content-type': 'application/pdf' },
+          })
+        ).status,
+      ).to.equal(413);
+      expect(
+        (await fetch(url, { method: 'PUT', body: Buffer.alloc(2048), headers: { 'content-type': 'application/pdf' } }))
+          .status,
+      ).to.equal(413);
+      expect((await fetch(url.replace(/token=[^&]+/, 'token=forged'), { method: 'PUT', body: PDF })).status).to.equal(
+        403,
+      );
+      expect(
+        (await fetch(url, { method: 'PUT', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) }))
+          .status,
+      ).to.equal(200);
     });
   });
 
@@ -113,18 +153,30 @@ describe('emulator: institution members, documents and events', () => {
       expect((await call(emulator, 'GET', '/events/not%20an%20id', { token })).status).to.equal(400);
     });
 
-    it('writes Paxos\'s event shape and the adapter reads event types it does not know', async () => {
+    it("writes Paxos's event shape and the adapter reads event types it does not know", async () => {
       const id = await person();
       const required = emulator.requireDocuments(id, ['PROOF_OF_FUNDS']);
       const future = emulator.recordEvent('identity.brand_new_kind', { identityId: id });
       const wire = await call(emulator, 'GET', `/events/${required.id}`, { token });
-      expect(wire.body).to.include({ id: required.id, type: 'identity.documents_required', object_type: 'identity_documents_required', undelivered_webhooks: 0 });
-      expect(wire.body.object).to.deep.equal({ id: required.id, identity_id: id, required_documents: ['PROOF_OF_FUNDS'] });
+      expect(wire.body).to.include({
+        id: required.id,
+        type: 'identity.documents_required',
+        object_type: 'identity_documents_required',
+        undelivered_webhooks: 0,
+      });
+      expect(wire.body.object).to.deep.equal({
+        id: required.id,
+        identity_id: id,
+        required_documents: ['PROOF_OF_FUNDS'],
+      });
       const events = new PaxosEventGateway(new PaxosTransport(options, {}, EVENT_SCOPES));
       const got = await events.get(future.id);
       expect(got.type).to.equal('identity.brand_new_kind');
       expect(got.object.identityId).to.equal(id);
-      const page = await events.listPage({ type: 'identity.documents_required', createdAt: { gte: required.createdAt } });
+      const page = await events.listPage({
+        type: 'identity.documents_required',
+        createdAt: { gte: required.createdAt },
+      });
       expect(page.events.map((e) => e.object.requiredDocuments)).to.deep.include(['PROOF_OF_FUNDS']);
       expect(page.nextPageCursor).to.equal(undefined);
     });
@@ -132,21 +184,45 @@ describe('emulator: institution members, documents and events', () => {
 
   it('create and add agree: a member must be a PERSON identity of the same API user (400 otherwise)', async () => {
     const other = { clientId: 'other-client', clientSecret: 'other-client-secret-0123456789' };
-    const two = await startPaxosEmulator({ credentials: [{ clientId: 'main-client', clientSecret: 'main-client-secret-0123456789' }, other] });
+    const two = await startPaxosEmulator({
+      credentials: [{ clientId: 'main-client', clientSecret: 'main-client-secret-0123456789' }, other],
+    });
     try {
       const as = (c: { clientId: string; clientSecret: string }) =>
-        ({ environment: 'sandbox', baseUrl: two.baseUrl, tokenUrl: two.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret }) as const;
-      const mine = await tokenFor(two, undefined, { clientId: 'main-client', clientSecret: 'main-client-secret-0123456789' });
+        ({
+          environment: 'sandbox',
+          baseUrl: two.baseUrl,
+          tokenUrl: two.tokenUrl,
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+        }) as const;
+      const mine = await tokenFor(two, undefined, {
+        clientId: 'main-client',
+        clientSecret: 'main-client-secret-0123456789',
+      });
       const theirs = await tokenFor(two, undefined, other);
       const create = (t: string, body: unknown) => call(two, 'POST', '/identity/identities', { token: t, body });
-      const foreign = (await create(theirs, seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }))).body.id as string;
+      const foreign = (await create(theirs, seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }))).body
+        .id as string;
       const own = (await create(mine, seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }))).body.id as string;
       const org = (b: string[]) => ({
         ref_id: crypto.randomUUID(),
         institution_details: {
           name: 'Example Holdings LLC',
-          business_address: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zip_code: '10002' },
-          incorporation_address: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zip_code: '19901' },
+          business_address: {
+            country: 'USA',
+            address1: '2 Example Ave',
+            city: 'New York',
+            province: 'NY',
+            zip_code: '10002',
+          },
+          incorporation_address: {
+            country: 'USA',
+            address1: '2 Example Ave',
+            city: 'Dover',
+            province: 'DE',
+            zip_code: '19901',
+          },
           institution_type: 'LLC',
           institution_sub_type: 'INVESTMENT',
           cip_id: `${uniqueSsn().replace(/-/g, '').slice(0, 2)}-${uniqueSsn().replace(/-/g, '').slice(0, 7)}`,
@@ -157,7 +233,10 @@ describe('emulator: institution members, documents and events', () => {
           trading_type: 'PRIVATE',
           business_description: 'Holding company',
         },
-        institution_members: b.map((identity_id) => ({ identity_id, roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'] })),
+        institution_members: b.map((identity_id) => ({
+          identity_id,
+          roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'],
+        })),
       });
       const refused = await create(mine, org([foreign]));
       expect(refused.status).to.equal(400);
@@ -166,12 +245,19 @@ describe('emulator: institution members, documents and events', () => {
       expect(created.status).to.equal(200);
       const orgId = created.body.id as string;
       for (const candidate of [foreign, orgId]) {
-        const add = await call(two, 'POST', '/identity/institution-members', { token: mine, body: { institution_id: orgId, members: [{ identity_id: candidate, roles: ['AUTHORIZED_USER'] }] } });
+        const add = await call(two, 'POST', '/identity/institution-members', {
+          token: mine,
+          body: { institution_id: orgId, members: [{ identity_id: candidate, roles: ['AUTHORIZED_USER'] }] },
+        });
         expect(add.status, candidate).to.equal(400);
         expect(JSON.stringify(add.body.meta.violations)).to.include('members[0].identity_id');
       }
-      const members = new PaxosMemberGateway(new PaxosTransport(as({ clientId: 'main-client', clientSecret: 'main-client-secret-0123456789' })));
-      const error = await members.addMembers(orgId, [{ identityId: foreign, roles: ['AUTHORIZED_USER'] }]).catch((e: unknown) => e);
+      const members = new PaxosMemberGateway(
+        new PaxosTransport(as({ clientId: 'main-client', clientSecret: 'main-client-secret-0123456789' })),
+      );
+      const error = await members
+        .addMembers(orgId, [{ identityId: foreign, roles: ['AUTHORIZED_USER'] }])
+        .catch((e: unknown) => e);
       expect((error as { code?: string }).code).to.equal('paxos_bad_request');
     } finally {
       await two.close();
@@ -190,11 +276,20 @@ describe('emulator: institution members, documents and events', () => {
     const tokens = () => emulator.requests.filter((r) => r.path === '/oauth2/token').length;
     expect(tokens(), 'identities, members and documents share a token').to.equal(1);
     await service.setSandboxStatus(org.id, { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' });
-    for (const person of [a, b]) await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-    const approved = await service.waitForStatus(org.id, ['APPROVED', 'DENIED'], { timeoutMs: 5_000, pollIntervalMs: 100 });
+    for (const person of [a, b])
+      await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+    const approved = await service.waitForStatus(org.id, ['APPROVED', 'DENIED'], {
+      timeoutMs: 5_000,
+      pollIntervalMs: 100,
+    });
     expect(approved.summaryStatus).to.equal('APPROVED');
     const about = new Set<string>();
-    for await (const event of service.listEvents({ type: 'identity.approved', createdAt: { gte: a.createdAt }, limit: 1 })) about.add(event.object.identityId!);
+    for await (const event of service.listEvents({
+      type: 'identity.approved',
+      createdAt: { gte: a.createdAt },
+      limit: 1,
+    }))
+      about.add(event.object.identityId!);
     expect([a.id, b.id, org.id].every((id) => about.has(id))).to.equal(true);
     expect(tokens(), 'the event connection asks for its own scope once').to.equal(2);
   });

@@ -15,7 +15,10 @@ describe('emulator: OAuth2 and bearer tokens', () => {
     await emulator.close();
   });
 
-  async function postToken(body: URLSearchParams | FormData | string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  async function postToken(
+    body: URLSearchParams | FormData | string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const response = await fetch(emulator.tokenUrl, { method: 'POST', body, headers });
     return { status: response.status, body: await response.json(), headers: response.headers };
   }
@@ -28,7 +31,12 @@ describe('emulator: OAuth2 and bearer tokens', () => {
 
   it('grants a form-encoded client-credentials request and echoes the scopes, expiring in 3599 s', async () => {
     const response = await postToken(
-      new URLSearchParams({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: emulator.clientSecret, scope: ALL_SCOPES }),
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: emulator.clientId,
+        client_secret: emulator.clientSecret,
+        scope: ALL_SCOPES,
+      }),
     );
     expect(response.status).to.equal(200);
     expect(response.body).to.have.all.keys('access_token', 'expires_in', 'scope', 'token_type');
@@ -37,7 +45,7 @@ describe('emulator: OAuth2 and bearer tokens', () => {
     expect(response.headers.get('cache-control')).to.equal('no-store');
   });
 
-  it('accepts HTTP Basic client authentication with a multipart form, as the docs\' curl --form sends', async () => {
+  it("accepts HTTP Basic client authentication with a multipart form, as the docs' curl --form sends", async () => {
     const form = new FormData();
     form.set('grant_type', 'client_credentials');
     form.set('scope', 'identity:read_identity');
@@ -49,7 +57,12 @@ describe('emulator: OAuth2 and bearer tokens', () => {
 
   it('refuses a wrong secret with invalid_client (401) and never echoes the secret', async () => {
     const response = await postToken(
-      new URLSearchParams({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: 'wrong-secret-value', scope: ALL_SCOPES }),
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: emulator.clientId,
+        client_secret: 'wrong-secret-value',
+        scope: ALL_SCOPES,
+      }),
     );
     expect(response.status).to.equal(401);
     expect(response.body.error).to.equal('invalid_client');
@@ -58,7 +71,12 @@ describe('emulator: OAuth2 and bearer tokens', () => {
 
   it('refuses a scope the client may not have with invalid_scope (400)', async () => {
     const response = await postToken(
-      new URLSearchParams({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: emulator.clientSecret, scope: 'funding:write_profile' }),
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: emulator.clientId,
+        client_secret: emulator.clientSecret,
+        scope: 'funding:write_profile',
+      }),
     );
     expect(response.status).to.equal(400);
     expect(response.body.error).to.equal('invalid_scope');
@@ -66,19 +84,30 @@ describe('emulator: OAuth2 and bearer tokens', () => {
 
   it('refuses other grants with unsupported_grant_type, and JSON bodies with invalid_request', async () => {
     const grant = await postToken(
-      new URLSearchParams({ grant_type: 'password', client_id: emulator.clientId, client_secret: emulator.clientSecret }),
+      new URLSearchParams({
+        grant_type: 'password',
+        client_id: emulator.clientId,
+        client_secret: emulator.clientSecret,
+      }),
     );
     expect(grant.status).to.equal(400);
     expect(grant.body.error).to.equal('unsupported_grant_type');
-    const json = await postToken(JSON.stringify({ grant_type: 'client_credentials' }), { 'content-type': 'application/json' });
+    const json = await postToken(JSON.stringify({ grant_type: 'client_credentials' }), {
+      'content-type': 'application/json',
+    });
     expect(json.status).to.equal(400);
     expect(json.body.error).to.equal('invalid_request');
   });
 
-  it('answers a request without a bearer token with Paxos\'s 401 Problem', async () => {
+  it("answers a request without a bearer token with Paxos's 401 Problem", async () => {
     const response = await call(emulator, 'GET', '/identity/identities/some-id');
     expect(response.status).to.equal(401);
-    expect(response.body).to.deep.equal({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'no authorization header set' });
+    expect(response.body).to.deep.equal({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'no authorization header set',
+    });
   });
 
   it('answers an unknown token with a 401 Problem', async () => {
@@ -128,7 +157,11 @@ describe('emulator: OAuth2 and bearer tokens', () => {
 describe('emulator: several API users', () => {
   let emulator: PaxosEmulator;
   const alice = { clientId: 'alice', clientSecret: 'alice-secret' };
-  const bob = { clientId: 'bob', clientSecret: 'bob-secret', scopes: ['identity:read_identity', 'identity:write_identity'] };
+  const bob = {
+    clientId: 'bob',
+    clientSecret: 'bob-secret',
+    scopes: ['identity:read_identity', 'identity:write_identity'],
+  };
 
   before(async () => {
     emulator = await startPaxosEmulator({ credentials: [alice, bob] });
@@ -143,7 +176,7 @@ describe('emulator: several API users', () => {
     expect(emulator.clientSecret).to.equal('alice-secret');
   });
 
-  it('shows each client only its own identities, and lets each reuse the other\'s ref_id and SSN', async () => {
+  it("shows each client only its own identities, and lets each reuse the other's ref_id and SSN", async () => {
     const aliceToken = await tokenFor(emulator, ALL_SCOPES, alice);
     const bobToken = await tokenFor(emulator, ALL_SCOPES, bob);
     const body = seedBody();
@@ -156,10 +189,15 @@ describe('emulator: several API users', () => {
     expect(bobs.body.id).not.to.equal(created.body.id);
   });
 
-  it('refuses scopes beyond a client\'s allowance', async () => {
+  it("refuses scopes beyond a client's allowance", async () => {
     const response = await fetch(emulator.tokenUrl, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bob', client_secret: 'bob-secret', scope: 'events:read_event' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'bob',
+        client_secret: 'bob-secret',
+        scope: 'events:read_event',
+      }),
     });
     expect(response.status).to.equal(400);
     expect(((await response.json()) as { error: string }).error).to.equal('invalid_scope');

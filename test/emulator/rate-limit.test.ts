@@ -16,13 +16,18 @@ describe('emulator: rate limits', () => {
     emulator = await startPaxosEmulator();
     const token = await tokenFor(emulator);
     await tokenFor(emulator);
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => call(emulator!, 'GET', '/identity/identities/x', { token })));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () => call(emulator!, 'GET', '/identity/identities/x', { token })),
+    );
     expect(statuses.map((r) => r.status)).to.deep.equal(Array(30).fill(404));
   });
 
   it('throttles an IP that goes over the identity budget: every request gets 429 until the throttle ends', async () => {
     const clock = new ManualClock();
-    emulator = await startPaxosEmulator({ clock, rateLimit: { identityPerSecond: 2, tokenPerSecond: 1, windowMs: 1000, throttleMs: 10_000 } });
+    emulator = await startPaxosEmulator({
+      clock,
+      rateLimit: { identityPerSecond: 2, tokenPerSecond: 1, windowMs: 1000, throttleMs: 10_000 },
+    });
     const token = await tokenFor(emulator);
     const get = () => call(emulator!, 'GET', '/identity/identities/x', { token });
     expect((await get()).status).to.equal(404);
@@ -52,9 +57,15 @@ describe('emulator: rate limits', () => {
   it("'paxos' allows 1 token request per second over five minutes: the 301st in a burst is refused", async () => {
     const clock = new ManualClock();
     emulator = await startPaxosEmulator({ clock, rateLimit: 'paxos' });
-    const form = () => new URLSearchParams({ grant_type: 'client_credentials', client_id: emulator!.clientId, client_secret: emulator!.clientSecret });
+    const form = () =>
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: emulator!.clientId,
+        client_secret: emulator!.clientSecret,
+      });
     const statuses: number[] = [];
-    for (let i = 0; i < 301; i++) statuses.push((await fetch(emulator.tokenUrl, { method: 'POST', body: form() })).status);
+    for (let i = 0; i < 301; i++)
+      statuses.push((await fetch(emulator.tokenUrl, { method: 'POST', body: form() })).status);
     expect(statuses.slice(0, 300).every((s) => s === 200)).to.equal(true);
     expect(statuses[300]).to.equal(429);
     clock.advance(5 * 60_000);
@@ -63,7 +74,10 @@ describe('emulator: rate limits', () => {
 
   it('announces Retry-After when configured', async () => {
     const clock = new ManualClock();
-    emulator = await startPaxosEmulator({ clock, rateLimit: { tokenPerSecond: 1, windowMs: 1000, retryAfterSeconds: 300 } });
+    emulator = await startPaxosEmulator({
+      clock,
+      rateLimit: { tokenPerSecond: 1, windowMs: 1000, retryAfterSeconds: 300 },
+    });
     await tokenFor(emulator);
     const refused = await fetch(emulator.tokenUrl, { method: 'POST' });
     expect(refused.status).to.equal(429);

@@ -34,7 +34,10 @@ describe('emulator router', () => {
   });
 
   it('tells a wrong method (with the allowed ones) from an unknown path', () => {
-    expect(router.match('DELETE', '/v2/identity/identities/x')).to.deep.equal({ kind: 'wrong-method', allowed: ['GET', 'PUT'] });
+    expect(router.match('DELETE', '/v2/identity/identities/x')).to.deep.equal({
+      kind: 'wrong-method',
+      allowed: ['GET', 'PUT'],
+    });
     expect(router.match('GET', '/v2/identity/nothing')).to.deep.equal({ kind: 'not-found' });
     expect(router.match('GET', '/v2/identity/identities/%E0%A4%A')).to.deep.equal({ kind: 'not-found' });
   });

@@ -37,7 +37,12 @@ export async function tokenFor(
   const response = await fetch(emulator.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret, scope }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      scope,
+    }),
   });
   if (response.status !== 200) throw new Error(`token request failed: ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { createViolationsToWire, parseCreateRequest, readCreateRequest, toWirePath, writeIdentity } from '../../src/adapters/emulator/index.js';
+import {
+  createViolationsToWire,
+  parseCreateRequest,
+  readCreateRequest,
+  toWirePath,
+  writeIdentity,
+} from '../../src/adapters/emulator/index.js';
 import { Identity, Sensitive } from '../../src/index.js';
 import { seedBody } from './support.js';
 
@@ -25,7 +31,10 @@ describe('emulator wire layer', () => {
 
     it('lets top-level metadata win over metadata inside person_details', () => {
       const body = { ...seedBody(), metadata: { custom_property1: 'top' } };
-      expect({ ...readCreateRequest(body).command!.metadata }).to.deep.equal({ custom_property1: 'top', custom_property2: 'custom value 2' });
+      expect({ ...readCreateRequest(body).command!.metadata }).to.deep.equal({
+        custom_property1: 'top',
+        custom_property2: 'custom value 2',
+      });
     });
 
     it('reports camelCase names sent on the wire as unknown fields instead of accepting them', () => {
@@ -44,7 +53,9 @@ describe('emulator wire layer', () => {
     });
 
     it('keeps a __proto__ metadata key as data, which the domain then refuses', () => {
-      const body = JSON.parse(`{"person_details": ${JSON.stringify(seedBody().person_details)}, "metadata": {"__proto__": "x"}}`);
+      const body = JSON.parse(
+        `{"person_details": ${JSON.stringify(seedBody().person_details)}, "metadata": {"__proto__": "x"}}`,
+      );
       const parsed = parseCreateRequest(body);
       expect(parsed.ok).to.equal(false);
       expect(({} as Record<string, unknown>)['x']).to.equal(undefined);
@@ -66,14 +77,20 @@ describe('emulator wire layer', () => {
       expect(toWirePath('person.address.zipCode')).to.equal('person_details.address.zip_code');
       expect(toWirePath('taxDetails[1].taxPayerId')).to.equal('tax_details[1].tax_payer_id');
       expect(toWirePath('institutionMembers[0].identityId')).to.equal('institution_members[0].identity_id');
-      expect(toWirePath('customerDueDiligence.employmentIndustrySector')).to.equal('customer_due_diligence.employment_industry_sector');
+      expect(toWirePath('customerDueDiligence.employmentIndustrySector')).to.equal(
+        'customer_due_diligence.employment_industry_sector',
+      );
       expect(toWirePath('metadata.someKey')).to.equal('metadata.someKey');
       expect(toWirePath('')).to.equal('body');
     });
 
     it('rewrites field names inside messages', () => {
       const [v] = createViolationsToWire([
-        { path: 'taxDetailsNotRequired', code: 'forbidden', message: 'taxDetailsNotRequired: must not be true when cipIdCountry is USA' },
+        {
+          path: 'taxDetailsNotRequired',
+          code: 'forbidden',
+          message: 'taxDetailsNotRequired: must not be true when cipIdCountry is USA',
+        },
       ]);
       expect(v).to.deep.equal({
         path: 'tax_details_not_required',
@@ -89,7 +106,13 @@ describe('emulator wire layer', () => {
         id: 'i-1',
         type: 'PERSON',
         summaryStatus: 'PENDING',
-        person: { firstName: 'A', lastName: 'B', dateOfBirth: Sensitive.of('1990-01-02'), cipId: Sensitive.of('123-45-6789'), cipIdType: 'SSN' },
+        person: {
+          firstName: 'A',
+          lastName: 'B',
+          dateOfBirth: Sensitive.of('1990-01-02'),
+          cipId: Sensitive.of('123-45-6789'),
+          cipIdType: 'SSN',
+        },
         taxDetails: [],
         createdAt: '2026-01-01T00:00:00.000000Z',
         updatedAt: '2026-01-01T00:00:00.000000Z',

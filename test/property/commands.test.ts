@@ -42,7 +42,9 @@ function expectAlwaysValid(identity: NewIdentity): void {
 /** Every path to a value inside `value`, objects and arrays included. */
 function pathsOf(value: unknown, prefix: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [prefix];
-  const children = Object.entries(value).flatMap(([key, child]) => pathsOf(child, [...prefix, Array.isArray(value) ? Number(key) : key]));
+  const children = Object.entries(value).flatMap(([key, child]) =>
+    pathsOf(child, [...prefix, Array.isArray(value) ? Number(key) : key]),
+  );
   return prefix.length === 0 ? children : [prefix, ...children];
 }
 
@@ -140,29 +142,51 @@ const REPLACEMENT = fc.oneof(MEANINGFUL, fc.jsonValue({ maxDepth: 2 }), ANYTHING
 function mutated(base: () => unknown, extras: Path[]): fc.Arbitrary<unknown> {
   const paths = [...pathsOf(base()), ...extras];
   const mutation = fc.tuple(fc.constantFrom(...paths), REPLACEMENT);
-  return fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mutations) => mutations.reduce((command, [path, value]) => setAt(command, path, value), base()));
+  return fc
+    .array(mutation, { minLength: 1, maxLength: 4 })
+    .map((mutations) => mutations.reduce((command, [path, value]) => setAt(command, path, value), base()));
 }
 
 describe('Property: any input ends in an always-valid identity or one IdentityValidationError', () => {
   it('arbitrary JSON values as commands', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => void check(value)), RUNS);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => void check(value)),
+      RUNS,
+    );
   });
 
   it('arbitrary JavaScript values as commands, boxed, sparse, null-prototype and typed values included', () => {
-    fc.assert(fc.property(ANYTHING, (value) => void check(value)), RUNS);
+    fc.assert(
+      fc.property(ANYTHING, (value) => void check(value)),
+      RUNS,
+    );
   });
 
   it('arbitrary values as the person or institution details', () => {
-    const wrapped = fc.tuple(fc.constantFrom('person', 'institution'), fc.oneof(fc.jsonValue(), ANYTHING)).map(([key, value]) => ({ [key]: value }));
-    fc.assert(fc.property(wrapped, (value) => void check(value)), RUNS);
+    const wrapped = fc
+      .tuple(fc.constantFrom('person', 'institution'), fc.oneof(fc.jsonValue(), ANYTHING))
+      .map(([key, value]) => ({ [key]: value }));
+    fc.assert(
+      fc.property(wrapped, (value) => void check(value)),
+      RUNS,
+    );
   });
 
   it('the seed command with random fields replaced or removed', () => {
-    fc.assert(fc.property(mutated(seedCommand, PERSON_EXTRAS), (command) => void check(command)), RUNS);
+    fc.assert(
+      fc.property(mutated(seedCommand, PERSON_EXTRAS), (command) => void check(command)),
+      RUNS,
+    );
   });
 
   it('a valid institution command with random fields replaced or removed', () => {
-    fc.assert(fc.property(mutated(() => anInstitution(['member-1']), INSTITUTION_EXTRAS), (command) => void check(command)), RUNS);
+    fc.assert(
+      fc.property(
+        mutated(() => anInstitution(['member-1']), INSTITUTION_EXTRAS),
+        (command) => void check(command),
+      ),
+      RUNS,
+    );
   });
 
   it('never echoes a replaced string value in a message', () => {
@@ -206,12 +230,23 @@ describe('Property: valid persons are accepted as given', () => {
     });
     fc.assert(
       fc.property(person, fc.boolean(), (details, flag) => {
-        const base = aPerson().foreign().with(details as never);
-        const command = flag ? base.withoutTaxDetails().build() : base.withCommand({ taxDetails: [{ taxPayerId: 'T 1', taxPayerCountry: details.cipIdCountry }] }).build();
+        const base = aPerson()
+          .foreign()
+          .with(details as never);
+        const command = flag
+          ? base.withoutTaxDetails().build()
+          : base.withCommand({ taxDetails: [{ taxPayerId: 'T 1', taxPayerCountry: details.cipIdCountry }] }).build();
         const identity = check(command);
         expect(identity).to.be.instanceOf(NewIdentity);
         const kept = (identity as NewIdentity).person!;
-        expect([kept.firstName, kept.lastName, kept.dateOfBirth?.reveal(), kept.nationality, kept.cipId?.reveal(), kept.cipIdType]).to.deep.equal([
+        expect([
+          kept.firstName,
+          kept.lastName,
+          kept.dateOfBirth?.reveal(),
+          kept.nationality,
+          kept.cipId?.reveal(),
+          kept.cipIdType,
+        ]).to.deep.equal([
           details.firstName,
           details.lastName,
           details.dateOfBirth,

@@ -15,7 +15,13 @@ describe('property: event pages', () => {
         (initial, limit, order, insertsPerPage) => {
           const log = new SimulatedEventLog();
           let n = 0;
-          const append = () => log.append(`e${n}`, 'identity.approved', { identityId: `i${n++}` }, new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString());
+          const append = () =>
+            log.append(
+              `e${n}`,
+              'identity.approved',
+              { identityId: `i${n++}` },
+              new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+            );
           for (let i = 0; i < initial; i++) append();
           const before = Array.from({ length: initial }, (_, i) => `e${i}`);
           const served: string[] = [];

@@ -68,7 +68,11 @@ describe('exactly-once creates, one fault at a time, through the service and the
     expect(command.refId).to.equal(undefined);
     const identity = await service.createIdentity({ ...command, refId: undefined } as typeof command);
     expect(issued).to.deep.equal([identity.id]);
-    expect(emulator.requests.filter((r) => r.route === CREATE).map((r) => r.status ?? r.fault)).to.deep.equal(['drop', 503, 409]);
+    expect(emulator.requests.filter((r) => r.route === CREATE).map((r) => r.status ?? r.fault)).to.deep.equal([
+      'drop',
+      503,
+      409,
+    ]);
   });
 
   it('a lost response then a 409 duplicate ref_id resolves to the identity the first attempt made', async () => {

@@ -40,12 +40,14 @@ describe('exactly-once creates under injected faults (1,000 creates, ~25% of req
   });
 
   it('a failed call sent again with the same refId resolves; some by replaying what the first call created', () => {
-    const failed = Object.entries(report.outcomes).filter(([key]) => key !== 'identity').reduce((sum, [, n]) => sum + n, 0);
+    const failed = Object.entries(report.outcomes)
+      .filter(([key]) => key !== 'identity')
+      .reduce((sum, [, n]) => sum + n, 0);
     expect(report.recovered).to.equal(failed);
     expect(report.recoveredByReplay).to.be.greaterThan(0);
   });
 
-  it('zero duplicates, zero lost, and every identity is its own command\'s', () => {
+  it("zero duplicates, zero lost, and every identity is its own command's", () => {
     expect(report.duplicates).to.equal(0);
     expect(report.lost).to.equal(0);
     expect(report.mismatched).to.equal(0);

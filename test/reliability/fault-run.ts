@@ -118,7 +118,9 @@ export interface RateLimitedRun {
  * over 250 ms (a budget of 50 in any 250 ms) against a client paced at 160 requests/s.
  */
 export async function runRateLimitedBurst(calls: number): Promise<RateLimitedRun> {
-  const emulator = await startPaxosEmulator({ rateLimit: { identityPerSecond: 200, tokenPerSecond: 20, windowMs: 250, throttleMs: 60_000 } });
+  const emulator = await startPaxosEmulator({
+    rateLimit: { identityPerSecond: 200, tokenPerSecond: 20, windowMs: 250, throttleMs: 60_000 },
+  });
   try {
     const service = createIdentityService({
       adapter: 'paxos',
@@ -132,7 +134,11 @@ export async function runRateLimitedBurst(calls: number): Promise<RateLimitedRun
         rateLimit: { requestsPerSecond: 160, tokenRequestsPerSecond: 10, maxQueue: calls },
       },
     });
-    const settled = await Promise.allSettled(Array.from({ length: calls }, () => service.createIdentity(aPerson().withCommand({ refId: randomUUID() }).build())));
+    const settled = await Promise.allSettled(
+      Array.from({ length: calls }, () =>
+        service.createIdentity(aPerson().withCommand({ refId: randomUUID() }).build()),
+      ),
+    );
     return {
       calls,
       created: settled.filter((s) => s.status === 'fulfilled').length,
@@ -144,7 +150,11 @@ export async function runRateLimitedBurst(calls: number): Promise<RateLimitedRun
 }
 
 /** Runs `tasks` with at most `concurrency` in flight. */
-export async function pool<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) {
@@ -228,7 +238,9 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
       while (armedUntil < served + 400) {
         const kind = random() < options.faultRate ? FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)]! : undefined;
         schedule.push(kind);
-        emulator.faults.inject(kind === undefined ? { kind: 'delay', ms: 0 } : faultOf(kind, random), { match: { path: /^\/v2\/identity\// } });
+        emulator.faults.inject(kind === undefined ? { kind: 'delay', ms: 0 } : faultOf(kind, random), {
+          match: { path: /^\/v2\/identity\// },
+        });
         armedUntil += 1;
       }
     };
@@ -245,7 +257,8 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
         outcomes['identity'] = (outcomes['identity'] ?? 0) + 1;
       } catch (error) {
         results[index] = error;
-        const key = error instanceof IdentityServiceError ? error.code : `untyped:${(error as Error)?.name ?? typeof error}`;
+        const key =
+          error instanceof IdentityServiceError ? error.code : `untyped:${(error as Error)?.name ?? typeof error}`;
         if (!(error instanceof IdentityServiceError)) untyped.push(String((error as Error)?.name));
         outcomes[key] = (outcomes[key] ?? 0) + 1;
       }
@@ -265,7 +278,9 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
     // Second pass: a caller retries a failed create unchanged. A create that took effect resolves by replay.
     let recovered = 0;
     let recoveredByReplay = 0;
-    const firstPassIds = new Set(results.filter((r): r is Identity => r instanceof Object && 'summaryStatus' in r).map((r) => r.id));
+    const firstPassIds = new Set(
+      results.filter((r): r is Identity => r instanceof Object && 'summaryStatus' in r).map((r) => r.id),
+    );
     await pool(commands, options.concurrency, async (command, index) => {
       if (results[index] instanceof IdentityServiceError) {
         const identity = await service.createIdentity(command);
@@ -296,14 +311,23 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
       }
       const identity = result as Identity;
       returned.add(identity.id);
-      if (identity.refId !== command.refId || identity.person?.cipId?.reveal() !== command.person?.cipId) mismatched += 1;
+      if (identity.refId !== command.refId || identity.person?.cipId?.reveal() !== command.person?.cipId)
+        mismatched += 1;
     });
     const orphans = issued.filter((id) => !returned.has(id)).length;
     // Every command's SSN is a canary: search the log and every rendering of every first-pass error for any of them.
-    const haystack = [...logger.lines, ...firstPassErrors.flatMap((e) => [inspect(e, { depth: Infinity, showHidden: true }), JSON.stringify(e) ?? '', String(e)])].join('\n');
+    const haystack = [
+      ...logger.lines,
+      ...firstPassErrors.flatMap((e) => [
+        inspect(e, { depth: Infinity, showHidden: true }),
+        JSON.stringify(e) ?? '',
+        String(e),
+      ]),
+    ].join('\n');
     const ssns = new Set(commands.flatMap((c) => [c.person!.cipId!, c.person!.cipId!.replace(/-/g, '')]));
     const found = new Set<string>();
-    for (const match of haystack.matchAll(/\d{3}-?\d{2}-?\d{4}/g)) if (ssns.has(match[0])) found.add(match[0].replace(/-/g, ''));
+    for (const match of haystack.matchAll(/\d{3}-?\d{2}-?\d{4}/g))
+      if (ssns.has(match[0])) found.add(match[0].replace(/-/g, ''));
     const dob = commands[0]?.person?.dateOfBirth;
     const canaryHits = found.size + (dob !== undefined && haystack.includes(dob) ? 1 : 0);
     return {

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { createIdentityService, IdentityValidationError, type CreateIdentityCommand, type IdentityService } from '../../src/index.js';
+import {
+  createIdentityService,
+  IdentityValidationError,
+  type CreateIdentityCommand,
+  type IdentityService,
+} from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 
@@ -36,7 +41,14 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     JSON.parse('{"constructor":{"prototype":{"polluted":"yes"}}}') as unknown,
     Object.create(null) as unknown,
     throwingGetter(),
-    new Proxy({}, { ownKeys: () => { throw new Error('proxy exploded'); } }),
+    new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('proxy exploded');
+        },
+      },
+    ),
     null,
     undefined,
     Number.NaN,
@@ -54,8 +66,29 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ withNullPrototype: true, withObjectString: true, maxDepth: 3 }),
 );
 
-const PERSON_FIELDS = ['firstName', 'lastName', 'dateOfBirth', 'cipId', 'cipIdType', 'cipIdCountry', 'nationality', 'email', 'address', 'verifierType', 'passthroughVerifiedAt'];
-const TOP_FIELDS = ['refId', 'person', 'institution', 'metadata', 'taxDetails', 'taxDetailsNotRequired', '__proto__', 'constructor'];
+const PERSON_FIELDS = [
+  'firstName',
+  'lastName',
+  'dateOfBirth',
+  'cipId',
+  'cipIdType',
+  'cipIdCountry',
+  'nationality',
+  'email',
+  'address',
+  'verifierType',
+  'passthroughVerifiedAt',
+];
+const TOP_FIELDS = [
+  'refId',
+  'person',
+  'institution',
+  'metadata',
+  'taxDetails',
+  'taxDetailsNotRequired',
+  '__proto__',
+  'constructor',
+];
 
 /** A valid person (unique SSN and refId) with zero to three fields replaced by hostile values; or anything at all. */
 const command: fc.Arbitrary<unknown> = fc.oneof(
@@ -63,14 +96,19 @@ const command: fc.Arbitrary<unknown> = fc.oneof(
     .tuple(
       fc.array(fc.tuple(fc.constantFrom(...PERSON_FIELDS), hostileValue), { maxLength: 2 }),
       fc.array(fc.tuple(fc.constantFrom(...TOP_FIELDS), hostileValue), { maxLength: 1 }),
-      fc.constantFrom('John', 'Zoë', '李', 'Ñandú', 'Δημήτρης', 'O\'Brien-Smith'),
+      fc.constantFrom('John', 'Zoë', '李', 'Ñandú', 'Δημήτρης', "O'Brien-Smith"),
     )
     .map(([personChanges, topChanges, firstName]) => {
-      const base = aPerson().withCommand({ refId: randomUUID() }).with({ firstName }).build() as Record<string, unknown>;
+      const base = aPerson().withCommand({ refId: randomUUID() }).with({ firstName }).build() as Record<
+        string,
+        unknown
+      >;
       const person = { ...(base['person'] as Record<string, unknown>) };
-      for (const [key, value] of personChanges) Object.defineProperty(person, key, { value, enumerable: true, configurable: true, writable: true });
+      for (const [key, value] of personChanges)
+        Object.defineProperty(person, key, { value, enumerable: true, configurable: true, writable: true });
       const out: Record<string, unknown> = { ...base, person };
-      for (const [key, value] of topChanges) Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+      for (const [key, value] of topChanges)
+        Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
       return out;
     }),
   hostileValue,
@@ -136,11 +174,29 @@ describe('hostile input through the service: IdentityValidationError and nothing
     const before = emulator.requests.length;
     const shapes: [string, unknown][] = [
       ['deep nesting', { ...aPerson().build(), metadata: nested(50_000) }],
-      ['a huge string', aPerson().with({ firstName: 'x'.repeat(5_000_000) }).build()],
+      [
+        'a huge string',
+        aPerson()
+          .with({ firstName: 'x'.repeat(5_000_000) })
+          .build(),
+      ],
       ['control characters', aPerson().with({ lastName: 'Doe\u0000\u0007' }).build()],
-      ['a prototype key', JSON.parse(`{"__proto__":{"polluted":"yes"},"person":${JSON.stringify(aPerson().build().person)},"metadata":{"__proto__":{"x":"y"}}}`)],
+      [
+        'a prototype key',
+        JSON.parse(
+          `{"__proto__":{"polluted":"yes"},"person":${JSON.stringify(aPerson().build().person)},"metadata":{"__proto__":{"x":"y"}}}`,
+        ),
+      ],
       ['a throwing getter', { ...aPerson().build(), person: throwingGetter() }],
-      ['a throwing getter on the command', Object.defineProperty({}, 'person', { enumerable: true, get: () => { throw new Error('boom'); } })],
+      [
+        'a throwing getter on the command',
+        Object.defineProperty({}, 'person', {
+          enumerable: true,
+          get: () => {
+            throw new Error('boom');
+          },
+        }),
+      ],
     ];
     for (const [name, input] of shapes) {
       const error = await service.createIdentity(input as CreateIdentityCommand).catch((e: unknown) => e);
@@ -152,10 +208,18 @@ describe('hostile input through the service: IdentityValidationError and nothing
 
   it('non-ASCII names are refused as Paxos refuses them (its name pattern), without a request', async () => {
     const before = emulator.requests.length;
-    for (const [firstName, lastName] of [['Zoë', 'Doe'], ['John', 'Ñandú-李'], ['Δημήτρης', 'Doe']]) {
-      const error = await service.createIdentity(aPerson().with({ firstName, lastName }).build()).catch((e: unknown) => e);
+    for (const [firstName, lastName] of [
+      ['Zoë', 'Doe'],
+      ['John', 'Ñandú-李'],
+      ['Δημήτρης', 'Doe'],
+    ]) {
+      const error = await service
+        .createIdentity(aPerson().with({ firstName, lastName }).build())
+        .catch((e: unknown) => e);
       expect(error, `${firstName} ${lastName}`).to.be.instanceOf(IdentityValidationError);
-      expect((error as IdentityValidationError).violations.map((v) => v.path)).to.satisfy((paths: string[]) => paths.some((p) => p.endsWith('Name')));
+      expect((error as IdentityValidationError).violations.map((v) => v.path)).to.satisfy((paths: string[]) =>
+        paths.some((p) => p.endsWith('Name')),
+      );
     }
     expect(emulator.requests.length).to.equal(before);
   });

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
 import { IdentityServiceError, PaxosResponseError, PaxosServerError, type IdentityService } from '../../src/index.js';
-import { CapturingLogger, expectNoSecretsIn, expectNoSecretsInLogs, json, ScriptedPaxos, serviceFor, wireIdentity, type Script } from '../adapters/paxos/support.js';
+import {
+  CapturingLogger,
+  expectNoSecretsIn,
+  expectNoSecretsInLogs,
+  json,
+  ScriptedPaxos,
+  serviceFor,
+  wireIdentity,
+  type Script,
+} from '../adapters/paxos/support.js';
 
 const GET = 'GET /v2/identity/identities/{id}';
 
@@ -68,7 +77,9 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
 
   it('a body over the default 1 MiB cap with a content-length is refused before it is read', async () => {
     const big = JSON.stringify(wireIdentity('abc', { pad: 'x'.repeat(2 * 1024 * 1024) }));
-    const error = await failure(raw(200, big, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }));
+    const error = await failure(
+      raw(200, big, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }),
+    );
     expect(error).to.be.instanceOf(PaxosResponseError);
     expect(error.message).to.include('larger than 1048576 bytes');
   });
@@ -94,7 +105,11 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
   });
 
   it('an HTML page with 200 is not an identity', async () => {
-    const error = await failure(raw(200, '<html><body>Welcome to the captive portal</body></html>', { 'content-type': 'text/html; charset=utf-8' }));
+    const error = await failure(
+      raw(200, '<html><body>Welcome to the captive portal</body></html>', {
+        'content-type': 'text/html; charset=utf-8',
+      }),
+    );
     expect(error).to.be.instanceOf(PaxosResponseError);
     expect(error.message).to.include('content type text/html, not JSON');
   });
@@ -106,7 +121,9 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
   });
 
   it('a plain-text or HTML error page from a proxy is still the status it carries', async () => {
-    expect(await failure(raw(503, 'Service Unavailable', { 'content-type': 'text/plain' }))).to.be.instanceOf(PaxosServerError);
+    expect(await failure(raw(503, 'Service Unavailable', { 'content-type': 'text/plain' }))).to.be.instanceOf(
+      PaxosServerError,
+    );
     const error = await failure(raw(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }));
     expect(error).to.be.instanceOf(PaxosServerError);
     expect(error.status).to.equal(502);
@@ -131,16 +148,26 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
 
   it('truncated JSON and invalid UTF-8 are PaxosResponseError, never a bare SyntaxError', async () => {
     const text = JSON.stringify(wireIdentity('abc'));
-    expect(await failure(raw(200, text.slice(0, text.length / 2), { 'content-type': 'application/json' }))).to.be.instanceOf(PaxosResponseError);
-    expect(await failure(raw(200, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { 'content-type': 'application/json' }))).to.be.instanceOf(PaxosResponseError);
+    expect(
+      await failure(raw(200, text.slice(0, text.length / 2), { 'content-type': 'application/json' })),
+    ).to.be.instanceOf(PaxosResponseError);
+    expect(
+      await failure(raw(200, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { 'content-type': 'application/json' })),
+    ).to.be.instanceOf(PaxosResponseError);
   });
 
   it('__proto__ and constructor keys anywhere neither pollute Object.prototype nor crash', async () => {
     const identity = JSON.stringify(wireIdentity('abc', { metadata: { ok: 'yes' } }));
     const hostile = [
       identity.replace('{', '{"__proto__":{"polluted":"yes"},'),
-      identity.replace('"metadata":{', '"metadata":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},'),
-      identity.replace('"person_details":{', '"person_details":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},'),
+      identity.replace(
+        '"metadata":{',
+        '"metadata":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},',
+      ),
+      identity.replace(
+        '"person_details":{',
+        '"person_details":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},',
+      ),
       identity.replace('"tax_details":[{', '"tax_details":[{"__proto__":{"polluted":"yes"},'),
     ];
     for (const text of hostile) {
@@ -154,7 +181,10 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
   });
 
   it('an enormous array under the cap is a typed error or an identity, not a crash or a hang', async () => {
-    const taxDetails = Array.from({ length: 20_000 }, () => ({ tax_payer_country: 'USA', tax_payer_id: '123-45-6789' }));
+    const taxDetails = Array.from({ length: 20_000 }, () => ({
+      tax_payer_country: 'USA',
+      tax_payer_id: '123-45-6789',
+    }));
     paxos.script(GET, (_r, res) => json(res, 200, wireIdentity('abc', { tax_details: taxDetails })));
     const outcome = await service.getIdentity('abc').catch((error: unknown) => error);
     if (outcome instanceof Error) expect(outcome).to.be.instanceOf(IdentityServiceError);
@@ -165,15 +195,17 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
   });
 
   it('unknown fields and unknown enum values are still accepted', async () => {
-    paxos.script(
-      GET,
-      (_r, res) =>
-        json(res, 200, {
-          ...wireIdentity('abc'),
-          brand_new_field: { nested: true },
-          summary_status: 'UNDER_REVIEW',
-          person_details: { ...(wireIdentity('abc')['person_details'] as object), id_verification_status: 'ESCALATED', future_flag: 1 },
-        }),
+    paxos.script(GET, (_r, res) =>
+      json(res, 200, {
+        ...wireIdentity('abc'),
+        brand_new_field: { nested: true },
+        summary_status: 'UNDER_REVIEW',
+        person_details: {
+          ...(wireIdentity('abc')['person_details'] as object),
+          id_verification_status: 'ESCALATED',
+          future_flag: 1,
+        },
+      }),
     );
     const identity = await service.getIdentity('abc');
     expect(identity.id).to.equal('abc');

@@ -22,7 +22,12 @@ function canarySsn(): string {
 const SSN = canarySsn();
 const DOB = `19${String(randomInt(30, 79))}-0${String(randomInt(1, 9))}-1${String(randomInt(0, 9))}`;
 const SECRET = `canary-secret-${randomUUID()}`;
-const canaries = (): string[] => [...ssns.flatMap((ssn) => [ssn, ssn.replace(/-/g, '')]), DOB, DOB.replace(/-/g, ''), SECRET];
+const canaries = (): string[] => [
+  ...ssns.flatMap((ssn) => [ssn, ssn.replace(/-/g, '')]),
+  DOB,
+  DOB.replace(/-/g, ''),
+  SECRET,
+];
 
 /** Every rendering of a value a user, a log pipeline or an error tracker could see, down the cause chain. */
 function renderings(value: unknown): string[] {
@@ -69,7 +74,10 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
   }
 
   function canaryCommand(changes: Partial<CreateIdentityCommand['person']> = {}): CreateIdentityCommand {
-    return aPerson().withCommand({ refId: randomUUID() }).with({ cipId: canarySsn(), dateOfBirth: DOB, ...changes }).build();
+    return aPerson()
+      .withCommand({ refId: randomUUID() })
+      .with({ cipId: canarySsn(), dateOfBirth: DOB, ...changes })
+      .build();
   }
 
   /** Runs one failure path; records its outcome's renderings for the final search. */
@@ -100,12 +108,17 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
 
   it('every failure path, then one search of everything captured', async () => {
     const service = serviceWith();
-    const fault = (f: EmulatorFault, times = 1) => emulator.faults.inject(f, { times, match: { path: '/v2/identity/identities' } });
+    const fault = (f: EmulatorFault, times = 1) =>
+      emulator.faults.inject(f, { times, match: { path: '/v2/identity/identities' } });
 
     await path('success (the identity itself)', () => service.createIdentity(canaryCommand()), 'ok');
     for (const status of [500, 502, 503, 504]) {
       fault({ kind: 'status', status }, 3);
-      await path(`${status} until retries run out`, () => service.createIdentity(canaryCommand()), 'paxos_server_error');
+      await path(
+        `${status} until retries run out`,
+        () => service.createIdentity(canaryCommand()),
+        'paxos_server_error',
+      );
     }
     fault({ kind: 'status', status: 503 });
     await path('503 then success', () => service.createIdentity(canaryCommand()), 'ok');
@@ -114,7 +127,11 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     fault({ kind: 'status', status: 429, retryAfter: 0 });
     await path('429 with Retry-After, retried', () => service.createIdentity(canaryCommand()), 'ok');
     fault({ kind: 'drop', when: 'before-processing' }, 3);
-    await path('reset before processing, every attempt', () => service.createIdentity(canaryCommand()), 'paxos_connection');
+    await path(
+      'reset before processing, every attempt',
+      () => service.createIdentity(canaryCommand()),
+      'paxos_connection',
+    );
     fault({ kind: 'drop', when: 'after-processing' });
     await path('reset after processing, replayed', () => service.createIdentity(canaryCommand()), 'ok');
     fault({ kind: 'stall-body' });
@@ -125,26 +142,60 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     await path('slow response past the deadline', () => service.createIdentity(canaryCommand()), 'paxos_timeout');
     const echoed = canaryCommand();
     const echoedSsn = echoed.person!.cipId!;
-    fault({ kind: 'status', status: 400, body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: `cip_id ${echoedSsn} and date_of_birth ${DOB} are invalid` } });
+    fault({
+      kind: 'status',
+      status: 400,
+      body: {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: `cip_id ${echoedSsn} and date_of_birth ${DOB} are invalid`,
+      },
+    });
     await path('400 whose detail echoes the SSN and DOB', () => service.createIdentity(echoed), 'paxos_bad_request');
     fault({ kind: 'status', status: 200, body: { id: 7, person_details: { cip_id: SSN, date_of_birth: DOB } } });
-    await path('200 with a body of the wrong shape carrying the SSN', () => service.createIdentity(canaryCommand()), 'paxos_invalid_response');
+    await path(
+      '200 with a body of the wrong shape carrying the SSN',
+      () => service.createIdentity(canaryCommand()),
+      'paxos_invalid_response',
+    );
     fault({ kind: 'status', status: 307, body: { location: SSN } });
     await path('redirect', () => service.createIdentity(canaryCommand()), 'paxos_invalid_response');
 
     const taken = canaryCommand();
     await service.createIdentity(taken);
-    await path('409 CIP conflict', () => service.createIdentity({ ...taken, refId: randomUUID() }), 'identity_already_exists');
-    await path('validation: a date of birth in the future', () => service.createIdentity(canaryCommand({ dateOfBirth: `2999${DOB.slice(4)}` })), 'identity_invalid');
-    await path('validation: an SSN in the name field', () => service.createIdentity(canaryCommand({ firstName: `${canarySsn()}\u0000${DOB}` })), 'identity_invalid');
-    await path('validation: the SSN as an unknown field', () => service.createIdentity({ ...canaryCommand(), [canarySsn()]: DOB } as CreateIdentityCommand), 'identity_invalid');
+    await path(
+      '409 CIP conflict',
+      () => service.createIdentity({ ...taken, refId: randomUUID() }),
+      'identity_already_exists',
+    );
+    await path(
+      'validation: a date of birth in the future',
+      () => service.createIdentity(canaryCommand({ dateOfBirth: `2999${DOB.slice(4)}` })),
+      'identity_invalid',
+    );
+    await path(
+      'validation: an SSN in the name field',
+      () => service.createIdentity(canaryCommand({ firstName: `${canarySsn()}\u0000${DOB}` })),
+      'identity_invalid',
+    );
+    await path(
+      'validation: the SSN as an unknown field',
+      () => service.createIdentity({ ...canaryCommand(), [canarySsn()]: DOB } as CreateIdentityCommand),
+      'identity_invalid',
+    );
     const controller = new AbortController();
     fault({ kind: 'delay', ms: 500 });
     setTimeout(() => controller.abort(new Error('caller cancelled')), 20);
-    await path('caller abort', () => service.createIdentity(canaryCommand(), { signal: controller.signal }).catch((error: unknown) => {
-      // The caller's own reason comes back as is: it is the caller's object, and holds no canary.
-      throw error instanceof IdentityServiceError ? error : new IdentityServiceErrorLike('caller_abort');
-    }), 'caller_abort');
+    await path(
+      'caller abort',
+      () =>
+        service.createIdentity(canaryCommand(), { signal: controller.signal }).catch((error: unknown) => {
+          // The caller's own reason comes back as is: it is the caller's object, and holds no canary.
+          throw error instanceof IdentityServiceError ? error : new IdentityServiceErrorLike('caller_abort');
+        }),
+      'caller_abort',
+    );
 
     emulator.expireTokens();
     await path('401 then a fresh token', () => service.createIdentity(canaryCommand()), 'ok');
@@ -154,17 +205,37 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     emulator.faults.inject({ kind: 'status', status: 429 }, { match: { path: '/oauth2/token' } });
     await path('token endpoint 429', () => service.createIdentity(canaryCommand()), 'paxos_rate_limited');
     emulator.faults.inject({ kind: 'truncate-body' }, { match: { path: '/oauth2/token' } });
-    await path('token endpoint truncated body', () => service.createIdentity(canaryCommand()), 'paxos_invalid_response');
+    await path(
+      'token endpoint truncated body',
+      () => service.createIdentity(canaryCommand()),
+      'paxos_invalid_response',
+    );
 
     const wrongSecret = serviceWith({ clientSecret: `${SECRET}-rotated` });
-    await path('token refused: invalid_client', () => wrongSecret.createIdentity(canaryCommand()), 'paxos_authentication');
-    const vaultFails = serviceWith({ clientSecret: () => { throw new Error(`vault said ${SECRET}`); } });
-    await path('client secret function throws with the secret in its message', () => vaultFails.createIdentity(canaryCommand()), 'paxos_authentication');
+    await path(
+      'token refused: invalid_client',
+      () => wrongSecret.createIdentity(canaryCommand()),
+      'paxos_authentication',
+    );
+    const vaultFails = serviceWith({
+      clientSecret: () => {
+        throw new Error(`vault said ${SECRET}`);
+      },
+    });
+    await path(
+      'client secret function throws with the secret in its message',
+      () => vaultFails.createIdentity(canaryCommand()),
+      'paxos_authentication',
+    );
 
-    const limited = serviceWith({ rateLimit: { requestsPerSecond: 0.01, tokenRequestsPerSecond: 10, maxQueue: 0, coolDownMs: 60_000 } });
+    const limited = serviceWith({
+      rateLimit: { requestsPerSecond: 0.01, tokenRequestsPerSecond: 10, maxQueue: 0, coolDownMs: 60_000 },
+    });
     await limited.createIdentity(canaryCommand());
     await path('rate limiter queue full', () => limited.createIdentity(canaryCommand()), 'paxos_rate_limited');
-    const cooling = serviceWith({ rateLimit: { requestsPerSecond: 1000, tokenRequestsPerSecond: 10, maxQueue: 10, coolDownMs: 60_000 } });
+    const cooling = serviceWith({
+      rateLimit: { requestsPerSecond: 1000, tokenRequestsPerSecond: 10, maxQueue: 10, coolDownMs: 60_000 },
+    });
     fault({ kind: 'status', status: 429 });
     await path('429 that starts the cool-down', () => cooling.createIdentity(canaryCommand()), 'paxos_rate_limited');
     await path('refused during the cool-down', () => cooling.createIdentity(canaryCommand()), 'paxos_rate_limited');
@@ -176,11 +247,15 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
 
     // The search: every rendering of every outcome, and every log line.
     const haystack = [...seen, ...logger.lines];
-    const hits = canaries().flatMap((canary) => haystack.filter((text) => text.includes(canary)).map((text) => `${canary} in ${text.slice(0, 200)}`));
+    const hits = canaries().flatMap((canary) =>
+      haystack.filter((text) => text.includes(canary)).map((text) => `${canary} in ${text.slice(0, 200)}`),
+    );
     expect(hits).to.deep.equal([]);
     expect(logger.lines.length).to.be.greaterThan(30);
     expect(covered.length, covered.join(', ')).to.be.at.least(30);
-    console.log(`      PII canary: ${covered.length} paths, ${haystack.length} renderings and log lines searched, ${canaries().length} canaries, 0 hits`);
+    console.log(
+      `      PII canary: ${covered.length} paths, ${haystack.length} renderings and log lines searched, ${canaries().length} canaries, 0 hits`,
+    );
     // The canaries did travel: the emulator holds identities made from them, so the absence above is not vacuous.
     const stored = await service.getIdentity(created.id);
     expect(ssns).to.include(stored.person?.cipId?.reveal());

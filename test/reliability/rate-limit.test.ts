@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { MemoryRateLimiter } from '../../src/adapters/rate-limiter/index.js';
-import { createIdentityService, PaxosRateLimitError, PaxosTimeoutError, type IdentityService, type PaxosGatewayOptions } from '../../src/index.js';
+import {
+  createIdentityService,
+  PaxosRateLimitError,
+  PaxosTimeoutError,
+  type IdentityService,
+  type PaxosGatewayOptions,
+} from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type RateLimitOptions } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 
@@ -11,7 +17,12 @@ import { aPerson } from '../support/builders.js';
  * itself at 160 requests/s: the same shape (client at or under the server's average, evenly spaced) at 20 times the
  * rate and a 1,200th of the window, with a margin for loopback jitter that a five-minute window makes negligible.
  */
-const EMULATOR_LIMITS: RateLimitOptions = { identityPerSecond: 200, tokenPerSecond: 20, windowMs: 250, throttleMs: 60_000 };
+const EMULATOR_LIMITS: RateLimitOptions = {
+  identityPerSecond: 200,
+  tokenPerSecond: 20,
+  windowMs: 250,
+  throttleMs: 60_000,
+};
 const CLIENT_LIMITS = { requestsPerSecond: 160, tokenRequestsPerSecond: 10, maxQueue: 1000, coolDownMs: 60_000 };
 
 function serviceOn(emulator: PaxosEmulator, paxos: Partial<PaxosGatewayOptions>): IdentityService {
@@ -47,15 +58,21 @@ describe('rate-limit safety against the emulator in Paxos rate-limit mode (scale
 
   it('200 concurrent creates with the client limiter on: zero 429s, all 200 created', async () => {
     const service = serviceOn(emulator, { rateLimit: CLIENT_LIMITS, timeoutMs: 20_000 });
-    const results = await Promise.all(Array.from({ length: 200 }, () => service.createIdentity(aPerson().withCommand({ refId: randomUUID() }).build())));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => service.createIdentity(aPerson().withCommand({ refId: randomUUID() }).build())),
+    );
     expect(new Set(results.map((r) => r.id)).size).to.equal(200);
     expect(status429(emulator)).to.equal(0);
-    expect(emulator.requests.filter((r) => r.route === '/v2/identity/identities' && r.status === 200)).to.have.length(200);
+    expect(emulator.requests.filter((r) => r.route === '/v2/identity/identities' && r.status === 200)).to.have.length(
+      200,
+    );
   });
 
   it('control: the same burst without the limiter is throttled, so the test above can fail', async () => {
     const service = serviceOn(emulator, { rateLimit: false, timeoutMs: 5_000 });
-    const settled = await Promise.allSettled(Array.from({ length: 200 }, () => service.createIdentity(aPerson().build())));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 200 }, () => service.createIdentity(aPerson().build())),
+    );
     expect(status429(emulator)).to.be.greaterThan(0);
     expect(settled.some((s) => s.status === 'rejected' && s.reason instanceof PaxosRateLimitError)).to.equal(true);
   });
@@ -84,7 +101,9 @@ describe('rate-limit safety against the emulator in Paxos rate-limit mode (scale
     emulator.faults.inject({ kind: 'status', status: 429, retryAfter: 0.05 }, { match: { method: 'POST' } });
     const identity = await service.createIdentity(aPerson().build());
     expect(identity.summaryStatus).to.equal('PENDING');
-    expect(emulator.requests.filter((r) => r.route === '/v2/identity/identities').map((r) => r.status)).to.deep.equal([429, 200]);
+    expect(emulator.requests.filter((r) => r.route === '/v2/identity/identities').map((r) => r.status)).to.deep.equal([
+      429, 200,
+    ]);
   });
 });
 
@@ -106,13 +125,19 @@ describe('MemoryRateLimiter (rate-limiter-flexible underneath)', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(limiter.queued('identity')).to.equal(1);
     controller.abort(new Error('gave up'));
-    const reason = await waiting.then(() => undefined, (error: unknown) => error);
+    const reason = await waiting.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect((reason as Error).message).to.equal('gave up');
     expect(limiter.queued('identity')).to.equal(0);
 
     const emulator = await startPaxosEmulator();
     try {
-      const service = serviceOn(emulator, { rateLimit: { requestsPerSecond: 0.5, tokenRequestsPerSecond: 10, maxQueue: 10 }, timeoutMs: 300 });
+      const service = serviceOn(emulator, {
+        rateLimit: { requestsPerSecond: 0.5, tokenRequestsPerSecond: 10, maxQueue: 10 },
+        timeoutMs: 300,
+      });
       await service.createIdentity(aPerson().build());
       const late = await service.createIdentity(aPerson().build()).catch((error: unknown) => error);
       expect(late).to.be.instanceOf(PaxosTimeoutError);
@@ -135,8 +160,12 @@ describe('MemoryRateLimiter (rate-limiter-flexible underneath)', () => {
   });
 
   it('refuses nonsense rates', () => {
-    expect(() => new MemoryRateLimiter({ requestsPerSecond: 0, tokenRequestsPerSecond: 1, maxQueue: 1 })).to.throw(RangeError);
-    expect(() => new MemoryRateLimiter({ requestsPerSecond: 1, tokenRequestsPerSecond: 1, maxQueue: -1 })).to.throw(RangeError);
+    expect(() => new MemoryRateLimiter({ requestsPerSecond: 0, tokenRequestsPerSecond: 1, maxQueue: 1 })).to.throw(
+      RangeError,
+    );
+    expect(() => new MemoryRateLimiter({ requestsPerSecond: 1, tokenRequestsPerSecond: 1, maxQueue: -1 })).to.throw(
+      RangeError,
+    );
   });
 });
 
@@ -145,17 +174,34 @@ describe('rateLimit and maxResponseBytes options', () => {
 
   it("default to Paxos's published limits and a 1 MiB cap; false turns limiting off", async () => {
     const { resolvePaxosConfig, DEFAULT_RATE_LIMIT } = await import('../../src/adapters/paxos/index.js');
-    expect(resolvePaxosConfig(base).rateLimit).to.deep.equal({ requestsPerSecond: 10, tokenRequestsPerSecond: 1, maxQueue: 1000, coolDownMs: 300_000 });
+    expect(resolvePaxosConfig(base).rateLimit).to.deep.equal({
+      requestsPerSecond: 10,
+      tokenRequestsPerSecond: 1,
+      maxQueue: 1000,
+      coolDownMs: 300_000,
+    });
     expect(DEFAULT_RATE_LIMIT.requestsPerSecond).to.equal(10);
     expect(resolvePaxosConfig(base).maxResponseBytes).to.equal(1024 * 1024);
     expect(resolvePaxosConfig({ ...base, rateLimit: false }).rateLimit).to.equal(false);
-    expect(resolvePaxosConfig({ ...base, rateLimit: { requestsPerSecond: 5 } }).rateLimit).to.deep.include({ requestsPerSecond: 5, tokenRequestsPerSecond: 1 });
+    expect(resolvePaxosConfig({ ...base, rateLimit: { requestsPerSecond: 5 } }).rateLimit).to.deep.include({
+      requestsPerSecond: 5,
+      tokenRequestsPerSecond: 1,
+    });
   });
 
   it('refuse nonsense with PaxosConfigurationError', async () => {
     const { resolvePaxosConfig, PaxosConfigurationError } = await import('../../src/adapters/paxos/index.js');
-    for (const rateLimit of [{ requestsPerSecond: 0 }, { tokenRequestsPerSecond: -1 }, { maxQueue: 1.5 }, { coolDownMs: -1 }, 'paxos', null]) {
-      expect(() => resolvePaxosConfig({ ...base, rateLimit } as never), JSON.stringify(rateLimit)).to.throw(PaxosConfigurationError);
+    for (const rateLimit of [
+      { requestsPerSecond: 0 },
+      { tokenRequestsPerSecond: -1 },
+      { maxQueue: 1.5 },
+      { coolDownMs: -1 },
+      'paxos',
+      null,
+    ]) {
+      expect(() => resolvePaxosConfig({ ...base, rateLimit } as never), JSON.stringify(rateLimit)).to.throw(
+        PaxosConfigurationError,
+      );
     }
     expect(() => resolvePaxosConfig({ ...base, maxResponseBytes: 10 })).to.throw(PaxosConfigurationError);
   });

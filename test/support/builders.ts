@@ -61,7 +61,12 @@ export class PersonBuilder {
 
   /** A non-US person with a passport, who needs explicit tax details or the not-required flag. */
   foreign(): this {
-    return this.with({ cipIdType: 'PASSPORT', cipIdCountry: 'DEU', nationality: 'DEU', cipId: `P${uniqueSsn().replace(/-/g, '')}` });
+    return this.with({
+      cipIdType: 'PASSPORT',
+      cipIdCountry: 'DEU',
+      nationality: 'DEU',
+      cipId: `P${uniqueSsn().replace(/-/g, '')}`,
+    });
   }
 
   withoutTaxDetails(): this {
@@ -83,7 +88,13 @@ export function anInstitutionDetails(changes: Partial<InstitutionDetailsInput> =
   return {
     name: 'Example Holdings LLC',
     businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zipCode: '10002' },
-    incorporationAddress: { country: 'USA', address1: '2 Example Ave', city: 'Dover', province: 'DE', zipCode: '19901' },
+    incorporationAddress: {
+      country: 'USA',
+      address1: '2 Example Ave',
+      city: 'Dover',
+      province: 'DE',
+      zipCode: '19901',
+    },
     institutionType: 'LLC',
     institutionSubType: 'INVESTMENT',
     cipId: uniqueEin(),
@@ -98,7 +109,10 @@ export function anInstitutionDetails(changes: Partial<InstitutionDetailsInput> =
 }
 
 /** An institution command whose members are the given identity ids. */
-export function anInstitution(memberIds: string[], changes: Partial<InstitutionDetailsInput> = {}): CreateIdentityCommand {
+export function anInstitution(
+  memberIds: string[],
+  changes: Partial<InstitutionDetailsInput> = {},
+): CreateIdentityCommand {
   return {
     institution: anInstitutionDetails(changes),
     institutionMembers: memberIds.map((identityId, i) => ({

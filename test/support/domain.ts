@@ -43,7 +43,11 @@ export function pairs(violations: readonly Violation[]): string[] {
 }
 
 /** Asserts the command is rejected with exactly these violations (order ignored). */
-export function expectViolations(command: unknown, expected: ReadonlyArray<readonly [string, ViolationCode]>, now: Date = NOW): readonly Violation[] {
+export function expectViolations(
+  command: unknown,
+  expected: ReadonlyArray<readonly [string, ViolationCode]>,
+  now: Date = NOW,
+): readonly Violation[] {
   const violations = violationsOf(command, now);
   expect(pairs(violations)).to.have.members(expected.map(([path, code]) => `${path} ${code}`));
   return violations;
@@ -70,7 +74,11 @@ export function anInstitutionWithRoles(
 
 /** A valid TRUST command (sub-type INVESTMENT, a TRUSTEE member). */
 export function aTrust(changes: Parameters<typeof anInstitution>[1] = {}): CreateIdentityCommand {
-  return anInstitutionWithRoles(['TRUSTEE'], { institutionType: 'TRUST', institutionSubType: 'INVESTMENT', ...changes });
+  return anInstitutionWithRoles(['TRUSTEE'], {
+    institutionType: 'TRUST',
+    institutionSubType: 'INVESTMENT',
+    ...changes,
+  });
 }
 
 /** A copy of `value` with the key at `path` (dotted, `[i]` for indexes) set to `replacement`, or removed for `REMOVE`. */

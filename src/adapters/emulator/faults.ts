@@ -89,10 +89,12 @@ function pathMatcher(path: string | RegExp | undefined): (path: string) => boole
 function checkFault(fault: EmulatorFault): void {
   switch (fault.kind) {
     case 'status':
-      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) throw new RangeError('fault status must be an HTTP status');
+      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
+        throw new RangeError('fault status must be an HTTP status');
       return;
     case 'delay':
-      if (!Number.isFinite(fault.ms) || fault.ms < 0) throw new RangeError('fault delay must be a non-negative number of ms');
+      if (!Number.isFinite(fault.ms) || fault.ms < 0)
+        throw new RangeError('fault delay must be a non-negative number of ms');
       return;
     case 'drop':
       if (fault.when !== 'before-processing' && fault.when !== 'after-processing') {

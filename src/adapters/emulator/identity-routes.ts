@@ -3,7 +3,13 @@ import type { Clock } from '../../ports/index.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
 import type { Route, RouteRequest, RouteResponse } from './router.js';
-import { createViolationsToWire, parseCreateRequest, parseSandboxStatusRequest, writeIdentity, type WireReadOptions } from './wire.js';
+import {
+  createViolationsToWire,
+  parseCreateRequest,
+  parseSandboxStatusRequest,
+  writeIdentity,
+  type WireReadOptions,
+} from './wire.js';
 
 /** Scopes of Paxos's identity endpoints. */
 export const SCOPES = {
@@ -67,7 +73,10 @@ export class Approvals {
       const current = this.simulator.get(entry.clientId, entry.id).person;
       // A sandbox-status call that came first decides.
       if (current?.sanctionsVerificationStatus !== 'PENDING' || current.idVerificationStatus === 'DENIED') continue;
-      this.simulator.setSandboxStatus(entry.clientId, entry.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+      this.simulator.setSandboxStatus(entry.clientId, entry.id, {
+        idVerification: 'APPROVED',
+        sanctionsVerification: 'APPROVED',
+      });
     }
   }
 }
@@ -79,11 +88,17 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
     if (!parsed.ok) return fail(invalidRequest(parsed.violations));
     try {
       const identity = ctx.simulator.create(request.clientId, parsed.identity);
-      ctx.approvals.created(request.clientId, identity.id, identity.type, identity.person?.passthroughVerificationStatus === 'DENIED');
+      ctx.approvals.created(
+        request.clientId,
+        identity.id,
+        identity.type,
+        identity.person?.passthroughVerificationStatus === 'DENIED',
+      );
       return json(200, writeIdentity(identity));
     } catch (error) {
       if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
-      if (error instanceof IdentityValidationError) return fail(invalidRequest(createViolationsToWire(error.violations)));
+      if (error instanceof IdentityValidationError)
+        return fail(invalidRequest(createViolationsToWire(error.violations)));
       throw error;
     }
   };
@@ -96,7 +111,10 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
     ctx.approvals.tick();
     const id = request.params['id']!;
     try {
-      const identity = ctx.simulator.get(request.clientId, id, { includeDetails, includeInstitutionMembers: includeMembers });
+      const identity = ctx.simulator.get(request.clientId, id, {
+        includeDetails,
+        includeInstitutionMembers: includeMembers,
+      });
       return json(200, writeIdentity(identity));
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));

@@ -53,7 +53,8 @@ function isObject(value: unknown): value is Wire {
 
 function unknownKeys(value: Wire, allowed: ReadonlySet<string>, path: string, out: Violation[]): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.has(key)) out.push({ path: `${path}${key}`, code: 'unknown_field', message: `${path}${key}: unknown field` });
+    if (!allowed.has(key))
+      out.push({ path: `${path}${key}`, code: 'unknown_field', message: `${path}${key}: unknown field` });
   }
 }
 
@@ -83,12 +84,20 @@ function writeEvent(e: PaxosEvent): Wire {
   if (o.requiredDocuments !== undefined) object['required_documents'] = [...o.requiredDocuments];
   if (o.lastKycRefreshDate !== undefined) object['last_kyc_refresh_date'] = o.lastKycRefreshDate;
   if (o.nextKycRefreshDate !== undefined) object['next_kyc_refresh_date'] = o.nextKycRefreshDate;
-  return { id: e.id, type: e.type, ...(e.objectType !== undefined && { object_type: e.objectType }), object, created_at: e.createdAt, undelivered_webhooks: 0 };
+  return {
+    id: e.id,
+    type: e.type,
+    ...(e.objectType !== undefined && { object_type: e.objectType }),
+    object,
+    created_at: e.createdAt,
+    undelivered_webhooks: 0,
+  };
 }
 
 /** camelCase violation paths of the domain, as wire paths: `members[0].identityId` → `members[0].identity_id`. */
 function toWire(violations: readonly Violation[]): Violation[] {
-  const snake = (text: string) => text.replace(/identityId/g, 'identity_id').replace(/institutionId/g, 'institution_id');
+  const snake = (text: string) =>
+    text.replace(/identityId/g, 'identity_id').replace(/institutionId/g, 'institution_id');
   return violations.map((v) => ({ ...v, path: snake(v.path), message: snake(v.message) }));
 }
 
@@ -107,12 +116,17 @@ function readFlag(query: URLSearchParams, name: string): boolean | Problem {
 export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   const addMembers = (request: RouteRequest): RouteResponse => {
     const body = request.body;
-    if (!isObject(body)) return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
+    if (!isObject(body))
+      return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
     const violations: Violation[] = [];
     if (ctx.unknownFields === 'reject') unknownKeys(body, new Set(['institution_id', 'members']), '', violations);
     const institutionId = body['institution_id'];
     if (typeof institutionId !== 'string' || !ID.test(institutionId)) {
-      violations.push({ path: 'institution_id', code: 'required', message: 'institution_id: is required and must be an identity id' });
+      violations.push({
+        path: 'institution_id',
+        code: 'required',
+        message: 'institution_id: is required and must be an identity id',
+      });
     }
     const members = body['members'];
     const inputs: unknown[] = [];
@@ -126,7 +140,12 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
         }
         if (ctx.unknownFields === 'reject') unknownKeys(m, MEMBER_FIELDS, `members[${i}].`, violations);
         for (const readOnly of ['id', 'name', 'summary_status']) {
-          if (m[readOnly] !== undefined) violations.push({ path: `members[${i}].${readOnly}`, code: 'forbidden', message: `members[${i}].${readOnly}: is set by Paxos` });
+          if (m[readOnly] !== undefined)
+            violations.push({
+              path: `members[${i}].${readOnly}`,
+              code: 'forbidden',
+              message: `members[${i}].${readOnly}: is set by Paxos`,
+            });
         }
         inputs.push({
           identityId: m['identity_id'],
@@ -140,7 +159,10 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
     const id = institutionId as string;
     try {
       ctx.approvals.tick();
-      const institution = ctx.simulator.get(request.clientId, id, { includeDetails: true, includeInstitutionMembers: true });
+      const institution = ctx.simulator.get(request.clientId, id, {
+        includeDetails: true,
+        includeInstitutionMembers: true,
+      });
       const parsed = parseMembersToAdd(institution, inputs);
       const added = ctx.simulator.addInstitutionMembers(request.clientId, id, parsed);
       return { status: 200, body: { institution_id: added.institutionId, members: added.members.map(writeMember) } };
@@ -166,27 +188,48 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   const requestUpload = (request: RouteRequest): RouteResponse => {
     const body = request.body;
     const identityId = request.params['identity_id']!;
-    if (!isObject(body)) return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
+    if (!isObject(body))
+      return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
     const violations: Violation[] = [];
     if (ctx.unknownFields === 'reject') unknownKeys(body, new Set(['name', 'document_types']), '', violations);
     const name = body['name'];
     // Paxos's own wording for a missing or long name.
-    if (typeof name !== 'string' || name === '' || name.length > MAX_DOCUMENT_NAME_LENGTH) return fail(problem(400, 'must provide a file name, up to 260 characters'));
+    if (typeof name !== 'string' || name === '' || name.length > MAX_DOCUMENT_NAME_LENGTH)
+      return fail(problem(400, 'must provide a file name, up to 260 characters'));
     const types = body['document_types'] ?? [];
-    if (!Array.isArray(types) || types.some((t: unknown) => typeof t !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(t))) {
-      violations.push({ path: 'document_types', code: 'enum', message: 'document_types: must be a list of document types' });
+    if (
+      !Array.isArray(types) ||
+      types.some((t: unknown) => typeof t !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(t))
+    ) {
+      violations.push({
+        path: 'document_types',
+        code: 'enum',
+        message: 'document_types: must be a list of document types',
+      });
     }
     if (violations.length > 0) return fail(invalidRequest(violations));
-    const host = typeof request.headers.host === 'string' && /^[A-Za-z0-9.[\]:-]+$/.test(request.headers.host) ? request.headers.host : '127.0.0.1';
+    const host =
+      typeof request.headers.host === 'string' && /^[A-Za-z0-9.[\]:-]+$/.test(request.headers.host)
+        ? request.headers.host
+        : '127.0.0.1';
     try {
-      const upload = ctx.simulator.requestDocumentUpload(request.clientId, identityId, { name, documentTypes: types as never[] }, (fileId, token) =>
-        `http://${host}/uploads/${encodeURIComponent(fileId)}?token=${encodeURIComponent(token)}`,
+      const upload = ctx.simulator.requestDocumentUpload(
+        request.clientId,
+        identityId,
+        { name, documentTypes: types as never[] },
+        (fileId, token) => `http://${host}/uploads/${encodeURIComponent(fileId)}?token=${encodeURIComponent(token)}`,
       );
       return { status: 200, body: { file_id: upload.fileId, name: upload.name, upload_url: upload.uploadUrl } };
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(problem(404, 'identity does not exist'));
       if (error instanceof DocumentAlreadyExistsError) {
-        return fail({ type: ALREADY_EXISTS, title: 'Already Exists', status: 409, detail: `file named "${name}" already exists`, meta: { existing: { name } } });
+        return fail({
+          type: ALREADY_EXISTS,
+          title: 'Already Exists',
+          status: 409,
+          detail: `file named "${name}" already exists`,
+          meta: { existing: { name } },
+        });
       }
       throw error;
     }
@@ -200,7 +243,10 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       const listed = ctx.simulator.listDocuments(request.clientId, identityId, includePending);
       return {
         status: 200,
-        body: { documents: listed.documents.map(writeDocument), ...(includePending && { pending_documents: [...listed.pendingDocuments] }) },
+        body: {
+          documents: listed.documents.map(writeDocument),
+          ...(includePending && { pending_documents: [...listed.pendingDocuments] }),
+        },
       };
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(identityId));
@@ -210,8 +256,15 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
 
   const upload = (request: RouteRequest): RouteResponse => {
     const token = request.query.get('token') ?? '';
-    const contentType = typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined;
-    const refusal = ctx.simulator.uploadDocument(request.params['file_id']!, token, request.rawBody, contentType, ctx.maxUploadBytes);
+    const contentType =
+      typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined;
+    const refusal = ctx.simulator.uploadDocument(
+      request.params['file_id']!,
+      token,
+      request.rawBody,
+      contentType,
+      ctx.maxUploadBytes,
+    );
     if (refusal === undefined) return { status: 200, body: {} };
     if (refusal === 'unknown-file') return fail(problem(403, 'the upload URL is not valid'));
     if (refusal === 'too-large') return fail(problem(413, 'files must be smaller than 100 MB'));
@@ -241,7 +294,8 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
     for (const op of ['gt', 'gte', 'lt', 'lte', 'eq'] as const) {
       const value = q.get(`created_at.${op}`);
       if (value === null) continue;
-      if (parseDateTime(value) === undefined) return fail(problem(400, `created_at.${op}: must be an RFC 3339 date-time`));
+      if (parseDateTime(value) === undefined)
+        return fail(problem(400, `created_at.${op}: must be an RFC 3339 date-time`));
       if (op === 'eq') {
         range.gte = value;
         range.lte = value;
@@ -256,7 +310,10 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
     try {
       const page = ctx.simulator.listEvents(request.clientId, filter);
       // Paxos sends an empty cursor on the last page.
-      return { status: 200, body: { events: page.events.map(writeEvent), next_page_cursor: page.nextPageCursor ?? '' } };
+      return {
+        status: 200,
+        body: { events: page.events.map(writeEvent), next_page_cursor: page.nextPageCursor ?? '' },
+      };
     } catch (error) {
       if (error instanceof IdentityValidationError) return fail(problem(400, 'page_cursor: invalid cursor'));
       throw error;
@@ -282,13 +339,55 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   };
 
   return [
-    { method: 'POST', path: '/v2/identity/institution-members', scopes: [SCOPES.writeIdentity], rateLimit: 'identity', body: 'json', handle: addMembers },
-    { method: 'DELETE', path: '/v2/identity/institution-members/{id}', scopes: [SCOPES.writeIdentity], rateLimit: 'identity', body: 'none', handle: removeMember },
-    { method: 'PUT', path: '/v2/identity/identities/{identity_id}/documents', scopes: [SCOPES.writeIdentity], rateLimit: 'identity', body: 'json', handle: requestUpload },
-    { method: 'GET', path: '/v2/identity/identities/{identity_id}/documents', scopes: [SCOPES.readIdentity], rateLimit: 'identity', body: 'none', handle: listDocuments },
-    { method: 'PUT', path: UPLOAD_PATH, rateLimit: 'none', body: 'raw', maxBodyBytes: ctx.maxUploadBytes, handle: upload },
+    {
+      method: 'POST',
+      path: '/v2/identity/institution-members',
+      scopes: [SCOPES.writeIdentity],
+      rateLimit: 'identity',
+      body: 'json',
+      handle: addMembers,
+    },
+    {
+      method: 'DELETE',
+      path: '/v2/identity/institution-members/{id}',
+      scopes: [SCOPES.writeIdentity],
+      rateLimit: 'identity',
+      body: 'none',
+      handle: removeMember,
+    },
+    {
+      method: 'PUT',
+      path: '/v2/identity/identities/{identity_id}/documents',
+      scopes: [SCOPES.writeIdentity],
+      rateLimit: 'identity',
+      body: 'json',
+      handle: requestUpload,
+    },
+    {
+      method: 'GET',
+      path: '/v2/identity/identities/{identity_id}/documents',
+      scopes: [SCOPES.readIdentity],
+      rateLimit: 'identity',
+      body: 'none',
+      handle: listDocuments,
+    },
+    {
+      method: 'PUT',
+      path: UPLOAD_PATH,
+      rateLimit: 'none',
+      body: 'raw',
+      maxBodyBytes: ctx.maxUploadBytes,
+      handle: upload,
+    },
     { method: 'GET', path: '/v2/events', scopes: [EVENTS_SCOPE], rateLimit: 'none', body: 'none', handle: listEvents },
-    { method: 'GET', path: '/v2/events/{id}', scopes: [EVENTS_SCOPE], rateLimit: 'none', body: 'none', handle: getEvent },
+    {
+      method: 'GET',
+      path: '/v2/events/{id}',
+      scopes: [EVENTS_SCOPE],
+      rateLimit: 'none',
+      body: 'none',
+      handle: getEvent,
+    },
   ];
 }
 

@@ -43,8 +43,17 @@ export function generateCredentials(): EmulatorCredentials {
   };
 }
 
-function oauthError(status: number, error: string, description: string, headers?: Record<string, string>): RouteResponse {
-  return { status, body: { error, error_description: description }, headers: { 'cache-control': 'no-store', ...headers } };
+function oauthError(
+  status: number,
+  error: string,
+  description: string,
+  headers?: Record<string, string>,
+): RouteResponse {
+  return {
+    status,
+    body: { error, error_description: description },
+    headers: { 'cache-control': 'no-store', ...headers },
+  };
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -128,7 +137,11 @@ export class TokenIssuer {
   private issue(headers: IncomingHttpHeaders, body: Buffer): RouteResponse {
     const form = readForm(headers['content-type'], body);
     if (form === undefined) {
-      return oauthError(400, 'invalid_request', 'The request must be form-encoded (application/x-www-form-urlencoded or multipart/form-data).');
+      return oauthError(
+        400,
+        'invalid_request',
+        'The request must be form-encoded (application/x-www-form-urlencoded or multipart/form-data).',
+      );
     }
     let clientId = form.get('client_id');
     let clientSecret = form.get('client_secret');
@@ -153,19 +166,32 @@ export class TokenIssuer {
       );
     }
     const grantType = form.get('grant_type');
-    if (grantType === undefined) return oauthError(400, 'invalid_request', 'The request is missing the grant_type parameter.');
+    if (grantType === undefined)
+      return oauthError(400, 'invalid_request', 'The request is missing the grant_type parameter.');
     if (grantType !== 'client_credentials') {
-      return oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+      return oauthError(
+        400,
+        'unsupported_grant_type',
+        'The authorization grant type is not supported by the authorization server.',
+      );
     }
     const requested = (form.get('scope') ?? '').split(' ').filter((s) => s !== '');
     const allowed = client.scopes ?? DEFAULT_CLIENT_SCOPES;
     const refused = requested.filter((s) => !allowed.includes(s));
     if (refused.length > 0) {
-      return oauthError(400, 'invalid_scope', `The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '${refused[0]}'.`);
+      return oauthError(
+        400,
+        'invalid_scope',
+        `The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '${refused[0]}'.`,
+      );
     }
     const scopes = [...new Set(requested)];
     const accessToken = randomBytes(32).toString('base64url');
-    this.tokens.set(accessToken, { clientId: client.clientId, scopes, expiresAt: this.clock.now().getTime() + this.ttlSeconds * 1000 });
+    this.tokens.set(accessToken, {
+      clientId: client.clientId,
+      scopes,
+      expiresAt: this.clock.now().getTime() + this.ttlSeconds * 1000,
+    });
     return {
       status: 200,
       body: { access_token: accessToken, expires_in: this.ttlSeconds, scope: scopes.join(' '), token_type: 'bearer' },

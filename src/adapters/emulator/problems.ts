@@ -56,14 +56,17 @@ export function alreadyExists(conflict: 'ref_id' | 'cip_id', existingId: string)
     type: ALREADY_EXISTS,
     title: 'Already Exists',
     status: 409,
-    detail: conflict === 'ref_id' ? 'duplicate ref_id provided' : 'duplicate (cip_id, cip_id_type, cip_id_country) provided',
+    detail:
+      conflict === 'ref_id' ? 'duplicate ref_id provided' : 'duplicate (cip_id, cip_id_type, cip_id_country) provided',
     meta: { existing: { id: existingId } },
   };
 }
 
 /** Paxos's 404 for an identity that does not exist or belongs to another API user. */
 export function identityNotFound(id: string): Problem {
-  return /^[A-Za-z0-9._-]{1,64}$/.test(id) ? problem(404, `Identity with id ${id} doesn't exist`) : problem(404, 'identity not found');
+  return /^[A-Za-z0-9._-]{1,64}$/.test(id)
+    ? problem(404, `Identity with id ${id} doesn't exist`)
+    : problem(404, 'identity not found');
 }
 
 /** Paxos's 429. */
@@ -76,5 +79,7 @@ export const TOO_MANY_REQUESTS = problem(429, 'Too many requests');
 export function invalidRequest(violations: readonly Violation[]): Problem {
   const n = violations.length;
   const detail = `${n} invalid field${n === 1 ? '' : 's'}: ${violations.map((v) => v.message).join('; ')}`;
-  return problem(400, detail, { violations: violations.map((v) => ({ path: v.path, code: v.code, message: v.message })) });
+  return problem(400, detail, {
+    violations: violations.map((v) => ({ path: v.path, code: v.code, message: v.message })),
+  });
 }

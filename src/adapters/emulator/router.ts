@@ -82,7 +82,8 @@ export class Router {
       .sort((a, b) => literalCount(b.c.segments) - literalCount(a.c.segments));
     if (candidates.length === 0) return { kind: 'not-found' };
     const hit = candidates.find((x) => x.c.route.method === method);
-    if (hit === undefined) return { kind: 'wrong-method', allowed: [...new Set(candidates.map((x) => x.c.route.method))] };
+    if (hit === undefined)
+      return { kind: 'wrong-method', allowed: [...new Set(candidates.map((x) => x.c.route.method))] };
     return { kind: 'found', route: hit.c.route, params: hit.params };
   }
 

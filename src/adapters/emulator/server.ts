@@ -90,7 +90,10 @@ export class PaxosEmulator {
 
   private constructor(options: PaxosEmulatorOptions) {
     const clock = options.clock ?? systemClock;
-    const credentials = options.credentials === undefined ? [generateCredentials()] : ([] as EmulatorCredentials[]).concat(options.credentials);
+    const credentials =
+      options.credentials === undefined
+        ? [generateCredentials()]
+        : ([] as EmulatorCredentials[]).concat(options.credentials);
     if (credentials.length === 0) throw new RangeError('credentials must name at least one client');
     this.#clientId = credentials[0]!.clientId;
     this.#secret = credentials[0]!.clientSecret;
@@ -179,7 +182,11 @@ export class PaxosEmulator {
    * Sandbox control: Paxos asks `identityId` for documents of these types (enhanced due diligence). They are listed as
    * pending until uploaded, and an `identity.documents_required` event is recorded. `clientId` defaults to the first client's.
    */
-  requireDocuments(identityId: string, documentTypes: readonly string[], clientId: string = this.#clientId): PaxosEvent {
+  requireDocuments(
+    identityId: string,
+    documentTypes: readonly string[],
+    clientId: string = this.#clientId,
+  ): PaxosEvent {
     return this.#simulator.requireDocuments(clientId, identityId, documentTypes);
   }
 
@@ -229,7 +236,11 @@ export class PaxosEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname;
     const route = this.#router.templateOf(path);
-    const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = { method, path, ...(route !== undefined && { route }) };
+    const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = {
+      method,
+      path,
+      ...(route !== undefined && { route }),
+    };
     this.#log.push(entry);
 
     const matched = this.#router.match(method, path);
@@ -287,7 +298,11 @@ export class PaxosEmulator {
     const bucket = match.kind === 'found' ? match.route.rateLimit : 'none';
     if (this.#limiter !== undefined && !this.#limiter.allow(req.socket.remoteAddress ?? 'unknown', bucket)) {
       const retryAfter = this.#limiter.retryAfterSeconds;
-      return { status: 429, body: TOO_MANY_REQUESTS, ...(retryAfter !== undefined && { headers: { 'retry-after': String(retryAfter) } }) };
+      return {
+        status: 429,
+        body: TOO_MANY_REQUESTS,
+        ...(retryAfter !== undefined && { headers: { 'retry-after': String(retryAfter) } }),
+      };
     }
     if (match.kind === 'not-found') return fromProblem(problem(404, 'Not Found'));
     if (match.kind === 'wrong-method') {
@@ -298,7 +313,8 @@ export class PaxosEmulator {
     if (route.scopes !== undefined) {
       const auth = this.#tokens.authenticate(req.headers.authorization);
       if (!auth.ok) return fromProblem(auth.problem);
-      if (!route.scopes.some((scope) => auth.scopes.includes(scope))) return fromProblem(insufficientScopes(auth.scopes, route.scopes));
+      if (!route.scopes.some((scope) => auth.scopes.includes(scope)))
+        return fromProblem(insufficientScopes(auth.scopes, route.scopes));
       clientId = auth.clientId;
     }
     let parsed: unknown;
@@ -341,7 +357,11 @@ export class PaxosEmulator {
 
   #send(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -349,7 +369,11 @@ export class PaxosEmulator {
     const text = Buffer.from(JSON.stringify(response.body));
     const half = text.subarray(0, Math.max(1, Math.floor(text.length / 2)));
     if (fault.kind === 'stall-body') {
-      res.writeHead(response.status, { 'content-type': 'application/json', 'content-length': text.length, ...response.headers });
+      res.writeHead(response.status, {
+        'content-type': 'application/json',
+        'content-length': text.length,
+        ...response.headers,
+      });
       res.write(half);
       return; // Left open on purpose; close() or the client ends it.
     }
@@ -402,4 +426,3 @@ function faultProblem(status: number): Problem {
 export function startPaxosEmulator(options: PaxosEmulatorOptions = {}): Promise<PaxosEmulator> {
   return PaxosEmulator.start(options);
 }
-

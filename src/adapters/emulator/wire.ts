@@ -77,7 +77,12 @@ const PERSON: ObjectSpec = {
     profession: f('profession'),
     country_of_birth: f('countryOfBirth'),
   },
-  readOnly: ['id_verification_status', 'sanctions_verification_status', 'additional_screening_status', 'id_verification_url'],
+  readOnly: [
+    'id_verification_status',
+    'sanctions_verification_status',
+    'additional_screening_status',
+    'id_verification_url',
+  ],
 };
 
 const INSTITUTION: ObjectSpec = {
@@ -224,7 +229,7 @@ class Translator {
       } else if (spec.forbidden !== undefined && Object.hasOwn(spec.forbidden, key)) {
         this.add(wireAt(path, key), 'forbidden', spec.forbidden[key]!);
       } else if (!spec.readOnly?.includes(key) && this.options.unknownFields !== 'ignore') {
-        this.add(wireAt(path, key), 'unknown_field', 'is not a field of this request in Paxos\'s schema');
+        this.add(wireAt(path, key), 'unknown_field', "is not a field of this request in Paxos's schema");
       }
     }
     return out;
@@ -259,7 +264,11 @@ export function readCreateRequest(body: unknown, options: WireReadOptions = {}):
     takeAlias(t, person, 'govt_id', 'cip_id');
     takeAlias(t, person, 'govt_id_type', 'cip_id_type');
   }
-  const command = t.object(person === undefined ? body : { ...body, person_details: person }, CREATE_REQUEST, '') as WireObject;
+  const command = t.object(
+    person === undefined ? body : { ...body, person_details: person },
+    CREATE_REQUEST,
+    '',
+  ) as WireObject;
   if (personMetadata !== undefined) {
     if (isPlainObject(personMetadata) && (command['metadata'] === undefined || isPlainObject(command['metadata']))) {
       const merged: WireObject = Object.create(null) as WireObject;
@@ -313,10 +322,17 @@ export function parseSandboxStatusRequest(
     return { ok: false, violations: t.violations };
   }
   const change = t.object(body, SANDBOX_STATUS, '') as WireObject;
-  for (const [key, name] of [['user_disabled', 'userDisabled'], ['admin_disabled', 'adminDisabled']] as const) {
+  for (const [key, name] of [
+    ['user_disabled', 'userDisabled'],
+    ['admin_disabled', 'adminDisabled'],
+  ] as const) {
     const value = change[name];
     if (value === undefined) continue;
-    if (isPlainObject(value) && Object.keys(value).every((k) => k === 'disabled') && typeof (value['disabled'] ?? false) === 'boolean') {
+    if (
+      isPlainObject(value) &&
+      Object.keys(value).every((k) => k === 'disabled') &&
+      typeof (value['disabled'] ?? false) === 'boolean'
+    ) {
       change[name] = value['disabled'] ?? false;
     } else {
       t.add(key, 'type', 'must be an object {"disabled": true|false}');
@@ -348,7 +364,8 @@ const UPDATE_REQUEST: ObjectSpec = {
   // Paxos's own example body repeats the identity id; the path is what counts.
   readOnly: ['id'],
   forbidden: {
-    institution_members: 'cannot be changed by an update: use POST /identity/institution-members and DELETE /identity/institution-members/{id}',
+    institution_members:
+      'cannot be changed by an update: use POST /identity/institution-members and DELETE /identity/institution-members/{id}',
     tax_details_not_required: 'is set_tax_details_not_required in an update',
   },
 };

@@ -1,4 +1,10 @@
-import { IdentityValidationError, type DocumentUpload, type DocumentUploadRequest, type IdentityDocuments, type PaxosEvent } from '../../domain/index.js';
+import {
+  IdentityValidationError,
+  type DocumentUpload,
+  type DocumentUploadRequest,
+  type IdentityDocuments,
+  type PaxosEvent,
+} from '../../domain/index.js';
 import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../../ports/index.js';
 import type { UploadRefusal } from '../simulation/simulated-documents.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
@@ -31,9 +37,18 @@ export class InMemoryDocumentGateway implements DocumentGateway {
     this.clientId = state.clientId ?? 'in-memory';
   }
 
-  async requestUpload(identityId: string, request: DocumentUploadRequest, options?: CallOptions): Promise<DocumentUpload> {
+  async requestUpload(
+    identityId: string,
+    request: DocumentUploadRequest,
+    options?: CallOptions,
+  ): Promise<DocumentUpload> {
     options?.signal?.throwIfAborted();
-    return this.simulator.requestDocumentUpload(this.clientId, identityId, request, (fileId, token) => `memory://documents/${fileId}?token=${token}`);
+    return this.simulator.requestDocumentUpload(
+      this.clientId,
+      identityId,
+      request,
+      (fileId, token) => `memory://documents/${fileId}?token=${token}`,
+    );
   }
 
   async list(identityId: string, options?: ListDocumentsCallOptions): Promise<IdentityDocuments> {
@@ -49,10 +64,20 @@ export class InMemoryDocumentGateway implements DocumentGateway {
    */
   async upload(uploadUrl: string, bytes: Uint8Array, contentType?: string): Promise<void> {
     const match = MEMORY_URL.exec(uploadUrl);
-    const refusal = match === null ? 'unknown-file' : this.simulator.uploadDocument(match[1]!, match[2]!, bytes, contentType);
+    const refusal =
+      match === null ? 'unknown-file' : this.simulator.uploadDocument(match[1]!, match[2]!, bytes, contentType);
     if (refusal === undefined) return;
     const { status, message } = REFUSALS[refusal];
-    throw new IdentityValidationError([{ path: 'file', code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format', message: `file: ${message}` }], { status });
+    throw new IdentityValidationError(
+      [
+        {
+          path: 'file',
+          code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format',
+          message: `file: ${message}`,
+        },
+      ],
+      { status },
+    );
   }
 
   /** Sandbox control: Paxos asks the identity for these document types and emits `identity.documents_required`. */

@@ -29,7 +29,11 @@ export class InMemoryMemberGateway implements InstitutionMemberGateway {
     this.clientId = state.clientId ?? 'in-memory';
   }
 
-  async addMembers(institutionId: string, members: readonly InstitutionMember[], options?: CallOptions): Promise<InstitutionMembersAdded> {
+  async addMembers(
+    institutionId: string,
+    members: readonly InstitutionMember[],
+    options?: CallOptions,
+  ): Promise<InstitutionMembersAdded> {
     options?.signal?.throwIfAborted();
     return this.simulator.addInstitutionMembers(this.clientId, institutionId, members);
   }

@@ -95,14 +95,15 @@ export interface ResolvedPaxosConfig {
 }
 
 /** Paxos's published URLs per environment. */
-export const PAXOS_ENVIRONMENTS: Readonly<Record<PaxosEnvironment, { readonly baseUrl: string; readonly tokenUrl: string }>> =
-  Object.freeze({
-    sandbox: Object.freeze({
-      baseUrl: 'https://api.sandbox.paxos.com/v2',
-      tokenUrl: 'https://oauth.sandbox.paxos.com/oauth2/token',
-    }),
-    production: Object.freeze({ baseUrl: 'https://api.paxos.com/v2', tokenUrl: 'https://oauth.paxos.com/oauth2/token' }),
-  });
+export const PAXOS_ENVIRONMENTS: Readonly<
+  Record<PaxosEnvironment, { readonly baseUrl: string; readonly tokenUrl: string }>
+> = Object.freeze({
+  sandbox: Object.freeze({
+    baseUrl: 'https://api.sandbox.paxos.com/v2',
+    tokenUrl: 'https://oauth.sandbox.paxos.com/oauth2/token',
+  }),
+  production: Object.freeze({ baseUrl: 'https://api.paxos.com/v2', tokenUrl: 'https://oauth.paxos.com/oauth2/token' }),
+});
 
 /** The scopes the identity calls need: read for get, write for create and the sandbox status. */
 export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['identity:read_identity', 'identity:write_identity']);
@@ -142,11 +143,14 @@ function checkUrl(name: string, value: unknown): string {
   if (url.username !== '' || url.password !== '') {
     throw new PaxosConfigurationError(`${name} must not carry credentials; pass clientId and clientSecret instead`);
   }
-  if (url.search !== '' || url.hash !== '') throw new PaxosConfigurationError(`${name} must not have a query or a fragment`);
+  if (url.search !== '' || url.hash !== '')
+    throw new PaxosConfigurationError(`${name} must not have a query or a fragment`);
   if (url.protocol === 'http:') {
     // Plain HTTP would carry the client secret, the bearer token and SSNs in clear text over the network.
     if (!isLoopbackHost(url.hostname)) {
-      throw new PaxosConfigurationError(`${name} uses http: for ${url.hostname}; only https: is allowed except for loopback hosts`);
+      throw new PaxosConfigurationError(
+        `${name} uses http: for ${url.hostname}; only https: is allowed except for loopback hosts`,
+      );
     }
   } else if (url.protocol !== 'https:') {
     throw new PaxosConfigurationError(`${name} must be an https: URL`);
@@ -173,11 +177,20 @@ function checkRate(name: string, value: unknown, fallback: number): number {
 function checkRateLimit(value: unknown): ResolvedPaxosRateLimit | false {
   if (value === false) return false;
   if (value === undefined) return DEFAULT_RATE_LIMIT;
-  if (value === null || typeof value !== 'object') throw new PaxosConfigurationError('rateLimit must be an object or false');
+  if (value === null || typeof value !== 'object')
+    throw new PaxosConfigurationError('rateLimit must be an object or false');
   const options = value as PaxosRateLimitOptions;
   return Object.freeze({
-    requestsPerSecond: checkRate('rateLimit.requestsPerSecond', options.requestsPerSecond, DEFAULT_RATE_LIMIT.requestsPerSecond),
-    tokenRequestsPerSecond: checkRate('rateLimit.tokenRequestsPerSecond', options.tokenRequestsPerSecond, DEFAULT_RATE_LIMIT.tokenRequestsPerSecond),
+    requestsPerSecond: checkRate(
+      'rateLimit.requestsPerSecond',
+      options.requestsPerSecond,
+      DEFAULT_RATE_LIMIT.requestsPerSecond,
+    ),
+    tokenRequestsPerSecond: checkRate(
+      'rateLimit.tokenRequestsPerSecond',
+      options.tokenRequestsPerSecond,
+      DEFAULT_RATE_LIMIT.tokenRequestsPerSecond,
+    ),
     maxQueue: checkInteger('rateLimit.maxQueue', options.maxQueue, DEFAULT_RATE_LIMIT.maxQueue, 0, 1_000_000),
     coolDownMs: checkInteger('rateLimit.coolDownMs', options.coolDownMs, DEFAULT_RATE_LIMIT.coolDownMs, 0, 60 * 60_000),
   });
@@ -207,8 +220,20 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
   if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string' && SCOPE.test(s))) {
     throw new PaxosConfigurationError('scopes must be a non-empty list of scope names without spaces');
   }
-  const initialDelayMs = checkInteger('retryBackoff.initialDelayMs', options.retryBackoff?.initialDelayMs, DEFAULT_INITIAL_DELAY_MS, 0, 60_000);
-  const maxDelayMs = checkInteger('retryBackoff.maxDelayMs', options.retryBackoff?.maxDelayMs, Math.max(DEFAULT_MAX_DELAY_MS, initialDelayMs), initialDelayMs, 300_000);
+  const initialDelayMs = checkInteger(
+    'retryBackoff.initialDelayMs',
+    options.retryBackoff?.initialDelayMs,
+    DEFAULT_INITIAL_DELAY_MS,
+    0,
+    60_000,
+  );
+  const maxDelayMs = checkInteger(
+    'retryBackoff.maxDelayMs',
+    options.retryBackoff?.maxDelayMs,
+    Math.max(DEFAULT_MAX_DELAY_MS, initialDelayMs),
+    initialDelayMs,
+    300_000,
+  );
   return Object.freeze({
     baseUrl: checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl),
     tokenUrl: checkUrl('tokenUrl', options.tokenUrl ?? environment.tokenUrl),
@@ -221,6 +246,12 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     maxDelayMs,
     logger: options.logger,
     rateLimit: checkRateLimit(options.rateLimit),
-    maxResponseBytes: checkInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1024, 256 * 1024 * 1024),
+    maxResponseBytes: checkInteger(
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+      1024,
+      256 * 1024 * 1024,
+    ),
   });
 }

@@ -114,7 +114,12 @@ export class PaxosPermissionError extends IdentityServiceError {
 
   override toJSON(): Record<string, unknown> {
     return withAttempts(
-      { ...super.toJSON(), requiredScopes: this.requiredScopes, grantedScopes: this.grantedScopes, detail: this.detail },
+      {
+        ...super.toJSON(),
+        requiredScopes: this.requiredScopes,
+        grantedScopes: this.grantedScopes,
+        detail: this.detail,
+      },
       this.attempts,
     );
   }
@@ -141,7 +146,11 @@ export class PaxosRateLimitError extends IdentityServiceError {
   readonly attempts: number | undefined;
 
   constructor(
-    options: PaxosErrorOptions & { readonly retryAfterMs?: number; readonly retryAt?: Date; readonly reason?: PaxosRateLimitReason } = {},
+    options: PaxosErrorOptions & {
+      readonly retryAfterMs?: number;
+      readonly retryAt?: Date;
+      readonly reason?: PaxosRateLimitReason;
+    } = {},
   ) {
     const reason = options.reason ?? 'throttled';
     const after =
@@ -183,7 +192,8 @@ export class PaxosServerError extends IdentityServiceError {
   readonly attempts: number | undefined;
 
   constructor(status: number, options: PaxosErrorOptions = {}) {
-    const tries = options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
+    const tries =
+      options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
     super(`${where(options.request)} failed with ${status}${tries}`, { ...options, status });
     this.attempts = options.attempts;
   }
@@ -204,7 +214,8 @@ export class PaxosConnectionError extends IdentityServiceError {
   readonly attempts: number | undefined;
 
   constructor(reason: string | undefined, options: PaxosErrorOptions = {}) {
-    const tries = options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
+    const tries =
+      options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
     super(`${where(options.request)}: no response${reason === undefined ? '' : ` (${reason})`}${tries}`, options);
     this.reason = reason;
     this.attempts = options.attempts;
@@ -258,7 +269,10 @@ export class PaxosResponseError extends IdentityServiceError {
   readonly attempts: number | undefined;
 
   constructor(summary: string, issues: readonly string[] = [], options: PaxosErrorOptions = {}) {
-    const listed = issues.length === 0 ? '' : `: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`;
+    const listed =
+      issues.length === 0
+        ? ''
+        : `: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`;
     super(`${where(options.request)}: ${summary}${listed}`, options);
     this.issues = Object.freeze([...issues]);
     this.attempts = options.attempts;
@@ -280,7 +294,10 @@ export class PaxosHttpError extends IdentityServiceError {
   readonly attempts: number | undefined;
 
   constructor(status: number, detail: string | undefined, options: PaxosErrorOptions = {}) {
-    super(`${where(options.request)} failed with ${status}${detail === undefined ? '' : `: ${detail}`}`, { ...options, status });
+    super(`${where(options.request)} failed with ${status}${detail === undefined ? '' : `: ${detail}`}`, {
+      ...options,
+      status,
+    });
     this.detail = detail;
     this.attempts = options.attempts;
   }
@@ -342,7 +359,8 @@ export function redactDetail(detail: string | undefined, sensitive: readonly str
 
 /** A Problem `type` worth keeping: a short printable string. */
 export function safeProblemType(type: string | undefined): string | undefined {
-  if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type)) return undefined;
+  if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type))
+    return undefined;
   return type;
 }
 
@@ -375,7 +393,11 @@ export function errorFromAnswer(answer: FailedAnswer): IdentityServiceError {
   };
   const detail = redactDetail(problem?.detail, answer.sensitive);
   if (status >= 300 && status < 400) {
-    return new PaxosResponseError(`answered with a redirect (${status}), which is never followed; check baseUrl`, [], options);
+    return new PaxosResponseError(
+      `answered with a redirect (${status}), which is never followed; check baseUrl`,
+      [],
+      options,
+    );
   }
   switch (status) {
     case 400:
@@ -384,7 +406,11 @@ export function errorFromAnswer(answer: FailedAnswer): IdentityServiceError {
       return new PaxosAuthenticationError('the access token was refused (401) even after a refresh', options);
     case 403: {
       const scopes = INSUFFICIENT_SCOPES.exec(problem?.detail ?? '');
-      return new PaxosPermissionError(detail, { required: scopeList(scopes?.[2]), granted: scopeList(scopes?.[1]) }, options);
+      return new PaxosPermissionError(
+        detail,
+        { required: scopeList(scopes?.[2]), granted: scopeList(scopes?.[1]) },
+        options,
+      );
     }
     case 404:
       return answer.identityId === undefined
@@ -400,7 +426,9 @@ export function errorFromAnswer(answer: FailedAnswer): IdentityServiceError {
       return new IdentityAlreadyExistsError(existingId, conflict, options);
     }
     case 429:
-      return new PaxosRateLimitError(answer.retryAfterMs === undefined ? options : { ...options, retryAfterMs: answer.retryAfterMs });
+      return new PaxosRateLimitError(
+        answer.retryAfterMs === undefined ? options : { ...options, retryAfterMs: answer.retryAfterMs },
+      );
     default:
       return status >= 500 ? new PaxosServerError(status, options) : new PaxosHttpError(status, detail, options);
   }

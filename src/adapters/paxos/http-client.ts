@@ -63,7 +63,12 @@ export function createPaxosKy(): KyInstance {
 }
 
 /** Exponential backoff with equal jitter: half the delay is fixed (so retries do spread), half is random. */
-export function backoffDelay(retry: number, initialDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  initialDelayMs: number,
+  maxDelayMs: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(maxDelayMs, initialDelayMs * 2 ** (retry - 1));
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }
@@ -106,7 +111,8 @@ export function logAttempt(logger: Logger, level: 'debug' | 'warn' | 'error', fi
 }
 
 /** What a capped read of a body gives: the text, or the fact that it was longer than allowed (and was cut off). */
-export type CappedBody = { readonly text: string; readonly oversized: false } | { readonly text: ''; readonly oversized: true };
+export type CappedBody =
+  { readonly text: string; readonly oversized: false } | { readonly text: ''; readonly oversized: true };
 
 /**
  * Reads a response body counting bytes as they arrive, and cancels the stream as soon as it passes `maxBytes`: a
@@ -164,11 +170,22 @@ export async function acquireSlot(
 ): Promise<void> {
   if (limiter === undefined) return;
   const permit = await limiter.acquire(route, { signal, waitForCoolDown });
-  if (!permit.granted) throw new PaxosRateLimitError({ request, attempts, status: undefined, reason: permit.reason, retryAt: permit.retryAt });
+  if (!permit.granted)
+    throw new PaxosRateLimitError({
+      request,
+      attempts,
+      status: undefined,
+      reason: permit.reason,
+      retryAt: permit.retryAt,
+    });
 }
 
 /** Starts the cool-down after a 429: until the `Retry-After` Paxos gave, else for the configured cool-down. */
-export function startCoolDown(limiter: RateLimiter | undefined, coolDownMs: number, retryAfter: number | undefined): Date | undefined {
+export function startCoolDown(
+  limiter: RateLimiter | undefined,
+  coolDownMs: number,
+  retryAfter: number | undefined,
+): Date | undefined {
   if (limiter === undefined) return undefined;
   const until = new Date(Date.now() + (retryAfter ?? coolDownMs));
   limiter.coolDown(until);
@@ -225,7 +242,12 @@ type Attempt =
       readonly oversized: boolean;
       readonly requestId: string | undefined;
     }
-  | { readonly kind: 'network'; readonly reason: string | undefined; readonly status?: number; readonly requestId?: string | undefined }
+  | {
+      readonly kind: 'network';
+      readonly reason: string | undefined;
+      readonly status?: number;
+      readonly requestId?: string | undefined;
+    }
   | { readonly kind: 'aborted'; readonly status?: number; readonly requestId?: string | undefined };
 
 const JSON_CONTENT = /\bjson\b/i;
@@ -300,16 +322,30 @@ export class PaxosHttpClient {
         if (attempt.kind === 'aborted') {
           const failure = this.#abortedOr(deadline, summary, attempts, undefined);
           if (this.#logger !== undefined) {
-            this.#log('error', summary, { durationMs, attempts, status: attempt.status, requestId: attempt.requestId, reason: 'ABORTED' });
+            this.#log('error', summary, {
+              durationMs,
+              attempts,
+              status: attempt.status,
+              requestId: attempt.requestId,
+              reason: 'ABORTED',
+            });
           }
           throw failure;
         }
 
         if (attempt.kind === 'network') {
           const { reason } = attempt;
-          const failure = new PaxosConnectionError(reason, { request: summary, attempts, status: attempt.status, requestId: attempt.requestId });
+          const failure = new PaxosConnectionError(reason, {
+            request: summary,
+            attempts,
+            status: attempt.status,
+            requestId: attempt.requestId,
+          });
           const wait =
-            request.idempotent && retries < this.#config.maxRetries && reason !== undefined && RETRY_NETWORK_REASONS.has(reason)
+            request.idempotent &&
+            retries < this.#config.maxRetries &&
+            reason !== undefined &&
+            RETRY_NETWORK_REASONS.has(reason)
               ? this.#fits(this.#backoff(retries + 1), deadline)
               : undefined;
           if (this.#logger !== undefined) {
@@ -341,12 +377,16 @@ export class PaxosHttpClient {
           // The token may have been revoked or rotated before its expiry: one fresh token, one more try.
           refreshed = true;
           this.#tokens.invalidate(token);
-          if (this.#logger !== undefined) this.#log('warn', summary, { durationMs, attempts, status, requestId, refresh: true });
+          if (this.#logger !== undefined)
+            this.#log('warn', summary, { durationMs, attempts, status, requestId, refresh: true });
           continue;
         }
 
         const after = retryAfterMs(attempt.headers);
-        const coolDownUntil = status === 429 && this.#config.rateLimit !== false ? startCoolDown(this.#limiter, this.#config.rateLimit.coolDownMs, after) : undefined;
+        const coolDownUntil =
+          status === 429 && this.#config.rateLimit !== false
+            ? startCoolDown(this.#limiter, this.#config.rateLimit.coolDownMs, after)
+            : undefined;
         const answered = errorFromAnswer({
           request: summary,
           status,
@@ -371,7 +411,14 @@ export class PaxosHttpClient {
         const wait = this.#retryWait(request, status, retries, after, deadline);
         if (wait !== undefined && status === 429) afterRetryAfter = true;
         if (this.#logger !== undefined) {
-          this.#log(wait === undefined && status >= 500 ? 'error' : 'warn', summary, { durationMs, attempts, status, requestId, wait, errorCode: failure.code });
+          this.#log(wait === undefined && status >= 500 ? 'error' : 'warn', summary, {
+            durationMs,
+            attempts,
+            status,
+            requestId,
+            wait,
+            errorCode: failure.code,
+          });
         }
         if (wait === undefined) throw failure;
         retries += 1;
@@ -383,7 +430,13 @@ export class PaxosHttpClient {
   }
 
   /** One HTTP exchange, body included, reduced to what the policy needs: no ky or fetch error object survives. */
-  async #attempt(url: string, method: string, body: string | undefined, token: Sensitive<string>, deadline: Deadline): Promise<Attempt> {
+  async #attempt(
+    url: string,
+    method: string,
+    body: string | undefined,
+    token: Sensitive<string>,
+    deadline: Deadline,
+  ): Promise<Attempt> {
     let response: Response;
     try {
       response = await this.#http(url, {
@@ -412,7 +465,11 @@ export class PaxosHttpClient {
 
   #tooLarge(attempt: Attempt & { kind: 'answer' }, request: RequestSummary, attempts: number): never {
     const options = { status: attempt.status, requestId: attempt.requestId, request, attempts };
-    throw new PaxosResponseError(`answered ${attempt.status} with a body larger than ${this.#config.maxResponseBytes} bytes, which was cut off`, [], options);
+    throw new PaxosResponseError(
+      `answered ${attempt.status} with a body larger than ${this.#config.maxResponseBytes} bytes, which was cut off`,
+      [],
+      options,
+    );
   }
 
   #parse(attempt: Attempt & { kind: 'answer' }, request: RequestSummary, attempts: number): unknown {
@@ -434,7 +491,13 @@ export class PaxosHttpClient {
   }
 
   /** How long to wait before retrying a non-2xx answer, or undefined to give up now. */
-  #retryWait(request: PaxosRequest, status: number, retries: number, after: number | undefined, deadline: Deadline): number | undefined {
+  #retryWait(
+    request: PaxosRequest,
+    status: number,
+    retries: number,
+    after: number | undefined,
+    deadline: Deadline,
+  ): number | undefined {
     if (!request.idempotent || retries >= this.#config.maxRetries) return undefined;
     // A blind retry of a 429 extends Paxos's five-minute IP throttle; only an explicit Retry-After is honoured.
     if (status === 429) return after === undefined ? undefined : this.#fits(after, deadline);
@@ -482,7 +545,15 @@ export class PaxosHttpClient {
   ): void {
     if (this.#logger === undefined) return;
     const outcome =
-      fields.refresh === true ? 'refresh_token' : fields.wait !== undefined ? 'retry' : level === 'debug' ? 'ok' : fields.reason === 'ABORTED' ? 'aborted' : 'fail';
+      fields.refresh === true
+        ? 'refresh_token'
+        : fields.wait !== undefined
+          ? 'retry'
+          : level === 'debug'
+            ? 'ok'
+            : fields.reason === 'ABORTED'
+              ? 'aborted'
+              : 'fail';
     logAttempt(this.#logger, level, {
       method: request.method,
       path: request.path,
@@ -497,4 +568,3 @@ export class PaxosHttpClient {
     });
   }
 }
-

@@ -84,7 +84,8 @@ function institutionToWire(institution: Partial<InstitutionDetails>): Institutio
   const wire: InstitutionDetailsDto = {};
   put(wire, 'name', institution.name);
   if (institution.businessAddress !== undefined) wire.business_address = addressToWire(institution.businessAddress);
-  if (institution.incorporationAddress !== undefined) wire.incorporation_address = addressToWire(institution.incorporationAddress);
+  if (institution.incorporationAddress !== undefined)
+    wire.incorporation_address = addressToWire(institution.incorporationAddress);
   put(wire, 'phone_number', institution.phoneNumber);
   put(wire, 'email', institution.email);
   put(wire, 'institution_type', institution.institutionType);
@@ -142,13 +143,18 @@ export function toCreateIdentityRequest(identity: NewIdentity): CreateIdentityRe
   put(wire, 'ref_id', identity.refId);
   if (identity.person !== undefined) wire.person_details = personToWire(identity.person);
   if (identity.institution !== undefined) wire.institution_details = institutionToWire(identity.institution);
-  if (identity.institutionMembers !== undefined) wire.institution_members = identity.institutionMembers.map(memberToWire);
+  if (identity.institutionMembers !== undefined)
+    wire.institution_members = identity.institutionMembers.map(memberToWire);
   if (identity.tax.kind === 'provided') {
-    wire.tax_details = identity.tax.details.map((t) => ({ tax_payer_id: t.taxPayerId.reveal(), tax_payer_country: t.taxPayerCountry }));
+    wire.tax_details = identity.tax.details.map((t) => ({
+      tax_payer_id: t.taxPayerId.reveal(),
+      tax_payer_country: t.taxPayerCountry,
+    }));
   } else if (identity.tax.kind === 'not_required') {
     wire.tax_details_not_required = true;
   }
-  if (identity.customerDueDiligence !== undefined) wire.customer_due_diligence = dueDiligenceToWire(identity.customerDueDiligence);
+  if (identity.customerDueDiligence !== undefined)
+    wire.customer_due_diligence = dueDiligenceToWire(identity.customerDueDiligence);
   put(wire, 'is_merchant', identity.isMerchant);
   if (identity.metadata !== undefined) wire.metadata = { ...identity.metadata };
   return wire;
@@ -177,11 +183,15 @@ export function toUpdateIdentityRequest(delta: IdentityDelta): UpdateIdentityReq
   if (delta.person !== undefined) wire.person_details = personToWire(delta.person);
   if (delta.institution !== undefined) wire.institution_details = institutionToWire(delta.institution);
   if (delta.taxDetails !== undefined) {
-    wire.tax_details = delta.taxDetails.map((t) => ({ tax_payer_id: t.taxPayerId.reveal(), tax_payer_country: t.taxPayerCountry }));
+    wire.tax_details = delta.taxDetails.map((t) => ({
+      tax_payer_id: t.taxPayerId.reveal(),
+      tax_payer_country: t.taxPayerCountry,
+    }));
   }
   put(wire, 'set_tax_details_not_required', delta.setTaxDetailsNotRequired);
   put(wire, 'set_user_disabled', delta.setUserDisabled);
-  if (delta.customerDueDiligence !== undefined) wire.customer_due_diligence = dueDiligenceToWire(delta.customerDueDiligence);
+  if (delta.customerDueDiligence !== undefined)
+    wire.customer_due_diligence = dueDiligenceToWire(delta.customerDueDiligence);
   put(wire, 'is_merchant', delta.isMerchant);
   if (delta.metadata !== undefined) wire.metadata = { ...delta.metadata };
   put(wire, 'last_kyc_refresh_date', delta.lastKycRefreshDate);
@@ -191,7 +201,12 @@ export function toUpdateIdentityRequest(delta: IdentityDelta): UpdateIdentityReq
 /** The personal values a delta carries, so that an error text echoing one of them can be scrubbed. */
 export function sensitiveValuesOfDelta(delta: IdentityDelta): string[] {
   const out: string[] = [];
-  for (const value of [delta.person?.cipId, delta.person?.dateOfBirth, delta.institution?.cipId, ...(delta.taxDetails ?? []).map((t) => t.taxPayerId)]) {
+  for (const value of [
+    delta.person?.cipId,
+    delta.person?.dateOfBirth,
+    delta.institution?.cipId,
+    ...(delta.taxDetails ?? []).map((t) => t.taxPayerId),
+  ]) {
     if (value !== undefined) out.push(value.reveal());
   }
   return out;
@@ -213,7 +228,8 @@ export function toSandboxStatusRequest(change: SandboxStatusChange): SandboxSetI
 // Wire → domain
 
 /** The result of mapping a decoded identity; `issues` name fields, never values. */
-export type Mapped<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly string[] };
+export type Mapped<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly string[] };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -229,7 +245,12 @@ export function parseWireDate(text: string): string | undefined {
 }
 
 function addressFromWire(wire: MailingAddressDto): Address {
-  const address: Mutable<Address> = { country: wire.country, address1: wire.address1, city: wire.city, province: wire.province };
+  const address: Mutable<Address> = {
+    country: wire.country,
+    address1: wire.address1,
+    city: wire.city,
+    province: wire.province,
+  };
   put(address, 'address2', wire.address2);
   put(address, 'zipCode', wire.zip_code);
   return address;
@@ -370,7 +391,8 @@ export function toIdentity(wire: IdentityDto): Mapped<Identity> {
   if (wire.tax_details != null) props.taxDetails = wire.tax_details.map(taxFromWire);
   put(props, 'taxDetailsNotRequired', wire.tax_details_not_required);
   put(props, 'summaryTinVerificationStatus', wire.summary_tin_verification_status);
-  if (wire.customer_due_diligence != null) props.customerDueDiligence = dueDiligenceFromWire(wire.customer_due_diligence);
+  if (wire.customer_due_diligence != null)
+    props.customerDueDiligence = dueDiligenceFromWire(wire.customer_due_diligence);
   put(props, 'isMerchant', wire.is_merchant);
   if (wire.metadata != null) props.metadata = metadataFromWire(wire.metadata);
   put(props, 'userDisabled', wire.user_disabled);

@@ -39,7 +39,10 @@ interface CachedToken {
 }
 
 /** What the token provider needs from the adapter's configuration. */
-export type OAuthTokenConfig = Pick<ResolvedPaxosConfig, 'tokenUrl' | 'clientId' | 'clientSecret' | 'scopes' | 'timeoutMs' | 'logger'> &
+export type OAuthTokenConfig = Pick<
+  ResolvedPaxosConfig,
+  'tokenUrl' | 'clientId' | 'clientSecret' | 'scopes' | 'timeoutMs' | 'logger'
+> &
   Partial<Pick<ResolvedPaxosConfig, 'rateLimit' | 'maxResponseBytes'>>;
 
 const DEFAULT_MAX_TOKEN_RESPONSE = 1024 * 1024;
@@ -113,18 +116,30 @@ export class OAuthTokenProvider implements AccessTokenSource {
         throw new PaxosTimeoutError(this.#config.timeoutMs, { request: this.#request, attempts: 0 });
       }
       try {
-        const response = await this.#http(this.#config.tokenUrl, { method: 'POST', body: form, signal: deadline.signal });
+        const response = await this.#http(this.#config.tokenUrl, {
+          method: 'POST',
+          body: form,
+          signal: deadline.signal,
+        });
         status = response.status;
         headers = response.headers;
         requestId = requestIdOf(headers);
-        const body = await readCappedBody(response, this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE, deadline.signal);
+        const body = await readCappedBody(
+          response,
+          this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE,
+          deadline.signal,
+        );
         if (body.oversized) {
-          throw new PaxosResponseError('the token endpoint answered with a body that was too large and was cut off', [], {
-            request: this.#request,
-            status,
-            requestId,
-            attempts: 1,
-          });
+          throw new PaxosResponseError(
+            'the token endpoint answered with a body that was too large and was cut off',
+            [],
+            {
+              request: this.#request,
+              status,
+              requestId,
+              attempts: 1,
+            },
+          );
         }
         text = body.text;
       } catch (error) {
@@ -159,7 +174,11 @@ export class OAuthTokenProvider implements AccessTokenSource {
       value = await source();
     } catch {
       // The vault's error is dropped: it may quote the secret or the vault's own credentials.
-      throw new PaxosAuthenticationError('the clientSecret function failed', { request: this.#request, status: undefined, attempts: 0 });
+      throw new PaxosAuthenticationError('the clientSecret function failed', {
+        request: this.#request,
+        status: undefined,
+        attempts: 0,
+      });
     }
     if (typeof value !== 'string' || value === '') {
       throw new PaxosAuthenticationError('the clientSecret function did not return a non-empty string', {
@@ -180,14 +199,27 @@ export class OAuthTokenProvider implements AccessTokenSource {
       throw new PaxosResponseError('the token endpoint answered with a body that is not valid JSON', [], options);
     }
     const decoded = decode(TokenResponseDto, plain);
-    if (!decoded.ok) throw new PaxosResponseError('the token endpoint answered without a usable access token', decoded.issues, options);
+    if (!decoded.ok)
+      throw new PaxosResponseError(
+        'the token endpoint answered without a usable access token',
+        decoded.issues,
+        options,
+      );
     const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = decoded.value;
     if (tokenType !== undefined && tokenType !== null && tokenType.toLowerCase() !== 'bearer') {
-      throw new PaxosResponseError('the token endpoint issued a token that is not a bearer token', ['token_type: equals bearer'], options);
+      throw new PaxosResponseError(
+        'the token endpoint issued a token that is not a bearer token',
+        ['token_type: equals bearer'],
+        options,
+      );
     }
     if (!BEARER_TOKEN.test(accessToken)) {
       // A header value with a line break or a space would be refused by fetch, or worse, split the request.
-      throw new PaxosResponseError('the token endpoint issued an access token that cannot be sent in a header', ['access_token: isBearerToken'], options);
+      throw new PaxosResponseError(
+        'the token endpoint issued an access token that cannot be sent in a header',
+        ['access_token: isBearerToken'],
+        options,
+      );
     }
     const token = Sensitive.of(accessToken);
     const lifetime = typeof expiresIn === 'number' ? Math.max(0, expiresIn) : DEFAULT_LIFETIME_S;
@@ -199,11 +231,18 @@ export class OAuthTokenProvider implements AccessTokenSource {
   #refusal(status: number, text: string, headers: Headers, requestId: string | undefined): IdentityServiceError {
     const options = { request: this.#request, status, requestId, attempts: 1 };
     if (status >= 300 && status < 400) {
-      return new PaxosResponseError(`the token endpoint answered with a redirect (${status}), which is never followed`, [], options);
+      return new PaxosResponseError(
+        `the token endpoint answered with a redirect (${status}), which is never followed`,
+        [],
+        options,
+      );
     }
     if (status === 429) {
       const after = retryAfterMs(headers);
-      const coolDown = this.#config.rateLimit === undefined || this.#config.rateLimit === false ? undefined : this.#config.rateLimit.coolDownMs;
+      const coolDown =
+        this.#config.rateLimit === undefined || this.#config.rateLimit === false
+          ? undefined
+          : this.#config.rateLimit.coolDownMs;
       const retryAt = coolDown === undefined ? undefined : startCoolDown(this.#limiter, coolDown, after);
       return new PaxosRateLimitError({
         ...options,
@@ -214,7 +253,10 @@ export class OAuthTokenProvider implements AccessTokenSource {
     if (status >= 500) return new PaxosServerError(status, options);
     const oauthError = this.#oauthError(text);
     if (status === 400 || status === 401 || status === 403 || oauthError !== undefined) {
-      return new PaxosAuthenticationError(this.#explain(oauthError, status), { ...options, ...(oauthError !== undefined && { oauthError }) });
+      return new PaxosAuthenticationError(this.#explain(oauthError, status), {
+        ...options,
+        ...(oauthError !== undefined && { oauthError }),
+      });
     }
     return new PaxosHttpError(status, undefined, options);
   }

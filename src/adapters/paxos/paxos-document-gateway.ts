@@ -6,7 +6,11 @@ import {
   type IdentityDocuments,
 } from '../../domain/index.js';
 import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../../ports/index.js';
-import { DocumentUploadResponseDto, ListIdentityDocumentsResponseDto, type DocumentDescriptionDto } from './dto/lifecycle.dto.js';
+import {
+  DocumentUploadResponseDto,
+  ListIdentityDocumentsResponseDto,
+  type DocumentDescriptionDto,
+} from './dto/lifecycle.dto.js';
 import { genericStatusOf, type PaxosTransport } from './paxos-transport.js';
 
 const DOCUMENTS = '/identity/identities/{identity_id}/documents';
@@ -33,7 +37,11 @@ export class PaxosDocumentGateway implements DocumentGateway {
   }
 
   /** `PUT …/documents` with `{name, document_types}`; a repeat meets the same name and answers 409. */
-  async requestUpload(identityId: string, request: DocumentUploadRequest, options: CallOptions = {}): Promise<DocumentUpload> {
+  async requestUpload(
+    identityId: string,
+    request: DocumentUploadRequest,
+    options: CallOptions = {},
+  ): Promise<DocumentUpload> {
     let answer;
     try {
       answer = await this.#transport.send({
@@ -52,7 +60,8 @@ export class PaxosDocumentGateway implements DocumentGateway {
       throw error;
     }
     const dto = this.#transport.decode(DocumentUploadResponseDto, answer, 'a document upload response');
-    if (!/^https?:\/\//i.test(dto.upload_url)) throw this.#transport.invalid(answer, 'a document upload response', ['upload_url: must be an http(s) URL']);
+    if (!/^https?:\/\//i.test(dto.upload_url))
+      throw this.#transport.invalid(answer, 'a document upload response', ['upload_url: must be an http(s) URL']);
     return { fileId: dto.file_id, name: dto.name ?? request.name, uploadUrl: dto.upload_url };
   }
 

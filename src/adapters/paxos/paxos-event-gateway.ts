@@ -46,7 +46,8 @@ export class PaxosEventGateway implements EventGateway {
     const query = new URLSearchParams();
     if (request.type !== undefined) query.set('type', request.type);
     if (request.isTest !== undefined) query.set('is_test', String(request.isTest));
-    for (const [key, value] of Object.entries(request.createdAt ?? {})) if (value !== undefined) query.set(`created_at.${key}`, value);
+    for (const [key, value] of Object.entries(request.createdAt ?? {}))
+      if (value !== undefined) query.set(`created_at.${key}`, value);
     if (request.order !== undefined) query.set('order', request.order);
     if (request.limit !== undefined) query.set('limit', String(request.limit));
     if (request.pageCursor !== undefined) query.set('page_cursor', request.pageCursor);
@@ -63,7 +64,10 @@ export class PaxosEventGateway implements EventGateway {
     const dto = this.#transport.decode(ListEventsResponseDto, answer, 'an event list');
     const cursor = dto.next_page_cursor;
     // Paxos sends an empty cursor on the last page.
-    return { events: (dto.events ?? []).map(eventFromWire), ...(cursor !== undefined && cursor !== '' && { nextPageCursor: cursor }) };
+    return {
+      events: (dto.events ?? []).map(eventFromWire),
+      ...(cursor !== undefined && cursor !== '' && { nextPageCursor: cursor }),
+    };
   }
 
   /** `GET /events/{id}`. */

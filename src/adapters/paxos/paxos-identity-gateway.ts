@@ -1,5 +1,13 @@
 import { SandboxOnlyError } from '../../domain/index.js';
-import type { Identity, IdentityPage, IdentityUpdate, ListIdentitiesFilter, NewIdentity, SandboxStatusChange, TimeRange } from '../../domain/index.js';
+import type {
+  Identity,
+  IdentityPage,
+  IdentityUpdate,
+  ListIdentitiesFilter,
+  NewIdentity,
+  SandboxStatusChange,
+  TimeRange,
+} from '../../domain/index.js';
 import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway, RateLimiter } from '../../ports/index.js';
 import { systemClock } from '../system/system.js';
 import { resolvePaxosConfig, type PaxosGatewayOptions } from './config.js';
@@ -63,7 +71,12 @@ export class PaxosIdentityGateway implements IdentityGateway {
     const config = resolvePaxosConfig(options);
     this.#production = options.environment === 'production';
     const http = createPaxosKy();
-    const tokens: AccessTokenSource = new OAuthTokenProvider(config, http, dependencies.clock ?? systemClock, dependencies.rateLimiter);
+    const tokens: AccessTokenSource = new OAuthTokenProvider(
+      config,
+      http,
+      dependencies.clock ?? systemClock,
+      dependencies.rateLimiter,
+    );
     this.#client = new PaxosHttpClient(config, tokens, http, dependencies.rateLimiter);
   }
 
@@ -144,7 +157,8 @@ export class PaxosIdentityGateway implements IdentityGateway {
     for (const [i, item] of (decoded.value.items ?? []).entries()) {
       // Paxos's list example shows items with only an id and a status: without details, the type is the filter's,
       // or unknown (empty) rather than a reason to refuse the whole page.
-      if (item.type == null && item.person_details == null && item.institution_details == null) item.type = filter.identityType ?? '';
+      if (item.type == null && item.person_details == null && item.institution_details == null)
+        item.type = filter.identityType ?? '';
       const mapped = toIdentity(item);
       if (!mapped.ok) throw failure(mapped.issues.map((issue) => `items[${i}].${issue}`));
       items.push(mapped.value);
@@ -171,11 +185,18 @@ export class PaxosIdentityGateway implements IdentityGateway {
   }
 
   #identity(answer: PaxosAnswer): Identity {
-    const options = { status: answer.status, requestId: answer.requestId, request: answer.request, attempts: answer.attempts };
+    const options = {
+      status: answer.status,
+      requestId: answer.requestId,
+      request: answer.request,
+      attempts: answer.attempts,
+    };
     const decoded = decode(IdentityDto, answer.json);
-    if (!decoded.ok) throw new PaxosResponseError('answered with a body that is not an identity', decoded.issues, options);
+    if (!decoded.ok)
+      throw new PaxosResponseError('answered with a body that is not an identity', decoded.issues, options);
     const mapped = toIdentity(decoded.value);
-    if (!mapped.ok) throw new PaxosResponseError('answered with a body that is not an identity', mapped.issues, options);
+    if (!mapped.ok)
+      throw new PaxosResponseError('answered with a body that is not an identity', mapped.issues, options);
     return mapped.value;
   }
 }

@@ -1,4 +1,9 @@
-import { IdentityNotFoundError, InstitutionMemberNotFoundError, type InstitutionMember, type InstitutionMembersAdded } from '../../domain/index.js';
+import {
+  IdentityNotFoundError,
+  InstitutionMemberNotFoundError,
+  type InstitutionMember,
+  type InstitutionMembersAdded,
+} from '../../domain/index.js';
 import type { CallOptions, InstitutionMemberGateway } from '../../ports/index.js';
 import { AddInstitutionMembersResponseDto } from './dto/lifecycle.dto.js';
 import { memberFromWire, memberToWire } from './mapper.js';
@@ -24,7 +29,11 @@ export class PaxosMemberGateway implements InstitutionMemberGateway {
   }
 
   /** `POST /identity/institution-members`. Not retried: a repeat could link a member twice. */
-  async addMembers(institutionId: string, members: readonly InstitutionMember[], options: CallOptions = {}): Promise<InstitutionMembersAdded> {
+  async addMembers(
+    institutionId: string,
+    members: readonly InstitutionMember[],
+    options: CallOptions = {},
+  ): Promise<InstitutionMembersAdded> {
     let answer;
     try {
       answer = await this.#transport.send({

@@ -2,7 +2,13 @@ import { systemClock } from '../system/system.js';
 import { DEFAULT_SCOPES, resolvePaxosConfig, type PaxosEnvironment, type PaxosGatewayOptions } from './config.js';
 import { decode, type Decoded } from './dto/index.js';
 import { PaxosHttpError, PaxosResponseError } from './errors.js';
-import { createPaxosKy, PaxosHttpClient, type AccessTokenSource, type PaxosAnswer, type PaxosRequest } from './http-client.js';
+import {
+  createPaxosKy,
+  PaxosHttpClient,
+  type AccessTokenSource,
+  type PaxosAnswer,
+  type PaxosRequest,
+} from './http-client.js';
 import { OAuthTokenProvider } from './oauth-token-provider.js';
 import type { PaxosGatewayDependencies } from './paxos-identity-gateway.js';
 
@@ -36,10 +42,19 @@ export class PaxosTransport {
    * @param defaultScopes the scopes to ask for when `options.scopes` is not set: the event gateway needs
    *   `events:read_event` besides the identity scopes ({@link EVENT_SCOPES}).
    */
-  constructor(options: PaxosGatewayOptions, dependencies: PaxosGatewayDependencies = {}, defaultScopes: readonly string[] = DEFAULT_SCOPES) {
+  constructor(
+    options: PaxosGatewayOptions,
+    dependencies: PaxosGatewayDependencies = {},
+    defaultScopes: readonly string[] = DEFAULT_SCOPES,
+  ) {
     const config = resolvePaxosConfig({ ...options, scopes: options.scopes ?? defaultScopes });
     const http = createPaxosKy();
-    const tokens: AccessTokenSource = new OAuthTokenProvider(config, http, dependencies.clock ?? systemClock, dependencies.rateLimiter);
+    const tokens: AccessTokenSource = new OAuthTokenProvider(
+      config,
+      http,
+      dependencies.clock ?? systemClock,
+      dependencies.rateLimiter,
+    );
     this.#client = new PaxosHttpClient(config, tokens, http, dependencies.rateLimiter);
     this.environment = options.environment;
   }
@@ -81,7 +96,12 @@ export class PaxosTransport {
 }
 
 function responseError(answer: PaxosAnswer, message: string, issues: readonly string[]): PaxosResponseError {
-  return new PaxosResponseError(message, issues, { status: answer.status, requestId: answer.requestId, request: answer.request, attempts: answer.attempts });
+  return new PaxosResponseError(message, issues, {
+    status: answer.status,
+    requestId: answer.requestId,
+    request: answer.request,
+    attempts: answer.attempts,
+  });
 }
 
 /** The status of a Paxos error whose route names no identity (a 404 or 409 that the transport left generic). */

@@ -122,7 +122,8 @@ class Lane {
 }
 
 function checkRate(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number`);
   return value;
 }
 
@@ -143,7 +144,8 @@ export class MemoryRateLimiter implements RateLimiter {
 
   /** @throws {RangeError} when a rate is not a positive number or `maxQueue` not a non-negative integer. */
   constructor(options: MemoryRateLimiterOptions) {
-    if (!Number.isInteger(options.maxQueue) || options.maxQueue < 0) throw new RangeError('maxQueue must be a non-negative integer');
+    if (!Number.isInteger(options.maxQueue) || options.maxQueue < 0)
+      throw new RangeError('maxQueue must be a non-negative integer');
     this.#lanes = Object.freeze({
       identity: new Lane(checkRate('requestsPerSecond', options.requestsPerSecond), options.maxQueue),
       token: new Lane(checkRate('tokenRequestsPerSecond', options.tokenRequestsPerSecond), options.maxQueue),
@@ -160,7 +162,8 @@ export class MemoryRateLimiter implements RateLimiter {
     signal?.throwIfAborted();
     const coolingFor = this.#coolUntil - Date.now();
     if (coolingFor > 0) {
-      if (options.waitForCoolDown !== true) return { granted: false, reason: 'cooling_down', retryAt: new Date(this.#coolUntil) };
+      if (options.waitForCoolDown !== true)
+        return { granted: false, reason: 'cooling_down', retryAt: new Date(this.#coolUntil) };
       await abortableSleep(coolingFor, signal);
     }
     return this.#lanes[route].take(signal);

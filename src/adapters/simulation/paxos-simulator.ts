@@ -33,7 +33,13 @@ import {
 import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
 import { systemClock, uuidGenerator } from '../system/system.js';
-import { checkUploadBytes, newDocumentRecord, SimulatedDocuments, type DocumentRecord, type UploadRefusal } from './simulated-documents.js';
+import {
+  checkUploadBytes,
+  newDocumentRecord,
+  SimulatedDocuments,
+  type DocumentRecord,
+  type UploadRefusal,
+} from './simulated-documents.js';
 import { SimulatedEventLog, STATUS_EVENT_TYPES } from './simulated-events.js';
 import { MicrosecondTimestamps } from './timestamps.js';
 
@@ -87,7 +93,8 @@ export class PaxosSimulator {
     const cipKey = keyOf(draft.type, draft.cip);
     const sameCip = store.byCip.get(cipKey);
     if (sameCip !== undefined) throw new IdentityAlreadyExistsError(sameCip, 'cip_id');
-    const members = draft.institutionMembers === undefined ? undefined : this.linkMembers(store, draft.institutionMembers);
+    const members =
+      draft.institutionMembers === undefined ? undefined : this.linkMembers(store, draft.institutionMembers);
 
     const id = this.ids.next();
     const at = this.timestamps.next(this.clock.now());
@@ -101,7 +108,9 @@ export class PaxosSimulator {
       institutionMembers: members,
       taxDetails: draft.taxDetails,
       taxDetailsNotRequired: draft.taxDetailsNotRequired,
-      summaryTinVerificationStatus: draft.taxDetails.some((t) => t.taxPayerCountry === 'USA') ? 'TIN_VERIFICATION_PENDING' : undefined,
+      summaryTinVerificationStatus: draft.taxDetails.some((t) => t.taxPayerCountry === 'USA')
+        ? 'TIN_VERIFICATION_PENDING'
+        : undefined,
       customerDueDiligence: draft.customerDueDiligence,
       isMerchant: draft.isMerchant,
       metadata: draft.metadata,
@@ -155,7 +164,8 @@ export class PaxosSimulator {
     try {
       update = IdentityUpdate.plan(current, changes, { now: this.clock.now() });
     } catch (error) {
-      if (error instanceof IdentityValidationError) throw new IdentityValidationError(error.violations, { status: 400 });
+      if (error instanceof IdentityValidationError)
+        throw new IdentityValidationError(error.violations, { status: 400 });
       throw error;
     }
     const next = update.applyTo(current);
@@ -181,7 +191,9 @@ export class PaxosSimulator {
     this.save(
       store,
       next.with({
-        summaryTinVerificationStatus: usTax ? (current.summaryTinVerificationStatus ?? 'TIN_VERIFICATION_PENDING') : undefined,
+        summaryTinVerificationStatus: usTax
+          ? (current.summaryTinVerificationStatus ?? 'TIN_VERIFICATION_PENDING')
+          : undefined,
         updatedAt: this.timestamps.next(this.clock.now()),
       }),
     );
@@ -225,7 +237,11 @@ export class PaxosSimulator {
    * links get ids, the existing ones stay, and the institution's summary status is derived again (an APPROVED
    * institution with a new PENDING member is PENDING again).
    */
-  addInstitutionMembers(clientId: string, institutionId: string, members: readonly InstitutionMember[]): InstitutionMembersAdded {
+  addInstitutionMembers(
+    clientId: string,
+    institutionId: string,
+    members: readonly InstitutionMember[],
+  ): InstitutionMembersAdded {
     const store = this.store(clientId);
     const institution = this.require(store, institutionId);
     if (institution.type !== 'INSTITUTION') {
@@ -236,7 +252,11 @@ export class PaxosSimulator {
     const duplicates: Violation[] = [];
     members.forEach((m, i) => {
       if (existing.has(m.identityId)) {
-        duplicates.push({ path: `members[${i}].identityId`, code: 'duplicate', message: `members[${i}].identityId: is already a member of this institution` });
+        duplicates.push({
+          path: `members[${i}].identityId`,
+          code: 'duplicate',
+          message: `members[${i}].identityId: is already a member of this institution`,
+        });
       }
     });
     if (duplicates.length > 0) throw new IdentityValidationError(duplicates, { status: 400 });
@@ -297,7 +317,13 @@ export class PaxosSimulator {
     this.require(store, identityId);
     const documents = this.documentsOf(store);
     if (documents.has(identityId, request.name)) throw new DocumentAlreadyExistsError();
-    const record = newDocumentRecord(identityId, request, uuidGenerator.next(), uuidGenerator.next(), this.timestamps.next(this.clock.now()));
+    const record = newDocumentRecord(
+      identityId,
+      request,
+      uuidGenerator.next(),
+      uuidGenerator.next(),
+      this.timestamps.next(this.clock.now()),
+    );
     documents.add(record);
     this.uploads.set(record.fileId, record);
     return { fileId: record.fileId, name: record.name, uploadUrl: uploadUrl(record.fileId, record.uploadToken) };
@@ -307,7 +333,13 @@ export class PaxosSimulator {
    * Receives the bytes PUT to an upload URL. Resolves to undefined when they are stored, or to why not: an unknown
    * file or wrong token, a file of 100 MB or more (`maxBytes`), or not a PDF, JPG or PNG.
    */
-  uploadDocument(fileId: string, token: string, bytes: Uint8Array, contentType?: string, maxBytes?: number): UploadRefusal | undefined {
+  uploadDocument(
+    fileId: string,
+    token: string,
+    bytes: Uint8Array,
+    contentType?: string,
+    maxBytes?: number,
+  ): UploadRefusal | undefined {
     const record = this.uploads.get(fileId);
     if (record === undefined || record.uploadToken !== token) return 'unknown-file';
     const refusal = checkUploadBytes(bytes, contentType, maxBytes);
@@ -331,12 +363,20 @@ export class PaxosSimulator {
     const store = this.store(clientId);
     this.require(store, identityId);
     this.documentsOf(store).require(identityId, documentTypes);
-    return this.recordEvent(clientId, 'identity.documents_required', { identityId, requiredDocuments: [...documentTypes] });
+    return this.recordEvent(clientId, 'identity.documents_required', {
+      identityId,
+      requiredDocuments: [...documentTypes],
+    });
   }
 
   /** Records an event of any type (a KYC refresh, or one Paxos has not documented yet), as Paxos would emit it. */
   recordEvent(clientId: string, type: string, object: PaxosEvent['object']): PaxosEvent {
-    return this.eventLogOf(this.store(clientId)).append(uuidGenerator.next(), type, object, this.timestamps.next(this.clock.now()));
+    return this.eventLogOf(this.store(clientId)).append(
+      uuidGenerator.next(),
+      type,
+      object,
+      this.timestamps.next(this.clock.now()),
+    );
   }
 
   /**
@@ -347,7 +387,10 @@ export class PaxosSimulator {
   listEvents(clientId: string, request: EventFilter & { pageCursor?: string }): EventPage {
     const page = this.eventLogOf(this.store(clientId)).page(request);
     if (page === 'bad-cursor') {
-      throw new IdentityValidationError([{ path: 'pageCursor', code: 'format', message: 'pageCursor: is not a cursor of this listing' }], { status: 400 });
+      throw new IdentityValidationError(
+        [{ path: 'pageCursor', code: 'format', message: 'pageCursor: is not a cursor of this listing' }],
+        { status: 400 },
+      );
     }
     return page;
   }
@@ -395,13 +438,21 @@ export class PaxosSimulator {
     }
   }
 
-  private linkMembers(store: ClientStore, members: readonly InstitutionMember[], field = 'institutionMembers'): InstitutionMember[] {
+  private linkMembers(
+    store: ClientStore,
+    members: readonly InstitutionMember[],
+    field = 'institutionMembers',
+  ): InstitutionMember[] {
     const violations: Violation[] = [];
     const linked = members.map((member, i) => {
       const person = store.byId.get(member.identityId);
       if (person === undefined || person.type !== 'PERSON') {
         const path = `${field}[${i}].identityId`;
-        violations.push({ path, code: 'not_found', message: `${path}: must be an existing PERSON identity of the same API user` });
+        violations.push({
+          path,
+          code: 'not_found',
+          message: `${path}: must be an existing PERSON identity of the same API user`,
+        });
         return member;
       }
       const name = person.person === undefined ? undefined : `${person.person.firstName} ${person.person.lastName}`;
@@ -419,7 +470,10 @@ export class PaxosSimulator {
       person: includeDetails ? identity.person : undefined,
       institution: includeDetails ? identity.institution : undefined,
       institutionMembers: includeMembers
-        ? identity.institutionMembers?.map((m) => ({ ...m, summaryStatus: store.byId.get(m.identityId)?.summaryStatus }))
+        ? identity.institutionMembers?.map((m) => ({
+            ...m,
+            summaryStatus: store.byId.get(m.identityId)?.summaryStatus,
+          }))
         : undefined,
     });
   }
@@ -489,7 +543,11 @@ export function deriveSummaryStatus(
   if (checks.includes('DENIED')) return 'DENIED';
   const screeningBlocks = (s: string | undefined) => s === 'ERROR';
   if (p !== undefined) {
-    if (p.idVerificationStatus === 'APPROVED' && p.sanctionsVerificationStatus === 'APPROVED' && !screeningBlocks(p.additionalScreeningStatus)) {
+    if (
+      p.idVerificationStatus === 'APPROVED' &&
+      p.sanctionsVerificationStatus === 'APPROVED' &&
+      !screeningBlocks(p.additionalScreeningStatus)
+    ) {
       return 'APPROVED';
     }
     return 'PENDING';

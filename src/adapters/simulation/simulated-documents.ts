@@ -1,4 +1,9 @@
-import { MAX_DOCUMENT_BYTES, sniffDocumentKind, type DocumentUploadRequest, type IdentityDocument } from '../../domain/index.js';
+import {
+  MAX_DOCUMENT_BYTES,
+  sniffDocumentKind,
+  type DocumentUploadRequest,
+  type IdentityDocument,
+} from '../../domain/index.js';
 
 /** A document slot of an identity: created by an upload request, filled when the bytes arrive. */
 export interface DocumentRecord {
@@ -46,7 +51,12 @@ export class SimulatedDocuments {
 
   list(identityId: string, includePending: boolean): { documents: IdentityDocument[]; pendingDocuments: string[] } {
     const records = this.byIdentity.get(identityId) ?? [];
-    const documents = records.map((d) => ({ fileId: d.fileId, name: d.name, documentTypes: [...d.documentTypes], createdAt: d.createdAt }));
+    const documents = records.map((d) => ({
+      fileId: d.fileId,
+      name: d.name,
+      documentTypes: [...d.documentTypes],
+      createdAt: d.createdAt,
+    }));
     if (!includePending) return { documents, pendingDocuments: [] };
     const provided = new Set(records.filter((d) => d.uploaded).flatMap((d) => d.documentTypes));
     return { documents, pendingDocuments: [...(this.required.get(identityId) ?? [])].filter((t) => !provided.has(t)) };
@@ -57,9 +67,14 @@ export class SimulatedDocuments {
  * Checks the bytes PUT to an upload URL as Paxos does: PDF, JPG or PNG (by magic bytes, else by content type) and
  * under 100 MB. Resolves to undefined when they are accepted.
  */
-export function checkUploadBytes(bytes: Uint8Array, contentType: string | undefined, maxBytes = MAX_DOCUMENT_BYTES): UploadRefusal | undefined {
+export function checkUploadBytes(
+  bytes: Uint8Array,
+  contentType: string | undefined,
+  maxBytes = MAX_DOCUMENT_BYTES,
+): UploadRefusal | undefined {
   if (bytes.length >= maxBytes) return 'too-large';
-  const declared = contentType === undefined ? undefined : CONTENT_TYPES[contentType.split(';')[0]!.trim().toLowerCase()];
+  const declared =
+    contentType === undefined ? undefined : CONTENT_TYPES[contentType.split(';')[0]!.trim().toLowerCase()];
   const kind = sniffDocumentKind(bytes) ?? declared;
   return kind === undefined ? 'unsupported-type' : undefined;
 }
@@ -72,5 +87,13 @@ export function newDocumentRecord(
   uploadToken: string,
   createdAt: string,
 ): DocumentRecord {
-  return { fileId, identityId, name: request.name, documentTypes: [...request.documentTypes], createdAt, uploadToken, uploaded: false };
+  return {
+    fileId,
+    identityId,
+    name: request.name,
+    documentTypes: [...request.documentTypes],
+    createdAt,
+    uploadToken,
+    uploaded: false,
+  };
 }

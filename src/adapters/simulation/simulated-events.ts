@@ -31,7 +31,14 @@ export class SimulatedEventLog {
 
   append(id: string, type: string, object: EventObject, createdAt: string): PaxosEvent {
     const objectType = OBJECT_TYPES[type];
-    const event: PaxosEvent = { id, type, ...(objectType !== undefined && { objectType }), object: { id, ...object }, createdAt, isTest: false };
+    const event: PaxosEvent = {
+      id,
+      type,
+      ...(objectType !== undefined && { objectType }),
+      object: { id, ...object },
+      createdAt,
+      isTest: false,
+    };
     const stored = { seq: ++this.seq, event };
     this.events.push(stored);
     this.byId.set(id, stored);
@@ -70,7 +77,9 @@ export class SimulatedEventLog {
       return true;
     };
     const ordered = order === 'ASC' ? this.events : [...this.events].reverse();
-    const remaining = ordered.filter((s) => (after === undefined || (order === 'ASC' ? s.seq > after : s.seq < after)) && matches(s));
+    const remaining = ordered.filter(
+      (s) => (after === undefined || (order === 'ASC' ? s.seq > after : s.seq < after)) && matches(s),
+    );
     const page = remaining.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -81,7 +81,11 @@ const BOOLEAN_FIELDS = ['hasUnderlyingTrustStructure', 'hasNomineeShareholders',
 const CDD_FIELDS = keys('aliases', 'customerRegions', ...ENUM_FIELDS.map(([k]) => k), ...BOOLEAN_FIELDS);
 
 /** Checks due-diligence answers: each enum value known, booleans boolean, aliases strings. */
-export function parseCustomerDueDiligence(v: ViolationList, path: string, value: unknown): CustomerDueDiligence | undefined {
+export function parseCustomerDueDiligence(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+): CustomerDueDiligence | undefined {
   const f = readObject(v, path, value, CDD_FIELDS, false);
   if (f === undefined) return undefined;
   const before = v.items.length;
@@ -98,8 +102,12 @@ export function parseCustomerDueDiligence(v: ViolationList, path: string, value:
     readString(v, itemPath, item, { required: true, max: 200 }),
   );
   if (aliases !== undefined) out['aliases'] = aliases;
-  const regions = readArray(v, at(path, 'customerRegions'), f.get('customerRegions'), { maxItems: CUSTOMER_REGIONS.length }, (itemPath, item) =>
-    readEnum(v, itemPath, item, CUSTOMER_REGIONS, true),
+  const regions = readArray(
+    v,
+    at(path, 'customerRegions'),
+    f.get('customerRegions'),
+    { maxItems: CUSTOMER_REGIONS.length },
+    (itemPath, item) => readEnum(v, itemPath, item, CUSTOMER_REGIONS, true),
   );
   if (regions !== undefined) out['customerRegions'] = regions;
   return v.items.length === before ? (out as CustomerDueDiligence) : undefined;

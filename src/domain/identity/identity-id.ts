@@ -11,7 +11,12 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  */
 export function parseIdentityId(value: unknown, path = 'id'): string {
   const v = new ViolationList();
-  const id = readString(v, path, value, { required: true, max: 64, pattern: ID_PATTERN, patternMessage: 'must be an identity id (letters, digits, ".", "_" and "-")' });
+  const id = readString(v, path, value, {
+    required: true,
+    max: 64,
+    pattern: ID_PATTERN,
+    patternMessage: 'must be an identity id (letters, digits, ".", "_" and "-")',
+  });
   if (id === undefined) throw new IdentityValidationError(v.items);
   return id;
 }

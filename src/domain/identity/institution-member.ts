@@ -68,16 +68,30 @@ export function parseMember(
   const f = readObject(v, path, value, MEMBER_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
-  const identityId = readString(v, at(path, 'identityId'), f.get('identityId'), { required: true, max: 64, pattern: /^[A-Za-z0-9._-]+$/ });
-  const allowed = rolesAllowedFor(institutionType);
-  const roles = readArray(v, at(path, 'roles'), f.get('roles'), { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length }, (rolePath, role) => {
-    const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
-    if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
-      v.add(rolePath, 'forbidden', `is not a role a ${institutionType ?? ''} member may hold (allowed: ${allowed.join(', ')})`);
-      return undefined;
-    }
-    return parsed;
+  const identityId = readString(v, at(path, 'identityId'), f.get('identityId'), {
+    required: true,
+    max: 64,
+    pattern: /^[A-Za-z0-9._-]+$/,
   });
+  const allowed = rolesAllowedFor(institutionType);
+  const roles = readArray(
+    v,
+    at(path, 'roles'),
+    f.get('roles'),
+    { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length },
+    (rolePath, role) => {
+      const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
+      if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
+        v.add(
+          rolePath,
+          'forbidden',
+          `is not a role a ${institutionType ?? ''} member may hold (allowed: ${allowed.join(', ')})`,
+        );
+        return undefined;
+      }
+      return parsed;
+    },
+  );
   const ownership = readOwnership(v, at(path, 'ownership'), f.get('ownership'));
   const position = readString(v, at(path, 'position'), f.get('position'), { max: 200 });
   if (v.items.length !== before || identityId === undefined || roles === undefined) return undefined;

@@ -134,7 +134,12 @@ function requiredByRegulation(regulation: RegulationStatus, trading: TradingType
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Checks an institution's details against Paxos's required-field matrix, sub-type and regulation rules. */
-export function parseInstitution(v: ViolationList, path: string, value: unknown, now: Date): InstitutionDetails | undefined {
+export function parseInstitution(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  now: Date,
+): InstitutionDetails | undefined {
   const f = readObject(v, path, value, INSTITUTION_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
@@ -142,7 +147,13 @@ export function parseInstitution(v: ViolationList, path: string, value: unknown,
 
   const name = readString(v, p('name'), f.get('name'), { required: true, max: 200, pattern: PAXOS_TEXT_PATTERN });
   const institutionType = readEnum(v, p('institutionType'), f.get('institutionType'), INSTITUTION_TYPES, true);
-  const institutionSubType = readEnum(v, p('institutionSubType'), f.get('institutionSubType'), INSTITUTION_SUB_TYPES, true);
+  const institutionSubType = readEnum(
+    v,
+    p('institutionSubType'),
+    f.get('institutionSubType'),
+    INSTITUTION_SUB_TYPES,
+    true,
+  );
   const cipIdType = readEnum(v, p('cipIdType'), f.get('cipIdType'), INSTITUTION_CIP_ID_TYPES, true);
   const cipId = readCipId(v, p('cipId'), f.get('cipId'), cipIdType);
   const cipIdCountry = readCountry(v, p('cipIdCountry'), f.get('cipIdCountry'), true);
@@ -159,11 +170,20 @@ export function parseInstitution(v: ViolationList, path: string, value: unknown,
     f.get('incorporationAddress'),
     operating || ria || trustNeedsIncorporation,
   );
-  const regulationStatus = readEnum(v, p('regulationStatus'), f.get('regulationStatus'), REGULATION_STATUSES, operating || ria);
+  const regulationStatus = readEnum(
+    v,
+    p('regulationStatus'),
+    f.get('regulationStatus'),
+    REGULATION_STATUSES,
+    operating || ria,
+  );
   const tradingType = readEnum(v, p('tradingType'), f.get('tradingType'), TRADING_TYPES, operating || ria);
   const phoneNumber = readString(v, p('phoneNumber'), f.get('phoneNumber'), { max: 64 });
   const email = readString(v, p('email'), f.get('email'), { max: 254 });
-  const needed = regulationStatus !== undefined && tradingType !== undefined ? requiredByRegulation(regulationStatus, tradingType) : [];
+  const needed =
+    regulationStatus !== undefined && tradingType !== undefined
+      ? requiredByRegulation(regulationStatus, tradingType)
+      : [];
   const neededBy = `when regulationStatus is ${regulationStatus ?? ''} and tradingType is ${tradingType ?? ''}`;
   const text: Partial<Record<(typeof OPTIONAL_TEXT)[number], string>> = {};
   for (const key of OPTIONAL_TEXT) {
@@ -185,7 +205,11 @@ export function parseInstitution(v: ViolationList, path: string, value: unknown,
     v.add(p('institutionSubType'), 'forbidden', 'must be INVESTMENT when institutionType is TRUST');
   }
   if (needed === 'not_allowed') {
-    v.add(p('tradingType'), 'forbidden', `must not be ${tradingType ?? ''} when regulationStatus is ${regulationStatus ?? ''}`);
+    v.add(
+      p('tradingType'),
+      'forbidden',
+      `must not be ${tradingType ?? ''} when regulationStatus is ${regulationStatus ?? ''}`,
+    );
   }
 
   if (v.items.length !== before || name === undefined) return undefined;

@@ -47,7 +47,11 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
   const out: Record<string, string> = {};
   for (const [key, item] of entries) {
     if (FORBIDDEN_KEYS.has(key) || key.length === 0 || key.length > MAX_KEY || CONTROL.test(key)) {
-      v.add(path, 'forbidden', `keys must be 1 to ${MAX_KEY} printable characters and not __proto__, constructor or prototype`);
+      v.add(
+        path,
+        'forbidden',
+        `keys must be 1 to ${MAX_KEY} printable characters and not __proto__, constructor or prototype`,
+      );
       continue;
     }
     if (typeof item === 'string' && item.length <= MAX_VALUE && !CONTROL.test(item)) {

@@ -4,7 +4,11 @@ import { keys, readArray, readBoolean, readObject, readString } from '../shared/
 import { Sensitive } from '../shared/sensitive.js';
 import { ViolationList } from '../shared/violations.js';
 import { isUsTaxCip, type CipTriple } from './cip-id.js';
-import { parseCustomerDueDiligence, type CustomerDueDiligence, type CustomerDueDiligenceInput } from './customer-due-diligence.js';
+import {
+  parseCustomerDueDiligence,
+  type CustomerDueDiligence,
+  type CustomerDueDiligenceInput,
+} from './customer-due-diligence.js';
 import { INSTITUTION_CIP_ID_TYPES, PERSON_CIP_ID_TYPES, type IdentityType } from './enums.js';
 import { parseInstitution, type InstitutionDetails, type InstitutionDetailsInput } from './institution.js';
 import { parseMembers, type InstitutionMember, type InstitutionMemberInput } from './institution-member.js';
@@ -122,7 +126,11 @@ export class NewIdentity implements NewIdentityProps {
     let institution: InstitutionDetails | undefined;
     let institutionMembers: InstitutionMember[] | undefined;
     if (rawPerson !== undefined && rawInstitution !== undefined) {
-      v.add('institution', 'conflict', 'must not be given together with person: an identity is a person or an institution');
+      v.add(
+        'institution',
+        'conflict',
+        'must not be given together with person: an identity is a person or an institution',
+      );
     } else if (rawPerson === undefined && rawInstitution === undefined) {
       v.add('person', 'required', 'one of person or institution is required');
     } else if (rawPerson !== undefined) {
@@ -140,7 +148,9 @@ export class NewIdentity implements NewIdentityProps {
 
     const cip = cipOf(person ?? institution);
     const owner: CipOwner =
-      rawPerson !== undefined ? { raw: rawPerson, cipIdTypes: PERSON_CIP_ID_TYPES } : { raw: rawInstitution, cipIdTypes: INSTITUTION_CIP_ID_TYPES };
+      rawPerson !== undefined
+        ? { raw: rawPerson, cipIdTypes: PERSON_CIP_ID_TYPES }
+        : { raw: rawInstitution, cipIdTypes: INSTITUTION_CIP_ID_TYPES };
     const tax = parseTax(v, f.get('taxDetails'), f.get('taxDetailsNotRequired'), cip, owner);
     const customerDueDiligence = parseCustomerDueDiligence(v, 'customerDueDiligence', f.get('customerDueDiligence'));
     const isMerchant = readBoolean(v, 'isMerchant', f.get('isMerchant'));
@@ -202,7 +212,8 @@ function rawString(raw: unknown, key: string): string | undefined {
 
 /** The CIP triple of person or institution details, when all three parts are present. */
 export function cipOf(details: PersonDetails | InstitutionDetails | undefined): CipTriple | undefined {
-  if (details?.cipId === undefined || details.cipIdType === undefined || details.cipIdCountry === undefined) return undefined;
+  if (details?.cipId === undefined || details.cipIdType === undefined || details.cipIdCountry === undefined)
+    return undefined;
   return { cipId: details.cipId, cipIdType: details.cipIdType, cipIdCountry: details.cipIdCountry };
 }
 
@@ -227,7 +238,10 @@ function parseTax(
   const cipIdCountry = cip?.cipIdCountry ?? rawString(owner.raw, 'cipIdCountry');
   // Only a valid type and country tell whether Paxos would derive the detail; a typo there is reported on its own.
   const knownCip =
-    cipIdType !== undefined && cipIdCountry !== undefined && owner.cipIdTypes.includes(cipIdType) && isCountryCode(cipIdCountry);
+    cipIdType !== undefined &&
+    cipIdCountry !== undefined &&
+    owner.cipIdTypes.includes(cipIdType) &&
+    isCountryCode(cipIdCountry);
   if (notRequired === true) {
     if (rawDetails !== undefined) {
       v.add('taxDetailsNotRequired', 'conflict', 'must not be true when taxDetails are given');
@@ -243,7 +257,11 @@ function parseTax(
   }
   // Also when the details themselves were invalid: the caller learns about missing tax details in the same error.
   if (!detailsReported && knownCip && !isUsTaxCip(cipIdType, cipIdCountry)) {
-    v.add('taxDetails', 'required', 'are required unless taxDetailsNotRequired is true or the CIP id is a US SSN, ITIN or EIN');
+    v.add(
+      'taxDetails',
+      'required',
+      'are required unless taxDetailsNotRequired is true or the CIP id is a US SSN, ITIN or EIN',
+    );
   }
   return undefined;
 }

@@ -138,7 +138,13 @@ const OPTIONAL_MAX_64 = Object.freeze({ required: false, max: 64 });
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Reads an RFC 3339 date-time that is not later than `now`. */
-export function readPastDateTime(v: ViolationList, path: string, value: unknown, now: Date, required: boolean): string | undefined {
+export function readPastDateTime(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  now: Date,
+  required: boolean,
+): string | undefined {
   const text = readString(v, path, value, required ? REQUIRED_MAX_64 : OPTIONAL_MAX_64);
   if (text === undefined || text === '') {
     if (text === '') v.add(path, 'format', 'must be an RFC 3339 date-time such as 2021-06-16T09:28:14Z');
@@ -157,7 +163,12 @@ export function readPastDateTime(v: ViolationList, path: string, value: unknown,
 }
 
 /** Reads a CIP id: ≤ 200 characters of pattern P, and the documented format for SSN, ITIN and EIN. */
-export function readCipId(v: ViolationList, path: string, value: unknown, cipIdType: string | undefined): string | undefined {
+export function readCipId(
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  cipIdType: string | undefined,
+): string | undefined {
   const cipId = readString(v, path, value, REQUIRED_NAME);
   if (cipId === undefined || cipIdType === undefined) return cipId;
   const format = cipIdFormat(cipIdType);
@@ -194,7 +205,12 @@ export function parsePerson(v: ViolationList, path: string, value: unknown, now:
     now,
     verifierType === 'PASSTHROUGH',
   );
-  const passthroughVerificationId = readString(v, p('passthroughVerificationId'), f.get('passthroughVerificationId'), MAX_200);
+  const passthroughVerificationId = readString(
+    v,
+    p('passthroughVerificationId'),
+    f.get('passthroughVerificationId'),
+    MAX_200,
+  );
   const passthroughVerificationStatus = readEnum(
     v,
     p('passthroughVerificationStatus'),

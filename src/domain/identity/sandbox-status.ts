@@ -29,7 +29,12 @@ const FIELDS = keys(
   'userDisabled',
   'adminDisabled',
 );
-const STATUS_FIELDS = ['idVerification', 'sanctionsVerification', 'documentVerification', 'additionalScreening'] as const;
+const STATUS_FIELDS = [
+  'idVerification',
+  'sanctionsVerification',
+  'documentVerification',
+  'additionalScreening',
+] as const;
 
 /**
  * Checks a sandbox status change.

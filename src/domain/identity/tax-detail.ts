@@ -46,8 +46,18 @@ export function parseTaxDetail(v: ViolationList, path: string, value: unknown): 
 const ALPHA3_SHAPE = /^[A-Z]{3}$/;
 const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-3 country code';
 // Built once: a regular expression literal inside the function is a new RegExp object on every call.
-const COUNTRY_RULE = Object.freeze({ required: false, max: 64, pattern: ALPHA3_SHAPE, patternMessage: COUNTRY_MESSAGE });
-const REQUIRED_COUNTRY_RULE = Object.freeze({ required: true, max: 64, pattern: ALPHA3_SHAPE, patternMessage: COUNTRY_MESSAGE });
+const COUNTRY_RULE = Object.freeze({
+  required: false,
+  max: 64,
+  pattern: ALPHA3_SHAPE,
+  patternMessage: COUNTRY_MESSAGE,
+});
+const REQUIRED_COUNTRY_RULE = Object.freeze({
+  required: true,
+  max: 64,
+  pattern: ALPHA3_SHAPE,
+  patternMessage: COUNTRY_MESSAGE,
+});
 
 /** Reads an ISO 3166-1 alpha-3 code that exists. */
 export function readCountry(v: ViolationList, path: string, value: unknown, required: boolean): string | undefined {

@@ -72,8 +72,12 @@ export function parseDocumentUploadRequest(value: unknown): DocumentUploadReques
       v.add('name', 'pattern', 'must be a file name, without "/" or "\\"');
       name = undefined;
     }
-    documentTypes = readArray(v, 'documentTypes', f.get('documentTypes'), { required: true, minItems: 1, maxItems: DOCUMENT_TYPES.length }, (path, item) =>
-      readEnum(v, path, item, DOCUMENT_TYPES, true),
+    documentTypes = readArray(
+      v,
+      'documentTypes',
+      f.get('documentTypes'),
+      { required: true, minItems: 1, maxItems: DOCUMENT_TYPES.length },
+      (path, item) => readEnum(v, path, item, DOCUMENT_TYPES, true),
     );
   }
   if (!v.isEmpty || name === undefined || documentTypes === undefined) throw new IdentityValidationError(v.items);

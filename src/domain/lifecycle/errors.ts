@@ -95,7 +95,9 @@ export class SandboxOnlyError extends IdentityServiceError {
   readonly operation: string;
 
   constructor(operation: string) {
-    super(`${operation} is available in Paxos's sandbox only; this gateway is configured for production, nothing was sent`);
+    super(
+      `${operation} is available in Paxos's sandbox only; this gateway is configured for production, nothing was sent`,
+    );
     this.operation = operation;
   }
 

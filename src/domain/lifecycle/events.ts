@@ -85,7 +85,11 @@ export function parseEventFilter(value: unknown = {}): EventFilter {
   const f = readObject(v, '', value, FILTER_FIELDS, false);
   const out: EventFilter = {};
   if (f !== undefined) {
-    const type = readString(v, 'type', f.get('type'), { max: 100, pattern: EVENT_TYPE, patternMessage: 'must be an event type such as identity.approved' });
+    const type = readString(v, 'type', f.get('type'), {
+      max: 100,
+      pattern: EVENT_TYPE,
+      patternMessage: 'must be an event type such as identity.approved',
+    });
     if (type !== undefined) out.type = type;
     const isTest = readBoolean(v, 'isTest', f.get('isTest'));
     if (isTest !== undefined) out.isTest = isTest;
@@ -93,7 +97,8 @@ export function parseEventFilter(value: unknown = {}): EventFilter {
     if (order !== undefined) out.order = order;
     const limit = f.get('limit');
     if (limit !== undefined) {
-      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) v.add('limit', 'range', 'must be an integer from 1 to 100');
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100)
+        v.add('limit', 'range', 'must be an integer from 1 to 100');
       else out.limit = limit;
     }
     const range = readObject(v, 'createdAt', f.get('createdAt'), RANGE_FIELDS, false);
@@ -120,7 +125,12 @@ export function parseEventFilter(value: unknown = {}): EventFilter {
  */
 export function parseEventId(value: unknown): string {
   const v = new ViolationList();
-  const id = readString(v, 'eventId', value, { required: true, max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, patternMessage: 'must be an event id' });
+  const id = readString(v, 'eventId', value, {
+    required: true,
+    max: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    patternMessage: 'must be an event id',
+  });
   if (id === undefined) throw new IdentityValidationError(v.items);
   return id;
 }
@@ -152,12 +162,14 @@ export function parseWebhookNotification(body: unknown): WebhookNotification {
       throw new WebhookPayloadError('body', 'is not valid JSON');
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new WebhookPayloadError('body', 'must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new WebhookPayloadError('body', 'must be a JSON object');
   const record = value as Record<string, unknown>;
   const own = (key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
   const text = (key: string, pattern?: RegExp): string => {
     const field = own(key);
-    if (typeof field !== 'string' || field === '') throw new WebhookPayloadError(key, 'is required and must be a non-empty string');
+    if (typeof field !== 'string' || field === '')
+      throw new WebhookPayloadError(key, 'is required and must be a non-empty string');
     if (pattern !== undefined && !pattern.test(field)) throw new WebhookPayloadError(key, 'has an unexpected format');
     return field;
   };
@@ -168,6 +180,7 @@ export function parseWebhookNotification(body: unknown): WebhookNotification {
   if (parseDateTime(time) === undefined) throw new WebhookPayloadError('time', 'must be an RFC 3339 date-time');
   const object = text('object', /^[a-z_]{1,50}$/);
   const isTest = own('is_test');
-  if (isTest !== undefined && typeof isTest !== 'boolean') throw new WebhookPayloadError('is_test', 'must be a boolean');
+  if (isTest !== undefined && typeof isTest !== 'boolean')
+    throw new WebhookPayloadError('is_test', 'must be a boolean');
   return { id, type, source, time, object, isTest: isTest === true };
 }

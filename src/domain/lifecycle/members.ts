@@ -16,7 +16,10 @@ export interface InstitutionMembersAdded {
  *
  * @throws {IdentityValidationError} listing every problem, with paths `members[i].roles[j]` and the like.
  */
-export function parseMembersToAdd(institution: Identity, members: readonly InstitutionMemberInput[] | unknown): InstitutionMember[] {
+export function parseMembersToAdd(
+  institution: Identity,
+  members: readonly InstitutionMemberInput[] | unknown,
+): InstitutionMember[] {
   const v = new ViolationList();
   if (institution.type !== 'INSTITUTION') {
     v.add('institutionId', 'forbidden', 'must be the id of an INSTITUTION identity');
@@ -25,7 +28,8 @@ export function parseMembersToAdd(institution: Identity, members: readonly Insti
   const parsed = parseMembers(v, 'members', members, institution.institution?.institutionType);
   const existing = new Set((institution.institutionMembers ?? []).map((m) => m.identityId));
   parsed?.forEach((member, i) => {
-    if (existing.has(member.identityId)) v.add(`members[${i}].identityId`, 'duplicate', 'is already a member of this institution');
+    if (existing.has(member.identityId))
+      v.add(`members[${i}].identityId`, 'duplicate', 'is already a member of this institution');
   });
   if (!v.isEmpty || parsed === undefined) throw new IdentityValidationError(v.items);
   return parsed;
@@ -38,7 +42,12 @@ export function parseMembersToAdd(institution: Identity, members: readonly Insti
  */
 export function parseMemberId(value: unknown): string {
   const v = new ViolationList();
-  const id = readString(v, 'memberId', value, { required: true, max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, patternMessage: 'must be a member id (letters, digits, ".", "_" and "-")' });
+  const id = readString(v, 'memberId', value, {
+    required: true,
+    max: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    patternMessage: 'must be a member id (letters, digits, ".", "_" and "-")',
+  });
   if (id === undefined) throw new IdentityValidationError(v.items);
   return id;
 }

@@ -79,7 +79,10 @@ export class IdentityValidationError extends IdentityServiceError {
 
   constructor(violations: readonly Violation[], options: IdentityServiceErrorOptions = {}) {
     const n = violations.length;
-    const listed = violations.slice(0, MAX_LISTED).map((x) => x.message).join('; ');
+    const listed = violations
+      .slice(0, MAX_LISTED)
+      .map((x) => x.message)
+      .join('; ');
     const more = n > MAX_LISTED ? `; and ${n - MAX_LISTED} more` : '';
     super(`Invalid identity: ${n} violation${n === 1 ? '' : 's'}: ${listed}${more}`, options);
     this.violations = Object.freeze(violations.map((x) => Object.freeze({ ...x })));

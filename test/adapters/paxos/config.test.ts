@@ -48,23 +48,44 @@ describe('Paxos adapter configuration', () => {
   });
 
   it('lets baseUrl and tokenUrl override the environment, trailing slash removed', () => {
-    const config = resolvePaxosConfig({ ...BASE, baseUrl: 'https://paxos.internal.example/v2/', tokenUrl: 'https://auth.example/token' });
-    expect(config).to.deep.include({ baseUrl: 'https://paxos.internal.example/v2', tokenUrl: 'https://auth.example/token' });
+    const config = resolvePaxosConfig({
+      ...BASE,
+      baseUrl: 'https://paxos.internal.example/v2/',
+      tokenUrl: 'https://auth.example/token',
+    });
+    expect(config).to.deep.include({
+      baseUrl: 'https://paxos.internal.example/v2',
+      tokenUrl: 'https://auth.example/token',
+    });
   });
 
   it('accepts http: for loopback hosts only', () => {
-    for (const url of ['http://127.0.0.1:4010/v2', 'http://localhost:4010/v2', 'http://[::1]:4010/v2', 'http://127.1.2.3/v2']) {
+    for (const url of [
+      'http://127.0.0.1:4010/v2',
+      'http://localhost:4010/v2',
+      'http://[::1]:4010/v2',
+      'http://127.1.2.3/v2',
+    ]) {
       expect(resolvePaxosConfig({ ...BASE, baseUrl: url, tokenUrl: url }).baseUrl).to.equal(url);
     }
-    for (const url of ['http://api.sandbox.paxos.com/v2', 'http://10.0.0.8/v2', 'http://localhost.evil.example/v2', 'http://128.0.0.1/v2']) {
+    for (const url of [
+      'http://api.sandbox.paxos.com/v2',
+      'http://10.0.0.8/v2',
+      'http://localhost.evil.example/v2',
+      'http://128.0.0.1/v2',
+    ]) {
       expect(configError({ ...BASE, baseUrl: url }).message).to.include('only https: is allowed');
       expect(configError({ ...BASE, tokenUrl: url }).message).to.include('tokenUrl');
     }
   });
 
   it('classifies loopback hosts', () => {
-    expect(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.255.0.9', '[::1]'].every(isLoopbackHost)).to.equal(true);
-    expect(['10.0.0.1', '0.0.0.0', '127.0.0.1.nip.io', '::ffff:7f00:1', 'example.com', '1270.0.0.1'].some(isLoopbackHost)).to.equal(false);
+    expect(
+      ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.255.0.9', '[::1]'].every(isLoopbackHost),
+    ).to.equal(true);
+    expect(
+      ['10.0.0.1', '0.0.0.0', '127.0.0.1.nip.io', '::ffff:7f00:1', 'example.com', '1270.0.0.1'].some(isLoopbackHost),
+    ).to.equal(false);
   });
 
   it('refuses other schemes, credentials in the URL, queries and fragments', () => {
@@ -98,7 +119,10 @@ describe('Paxos adapter configuration', () => {
 
   it('shows no secret when the gateway or the service is inspected or serialised', () => {
     const options = { ...BASE, baseUrl: 'http://127.0.0.1:9/v2', tokenUrl: 'http://127.0.0.1:9/oauth2/token' };
-    for (const thing of [new PaxosIdentityGateway(options), createIdentityService({ adapter: 'paxos', paxos: options })]) {
+    for (const thing of [
+      new PaxosIdentityGateway(options),
+      createIdentityService({ adapter: 'paxos', paxos: options }),
+    ]) {
       expect(inspect(thing, { depth: Infinity, showHidden: true })).not.to.include(CANARY_SECRET);
       expect(JSON.stringify(thing) ?? '').not.to.include(CANARY_SECRET);
     }
@@ -106,12 +130,18 @@ describe('Paxos adapter configuration', () => {
 
   it('createIdentityService refuses a non-loopback http: URL with PaxosConfigurationError', () => {
     expect(() =>
-      createIdentityService({ adapter: 'paxos', paxos: { ...BASE, baseUrl: 'http://paxos.example/v2', tokenUrl: 'http://paxos.example/oauth2/token' } }),
+      createIdentityService({
+        adapter: 'paxos',
+        paxos: { ...BASE, baseUrl: 'http://paxos.example/v2', tokenUrl: 'http://paxos.example/oauth2/token' },
+      }),
     ).to.throw(PaxosConfigurationError, /baseUrl uses http: for paxos\.example/);
   });
 
   it('createIdentityService builds a Paxos-backed service without any request', () => {
-    const service = createIdentityService({ adapter: 'paxos', paxos: { ...BASE, baseUrl: 'http://127.0.0.1:9/v2', tokenUrl: 'http://127.0.0.1:9/oauth2/token' } });
+    const service = createIdentityService({
+      adapter: 'paxos',
+      paxos: { ...BASE, baseUrl: 'http://127.0.0.1:9/v2', tokenUrl: 'http://127.0.0.1:9/oauth2/token' },
+    });
     expect(service).to.have.property('createIdentity');
   });
 

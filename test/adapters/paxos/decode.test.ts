@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { decode, fastDecode, IdentityDto, ProblemDto, referenceDecode, TokenResponseDto } from '../../../src/adapters/paxos/dto/index.js';
+import {
+  decode,
+  fastDecode,
+  IdentityDto,
+  ProblemDto,
+  referenceDecode,
+  TokenResponseDto,
+} from '../../../src/adapters/paxos/dto/index.js';
 import { wireIdentity } from './support.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -20,14 +27,29 @@ function richIdentity(): Record<string, Json> {
     institution_details: {
       name: 'Example LLC',
       business_address: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY' },
-      incorporation_address: { country: 'USA', address1: '2 Example Ave', address2: '', city: 'Dover', province: 'DE', zip_code: '19901' },
+      incorporation_address: {
+        country: 'USA',
+        address1: '2 Example Ave',
+        address2: '',
+        city: 'Dover',
+        province: 'DE',
+        zip_code: '19901',
+      },
       institution_type: 'LLC',
       cip_id: '12-3456789',
       govt_registration_date: '2021-04-14T00:00:00Z',
       document_verification_status: 'PENDING',
     },
     institution_members: [
-      { id: 'm-1', identity_id: 'p-1', roles: ['BENEFICIAL_OWNER'], ownership: '60', position: 'CEO', name: 'John Doe', summary_status: 'APPROVED' },
+      {
+        id: 'm-1',
+        identity_id: 'p-1',
+        roles: ['BENEFICIAL_OWNER'],
+        ownership: '60',
+        position: 'CEO',
+        name: 'John Doe',
+        summary_status: 'APPROVED',
+      },
       { identity_id: 'p-2', roles: [] },
     ],
     customer_due_diligence: {
@@ -46,14 +68,22 @@ function richIdentity(): Record<string, Json> {
 function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   if (value === null || typeof value !== 'object') return [];
   const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-  return keys.flatMap((key) => [[...prefix, key], ...pathsOf((value as Record<string, Json>)[key] as Json, [...prefix, key])]);
+  return keys.flatMap((key) => [
+    [...prefix, key],
+    ...pathsOf((value as Record<string, Json>)[key] as Json, [...prefix, key]),
+  ]);
 }
 
 function clone(value: Json): Json {
   return JSON.parse(JSON.stringify(value)) as Json;
 }
 
-type Mutation = { readonly at: number; readonly action: 'delete' | 'set' | 'add' | 'proto'; readonly value: Json; readonly key: string };
+type Mutation = {
+  readonly at: number;
+  readonly action: 'delete' | 'set' | 'add' | 'proto';
+  readonly value: Json;
+  readonly key: string;
+};
 
 function mutate(base: Json, mutations: readonly Mutation[]): Json {
   const root = clone(base);
@@ -61,7 +91,8 @@ function mutate(base: Json, mutations: readonly Mutation[]): Json {
     const paths = pathsOf(root);
     if (paths.length === 0) break;
     const path = paths[m.at % paths.length]!;
-    const parent = path.slice(0, -1).reduce<Json>((node, key) => (node as Record<string, Json>)[key] as Json, root) as Record<string, Json> | Json[];
+    const parent = path.slice(0, -1).reduce<Json>((node, key) => (node as Record<string, Json>)[key] as Json, root) as
+      Record<string, Json> | Json[];
     const last = path[path.length - 1]!;
     const target = (parent as Record<string, Json>)[last] as Json;
     if (m.action === 'delete') {
@@ -71,14 +102,21 @@ function mutate(base: Json, mutations: readonly Mutation[]): Json {
       (parent as Record<string, Json>)[last] = clone(m.value);
     } else if (target !== null && typeof target === 'object' && !Array.isArray(target)) {
       // An own `__proto__` or any other key, as JSON.parse creates them.
-      Object.defineProperty(target, m.action === 'proto' ? '__proto__' : m.key, { value: clone(m.value), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, m.action === 'proto' ? '__proto__' : m.key, {
+        value: clone(m.value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return root;
 }
 
 const values: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, '', 'x', 'PENDING', 0, 1.5, true, false, [], {}, ['a'], [1], [{}], { a: 'b' }, { a: 1 }, [null]),
+  fc.constantFrom<Json>(null, '', 'x', 'PENDING', 0, 1.5, true, false, [], {}, ['a'], [1], [{}], { a: 'b' }, { a: 1 }, [
+    null,
+  ]),
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
 );
 
@@ -127,9 +165,14 @@ describe('wire DTO decoding', () => {
 
   it('decodes token responses and Problems as the reference does', () => {
     const token = { access_token: 't', expires_in: 3599, token_type: 'bearer' };
-    expect(fastDecode(TokenResponseDto, token)).to.be.instanceOf(TokenResponseDto).and.deep.equal((referenceDecode(TokenResponseDto, token) as { value: unknown }).value);
+    expect(fastDecode(TokenResponseDto, token))
+      .to.be.instanceOf(TokenResponseDto)
+      .and.deep.equal((referenceDecode(TokenResponseDto, token) as { value: unknown }).value);
     expect(fastDecode(TokenResponseDto, { access_token: 't', expires_in: '3599' })).to.equal(undefined);
-    expect(decode(TokenResponseDto, { access_token: 't', expires_in: '3599' })).to.deep.equal({ ok: false, issues: ['expires_in: isNumber'] });
+    expect(decode(TokenResponseDto, { access_token: 't', expires_in: '3599' })).to.deep.equal({
+      ok: false,
+      issues: ['expires_in: isNumber'],
+    });
     const plain = { type: 'about:blank', status: 409, detail: 'd', meta: { existing: { id: 'x', constructor: 'y' } } };
     const reference = referenceDecode(ProblemDto, plain);
     expect(reference.ok && reference.value.meta).to.deep.equal({ existing: { id: 'x', constructor: 'y' } });
@@ -141,15 +184,24 @@ describe('wire DTO decoding', () => {
     const reference = referenceDecode(IdentityDto, { id: 'x', metadata });
     expect(reference.ok && reference.value.metadata).to.deep.equal({ constructor: 'c', prototype: 'p', ok: 'fine' });
     expect(decode(IdentityDto, { id: 'x', metadata })).to.deep.equal(reference);
-    expect(decode(IdentityDto, { id: 'x', person_details: { passthrough_verification_fields: [{ constructor: 'c' }] } })).to.have.property('ok', false);
-    expect(decode(IdentityDto, { id: 'x', metadata: { a: { constructor: 'c' } } })).to.deep.equal({ ok: false, issues: ['metadata: isStringMap'] });
+    expect(
+      decode(IdentityDto, { id: 'x', person_details: { passthrough_verification_fields: [{ constructor: 'c' }] } }),
+    ).to.have.property('ok', false);
+    expect(decode(IdentityDto, { id: 'x', metadata: { a: { constructor: 'c' } } })).to.deep.equal({
+      ok: false,
+      issues: ['metadata: isStringMap'],
+    });
   });
 
   it('names the fields of an invalid body, never their values', () => {
     const decoded = decode(IdentityDto, { id: '', person_details: { cip_id: 123456789, address: 'somewhere' } });
     expect(decoded).to.deep.equal({
       ok: false,
-      issues: ['id: isNotEmpty', 'person_details.address: isObject, nestedValidation', 'person_details.cip_id: isString'],
+      issues: [
+        'id: isNotEmpty',
+        'person_details.address: isObject, nestedValidation',
+        'person_details.cip_id: isString',
+      ],
     });
     expect(decode(IdentityDto, [])).to.deep.equal({ ok: false, issues: ['body: must be a JSON object'] });
   });

@@ -37,7 +37,10 @@ const GET = 'GET /v2/identity/identities/{id}';
 const ALREADY_EXISTS = 'https://developer.paxos.com/docs/v2/problems/already-exists';
 
 function canaryDraft(refId = 'ref-canary'): NewIdentity {
-  return NewIdentity.create(aPerson().with({ cipId: CANARY_SSN, dateOfBirth: '1971-02-03' }).withCommand({ refId }).build(), { now: NOW });
+  return NewIdentity.create(
+    aPerson().with({ cipId: CANARY_SSN, dateOfBirth: '1971-02-03' }).withCommand({ refId }).build(),
+    { now: NOW },
+  );
 }
 
 describe('PaxosIdentityGateway errors', () => {
@@ -55,7 +58,11 @@ describe('PaxosIdentityGateway errors', () => {
   });
 
   describe('each status becomes its error class', () => {
-    const cases: ReadonlyArray<{ status: number; type: abstract new (...args: never[]) => IdentityServiceError; code: string }> = [
+    const cases: ReadonlyArray<{
+      status: number;
+      type: abstract new (...args: never[]) => IdentityServiceError;
+      code: string;
+    }> = [
       { status: 400, type: PaxosBadRequestError, code: 'paxos_bad_request' },
       { status: 401, type: PaxosAuthenticationError, code: 'paxos_authentication' },
       { status: 403, type: PaxosPermissionError, code: 'paxos_permission' },
@@ -70,7 +77,15 @@ describe('PaxosIdentityGateway errors', () => {
     ];
     for (const { status, type, code } of cases) {
       it(`${status} → ${type.name}, with status, problemType, requestId and the request summary`, async () => {
-        paxos.otherwise(GET, problem(status, 'something went wrong', { type: 'https://developer.paxos.com/docs/v2/problems/x' }, { 'x-request-id': `req-${status}` }));
+        paxos.otherwise(
+          GET,
+          problem(
+            status,
+            'something went wrong',
+            { type: 'https://developer.paxos.com/docs/v2/problems/x' },
+            { 'x-request-id': `req-${status}` },
+          ),
+        );
         const error = await rejectionOf(gatewayFor(paxos, logger, { maxRetries: 0 }).get('abc-1'));
 
         expect(error).to.be.instanceOf(type);
@@ -97,7 +112,13 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('403 → PaxosPermissionError naming the missing scope', async () => {
-      paxos.otherwise(CREATE, problem(403, "insufficient scopes: found 'identity:read_identity', required one of '[identity:write_identity]'"));
+      paxos.otherwise(
+        CREATE,
+        problem(
+          403,
+          "insufficient scopes: found 'identity:read_identity', required one of '[identity:write_identity]'",
+        ),
+      );
       const error = (await rejectionOf(gatewayFor(paxos, logger).create(canaryDraft()))) as PaxosPermissionError;
 
       expect(error).to.be.instanceOf(PaxosPermissionError);
@@ -114,16 +135,34 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('409 duplicate ref_id → IdentityAlreadyExistsError(existingId, ref_id)', async () => {
-      paxos.otherwise(CREATE, problem(409, 'duplicate ref_id provided', { type: ALREADY_EXISTS, title: 'Already Exists', meta: { existing: { id: 'c9560de1-835c-48fa-bd1a-e91da2ef770c' } } }));
+      paxos.otherwise(
+        CREATE,
+        problem(409, 'duplicate ref_id provided', {
+          type: ALREADY_EXISTS,
+          title: 'Already Exists',
+          meta: { existing: { id: 'c9560de1-835c-48fa-bd1a-e91da2ef770c' } },
+        }),
+      );
       const error = (await rejectionOf(gatewayFor(paxos, logger).create(canaryDraft()))) as IdentityAlreadyExistsError;
 
       expect(error).to.be.instanceOf(IdentityAlreadyExistsError);
-      expect(error).to.deep.include({ existingId: 'c9560de1-835c-48fa-bd1a-e91da2ef770c', conflict: 'ref_id', problemType: ALREADY_EXISTS, status: 409 });
+      expect(error).to.deep.include({
+        existingId: 'c9560de1-835c-48fa-bd1a-e91da2ef770c',
+        conflict: 'ref_id',
+        problemType: ALREADY_EXISTS,
+        status: 409,
+      });
     });
 
     it('409 duplicate cip triple → IdentityAlreadyExistsError(existingId, cip_id), from application/problem+json too', async () => {
       paxos.otherwise(CREATE, (_request, res) => {
-        const body = JSON.stringify({ type: ALREADY_EXISTS, title: 'Already Exists', status: 409, detail: 'duplicate (cip_id, cip_id_type, cip_id_country) provided', meta: { existing: { id: 'other-1' } } });
+        const body = JSON.stringify({
+          type: ALREADY_EXISTS,
+          title: 'Already Exists',
+          status: 409,
+          detail: 'duplicate (cip_id, cip_id_type, cip_id_country) provided',
+          meta: { existing: { id: 'other-1' } },
+        });
         res.writeHead(409, { 'content-type': 'application/problem+json' });
         res.end(body);
       });
@@ -161,7 +200,9 @@ describe('PaxosIdentityGateway errors', () => {
 
     it('no response → PaxosConnectionError with the system code', async () => {
       paxos.otherwise(GET, reset);
-      const error = (await rejectionOf(gatewayFor(paxos, logger, { maxRetries: 0 }).get('abc-1'))) as PaxosConnectionError;
+      const error = (await rejectionOf(
+        gatewayFor(paxos, logger, { maxRetries: 0 }).get('abc-1'),
+      )) as PaxosConnectionError;
 
       expect(error).to.be.instanceOf(PaxosConnectionError);
       expect(error.reason).to.equal('UND_ERR_SOCKET');
@@ -172,7 +213,9 @@ describe('PaxosIdentityGateway errors', () => {
       const closed = await ScriptedPaxos.start();
       const baseUrl = closed.baseUrl;
       await closed.close();
-      const error = (await rejectionOf(gatewayFor(paxos, logger, { baseUrl, maxRetries: 0 }).get('abc-1'))) as PaxosConnectionError;
+      const error = (await rejectionOf(
+        gatewayFor(paxos, logger, { baseUrl, maxRetries: 0 }).get('abc-1'),
+      )) as PaxosConnectionError;
 
       expect(error).to.be.instanceOf(PaxosConnectionError);
       expect(error.reason).to.equal('ECONNREFUSED');
@@ -181,7 +224,10 @@ describe('PaxosIdentityGateway errors', () => {
 
   describe('personal data', () => {
     it('scrubs an SSN or date of birth Paxos echoes in a 400 detail', async () => {
-      paxos.otherwise(CREATE, problem(400, `cip_id ${CANARY_SSN} and date_of_birth 1971-02-03 rejected; also 987654320`));
+      paxos.otherwise(
+        CREATE,
+        problem(400, `cip_id ${CANARY_SSN} and date_of_birth 1971-02-03 rejected; also 987654320`),
+      );
       const error = (await rejectionOf(gatewayFor(paxos, logger).create(canaryDraft()))) as PaxosBadRequestError;
 
       expect(error.detail).to.equal('cip_id [REDACTED] and date_of_birth [REDACTED] rejected; also [REDACTED]');
@@ -234,7 +280,9 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('redactDetail removes SSN, ITIN and EIN shapes and the values sent, and bounds the length', () => {
-      expect(redactDetail('ssn 123-45-6789, ein 12-3456789, raw 123456789', [])).to.equal('ssn [REDACTED], ein [REDACTED], raw [REDACTED]');
+      expect(redactDetail('ssn 123-45-6789, ein 12-3456789, raw 123456789', [])).to.equal(
+        'ssn [REDACTED], ein [REDACTED], raw [REDACTED]',
+      );
       expect(redactDetail('passport X1234567Z refused', ['X1234567Z'])).to.equal('passport [REDACTED] refused');
       expect(redactDetail('line\nbreak\u0007', [])).to.equal('line break');
       expect(redactDetail('x'.repeat(1000), [])).to.have.length(301);
@@ -258,7 +306,18 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('a 200 that is not an identity → PaxosResponseError naming the fields, not their values', async () => {
-      paxos.otherwise(GET, (_request, res) => json(res, 200, { ...wireIdentity('abc-1'), id: undefined, is_merchant: 'yes', person_details: { ...(wireIdentity('x')['person_details'] as object), first_name: 42, address: { city: 'X' } } }));
+      paxos.otherwise(GET, (_request, res) =>
+        json(res, 200, {
+          ...wireIdentity('abc-1'),
+          id: undefined,
+          is_merchant: 'yes',
+          person_details: {
+            ...(wireIdentity('x')['person_details'] as object),
+            first_name: 42,
+            address: { city: 'X' },
+          },
+        }),
+      );
       const error = (await rejectionOf(gatewayFor(paxos, logger).get('abc-1'))) as PaxosResponseError;
 
       expect(error).to.be.instanceOf(PaxosResponseError);
@@ -273,16 +332,28 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('a date of birth in neither form → PaxosResponseError', async () => {
-      paxos.otherwise(GET, (_request, res) => json(res, 200, wireIdentity('abc-1', { person_details: { ...(wireIdentity('x')['person_details'] as object), date_of_birth: '01/01/1980' } })));
+      paxos.otherwise(GET, (_request, res) =>
+        json(
+          res,
+          200,
+          wireIdentity('abc-1', {
+            person_details: { ...(wireIdentity('x')['person_details'] as object), date_of_birth: '01/01/1980' },
+          }),
+        ),
+      );
       const error = (await rejectionOf(gatewayFor(paxos, logger).get('abc-1'))) as PaxosResponseError;
       expect(error.issues).to.deep.equal(['person_details.date_of_birth: isDate']);
     });
 
     it('an empty 200 body or a JSON array → PaxosResponseError', async () => {
-      paxos.script(GET, (_request, res) => {
-        res.writeHead(200);
-        res.end();
-      }, (_request, res) => json(res, 200, [1, 2]));
+      paxos.script(
+        GET,
+        (_request, res) => {
+          res.writeHead(200);
+          res.end();
+        },
+        (_request, res) => json(res, 200, [1, 2]),
+      );
       const gateway = gatewayFor(paxos, logger);
       expect(await rejectionOf(gateway.get('abc-1'))).to.be.instanceOf(PaxosResponseError);
       expect(await rejectionOf(gateway.get('abc-1'))).to.be.instanceOf(PaxosResponseError);

@@ -71,9 +71,25 @@ describe('PaxosIdentityGateway over HTTP', () => {
 
     it('sends only field names of CreateIdentityRequest (checked against the DTO with unknown fields forbidden)', async () => {
       const command = aPerson()
-        .with({ middleName: 'Q', profession: 'Engineer', countryOfBirth: 'USA', passthroughVerificationId: 'v-1', passthroughVerificationStatus: 'APPROVED', passthroughVerificationFields: ['FULL_LEGAL_NAME', 'DATE_OF_BIRTH'] })
+        .with({
+          middleName: 'Q',
+          profession: 'Engineer',
+          countryOfBirth: 'USA',
+          passthroughVerificationId: 'v-1',
+          passthroughVerificationStatus: 'APPROVED',
+          passthroughVerificationFields: ['FULL_LEGAL_NAME', 'DATE_OF_BIRTH'],
+        })
         .withCommand({
-          customerDueDiligence: { estimatedYearlyIncome: 'INCOME_50K_TO_100K', expectedTransferValue: 'TRANSFER_VALUE_25K_TO_50K', sourceOfWealth: 'EMPLOYMENT_INCOME', employmentStatus: 'FULL_TIME', employmentIndustrySector: 'ARTS_ENTERTAINMENT_RECREATION', aliases: ['Johnny'], customerRegions: ['EUROPE'], hasNomineeShareholders: false },
+          customerDueDiligence: {
+            estimatedYearlyIncome: 'INCOME_50K_TO_100K',
+            expectedTransferValue: 'TRANSFER_VALUE_25K_TO_50K',
+            sourceOfWealth: 'EMPLOYMENT_INCOME',
+            employmentStatus: 'FULL_TIME',
+            employmentIndustrySector: 'ARTS_ENTERTAINMENT_RECREATION',
+            aliases: ['Johnny'],
+            customerRegions: ['EUROPE'],
+            hasNomineeShareholders: false,
+          },
           isMerchant: true,
           metadata: { k: 'v' },
         })
@@ -82,20 +98,42 @@ describe('PaxosIdentityGateway over HTTP', () => {
 
       const body = JSON.parse(paxos.to('POST /v2/identity/identities')[0]!.body) as Record<string, unknown>;
       const dto = plainToInstance(CreateIdentityRequestDto, body);
-      const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+      const errors = validateSync(dto, {
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        validationError: { target: false, value: false },
+      });
       expect(errors).to.deep.equal([]);
-      expect(body['customer_due_diligence']).to.deep.include({ estimated_yearly_income: 'INCOME_50K_TO_100K', aliases: ['Johnny'], customer_regions: ['EUROPE'], has_nominee_shareholders: false });
+      expect(body['customer_due_diligence']).to.deep.include({
+        estimated_yearly_income: 'INCOME_50K_TO_100K',
+        aliases: ['Johnny'],
+        customer_regions: ['EUROPE'],
+        has_nominee_shareholders: false,
+      });
       expect(body['is_merchant']).to.equal(true);
-      expect(body['person_details']).to.deep.include({ middle_name: 'Q', passthrough_verification_fields: ['FULL_LEGAL_NAME', 'DATE_OF_BIRTH'] });
+      expect(body['person_details']).to.deep.include({
+        middle_name: 'Q',
+        passthrough_verification_fields: ['FULL_LEGAL_NAME', 'DATE_OF_BIRTH'],
+      });
       expect(body).not.to.have.property('tax_details');
     });
 
     it('sends provided tax details, or tax_details_not_required, but never the ones Paxos derives', async () => {
       const gateway = gatewayFor(paxos, logger);
-      await gateway.create(NewIdentity.create(aPerson().foreign().withCommand({ taxDetails: [{ taxPayerId: 'DE-123', taxPayerCountry: 'DEU' }] }).build(), { now: NOW }));
+      await gateway.create(
+        NewIdentity.create(
+          aPerson()
+            .foreign()
+            .withCommand({ taxDetails: [{ taxPayerId: 'DE-123', taxPayerCountry: 'DEU' }] })
+            .build(),
+          { now: NOW },
+        ),
+      );
       await gateway.create(NewIdentity.create(aPerson().foreign().withoutTaxDetails().build(), { now: NOW }));
 
-      const [provided, notRequired] = paxos.to('POST /v2/identity/identities').map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      const [provided, notRequired] = paxos
+        .to('POST /v2/identity/identities')
+        .map((r) => JSON.parse(r.body) as Record<string, unknown>);
       expect(provided!['tax_details']).to.deep.equal([{ tax_payer_id: 'DE-123', tax_payer_country: 'DEU' }]);
       expect(provided).not.to.have.property('tax_details_not_required');
       expect(notRequired!['tax_details_not_required']).to.equal(true);
@@ -112,8 +150,23 @@ describe('PaxosIdentityGateway over HTTP', () => {
         { identity_id: 'member-2', roles: ['AUTHORIZED_USER'] },
       ]);
       const details = body['institution_details'] as Record<string, unknown>;
-      expect(details).to.deep.include({ name: 'Example Holdings LLC', institution_type: 'LLC', institution_sub_type: 'INVESTMENT', cip_id_type: 'EIN', govt_registration_date: '2021-04-14T00:00:00Z', regulation_status: 'NON_REGULATED', trading_type: 'PRIVATE', business_description: 'Holding company' });
-      expect(details['business_address']).to.deep.equal({ country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zip_code: '10002' });
+      expect(details).to.deep.include({
+        name: 'Example Holdings LLC',
+        institution_type: 'LLC',
+        institution_sub_type: 'INVESTMENT',
+        cip_id_type: 'EIN',
+        govt_registration_date: '2021-04-14T00:00:00Z',
+        regulation_status: 'NON_REGULATED',
+        trading_type: 'PRIVATE',
+        business_description: 'Holding company',
+      });
+      expect(details['business_address']).to.deep.equal({
+        country: 'USA',
+        address1: '2 Example Ave',
+        city: 'New York',
+        province: 'NY',
+        zip_code: '10002',
+      });
       expect(body).not.to.have.property('person_details');
     });
 
@@ -145,7 +198,11 @@ describe('PaxosIdentityGateway over HTTP', () => {
           tax_details_not_required: false,
           summary_tin_verification_status: 'TIN_VERIFICATION_VALID',
           last_kyc_refresh_date: '2025-01-01T00:00:00Z',
-          customer_due_diligence: { estimated_yearly_income: 'INCOME_50K_TO_100K', aliases: ['J'], created_at: '2022-02-15T05:46:50Z' },
+          customer_due_diligence: {
+            estimated_yearly_income: 'INCOME_50K_TO_100K',
+            aliases: ['J'],
+            created_at: '2022-02-15T05:46:50Z',
+          },
         }),
       );
       const identity = await gatewayFor(paxos, logger).get('abc-1');
@@ -171,15 +228,35 @@ describe('PaxosIdentityGateway over HTTP', () => {
       });
       expect(identity.isApproved).to.equal(true);
       expect(identity.metadata).to.deep.equal({ a: 'b' });
-      expect(identity.customerDueDiligence).to.deep.equal({ estimatedYearlyIncome: 'INCOME_50K_TO_100K', aliases: ['J'], createdAt: '2022-02-15T05:46:50Z' });
-      expect(identity.person).to.deep.include({ firstName: 'John', lastName: 'Doe', cipIdType: 'SSN', cipIdCountry: 'USA', nationality: 'USA' });
-      expect(identity.person?.address).to.deep.equal({ country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' });
+      expect(identity.customerDueDiligence).to.deep.equal({
+        estimatedYearlyIncome: 'INCOME_50K_TO_100K',
+        aliases: ['J'],
+        createdAt: '2022-02-15T05:46:50Z',
+      });
+      expect(identity.person).to.deep.include({
+        firstName: 'John',
+        lastName: 'Doe',
+        cipIdType: 'SSN',
+        cipIdCountry: 'USA',
+        nationality: 'USA',
+      });
+      expect(identity.person?.address).to.deep.equal({
+        country: 'USA',
+        address1: '1 Example St',
+        city: 'New York',
+        province: 'NY',
+        zipCode: '10001',
+      });
       expect(identity.cip?.cipId.reveal()).to.equal(CANARY_SSN);
     });
 
     it('reads a date of birth sent as 1980-01-01 and as 1980-01-01T00:00:00Z alike', async () => {
       paxos.store(wireIdentity('dob-date'));
-      paxos.store(wireIdentity('dob-time', { person_details: { ...(wireIdentity('x')['person_details'] as object), date_of_birth: '1980-01-01T00:00:00Z' } }));
+      paxos.store(
+        wireIdentity('dob-time', {
+          person_details: { ...(wireIdentity('x')['person_details'] as object), date_of_birth: '1980-01-01T00:00:00Z' },
+        }),
+      );
       const gateway = gatewayFor(paxos, logger);
 
       expect((await gateway.get('dob-date')).person?.dateOfBirth?.reveal()).to.equal('1980-01-01');
@@ -192,7 +269,11 @@ describe('PaxosIdentityGateway over HTTP', () => {
           summary_status: 'SUSPENDED_FOR_REVIEW',
           status_details: { active_controls: [], requirements: [{ type: 'NEW_THING', status: 'PENDING', errors: [] }] },
           brand_new_field: { nested: [1, 2, 3] },
-          person_details: { ...(wireIdentity('x')['person_details'] as object), verifier_type: 'QUANTUM', something_else: true },
+          person_details: {
+            ...(wireIdentity('x')['person_details'] as object),
+            verifier_type: 'QUANTUM',
+            something_else: true,
+          },
         }),
       );
       const identity = await gatewayFor(paxos, logger).get('future-1');
@@ -205,7 +286,10 @@ describe('PaxosIdentityGateway over HTTP', () => {
 
     it('drops a __proto__ key in metadata without touching any prototype', async () => {
       paxos.otherwise('GET /v2/identity/identities/{id}', (_request, res) => {
-        const text = JSON.stringify(wireIdentity('proto-1')).replace('"id":', '"metadata":{"__proto__":{"polluted":"yes"},"ok":"fine"},"id":');
+        const text = JSON.stringify(wireIdentity('proto-1')).replace(
+          '"id":',
+          '"metadata":{"__proto__":{"polluted":"yes"},"ok":"fine"},"id":',
+        );
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(text);
       });
@@ -290,9 +374,22 @@ describe('PaxosIdentityGateway over HTTP', () => {
 
       expect(logger.lines).to.have.length(2);
       const [token, get] = logger.lines;
-      expect(token!.fields).to.deep.include({ method: 'POST', path: '/oauth2/token', status: 200, attempt: 1, outcome: 'ok' });
+      expect(token!.fields).to.deep.include({
+        method: 'POST',
+        path: '/oauth2/token',
+        status: 200,
+        attempt: 1,
+        outcome: 'ok',
+      });
       expect(get!.level).to.equal('debug');
-      expect(get!.fields).to.deep.include({ method: 'GET', path: '/identity/identities/{id}', status: 200, attempt: 1, requestId: 'req-42', outcome: 'ok' });
+      expect(get!.fields).to.deep.include({
+        method: 'GET',
+        path: '/identity/identities/{id}',
+        status: 200,
+        attempt: 1,
+        requestId: 'req-42',
+        outcome: 'ok',
+      });
       expect(get!.fields!['durationMs']).to.be.a('number');
       expect(JSON.stringify(logger.lines)).not.to.include('log-1');
     });
@@ -300,7 +397,9 @@ describe('PaxosIdentityGateway over HTTP', () => {
 
   describe('package metadata', () => {
     it('keeps the User-Agent version equal to package.json', () => {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      };
       expect(LIBRARY_VERSION).to.equal(pkg.version);
       expect(USER_AGENT).to.include(`paxos-identity/${pkg.version}`);
     });

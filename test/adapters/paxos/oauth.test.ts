@@ -108,7 +108,9 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
     expect(identities).to.have.length(50);
     expect(paxos.tokenRequests).to.have.length(1);
     expect(paxos.to('GET /v2/identity/identities/{id}')).to.have.length(50);
-    expect(new Set(paxos.apiRequests.map((r) => r.headers['authorization']))).to.deep.equal(new Set(['Bearer CANARY-access-token-1']));
+    expect(new Set(paxos.apiRequests.map((r) => r.headers['authorization']))).to.deep.equal(
+      new Set(['Bearer CANARY-access-token-1']),
+    );
   });
 
   it('on a 401 drops the token, fetches one fresh token and retries the call once', async () => {
@@ -118,7 +120,10 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
     expect(identity.id).to.equal('abc-1');
     expect(paxos.tokenRequests).to.have.length(2);
     const gets = paxos.to('GET /v2/identity/identities/{id}');
-    expect(gets.map((r) => r.headers['authorization'])).to.deep.equal(['Bearer CANARY-access-token-1', 'Bearer CANARY-access-token-2']);
+    expect(gets.map((r) => r.headers['authorization'])).to.deep.equal([
+      'Bearer CANARY-access-token-1',
+      'Bearer CANARY-access-token-2',
+    ]);
     expect(logger.lines.map((l) => l.fields?.['outcome'])).to.deep.equal(['ok', 'refresh_token', 'ok', 'ok']);
   });
 
@@ -144,12 +149,19 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
 
   it('turns invalid_client into PaxosAuthenticationError without the secret or the description', async () => {
     paxos.script('POST /oauth2/token', (_request, res) =>
-      json(res, 401, { error: 'invalid_client', error_description: `Client authentication failed for secret ${CANARY_SECRET}` }),
+      json(res, 401, {
+        error: 'invalid_client',
+        error_description: `Client authentication failed for secret ${CANARY_SECRET}`,
+      }),
     );
     const error = await rejectionOf(gatewayFor(paxos, logger).get('abc-1'));
 
     expect(error).to.be.instanceOf(PaxosAuthenticationError);
-    expect(error).to.deep.include({ oauthError: 'invalid_client', status: 401, request: { method: 'POST', path: '/oauth2/token' } });
+    expect(error).to.deep.include({
+      oauthError: 'invalid_client',
+      status: 401,
+      request: { method: 'POST', path: '/oauth2/token' },
+    });
     expect((error as Error).message).to.include('clientId');
     expect(paxos.apiRequests).to.have.length(0);
   });
@@ -209,12 +221,17 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
   it('reads the secret from an async function for every new token', async () => {
     let reads = 0;
     const clock = new ManualClock();
-    const gateway = gatewayFor(paxos, logger, {
-      clientSecret: async () => {
-        reads += 1;
-        return `${CANARY_SECRET}-v${reads}`;
+    const gateway = gatewayFor(
+      paxos,
+      logger,
+      {
+        clientSecret: async () => {
+          reads += 1;
+          return `${CANARY_SECRET}-v${reads}`;
+        },
       },
-    }, clock);
+      clock,
+    );
 
     await gateway.get('abc-1');
     await gateway.get('abc-1');

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
@@ -39,9 +45,19 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
 }
 
 /** A script answering with a Problem. */
-export function problem(status: number, detail?: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Script {
+export function problem(
+  status: number,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Script {
   return (_request, res) =>
-    json(res, status, { type: 'about:blank', title: `Status ${status}`, status, ...(detail !== undefined && { detail }), ...extra }, headers);
+    json(
+      res,
+      status,
+      { type: 'about:blank', title: `Status ${status}`, status, ...(detail !== undefined && { detail }), ...extra },
+      headers,
+    );
 }
 
 /** A script that drops the connection after reading the request: no response at all. */
@@ -125,7 +141,12 @@ export class ScriptedPaxos {
   /** A token response, counting the tokens issued. */
   issueToken(expiresIn = 3599): Record<string, unknown> {
     this.#tokens += 1;
-    return { access_token: `${TOKEN_PREFIX}${this.#tokens}`, expires_in: expiresIn, scope: 'identity:read_identity identity:write_identity', token_type: 'bearer' };
+    return {
+      access_token: `${TOKEN_PREFIX}${this.#tokens}`,
+      expires_in: expiresIn,
+      scope: 'identity:read_identity identity:write_identity',
+      token_type: 'bearer',
+    };
   }
 
   /** Stores an identity that GET will answer with. */
@@ -265,7 +286,11 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Options pointing the adapter at the scripted server, with fast backoff for tests. */
-export function optionsFor(paxos: ScriptedPaxos, logger: Logger, extra: Partial<PaxosGatewayOptions> = {}): PaxosGatewayOptions {
+export function optionsFor(
+  paxos: ScriptedPaxos,
+  logger: Logger,
+  extra: Partial<PaxosGatewayOptions> = {},
+): PaxosGatewayOptions {
   return {
     environment: 'sandbox',
     clientId: CLIENT_ID,
@@ -280,12 +305,21 @@ export function optionsFor(paxos: ScriptedPaxos, logger: Logger, extra: Partial<
 }
 
 /** A gateway wired to the scripted server. */
-export function gatewayFor(paxos: ScriptedPaxos, logger: Logger, extra: Partial<PaxosGatewayOptions> = {}, clock?: Clock): PaxosIdentityGateway {
+export function gatewayFor(
+  paxos: ScriptedPaxos,
+  logger: Logger,
+  extra: Partial<PaxosGatewayOptions> = {},
+  clock?: Clock,
+): PaxosIdentityGateway {
   return new PaxosIdentityGateway(optionsFor(paxos, logger, extra), clock === undefined ? {} : { clock });
 }
 
 /** The service wired to the scripted server, as hosts (and the emulator) build it. */
-export function serviceFor(paxos: ScriptedPaxos, logger: Logger, extra: Partial<PaxosGatewayOptions> = {}): IdentityService {
+export function serviceFor(
+  paxos: ScriptedPaxos,
+  logger: Logger,
+  extra: Partial<PaxosGatewayOptions> = {},
+): IdentityService {
   return createIdentityService({ adapter: 'paxos', paxos: optionsFor(paxos, logger, extra) });
 }
 

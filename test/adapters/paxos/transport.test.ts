@@ -136,7 +136,10 @@ describe('PaxosIdentityGateway transport policy', () => {
       expect(await rejectionOf(gateway.create(draft('r-400')))).to.be.instanceOf(PaxosBadRequestError);
       paxos.script(CREATE, problem(403, 'forbidden'));
       expect(await rejectionOf(gateway.create(draft('r-403')))).to.be.instanceOf(PaxosPermissionError);
-      paxos.script(CREATE, problem(409, 'duplicate (cip_id, cip_id_type, cip_id_country) provided', { meta: { existing: { id: 'x-1' } } }));
+      paxos.script(
+        CREATE,
+        problem(409, 'duplicate (cip_id, cip_id_type, cip_id_country) provided', { meta: { existing: { id: 'x-1' } } }),
+      );
       const conflict = await rejectionOf(gateway.create(draft('r-409')));
       expect(conflict).to.be.instanceOf(IdentityAlreadyExistsError);
       expect(conflict).to.deep.include({ conflict: 'cip_id' });
@@ -180,7 +183,9 @@ describe('PaxosIdentityGateway transport policy', () => {
 
     it('backs off exponentially with jitter between attempts (logged delays)', async () => {
       paxos.otherwise(GET, problem(500));
-      await rejectionOf(gatewayFor(paxos, logger, { maxRetries: 4, retryBackoff: { initialDelayMs: 8, maxDelayMs: 32 } }).get('abc-1'));
+      await rejectionOf(
+        gatewayFor(paxos, logger, { maxRetries: 4, retryBackoff: { initialDelayMs: 8, maxDelayMs: 32 } }).get('abc-1'),
+      );
 
       const api = logger.lines.filter((l) => l.fields?.['path'] === '/identity/identities/{id}');
       expect(api.map((l) => l.fields?.['attempt'])).to.deep.equal([1, 2, 3, 4, 5]);
@@ -192,8 +197,12 @@ describe('PaxosIdentityGateway transport policy', () => {
     });
 
     it('computes the backoff schedule: doubling from the initial delay, capped, half fixed and half random', () => {
-      expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 500, 8_000, () => 1))).to.deep.equal([500, 1000, 2000, 4000, 8000, 8000]);
-      expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 500, 8_000, () => 0))).to.deep.equal([250, 500, 1000, 2000, 4000, 4000]);
+      expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 500, 8_000, () => 1))).to.deep.equal([
+        500, 1000, 2000, 4000, 8000, 8000,
+      ]);
+      expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 500, 8_000, () => 0))).to.deep.equal([
+        250, 500, 1000, 2000, 4000, 4000,
+      ]);
     });
 
     it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -248,7 +257,11 @@ describe('PaxosIdentityGateway transport policy', () => {
       const error = await rejectionOf(gatewayFor(paxos, logger, { timeoutMs: 200 }).get('abc-1'));
 
       expect(error).to.be.instanceOf(PaxosTimeoutError);
-      expect(error).to.deep.include({ timeoutMs: 200, attempts: 1, request: { method: 'GET', path: '/identity/identities/{id}' } });
+      expect(error).to.deep.include({
+        timeoutMs: 200,
+        attempts: 1,
+        request: { method: 'GET', path: '/identity/identities/{id}' },
+      });
       expect(paxos.to(GET)).to.have.length(1);
     });
 
@@ -260,7 +273,13 @@ describe('PaxosIdentityGateway transport policy', () => {
 
     it('covers retries and backoff too: no attempt starts after the deadline', async () => {
       paxos.otherwise(GET, problem(503));
-      const error = await rejectionOf(gatewayFor(paxos, logger, { timeoutMs: 300, maxRetries: 5, retryBackoff: { initialDelayMs: 1_000, maxDelayMs: 1_000 } }).get('abc-1'));
+      const error = await rejectionOf(
+        gatewayFor(paxos, logger, {
+          timeoutMs: 300,
+          maxRetries: 5,
+          retryBackoff: { initialDelayMs: 1_000, maxDelayMs: 1_000 },
+        }).get('abc-1'),
+      );
 
       expect(error).to.be.instanceOf(PaxosServerError);
       expect(paxos.to(GET)).to.have.length(1);

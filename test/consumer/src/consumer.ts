@@ -46,14 +46,21 @@ try {
   });
   const identity = await service.createIdentity(command);
   assert.equal((await service.createIdentity(command)).id, identity.id);
-  const conflict = await service.createIdentity({ ...command, person: { ...command.person!, cipId: '222-22-2222' } }).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const conflict = await service
+    .createIdentity({ ...command, person: { ...command.person!, cipId: '222-22-2222' } })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   assert.ok(conflict instanceof IdentityAlreadyExistsError && conflict instanceof IdentityServiceError);
   assert.equal(conflict.conflict, 'ref_id');
-  await assert.rejects(service.createIdentity({ person: { ...command.person!, firstName: '' } }), IdentityValidationError);
-  console.log(`ESM consumer: created ${identity.type} ${identity.summaryStatus} over HTTP, replayed, conflicts and violations typed`);
+  await assert.rejects(
+    service.createIdentity({ person: { ...command.person!, firstName: '' } }),
+    IdentityValidationError,
+  );
+  console.log(
+    `ESM consumer: created ${identity.type} ${identity.summaryStatus} over HTTP, replayed, conflicts and violations typed`,
+  );
 } finally {
   await emulator.close();
 }

@@ -32,4 +32,6 @@ const identity = await service.createIdentity({
   taxDetailsNotRequired: true,
 });
 assert.equal(identity.type, 'PERSON');
-console.log(`inversify host: the Paxos adapter was rebound to the in-memory gateway; created ${identity.summaryStatus}`);
+console.log(
+  `inversify host: the Paxos adapter was rebound to the in-memory gateway; created ${identity.summaryStatus}`,
+);

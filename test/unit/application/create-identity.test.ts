@@ -54,22 +54,39 @@ describe('CreateIdentity with the in-memory gateway', () => {
       expect(identity.type).to.equal('PERSON');
       expect(identity.summaryStatus).to.equal('PENDING');
       expect(identity.refId).to.equal('33ece656-eef1-43b5-a851-b6b9099089a5');
-      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([['111-11-1234', 'USA']]);
+      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([
+        ['111-11-1234', 'USA'],
+      ]);
       expect(identity.taxDetailsNotRequired).to.equal(false);
       expect(identity.summaryTinVerificationStatus).to.equal('TIN_VERIFICATION_PENDING');
-      expect(identity.metadata).to.deep.equal({ custom_property1: 'custom value 1', custom_property2: 'custom value 2' });
+      expect(identity.metadata).to.deep.equal({
+        custom_property1: 'custom value 1',
+        custom_property2: 'custom value 2',
+      });
     });
 
     it('has id verification APPROVED (an approved passthrough), sanctions and additional screening PENDING', async () => {
       const person = (await setup().useCase.execute(seedCommand())).person;
-      expect(person).to.include({ idVerificationStatus: 'APPROVED', sanctionsVerificationStatus: 'PENDING', additionalScreeningStatus: 'PENDING' });
-      expect(person).to.include({ firstName: 'John', lastName: 'Doe', verifierType: 'PASSTHROUGH', passthroughVerifierType: 'JUMIO' });
+      expect(person).to.include({
+        idVerificationStatus: 'APPROVED',
+        sanctionsVerificationStatus: 'PENDING',
+        additionalScreeningStatus: 'PENDING',
+      });
+      expect(person).to.include({
+        firstName: 'John',
+        lastName: 'Doe',
+        verifierType: 'PASSTHROUGH',
+        passthroughVerifierType: 'JUMIO',
+      });
     });
 
     it('takes createdAt and updatedAt from the injected clock, in microseconds as Paxos does', async () => {
       const { clock, useCase } = setup();
       const first = await useCase.execute(seedCommand());
-      expect([first.createdAt, first.updatedAt]).to.deep.equal(['2026-03-15T12:00:00.000000Z', '2026-03-15T12:00:00.000000Z']);
+      expect([first.createdAt, first.updatedAt]).to.deep.equal([
+        '2026-03-15T12:00:00.000000Z',
+        '2026-03-15T12:00:00.000000Z',
+      ]);
       clock.set(new Date('2026-04-01T08:30:00.250Z'));
       const second = await useCase.execute(aPerson().build());
       expect(second.createdAt).to.equal('2026-04-01T08:30:00.250000Z');
@@ -81,7 +98,9 @@ describe('CreateIdentity with the in-memory gateway', () => {
     const create = sinon.spy(gateway, 'create');
     const error = await rejection(useCase.execute(seedCommand()));
     expect(error).to.be.instanceOf(IdentityValidationError);
-    expect((error as IdentityValidationError).violations.map((x) => `${x.path} ${x.code}`)).to.deep.equal(['person.passthroughVerifiedAt future_date']);
+    expect((error as IdentityValidationError).violations.map((x) => `${x.path} ${x.code}`)).to.deep.equal([
+      'person.passthroughVerifiedAt future_date',
+    ]);
     expect(create.called).to.equal(false);
   });
 
@@ -115,7 +134,10 @@ describe('CreateIdentity with the in-memory gateway', () => {
     it('replays even when other fields changed, as the CIP triple names the same person', async () => {
       const { useCase } = setup();
       const first = await useCase.execute(seedCommand());
-      const again = await useCase.execute({ ...seedCommand(), person: { ...seedCommand().person!, firstName: 'Johnny' } });
+      const again = await useCase.execute({
+        ...seedCommand(),
+        person: { ...seedCommand().person!, firstName: 'Johnny' },
+      });
       expect([again.id, again.person?.firstName]).to.deep.equal([first.id, 'John']);
     });
 
@@ -151,7 +173,9 @@ describe('CreateIdentity with the in-memory gateway', () => {
       const error = await rejection(useCase.execute({ ...seedCommand(), refId: 'another-ref' }));
       expect(error).to.be.instanceOf(IdentityAlreadyExistsError);
       expect(error).to.include({ conflict: 'cip_id', existingId: first.id });
-      await expect(useCase.execute({ ...seedCommand(), refId: undefined })).to.be.rejectedWith(IdentityAlreadyExistsError);
+      await expect(useCase.execute({ ...seedCommand(), refId: undefined })).to.be.rejectedWith(
+        IdentityAlreadyExistsError,
+      );
     });
 
     it('is only a duplicate when all three parts match', async () => {
@@ -175,7 +199,7 @@ describe('CreateIdentity with the in-memory gateway', () => {
   });
 
   describe('institution members', () => {
-    it('must be existing PERSON identities; the created members get a link id and the person\'s name', async () => {
+    it("must be existing PERSON identities; the created members get a link id and the person's name", async () => {
       const { useCase } = setup();
       const owner = await useCase.execute(aPerson().with({ firstName: 'Ada', lastName: 'Owner' }).build());
       const user = await useCase.execute(aPerson().build());
@@ -187,7 +211,11 @@ describe('CreateIdentity with the in-memory gateway', () => {
         [user.id, 'John Doe'],
       ]);
       for (const member of institution.institutionMembers ?? []) expect(member.id).to.match(UUID_V4);
-      expect(institution.institution).to.include({ sanctionsVerificationStatus: 'PENDING', documentVerificationStatus: 'PENDING', additionalScreeningStatus: 'PENDING' });
+      expect(institution.institution).to.include({
+        sanctionsVerificationStatus: 'PENDING',
+        documentVerificationStatus: 'PENDING',
+        additionalScreeningStatus: 'PENDING',
+      });
       expect(institution.taxDetails.map((t) => t.taxPayerCountry)).to.deep.equal(['USA']);
     });
 
@@ -208,7 +236,10 @@ describe('CreateIdentity with the in-memory gateway', () => {
       const command = anInstitution(['no-such-identity']);
       await expect(useCase.execute(command)).to.be.rejectedWith(IdentityValidationError);
       const owner = await useCase.execute(aPerson().build());
-      const created = await useCase.execute({ ...command, institutionMembers: [{ identityId: owner.id, roles: ['BENEFICIAL_OWNER'] }] });
+      const created = await useCase.execute({
+        ...command,
+        institutionMembers: [{ identityId: owner.id, roles: ['BENEFICIAL_OWNER'] }],
+      });
       expect(created.type).to.equal('INSTITUTION');
     });
   });

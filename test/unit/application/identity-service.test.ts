@@ -29,14 +29,23 @@ describe('IdentityService over the in-memory adapter', () => {
   });
 
   it('uses an injected id generator for refIds', async () => {
-    const custom = createIdentityService({ adapter: 'in-memory', clock: { now: () => T0 }, idGenerator: { next: () => 'fixed-ref' } });
+    const custom = createIdentityService({
+      adapter: 'in-memory',
+      clock: { now: () => T0 },
+      idGenerator: { next: () => 'fixed-ref' },
+    });
     expect((await custom.createIdentity(aPerson().build())).refId).to.equal('fixed-ref');
   });
 
   it('reads back what it created', async () => {
     const created = await service.createIdentity(seedCommand());
     const read = await service.getIdentity(created.id);
-    expect([read.id, read.refId, read.summaryStatus, read.person?.firstName]).to.deep.equal([created.id, created.refId, 'PENDING', 'John']);
+    expect([read.id, read.refId, read.summaryStatus, read.person?.firstName]).to.deep.equal([
+      created.id,
+      created.refId,
+      'PENDING',
+      'John',
+    ]);
     expect(read.taxDetails).to.have.length(1);
   });
 
@@ -49,7 +58,9 @@ describe('IdentityService over the in-memory adapter', () => {
   });
 
   it('rejects an invalid command with the validation error, as a rejected promise', async () => {
-    await expect(service.createIdentity({ person: { firstName: 'José' } } as never)).to.be.rejectedWith(IdentityValidationError);
+    await expect(service.createIdentity({ person: { firstName: 'José' } } as never)).to.be.rejectedWith(
+      IdentityValidationError,
+    );
   });
 
   describe('sandbox status', () => {
@@ -63,7 +74,9 @@ describe('IdentityService over the in-memory adapter', () => {
     });
 
     it('leaves the person PENDING while a check is pending, and DENIED when one is denied', async () => {
-      const paxosVerified = aPerson().with({ verifierType: 'PAXOS', passthroughVerifierType: undefined, passthroughVerifiedAt: undefined }).build();
+      const paxosVerified = aPerson()
+        .with({ verifierType: 'PAXOS', passthroughVerifierType: undefined, passthroughVerifiedAt: undefined })
+        .build();
       const { id } = await service.createIdentity(paxosVerified);
       expect((await service.getIdentity(id)).person?.idVerificationStatus).to.equal('PENDING');
       await service.setSandboxStatus(id, { sanctionsVerification: 'APPROVED' });
@@ -75,7 +88,10 @@ describe('IdentityService over the in-memory adapter', () => {
     it('approves an institution once its own checks and every member are approved', async () => {
       const member = await service.createIdentity(aPerson().build());
       const company = await service.createIdentity(anInstitution([member.id]));
-      await service.setSandboxStatus(company.id, { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' });
+      await service.setSandboxStatus(company.id, {
+        sanctionsVerification: 'APPROVED',
+        documentVerification: 'APPROVED',
+      });
       expect((await service.getIdentity(company.id)).summaryStatus).to.equal('PENDING');
       await service.setSandboxStatus(member.id, { sanctionsVerification: 'APPROVED' });
       expect((await service.getIdentity(company.id)).summaryStatus).to.equal('APPROVED');
@@ -92,7 +108,9 @@ describe('IdentityService over the in-memory adapter', () => {
       const { id } = await service.createIdentity(aPerson().build());
       const error = await service.setSandboxStatus(id, { idVerification: 'OK' as never }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(IdentityValidationError);
-      expect((error as IdentityValidationError).violations.map((x) => `${x.path} ${x.code}`)).to.deep.equal(['idVerification enum']);
+      expect((error as IdentityValidationError).violations.map((x) => `${x.path} ${x.code}`)).to.deep.equal([
+        'idVerification enum',
+      ]);
     });
   });
 });

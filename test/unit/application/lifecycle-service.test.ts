@@ -30,19 +30,32 @@ function setUp(seenStore = new InMemorySeenStore()) {
   const documents = new InMemoryDocumentGateway({ simulator });
   const events = new InMemoryEventGateway({ simulator });
   const ids = { next: () => crypto.randomUUID() };
-  const service = new IdentityService(identities, new CreateIdentity(identities, ids, { now: () => new Date() }), undefined, {
-    members: new InMemoryMemberGateway({ simulator }),
-    documents,
-    events,
-    seenStore,
-  });
+  const service = new IdentityService(
+    identities,
+    new CreateIdentity(identities, ids, { now: () => new Date() }),
+    undefined,
+    {
+      members: new InMemoryMemberGateway({ simulator }),
+      documents,
+      events,
+      seenStore,
+    },
+  );
   return { service, documents, events };
 }
 
 const approve = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;
 
 function notification(event: PaxosEvent, changes: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: event.id, type: event.type, source: 'com.paxos', time: '2026-01-01T00:00:00Z', object: 'event', is_test: false, ...changes };
+  return {
+    id: event.id,
+    type: event.type,
+    source: 'com.paxos',
+    time: '2026-01-01T00:00:00Z',
+    object: 'event',
+    is_test: false,
+    ...changes,
+  };
 }
 
 describe('IdentityService: institutions, documents, events and webhooks', () => {
@@ -64,7 +77,9 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const a = await service.createIdentity(aPerson().build());
       const b = await service.createIdentity(aPerson().build());
       const org = await service.createIdentity(anInstitution([a.id]));
-      const error = await expect(service.addInstitutionMembers(org.id, [{ identityId: b.id, roles: ['TRUSTEE'] }])).to.be.rejectedWith(IdentityValidationError);
+      const error = await expect(
+        service.addInstitutionMembers(org.id, [{ identityId: b.id, roles: ['TRUSTEE'] }]),
+      ).to.be.rejectedWith(IdentityValidationError);
       expect(error.violations.map((v: { path: string }) => v.path)).to.deep.equal(['members[0].roles[0]']);
       const got = await service.getIdentity(org.id, { includeInstitutionMembers: true });
       expect(got.institutionMembers?.map((m) => m.identityId)).to.deep.equal([a.id]);
@@ -74,9 +89,16 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const service = createIdentityService({ adapter: 'in-memory' });
       const a = await service.createIdentity(aPerson().build());
       const org = await service.createIdentity(anInstitution([a.id]));
-      await expect(service.addInstitutionMembers(org.id, [{ identityId: a.id, roles: ['AUTHORIZED_USER'] }])).to.be.rejectedWith(IdentityValidationError, /already a member/);
-      await expect(service.addInstitutionMembers(org.id, [])).to.be.rejectedWith(IdentityValidationError, /at least 1 item/);
-      await expect(service.addInstitutionMembers(a.id, [{ identityId: a.id, roles: ['AUTHORIZED_USER'] }])).to.be.rejectedWith(IdentityValidationError, /INSTITUTION/);
+      await expect(
+        service.addInstitutionMembers(org.id, [{ identityId: a.id, roles: ['AUTHORIZED_USER'] }]),
+      ).to.be.rejectedWith(IdentityValidationError, /already a member/);
+      await expect(service.addInstitutionMembers(org.id, [])).to.be.rejectedWith(
+        IdentityValidationError,
+        /at least 1 item/,
+      );
+      await expect(
+        service.addInstitutionMembers(a.id, [{ identityId: a.id, roles: ['AUTHORIZED_USER'] }]),
+      ).to.be.rejectedWith(IdentityValidationError, /INSTITUTION/);
     });
   });
 
@@ -88,11 +110,19 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       expect(required.type).to.equal('identity.documents_required');
       expect(required.object.requiredDocuments).to.deep.equal(['PROOF_OF_RESIDENCY']);
       expect((await service.getEvent(required.id)).object.identityId).to.equal(person.id);
-      expect((await service.listDocuments(person.id, { includePending: true })).pendingDocuments).to.deep.equal(['PROOF_OF_RESIDENCY']);
+      expect((await service.listDocuments(person.id, { includePending: true })).pendingDocuments).to.deep.equal([
+        'PROOF_OF_RESIDENCY',
+      ]);
 
-      const upload = await service.requestDocumentUpload(person.id, { name: 'bill.pdf', documentTypes: ['PROOF_OF_RESIDENCY'] });
+      const upload = await service.requestDocumentUpload(person.id, {
+        name: 'bill.pdf',
+        documentTypes: ['PROOF_OF_RESIDENCY'],
+      });
       expect(upload.uploadUrl).to.match(/^memory:\/\/documents\//);
-      expect((await service.listDocuments(person.id, { includePending: true })).pendingDocuments, 'not yet uploaded').to.have.length(1);
+      expect(
+        (await service.listDocuments(person.id, { includePending: true })).pendingDocuments,
+        'not yet uploaded',
+      ).to.have.length(1);
       await documents.upload(upload.uploadUrl, PDF);
       const listed = await service.listDocuments(person.id, { includePending: true });
       expect(listed.pendingDocuments).to.deep.equal([]);
@@ -103,18 +133,31 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
     it('the fake refuses bytes that are not PDF/JPG/PNG and URLs it did not hand out', async () => {
       const { service, documents } = setUp();
       const person = await service.createIdentity(aPerson().build());
-      const upload = await service.requestDocumentUpload(person.id, { name: 'notes.txt', documentTypes: ['OTHER_DOCUMENTS'] });
-      await expect(documents.upload(upload.uploadUrl, new TextEncoder().encode('plain text'), 'text/plain')).to.be.rejectedWith(IdentityValidationError, /PDF, JPG or PNG/);
-      await expect(documents.upload(upload.uploadUrl.replace(/token=.*/, 'token=forged'), PDF)).to.be.rejectedWith(IdentityValidationError);
+      const upload = await service.requestDocumentUpload(person.id, {
+        name: 'notes.txt',
+        documentTypes: ['OTHER_DOCUMENTS'],
+      });
+      await expect(
+        documents.upload(upload.uploadUrl, new TextEncoder().encode('plain text'), 'text/plain'),
+      ).to.be.rejectedWith(IdentityValidationError, /PDF, JPG or PNG/);
+      await expect(documents.upload(upload.uploadUrl.replace(/token=.*/, 'token=forged'), PDF)).to.be.rejectedWith(
+        IdentityValidationError,
+      );
       await documents.upload(upload.uploadUrl, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]));
     });
 
     it('checks the request in the domain: a name over 260 characters, a path, an unknown type', async () => {
       const { service } = setUp();
       const person = await service.createIdentity(aPerson().build());
-      await expect(service.requestDocumentUpload(person.id, { name: `${'a'.repeat(257)}.pdf`, documentTypes: ['CURP'] })).to.be.rejectedWith(IdentityValidationError, /at most 260/);
-      await expect(service.requestDocumentUpload(person.id, { name: '../etc/passwd', documentTypes: ['CURP'] })).to.be.rejectedWith(IdentityValidationError, /file name/);
-      await expect(service.requestDocumentUpload(person.id, { name: 'a.pdf', documentTypes: ['SELFIE' as never] })).to.be.rejectedWith(IdentityValidationError, /documentTypes\[0\]/);
+      await expect(
+        service.requestDocumentUpload(person.id, { name: `${'a'.repeat(257)}.pdf`, documentTypes: ['CURP'] }),
+      ).to.be.rejectedWith(IdentityValidationError, /at most 260/);
+      await expect(
+        service.requestDocumentUpload(person.id, { name: '../etc/passwd', documentTypes: ['CURP'] }),
+      ).to.be.rejectedWith(IdentityValidationError, /file name/);
+      await expect(
+        service.requestDocumentUpload(person.id, { name: 'a.pdf', documentTypes: ['SELFIE' as never] }),
+      ).to.be.rejectedWith(IdentityValidationError, /documentTypes\[0\]/);
     });
   });
 
@@ -128,11 +171,17 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
         ids.push(person.id);
       }
       const seen: string[] = [];
-      for await (const event of service.listEvents({ type: 'identity.approved', limit: 1 })) seen.push(event.object.identityId!);
+      for await (const event of service.listEvents({ type: 'identity.approved', limit: 1 }))
+        seen.push(event.object.identityId!);
       expect(seen).to.deep.equal(ids);
       const first = await service.listEventsPage({ type: 'identity.approved', limit: 2, order: 'DESC' });
       expect(first.events.map((e) => e.object.identityId)).to.deep.equal([ids[2], ids[1]]);
-      const second = await service.listEventsPage({ type: 'identity.approved', limit: 2, order: 'DESC', pageCursor: first.nextPageCursor! });
+      const second = await service.listEventsPage({
+        type: 'identity.approved',
+        limit: 2,
+        order: 'DESC',
+        pageCursor: first.nextPageCursor!,
+      });
       expect(second.events.map((e) => e.object.identityId)).to.deep.equal([ids[0]]);
       expect(second.nextPageCursor).to.equal(undefined);
     });
@@ -151,12 +200,18 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
 
     it('passes unknown event types through, and refuses a bad filter before asking', async () => {
       const { service, events } = setUp();
-      const recorded = await events.recordEvent('identity.kyc_refresh.started', { identityId: 'abc', nextKycRefreshDate: '2027-01-01' });
+      const recorded = await events.recordEvent('identity.kyc_refresh.started', {
+        identityId: 'abc',
+        nextKycRefreshDate: '2027-01-01',
+      });
       const future = await events.recordEvent('identity.something_new', { identityId: 'abc' });
       expect((await service.getEvent(recorded.id)).object.nextKycRefreshDate).to.equal('2027-01-01');
       expect((await service.getEvent(future.id)).type).to.equal('identity.something_new');
       await expect(service.listEventsPage({ limit: 101 })).to.be.rejectedWith(IdentityValidationError, /limit/);
-      await expect(service.listEventsPage({ createdAt: { gte: 'yesterday' } })).to.be.rejectedWith(IdentityValidationError, /createdAt\.gte/);
+      await expect(service.listEventsPage({ createdAt: { gte: 'yesterday' } })).to.be.rejectedWith(
+        IdentityValidationError,
+        /createdAt\.gte/,
+      );
       await expect(service.getEvent('no/such')).to.be.rejectedWith(IdentityValidationError);
       await expect(service.getEvent('unknown-event')).to.be.rejectedWith(EventNotFoundError);
     });
@@ -176,7 +231,9 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       });
       expect(outcome.status).to.equal('handled');
       expect(handled.map((e) => e.type)).to.deep.equal(['identity.approved']);
-      expect(await service.handleWebhook(new TextEncoder().encode(body), () => expect.fail('handled twice'))).to.deep.equal({ status: 'duplicate', eventId: event!.id });
+      expect(
+        await service.handleWebhook(new TextEncoder().encode(body), () => expect.fail('handled twice')),
+      ).to.deep.equal({ status: 'duplicate', eventId: event!.id });
     });
 
     it('does not mark an event seen when the handler fails, so the redelivery is handled', async () => {
@@ -184,7 +241,9 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const person = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(person.id, approve);
       const [event] = (await service.listEventsPage()).events;
-      await expect(service.handleWebhook(notification(event!), () => Promise.reject(new Error('database down')))).to.be.rejectedWith('database down');
+      await expect(
+        service.handleWebhook(notification(event!), () => Promise.reject(new Error('database down'))),
+      ).to.be.rejectedWith('database down');
       let calls = 0;
       const onWebhook = createWebhookHandler(service, { onEvent: () => void (calls += 1) });
       expect((await onWebhook(notification(event!))).status).to.equal('handled');
@@ -197,9 +256,15 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       await service.setSandboxStatus(person.id, approve);
       const [event] = (await service.listEventsPage()).events;
       let release!: () => void;
-      const first = service.handleWebhook(notification(event!), () => new Promise<void>((resolve) => (release = resolve)));
+      const first = service.handleWebhook(
+        notification(event!),
+        () => new Promise<void>((resolve) => (release = resolve)),
+      );
       await new Promise((resolve) => setImmediate(resolve));
-      expect(await service.handleWebhook(notification(event!), () => expect.fail('handled twice'))).to.deep.equal({ status: 'duplicate', eventId: event!.id });
+      expect(await service.handleWebhook(notification(event!), () => expect.fail('handled twice'))).to.deep.equal({
+        status: 'duplicate',
+        eventId: event!.id,
+      });
       release();
       expect((await first).status).to.equal('handled');
     });
@@ -207,7 +272,14 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
     it('refuses a malformed body with the field named, and a forged id with event_not_found', async () => {
       const { service } = setUp();
       const never = () => expect.fail('no handler call');
-      const valid = { id: 'a1b2', type: 'identity.approved', source: 'com.paxos', time: '2026-01-01T00:00:00Z', object: 'event', is_test: false };
+      const valid = {
+        id: 'a1b2',
+        type: 'identity.approved',
+        source: 'com.paxos',
+        time: '2026-01-01T00:00:00Z',
+        object: 'event',
+        is_test: false,
+      };
       for (const [body, field] of [
         ['{not json', 'body'],
         [[], 'body'],
@@ -237,7 +309,10 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const [event] = (await service.listEventsPage()).events;
       const shared = new InMemorySeenStore();
       shared.add(event!.id);
-      const onWebhook = createWebhookHandler(service, { onEvent: () => expect.fail('seen already'), seenStore: shared });
+      const onWebhook = createWebhookHandler(service, {
+        onEvent: () => expect.fail('seen already'),
+        seenStore: shared,
+      });
       expect((await onWebhook(notification(event!))).status).to.equal('duplicate');
     });
   });

@@ -17,7 +17,10 @@ chai.use(chaiAsPromised);
 const { expect } = chai;
 
 /** An identity gateway over the fake that counts reads and can approve the identity after a number of them. */
-function countingGateway(fake: InMemoryIdentityGateway, approveAfterReads = Infinity): IdentityGateway & { reads: number } {
+function countingGateway(
+  fake: InMemoryIdentityGateway,
+  approveAfterReads = Infinity,
+): IdentityGateway & { reads: number } {
   const counting = {
     reads: 0,
     create: fake.create.bind(fake),
@@ -26,7 +29,8 @@ function countingGateway(fake: InMemoryIdentityGateway, approveAfterReads = Infi
     setSandboxStatus: fake.setSandboxStatus.bind(fake),
     async get(id: string, options?: Parameters<IdentityGateway['get']>[1]): Promise<Identity> {
       counting.reads += 1;
-      if (counting.reads === approveAfterReads) await fake.setSandboxStatus(id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+      if (counting.reads === approveAfterReads)
+        await fake.setSandboxStatus(id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
       return fake.get(id, options);
     },
   };
@@ -87,18 +91,20 @@ describe('waitForStatus', () => {
 
   it('rejects with StatusWaitTimeoutError naming the last status, and leaves no timer behind', async () => {
     const done = waitForStatus(fake, id, ['APPROVED'], { timeoutMs: 10_000, pollIntervalMs: 1_000 });
-    const settled = expect(done).to.be.rejectedWith(StatusWaitTimeoutError).then((error: StatusWaitTimeoutError) => {
-      expect(error.code).to.equal('status_wait_timeout');
-      expect(error.lastStatus).to.equal('PENDING');
-      expect(error.expected).to.deep.equal(['APPROVED']);
-      expect(error.identityId).to.equal(id);
-    });
+    const settled = expect(done)
+      .to.be.rejectedWith(StatusWaitTimeoutError)
+      .then((error: StatusWaitTimeoutError) => {
+        expect(error.code).to.equal('status_wait_timeout');
+        expect(error.lastStatus).to.equal('PENDING');
+        expect(error.expected).to.deep.equal(['APPROVED']);
+        expect(error.identityId).to.equal(id);
+      });
     await clock.tickAsync(10_000);
     await settled;
     expect(clock.countTimers()).to.equal(0);
   });
 
-  it('rejects with the reason of the caller\'s signal, and leaves no timer behind', async () => {
+  it("rejects with the reason of the caller's signal, and leaves no timer behind", async () => {
     const controller = new AbortController();
     const done = waitForStatus(fake, id, ['APPROVED'], { timeoutMs: 60_000, signal: controller.signal });
     const settled = expect(done).to.be.rejectedWith('stop waiting');
@@ -112,19 +118,32 @@ describe('waitForStatus', () => {
     const gateway = countingGateway(fake);
     const controller = new AbortController();
     controller.abort(new Error('already'));
-    await expect(waitForStatus(gateway, id, ['APPROVED'], { timeoutMs: 1_000, signal: controller.signal })).to.be.rejectedWith('already');
+    await expect(
+      waitForStatus(gateway, id, ['APPROVED'], { timeoutMs: 1_000, signal: controller.signal }),
+    ).to.be.rejectedWith('already');
     expect(gateway.reads).to.equal(0);
     expect(clock.countTimers()).to.equal(0);
   });
 
-  it('passes on the read\'s own error (an unknown identity) and clears its timers', async () => {
-    await expect(waitForStatus(fake, 'no-such-identity', ['APPROVED'], { timeoutMs: 1_000 })).to.be.rejectedWith(IdentityNotFoundError);
+  it("passes on the read's own error (an unknown identity) and clears its timers", async () => {
+    await expect(waitForStatus(fake, 'no-such-identity', ['APPROVED'], { timeoutMs: 1_000 })).to.be.rejectedWith(
+      IdentityNotFoundError,
+    );
     expect(clock.countTimers()).to.equal(0);
   });
 
   it('refuses a poll interval under 100 ms, a missing timeout and an empty status list', async () => {
-    await expect(waitForStatus(fake, id, ['APPROVED'], { timeoutMs: 1_000, pollIntervalMs: 10 })).to.be.rejectedWith(IdentityValidationError, /pollIntervalMs/);
-    await expect(waitForStatus(fake, id, ['APPROVED'], {} as never)).to.be.rejectedWith(IdentityValidationError, /timeoutMs/);
-    await expect(waitForStatus(fake, id, [], { timeoutMs: 1_000 })).to.be.rejectedWith(IdentityValidationError, /statuses/);
+    await expect(waitForStatus(fake, id, ['APPROVED'], { timeoutMs: 1_000, pollIntervalMs: 10 })).to.be.rejectedWith(
+      IdentityValidationError,
+      /pollIntervalMs/,
+    );
+    await expect(waitForStatus(fake, id, ['APPROVED'], {} as never)).to.be.rejectedWith(
+      IdentityValidationError,
+      /timeoutMs/,
+    );
+    await expect(waitForStatus(fake, id, [], { timeoutMs: 1_000 })).to.be.rejectedWith(
+      IdentityValidationError,
+      /statuses/,
+    );
   });
 });

@@ -3,9 +3,17 @@ import type { AddressInput } from '../../../src/index.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
 
-const BASE: AddressInput = { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' };
+const BASE: AddressInput = {
+  country: 'USA',
+  address1: '1 Example St',
+  city: 'New York',
+  province: 'NY',
+  zipCode: '10001',
+};
 const withAddress = (changes: Partial<Record<keyof AddressInput, unknown>>) =>
-  aPerson().with({ address: { ...BASE, ...changes } as AddressInput }).build();
+  aPerson()
+    .with({ address: { ...BASE, ...changes } as AddressInput })
+    .build();
 
 const REQUIRED = ['country', 'address1', 'city', 'province'] as const;
 const ALL = [...REQUIRED, 'address2', 'zipCode'] as const;
@@ -48,11 +56,23 @@ describe('Address', () => {
   }
 
   it('reports every missing field of an empty address at once', () => {
-    expectViolations(withAddress({ country: undefined, address1: undefined, city: undefined, province: undefined, zipCode: undefined }), REQUIRED.map((f) => [`person.address.${f}`, 'required'] as const));
+    expectViolations(
+      withAddress({
+        country: undefined,
+        address1: undefined,
+        city: undefined,
+        province: undefined,
+        zipCode: undefined,
+      }),
+      REQUIRED.map((f) => [`person.address.${f}`, 'required'] as const),
+    );
   });
 
   it('applies to institution addresses too', () => {
-    const command = anInstitution(['member-1'], { businessAddress: { ...BASE, city: 'Zürich' }, incorporationAddress: { ...BASE, province: undefined as unknown as string } });
+    const command = anInstitution(['member-1'], {
+      businessAddress: { ...BASE, city: 'Zürich' },
+      incorporationAddress: { ...BASE, province: undefined as unknown as string },
+    });
     expectViolations(command, [
       ['institution.businessAddress.city', 'pattern'],
       ['institution.incorporationAddress.province', 'required'],

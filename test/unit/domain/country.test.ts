@@ -31,6 +31,10 @@ describe('ISO 3166-1 alpha-3 country codes', () => {
 
   it('reject three capitals that are not assigned', () => {
     for (const code of ['XYZ', 'XKK', 'AAA', 'UKK', 'EUR']) expect(isCountryCode(code), code).to.equal(false);
-    expectViolation(aPerson().foreign().withoutTaxDetails().with({ nationality: 'XYZ' }).build(), 'person.nationality', 'country');
+    expectViolation(
+      aPerson().foreign().withoutTaxDetails().with({ nationality: 'XYZ' }).build(),
+      'person.nationality',
+      'country',
+    );
   });
 });

@@ -3,7 +3,10 @@ import type { CustomerDueDiligenceInput } from '../../../src/index.js';
 import { aPerson } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
 
-const withCdd = (customerDueDiligence: unknown) => ({ ...aPerson().build(), customerDueDiligence: customerDueDiligence as never });
+const withCdd = (customerDueDiligence: unknown) => ({
+  ...aPerson().build(),
+  customerDueDiligence: customerDueDiligence as never,
+});
 
 const FULL: CustomerDueDiligenceInput = {
   aliases: ['Johnny'],
@@ -34,15 +37,27 @@ describe('CustomerDueDiligence', () => {
   });
 
   it('rejects unknown enum values, each at its path', () => {
-    expectViolations(withCdd({ ...FULL, estimatedYearlyIncome: 'INCOME_LOTS', employmentIndustrySector: 'RANSOMWARE', customerRegions: ['EUROPE', 'MARS'] }), [
-      ['customerDueDiligence.estimatedYearlyIncome', 'enum'],
-      ['customerDueDiligence.employmentIndustrySector', 'enum'],
-      ['customerDueDiligence.customerRegions[1]', 'enum'],
-    ]);
+    expectViolations(
+      withCdd({
+        ...FULL,
+        estimatedYearlyIncome: 'INCOME_LOTS',
+        employmentIndustrySector: 'RANSOMWARE',
+        customerRegions: ['EUROPE', 'MARS'],
+      }),
+      [
+        ['customerDueDiligence.estimatedYearlyIncome', 'enum'],
+        ['customerDueDiligence.employmentIndustrySector', 'enum'],
+        ['customerDueDiligence.customerRegions[1]', 'enum'],
+      ],
+    );
   });
 
   it('rejects booleans given as strings', () => {
-    expectViolation(withCdd({ hasNomineeShareholders: 'false' }), 'customerDueDiligence.hasNomineeShareholders', 'type');
+    expectViolation(
+      withCdd({ hasNomineeShareholders: 'false' }),
+      'customerDueDiligence.hasNomineeShareholders',
+      'type',
+    );
   });
 
   it('rejects aliases that are not strings', () => {

@@ -7,7 +7,11 @@ import {
   type Violation,
 } from '../../../src/index.js';
 
-const violation = (i: number): Violation => ({ path: `person.field${i}`, code: 'required', message: `person.field${i}: is required` });
+const violation = (i: number): Violation => ({
+  path: `person.field${i}`,
+  code: 'required',
+  message: `person.field${i}: is required`,
+});
 
 describe('Errors', () => {
   describe('IdentityValidationError', () => {
@@ -19,9 +23,13 @@ describe('Errors', () => {
     });
 
     it('counts the violations and lists the first five messages', () => {
-      expect(new IdentityValidationError([violation(1)]).message).to.equal('Invalid identity: 1 violation: person.field1: is required');
+      expect(new IdentityValidationError([violation(1)]).message).to.equal(
+        'Invalid identity: 1 violation: person.field1: is required',
+      );
       const many = new IdentityValidationError([1, 2, 3, 4, 5, 6, 7].map(violation));
-      expect(many.message).to.match(/^Invalid identity: 7 violations: person\.field1: is required; .*person\.field5: is required; and 2 more$/);
+      expect(many.message).to.match(
+        /^Invalid identity: 7 violations: person\.field1: is required; .*person\.field5: is required; and 2 more$/,
+      );
       expect(many.message).not.to.include('field6');
       expect(many.violations).to.have.length(7);
     });
@@ -37,7 +45,11 @@ describe('Errors', () => {
 
     it('serializes code, message and violations', () => {
       const json = JSON.parse(JSON.stringify(new IdentityValidationError([violation(1)]))) as Record<string, unknown>;
-      expect(json).to.deep.include({ name: 'IdentityValidationError', code: 'identity_invalid', violations: [violation(1)] });
+      expect(json).to.deep.include({
+        name: 'IdentityValidationError',
+        code: 'identity_invalid',
+        violations: [violation(1)],
+      });
     });
   });
 
@@ -45,10 +57,19 @@ describe('Errors', () => {
     it('carries the existing id, the conflict and status 409', () => {
       const error = new IdentityAlreadyExistsError('id-1', 'ref_id');
       expect(error).to.be.instanceOf(IdentityServiceError);
-      expect([error.code, error.existingId, error.conflict, error.status]).to.deep.equal(['identity_already_exists', 'id-1', 'ref_id', 409]);
+      expect([error.code, error.existingId, error.conflict, error.status]).to.deep.equal([
+        'identity_already_exists',
+        'id-1',
+        'ref_id',
+        409,
+      ]);
       expect(error.message).to.include('refId').and.include('id-1');
       expect(new IdentityAlreadyExistsError('id-2', 'cip_id').message).to.include('(cipId, cipIdType, cipIdCountry)');
-      expect(JSON.parse(JSON.stringify(error))).to.deep.include({ existingId: 'id-1', conflict: 'ref_id', status: 409 });
+      expect(JSON.parse(JSON.stringify(error))).to.deep.include({
+        existingId: 'id-1',
+        conflict: 'ref_id',
+        status: 409,
+      });
     });
   });
 

@@ -50,7 +50,12 @@ const explodingOwnKeys = () =>
 
 describe('Input of any JavaScript type', () => {
   describe('the command itself', () => {
-    for (const [name, value] of [...NOT_OBJECTS, ['a function', () => ({})], ['a symbol', Symbol('x')], ['a bigint', 10n]] as const) {
+    for (const [name, value] of [
+      ...NOT_OBJECTS,
+      ['a function', () => ({})],
+      ['a symbol', Symbol('x')],
+      ['a bigint', 10n],
+    ] as const) {
       it(`rejects ${name} with one validation error, not a TypeError`, () => {
         expectViolation(value, '', 'type');
       });
@@ -67,7 +72,23 @@ describe('Input of any JavaScript type', () => {
   });
 
   describe('strings given as other types', () => {
-    const FIELDS = ['person.firstName', 'person.middleName', 'person.lastName', 'person.dateOfBirth', 'person.nationality', 'person.cipId', 'person.cipIdType', 'person.cipIdCountry', 'person.verifierType', 'person.passthroughVerifierType', 'person.passthroughVerifiedAt', 'person.email', 'person.address.city', 'person.address.zipCode', 'refId'];
+    const FIELDS = [
+      'person.firstName',
+      'person.middleName',
+      'person.lastName',
+      'person.dateOfBirth',
+      'person.nationality',
+      'person.cipId',
+      'person.cipIdType',
+      'person.cipIdCountry',
+      'person.verifierType',
+      'person.passthroughVerifierType',
+      'person.passthroughVerifiedAt',
+      'person.email',
+      'person.address.city',
+      'person.address.zipCode',
+      'refId',
+    ];
     for (const field of FIELDS) {
       it(`${field}: rejects each non-string type at that path`, () => {
         for (const [, value] of NOT_STRINGS) expectViolation(setAt(seed(), path(field), value), field, 'type');
@@ -75,9 +96,16 @@ describe('Input of any JavaScript type', () => {
     }
 
     it('institution fields as well', () => {
-      for (const field of ['institution.name', 'institution.institutionType', 'institution.govtRegistrationDate', 'institution.businessAddress.country', 'institutionMembers.0.identityId']) {
+      for (const field of [
+        'institution.name',
+        'institution.institutionType',
+        'institution.govtRegistrationDate',
+        'institution.businessAddress.country',
+        'institutionMembers.0.identityId',
+      ]) {
         const reported = field.replace('.0.', '[0].');
-        for (const [, value] of NOT_STRINGS) expectViolation(setAt(institution(), path(field), value), reported, 'type');
+        for (const [, value] of NOT_STRINGS)
+          expectViolation(setAt(institution(), path(field), value), reported, 'type');
       }
     });
   });
@@ -104,7 +132,11 @@ describe('Input of any JavaScript type', () => {
 
     it('reports a missing required object', () => {
       expectViolation(setAt(seed(), ['person', 'address'], undefined), 'person.address', 'required');
-      expectViolation(setAt(institution(), ['institution', 'businessAddress'], undefined), 'institution.businessAddress', 'required');
+      expectViolation(
+        setAt(institution(), ['institution', 'businessAddress'], undefined),
+        'institution.businessAddress',
+        'required',
+      );
     });
   });
 
@@ -268,11 +300,18 @@ describe('Input of any JavaScript type', () => {
       expect(caught).to.be.instanceOf(IdentityValidationError);
       const error = caught as IdentityValidationError;
       expect(error.message).to.match(/^Invalid identity: \d+ violations: person\.firstName: must be a string/);
-      expect(pairs(error.violations)).to.include.members(['person.firstName type', 'person.lastName required', 'person.address required']);
+      expect(pairs(error.violations)).to.include.members([
+        'person.firstName type',
+        'person.lastName required',
+        'person.address required',
+      ]);
     });
 
     it('uses camelCase dotted paths with indexes', () => {
-      const violations = violationsOf({ ...anInstitution(['member-1']), institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE'] }] });
+      const violations = violationsOf({
+        ...anInstitution(['member-1']),
+        institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE'] }],
+      });
       expect(pairs(violations)).to.deep.equal(['institutionMembers[0].roles[0] forbidden']);
       for (const violation of violationsOf({ person: { address: {} } })) {
         expect(violation.path).to.match(/^[a-z][A-Za-z0-9]*(\[\d+\])?(\.[a-z][A-Za-z0-9]*(\[\d+\])?)*$/);

@@ -29,7 +29,16 @@ const TABLE: ReadonlyArray<readonly [RegulationStatus, TradingType, Record<strin
 
 describe('InstitutionDetails', () => {
   it('accepts a complete LLC and keeps every field', () => {
-    const details = accept(institution({ ...REGULATOR, ...LISTING, ...PARENT, doingBusinessAs: 'Example', phoneNumber: '+1 555', email: 'ops@example.com' })).institution;
+    const details = accept(
+      institution({
+        ...REGULATOR,
+        ...LISTING,
+        ...PARENT,
+        doingBusinessAs: 'Example',
+        phoneNumber: '+1 555',
+        email: 'ops@example.com',
+      }),
+    ).institution;
     expect(details).to.include({
       name: 'Example Holdings LLC',
       institutionType: 'LLC',
@@ -52,12 +61,25 @@ describe('InstitutionDetails', () => {
   });
 
   describe('fields every institution requires', () => {
-    const REQUIRED = ['name', 'businessAddress', 'institutionType', 'institutionSubType', 'cipId', 'cipIdType', 'cipIdCountry', 'govtRegistrationDate'] as const;
+    const REQUIRED = [
+      'name',
+      'businessAddress',
+      'institutionType',
+      'institutionSubType',
+      'cipId',
+      'cipIdType',
+      'cipIdCountry',
+      'govtRegistrationDate',
+    ] as const;
 
     for (const field of REQUIRED) {
       it(`requires ${field}`, () => {
         expectViolation(institution({ [field]: undefined }), `institution.${field}`, 'required');
-        expectViolation(institution({ [field]: '' }), `institution.${field}`, field === 'businessAddress' ? 'type' : 'required');
+        expectViolation(
+          institution({ [field]: '' }),
+          `institution.${field}`,
+          field === 'businessAddress' ? 'type' : 'required',
+        );
       });
     }
 
@@ -65,7 +87,10 @@ describe('InstitutionDetails', () => {
       const trust = aTrust();
       const details = { ...trust.institution } as Record<string, unknown>;
       for (const field of REQUIRED) delete details[field];
-      expectViolations({ ...trust, institution: details }, REQUIRED.map((field) => [`institution.${field}`, 'required'] as const));
+      expectViolations(
+        { ...trust, institution: details },
+        REQUIRED.map((field) => [`institution.${field}`, 'required'] as const),
+      );
     });
   });
 
@@ -93,7 +118,10 @@ describe('InstitutionDetails', () => {
     it('accepts every institution CIP id type', () => {
       expect(accept(institution({ cipIdType: 'SSN', cipId: uniqueSsn() })).institution?.cipIdType).to.equal('SSN');
       expect(accept(institution({ cipIdType: 'ITIN', cipId: uniqueSsn() })).institution?.cipIdType).to.equal('ITIN');
-      const registration = { ...institution({ cipIdType: 'REGISTRATION_NUMBER', cipId: 'HRB 12345', cipIdCountry: 'DEU' }), taxDetailsNotRequired: true };
+      const registration = {
+        ...institution({ cipIdType: 'REGISTRATION_NUMBER', cipId: 'HRB 12345', cipIdCountry: 'DEU' }),
+        taxDetailsNotRequired: true,
+      };
       expect(accept(registration).institution?.cipIdType).to.equal('REGISTRATION_NUMBER');
     });
 
@@ -112,12 +140,21 @@ describe('InstitutionDetails', () => {
     });
 
     it('rejects a date without a time', () => {
-      expectViolation(institution({ govtRegistrationDate: '2021-04-14' }), 'institution.govtRegistrationDate', 'format');
+      expectViolation(
+        institution({ govtRegistrationDate: '2021-04-14' }),
+        'institution.govtRegistrationDate',
+        'format',
+      );
     });
 
     it('rejects a date in the future of the given now', () => {
       const now = new Date('2026-03-15T12:00:00Z');
-      expectViolation(institution({ govtRegistrationDate: '2026-03-16T00:00:00Z' }), 'institution.govtRegistrationDate', 'future_date', now);
+      expectViolation(
+        institution({ govtRegistrationDate: '2026-03-16T00:00:00Z' }),
+        'institution.govtRegistrationDate',
+        'future_date',
+        now,
+      );
     });
   });
 
@@ -137,9 +174,18 @@ describe('InstitutionDetails', () => {
     }
 
     it('TRUST and SOLE_PROPRIETORSHIP do not need them', () => {
-      const bare = { incorporationAddress: undefined, regulationStatus: undefined, tradingType: undefined, businessDescription: undefined };
-      expect(accept(aTrust({ ...bare, cipIdType: 'SSN', cipId: uniqueSsn() })).institution?.institutionType).to.equal('TRUST');
-      const sole = { ...anInstitutionWithRoles(['SOLE_PROPRIETOR'], { ...bare, institutionType: 'SOLE_PROPRIETORSHIP' }) };
+      const bare = {
+        incorporationAddress: undefined,
+        regulationStatus: undefined,
+        tradingType: undefined,
+        businessDescription: undefined,
+      };
+      expect(accept(aTrust({ ...bare, cipIdType: 'SSN', cipId: uniqueSsn() })).institution?.institutionType).to.equal(
+        'TRUST',
+      );
+      const sole = {
+        ...anInstitutionWithRoles(['SOLE_PROPRIETOR'], { ...bare, institutionType: 'SOLE_PROPRIETORSHIP' }),
+      };
       expect(accept(sole).institution?.institutionType).to.equal('SOLE_PROPRIETORSHIP');
     });
   });
@@ -159,8 +205,16 @@ describe('InstitutionDetails', () => {
             needed.map((field) => [`institution.${field}`, 'required'] as const),
           );
           for (const field of needed) {
-            expectViolation(institution({ regulationStatus, tradingType, ...extra, [field]: undefined }), `institution.${field}`, 'required');
-            expectViolation(institution({ regulationStatus, tradingType, ...extra, [field]: '' }), `institution.${field}`, 'required');
+            expectViolation(
+              institution({ regulationStatus, tradingType, ...extra, [field]: undefined }),
+              `institution.${field}`,
+              'required',
+            );
+            expectViolation(
+              institution({ regulationStatus, tradingType, ...extra, [field]: '' }),
+              `institution.${field}`,
+              'required',
+            );
           }
         });
       }
@@ -168,7 +222,13 @@ describe('InstitutionDetails', () => {
 
     it('NON_REGULATED + PUBLICLY_TRADED_SUBSIDIARY is not allowed, whatever else is given', () => {
       expectViolation(
-        institution({ regulationStatus: 'NON_REGULATED', tradingType: 'PUBLICLY_TRADED_SUBSIDIARY', ...LISTING, ...REGULATOR, ...PARENT }),
+        institution({
+          regulationStatus: 'NON_REGULATED',
+          tradingType: 'PUBLICLY_TRADED_SUBSIDIARY',
+          ...LISTING,
+          ...REGULATOR,
+          ...PARENT,
+        }),
         'institution.tradingType',
         'forbidden',
       );
@@ -185,7 +245,9 @@ describe('InstitutionDetails', () => {
 
     it('accepts every sub-type Paxos onboards', () => {
       for (const institutionSubType of INSTITUTION_SUB_TYPES.filter((s) => !PROHIBITED.includes(s))) {
-        expect(accept(institution({ institutionSubType })).institution?.institutionSubType).to.equal(institutionSubType);
+        expect(accept(institution({ institutionSubType })).institution?.institutionSubType).to.equal(
+          institutionSubType,
+        );
       }
     });
 
@@ -217,12 +279,24 @@ describe('InstitutionDetails', () => {
 
   describe('REGISTERED_INVESTMENT_ADVISOR', () => {
     it('needs incorporationAddress, regulationStatus and tradingType whatever its type', () => {
-      const bare = { incorporationAddress: undefined, regulationStatus: undefined, tradingType: undefined, businessDescription: undefined };
-      expectViolations(anInstitutionWithRoles(['SOLE_PROPRIETOR'], { ...bare, institutionType: 'SOLE_PROPRIETORSHIP', institutionSubType: 'REGISTERED_INVESTMENT_ADVISOR' }), [
-        ['institution.incorporationAddress', 'required'],
-        ['institution.regulationStatus', 'required'],
-        ['institution.tradingType', 'required'],
-      ]);
+      const bare = {
+        incorporationAddress: undefined,
+        regulationStatus: undefined,
+        tradingType: undefined,
+        businessDescription: undefined,
+      };
+      expectViolations(
+        anInstitutionWithRoles(['SOLE_PROPRIETOR'], {
+          ...bare,
+          institutionType: 'SOLE_PROPRIETORSHIP',
+          institutionSubType: 'REGISTERED_INVESTMENT_ADVISOR',
+        }),
+        [
+          ['institution.incorporationAddress', 'required'],
+          ['institution.regulationStatus', 'required'],
+          ['institution.tradingType', 'required'],
+        ],
+      );
     });
   });
 });

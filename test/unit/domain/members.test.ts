@@ -3,14 +3,25 @@ import { INSTITUTION_ROLE_TYPES, rolesAllowedFor } from '../../../src/index.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
 import { accept, anInstitutionWithRoles, aTrust, expectViolation, expectViolations } from '../../support/domain.js';
 
-const withMembers = (institutionMembers: unknown) => ({ ...anInstitution(['member-1']), institutionMembers: institutionMembers as never });
-const member = (changes: Record<string, unknown>) => withMembers([{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'], ...changes }]);
+const withMembers = (institutionMembers: unknown) => ({
+  ...anInstitution(['member-1']),
+  institutionMembers: institutionMembers as never,
+});
+const member = (changes: Record<string, unknown>) =>
+  withMembers([{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'], ...changes }]);
 
 describe('Institution members', () => {
   it('keeps identity id, roles, ownership and position', () => {
-    const identity = accept(member({ roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'], ownership: '60', position: 'CEO' }));
+    const identity = accept(
+      member({ roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'], ownership: '60', position: 'CEO' }),
+    );
     expect(identity.institutionMembers).to.deep.equal([
-      { identityId: 'member-1', roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'], ownership: '60', position: 'CEO' },
+      {
+        identityId: 'member-1',
+        roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'],
+        ownership: '60',
+        position: 'CEO',
+      },
     ]);
   });
 
@@ -26,7 +37,14 @@ describe('Institution members', () => {
     });
 
     it('rejects the same identity listed twice', () => {
-      expectViolation(withMembers([{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] }, { identityId: 'member-1', roles: ['AUTHORIZED_USER'] }]), 'institutionMembers', 'duplicate');
+      expectViolation(
+        withMembers([
+          { identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] },
+          { identityId: 'member-1', roles: ['AUTHORIZED_USER'] },
+        ]),
+        'institutionMembers',
+        'duplicate',
+      );
     });
   });
 
@@ -34,31 +52,50 @@ describe('Institution members', () => {
     it('publishes the grid', () => {
       expect(rolesAllowedFor('TRUST')).to.have.members(['TRUSTEE', 'GRANTOR', 'BENEFICIARY']);
       for (const type of ['CORPORATION', 'LLC', 'PARTNERSHIP']) {
-        expect(rolesAllowedFor(type)).to.have.members(['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON']);
+        expect(rolesAllowedFor(type)).to.have.members([
+          'BENEFICIAL_OWNER',
+          'AUTHORIZED_USER',
+          'MANAGEMENT_CONTROL_PERSON',
+        ]);
       }
       expect(rolesAllowedFor('SOLE_PROPRIETORSHIP')).to.equal(undefined);
     });
 
     it('TRUST: accepts TRUSTEE, GRANTOR and BENEFICIARY', () => {
       expect(accept(aTrust()).institutionMembers?.[0]?.roles).to.deep.equal(['TRUSTEE']);
-      expect(accept({ ...aTrust(), institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE', 'GRANTOR', 'BENEFICIARY'] }] }).institutionMembers?.[0]?.roles).to.have.length(3);
+      expect(
+        accept({
+          ...aTrust(),
+          institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE', 'GRANTOR', 'BENEFICIARY'] }],
+        }).institutionMembers?.[0]?.roles,
+      ).to.have.length(3);
     });
 
     it('TRUST: rejects every other role, BENEFICIAL_OWNER included', () => {
       for (const role of INSTITUTION_ROLE_TYPES.filter((r) => !['TRUSTEE', 'GRANTOR', 'BENEFICIARY'].includes(r))) {
-        expectViolation({ ...aTrust(), institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE', role] }] }, 'institutionMembers[0].roles[1]', 'forbidden');
+        expectViolation(
+          { ...aTrust(), institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE', role] }] },
+          'institutionMembers[0].roles[1]',
+          'forbidden',
+        );
       }
     });
 
     for (const institutionType of ['CORPORATION', 'LLC', 'PARTNERSHIP'] as const) {
       it(`${institutionType}: accepts BENEFICIAL_OWNER, AUTHORIZED_USER and MANAGEMENT_CONTROL_PERSON`, () => {
-        const command = anInstitutionWithRoles(['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'], { institutionType });
+        const command = anInstitutionWithRoles(['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'], {
+          institutionType,
+        });
         expect(accept(command).institutionMembers?.[0]?.roles).to.have.length(3);
       });
 
       it(`${institutionType}: rejects trust roles, ACCOUNT_OPENER and SOLE_PROPRIETOR`, () => {
         for (const role of ['TRUSTEE', 'GRANTOR', 'BENEFICIARY', 'ACCOUNT_OPENER', 'SOLE_PROPRIETOR'] as const) {
-          expectViolation(anInstitutionWithRoles([role], { institutionType }), 'institutionMembers[0].roles[0]', 'forbidden');
+          expectViolation(
+            anInstitutionWithRoles([role], { institutionType }),
+            'institutionMembers[0].roles[0]',
+            'forbidden',
+          );
         }
       });
     }
@@ -103,9 +140,13 @@ describe('Institution members', () => {
     });
   });
 
-  it('reports each member\'s problems at its own index', () => {
+  it("reports each member's problems at its own index", () => {
     expectViolations(
-      withMembers([{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] }, { identityId: 'member-2', roles: ['TRUSTEE'], ownership: '120' }, 'member-3']),
+      withMembers([
+        { identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] },
+        { identityId: 'member-2', roles: ['TRUSTEE'], ownership: '120' },
+        'member-3',
+      ]),
       [
         ['institutionMembers[1].roles[0]', 'forbidden'],
         ['institutionMembers[1].ownership', 'range'],
@@ -116,6 +157,10 @@ describe('Institution members', () => {
 
   it('are refused on a PERSON', () => {
     accept(aPerson().build());
-    expectViolation({ ...aPerson().build(), institutionMembers: [{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] }] }, 'institutionMembers', 'forbidden');
+    expectViolation(
+      { ...aPerson().build(), institutionMembers: [{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] }] },
+      'institutionMembers',
+      'forbidden',
+    );
   });
 });

@@ -25,19 +25,28 @@ describe('Metadata', () => {
   });
 
   it('rejects a metadata that is not an object', () => {
-    for (const metadata of ['k=v', 42, null, [['k', 'v']], true]) expectViolation(withMetadata(metadata), 'metadata', 'type');
+    for (const metadata of ['k=v', 42, null, [['k', 'v']], true])
+      expectViolation(withMetadata(metadata), 'metadata', 'type');
   });
 
   it('rejects a Map, a class instance or symbol keys rather than dropping their data', () => {
     expectViolation(withMetadata(new Map([['crmId', '42']])), 'metadata', 'type');
-    expectViolation(withMetadata(new (class Tags {
-      crmId = '42';
-    })()), 'metadata', 'type');
+    expectViolation(
+      withMetadata(
+        new (class Tags {
+          crmId = '42';
+        })(),
+      ),
+      'metadata',
+      'type',
+    );
     expectViolation(withMetadata({ crmId: '42', [Symbol('hidden')]: 'x' }), 'metadata', 'type');
   });
 
   it('accepts an object without a prototype', () => {
-    expect(accept(withMetadata(Object.assign(Object.create(null) as object, { crmId: '42' }))).metadata).to.deep.equal({ crmId: '42' });
+    expect(accept(withMetadata(Object.assign(Object.create(null) as object, { crmId: '42' }))).metadata).to.deep.equal({
+      crmId: '42',
+    });
   });
 
   it('refuses __proto__ as an own key without touching any prototype', () => {

@@ -30,7 +30,7 @@ describe('NewIdentity: identity-level rules', () => {
   });
 
   describe('refId', () => {
-    it('keeps the caller\'s refId', () => {
+    it("keeps the caller's refId", () => {
       expect(accept({ ...aPerson().build(), refId: 'client-ref-1' }).refId).to.equal('client-ref-1');
     });
 
@@ -47,7 +47,9 @@ describe('NewIdentity: identity-level rules', () => {
     it('gives a refId through withRefId, and checks it', () => {
       const identity = accept(aPerson().build());
       expect(identity.withRefId('generated-1').refId).to.equal('generated-1');
-      expect(() => identity.withRefId('')).to.throw().with.property('code', 'identity_invalid');
+      expect(() => identity.withRefId(''))
+        .to.throw()
+        .with.property('code', 'identity_invalid');
     });
   });
 
@@ -62,7 +64,7 @@ describe('NewIdentity: identity-level rules', () => {
   });
 
   describe('unknown fields', () => {
-    it('rejects Paxos\'s snake_case wire names: the command is camelCase', () => {
+    it("rejects Paxos's snake_case wire names: the command is camelCase", () => {
       expectViolations({ person_details: seedCommand().person, ref_id: 'x' }, [
         ['person_details', 'unknown_field'],
         ['ref_id', 'unknown_field'],
@@ -72,7 +74,11 @@ describe('NewIdentity: identity-level rules', () => {
 
     it('rejects a misspelt nested field rather than dropping it', () => {
       const command = aPerson().build();
-      expectViolation({ ...command, person: { ...command.person, frstName: 'Jon' } }, 'person.frstName', 'unknown_field');
+      expectViolation(
+        { ...command, person: { ...command.person, frstName: 'Jon' } },
+        'person.frstName',
+        'unknown_field',
+      );
     });
   });
 
@@ -85,7 +91,10 @@ describe('NewIdentity: identity-level rules', () => {
       expect(identity.taxDetails).to.have.length(1);
       expect(identity.taxDetails[0]!.taxPayerCountry).to.equal('USA');
       expect(identity.taxDetails[0]!.taxPayerId.reveal()).to.equal('111-11-1234');
-      expect(identity.metadata).to.deep.equal({ custom_property1: 'custom value 1', custom_property2: 'custom value 2' });
+      expect(identity.metadata).to.deep.equal({
+        custom_property1: 'custom value 1',
+        custom_property2: 'custom value 2',
+      });
     });
 
     it('exposes its CIP triple', () => {

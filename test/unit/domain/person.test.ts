@@ -3,15 +3,24 @@ import type { PersonDetailsInput } from '../../../src/index.js';
 import { aPerson, uniqueSsn } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
 
-const person = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) => aPerson().with(changes as Partial<PersonDetailsInput>).build();
+const person = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) =>
+  aPerson()
+    .with(changes as Partial<PersonDetailsInput>)
+    .build();
 const foreign = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) =>
-  aPerson().foreign().withoutTaxDetails().with(changes as Partial<PersonDetailsInput>).build();
+  aPerson()
+    .foreign()
+    .withoutTaxDetails()
+    .with(changes as Partial<PersonDetailsInput>)
+    .build();
 
 describe('PersonDetails', () => {
   for (const field of ['firstName', 'lastName'] as const) {
     describe(field, () => {
       it('accepts every character of pattern P, up to 200 characters', () => {
-        expect(accept(person({ [field]: "O'Neil-Smith Jr. (2nd) & Co/?:,+" })).person?.[field]).to.equal("O'Neil-Smith Jr. (2nd) & Co/?:,+");
+        expect(accept(person({ [field]: "O'Neil-Smith Jr. (2nd) & Co/?:,+" })).person?.[field]).to.equal(
+          "O'Neil-Smith Jr. (2nd) & Co/?:,+",
+        );
         expect(accept(person({ [field]: 'A'.repeat(200) })).person?.[field]).to.have.length(200);
       });
 
@@ -155,7 +164,10 @@ describe('PersonDetails', () => {
       accept(person({ cipIdType: 'SSN', cipIdCountry: 'USA', cipId: uniqueSsn() }));
       accept(person({ cipIdType: 'ITIN', cipIdCountry: 'USA', cipId: uniqueSsn() }));
       expectViolation(
-        { ...aPerson().with({ cipIdType: 'PASSPORT', cipIdCountry: 'USA', cipId: 'P1234567' }).build(), taxDetails: [{ taxPayerId: '912-70-1234', taxPayerCountry: 'USA' }] },
+        {
+          ...aPerson().with({ cipIdType: 'PASSPORT', cipIdCountry: 'USA', cipId: 'P1234567' }).build(),
+          taxDetails: [{ taxPayerId: '912-70-1234', taxPayerCountry: 'USA' }],
+        },
         'person.cipIdType',
         'forbidden',
       );
@@ -168,7 +180,9 @@ describe('PersonDetails', () => {
 
   describe('optional contact and profile fields', () => {
     it('keeps phone number, email, profession and country of birth', () => {
-      const details = accept(person({ phoneNumber: '+1 555 678 1234', email: 'a@b.example', profession: 'Engineer', countryOfBirth: 'USA' })).person;
+      const details = accept(
+        person({ phoneNumber: '+1 555 678 1234', email: 'a@b.example', profession: 'Engineer', countryOfBirth: 'USA' }),
+      ).person;
       expect([details?.phoneNumber, details?.email, details?.profession, details?.countryOfBirth]).to.deep.equal([
         '+1 555 678 1234',
         'a@b.example',

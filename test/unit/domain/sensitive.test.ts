@@ -18,7 +18,12 @@ const TAX_ID = 'DE-TAX-77123409';
 
 /** Every way an object commonly reaches a log line. */
 function renderings(value: unknown): string[] {
-  const out = [inspect(value, { depth: Infinity, showHidden: true }), inspect(value, { depth: Infinity }), JSON.stringify(value), String(value)];
+  const out = [
+    inspect(value, { depth: Infinity, showHidden: true }),
+    inspect(value, { depth: Infinity }),
+    JSON.stringify(value),
+    String(value),
+  ];
   if (value instanceof Error) out.push(value.message, String(value.stack));
   return out;
 }
@@ -79,7 +84,11 @@ describe('Personal data', () => {
     it('never shows a provided tax payer id or a passport number', async () => {
       const passport = `P${uniqueSsn().replace(/-/g, '')}`;
       const identity: Identity = await service.createIdentity(
-        aPerson().foreign().with({ cipId: passport, dateOfBirth: DOB }).withCommand({ taxDetails: [{ taxPayerId: TAX_ID, taxPayerCountry: 'DEU' }] }).build(),
+        aPerson()
+          .foreign()
+          .with({ cipId: passport, dateOfBirth: DOB })
+          .withCommand({ taxDetails: [{ taxPayerId: TAX_ID, taxPayerCountry: 'DEU' }] })
+          .build(),
       );
       expectNoneContain(identity, [passport, TAX_ID, DOB]);
       expect(identity.taxDetails[0]?.taxPayerId.reveal()).to.equal(TAX_ID);
@@ -98,7 +107,9 @@ describe('Personal data', () => {
       expect(missing).to.be.instanceOf(IdentityNotFoundError);
       expectNoneContain(missing, [cipId, DOB]);
 
-      const invalid = await rejection(service.createIdentity({ ...command, person: { ...command.person!, firstName: 'Jörg', cipId: `${cipId}9` } }));
+      const invalid = await rejection(
+        service.createIdentity({ ...command, person: { ...command.person!, firstName: 'Jörg', cipId: `${cipId}9` } }),
+      );
       expect(invalid).to.be.instanceOf(IdentityValidationError);
       expectNoneContain(invalid, [cipId, DOB]);
     });
@@ -106,7 +117,11 @@ describe('Personal data', () => {
 
   it('a NewIdentity does not show them either', () => {
     const identity = NewIdentity.create(
-      aPerson().foreign().with({ dateOfBirth: DOB }).withCommand({ taxDetails: [{ taxPayerId: TAX_ID, taxPayerCountry: 'DEU' }] }).build(),
+      aPerson()
+        .foreign()
+        .with({ dateOfBirth: DOB })
+        .withCommand({ taxDetails: [{ taxPayerId: TAX_ID, taxPayerCountry: 'DEU' }] })
+        .build(),
       { now: NOW },
     );
     expectNoneContain(identity, [TAX_ID, DOB, identity.cip.cipId.reveal()]);
@@ -134,7 +149,13 @@ describe('Personal data', () => {
           cipIdType: CANARY,
           cipIdCountry: CANARY,
           email: CANARY.repeat(40),
-          address: { country: `${CANARY}_`, address1: CANARY.repeat(5), city: `${CANARY}\u00e9`, province: `${CANARY}!`, zipCode: `${CANARY}~` },
+          address: {
+            country: `${CANARY}_`,
+            address1: CANARY.repeat(5),
+            city: `${CANARY}\u00e9`,
+            province: `${CANARY}!`,
+            zipCode: `${CANARY}~`,
+          },
         },
         institutionMembers: [{ identityId: CANARY }],
         taxDetails: [{ taxPayerId: `${CANARY}_`, taxPayerCountry: CANARY }],
@@ -157,7 +178,10 @@ describe('Personal data', () => {
           businessDescription: CANARY.repeat(30),
           businessAddress: { country: CANARY, address1: `${CANARY}@`, city: CANARY, province: CANARY },
         },
-        institutionMembers: [{ identityId: `${CANARY}/..`, roles: [CANARY], ownership: `${CANARY}%` }, { identityId: 'm', roles: ['BENEFICIAL_OWNER'], ownership: CANARY }],
+        institutionMembers: [
+          { identityId: `${CANARY}/..`, roles: [CANARY], ownership: `${CANARY}%` },
+          { identityId: 'm', roles: ['BENEFICIAL_OWNER'], ownership: CANARY },
+        ],
       };
       for (const command of [personCommand, institutionCommand]) {
         const violations = violationsOf(command);

@@ -11,7 +11,9 @@ describe('Tax rules', () => {
         const cipId = uniqueSsn();
         const identity = accept(aPerson().with({ cipIdType, cipId }).build());
         expect(identity.tax.kind).to.equal('derived');
-        expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([[cipId, 'USA']]);
+        expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([
+          [cipId, 'USA'],
+        ]);
         expect(identity.taxDetailsNotRequired).to.equal(false);
       });
     }
@@ -20,30 +22,44 @@ describe('Tax rules', () => {
       const cipId = uniqueEin();
       const identity = accept(anInstitution(['member-1'], { cipId }));
       expect(identity.tax.kind).to.equal('derived');
-      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([[cipId, 'USA']]);
+      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([
+        [cipId, 'USA'],
+      ]);
     });
 
     it('keeps explicit details instead of deriving', () => {
-      const identity = accept(aPerson().withCommand({ taxDetails: [{ taxPayerId: '912-70-0001', taxPayerCountry: 'USA' }, ...GERMAN_TAX] }).build());
+      const identity = accept(
+        aPerson()
+          .withCommand({ taxDetails: [{ taxPayerId: '912-70-0001', taxPayerCountry: 'USA' }, ...GERMAN_TAX] })
+          .build(),
+      );
       expect(identity.tax.kind).to.equal('provided');
       expect(identity.taxDetails.map((t) => t.taxPayerCountry)).to.deep.equal(['USA', 'DEU']);
     });
 
     it('does not derive from an SSN issued outside the USA', () => {
-      expectViolation(aPerson().foreign().with({ cipIdType: 'SSN', cipId: uniqueSsn() }).build(), 'taxDetails', 'required');
+      expectViolation(
+        aPerson().foreign().with({ cipIdType: 'SSN', cipId: uniqueSsn() }).build(),
+        'taxDetails',
+        'required',
+      );
     });
 
     it('does not derive from a US registration number', () => {
       const command = anInstitution(['member-1'], { cipIdType: 'REGISTRATION_NUMBER', cipId: 'REG 12345' });
       expectViolation(command, 'taxDetails', 'required');
-      expect(accept({ ...command, taxDetails: [{ taxPayerId: '12-3456789', taxPayerCountry: 'USA' }] }).tax.kind).to.equal('provided');
+      expect(
+        accept({ ...command, taxDetails: [{ taxPayerId: '12-3456789', taxPayerCountry: 'USA' }] }).tax.kind,
+      ).to.equal('provided');
     });
   });
 
   describe('required unless taxDetailsNotRequired', () => {
     it('accepts explicit details for a non-US CIP id', () => {
       const identity = accept(aPerson().foreign().withCommand({ taxDetails: GERMAN_TAX }).build());
-      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([['12345678901', 'DEU']]);
+      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([
+        ['12345678901', 'DEU'],
+      ]);
     });
 
     it('accepts taxDetailsNotRequired for a non-US CIP id, with no details', () => {
@@ -60,7 +76,11 @@ describe('Tax rules', () => {
     it('rejects a non-US CIP id with neither details nor the flag', () => {
       expectViolation(aPerson().foreign().build(), 'taxDetails', 'required');
       expectViolation(aPerson().foreign().withCommand({ taxDetails: [] }).build(), 'taxDetails', 'required');
-      expectViolation(aPerson().foreign().withCommand({ taxDetailsNotRequired: false }).build(), 'taxDetails', 'required');
+      expectViolation(
+        aPerson().foreign().withCommand({ taxDetailsNotRequired: false }).build(),
+        'taxDetails',
+        'required',
+      );
     });
 
     it('reports missing tax details together with problems of the person', () => {
@@ -72,27 +92,53 @@ describe('Tax rules', () => {
 
     it('rejects taxDetailsNotRequired when cipIdCountry is USA', () => {
       expectViolation(aPerson().withoutTaxDetails().build(), 'taxDetailsNotRequired', 'forbidden');
-      expectViolation({ ...anInstitution(['member-1']), taxDetailsNotRequired: true }, 'taxDetailsNotRequired', 'forbidden');
+      expectViolation(
+        { ...anInstitution(['member-1']), taxDetailsNotRequired: true },
+        'taxDetailsNotRequired',
+        'forbidden',
+      );
     });
 
     it('rejects details and the flag together', () => {
-      expectViolation(aPerson().foreign().withCommand({ taxDetails: GERMAN_TAX, taxDetailsNotRequired: true }).build(), 'taxDetailsNotRequired', 'conflict');
-      expectViolation(aPerson().foreign().withCommand({ taxDetails: [], taxDetailsNotRequired: true }).build(), 'taxDetailsNotRequired', 'conflict');
+      expectViolation(
+        aPerson().foreign().withCommand({ taxDetails: GERMAN_TAX, taxDetailsNotRequired: true }).build(),
+        'taxDetailsNotRequired',
+        'conflict',
+      );
+      expectViolation(
+        aPerson().foreign().withCommand({ taxDetails: [], taxDetailsNotRequired: true }).build(),
+        'taxDetailsNotRequired',
+        'conflict',
+      );
     });
 
     it('rejects a flag that is not a boolean', () => {
-      expectViolations(aPerson().foreign().withCommand({ taxDetailsNotRequired: 'true' as never }).build(), [
-        ['taxDetailsNotRequired', 'type'],
-        ['taxDetails', 'required'],
-      ]);
+      expectViolations(
+        aPerson()
+          .foreign()
+          .withCommand({ taxDetailsNotRequired: 'true' as never })
+          .build(),
+        [
+          ['taxDetailsNotRequired', 'type'],
+          ['taxDetails', 'required'],
+        ],
+      );
     });
   });
 
   describe('each detail', () => {
-    const withDetail = (detail: unknown) => aPerson().foreign().withCommand({ taxDetails: [detail as never] }).build();
+    const withDetail = (detail: unknown) =>
+      aPerson()
+        .foreign()
+        .withCommand({ taxDetails: [detail as never] })
+        .build();
 
     it('accepts a taxPayerId of 35 characters of pattern P', () => {
-      expect(accept(withDetail({ taxPayerId: "A1 /?:().,&'+-".padEnd(35, '9'), taxPayerCountry: 'DEU' })).taxDetails[0]?.taxPayerId.reveal()).to.have.length(35);
+      expect(
+        accept(
+          withDetail({ taxPayerId: "A1 /?:().,&'+-".padEnd(35, '9'), taxPayerCountry: 'DEU' }),
+        ).taxDetails[0]?.taxPayerId.reveal(),
+      ).to.have.length(35);
     });
 
     it('requires taxPayerId and taxPayerCountry', () => {
@@ -103,22 +149,49 @@ describe('Tax rules', () => {
     });
 
     it('rejects a taxPayerId over 35 characters or outside pattern P', () => {
-      expectViolation(withDetail({ taxPayerId: '9'.repeat(36), taxPayerCountry: 'DEU' }), 'taxDetails[0].taxPayerId', 'max_length');
-      expectViolation(withDetail({ taxPayerId: '123_456', taxPayerCountry: 'DEU' }), 'taxDetails[0].taxPayerId', 'pattern');
+      expectViolation(
+        withDetail({ taxPayerId: '9'.repeat(36), taxPayerCountry: 'DEU' }),
+        'taxDetails[0].taxPayerId',
+        'max_length',
+      );
+      expectViolation(
+        withDetail({ taxPayerId: '123_456', taxPayerCountry: 'DEU' }),
+        'taxDetails[0].taxPayerId',
+        'pattern',
+      );
     });
 
     it('rejects a taxPayerCountry that is not an assigned alpha-3 code', () => {
-      expectViolation(withDetail({ taxPayerId: '1', taxPayerCountry: 'XYZ' }), 'taxDetails[0].taxPayerCountry', 'country');
-      expectViolation(withDetail({ taxPayerId: '1', taxPayerCountry: 'DE' }), 'taxDetails[0].taxPayerCountry', 'pattern');
+      expectViolation(
+        withDetail({ taxPayerId: '1', taxPayerCountry: 'XYZ' }),
+        'taxDetails[0].taxPayerCountry',
+        'country',
+      );
+      expectViolation(
+        withDetail({ taxPayerId: '1', taxPayerCountry: 'DE' }),
+        'taxDetails[0].taxPayerCountry',
+        'pattern',
+      );
     });
 
     it('rejects unknown fields and non-object items', () => {
-      expectViolation(withDetail({ taxPayerId: '1', taxPayerCountry: 'DEU', tinVerificationStatus: 'TIN_VERIFICATION_VALID' }), 'taxDetails[0].tinVerificationStatus', 'unknown_field');
+      expectViolation(
+        withDetail({ taxPayerId: '1', taxPayerCountry: 'DEU', tinVerificationStatus: 'TIN_VERIFICATION_VALID' }),
+        'taxDetails[0].tinVerificationStatus',
+        'unknown_field',
+      );
       expectViolation(withDetail('12345678901'), 'taxDetails[0]', 'type');
     });
 
     it('rejects a taxDetails that is not an array, without also calling it missing', () => {
-      expectViolation(aPerson().foreign().withCommand({ taxDetails: GERMAN_TAX[0] as never }).build(), 'taxDetails', 'type');
+      expectViolation(
+        aPerson()
+          .foreign()
+          .withCommand({ taxDetails: GERMAN_TAX[0] as never })
+          .build(),
+        'taxDetails',
+        'type',
+      );
     });
   });
 });

@@ -3,7 +3,10 @@ import { PASSTHROUGH_VERIFIER_TYPES, type PersonDetailsInput } from '../../../sr
 import { aPerson } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
 
-const person = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) => aPerson().with(changes as Partial<PersonDetailsInput>).build();
+const person = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) =>
+  aPerson()
+    .with(changes as Partial<PersonDetailsInput>)
+    .build();
 const NO_PASSTHROUGH = { passthroughVerifierType: undefined, passthroughVerifiedAt: undefined };
 
 describe('Verifier rules', () => {
@@ -19,13 +22,19 @@ describe('Verifier rules', () => {
 
     it('accepts every passthrough verifier type', () => {
       for (const passthroughVerifierType of PASSTHROUGH_VERIFIER_TYPES) {
-        expect(accept(person({ passthroughVerifierType })).person?.passthroughVerifierType).to.equal(passthroughVerifierType);
+        expect(accept(person({ passthroughVerifierType })).person?.passthroughVerifierType).to.equal(
+          passthroughVerifierType,
+        );
       }
     });
 
     it('accepts the optional verification id, status and fields', () => {
       const details = accept(
-        person({ passthroughVerificationId: 'jumio-123', passthroughVerificationStatus: 'DENIED', passthroughVerificationFields: ['FULL_LEGAL_NAME', 'CIP_ID'] }),
+        person({
+          passthroughVerificationId: 'jumio-123',
+          passthroughVerificationStatus: 'DENIED',
+          passthroughVerificationFields: ['FULL_LEGAL_NAME', 'CIP_ID'],
+        }),
       ).person;
       expect(details?.passthroughVerificationId).to.equal('jumio-123');
       expect(details?.passthroughVerificationStatus).to.equal('DENIED');
@@ -52,7 +61,14 @@ describe('Verifier rules', () => {
     });
 
     it('rejects passthroughVerifiedAt that is not an RFC 3339 date-time', () => {
-      for (const at of ['2021-06-16', '2021-06-16 09:28:14Z', '2021-06-16T09:28:14', '2021-02-30T09:28:14Z', '2021-06-16T24:00:00Z', '2016-12-31T23:59:60Z']) {
+      for (const at of [
+        '2021-06-16',
+        '2021-06-16 09:28:14Z',
+        '2021-06-16T09:28:14',
+        '2021-02-30T09:28:14Z',
+        '2021-06-16T24:00:00Z',
+        '2016-12-31T23:59:60Z',
+      ]) {
         expectViolation(person({ passthroughVerifiedAt: at }), 'person.passthroughVerifiedAt', 'format');
       }
     });
@@ -60,7 +76,12 @@ describe('Verifier rules', () => {
     it('rejects passthroughVerifiedAt in the future of the given now', () => {
       const now = new Date('2026-03-15T12:00:00Z');
       accept(person({ passthroughVerifiedAt: '2026-03-15T12:00:00Z' }), now);
-      expectViolation(person({ passthroughVerifiedAt: '2026-03-15T12:00:01Z' }), 'person.passthroughVerifiedAt', 'future_date', now);
+      expectViolation(
+        person({ passthroughVerifiedAt: '2026-03-15T12:00:01Z' }),
+        'person.passthroughVerifiedAt',
+        'future_date',
+        now,
+      );
       // The offset counts: 13:30+02:00 is 11:30Z, before now.
       accept(person({ passthroughVerifiedAt: '2026-03-15T13:30:00+02:00' }), now);
     });
@@ -68,18 +89,28 @@ describe('Verifier rules', () => {
     it('allows passthroughVerificationStatus APPROVED or DENIED only', () => {
       for (const status of ['APPROVED', 'DENIED']) accept(person({ passthroughVerificationStatus: status }));
       for (const status of ['PENDING', 'ERROR', 'DISABLED', 'approved']) {
-        expectViolation(person({ passthroughVerificationStatus: status }), 'person.passthroughVerificationStatus', 'enum');
+        expectViolation(
+          person({ passthroughVerificationStatus: status }),
+          'person.passthroughVerificationStatus',
+          'enum',
+        );
       }
     });
 
     it('rejects unknown passthroughVerificationFields', () => {
-      expectViolation(person({ passthroughVerificationFields: ['FULL_LEGAL_NAME', 'SELFIE'] }), 'person.passthroughVerificationFields[1]', 'enum');
+      expectViolation(
+        person({ passthroughVerificationFields: ['FULL_LEGAL_NAME', 'SELFIE'] }),
+        'person.passthroughVerificationFields[1]',
+        'enum',
+      );
     });
   });
 
   describe('verifierId', () => {
     it('is accepted when no verifier type is given', () => {
-      expect(accept(person({ ...NO_PASSTHROUGH, verifierType: undefined, verifierId: 'v-1' })).person?.verifierId).to.equal('v-1');
+      expect(
+        accept(person({ ...NO_PASSTHROUGH, verifierType: undefined, verifierId: 'v-1' })).person?.verifierId,
+      ).to.equal('v-1');
     });
 
     for (const verifierType of ['PASSTHROUGH', 'PAXOS', 'MANUAL']) {

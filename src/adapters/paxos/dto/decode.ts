@@ -20,14 +20,20 @@ const VALIDATE: ValidatorOptions = {
 const MAX_ISSUES = 20;
 
 /** The result of decoding a JSON value into a wire DTO. `issues` name paths and rules, never values. */
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly string[] };
+export type Decoded<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly string[] };
 
 type ClassOf<T> = new () => T;
 
 function flatten(errors: readonly ValidationError[], prefix: string, out: string[]): void {
   for (const error of errors) {
     if (out.length >= MAX_ISSUES) return;
-    const path = prefix === '' ? error.property : /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`;
+    const path =
+      prefix === ''
+        ? error.property
+        : /^\d+$/.test(error.property)
+          ? `${prefix}[${error.property}]`
+          : `${prefix}.${error.property}`;
     const rules = Object.keys(error.constraints ?? {});
     if (rules.length > 0) out.push(`${path}: ${rules.join(', ')}`);
     if (error.children !== undefined && error.children.length > 0) flatten(error.children, path, out);

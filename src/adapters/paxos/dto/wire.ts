@@ -1,7 +1,18 @@
 // class-transformer's @Type reads Reflect.getMetadata, which only exists once this polyfill is loaded.
 import 'reflect-metadata';
 import { Expose, Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDefined, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, ValidateBy, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
 
 type Decorator = (target: object, propertyKey: string | symbol) => void;
 type ClassOf<T> = new () => T;
@@ -88,10 +99,12 @@ function IsStringMap(): Decorator {
 export const WireString = (): PropertyDecorator => compose({ kind: 'string' }, Expose(), IsOptional(), IsString());
 
 /** A string that must be present and not empty. */
-export const RequiredString = (): PropertyDecorator => compose({ kind: 'requiredString' }, Expose(), IsDefined(), IsString(), IsNotEmpty());
+export const RequiredString = (): PropertyDecorator =>
+  compose({ kind: 'requiredString' }, Expose(), IsDefined(), IsString(), IsNotEmpty());
 
 /** A string the schema requires (an address's country, address1, city, province). */
-export const SchemaRequiredString = (): PropertyDecorator => compose({ kind: 'schemaRequiredString' }, Expose(), IsDefined(), IsString());
+export const SchemaRequiredString = (): PropertyDecorator =>
+  compose({ kind: 'schemaRequiredString' }, Expose(), IsDefined(), IsString());
 
 /** An optional boolean. */
 export const WireBoolean = (): PropertyDecorator => compose({ kind: 'boolean' }, Expose(), IsOptional(), IsBoolean());
@@ -101,7 +114,8 @@ export const WireNumber = (): PropertyDecorator =>
   compose({ kind: 'number' }, Expose(), IsOptional(), IsNumber({ allowNaN: false, allowInfinity: false }));
 
 /** An optional list of strings. */
-export const WireStrings = (): PropertyDecorator => compose({ kind: 'strings' }, Expose(), IsOptional(), IsArray(), IsString({ each: true }));
+export const WireStrings = (): PropertyDecorator =>
+  compose({ kind: 'strings' }, Expose(), IsOptional(), IsArray(), IsString({ each: true }));
 
 /** An optional map of strings. */
 // class-transformer walks an object without a @Type key by key and reads its `constructor` property: a map from
@@ -121,7 +135,14 @@ export const WireStringMap = (): PropertyDecorator =>
 
 /** An optional free-form object (Problem `meta`), kept as parsed; read it with `Object.hasOwn`. */
 export const WireObject = (): PropertyDecorator =>
-  compose({ kind: 'object' }, Expose(), Type(() => Object), Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]), IsOptional(), IsObject());
+  compose(
+    { kind: 'object' },
+    Expose(),
+    Type(() => Object),
+    Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]),
+    IsOptional(),
+    IsObject(),
+  );
 
 /** An optional nested object. `@Type` is explicit: tsx emits no decorator metadata to infer it from. */
 export function WireNested<T extends object>(type: () => ClassOf<T>): PropertyDecorator {
@@ -130,5 +151,12 @@ export function WireNested<T extends object>(type: () => ClassOf<T>): PropertyDe
 
 /** An optional list of nested objects. */
 export function WireNestedList<T extends object>(type: () => ClassOf<T>): PropertyDecorator {
-  return compose({ kind: 'nestedList', type }, Expose(), IsOptional(), IsArray(), ValidateNested({ each: true }), Type(type));
+  return compose(
+    { kind: 'nestedList', type },
+    Expose(),
+    IsOptional(),
+    IsArray(),
+    ValidateNested({ each: true }),
+    Type(type),
+  );
 }

@@ -97,6 +97,7 @@ function checkFault(fault: EmulatorFault): void {
         throw new RangeError('fault delay must be a non-negative number of ms');
       return;
     case 'drop':
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- faults arrive at run time from untyped callers; reject a bad `when` early
       if (fault.when !== 'before-processing' && fault.when !== 'after-processing') {
         throw new RangeError("drop fault needs when: 'before-processing' | 'after-processing'");
       }

@@ -2,7 +2,7 @@ import { IdentityAlreadyExistsError, IdentityNotFoundError, IdentityValidationEr
 import type { Clock } from '../../ports/index.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
-import type { Route, RouteRequest, RouteResponse } from './router.js';
+import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import {
   createViolationsToWire,
   parseCreateRequest,
@@ -67,8 +67,8 @@ export class Approvals {
   tick(): void {
     const now = this.clock.now().getTime();
     for (let i = this.due.length - 1; i >= 0; i--) {
-      const entry = this.due[i]!;
-      if (entry.at > now) continue;
+      const entry = this.due[i];
+      if (entry === undefined || entry.at > now) continue;
       this.due.splice(i, 1);
       const current = this.simulator.get(entry.clientId, entry.id).person;
       // A sandbox-status call that came first decides.
@@ -109,7 +109,7 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
     const includeMembers = readFlag(request.query, 'include_institution_members');
     if (typeof includeMembers !== 'boolean') return fail(includeMembers);
     ctx.approvals.tick();
-    const id = request.params['id']!;
+    const id = pathParam(request, 'id');
     try {
       const identity = ctx.simulator.get(request.clientId, id, {
         includeDetails,
@@ -126,7 +126,7 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
     const parsed = parseSandboxStatusRequest(request.body, ctx.wire);
     if (!parsed.ok) return fail(invalidRequest(parsed.violations));
     ctx.approvals.tick();
-    const id = request.params['id']!;
+    const id = pathParam(request, 'id');
     try {
       ctx.simulator.setSandboxStatus(request.clientId, id, parsed.change);
       return json(200, {});

@@ -19,7 +19,7 @@ import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import type { Approvals } from './identity-routes.js';
 import { SCOPES } from './identity-routes.js';
 import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
-import type { Route, RouteRequest, RouteResponse } from './router.js';
+import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 
 /** The scope of Paxos's Events API. */
 export const EVENTS_SCOPE = 'events:read_event';
@@ -174,7 +174,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   };
 
   const removeMember = (request: RouteRequest): RouteResponse => {
-    const id = request.params['id']!;
+    const id = pathParam(request, 'id');
     try {
       ctx.approvals.tick();
       ctx.simulator.removeInstitutionMember(request.clientId, id);
@@ -187,7 +187,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
 
   const requestUpload = (request: RouteRequest): RouteResponse => {
     const body = request.body;
-    const identityId = request.params['identity_id']!;
+    const identityId = pathParam(request, 'identity_id');
     if (!isObject(body))
       return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
     const violations: Violation[] = [];
@@ -236,7 +236,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   };
 
   const listDocuments = (request: RouteRequest): RouteResponse => {
-    const identityId = request.params['identity_id']!;
+    const identityId = pathParam(request, 'identity_id');
     const includePending = readFlag(request.query, 'include_pending_docs');
     if (typeof includePending !== 'boolean') return fail(includePending);
     try {
@@ -259,7 +259,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
     const contentType =
       typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined;
     const refusal = ctx.simulator.uploadDocument(
-      request.params['file_id']!,
+      pathParam(request, 'file_id'),
       token,
       request.rawBody,
       contentType,
@@ -321,7 +321,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   };
 
   const getEvent = (request: RouteRequest): RouteResponse => {
-    const id = request.params['id']!;
+    const id = pathParam(request, 'id');
     if (!ID.test(id)) return fail(problem(400, 'error parsing event id'));
     const isTest = readFlag(request.query, 'is_test');
     if (typeof isTest !== 'boolean') return fail(isTest);

@@ -68,7 +68,8 @@ function formDecode(text: string): string {
 
 /** Reads `application/x-www-form-urlencoded` or `multipart/form-data` text fields (the docs' curl uses `--form`). */
 export function readForm(contentType: string | undefined, body: Buffer): Map<string, string> | undefined {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const [mediaType = ''] = (contentType ?? '').split(';');
+  const type = mediaType.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {
     return new Map(new URLSearchParams(body.toString('utf8')));
   }
@@ -124,11 +125,13 @@ export class TokenIssuer {
   /** Checks the `Authorization: Bearer …` header of an API request. */
   authenticate(authorization: string | undefined): Authentication {
     if (authorization === undefined || authorization.trim() === '') return { ok: false, problem: NO_AUTHORIZATION };
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const token = match === null ? undefined : this.tokens.get(match[1]!);
-    if (token === undefined) return { ok: false, problem: problem(401, 'invalid access token') };
+    const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    const token = presented === undefined ? undefined : this.tokens.get(presented);
+    if (presented === undefined || token === undefined) {
+      return { ok: false, problem: problem(401, 'invalid access token') };
+    }
     if (this.clock.now().getTime() >= token.expiresAt) {
-      this.tokens.delete(match![1]!);
+      this.tokens.delete(presented);
       return { ok: false, problem: problem(401, 'access token expired') };
     }
     return { ok: true, clientId: token.clientId, scopes: token.scopes };
@@ -145,9 +148,9 @@ export class TokenIssuer {
     }
     let clientId = form.get('client_id');
     let clientSecret = form.get('client_secret');
-    const basic = /^Basic\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-    if (basic !== null) {
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const basic = /^Basic\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+    if (basic !== undefined) {
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       try {
         clientId = formDecode(colon < 0 ? decoded : decoded.slice(0, colon));
@@ -162,7 +165,7 @@ export class TokenIssuer {
         401,
         'invalid_client',
         'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).',
-        basic === null ? undefined : { 'www-authenticate': 'Basic realm="oauth2"' },
+        basic === undefined ? undefined : { 'www-authenticate': 'Basic realm="oauth2"' },
       );
     }
     const grantType = form.get('grant_type');

@@ -21,6 +21,13 @@ export interface RouteRequest {
   readonly clientId: string;
 }
 
+/** The value of the `{name}` segment of the matched route; a route that lacks it is a wiring bug. */
+export function pathParam(request: RouteRequest, name: string): string {
+  const value = request.params[name];
+  if (value === undefined) throw new Error(`route has no {${name}} segment`);
+  return value;
+}
+
 /** What a route handler returns; the server serializes `body` as JSON. */
 export interface RouteResponse {
   readonly status: number;
@@ -103,9 +110,9 @@ function literalCount(segments: readonly string[]): number {
 function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
   if (template.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < template.length; i++) {
-    const t = template[i]!;
-    const a = actual[i]!;
+  for (const [i, t] of template.entries()) {
+    const a = actual[i];
+    if (a === undefined) return undefined;
     if (t.startsWith('{') && t.endsWith('}')) {
       if (a === '') return undefined;
       params[t.slice(1, -1)] = a;

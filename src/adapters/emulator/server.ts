@@ -94,9 +94,10 @@ export class PaxosEmulator {
       options.credentials === undefined
         ? [generateCredentials()]
         : ([] as EmulatorCredentials[]).concat(options.credentials);
-    if (credentials.length === 0) throw new RangeError('credentials must name at least one client');
-    this.#clientId = credentials[0]!.clientId;
-    this.#secret = credentials[0]!.clientSecret;
+    const first = credentials[0];
+    if (first === undefined) throw new RangeError('credentials must name at least one client');
+    this.#clientId = first.clientId;
+    this.#secret = first.clientSecret;
     this.#host = options.host ?? '127.0.0.1';
     this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.#tokens = new TokenIssuer(credentials, clock, options.tokenTtlSeconds);
@@ -211,7 +212,9 @@ export class PaxosEmulator {
     }
     this.#timers.clear();
     await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
+      this.#server.close(() => {
+        resolve();
+      });
       this.#server.closeAllConnections();
     });
   }
@@ -277,6 +280,7 @@ export class PaxosEmulator {
     }
     if (fault?.kind === 'delay') {
       await this.#sleep(fault.ms);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- close() may have run during the sleep; the narrowing from before the await is stale
       if (this.#closed) return;
     }
 
@@ -350,7 +354,10 @@ export class PaxosEmulator {
         if (size > maxBody) tooLarge = true;
         else chunks.push(chunk);
       });
-      req.on('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+      req.on('end', () => {
+        if (tooLarge) reject(new BodyTooLarge());
+        else resolve(Buffer.concat(chunks));
+      });
       req.on('error', reject);
     });
   }

@@ -224,10 +224,12 @@ class Translator {
     const out: WireObject = {};
     for (const key of Object.keys(value)) {
       const field = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
+      const forbidden =
+        spec.forbidden !== undefined && Object.hasOwn(spec.forbidden, key) ? spec.forbidden[key] : undefined;
       if (field !== undefined) {
         out[field.name] = this.field(value[key], field, wireAt(path, key));
-      } else if (spec.forbidden !== undefined && Object.hasOwn(spec.forbidden, key)) {
-        this.add(wireAt(path, key), 'forbidden', spec.forbidden[key]!);
+      } else if (forbidden !== undefined) {
+        this.add(wireAt(path, key), 'forbidden', forbidden);
       } else if (!spec.readOnly?.includes(key) && this.options.unknownFields !== 'ignore') {
         this.add(wireAt(path, key), 'unknown_field', "is not a field of this request in Paxos's schema");
       }
@@ -237,11 +239,12 @@ class Translator {
 
   private field(value: unknown, field: FieldSpec, path: string): unknown {
     if (field.opaque) return copyOpaque(value);
-    if (field.shape === undefined) return value;
+    const shape = field.shape;
+    if (shape === undefined) return value;
     if (field.list) {
-      return Array.isArray(value) ? value.map((item, i) => this.object(item, field.shape!, `${path}[${i}]`)) : value;
+      return Array.isArray(value) ? value.map((item, i) => this.object(item, shape, `${path}[${i}]`)) : value;
     }
-    return this.object(value, field.shape, path);
+    return this.object(value, shape, path);
   }
 }
 
@@ -256,13 +259,13 @@ export function readCreateRequest(body: unknown, options: WireReadOptions = {}):
     t.add('body', 'type', 'must be a JSON object');
     return { command: undefined, violations: t.violations };
   }
-  const person = isPlainObject(body['person_details']) ? { ...body['person_details'] } : undefined;
+  let person = isPlainObject(body['person_details']) ? { ...body['person_details'] } : undefined;
   let personMetadata: unknown;
   if (person !== undefined) {
     personMetadata = person['metadata'];
     delete person['metadata'];
-    takeAlias(t, person, 'govt_id', 'cip_id');
-    takeAlias(t, person, 'govt_id_type', 'cip_id_type');
+    person = takeAlias(t, person, 'govt_id', 'cip_id');
+    person = takeAlias(t, person, 'govt_id_type', 'cip_id_type');
   }
   const command = t.object(
     person === undefined ? body : { ...body, person_details: person },
@@ -273,23 +276,31 @@ export function readCreateRequest(body: unknown, options: WireReadOptions = {}):
     if (isPlainObject(personMetadata) && (command['metadata'] === undefined || isPlainObject(command['metadata']))) {
       const merged: WireObject = Object.create(null) as WireObject;
       for (const key of Object.keys(personMetadata)) merged[key] = personMetadata[key];
-      const top = command['metadata'] as WireObject | undefined;
-      for (const key of Object.keys(top ?? {})) merged[key] = top![key];
+      const top = command['metadata'];
+      if (top !== undefined) for (const key of Object.keys(top)) merged[key] = top[key];
       command['metadata'] = merged;
     } else if (!isPlainObject(personMetadata)) {
       t.add('person_details.metadata', 'type', 'must be an object of string values');
     }
   }
-  return { command: command as CreateIdentityCommand, violations: t.violations };
+  return { command: command, violations: t.violations };
 }
 
-function takeAlias(t: Translator, details: WireObject, alias: string, name: string): void {
-  if (details[alias] === undefined) return;
-  if (details[name] === undefined) details[name] = details[alias];
-  else if (details[name] !== details[alias]) {
+/** `details` with the deprecated `alias` folded into `name` (a copy; `details` itself is left alone). */
+function takeAlias(t: Translator, details: WireObject, alias: string, name: string): WireObject {
+  const value = details[alias];
+  if (value === undefined) return details;
+  const out = withoutKeys(details, new Set([alias]));
+  if (out[name] === undefined) out[name] = value;
+  else if (out[name] !== value) {
     t.add(`person_details.${alias}`, 'conflict', `is a deprecated alias of ${name} and must match it`);
   }
-  delete details[alias];
+  return out;
+}
+
+/** A copy of `object` without the `keys`, the other keys kept in order (as data properties, `__proto__` included). */
+function withoutKeys(object: WireObject, keys: ReadonlySet<string>): WireObject {
+  return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.has(key)));
 }
 
 /**
@@ -321,24 +332,26 @@ export function parseSandboxStatusRequest(
     t.add('body', 'type', 'must be a JSON object');
     return { ok: false, violations: t.violations };
   }
-  const change = t.object(body, SANDBOX_STATUS, '') as WireObject;
+  const read = t.object(body, SANDBOX_STATUS, '') as WireObject;
+  const rejected = new Set<string>();
   for (const [key, name] of [
     ['user_disabled', 'userDisabled'],
     ['admin_disabled', 'adminDisabled'],
   ] as const) {
-    const value = change[name];
+    const value = read[name];
     if (value === undefined) continue;
     if (
       isPlainObject(value) &&
       Object.keys(value).every((k) => k === 'disabled') &&
       typeof (value['disabled'] ?? false) === 'boolean'
     ) {
-      change[name] = value['disabled'] ?? false;
+      read[name] = value['disabled'] ?? false;
     } else {
       t.add(key, 'type', 'must be an object {"disabled": true|false}');
-      delete change[name];
+      rejected.add(name);
     }
   }
+  const change = withoutKeys(read, rejected);
   try {
     const parsed = parseSandboxStatusChange(change);
     return t.violations.length === 0 ? { ok: true, change: parsed } : { ok: false, violations: t.violations };
@@ -401,8 +414,7 @@ export function toWirePath(path: string, spec: ObjectSpec = CREATE_REQUEST): str
   const out: string[] = [];
   let current: ObjectSpec | undefined = spec;
   const segments = path.split('.');
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
+  for (const [i, segment] of segments.entries()) {
     const match = /^([^[]*)((?:\[\d+\])*)$/.exec(segment);
     const name = match?.[1] ?? segment;
     const index = match?.[2] ?? '';

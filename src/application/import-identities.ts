@@ -214,10 +214,7 @@ export class ImportIdentities {
       await finish(result);
     };
 
-    const iterator =
-      Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : (source as Iterable<CreateIdentityCommand | ImportItem>)[Symbol.iterator]();
+    const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
     try {
       for (;;) {
         if (signal?.aborted) {

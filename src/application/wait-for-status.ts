@@ -24,7 +24,11 @@ const DEFAULT_MAX_POLL_MS = 15_000;
 const MIN_POLL_MS = 100;
 const BACKOFF = 1.5;
 
-function checkOptions(statuses: readonly string[], options: WaitForStatusOptions): { first: number; max: number } {
+/** `options` may be missing when the caller is untyped JavaScript: that is reported like any other bad option. */
+function checkOptions(
+  statuses: readonly string[],
+  options: WaitForStatusOptions | undefined,
+): { first: number; max: number } {
   const problems: { path: string; message: string }[] = [];
   const positive = (value: unknown, min: number) => typeof value === 'number' && Number.isFinite(value) && value >= min;
   if (!positive(options?.timeoutMs, 1))
@@ -38,7 +42,7 @@ function checkOptions(statuses: readonly string[], options: WaitForStatusOptions
   if (!Array.isArray(statuses) || statuses.length === 0 || statuses.some((s) => typeof s !== 'string')) {
     problems.push({ path: 'statuses', message: 'must list at least one status' });
   }
-  if (problems.length > 0) {
+  if (problems.length > 0 || options === undefined) {
     throw new IdentityValidationError(
       problems.map((p) => ({ path: p.path, code: 'range', message: `${p.path}: ${p.message}` })),
     );
@@ -50,11 +54,13 @@ function checkOptions(statuses: readonly string[], options: WaitForStatusOptions
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
       reject(signal.reason);
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
       reject(signal.reason);
     };
     const timer = setTimeout(() => {
@@ -84,12 +90,13 @@ export async function waitForStatus(
   const wanted = new Set<string>(statuses);
   const controller = new AbortController();
   let lastStatus: string | undefined;
-  const onAbort = (): void => controller.abort(options.signal?.reason);
+  const onAbort = (): void => {
+    controller.abort(options.signal?.reason);
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const deadline = setTimeout(
-    () => controller.abort(new StatusWaitTimeoutError(id, statuses, options.timeoutMs, lastStatus)),
-    options.timeoutMs,
-  );
+  const deadline = setTimeout(() => {
+    controller.abort(new StatusWaitTimeoutError(id, statuses, options.timeoutMs, lastStatus));
+  }, options.timeoutMs);
   try {
     let interval = first;
     for (;;) {

@@ -9,6 +9,7 @@ import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../
 import type { UploadRefusal } from '../simulation/simulated-documents.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import type { InMemorySharedState } from './in-memory-member-gateway.js';
+import { settle } from './settle.js';
 
 const MEMORY_URL = /^memory:\/\/documents\/([^/?#]+)\?token=([^&#]+)$/;
 
@@ -37,23 +38,23 @@ export class InMemoryDocumentGateway implements DocumentGateway {
     this.clientId = state.clientId ?? 'in-memory';
   }
 
-  async requestUpload(
-    identityId: string,
-    request: DocumentUploadRequest,
-    options?: CallOptions,
-  ): Promise<DocumentUpload> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.requestDocumentUpload(
-      this.clientId,
-      identityId,
-      request,
-      (fileId, token) => `memory://documents/${fileId}?token=${token}`,
-    );
+  requestUpload(identityId: string, request: DocumentUploadRequest, options?: CallOptions): Promise<DocumentUpload> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.requestDocumentUpload(
+        this.clientId,
+        identityId,
+        request,
+        (fileId, token) => `memory://documents/${fileId}?token=${token}`,
+      );
+    });
   }
 
-  async list(identityId: string, options?: ListDocumentsCallOptions): Promise<IdentityDocuments> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.listDocuments(this.clientId, identityId, options?.includePending ?? false);
+  list(identityId: string, options?: ListDocumentsCallOptions): Promise<IdentityDocuments> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.listDocuments(this.clientId, identityId, options?.includePending ?? false);
+    });
   }
 
   /**
@@ -62,26 +63,32 @@ export class InMemoryDocumentGateway implements DocumentGateway {
    *
    * @throws {IdentityValidationError} with path `file` (status 400, 403 or 413, as the object store would answer).
    */
-  async upload(uploadUrl: string, bytes: Uint8Array, contentType?: string): Promise<void> {
-    const match = MEMORY_URL.exec(uploadUrl);
-    const refusal =
-      match === null ? 'unknown-file' : this.simulator.uploadDocument(match[1]!, match[2]!, bytes, contentType);
-    if (refusal === undefined) return;
-    const { status, message } = REFUSALS[refusal];
-    throw new IdentityValidationError(
-      [
-        {
-          path: 'file',
-          code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format',
-          message: `file: ${message}`,
-        },
-      ],
-      { status },
-    );
+  upload(uploadUrl: string, bytes: Uint8Array, contentType?: string): Promise<void> {
+    return settle(() => {
+      const [, fileId, token] = MEMORY_URL.exec(uploadUrl) ?? [];
+      const refusal =
+        fileId === undefined || token === undefined
+          ? 'unknown-file'
+          : this.simulator.uploadDocument(fileId, token, bytes, contentType);
+      if (refusal === undefined) return;
+      const { status, message } = REFUSALS[refusal];
+      throw new IdentityValidationError(
+        [
+          {
+            path: 'file',
+            code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format',
+            message: `file: ${message}`,
+          },
+        ],
+        { status },
+      );
+    });
   }
 
   /** Sandbox control: Paxos asks the identity for these document types and emits `identity.documents_required`. */
-  async requireDocuments(identityId: string, documentTypes: readonly string[]): Promise<PaxosEvent> {
-    return this.simulator.requireDocuments(this.clientId, identityId, documentTypes);
+  requireDocuments(identityId: string, documentTypes: readonly string[]): Promise<PaxosEvent> {
+    return settle(() => {
+      return this.simulator.requireDocuments(this.clientId, identityId, documentTypes);
+    });
   }
 }

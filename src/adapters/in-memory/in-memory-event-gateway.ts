@@ -2,6 +2,7 @@ import type { PaxosEvent, EventPage } from '../../domain/index.js';
 import type { CallOptions, EventGateway, EventPageRequest } from '../../ports/index.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import type { InMemorySharedState } from './in-memory-member-gateway.js';
+import { settle } from './settle.js';
 
 /**
  * The in-memory {@link EventGateway}: the events the shared simulator recorded (`identity.approved`, `.denied`,
@@ -16,18 +17,24 @@ export class InMemoryEventGateway implements EventGateway {
     this.clientId = state.clientId ?? 'in-memory';
   }
 
-  async listPage(request: EventPageRequest, options?: CallOptions): Promise<EventPage> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.listEvents(this.clientId, request);
+  listPage(request: EventPageRequest, options?: CallOptions): Promise<EventPage> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.listEvents(this.clientId, request);
+    });
   }
 
-  async get(id: string, options?: CallOptions & { readonly isTest?: boolean }): Promise<PaxosEvent> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.getEvent(this.clientId, id);
+  get(id: string, options?: CallOptions & { readonly isTest?: boolean }): Promise<PaxosEvent> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.getEvent(this.clientId, id);
+    });
   }
 
   /** Sandbox control: records an event of any type, as Paxos would emit it (KYC refresh, or a type not yet known). */
-  async recordEvent(type: string, object: PaxosEvent['object']): Promise<PaxosEvent> {
-    return this.simulator.recordEvent(this.clientId, type, object);
+  recordEvent(type: string, object: PaxosEvent['object']): Promise<PaxosEvent> {
+    return settle(() => {
+      return this.simulator.recordEvent(this.clientId, type, object);
+    });
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../../domain/index.js';
 import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
 import { PaxosSimulator, type PaxosSimulatorOptions } from '../simulation/paxos-simulator.js';
+import { settle } from './settle.js';
 
 /** Options of an {@link InMemoryIdentityGateway}. */
 export interface InMemoryIdentityGatewayOptions extends PaxosSimulatorOptions {
@@ -38,29 +39,39 @@ export class InMemoryIdentityGateway implements IdentityGateway {
     this.clientId = options.clientId ?? 'in-memory';
   }
 
-  async create(identity: NewIdentity, options?: CallOptions): Promise<Identity> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.create(this.clientId, identity);
+  create(identity: NewIdentity, options?: CallOptions): Promise<Identity> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.create(this.clientId, identity);
+    });
   }
 
-  async get(id: string, options?: GetIdentityOptions): Promise<Identity> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.get(this.clientId, id, options);
+  get(id: string, options?: GetIdentityOptions): Promise<Identity> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.get(this.clientId, id, options);
+    });
   }
 
-  async setSandboxStatus(id: string, change: SandboxStatusChange, options?: CallOptions): Promise<void> {
-    options?.signal?.throwIfAborted();
-    this.simulator.setSandboxStatus(this.clientId, id, change);
+  setSandboxStatus(id: string, change: SandboxStatusChange, options?: CallOptions): Promise<void> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      this.simulator.setSandboxStatus(this.clientId, id, change);
+    });
   }
 
-  async listPage(filter: ListIdentitiesFilter, options?: CallOptions): Promise<IdentityPage> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.listPage(this.clientId, filter);
+  listPage(filter: ListIdentitiesFilter, options?: CallOptions): Promise<IdentityPage> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.listPage(this.clientId, filter);
+    });
   }
 
-  async update(id: string, update: IdentityUpdate, options?: CallOptions): Promise<Identity> {
-    options?.signal?.throwIfAborted();
-    // The simulator applies the delta to what it holds now, as Paxos would to a concurrent change.
-    return this.simulator.update(this.clientId, id, changesOf(update.delta));
+  update(id: string, update: IdentityUpdate, options?: CallOptions): Promise<Identity> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      // The simulator applies the delta to what it holds now, as Paxos would to a concurrent change.
+      return this.simulator.update(this.clientId, id, changesOf(update.delta));
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { InstitutionMember, InstitutionMembersAdded } from '../../domain/index.js';
 import type { CallOptions, InstitutionMemberGateway } from '../../ports/index.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import { settle } from './settle.js';
 
 /** Where an in-memory gateway keeps its state: a simulated Paxos shared with the other in-memory gateways. */
 export interface InMemorySharedState {
@@ -29,17 +30,21 @@ export class InMemoryMemberGateway implements InstitutionMemberGateway {
     this.clientId = state.clientId ?? 'in-memory';
   }
 
-  async addMembers(
+  addMembers(
     institutionId: string,
     members: readonly InstitutionMember[],
     options?: CallOptions,
   ): Promise<InstitutionMembersAdded> {
-    options?.signal?.throwIfAborted();
-    return this.simulator.addInstitutionMembers(this.clientId, institutionId, members);
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      return this.simulator.addInstitutionMembers(this.clientId, institutionId, members);
+    });
   }
 
-  async removeMember(memberId: string, options?: CallOptions): Promise<void> {
-    options?.signal?.throwIfAborted();
-    this.simulator.removeInstitutionMember(this.clientId, memberId);
+  removeMember(memberId: string, options?: CallOptions): Promise<void> {
+    return settle(() => {
+      options?.signal?.throwIfAborted();
+      this.simulator.removeInstitutionMember(this.clientId, memberId);
+    });
   }
 }

@@ -28,7 +28,10 @@ export class InMemorySeenStore implements SeenStore {
     // A Set iterates in insertion order: its first entry is the oldest.
     this.ids.delete(id);
     this.ids.add(id);
-    while (this.ids.size > this.maxSize) this.ids.delete(this.ids.values().next().value!);
+    for (const oldest of this.ids) {
+      if (this.ids.size <= this.maxSize) break;
+      this.ids.delete(oldest);
+    }
   }
 
   /** How many ids it remembers. */

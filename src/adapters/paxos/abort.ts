@@ -21,11 +21,15 @@ export class Deadline {
     this.timeoutMs = timeoutMs;
     this.signal = this.#controller.signal;
     this.#endsAt = performance.now() + timeoutMs;
-    this.#timer = setTimeout(() => this.#controller.abort(DEADLINE_EXCEEDED), timeoutMs);
+    this.#timer = setTimeout(() => {
+      this.#controller.abort(DEADLINE_EXCEEDED);
+    }, timeoutMs);
     this.#caller = caller;
     if (caller !== undefined) {
       // A listener rather than AbortSignal.any: removable at dispose, so long-lived caller signals do not accumulate.
-      this.#onCallerAbort = () => this.#controller.abort(caller.reason);
+      this.#onCallerAbort = () => {
+        this.#controller.abort(caller.reason);
+      };
       caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     }
   }
@@ -42,18 +46,20 @@ export class Deadline {
 
   /** The caller's abort reason, when the caller cancelled. */
   get callerReason(): unknown {
-    return this.#caller?.reason;
+    return this.#caller?.reason as unknown;
   }
 
   /** Waits `ms`, or rejects with the abort reason as soon as the deadline fires. */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.signal.aborted) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
         reject(this.signal.reason);
         return;
       }
       const onAbort = () => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
         reject(this.signal.reason);
       };
       const timer = setTimeout(() => {
@@ -76,9 +82,13 @@ export class Deadline {
  * signal: an abort rejects this caller only, and the shared promise carries on for the others.
  */
 export function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
   if (signal.aborted) return Promise.reject(signal.reason as unknown);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as unknown);
+    const onAbort = () => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+      reject(signal.reason as unknown);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (value) => {
@@ -87,6 +97,7 @@ export function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promis
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on the shared promise's rejection unchanged
         reject(error);
       },
     );

@@ -65,6 +65,7 @@ class Lane {
           const index = this.#queue.indexOf(waiter);
           if (index >= 0) this.#queue.splice(index, 1);
           if (this.#queue.length === 0) this.#stop();
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
           reject(signal?.reason);
         },
       };
@@ -89,7 +90,9 @@ class Lane {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#pump().catch((error: unknown) => this.#failAll(error));
+      this.#pump().catch((error: unknown) => {
+        this.#failAll(error);
+      });
     }, ms);
   }
 
@@ -183,6 +186,7 @@ function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<vo
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
       reject(signal?.reason);
     };
     const timer = setTimeout(() => {

@@ -83,7 +83,7 @@ export interface ResolvedPaxosConfig {
   readonly baseUrl: string;
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: Sensitive<string> | (() => string | Promise<string>);
+  readonly clientSecret: Sensitive | (() => string | Promise<string>);
   readonly scopes: readonly string[];
   readonly timeoutMs: number;
   readonly maxRetries: number;
@@ -202,11 +202,13 @@ function checkRateLimit(value: unknown): ResolvedPaxosRateLimit | false {
  * @throws {PaxosConfigurationError} naming the first bad option (never echoing the secret).
  */
 export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosConfig {
-  if (options === null || typeof options !== 'object') throw new PaxosConfigurationError('options are required');
-  const environment = PAXOS_ENVIRONMENTS[options.environment];
-  if (!Object.hasOwn(PAXOS_ENVIRONMENTS, options.environment) || environment === undefined) {
+  // Untyped callers can pass anything: check the shape before reading it.
+  const given: unknown = options;
+  if (given === null || typeof given !== 'object') throw new PaxosConfigurationError('options are required');
+  if (!Object.hasOwn(PAXOS_ENVIRONMENTS, options.environment)) {
     throw new PaxosConfigurationError("environment must be 'sandbox' or 'production'");
   }
+  const environment = PAXOS_ENVIRONMENTS[options.environment];
   if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
     throw new PaxosConfigurationError('clientId must be a non-empty string');
   }
@@ -217,7 +219,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
   else throw new PaxosConfigurationError('clientSecret must be a non-empty string or a function returning one');
 
   const scopes = options.scopes ?? DEFAULT_SCOPES;
-  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string' && SCOPE.test(s))) {
+  if (!isScopeList(scopes)) {
     throw new PaxosConfigurationError('scopes must be a non-empty list of scope names without spaces');
   }
   const initialDelayMs = checkInteger(
@@ -254,4 +256,9 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
       256 * 1024 * 1024,
     ),
   });
+}
+
+/** A non-empty list of scope names without spaces. */
+function isScopeList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string' && SCOPE.test(s));
 }

@@ -336,6 +336,7 @@ const MAX_DETAIL = 300;
 const MAX_PROBLEM_TYPE = 200;
 // SSN and ITIN (with or without dashes) and EIN shapes: Paxos's validation messages may quote the value they refuse.
 const TAX_ID_SHAPES = /\b\d{3}-?\d{2}-?\d{4}\b|\b\d{2}-\d{7}\b/g;
+// eslint-disable-next-line no-control-regex -- matches control characters so that they are stripped from error texts
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SCOPE = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
@@ -359,6 +360,7 @@ export function redactDetail(detail: string | undefined, sensitive: readonly str
 
 /** A Problem `type` worth keeping: a short printable string. */
 export function safeProblemType(type: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex -- a type holding a control character is refused, so the regex must match them
   if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type))
     return undefined;
   return type;

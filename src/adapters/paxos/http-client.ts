@@ -140,9 +140,12 @@ export async function readCappedBody(response: Response, maxBytes: number, signa
   let text = '';
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const chunk: { readonly done: boolean; readonly value?: unknown } = await reader.read();
       signal?.throwIfAborted();
-      if (done) break;
+      if (chunk.done) break;
+      const value = chunk.value;
+      if (!(value instanceof Uint8Array))
+        throw new TypeError('response body stream yielded something other than bytes');
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
@@ -195,9 +198,9 @@ export function startCoolDown(
 /** Where the access token comes from: the OAuth token provider, behind this seam for tests. */
 export interface AccessTokenSource {
   /** A valid token; resolves from the cache or waits for the one token request in flight. */
-  getToken(signal: AbortSignal): Promise<Sensitive<string>>;
+  getToken(signal: AbortSignal): Promise<Sensitive>;
   /** Drops `token` from the cache if it is still the cached one (a 401 said it is no longer good). */
-  invalidate(token: Sensitive<string>): void;
+  invalidate(token: Sensitive): void;
 }
 
 /** One API call as the gateway describes it. */
@@ -307,7 +310,7 @@ export class PaxosHttpClient {
     try {
       for (;;) {
         attempts += 1;
-        let token: Sensitive<string>;
+        let token: Sensitive;
         try {
           token = await untilAborted(this.#tokens.getToken(deadline.signal), deadline.signal);
           await acquireSlot(this.#limiter, 'identity', deadline.signal, summary, attempts, afterRetryAfter);
@@ -434,7 +437,7 @@ export class PaxosHttpClient {
     url: string,
     method: string,
     body: string | undefined,
-    token: Sensitive<string>,
+    token: Sensitive,
     deadline: Deadline,
   ): Promise<Attempt> {
     let response: Response;

@@ -27,22 +27,29 @@ import type {
   TaxDetailDto,
   UpdateIdentityRequestDto,
 } from './dto/index.js';
+import { isPresent } from './present.js';
 
 // The one translation between the camelCase domain and Paxos's snake_case wire. Personal data leaves its
 // Sensitive wrapper here, on the way out, and enters one here, on the way in; nowhere else.
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * The JSON a DTO class describes, as a plain object. The DTO classes are the decoding schemas; request bodies are
+ * plain objects of the same shape, serialised as they are, and never instances of those classes.
+ */
+type Json<T> = T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
 /** Assigns only present values, so that the JSON sent carries no `null`s and the domain no `undefined` keys. */
 function put<T, K extends keyof T>(target: T, key: K, value: T[K] | null | undefined): void {
-  if (value !== undefined && value !== null) target[key] = value;
+  if (isPresent(value)) target[key] = value;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Domain → wire
 
-function addressToWire(address: Address): MailingAddressDto {
-  const wire: MailingAddressDto = {
+function addressToWire(address: Address): Json<MailingAddressDto> {
+  const wire: Json<MailingAddressDto> = {
     country: address.country,
     address1: address.address1,
     city: address.city,
@@ -53,8 +60,8 @@ function addressToWire(address: Address): MailingAddressDto {
   return wire;
 }
 
-function personToWire(person: Partial<PersonDetails>): PersonDetailsDto {
-  const wire: PersonDetailsDto = {};
+function personToWire(person: Partial<PersonDetails>): Json<PersonDetailsDto> {
+  const wire: Json<PersonDetailsDto> = {};
   put(wire, 'verifier_type', person.verifierType);
   put(wire, 'verifier_id', person.verifierId);
   put(wire, 'passthrough_verifier_type', person.passthroughVerifierType);
@@ -80,8 +87,8 @@ function personToWire(person: Partial<PersonDetails>): PersonDetailsDto {
   return wire;
 }
 
-function institutionToWire(institution: Partial<InstitutionDetails>): InstitutionDetailsDto {
-  const wire: InstitutionDetailsDto = {};
+function institutionToWire(institution: Partial<InstitutionDetails>): Json<InstitutionDetailsDto> {
+  const wire: Json<InstitutionDetailsDto> = {};
   put(wire, 'name', institution.name);
   if (institution.businessAddress !== undefined) wire.business_address = addressToWire(institution.businessAddress);
   if (institution.incorporationAddress !== undefined)
@@ -107,15 +114,15 @@ function institutionToWire(institution: Partial<InstitutionDetails>): Institutio
   return wire;
 }
 
-export function memberToWire(member: InstitutionMember): InstitutionMemberDto {
-  const wire: InstitutionMemberDto = { identity_id: member.identityId, roles: [...member.roles] };
+export function memberToWire(member: InstitutionMember): Json<InstitutionMemberDto> {
+  const wire: Json<InstitutionMemberDto> = { identity_id: member.identityId, roles: [...member.roles] };
   put(wire, 'ownership', member.ownership);
   put(wire, 'position', member.position);
   return wire;
 }
 
-function dueDiligenceToWire(cdd: CustomerDueDiligence): CustomerDueDiligenceDto {
-  const wire: CustomerDueDiligenceDto = {};
+function dueDiligenceToWire(cdd: CustomerDueDiligence): Json<CustomerDueDiligenceDto> {
+  const wire: Json<CustomerDueDiligenceDto> = {};
   if (cdd.aliases !== undefined) wire.aliases = [...cdd.aliases];
   put(wire, 'estimated_net_worth', cdd.estimatedNetWorth);
   put(wire, 'estimated_yearly_income', cdd.estimatedYearlyIncome);
@@ -138,8 +145,8 @@ function dueDiligenceToWire(cdd: CustomerDueDiligence): CustomerDueDiligenceDto 
  * The `CreateIdentityRequest` for a validated draft. Tax details derived from a US SSN, ITIN or EIN are not sent:
  * Paxos derives them itself, and the seed request carries none.
  */
-export function toCreateIdentityRequest(identity: NewIdentity): CreateIdentityRequestDto {
-  const wire: CreateIdentityRequestDto = {};
+export function toCreateIdentityRequest(identity: NewIdentity): Json<CreateIdentityRequestDto> {
+  const wire: Json<CreateIdentityRequestDto> = {};
   put(wire, 'ref_id', identity.refId);
   if (identity.person !== undefined) wire.person_details = personToWire(identity.person);
   if (identity.institution !== undefined) wire.institution_details = institutionToWire(identity.institution);
@@ -163,7 +170,7 @@ export function toCreateIdentityRequest(identity: NewIdentity): CreateIdentityRe
 /** The personal values a draft carries, so that an error text echoing one of them can be scrubbed. */
 export function sensitiveValuesOf(identity: NewIdentity): string[] {
   const out: string[] = [];
-  const add = (value: Sensitive<string> | undefined) => {
+  const add = (value: Sensitive | undefined) => {
     if (value !== undefined) out.push(value.reveal());
   };
   add(identity.person?.cipId);
@@ -177,8 +184,8 @@ export function sensitiveValuesOf(identity: NewIdentity): string[] {
  * The `IdentityPublicUpdateIdentityBody` for a checked delta: only the fields that change. A touched address is sent
  * whole, as it will be, so that it meets the address schema's required fields; `address2: ""` clears the line.
  */
-export function toUpdateIdentityRequest(delta: IdentityDelta): UpdateIdentityRequestDto {
-  const wire: UpdateIdentityRequestDto = {};
+export function toUpdateIdentityRequest(delta: IdentityDelta): Json<UpdateIdentityRequestDto> {
+  const wire: Json<UpdateIdentityRequestDto> = {};
   put(wire, 'ref_id', delta.refId);
   if (delta.person !== undefined) wire.person_details = personToWire(delta.person);
   if (delta.institution !== undefined) wire.institution_details = institutionToWire(delta.institution);
@@ -213,8 +220,8 @@ export function sensitiveValuesOfDelta(delta: IdentityDelta): string[] {
 }
 
 /** The body of `PUT /identity/identities/{id}/sandbox-status`. */
-export function toSandboxStatusRequest(change: SandboxStatusChange): SandboxSetIdentityStatusDto {
-  const wire: SandboxSetIdentityStatusDto = {};
+export function toSandboxStatusRequest(change: SandboxStatusChange): Json<SandboxSetIdentityStatusDto> {
+  const wire: Json<SandboxSetIdentityStatusDto> = {};
   put(wire, 'id_verification_status', change.idVerification);
   put(wire, 'sanctions_verification_status', change.sanctionsVerification);
   put(wire, 'document_verification_status', change.documentVerification);
@@ -266,16 +273,16 @@ function personFromWire(wire: PersonDetailsDto, issues: string[]): PersonDetails
   put(person, 'passthroughVerificationStatus', wire.passthrough_verification_status);
   put(person, 'passthroughVerificationFields', wire.passthrough_verification_fields);
   put(person, 'middleName', wire.middle_name);
-  if (wire.date_of_birth !== undefined && wire.date_of_birth !== null) {
+  if (isPresent(wire.date_of_birth)) {
     const day = parseWireDate(wire.date_of_birth);
     if (day === undefined) issues.push('person_details.date_of_birth: isDate');
     else person.dateOfBirth = Sensitive.of(day);
   }
-  if (wire.address !== undefined && wire.address !== null) person.address = addressFromWire(wire.address);
+  if (isPresent(wire.address)) person.address = addressFromWire(wire.address);
   put(person, 'phoneNumber', wire.phone_number);
   put(person, 'email', wire.email);
   put(person, 'nationality', wire.nationality);
-  if (wire.cip_id !== undefined && wire.cip_id !== null) person.cipId = Sensitive.of(wire.cip_id);
+  if (isPresent(wire.cip_id)) person.cipId = Sensitive.of(wire.cip_id);
   put(person, 'cipIdType', wire.cip_id_type);
   put(person, 'cipIdCountry', wire.cip_id_country);
   put(person, 'profession', wire.profession);
@@ -289,17 +296,17 @@ function personFromWire(wire: PersonDetailsDto, issues: string[]): PersonDetails
 
 function institutionFromWire(wire: InstitutionDetailsDto): InstitutionDetails {
   const institution: Mutable<InstitutionDetails> = { name: wire.name ?? '' };
-  if (wire.business_address !== undefined && wire.business_address !== null) {
+  if (isPresent(wire.business_address)) {
     institution.businessAddress = addressFromWire(wire.business_address);
   }
-  if (wire.incorporation_address !== undefined && wire.incorporation_address !== null) {
+  if (isPresent(wire.incorporation_address)) {
     institution.incorporationAddress = addressFromWire(wire.incorporation_address);
   }
   put(institution, 'phoneNumber', wire.phone_number);
   put(institution, 'email', wire.email);
   put(institution, 'institutionType', wire.institution_type);
   put(institution, 'institutionSubType', wire.institution_sub_type);
-  if (wire.cip_id !== undefined && wire.cip_id !== null) institution.cipId = Sensitive.of(wire.cip_id);
+  if (isPresent(wire.cip_id)) institution.cipId = Sensitive.of(wire.cip_id);
   put(institution, 'cipIdType', wire.cip_id_type);
   put(institution, 'cipIdCountry', wire.cip_id_country);
   put(institution, 'govtRegistrationDate', wire.govt_registration_date);

@@ -23,6 +23,7 @@ import {
   startCoolDown,
   type AccessTokenSource,
 } from './http-client.js';
+import { isPresent } from './present.js';
 
 /** Paxos's tokens live 3599 s; a token response without `expires_in` is trusted for five minutes only. */
 const DEFAULT_LIFETIME_S = 300;
@@ -33,7 +34,7 @@ const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 const BEARER_TOKEN = /^[\x21-\x7e]{1,8192}$/;
 
 interface CachedToken {
-  readonly token: Sensitive<string>;
+  readonly token: Sensitive;
   /** Epoch milliseconds after which the token is renewed. */
   readonly renewAt: number;
 }
@@ -61,7 +62,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
   readonly #logger: Logger | undefined;
   readonly #request: RequestSummary;
   #cached: CachedToken | undefined;
-  #inFlight: Promise<Sensitive<string>> | undefined;
+  #inFlight: Promise<Sensitive> | undefined;
   readonly #limiter: RateLimiter | undefined;
 
   /** `limiter` paces token requests (1/s at Paxos) and holds the 429 cool-down shared with the identity calls. */
@@ -75,7 +76,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
   }
 
   /** A valid access token: the cached one, or the result of the single token request in flight. */
-  getToken(signal: AbortSignal): Promise<Sensitive<string>> {
+  getToken(signal: AbortSignal): Promise<Sensitive> {
     const cached = this.#cached;
     if (cached !== undefined && this.#clock.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
     let flight = this.#inFlight;
@@ -91,11 +92,11 @@ export class OAuthTokenProvider implements AccessTokenSource {
   }
 
   /** Forgets `token` if it is still the cached one; a token fetched meanwhile by another call is kept. */
-  invalidate(token: Sensitive<string>): void {
+  invalidate(token: Sensitive): void {
     if (this.#cached?.token === token) this.#cached = undefined;
   }
 
-  async #fetchToken(): Promise<Sensitive<string>> {
+  async #fetchToken(): Promise<Sensitive> {
     const deadline = new Deadline(this.#config.timeoutMs);
     const started = performance.now();
     let status: number | undefined;
@@ -190,7 +191,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     return value;
   }
 
-  #accept(text: string, status: number, requestId: string | undefined): Sensitive<string> {
+  #accept(text: string, status: number, requestId: string | undefined): Sensitive {
     const options = { request: this.#request, status, requestId, attempts: 1 };
     let plain: unknown;
     try {
@@ -206,7 +207,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
         options,
       );
     const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = decoded.value;
-    if (tokenType !== undefined && tokenType !== null && tokenType.toLowerCase() !== 'bearer') {
+    if (isPresent(tokenType) && tokenType.toLowerCase() !== 'bearer') {
       throw new PaxosResponseError(
         'the token endpoint issued a token that is not a bearer token',
         ['token_type: equals bearer'],

@@ -46,7 +46,7 @@ export class PaxosEventGateway implements EventGateway {
     const query = new URLSearchParams();
     if (request.type !== undefined) query.set('type', request.type);
     if (request.isTest !== undefined) query.set('is_test', String(request.isTest));
-    for (const [key, value] of Object.entries(request.createdAt ?? {}))
+    for (const [key, value] of Object.entries<string | undefined>(request.createdAt ?? {}))
       if (value !== undefined) query.set(`created_at.${key}`, value);
     if (request.order !== undefined) query.set('order', request.order);
     if (request.limit !== undefined) query.set('limit', String(request.limit));

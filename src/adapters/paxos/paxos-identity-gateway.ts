@@ -24,6 +24,7 @@ import {
 } from './mapper.js';
 import { OAuthTokenProvider } from './oauth-token-provider.js';
 import type { PaxosTransport } from './paxos-transport.js';
+import { isPresent } from './present.js';
 
 /** Collaborators of a {@link PaxosIdentityGateway} besides its configuration. */
 export interface PaxosGatewayDependencies {
@@ -164,7 +165,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       items.push(mapped.value);
     }
     const next = decoded.value.next_page_cursor;
-    return { items, ...(next !== undefined && next !== null && next !== '' && { nextPageCursor: next }) };
+    return { items, ...(isPresent(next) && next !== '' && { nextPageCursor: next }) };
   }
 
   /** `PUT /identity/identities/{id}` with only the delta; Paxos answers with the updated identity. */

@@ -24,12 +24,7 @@ import {
   type InstitutionMembersAdded,
   type PaxosEvent,
 } from '../../domain/index.js';
-import {
-  IdentityUpdate,
-  type IdentityChanges,
-  type IdentityPage,
-  type ListIdentitiesFilter,
-} from '../../domain/index.js';
+import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../domain/index.js';
 import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
 import { systemClock, uuidGenerator } from '../system/system.js';
@@ -154,10 +149,11 @@ export class PaxosSimulator {
    * does: the changes are checked against the identity as it will be, `refId` and the CIP triple stay unique,
    * `updatedAt` moves and the summary status follows (`setUserDisabled`). Resolves to the identity with details.
    *
+   * @param changes `IdentityChanges`, or any value an untyped caller sends (it is checked all the same).
    * @throws {IdentityValidationError} (status 400) when the changes break a rule.
    * @throws {IdentityAlreadyExistsError} when the new `refId` or CIP triple belongs to another identity.
    */
-  update(clientId: string, id: string, changes: IdentityChanges | unknown): Identity {
+  update(clientId: string, id: string, changes: unknown): Identity {
     const store = this.store(clientId);
     const current = this.require(store, id);
     let update: IdentityUpdate;
@@ -286,13 +282,14 @@ export class PaxosSimulator {
   removeInstitutionMember(clientId: string, memberId: string): void {
     const store = this.store(clientId);
     for (const institution of store.byId.values()) {
-      const member = institution.institutionMembers?.find((m) => m.id === memberId);
+      const members = institution.institutionMembers ?? [];
+      const member = members.find((m) => m.id === memberId);
       if (member === undefined) continue;
       store.memberOf.get(member.identityId)?.delete(institution.id);
       this.save(
         store,
         institution.with({
-          institutionMembers: institution.institutionMembers!.filter((m) => m.id !== memberId),
+          institutionMembers: members.filter((m) => m.id !== memberId),
           updatedAt: this.timestamps.next(this.clock.now()),
         }),
       );

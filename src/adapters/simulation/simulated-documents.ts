@@ -73,8 +73,8 @@ export function checkUploadBytes(
   maxBytes = MAX_DOCUMENT_BYTES,
 ): UploadRefusal | undefined {
   if (bytes.length >= maxBytes) return 'too-large';
-  const declared =
-    contentType === undefined ? undefined : CONTENT_TYPES[contentType.split(';')[0]!.trim().toLowerCase()];
+  const [mediaType] = contentType?.split(';') ?? [];
+  const declared = mediaType === undefined ? undefined : CONTENT_TYPES[mediaType.trim().toLowerCase()];
   const kind = sniffDocumentKind(bytes) ?? declared;
   return kind === undefined ? 'unsupported-type' : undefined;
 }

@@ -5,7 +5,7 @@ const EIN = /^\d{2}-\d{7}$/;
 
 /** The (cipId, cipIdType, cipIdCountry) triple that Paxos keeps unique per API user. */
 export interface CipTriple {
-  readonly cipId: Sensitive<string>;
+  readonly cipId: Sensitive;
   readonly cipIdType: string;
   readonly cipIdCountry: string;
 }

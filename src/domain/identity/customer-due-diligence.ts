@@ -110,5 +110,5 @@ export function parseCustomerDueDiligence(
     (itemPath, item) => readEnum(v, itemPath, item, CUSTOMER_REGIONS, true),
   );
   if (regions !== undefined) out['customerRegions'] = regions;
-  return v.items.length === before ? (out as CustomerDueDiligence) : undefined;
+  return v.items.length === before ? out : undefined;
 }

@@ -109,6 +109,7 @@ export class Identity {
 
   /** The identity's fields as a plain object. */
   props(): IdentityProps {
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the own readonly fields are the props; dropping the prototype is the point
     return { ...this };
   }
 }

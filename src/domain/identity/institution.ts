@@ -56,7 +56,7 @@ export interface InstitutionDetails {
   readonly email?: string;
   readonly institutionType?: Open<InstitutionType>;
   readonly institutionSubType?: Open<InstitutionSubType>;
-  readonly cipId?: Sensitive<string>;
+  readonly cipId?: Sensitive;
   readonly cipIdType?: Open<InstitutionCipIdType>;
   readonly cipIdCountry?: string;
   readonly govtRegistrationDate?: string;

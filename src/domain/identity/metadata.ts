@@ -8,6 +8,7 @@ export type Metadata = Readonly<Record<string, string>>;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_KEY = 100;
 const MAX_VALUE = 1000;
+// eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SAFE_KEY = /^[A-Za-z0-9_$-]+$/;
 

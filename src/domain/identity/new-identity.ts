@@ -110,9 +110,10 @@ export class NewIdentity implements NewIdentityProps {
   /**
    * Checks a create command of any JavaScript value against Paxos's rules.
    *
+   * @param command a `CreateIdentityCommand`, or any value an untyped caller sends (it is checked all the same).
    * @throws {IdentityValidationError} listing every violation; never a `TypeError`.
    */
-  static create(command: CreateIdentityCommand | unknown, options: NewIdentityOptions = {}): NewIdentity {
+  static create(command: unknown, options: NewIdentityOptions = {}): NewIdentity {
     const now = options.now ?? new Date();
     const v = new ViolationList();
     const f = readObject(v, '', command, COMMAND_FIELDS, true);
@@ -175,6 +176,7 @@ export class NewIdentity implements NewIdentityProps {
     const v = new ViolationList();
     const checked = readString(v, 'refId', refId, { ...REF_ID_RULE, required: true });
     if (checked === undefined) throw new IdentityValidationError(v.items);
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- copies the frozen own fields into new props; the prototype is not wanted
     return new NewIdentity({ ...this, refId: checked });
   }
 

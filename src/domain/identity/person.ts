@@ -75,12 +75,12 @@ export interface PersonDetails {
   readonly firstName: string;
   readonly middleName?: string;
   readonly lastName: string;
-  readonly dateOfBirth?: Sensitive<string>;
+  readonly dateOfBirth?: Sensitive;
   readonly address?: Address;
   readonly phoneNumber?: string;
   readonly email?: string;
   readonly nationality?: string;
-  readonly cipId?: Sensitive<string>;
+  readonly cipId?: Sensitive;
   readonly cipIdType?: Open<PersonCipIdType>;
   readonly cipIdCountry?: string;
   readonly profession?: string;

@@ -6,7 +6,7 @@ import type { Open, TinVerificationStatus } from './enums.js';
 
 /** One tax residency of an identity. `taxPayerId` is sensitive: `reveal()` gives the value. */
 export interface TaxDetail {
-  readonly taxPayerId: Sensitive<string>;
+  readonly taxPayerId: Sensitive;
   readonly taxPayerCountry: string;
   /** Set by Paxos on reads, for US tax ids. */
   readonly tinVerificationStatus?: Open<TinVerificationStatus>;

@@ -1,7 +1,7 @@
 import { IdentityValidationError } from '../shared/errors.js';
 import { readString } from '../shared/guard.js';
 import { ViolationList } from '../shared/violations.js';
-import { parseMembers, type InstitutionMember, type InstitutionMemberInput } from '../identity/institution-member.js';
+import { parseMembers, type InstitutionMember } from '../identity/institution-member.js';
 import type { Identity } from '../identity/identity.js';
 
 /** What adding members to an institution resolves to: the institution and the member links just made, with ids. */
@@ -14,12 +14,10 @@ export interface InstitutionMembersAdded {
  * Checks members to add to `institution`: it must be an INSTITUTION, each member valid with roles its institution type
  * allows (the same rules as on create), at least one member, and no person listed twice or already a member.
  *
+ * @param members a list of `InstitutionMemberInput`, or any value an untyped caller sends (it is checked all the same).
  * @throws {IdentityValidationError} listing every problem, with paths `members[i].roles[j]` and the like.
  */
-export function parseMembersToAdd(
-  institution: Identity,
-  members: readonly InstitutionMemberInput[] | unknown,
-): InstitutionMember[] {
+export function parseMembersToAdd(institution: Identity, members: unknown): InstitutionMember[] {
   const v = new ViolationList();
   if (institution.type !== 'INSTITUTION') {
     v.add('institutionId', 'forbidden', 'must be the id of an INSTITUTION identity');

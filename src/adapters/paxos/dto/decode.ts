@@ -50,7 +50,7 @@ export function referenceDecode<T extends object>(type: ClassOf<T>, plain: unkno
   let value: T;
   let errors: ValidationError[];
   try {
-    value = plainToInstance(type, plain, TRANSFORM) as T;
+    value = plainToInstance(type, plain, TRANSFORM);
     errors = validateSync(value, VALIDATE);
   } catch {
     // class-transformer can throw on hostile shapes (an object with a "constructor" key inside a list of strings):

@@ -24,7 +24,8 @@ function files(dir: string): string[] {
 function layerOf(src: string, file: string): string {
   const parts = relative(src, file).split(sep);
   if (parts[0] === 'adapters' && parts.length > 2) return `adapters/${parts[1]}`;
-  return parts.length > 1 ? parts[0]! : 'root';
+  const top = parts.length > 1 ? parts[0] : undefined;
+  return top ?? 'root';
 }
 
 const SHARED_ADAPTER_SUPPORT = ['adapters/simulation', 'adapters/system'];

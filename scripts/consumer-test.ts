@@ -34,7 +34,7 @@ function step(name: string, action: () => string): void {
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     console.error(`  ✘ ${name}\n${[e.stdout, e.stderr, e.message].filter(Boolean).join('\n')}`);
-    throw new Error(`consumer test failed at: ${name}`);
+    throw new Error(`consumer test failed at: ${name}`, { cause: error });
   }
 }
 

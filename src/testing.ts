@@ -67,8 +67,11 @@ function randomSsn(): string {
   return `${String(area).padStart(3, '0')}-${String(group).padStart(2, '0')}-${String(serial).padStart(4, '0')}`;
 }
 
+/** A create command that names its `refId` and carries person details. */
+type PersonCommand = CreateIdentityCommand & { refId: string; person: NonNullable<CreateIdentityCommand['person']> };
+
 /** A passthrough-verified US person, as on Paxos's create page, with a fresh SSN and `refId`. */
-function person(changes: { ssn?: string; refId?: string } = {}): CreateIdentityCommand & { refId: string } {
+function person(changes: { ssn?: string; refId?: string } = {}): PersonCommand {
   return {
     refId: changes.refId ?? randomUUID(),
     person: {
@@ -184,14 +187,23 @@ async function rejectsWith(
   });
 }
 
-function globalFunction<T>(name: 'describe' | 'it'): T {
+/** The first identity created in a test, which its list filters start from. */
+function oldestOf(created: readonly Identity[]): Identity {
+  const oldest = created[0];
+  if (oldest === undefined) throw new Error('the test created no identity to list from');
+  return oldest;
+}
+
+function globalFunction(name: 'describe'): DescribeFunction;
+function globalFunction(name: 'it'): ItFunction;
+function globalFunction(name: 'describe' | 'it'): DescribeFunction | ItFunction {
   const value = (globalThis as Record<string, unknown>)[name];
   if (typeof value !== 'function') {
     throw new TypeError(
       `describeIdentityGatewayContract: no global ${name}; run it under mocha or pass { describe, it }`,
     );
   }
-  return value as T;
+  return value as DescribeFunction | ItFunction;
 }
 
 /**
@@ -212,8 +224,8 @@ export function describeIdentityGatewayContract(
   makeGateway: () => IdentityGateway | Promise<IdentityGateway>,
   options: IdentityGatewayContractOptions = {},
 ): void {
-  const describe = options.describe ?? globalFunction<DescribeFunction>('describe');
-  const it = options.it ?? globalFunction<ItFunction>('it');
+  const describe = options.describe ?? globalFunction('describe');
+  const it = options.it ?? globalFunction('it');
   let made: Promise<IdentityGateway> | undefined;
   const gateway = (): Promise<IdentityGateway> => (made ??= Promise.resolve().then(makeGateway));
 
@@ -227,18 +239,18 @@ export function describeIdentityGatewayContract(
       assert.equal(identity.refId, command.refId);
       assert.equal(identity.summaryStatus, 'PENDING');
       assert.equal(identity.person?.firstName, 'John');
-      assert.equal(identity.person?.cipId?.reveal(), command.person!.cipId);
-      assert.equal(identity.person?.dateOfBirth?.reveal(), '1980-01-01');
-      assert.equal(identity.person?.address?.zipCode, '10001');
+      assert.equal(identity.person.cipId?.reveal(), command.person.cipId);
+      assert.equal(identity.person.dateOfBirth?.reveal(), '1980-01-01');
+      assert.equal(identity.person.address?.zipCode, '10001');
       assert.equal(
-        identity.person?.idVerificationStatus,
+        identity.person.idVerificationStatus,
         'APPROVED',
         'a passthrough verification counts as id verification',
       );
-      assert.equal(identity.person?.sanctionsVerificationStatus, 'PENDING');
+      assert.equal(identity.person.sanctionsVerificationStatus, 'PENDING');
       assert.deepEqual(
         identity.taxDetails.map((t) => ({ id: t.taxPayerId.reveal(), country: t.taxPayerCountry })),
-        [{ id: command.person!.cipId, country: 'USA' }],
+        [{ id: command.person.cipId, country: 'USA' }],
       );
       assert.deepEqual({ ...identity.metadata }, command.metadata);
       assert.match(identity.createdAt, PAXOS_TIMESTAMP);
@@ -256,7 +268,8 @@ export function describeIdentityGatewayContract(
     it('refuses a second identity with the same refId: conflict ref_id, with the existing id', async () => {
       const g = await gateway();
       const first = await g.create(draft(person()));
-      const again = person({ refId: first.refId! });
+      assert.ok(first.refId !== undefined, 'the created identity carries its refId');
+      const again = person({ refId: first.refId });
       await rejectsWith(g.create(draft(again)), 'identity_already_exists', (error) => {
         assert.equal(error['conflict'], 'ref_id');
         assert.equal(error['existingId'], first.id);
@@ -268,7 +281,7 @@ export function describeIdentityGatewayContract(
       const g = await gateway();
       const command = person();
       const first = await g.create(draft(command));
-      await rejectsWith(g.create(draft(person({ ssn: command.person!.cipId }))), 'identity_already_exists', (error) => {
+      await rejectsWith(g.create(draft(person({ ssn: command.person.cipId }))), 'identity_already_exists', (error) => {
         assert.equal(error['conflict'], 'cip_id');
         assert.equal(error['existingId'], first.id);
       });
@@ -283,8 +296,8 @@ export function describeIdentityGatewayContract(
       assert.equal(got.type, 'PERSON');
       assert.equal(got.refId, command.refId);
       assert.equal(got.person?.lastName, 'Doe');
-      assert.equal(got.person?.cipId?.reveal(), command.person!.cipId);
-      assert.equal(got.person?.cipIdType, 'SSN');
+      assert.equal(got.person.cipId?.reveal(), command.person.cipId);
+      assert.equal(got.person.cipIdType, 'SSN');
       assert.equal(got.createdAt, created.createdAt);
     });
 
@@ -326,14 +339,14 @@ export function describeIdentityGatewayContract(
       const created: Identity[] = [];
       for (let i = 0; i < 5; i++) created.push(await g.create(draft(person())));
       const ids = created.map((x) => x.id);
-      const pages = await pagesOf(g, { limit: 2, order: 'ASC', createdAt: { gte: created[0]!.createdAt } }, ids);
+      const pages = await pagesOf(g, { limit: 2, order: 'ASC', createdAt: { gte: oldestOf(created).createdAt } }, ids);
       assert.ok(pages.length >= 3, `5 identities at 2 a page take at least 3 pages, got ${pages.length}`);
       assert.ok(
         pages.every((page) => page.length <= 2),
         'no page is larger than the limit',
       );
       assert.deepEqual(pages.flat(), ids);
-      const first = await g.listPage({ limit: 2, order: 'ASC', createdAt: { gte: created[0]!.createdAt } });
+      const first = await g.listPage({ limit: 2, order: 'ASC', createdAt: { gte: oldestOf(created).createdAt } });
       const item = first.items.find((x) => x.id === ids[0]);
       assert.ok(item !== undefined, 'the oldest identity opens an ASC page from its own creation time');
       assert.equal(item.person, undefined, 'list items carry no details');
@@ -349,7 +362,7 @@ export function describeIdentityGatewayContract(
       const created: Identity[] = [];
       for (let i = 0; i < 3; i++) created.push(await g.create(draft(person())));
       const ids = created.map((x) => x.id);
-      const pages = await pagesOf(g, { limit: 2, createdAt: { gte: created[0]!.createdAt } }, ids);
+      const pages = await pagesOf(g, { limit: 2, createdAt: { gte: oldestOf(created).createdAt } }, ids);
       assert.deepEqual(pages.flat(), [...ids].reverse());
     });
 
@@ -358,7 +371,7 @@ export function describeIdentityGatewayContract(
       const before: Identity[] = [];
       for (let i = 0; i < 4; i++) before.push(await g.create(draft(person())));
       const ids = before.map((x) => x.id);
-      const filter: ListIdentitiesFilter = { limit: 2, createdAt: { gte: before[0]!.createdAt } };
+      const filter: ListIdentitiesFilter = { limit: 2, createdAt: { gte: oldestOf(before).createdAt } };
       const seen: string[] = [];
       let page = await g.listPage(filter);
       const later: string[] = [];
@@ -434,23 +447,23 @@ export function describeIdentityGatewayContract(
       );
       assert.equal(updated.id, created.id);
       assert.equal(updated.person?.lastName, 'Smith');
-      assert.equal(updated.person?.firstName, 'John');
-      assert.equal(updated.person?.cipId?.reveal(), command.person!.cipId);
-      assert.equal(updated.person?.dateOfBirth?.reveal(), '1980-01-01');
-      assert.deepEqual({ ...updated.person?.address }, { ...created.person?.address });
+      assert.equal(updated.person.firstName, 'John');
+      assert.equal(updated.person.cipId?.reveal(), command.person.cipId);
+      assert.equal(updated.person.dateOfBirth?.reveal(), '1980-01-01');
+      assert.deepEqual({ ...updated.person.address }, { ...created.person?.address });
       assert.equal(updated.refId, command.refId);
       assert.deepEqual({ ...updated.metadata }, { stage: 'updated' }, 'metadata is replaced as a whole');
       assert.equal(updated.createdAt, created.createdAt);
       assert.notEqual(updated.updatedAt, created.updatedAt);
       const got = await g.get(created.id, { includeDetails: true });
       assert.equal(got.person?.lastName, 'Smith');
-      assert.equal(got.person?.email, 'example@somemail.org');
+      assert.equal(got.person.email, 'example@somemail.org');
     });
 
     it('clears address2 when it is sent empty, keeping the rest of the address', async () => {
       const g = await gateway();
       const command = person();
-      command.person!.address.address2 = 'Apt 4';
+      command.person.address.address2 = 'Apt 4';
       const created = await g.create(draft(command));
       assert.equal(created.person?.address?.address2, 'Apt 4');
       const updated = await g.update(
@@ -459,7 +472,7 @@ export function describeIdentityGatewayContract(
       );
       assert.equal(updated.person?.address?.address2, undefined);
       assert.equal(updated.person?.address?.address1, '1 Example St');
-      assert.equal(updated.person?.address?.zipCode, '10001');
+      assert.equal(updated.person.address.zipCode, '10001');
     });
 
     it('replaces the whole list of tax details', async () => {
@@ -467,7 +480,7 @@ export function describeIdentityGatewayContract(
       const command = person();
       const created = await g.create(draft(command));
       const two = [
-        { taxPayerId: command.person!.cipId, taxPayerCountry: 'USA' },
+        { taxPayerId: command.person.cipId, taxPayerCountry: 'USA' },
         { taxPayerId: 'DE123456789', taxPayerCountry: 'DEU' },
       ];
       const updated = await g.update(created.id, await planUpdate(g, created.id, { taxDetails: two }));

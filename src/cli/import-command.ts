@@ -80,8 +80,7 @@ function toResultLine(result: ImportResult): ResultLine {
 
 /** Reads the file line by line into import items; a line that is not a valid create body carries its violations. */
 function* itemsOf(lines: readonly string[], skip: Map<number, string | undefined>): Generator<ImportItem> {
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!;
+  for (const [i, text] of lines.entries()) {
     const line = i + 1;
     if (text.trim() === '' || skip.has(line)) continue;
     let body: unknown;
@@ -98,7 +97,9 @@ function* itemsOf(lines: readonly string[], skip: Map<number, string | undefined
       yield { line, ...(refId !== undefined && { refId }), violations: checked.violations };
       continue;
     }
-    yield { line, command: readCreateRequest(body).command! };
+    const { command } = readCreateRequest(body);
+    if (command === undefined) throw new Error(`line ${line}: a valid create body read as no command`);
+    yield { line, command };
   }
 }
 

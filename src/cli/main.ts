@@ -12,8 +12,12 @@ const io: CliIo = {
   readFile: (path) => readFile(path, 'utf8'),
   untilInterrupted: () =>
     new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => {
+        resolve();
+      });
+      process.once('SIGTERM', () => {
+        resolve();
+      });
     }),
   ...(process.stderr.isTTY && { progressTerminal: process.stderr }),
 };

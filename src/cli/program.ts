@@ -212,7 +212,8 @@ async function runCreate(io: CliIo, options: { file: string; emulator: boolean }
     printViolations(io, checked.violations, options.file);
     return EXIT.failed;
   }
-  const command = readCreateRequest(body).command!;
+  const { command } = readCreateRequest(body);
+  if (command === undefined) throw new Error(`${options.file}: a valid create body read as no command`);
   return withService(io, options.emulator, options.file, async (service) => {
     const identity = await service.createIdentity(command);
     line(io.stdout, JSON.stringify(writeIdentity(identity), null, 2));

@@ -95,13 +95,18 @@ async function rejectsWith(promise: Promise<unknown>, check: (error: Record<stri
   });
 }
 
-function globalFunction<T>(name: 'describe' | 'it'): T {
+type DescribeFunction = NonNullable<LifecycleContractOptions['describe']>;
+type ItFunction = NonNullable<LifecycleContractOptions['it']>;
+
+function globalFunction(name: 'describe'): DescribeFunction;
+function globalFunction(name: 'it'): ItFunction;
+function globalFunction(name: 'describe' | 'it'): DescribeFunction | ItFunction {
   const value = (globalThis as Record<string, unknown>)[name];
   if (typeof value !== 'function')
     throw new TypeError(
       `describeIdentityLifecycleContract: no global ${name}; run it under mocha or pass { describe, it }`,
     );
-  return value as T;
+  return value as DescribeFunction | ItFunction;
 }
 
 const approve = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;
@@ -129,8 +134,8 @@ export function describeIdentityLifecycleContract(
   makeGateways: () => LifecycleGateways | Promise<LifecycleGateways>,
   options: LifecycleContractOptions = {},
 ): void {
-  const describe = options.describe ?? globalFunction<NonNullable<LifecycleContractOptions['describe']>>('describe');
-  const it = options.it ?? globalFunction<NonNullable<LifecycleContractOptions['it']>>('it');
+  const describe = options.describe ?? globalFunction('describe');
+  const it = options.it ?? globalFunction('it');
   const attempts = options.eventAttempts ?? 10;
   let made: Promise<LifecycleGateways> | undefined;
   const gateways = (): Promise<LifecycleGateways> => (made ??= Promise.resolve().then(makeGateways));
@@ -168,8 +173,10 @@ export function describeIdentityLifecycleContract(
       const added = await g.members.addMembers(org.id, [{ identityId: second.id, roles: ['AUTHORIZED_USER'] }]);
       assert.equal(added.institutionId, org.id);
       assert.equal(added.members.length, 1);
-      assert.equal(added.members[0]!.identityId, second.id);
-      assert.ok(typeof added.members[0]!.id === 'string' && added.members[0]!.id.length > 0, 'the new link has an id');
+      const [link] = added.members;
+      assert.ok(link !== undefined, 'the added member comes back');
+      assert.equal(link.identityId, second.id);
+      assert.ok(typeof link.id === 'string' && link.id.length > 0, 'the new link has an id');
       const got = await g.identities.get(org.id, { includeInstitutionMembers: true });
       assert.deepEqual(new Set(got.institutionMembers?.map((m) => m.identityId)), new Set([first.id, second.id]));
     });
@@ -189,9 +196,9 @@ export function describeIdentityLifecycleContract(
         got.institutionMembers?.map((m) => m.identityId),
         [first.id],
       );
-      await rejectsWith(g.members.removeMember(link.id), (error) =>
-        assert.equal(error['code'], 'institution_member_not_found'),
-      );
+      await rejectsWith(g.members.removeMember(link.id), (error) => {
+        assert.equal(error['code'], 'institution_member_not_found');
+      });
     });
 
     it('refuses to add a member that is not an existing identity (400)', async () => {
@@ -200,7 +207,9 @@ export function describeIdentityLifecycleContract(
       const org = await g.identities.create(institution([first.id]));
       await rejectsWith(
         g.members.addMembers(org.id, [{ identityId: randomUUID(), roles: ['AUTHORIZED_USER'] }]),
-        (error) => assert.equal(error['status'], 400),
+        (error) => {
+          assert.equal(error['status'], 400);
+        },
       );
     });
 
@@ -216,7 +225,9 @@ export function describeIdentityLifecycleContract(
         const newcomer = await g.identities.create(person());
         const added = await g.members.addMembers(org.id, [{ identityId: newcomer.id, roles: ['AUTHORIZED_USER'] }]);
         assert.equal((await g.identities.get(org.id)).summaryStatus, 'PENDING', 'a new PENDING member holds it back');
-        await g.members.removeMember(added.members[0]!.id!);
+        const linkId = added.members[0]?.id;
+        assert.ok(linkId !== undefined, 'the added member link has an id');
+        await g.members.removeMember(linkId);
         assert.equal(
           (await g.identities.get(org.id)).summaryStatus,
           'APPROVED',
@@ -237,7 +248,7 @@ export function describeIdentityLifecycleContract(
       const listed = await g.documents.list(identity.id, { includePending: true });
       const doc = listed.documents.find((d) => d.fileId === upload.fileId);
       assert.equal(doc?.name, upload.name);
-      assert.deepEqual(doc?.documentTypes, ['PROOF_OF_RESIDENCY']);
+      assert.deepEqual(doc.documentTypes, ['PROOF_OF_RESIDENCY']);
       assert.ok(Array.isArray(listed.pendingDocuments), 'pending document types are listed');
     });
 
@@ -250,7 +261,9 @@ export function describeIdentityLifecycleContract(
         assert.equal(error['code'], 'document_already_exists');
         assert.equal(error['status'], 409);
       });
-      await rejectsWith(g.documents.list(randomUUID()), (error) => assert.equal(error['code'], 'identity_not_found'));
+      await rejectsWith(g.documents.list(randomUUID()), (error) => {
+        assert.equal(error['code'], 'identity_not_found');
+      });
     });
 
     if (options.sandboxStatus !== false) {
@@ -298,7 +311,9 @@ export function describeIdentityLifecycleContract(
 
     it('reports an unknown event id as event_not_found', async () => {
       const g = await gateways();
-      await rejectsWith(g.events.get(randomUUID()), (error) => assert.equal(error['code'], 'event_not_found'));
+      await rejectsWith(g.events.get(randomUUID()), (error) => {
+        assert.equal(error['code'], 'event_not_found');
+      });
     });
 
     it('waitForStatus gives up with status_wait_timeout while the identity stays PENDING', async () => {

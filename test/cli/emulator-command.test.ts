@@ -43,7 +43,11 @@ describe('CLI: paxos-identity emulator', () => {
       expect(await run(['emulator', '--port', String(port)], io)).to.equal(1);
       expect(io.err).to.equal(`error: cannot start the emulator on 127.0.0.1:${port} (EADDRINUSE)\n`);
     } finally {
-      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        blocker.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 

@@ -11,19 +11,23 @@ use(chaiAsPromised);
 /** A FakeIo whose appends land in its files, so that a second run reads the first run's results. */
 class ImportIo extends FakeIo {
   appends = 0;
-  readonly appendFile = async (path: string, text: string): Promise<void> => {
+  readonly appendFile = (path: string, text: string): Promise<void> => {
     this.appends += 1;
     this.files.set(path, (this.files.get(path) ?? '') + text);
+    return Promise.resolve();
   };
 }
 
-function resultsOf(io: FakeIo, path = 'results.ndjson'): Record<string, any>[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed NDJSON result line, read field by field in assertions
+type ResultLine = Record<string, any>;
+
+function resultsOf(io: FakeIo, path = 'results.ndjson'): ResultLine[] {
   const text = io.files.get(path) ?? '';
   expect(text === '' || text.endsWith('\n'), 'the result file ends with a whole line').to.equal(true);
   return text
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, any>);
+    .map((l) => JSON.parse(l) as ResultLine);
 }
 
 describe('CLI: paxos-identity import', () => {
@@ -222,6 +226,7 @@ describe('IdentityService.importIdentities', () => {
 
   it('creates from an async iterable with bounded concurrency, reports each result and progress, and replays ref_ids', async () => {
     const service = createIdentityService({ adapter: 'in-memory' });
+    // eslint-disable-next-line @typescript-eslint/require-await -- the case is about an async iterable source
     async function* source(): AsyncGenerator<CreateIdentityCommand> {
       for (let i = 0; i < 20; i++) yield command(`123-45-${String(1000 + i)}`, `ref-${i}`);
       yield { person: { firstName: 'Bad' } } as CreateIdentityCommand;
@@ -241,7 +246,7 @@ describe('IdentityService.importIdentities', () => {
     expect(progress).to.deep.equal(Array.from({ length: 21 }, (_, i) => i + 1));
     const bad = results.find((r) => r.line === 21)!;
     expect(bad).to.include({ ok: false, code: 'identity_invalid' });
-    expect(bad.ok === false && bad.violations!.length).to.be.greaterThan(0);
+    expect(!bad.ok && bad.violations!.length).to.be.greaterThan(0);
 
     const again = await service.importIdentities([command('123-45-1000', 'ref-0')]);
     expect(again).to.include({ succeeded: 1, failed: 0 });

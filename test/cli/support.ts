@@ -26,11 +26,13 @@ export class FakeIo implements CliIo {
     this.err += text;
   };
 
-  readonly readFile = async (path: string): Promise<string> => {
+  readonly readFile = (path: string): Promise<string> => {
     const text = this.files.get(path);
     if (text === undefined)
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-    return text;
+      return Promise.reject(
+        Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' }),
+      );
+    return Promise.resolve(text);
   };
 
   readonly untilInterrupted = (): Promise<void> => this.interrupted;

@@ -178,10 +178,14 @@ describe('emulator: fault injection', () => {
         { headers: { authorization: `Bearer ${token}` } },
         (res) => {
           res.resume();
-          res.on('end', () => resolve('answered'));
+          res.on('end', () => {
+            resolve('answered');
+          });
         },
       );
-      req.on('error', () => resolve('dropped'));
+      req.on('error', () => {
+        resolve('dropped');
+      });
       req.end();
     });
     // The delay has started once the emulator has logged the request.

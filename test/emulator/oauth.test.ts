@@ -15,10 +15,17 @@ describe('emulator: OAuth2 and bearer tokens', () => {
     await emulator.close();
   });
 
+  interface TokenResponse {
+    status: number;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON response, read field by field in assertions
+    body: any;
+    headers: Headers;
+  }
+
   async function postToken(
     body: URLSearchParams | FormData | string,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: any; headers: Headers }> {
+  ): Promise<TokenResponse> {
     const response = await fetch(emulator.tokenUrl, { method: 'POST', body, headers });
     return { status: response.status, body: await response.json(), headers: response.headers };
   }

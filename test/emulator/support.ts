@@ -3,6 +3,7 @@ import { uniqueSsn } from '../support/builders.js';
 import type { PaxosEmulator } from '../../src/testing.js';
 
 /** The seed page's create body (snake_case, `metadata` inside `person_details`), with a fresh SSN and ref_id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reshape this body into invalid wire shapes (renamed, deleted, mistyped fields)
 export function seedBody(changes: { ssn?: string; refId?: string } = {}): Record<string, any> {
   return {
     person_details: {
@@ -52,6 +53,7 @@ export async function tokenFor(
 export interface JsonResponse {
   readonly status: number;
   readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON response, read field by field in assertions
   readonly body: any;
 }
 

@@ -230,9 +230,7 @@ describe('Property: valid persons are accepted as given', () => {
     });
     fc.assert(
       fc.property(person, fc.boolean(), (details, flag) => {
-        const base = aPerson()
-          .foreign()
-          .with(details as never);
+        const base = aPerson().foreign().with(details);
         const command = flag
           ? base.withoutTaxDetails().build()
           : base.withCommand({ taxDetails: [{ taxPayerId: 'T 1', taxPayerCountry: details.cipIdCountry }] }).build();

@@ -66,7 +66,7 @@ describe('exactly-once creates, one fault at a time, through the service and the
     emulator.faults.inject({ kind: 'status', status: 503 }, { match: { method: 'POST', path: CREATE } });
     const command = aPerson().build();
     expect(command.refId).to.equal(undefined);
-    const identity = await service.createIdentity({ ...command, refId: undefined } as typeof command);
+    const identity = await service.createIdentity({ ...command, refId: undefined });
     expect(issued).to.deep.equal([identity.id]);
     expect(emulator.requests.filter((r) => r.route === CREATE).map((r) => r.status ?? r.fault)).to.deep.equal([
       'drop',

@@ -42,6 +42,13 @@ export const FAULT_KINDS = [
 /** One of {@link FAULT_KINDS}. */
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
+/** The `name` of whatever was thrown (an Error's), or undefined when it has no string name. */
+function nameOf(thrown: unknown): string | undefined {
+  if (thrown === null || thrown === undefined) return undefined;
+  const name = (thrown as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 function faultOf(kind: FaultKindName, random: () => number): EmulatorFault {
   switch (kind) {
     case '503':
@@ -247,7 +254,7 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
     const commands: CreateIdentityCommand[] = Array.from({ length: options.creates }, () =>
       aPerson().withCommand({ refId: randomUUID() }).build(),
     );
-    const results: (Identity | unknown)[] = new Array(commands.length);
+    const results: unknown[] = new Array(commands.length);
     const outcomes: Record<string, number> = {};
     const untyped: string[] = [];
     await pool(commands, options.concurrency, async (command, index) => {
@@ -257,9 +264,9 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
         outcomes['identity'] = (outcomes['identity'] ?? 0) + 1;
       } catch (error) {
         results[index] = error;
-        const key =
-          error instanceof IdentityServiceError ? error.code : `untyped:${(error as Error)?.name ?? typeof error}`;
-        if (!(error instanceof IdentityServiceError)) untyped.push(String((error as Error)?.name));
+        const name = nameOf(error);
+        const key = error instanceof IdentityServiceError ? error.code : `untyped:${name ?? typeof error}`;
+        if (!(error instanceof IdentityServiceError)) untyped.push(String(name));
         outcomes[key] = (outcomes[key] ?? 0) + 1;
       }
     });
@@ -320,11 +327,11 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
       ...logger.lines,
       ...firstPassErrors.flatMap((e) => [
         inspect(e, { depth: Infinity, showHidden: true }),
-        JSON.stringify(e) ?? '',
+        JSON.stringify(e),
         String(e),
       ]),
     ].join('\n');
-    const ssns = new Set(commands.flatMap((c) => [c.person!.cipId!, c.person!.cipId!.replace(/-/g, '')]));
+    const ssns = new Set(commands.flatMap((c) => [c.person!.cipId, c.person!.cipId.replace(/-/g, '')]));
     const found = new Set<string>();
     for (const match of haystack.matchAll(/\d{3}-?\d{2}-?\d{4}/g))
       if (ssns.has(match[0])) found.add(match[0].replace(/-/g, ''));

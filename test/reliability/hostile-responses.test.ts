@@ -100,7 +100,9 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
     paxos.script(GET, raw(200, body, { 'content-type': 'application/json' }));
     const error = await small.getIdentity('abc').catch((e: unknown) => e);
     expect(error).to.be.instanceOf(PaxosResponseError);
-    paxos.script(GET, (_r, res) => json(res, 200, wireIdentity('abc')));
+    paxos.script(GET, (_r, res) => {
+      json(res, 200, wireIdentity('abc'));
+    });
     expect((await small.getIdentity('abc')).id).to.equal('abc');
   });
 
@@ -141,8 +143,10 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
       'an identity',
       42,
     ]) {
-      const error = await failure((_r, res) => json(res, 200, body));
-      expect(error, JSON.stringify(body)?.slice(0, 80)).to.be.instanceOf(PaxosResponseError);
+      const error = await failure((_r, res) => {
+        json(res, 200, body);
+      });
+      expect(error, JSON.stringify(body).slice(0, 80)).to.be.instanceOf(PaxosResponseError);
     }
   });
 
@@ -185,7 +189,9 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
       tax_payer_country: 'USA',
       tax_payer_id: '123-45-6789',
     }));
-    paxos.script(GET, (_r, res) => json(res, 200, wireIdentity('abc', { tax_details: taxDetails })));
+    paxos.script(GET, (_r, res) => {
+      json(res, 200, wireIdentity('abc', { tax_details: taxDetails }));
+    });
     const outcome = await service.getIdentity('abc').catch((error: unknown) => error);
     if (outcome instanceof Error) expect(outcome).to.be.instanceOf(IdentityServiceError);
     else expect((outcome as { id: string }).id).to.equal('abc');
@@ -195,7 +201,7 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
   });
 
   it('unknown fields and unknown enum values are still accepted', async () => {
-    paxos.script(GET, (_r, res) =>
+    paxos.script(GET, (_r, res) => {
       json(res, 200, {
         ...wireIdentity('abc'),
         brand_new_field: { nested: true },
@@ -205,8 +211,8 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
           id_verification_status: 'ESCALATED',
           future_flag: 1,
         },
-      }),
-    );
+      });
+    });
     const identity = await service.getIdentity('abc');
     expect(identity.id).to.equal('abc');
     expect(String(identity.summaryStatus)).to.equal('UNDER_REVIEW');

@@ -35,7 +35,9 @@ function renderings(value: unknown): string[] {
   let current: unknown = value;
   for (let depth = 0; depth < 10 && current !== undefined && current !== null; depth++) {
     out.push(inspect(current, { depth: Infinity, showHidden: true, getters: true }));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for a function or symbol in the chain
     out.push(JSON.stringify(current) ?? '');
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the default rendering is one of the renderings searched for leaks
     out.push(String(current));
     if (current instanceof Error) {
       out.push(current.message, current.stack ?? '');
@@ -80,8 +82,8 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
       .build();
   }
 
-  /** Runs one failure path; records its outcome's renderings for the final search. */
-  async function path(name: string, run: () => Promise<unknown>, expectCode: string | 'ok'): Promise<void> {
+  /** Runs one failure path (`expectCode` is an error code, or 'ok'); records its outcome's renderings for the final search. */
+  async function path(name: string, run: () => Promise<unknown>, expectCode: string): Promise<void> {
     let outcome: unknown;
     try {
       outcome = await run();
@@ -141,7 +143,7 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     fault({ kind: 'delay', ms: 1_500 });
     await path('slow response past the deadline', () => service.createIdentity(canaryCommand()), 'paxos_timeout');
     const echoed = canaryCommand();
-    const echoedSsn = echoed.person!.cipId!;
+    const echoedSsn = echoed.person!.cipId;
     fault({
       kind: 'status',
       status: 400,
@@ -181,12 +183,14 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     );
     await path(
       'validation: the SSN as an unknown field',
-      () => service.createIdentity({ ...canaryCommand(), [canarySsn()]: DOB } as CreateIdentityCommand),
+      () => service.createIdentity({ ...canaryCommand(), [canarySsn()]: DOB }),
       'identity_invalid',
     );
     const controller = new AbortController();
     fault({ kind: 'delay', ms: 500 });
-    setTimeout(() => controller.abort(new Error('caller cancelled')), 20);
+    setTimeout(() => {
+      controller.abort(new Error('caller cancelled'));
+    }, 20);
     await path(
       'caller abort',
       () =>

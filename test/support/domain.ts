@@ -93,7 +93,7 @@ export function setAt(value: unknown, path: readonly (string | number)[], replac
       : {};
   const record = container as Record<string | number, unknown>;
   const next = setAt(record[head], rest, replacement);
-  if (next === REMOVE) delete record[head];
+  if (next === REMOVE) Reflect.deleteProperty(record, head);
   else record[head] = next;
   return container;
 }

@@ -97,7 +97,7 @@ function mutate(base: Json, mutations: readonly Mutation[]): Json {
     const target = (parent as Record<string, Json>)[last] as Json;
     if (m.action === 'delete') {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
-      else delete parent[last as string];
+      else Reflect.deleteProperty(parent, last);
     } else if (m.action === 'set') {
       (parent as Record<string, Json>)[last] = clone(m.value);
     } else if (target !== null && typeof target === 'object' && !Array.isArray(target)) {

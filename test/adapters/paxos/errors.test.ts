@@ -243,7 +243,9 @@ describe('PaxosIdentityGateway errors', () => {
         problem(429, CANARY_SSN),
         problem(500, CANARY_SSN),
         reset,
-        (_request, res) => json(res, 200, { person_details: { cip_id: CANARY_SSN } }),
+        (_request, res) => {
+          json(res, 200, { person_details: { cip_id: CANARY_SSN } });
+        },
         (_request, res) => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(`{"id":"x","person_details":{"cip_id":"${CANARY_SSN}"`);
@@ -306,7 +308,7 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('a 200 that is not an identity → PaxosResponseError naming the fields, not their values', async () => {
-      paxos.otherwise(GET, (_request, res) =>
+      paxos.otherwise(GET, (_request, res) => {
         json(res, 200, {
           ...wireIdentity('abc-1'),
           id: undefined,
@@ -316,8 +318,8 @@ describe('PaxosIdentityGateway errors', () => {
             first_name: 42,
             address: { city: 'X' },
           },
-        }),
-      );
+        });
+      });
       const error = (await rejectionOf(gatewayFor(paxos, logger).get('abc-1'))) as PaxosResponseError;
 
       expect(error).to.be.instanceOf(PaxosResponseError);
@@ -332,15 +334,15 @@ describe('PaxosIdentityGateway errors', () => {
     });
 
     it('a date of birth in neither form → PaxosResponseError', async () => {
-      paxos.otherwise(GET, (_request, res) =>
+      paxos.otherwise(GET, (_request, res) => {
         json(
           res,
           200,
           wireIdentity('abc-1', {
             person_details: { ...(wireIdentity('x')['person_details'] as object), date_of_birth: '01/01/1980' },
           }),
-        ),
-      );
+        );
+      });
       const error = (await rejectionOf(gatewayFor(paxos, logger).get('abc-1'))) as PaxosResponseError;
       expect(error.issues).to.deep.equal(['person_details.date_of_birth: isDate']);
     });
@@ -352,7 +354,9 @@ describe('PaxosIdentityGateway errors', () => {
           res.writeHead(200);
           res.end();
         },
-        (_request, res) => json(res, 200, [1, 2]),
+        (_request, res) => {
+          json(res, 200, [1, 2]);
+        },
       );
       const gateway = gatewayFor(paxos, logger);
       expect(await rejectionOf(gateway.get('abc-1'))).to.be.instanceOf(PaxosResponseError);

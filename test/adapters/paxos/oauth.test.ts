@@ -75,7 +75,9 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
 
   it('renews the token shortly before expires_in, not after', async () => {
     const clock = new ManualClock();
-    paxos.otherwise('POST /oauth2/token', (_request, res) => json(res, 200, paxos.issueToken(600)));
+    paxos.otherwise('POST /oauth2/token', (_request, res) => {
+      json(res, 200, paxos.issueToken(600));
+    });
     const gateway = gatewayFor(paxos, logger, {}, clock);
 
     await gateway.get('abc-1');
@@ -148,12 +150,12 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
   });
 
   it('turns invalid_client into PaxosAuthenticationError without the secret or the description', async () => {
-    paxos.script('POST /oauth2/token', (_request, res) =>
+    paxos.script('POST /oauth2/token', (_request, res) => {
       json(res, 401, {
         error: 'invalid_client',
         error_description: `Client authentication failed for secret ${CANARY_SECRET}`,
-      }),
-    );
+      });
+    });
     const error = await rejectionOf(gatewayFor(paxos, logger).get('abc-1'));
 
     expect(error).to.be.instanceOf(PaxosAuthenticationError);
@@ -167,7 +169,9 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
   });
 
   it('turns invalid_scope into PaxosAuthenticationError naming the scopes requested', async () => {
-    paxos.script('POST /oauth2/token', (_request, res) => json(res, 400, { error: 'invalid_scope' }));
+    paxos.script('POST /oauth2/token', (_request, res) => {
+      json(res, 400, { error: 'invalid_scope' });
+    });
     const error = await rejectionOf(gatewayFor(paxos, logger).get('abc-1'));
 
     expect(error).to.be.instanceOf(PaxosAuthenticationError);
@@ -204,8 +208,12 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
     paxos.script(
       'POST /oauth2/token',
       notJson,
-      (_request, res) => json(res, 200, { expires_in: 3599 }),
-      (_request, res) => json(res, 200, { access_token: 'two words\r\nX-Evil: 1', expires_in: 3599 }),
+      (_request, res) => {
+        json(res, 200, { expires_in: 3599 });
+      },
+      (_request, res) => {
+        json(res, 200, { access_token: 'two words\r\nX-Evil: 1', expires_in: 3599 });
+      },
     );
     const gateway = gatewayFor(paxos, logger);
 
@@ -225,6 +233,7 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
       paxos,
       logger,
       {
+        // eslint-disable-next-line @typescript-eslint/require-await -- the case is about a secret read from an async function
         clientSecret: async () => {
           reads += 1;
           return `${CANARY_SECRET}-v${reads}`;

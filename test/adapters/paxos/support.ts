@@ -51,13 +51,14 @@ export function problem(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Script {
-  return (_request, res) =>
+  return (_request, res) => {
     json(
       res,
       status,
       { type: 'about:blank', title: `Status ${status}`, status, ...(detail !== undefined && { detail }), ...extra },
       headers,
     );
+  };
 }
 
 /** A script that drops the connection after reading the request: no response at all. */
@@ -105,7 +106,9 @@ export class ScriptedPaxos {
 
   private constructor() {
     this.#server = createServer((req, res) => void this.#handle(req, res));
-    this.#defaults.set('POST /oauth2/token', (_request, res) => json(res, 200, this.issueToken()));
+    this.#defaults.set('POST /oauth2/token', (_request, res) => {
+      json(res, 200, this.issueToken());
+    });
     this.#defaults.set('POST /v2/identity/identities', (request, res) => {
       const identity = identityFromCreate(JSON.parse(request.body) as Record<string, unknown>, `id-${++this.#ids}`);
       this.#identities.set(identity['id'] as string, identity);
@@ -113,10 +116,12 @@ export class ScriptedPaxos {
     });
     this.#defaults.set('GET /v2/identity/identities/{id}', (request, res) => {
       const identity = this.#identities.get(decodeURIComponent(request.path.split('/')[4] ?? ''));
-      if (identity === undefined) problem(404, 'identity not found')(request, res);
-      else json(res, 200, identity);
+      if (identity === undefined) return problem(404, 'identity not found')(request, res);
+      json(res, 200, identity);
     });
-    this.#defaults.set('PUT /v2/identity/identities/{id}/sandbox-status', (_request, res) => json(res, 200, {}));
+    this.#defaults.set('PUT /v2/identity/identities/{id}/sandbox-status', (_request, res) => {
+      json(res, 200, {});
+    });
   }
 
   static async start(): Promise<ScriptedPaxos> {
@@ -184,7 +189,11 @@ export class ScriptedPaxos {
 
   async close(): Promise<void> {
     this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      this.#server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -254,7 +263,12 @@ const FORBIDDEN = [CANARY_SSN, CANARY_SSN.replace(/-/g, ''), CANARY_SECRET, TOKE
 
 /** Every rendering of an error a user or a log pipeline could see. */
 export function renderings(error: unknown): string[] {
-  const out = [inspect(error, { depth: Infinity, showHidden: true }), JSON.stringify(error) ?? '', String(error)];
+  const out = [
+    inspect(error, { depth: Infinity, showHidden: true }),
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for undefined and functions, which `error` may be
+    JSON.stringify(error) ?? '',
+    String(error),
+  ];
   if (error instanceof Error) out.push(error.message, error.stack ?? '');
   return out;
 }

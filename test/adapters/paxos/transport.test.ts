@@ -335,7 +335,9 @@ describe('PaxosIdentityGateway transport policy', () => {
   });
 
   it('accepts any 2xx with an identity body', async () => {
-    paxos.script(GET, (_request, res) => json(res, 203, wireIdentity('abc-1')));
+    paxos.script(GET, (_request, res) => {
+      json(res, 203, wireIdentity('abc-1'));
+    });
     expect((await gatewayFor(paxos, logger).get('abc-1')).id).to.equal('abc-1');
   });
 });

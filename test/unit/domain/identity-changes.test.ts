@@ -7,7 +7,6 @@ import {
   IdentityValidationError,
   NewIdentity,
   type CreateIdentityCommand,
-  type IdentityChanges,
 } from '../../../src/index.js';
 import { aPerson, anInstitution, seedCommand } from '../../support/builders.js';
 import { NOW } from '../../support/domain.js';
@@ -34,7 +33,7 @@ function held(command: CreateIdentityCommand, extra: Partial<Parameters<typeof I
   });
 }
 
-function plan(current: Identity, changes: IdentityChanges | unknown): IdentityUpdate {
+function plan(current: Identity, changes: unknown): IdentityUpdate {
   return IdentityUpdate.plan(current, changes, { now: NOW });
 }
 

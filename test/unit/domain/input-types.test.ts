@@ -232,7 +232,7 @@ describe('Input of any JavaScript type', () => {
 
     it('ignores fields inherited from a polluted Object.prototype', () => {
       const proto = Object.prototype as Record<string, unknown>;
-      let outcome: NewIdentity | unknown;
+      let outcome: unknown;
       proto['verifierId'] = 'injected';
       proto['taxDetailsNotRequired'] = true;
       try {

@@ -86,7 +86,7 @@ describe('InstitutionDetails', () => {
     it('requires them of a trust as well', () => {
       const trust = aTrust();
       const details = { ...trust.institution } as Record<string, unknown>;
-      for (const field of REQUIRED) delete details[field];
+      for (const field of REQUIRED) Reflect.deleteProperty(details, field);
       expectViolations(
         { ...trust, institution: details },
         REQUIRED.map((field) => [`institution.${field}`, 'required'] as const),

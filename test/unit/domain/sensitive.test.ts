@@ -47,6 +47,7 @@ describe('Personal data', () => {
   describe('Sensitive', () => {
     it('prints as [REDACTED] in every conversion and reveals the value on request', () => {
       const ssn = Sensitive.of('111-11-1234');
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the case is the template-literal conversion
       expect(`${ssn}`).to.equal('[REDACTED]');
       expect(String(ssn)).to.equal('[REDACTED]');
       expect(JSON.stringify({ ssn })).to.equal('{"ssn":"[REDACTED]"}');

@@ -56,7 +56,7 @@ export function uniqueSsn(): string {
 }
 
 /** Paxos's create body for the seed's person (snake_case wire format), with a fresh SSN and ref_id. */
-export function wireBody(): Record<string, any> {
+export function wireBody() {
   const ssn = uniqueSsn();
   return {
     ref_id: `bench-${ssn}-${RUN}`,
@@ -80,7 +80,7 @@ export function wireBody(): Record<string, any> {
 }
 
 /** The same person as a camelCase command. */
-export function command(): Record<string, any> {
+export function command() {
   const ssn = uniqueSsn();
   return {
     refId: `bench-${ssn}-${RUN}`,
@@ -123,18 +123,27 @@ export async function startChild<T>(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const info = await new Promise<T>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    child.once('exit', (code) => {
+      reject(new Error(`${script} exited with ${code}`));
+    });
+    lines.once('line', (line) => {
+      resolve(JSON.parse(line) as T);
+    });
   });
   return {
     info,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => {
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
@@ -155,7 +164,7 @@ export async function runChild<T>(
     },
   );
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${script} exited with ${code}`);
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;

@@ -46,7 +46,7 @@ let counter = 0;
 const RUN = process.pid % 800;
 
 /** An SSN unique within this benchmark run (area from the process id, group and serial from a counter). */
-export function uniqueSsn(): string {
+function uniqueSsn(): string {
   const i = counter++;
   const area = 1 + ((RUN + Math.floor(i / 989_901)) % 899);
   const group = 1 + (Math.floor(i / 9999) % 99);

@@ -36,7 +36,7 @@ export interface CliIo {
 }
 
 /** Exit codes: 0 done, 1 the call failed, 2 the command line or configuration is wrong. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 

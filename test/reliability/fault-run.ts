@@ -13,7 +13,7 @@ import { startPaxosEmulator, type EmulatorFault, type PaxosEmulator } from '../.
 import { aPerson } from '../support/builders.js';
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same fault schedule. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -40,7 +40,7 @@ export const FAULT_KINDS = [
 ] as const;
 
 /** One of {@link FAULT_KINDS}. */
-export type FaultKindName = (typeof FAULT_KINDS)[number];
+type FaultKindName = (typeof FAULT_KINDS)[number];
 
 /** The `name` of whatever was thrown (an Error's), or undefined when it has no string name. */
 function nameOf(thrown: unknown): string | undefined {
@@ -157,7 +157,7 @@ export async function runRateLimitedBurst(calls: number): Promise<RateLimitedRun
 }
 
 /** Runs `tasks` with at most `concurrency` in flight. */
-export async function pool<T>(
+async function pool<T>(
   items: readonly T[],
   concurrency: number,
   task: (item: T, index: number) => Promise<void>,
@@ -190,7 +190,7 @@ export class CapturingLogger implements Logger {
 }
 
 /** A service on the emulator tuned for fault runs: short deadline and backoff, no client-side rate limit. */
-export function faultRunService(emulator: PaxosEmulator, timeoutMs: number, logger?: Logger): IdentityService {
+function faultRunService(emulator: PaxosEmulator, timeoutMs: number, logger?: Logger): IdentityService {
   return createIdentityService({
     adapter: 'paxos',
     paxos: {

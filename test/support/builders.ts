@@ -84,7 +84,7 @@ export function aPerson(): PersonBuilder {
 }
 
 /** A valid LLC's details. */
-export function anInstitutionDetails(changes: Partial<InstitutionDetailsInput> = {}): InstitutionDetailsInput {
+function anInstitutionDetails(changes: Partial<InstitutionDetailsInput> = {}): InstitutionDetailsInput {
   return {
     name: 'Example Holdings LLC',
     businessAddress: { country: 'USA', address1: '2 Example Ave', city: 'New York', province: 'NY', zipCode: '10002' },

@@ -22,7 +22,7 @@ import {
 /** Values that must never show up in an error or a log line. */
 export const CANARY_SSN = '987-65-4320';
 export const CANARY_SECRET = 'CANARY-client-secret-7f3a91';
-export const TOKEN_PREFIX = 'CANARY-access-token-';
+const TOKEN_PREFIX = 'CANARY-access-token-';
 export const CLIENT_ID = 'client-123';
 
 /** One request as the scripted server saw it. */
@@ -262,7 +262,7 @@ export class ManualClock implements Clock {
 const FORBIDDEN = [CANARY_SSN, CANARY_SSN.replace(/-/g, ''), CANARY_SECRET, TOKEN_PREFIX];
 
 /** Every rendering of an error a user or a log pipeline could see. */
-export function renderings(error: unknown): string[] {
+function renderings(error: unknown): string[] {
   const out = [
     inspect(error, { depth: Infinity, showHidden: true }),
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for undefined and functions, which `error` may be
@@ -300,7 +300,7 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Options pointing the adapter at the scripted server, with fast backoff for tests. */
-export function optionsFor(
+function optionsFor(
   paxos: ScriptedPaxos,
   logger: Logger,
   extra: Partial<PaxosGatewayOptions> = {},

@@ -10,12 +10,7 @@ export {
   type ImportResult,
   type ImportSummary,
 } from './import-identities.js';
-export { IdentityLifecycle, type IdentityLifecyclePorts } from './identity-lifecycle.js';
+export type { IdentityLifecyclePorts } from './identity-lifecycle.js';
 export { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
-export {
-  WebhookDeliveries,
-  type WebhookEventHandler,
-  type WebhookOutcome,
-  type WebhookDeliveryOptions,
-} from './webhooks.js';
+export { type WebhookEventHandler, type WebhookOutcome, type WebhookDeliveryOptions } from './webhooks.js';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook-handler.js';

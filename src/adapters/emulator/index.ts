@@ -11,13 +11,4 @@ export { DEFAULT_CLIENT_SCOPES, TOKEN_TTL_SECONDS, type EmulatorCredentials } fr
 export { PAXOS_RATE_LIMITS, type RateLimitOptions } from './rate-limit.js';
 export type { ApprovalBehaviour } from './identity-routes.js';
 export type { Problem } from './problems.js';
-export {
-  readCreateRequest,
-  parseCreateRequest,
-  createViolationsToWire,
-  writeIdentity,
-  toWirePath,
-  type CreateRequestReading,
-  type WireObject,
-} from './wire.js';
-export type { Route, RouteRequest, RouteResponse, HttpMethod, RateLimitBucket } from './router.js';
+export { readCreateRequest, parseCreateRequest, createViolationsToWire, writeIdentity, toWirePath } from './wire.js';

@@ -22,10 +22,10 @@ import { identityNotFound, invalidRequest, problem, type Problem } from './probl
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 
 /** The scope of Paxos's Events API. */
-export const EVENTS_SCOPE = 'events:read_event';
+const EVENTS_SCOPE = 'events:read_event';
 
 /** Where the upload route listens: outside `/v2`, as an object store would be. */
-export const UPLOAD_PATH = '/uploads/{file_id}';
+const UPLOAD_PATH = '/uploads/{file_id}';
 
 /** What the member, document and event routes work on. */
 export interface LifecycleRouteContext {

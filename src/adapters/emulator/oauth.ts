@@ -67,7 +67,7 @@ function formDecode(text: string): string {
 }
 
 /** Reads `application/x-www-form-urlencoded` or `multipart/form-data` text fields (the docs' curl uses `--form`). */
-export function readForm(contentType: string | undefined, body: Buffer): Map<string, string> | undefined {
+function readForm(contentType: string | undefined, body: Buffer): Map<string, string> | undefined {
   const [mediaType = ''] = (contentType ?? '').split(';');
   const type = mediaType.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {

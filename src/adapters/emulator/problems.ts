@@ -27,7 +27,7 @@ const TITLES: Readonly<Record<number, string>> = {
 const ALREADY_EXISTS = 'https://developer.paxos.com/docs/v2/problems/already-exists';
 
 /** The reason phrase Paxos puts in `title` for a status. */
-export function titleOf(status: number): string {
+function titleOf(status: number): string {
   return TITLES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
 }
 

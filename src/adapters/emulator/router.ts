@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** HTTP methods the emulator routes. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 /** Which of Paxos's rate-limit buckets a route counts against. */
 export type RateLimitBucket = 'identity' | 'token' | 'none';

@@ -1,5 +1,5 @@
 /** Why the deadline's signal aborted, so that a timeout can be told apart from the caller's own cancel. */
-export const DEADLINE_EXCEEDED: unique symbol = Symbol('paxos-identity.deadline-exceeded');
+const DEADLINE_EXCEEDED: unique symbol = Symbol('paxos-identity.deadline-exceeded');
 
 /**
  * One call's total time budget as an `AbortSignal`: it fires when `timeoutMs` passes or when the caller's own

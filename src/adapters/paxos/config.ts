@@ -71,7 +71,7 @@ export interface PaxosGatewayOptions {
 }
 
 /** {@link PaxosRateLimitOptions} with the defaults filled in. */
-export interface ResolvedPaxosRateLimit {
+interface ResolvedPaxosRateLimit {
   readonly requestsPerSecond: number;
   readonly tokenRequestsPerSecond: number;
   readonly maxQueue: number;
@@ -116,7 +116,7 @@ const MAX_TIMEOUT_MS = 10 * 60_000;
 const MAX_RETRIES = 10;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Paxos's published limits per IP and its five-minute throttle. */
-export const DEFAULT_RATE_LIMIT: ResolvedPaxosRateLimit = Object.freeze({
+export const DEFAULT_RATE_LIMIT: Readonly<Required<PaxosRateLimitOptions>> = Object.freeze({
   requestsPerSecond: 10,
   tokenRequestsPerSecond: 1,
   maxQueue: 1000,

@@ -359,7 +359,7 @@ export function redactDetail(detail: string | undefined, sensitive: readonly str
 }
 
 /** A Problem `type` worth keeping: a short printable string. */
-export function safeProblemType(type: string | undefined): string | undefined {
+function safeProblemType(type: string | undefined): string | undefined {
   // eslint-disable-next-line no-control-regex -- a type holding a control character is refused, so the regex must match them
   if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type))
     return undefined;

@@ -1,5 +1,5 @@
 export { PaxosIdentityGateway, type PaxosGatewayDependencies } from './paxos-identity-gateway.js';
-export { PaxosTransport, EVENT_SCOPES, type PaxosCall } from './paxos-transport.js';
+export { PaxosTransport, EVENT_SCOPES } from './paxos-transport.js';
 export { PaxosMemberGateway } from './paxos-member-gateway.js';
 export { PaxosDocumentGateway } from './paxos-document-gateway.js';
 export { PaxosEventGateway } from './paxos-event-gateway.js';
@@ -9,12 +9,10 @@ export {
   DEFAULT_RATE_LIMIT,
   resolvePaxosConfig,
   type PaxosRateLimitOptions,
-  type ResolvedPaxosRateLimit,
   type PaxosGatewayOptions,
   type PaxosEnvironment,
   type ClientSecretSource,
   type RetryBackoffOptions,
-  type ResolvedPaxosConfig,
 } from './config.js';
 export {
   PaxosConfigurationError,
@@ -30,4 +28,3 @@ export {
   type PaxosErrorOptions,
   type PaxosRateLimitReason,
 } from './errors.js';
-export { LIBRARY_VERSION, USER_AGENT } from './version.js';

@@ -244,7 +244,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * A date of birth as `YYYY-MM-DD`. Paxos's requests and newer responses use that form; older responses sent
  * `1980-01-01T00:00:00Z`, whose calendar date is kept as written.
  */
-export function parseWireDate(text: string): string | undefined {
+function parseWireDate(text: string): string | undefined {
   if (parseCalendarDate(text) !== undefined) return text;
   if (parseDateTime(text) === undefined) return undefined;
   const day = text.slice(0, 10);

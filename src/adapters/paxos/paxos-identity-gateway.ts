@@ -48,7 +48,7 @@ const SANDBOX_STATUS = '/identity/identities/{id}/sandbox-status';
 
 /**
  * The {@link IdentityGateway} port over Paxos's v2 Identity API: OAuth 2 client credentials, ky with the
- * transport policy of {@link PaxosHttpClient}, snake_case wire DTOs validated on the way in, and typed errors.
+ * transport policy of its HTTP client, snake_case wire DTOs validated on the way in, and typed errors.
  * Swappable with the in-memory gateway; usually built by `createIdentityService({ adapter: 'paxos', paxos })`.
  *
  * @example
@@ -205,7 +205,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
 const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
 
 /** The query string of a list call, in Paxos's names: `created_at.gte=…`, `page_cursor=…`. */
-export function listQuery(filter: ListIdentitiesFilter): string {
+function listQuery(filter: ListIdentitiesFilter): string {
   const query = new URLSearchParams();
   if (filter.limit !== undefined) query.set('limit', String(filter.limit));
   if (filter.summaryStatus !== undefined) query.set('summary_status', filter.summaryStatus);

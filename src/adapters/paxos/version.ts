@@ -1,5 +1,5 @@
 /** The package name, as Paxos sees it in the `User-Agent` of every request. */
-export const LIBRARY_NAME = 'paxos-identity';
+const LIBRARY_NAME = 'paxos-identity';
 
 /** Kept equal to `version` in package.json (a test checks it), so Paxos support can tell which release called. */
 export const LIBRARY_VERSION = '0.1.0';

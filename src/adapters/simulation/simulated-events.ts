@@ -1,7 +1,7 @@
 import type { EventFilter, EventObject, EventPage, PaxosEvent } from '../../domain/index.js';
 
 /** The `object_type` Paxos gives each identity event type (documents_required as DOCS and the webhook spec spell it). */
-export const OBJECT_TYPES: Readonly<Record<string, string>> = {
+const OBJECT_TYPES: Readonly<Record<string, string>> = {
   'identity.approved': 'identity_summary_status_change',
   'identity.denied': 'identity_summary_status_change',
   'identity.disabled': 'identity_summary_status_change',

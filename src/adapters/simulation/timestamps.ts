@@ -20,11 +20,3 @@ export class MicrosecondTimestamps {
     return `${this.cachedIso}${String(micros % 1000).padStart(3, '0')}Z`;
   }
 }
-
-/** Formats microseconds since the epoch as RFC 3339 UTC with six fractional digits. */
-export function formatMicros(micros: number): string {
-  const ms = Math.floor(micros / 1000);
-  const iso = new Date(ms).toISOString(); // 2022-02-15T05:46:50.957Z
-  const sub = String(micros % 1000).padStart(3, '0');
-  return `${iso.slice(0, 23)}${sub}Z`;
-}

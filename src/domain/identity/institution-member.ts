@@ -59,7 +59,7 @@ function readOwnership(v: ViolationList, path: string, value: unknown): string |
 }
 
 /** Checks one member: an identity id, at least one role allowed for the institution type, ownership 0–100. */
-export function parseMember(
+function parseMember(
   v: ViolationList,
   path: string,
   value: unknown,

@@ -83,7 +83,7 @@ interface NewIdentityProps {
  * {@link NewIdentity.create}, which checks the whole command and throws one {@link IdentityValidationError} listing
  * every violation; so a `NewIdentity` is always valid.
  */
-export class NewIdentity implements NewIdentityProps {
+export class NewIdentity {
   readonly type: IdentityType;
   readonly refId: string | undefined;
   readonly person: PersonDetails | undefined;

@@ -7,7 +7,7 @@ import { at, index, type ViolationList } from './violations.js';
 export const PAXOS_TEXT_PATTERN = /^[0-9A-Za-z /?:().,&'+-]+$/;
 
 /** Upper bound for free-text fields whose length Paxos does not document, so that hostile input stays bounded. */
-export const DEFAULT_MAX_LENGTH = 1000;
+const DEFAULT_MAX_LENGTH = 1000;
 
 /** Upper bound for lists whose length Paxos does not document. */
 export const DEFAULT_MAX_ITEMS = 100;

@@ -11,6 +11,6 @@ export {
   UpdateIdentityRequestDto,
 } from './identity.dto.js';
 export { ProblemDto } from './problem.dto.js';
-export { SandboxSetIdentityStatusDto, SetDisableDto } from './sandbox-status.dto.js';
+export { SandboxSetIdentityStatusDto } from './sandbox-status.dto.js';
 export { TokenResponseDto, OAuthErrorDto } from './oauth.dto.js';
 export { decode, fastDecode, referenceDecode, type Decoded } from './decode.js';

@@ -18,7 +18,7 @@ type Decorator = (target: object, propertyKey: string | symbol) => void;
 type ClassOf<T> = new () => T;
 
 /** What a wire field accepts, as the class-validator decorators below state it. */
-export type WireKind =
+type WireKind =
   | 'string'
   | 'requiredString'
   | 'schemaRequiredString'

@@ -1,5 +1,5 @@
 export * from './shared/sensitive.js';
-export * from './shared/violations.js';
+export { ViolationList, type Violation, type ViolationCode } from './shared/violations.js';
 export * from './shared/errors.js';
 export { isCountryCode, countryCodes } from './shared/country-code.js';
 export { parseCalendarDate, parseDateTime } from './shared/dates.js';

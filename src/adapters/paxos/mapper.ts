@@ -141,6 +141,11 @@ function dueDiligenceToWire(cdd: CustomerDueDiligence): Json<CustomerDueDiligenc
   return wire;
 }
 
+/** One tax detail as Paxos takes it; the tax payer id leaves its `Sensitive` wrapper only here, for the wire. */
+function taxDetailToWire(detail: TaxDetail): { tax_payer_id: string; tax_payer_country: string } {
+  return { tax_payer_id: detail.taxPayerId.reveal(), tax_payer_country: detail.taxPayerCountry };
+}
+
 /**
  * The `CreateIdentityRequest` for a validated draft. Tax details derived from a US SSN, ITIN or EIN are not sent:
  * Paxos derives them itself, and the seed request carries none.
@@ -153,10 +158,7 @@ export function toCreateIdentityRequest(identity: NewIdentity): Json<CreateIdent
   if (identity.institutionMembers !== undefined)
     wire.institution_members = identity.institutionMembers.map(memberToWire);
   if (identity.tax.kind === 'provided') {
-    wire.tax_details = identity.tax.details.map((t) => ({
-      tax_payer_id: t.taxPayerId.reveal(),
-      tax_payer_country: t.taxPayerCountry,
-    }));
+    wire.tax_details = identity.tax.details.map(taxDetailToWire);
   } else if (identity.tax.kind === 'not_required') {
     wire.tax_details_not_required = true;
   }
@@ -190,10 +192,7 @@ export function toUpdateIdentityRequest(delta: IdentityDelta): Json<UpdateIdenti
   if (delta.person !== undefined) wire.person_details = personToWire(delta.person);
   if (delta.institution !== undefined) wire.institution_details = institutionToWire(delta.institution);
   if (delta.taxDetails !== undefined) {
-    wire.tax_details = delta.taxDetails.map((t) => ({
-      tax_payer_id: t.taxPayerId.reveal(),
-      tax_payer_country: t.taxPayerCountry,
-    }));
+    wire.tax_details = delta.taxDetails.map(taxDetailToWire);
   }
   put(wire, 'set_tax_details_not_required', delta.setTaxDetailsNotRequired);
   put(wire, 'set_user_disabled', delta.setUserDisabled);

@@ -1,4 +1,9 @@
-import { IdentityAlreadyExistsError, IdentityNotFoundError, IdentityValidationError } from '../../domain/index.js';
+import {
+  IdentityAlreadyExistsError,
+  IdentityNotFoundError,
+  IdentityRejectedError,
+  IdentityValidationError,
+} from '../../domain/index.js';
 import type { Clock } from '../../ports/index.js';
 import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
 import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
@@ -97,7 +102,7 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
       return json(200, writeIdentity(identity));
     } catch (error) {
       if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
-      if (error instanceof IdentityValidationError)
+      if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
         return fail(invalidRequest(createViolationsToWire(error.violations)));
       throw error;
     }

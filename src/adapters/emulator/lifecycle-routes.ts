@@ -3,6 +3,7 @@ import {
   DocumentAlreadyExistsError,
   EventNotFoundError,
   IdentityNotFoundError,
+  IdentityRejectedError,
   IdentityValidationError,
   InstitutionMemberNotFoundError,
   MAX_DOCUMENT_BYTES,
@@ -168,7 +169,8 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       return { status: 200, body: { institution_id: added.institutionId, members: added.members.map(writeMember) } };
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
-      if (error instanceof IdentityValidationError) return fail(invalidRequest(toWire(error.violations)));
+      if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
+        return fail(invalidRequest(toWire(error.violations)));
       throw error;
     }
   };

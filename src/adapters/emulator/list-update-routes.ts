@@ -1,6 +1,7 @@
 import {
   IdentityAlreadyExistsError,
   IdentityNotFoundError,
+  IdentityRejectedError,
   IdentityValidationError,
   parseListIdentitiesFilter,
   type TimeRange,
@@ -108,7 +109,8 @@ export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
         },
       };
     } catch (error) {
-      if (error instanceof IdentityValidationError) return fail(invalidRequest(listViolationsToWire(error.violations)));
+      if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
+        return fail(invalidRequest(listViolationsToWire(error.violations)));
       throw error;
     }
   };
@@ -124,7 +126,7 @@ export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
       if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
-      if (error instanceof IdentityValidationError)
+      if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
         return fail(invalidRequest(updateViolationsToWire(error.violations)));
       throw error;
     }

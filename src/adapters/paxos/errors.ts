@@ -1,6 +1,7 @@
 import {
   IdentityAlreadyExistsError,
   IdentityNotFoundError,
+  IdentityRejectedError,
   IdentityServiceError,
   type IdentityServiceErrorOptions,
   type RequestSummary,
@@ -37,23 +38,20 @@ export class PaxosConfigurationError extends IdentityServiceError {
  * Paxos refused the request as invalid (HTTP 400). `detail` is Paxos's explanation, with anything that looks like
  * a tax id, a CIP id or a date of birth replaced by `[REDACTED]`. Retrying the same request fails the same way.
  */
-export class PaxosBadRequestError extends IdentityServiceError {
-  readonly code = 'paxos_bad_request';
-  /** Paxos's Problem `detail`, redacted. */
-  readonly detail: string | undefined;
+export class PaxosBadRequestError extends IdentityRejectedError {
+  override readonly code: string = 'paxos_bad_request';
   readonly attempts: number | undefined;
 
   constructor(detail: string | undefined, options: PaxosErrorOptions = {}) {
-    super(`${where(options.request)} was rejected as invalid (400)${detail === undefined ? '' : `: ${detail}`}`, {
-      status: 400,
+    super(detail, {
       ...options,
+      message: `${where(options.request)} was rejected as invalid (400)${detail === undefined ? '' : `: ${detail}`}`,
     });
-    this.detail = detail;
     this.attempts = options.attempts;
   }
 
   override toJSON(): Record<string, unknown> {
-    return withAttempts({ ...super.toJSON(), detail: this.detail }, this.attempts);
+    return withAttempts(super.toJSON(), this.attempts);
   }
 }
 

@@ -1,5 +1,5 @@
 import {
-  IdentityValidationError,
+  IdentityRejectedError,
   type Identity,
   type ListIdentitiesFilter,
   type ListOrder,
@@ -57,17 +57,16 @@ function encodeCursor(position: Position): string {
   ).toString('base64url');
 }
 
-function badCursor(): IdentityValidationError {
-  return new IdentityValidationError(
-    [
+function badCursor(): IdentityRejectedError {
+  return new IdentityRejectedError('page_cursor is not a cursor returned by a previous page of this listing', {
+    violations: [
       {
         path: 'pageCursor',
         code: 'format',
         message: 'pageCursor: is not a cursor returned by a previous page of this listing',
       },
     ],
-    { status: 400 },
-  );
+  });
 }
 
 function decodeCursor(cursor: string, order: ListOrder): Position {
@@ -94,7 +93,7 @@ function compare(a: { createdAt: bigint; id: string }, b: { createdAt: bigint; i
  * One page of `identities` under `filter`, ordered by (createdAt, id). The cursor names the position after the last
  * item, not an offset: identities created between two page reads never shift or repeat items of later pages.
  *
- * @throws {IdentityValidationError} (status 400) for a cursor that this listing did not hand out.
+ * @throws {IdentityRejectedError} (status 400) for a cursor that this listing did not hand out.
  */
 export function pageOf(
   identities: Iterable<Identity>,

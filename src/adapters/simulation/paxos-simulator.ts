@@ -2,6 +2,7 @@ import {
   Identity,
   IdentityAlreadyExistsError,
   IdentityNotFoundError,
+  IdentityRejectedError,
   IdentityValidationError,
   type IdentityStatus,
   type InstitutionDetails,
@@ -133,7 +134,7 @@ export class PaxosSimulator {
    * One page of `clientId`'s identities, without details, as `GET /identity/identities` does: ordered by
    * (createdAt, id), DESC unless asked otherwise, at most `maxPageSize` items, with an opaque position cursor.
    *
-   * @throws {IdentityValidationError} (status 400) for a cursor this simulator did not hand out.
+   * @throws {IdentityRejectedError} (status 400) for a cursor this simulator did not hand out.
    */
   listPage(clientId: string, filter: ListIdentitiesFilter): IdentityPage {
     const store = this.store(clientId);
@@ -150,7 +151,7 @@ export class PaxosSimulator {
    * `updatedAt` moves and the summary status follows (`setUserDisabled`). Resolves to the identity with details.
    *
    * @param changes `IdentityChanges`, or any value an untyped caller sends (it is checked all the same).
-   * @throws {IdentityValidationError} (status 400) when the changes break a rule.
+   * @throws {IdentityRejectedError} (status 400) when the changes break a rule.
    * @throws {IdentityAlreadyExistsError} when the new `refId` or CIP triple belongs to another identity.
    */
   update(clientId: string, id: string, changes: unknown): Identity {
@@ -161,7 +162,7 @@ export class PaxosSimulator {
       update = IdentityUpdate.plan(current, changes, { now: this.clock.now() });
     } catch (error) {
       if (error instanceof IdentityValidationError)
-        throw new IdentityValidationError(error.violations, { status: 400 });
+        throw new IdentityRejectedError('the changes break a rule', { violations: error.violations });
       throw error;
     }
     const next = update.applyTo(current);
@@ -455,7 +456,11 @@ export class PaxosSimulator {
       const name = person.person === undefined ? undefined : `${person.person.firstName} ${person.person.lastName}`;
       return { ...member, id: this.ids.next(), ...(name !== undefined && { name }) };
     });
-    if (violations.length > 0) throw new IdentityValidationError(violations, { status: 400 });
+    if (violations.length > 0) {
+      throw new IdentityRejectedError('institution members must be existing PERSON identities of the same API user', {
+        violations,
+      });
+    }
     return linked;
   }
 

@@ -93,6 +93,45 @@ export class IdentityValidationError extends IdentityServiceError {
   }
 }
 
+/**
+ * Paxos (or the in-memory fake or the emulator, which behave like it) refused a request that passed the client-side
+ * checks: a rule only the server can check, such as institution members that must be existing PERSON identities of
+ * the same API user, or a page cursor it did not hand out. Status 400. `violations` names the fields when the
+ * refusal says which; `detail` is the server's explanation, scrubbed of values. The Paxos adapter's
+ * `PaxosBadRequestError` is one, so the same `catch` works against the fake and against Paxos.
+ */
+export class IdentityRejectedError extends IdentityServiceError {
+  readonly code: string = 'identity_rejected';
+  readonly detail: string | undefined;
+  readonly violations: readonly Violation[];
+
+  constructor(
+    detail: string | undefined,
+    options: IdentityServiceErrorOptions & {
+      readonly violations?: readonly Violation[];
+      readonly message?: string;
+    } = {},
+  ) {
+    const violations = options.violations ?? [];
+    const listed = violations
+      .slice(0, MAX_LISTED)
+      .map((x) => x.message)
+      .join('; ');
+    // The violations name the fields; the detail only explains when there are none.
+    const reason = listed === '' ? detail : listed;
+    super(options.message ?? `Request rejected (400)${reason === undefined ? '' : `: ${reason}`}`, {
+      status: 400,
+      ...options,
+    });
+    this.detail = detail;
+    this.violations = Object.freeze(violations.map((x) => Object.freeze({ ...x })));
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), detail: this.detail, violations: this.violations };
+  }
+}
+
 /** Which uniqueness rule a create broke: the caller's `refId`, or the (cipId, cipIdType, cipIdCountry) triple. */
 export type IdentityConflict = 'ref_id' | 'cip_id';
 

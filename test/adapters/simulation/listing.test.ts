@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Identity, IdentityValidationError } from '../../../src/index.js';
+import { Identity, IdentityRejectedError } from '../../../src/index.js';
 import { instantOf, pageOf } from '../../../src/adapters/simulation/listing.js';
 
 function identity(
@@ -65,12 +65,12 @@ describe('simulated listing', () => {
     expect(ids({ limit: 50 }, 2)).to.deep.equal(['p1', 'p2']);
   });
 
-  it('refuses a cursor it did not hand out, or one of the other order, as a 400 validation error', () => {
+  it('refuses a cursor it did not hand out, or one of the other order, as a 400 rejection (as Paxos answers it)', () => {
     const all = [identity('1', '2026-01-01T00:00:01Z'), identity('2', '2026-01-01T00:00:02Z')];
     const { nextPageCursor } = pageOf(all, { order: 'ASC', limit: 1 }, 100);
     for (const cursor of ['nope', Buffer.from('["c1","ASC","x","1"]').toString('base64url'), nextPageCursor!]) {
       const attempt = () => pageOf(all, { order: 'DESC', pageCursor: cursor }, 100);
-      expect(attempt).to.throw(IdentityValidationError).with.property('status', 400);
+      expect(attempt).to.throw(IdentityRejectedError).with.property('status', 400);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { uniqueEin, uniqueSsn } from '../support/builders.js';
-import { call, ManualClock, seedBody, tokenFor } from './support.js';
+import { uniqueSsn } from '../support/builders.js';
+import { call, llcBody, ManualClock, seedBody, tokenFor } from './support.js';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -188,36 +188,9 @@ describe('emulator: identities', () => {
 
     it('creates an institution whose members are persons of the same client, with member ids and names', async () => {
       const member = await create(seedBody());
-      const response = await create({
-        ref_id: `inst-${uniqueSsn()}`,
-        institution_details: {
-          name: 'Example Holdings LLC',
-          business_address: {
-            country: 'USA',
-            address1: '2 Example Ave',
-            city: 'New York',
-            province: 'NY',
-            zip_code: '10002',
-          },
-          incorporation_address: {
-            country: 'USA',
-            address1: '2 Example Ave',
-            city: 'Dover',
-            province: 'DE',
-            zip_code: '19901',
-          },
-          institution_type: 'LLC',
-          institution_sub_type: 'INVESTMENT',
-          cip_id: uniqueEin(),
-          cip_id_type: 'EIN',
-          cip_id_country: 'USA',
-          govt_registration_date: '2021-04-14T00:00:00Z',
-          regulation_status: 'NON_REGULATED',
-          trading_type: 'PRIVATE',
-          business_description: 'Holding company',
-        },
-        institution_members: [{ identity_id: member.body.id, roles: ['BENEFICIAL_OWNER'], ownership: '60' }],
-      });
+      const response = await create(
+        llcBody([{ identity_id: member.body.id, roles: ['BENEFICIAL_OWNER'], ownership: '60' }], `inst-${uniqueSsn()}`),
+      );
       expect(response.status).to.equal(200);
       expect(response.body.type).to.equal('INSTITUTION');
       expect(response.body.institution_details).to.include({

@@ -12,7 +12,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson, anInstitution, uniqueSsn } from '../support/builders.js';
-import { call, seedBody, tokenFor } from './support.js';
+import { call, llcBody, seedBody, tokenFor } from './support.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
 
@@ -205,39 +205,8 @@ describe('emulator: institution members, documents and events', () => {
       const foreign = (await create(theirs, seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }))).body
         .id as string;
       const own = (await create(mine, seedBody({ ssn: uniqueSsn(), refId: crypto.randomUUID() }))).body.id as string;
-      const org = (b: string[]) => ({
-        ref_id: crypto.randomUUID(),
-        institution_details: {
-          name: 'Example Holdings LLC',
-          business_address: {
-            country: 'USA',
-            address1: '2 Example Ave',
-            city: 'New York',
-            province: 'NY',
-            zip_code: '10002',
-          },
-          incorporation_address: {
-            country: 'USA',
-            address1: '2 Example Ave',
-            city: 'Dover',
-            province: 'DE',
-            zip_code: '19901',
-          },
-          institution_type: 'LLC',
-          institution_sub_type: 'INVESTMENT',
-          cip_id: `${uniqueSsn().replace(/-/g, '').slice(0, 2)}-${uniqueSsn().replace(/-/g, '').slice(0, 7)}`,
-          cip_id_type: 'EIN',
-          cip_id_country: 'USA',
-          govt_registration_date: '2021-04-14T00:00:00Z',
-          regulation_status: 'NON_REGULATED',
-          trading_type: 'PRIVATE',
-          business_description: 'Holding company',
-        },
-        institution_members: b.map((identity_id) => ({
-          identity_id,
-          roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'],
-        })),
-      });
+      const org = (b: string[]) =>
+        llcBody(b.map((identity_id) => ({ identity_id, roles: ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'] })));
       const refused = await create(mine, org([foreign]));
       expect(refused.status).to.equal(400);
       expect(JSON.stringify(refused.body.meta.violations)).to.include('institution_members[0].identity_id');

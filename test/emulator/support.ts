@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { uniqueSsn } from '../support/builders.js';
+import { uniqueEin, uniqueSsn } from '../support/builders.js';
 import type { PaxosEmulator } from '../../src/testing.js';
 
 /** The seed page's create body (snake_case, `metadata` inside `person_details`), with a fresh SSN and ref_id. */
@@ -87,4 +87,39 @@ export class ManualClock {
   advance(ms: number): void {
     this.ms += ms;
   }
+}
+
+/** A valid LLC create body in Paxos's wire format (unique EIN), with the given `institution_members`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reshape this body into invalid wire shapes
+export function llcBody(members: unknown[], refId: string = randomUUID()): Record<string, any> {
+  return {
+    ref_id: refId,
+    institution_details: {
+      name: 'Example Holdings LLC',
+      business_address: {
+        country: 'USA',
+        address1: '2 Example Ave',
+        city: 'New York',
+        province: 'NY',
+        zip_code: '10002',
+      },
+      incorporation_address: {
+        country: 'USA',
+        address1: '2 Example Ave',
+        city: 'Dover',
+        province: 'DE',
+        zip_code: '19901',
+      },
+      institution_type: 'LLC',
+      institution_sub_type: 'INVESTMENT',
+      cip_id: uniqueEin(),
+      cip_id_type: 'EIN',
+      cip_id_country: 'USA',
+      govt_registration_date: '2021-04-14T00:00:00Z',
+      regulation_status: 'NON_REGULATED',
+      trading_type: 'PRIVATE',
+      business_description: 'Holding company',
+    },
+    institution_members: members,
+  };
 }

@@ -169,16 +169,24 @@ export function toCreateIdentityRequest(identity: NewIdentity): Json<CreateIdent
   return wire;
 }
 
-/** The personal values a draft carries, so that an error text echoing one of them can be scrubbed. */
-export function sensitiveValuesOf(identity: NewIdentity): string[] {
+/** What a draft and an update delta both carry of personal values. */
+interface CarriesPersonalValues {
+  readonly person?: { readonly cipId?: Sensitive; readonly dateOfBirth?: Sensitive } | undefined;
+  readonly institution?: { readonly cipId?: Sensitive } | undefined;
+  readonly taxDetails?: readonly TaxDetail[] | undefined;
+}
+
+/** The personal values a draft or a delta carries, so that an error text echoing one of them can be scrubbed. */
+export function sensitiveValuesOf(source: CarriesPersonalValues): string[] {
   const out: string[] = [];
-  const add = (value: Sensitive | undefined) => {
+  for (const value of [
+    source.person?.cipId,
+    source.person?.dateOfBirth,
+    source.institution?.cipId,
+    ...(source.taxDetails ?? []).map((t) => t.taxPayerId),
+  ]) {
     if (value !== undefined) out.push(value.reveal());
-  };
-  add(identity.person?.cipId);
-  add(identity.person?.dateOfBirth);
-  add(identity.institution?.cipId);
-  for (const tax of identity.taxDetails) add(tax.taxPayerId);
+  }
   return out;
 }
 
@@ -202,20 +210,6 @@ export function toUpdateIdentityRequest(delta: IdentityDelta): Json<UpdateIdenti
   if (delta.metadata !== undefined) wire.metadata = { ...delta.metadata };
   put(wire, 'last_kyc_refresh_date', delta.lastKycRefreshDate);
   return wire;
-}
-
-/** The personal values a delta carries, so that an error text echoing one of them can be scrubbed. */
-export function sensitiveValuesOfDelta(delta: IdentityDelta): string[] {
-  const out: string[] = [];
-  for (const value of [
-    delta.person?.cipId,
-    delta.person?.dateOfBirth,
-    delta.institution?.cipId,
-    ...(delta.taxDetails ?? []).map((t) => t.taxPayerId),
-  ]) {
-    if (value !== undefined) out.push(value.reveal());
-  }
-  return out;
 }
 
 /** The body of `PUT /identity/identities/{id}/sandbox-status`. */

@@ -16,7 +16,6 @@ import { PaxosResponseError } from './errors.js';
 import { createPaxosKy, PaxosHttpClient, type AccessTokenSource, type PaxosAnswer } from './http-client.js';
 import {
   sensitiveValuesOf,
-  sensitiveValuesOfDelta,
   toCreateIdentityRequest,
   toIdentity,
   toSandboxStatusRequest,
@@ -179,7 +178,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       idempotent: true,
       readJson: true,
       identityId: id,
-      sensitive: sensitiveValuesOfDelta(update.delta),
+      sensitive: sensitiveValuesOf(update.delta),
       signal: options.signal,
     });
     return this.#identity(answer);

@@ -73,6 +73,7 @@ export type {
   ListDocumentsCallOptions,
   EventGateway,
   EventPageRequest,
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
   SeenStore,
 } from './ports/index.js';
 export {
@@ -87,7 +88,20 @@ export {
 export { InMemoryMemberGateway, type InMemorySharedState } from './adapters/in-memory/in-memory-member-gateway.js';
 export { InMemoryDocumentGateway } from './adapters/in-memory/in-memory-document-gateway.js';
 export { InMemoryEventGateway } from './adapters/in-memory/in-memory-event-gateway.js';
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
 export { InMemorySeenStore, type InMemorySeenStoreOptions } from './adapters/in-memory/in-memory-seen-store.js';
+export type { WebhookDeliveryRecord, WebhookDeliveryClaim } from './ports/index.js';
+export {
+  InMemoryWebhookDeliveryRecord,
+  type InMemoryWebhookDeliveryRecordOptions,
+} from './adapters/in-memory/in-memory-webhook-delivery-record.js';
+export {
+  type IdentityUseCases,
+  IdentityLifecycle,
+  WebhookDeliveries,
+  DEFAULT_WEBHOOK_LEASE_MS,
+  type WebhookDeliveriesOptions,
+} from './application/index.js';
 export {
   PaxosTransport,
   PaxosMemberGateway,

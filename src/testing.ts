@@ -557,3 +557,4 @@ export {
   type LifecycleGateways,
   type LifecycleContractOptions,
 } from './testing/lifecycle-contract.js';
+export * from './testing/contracts/webhook-delivery-record.js';

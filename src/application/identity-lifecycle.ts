@@ -23,22 +23,27 @@ import type {
   EventGateway,
   IdentityGateway,
   InstitutionMemberGateway,
-  SeenStore,
 } from '../ports/index.js';
 
-/** The gateways behind members, documents and events, and where handled webhook ids are kept. */
+/** The gateways behind members, documents and events; a call whose gateway is missing throws a TypeError. */
 export interface IdentityLifecyclePorts {
   readonly members?: InstitutionMemberGateway;
   readonly documents?: DocumentGateway;
   readonly events?: EventGateway;
-  readonly seenStore?: SeenStore;
 }
 
 function missing(what: string): never {
   throw new TypeError(`This IdentityService has no ${what} gateway; build it with createIdentityService`);
 }
 
-/** The use cases after create: institution members, documents and events, each checked in the domain first. */
+/**
+ * The use cases after create: institution members, documents and events, each checked in the domain first.
+ *
+ * @example
+ * ```ts
+ * const lifecycle = new IdentityLifecycle(identities, { members, documents, events });
+ * ```
+ */
 export class IdentityLifecycle {
   constructor(
     private readonly identities: IdentityGateway,

@@ -9,19 +9,14 @@ import {
   type ListIdentitiesFilter,
   type SandboxStatusChange,
 } from '../domain/index.js';
-import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway } from '../ports/index.js';
+import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../ports/index.js';
 import type { CreateIdentity } from './create-identity.js';
-import { ListIdentities } from './list-identities.js';
-import { UpdateIdentity } from './update-identity.js';
-import { ImportIdentities, type ImportItem, type ImportOptions, type ImportSummary } from './import-identities.js';
-import { IdentityLifecycle, type IdentityLifecyclePorts } from './identity-lifecycle.js';
+import type { ListIdentities } from './list-identities.js';
+import type { UpdateIdentity } from './update-identity.js';
+import type { ImportIdentities, ImportItem, ImportOptions, ImportSummary } from './import-identities.js';
+import type { IdentityLifecycle } from './identity-lifecycle.js';
 import { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
-import {
-  WebhookDeliveries,
-  type WebhookDeliveryOptions,
-  type WebhookEventHandler,
-  type WebhookOutcome,
-} from './webhooks.js';
+import type { WebhookDeliveries, WebhookDeliveryOptions, WebhookEventHandler, WebhookOutcome } from './webhooks.js';
 import type {
   DocumentUpload,
   DocumentUploadRequest,
@@ -37,6 +32,21 @@ import type {
 } from '../domain/index.js';
 
 /**
+ * The use cases an {@link IdentityService} delegates to, each built once: `identityCoreModule` binds them, and
+ * `createIdentityService` wires them for you.
+ */
+export interface IdentityUseCases {
+  readonly create: CreateIdentity;
+  readonly list: ListIdentities;
+  readonly update: UpdateIdentity;
+  readonly importIdentities: ImportIdentities;
+  /** Members, documents and events. */
+  readonly lifecycle: IdentityLifecycle;
+  /** Absent when there is no event gateway; `handleWebhook` then throws a TypeError. */
+  readonly webhooks?: WebhookDeliveries;
+}
+
+/**
  * The library's front door: onboarding calls for a backend, whatever gateway is behind them.
  * Get one from `createIdentityService(options)`.
  *
@@ -49,22 +59,10 @@ import type {
  */
 export class IdentityService {
   constructor(
+    /** Reads, sandbox controls and status waits go straight to the gateway: there is no rule to apply on the way. */
     private readonly gateway: IdentityGateway,
-    private readonly createUseCase: CreateIdentity,
-    /** The time "not in the future" rules of an update are checked against; createIdentityService passes its clock. */
-    private readonly clock: Clock = { now: () => new Date() },
-    /** Members, documents and events; createIdentityService passes the ones of the chosen adapter. */
-    lifecycle: IdentityLifecyclePorts = {},
-  ) {
-    this.lifecycle = new IdentityLifecycle(gateway, lifecycle);
-    this.webhooks =
-      lifecycle.events === undefined || lifecycle.seenStore === undefined
-        ? undefined
-        : new WebhookDeliveries(lifecycle.events, lifecycle.seenStore);
-  }
-
-  private readonly lifecycle: IdentityLifecycle;
-  private readonly webhooks: WebhookDeliveries | undefined;
+    private readonly useCases: IdentityUseCases,
+  ) {}
 
   /**
    * Creates a PERSON or INSTITUTION identity. Resolves to the identity in PENDING state.
@@ -74,7 +72,7 @@ export class IdentityService {
    * @throws {IdentityAlreadyExistsError} when the `refId` belongs to another person, or the CIP id is taken.
    */
   createIdentity(command: CreateIdentityCommand, options?: CallOptions): Promise<Identity> {
-    return this.createUseCase.execute(command, options);
+    return this.useCases.create.execute(command, options);
   }
 
   /**
@@ -92,7 +90,7 @@ export class IdentityService {
     source: AsyncIterable<CreateIdentityCommand | ImportItem> | Iterable<CreateIdentityCommand | ImportItem>,
     options?: ImportOptions,
   ): Promise<ImportSummary> {
-    return new ImportIdentities(this.createUseCase).execute(source, options);
+    return this.useCases.importIdentities.execute(source, options);
   }
 
   /**
@@ -119,7 +117,7 @@ export class IdentityService {
    * @throws {IdentityValidationError} from the first iteration when the filter breaks a rule; nothing is sent.
    */
   listIdentities(filter: ListIdentitiesFilter = {}, options?: CallOptions): AsyncIterable<Identity> {
-    return new ListIdentities(this.gateway).all(filter, options);
+    return this.useCases.list.all(filter, options);
   }
 
   /**
@@ -135,7 +133,7 @@ export class IdentityService {
    * @throws {IdentityValidationError} when the filter breaks a rule; nothing is sent.
    */
   listIdentitiesPage(filter: ListIdentitiesFilter = {}, options?: CallOptions): Promise<IdentityPage> {
-    return new ListIdentities(this.gateway).page(filter, options);
+    return this.useCases.list.page(filter, options);
   }
 
   /**
@@ -154,7 +152,7 @@ export class IdentityService {
    * @throws {IdentityNotFoundError} when no identity of these credentials has this id.
    */
   updateIdentity(id: string, changes: IdentityChanges, options?: CallOptions): Promise<Identity> {
-    return new UpdateIdentity(this.gateway, this.clock).execute(id, changes, options);
+    return this.useCases.update.execute(id, changes, options);
   }
 
   /** Like {@link IdentityService.getIdentity}, but resolves to `undefined` when the identity does not exist. */
@@ -192,7 +190,7 @@ export class IdentityService {
     members: readonly InstitutionMemberInput[],
     options?: CallOptions,
   ): Promise<InstitutionMembersAdded> {
-    return this.lifecycle.addInstitutionMembers(institutionId, members, options);
+    return this.useCases.lifecycle.addInstitutionMembers(institutionId, members, options);
   }
 
   /**
@@ -202,7 +200,7 @@ export class IdentityService {
    * @throws {InstitutionMemberNotFoundError} when no member link has this id.
    */
   removeInstitutionMember(memberId: string, options?: CallOptions): Promise<void> {
-    return this.lifecycle.removeInstitutionMember(memberId, options);
+    return this.useCases.lifecycle.removeInstitutionMember(memberId, options);
   }
 
   /**
@@ -223,12 +221,12 @@ export class IdentityService {
     request: DocumentUploadRequest,
     options?: CallOptions,
   ): Promise<DocumentUpload> {
-    return this.lifecycle.requestDocumentUpload(identityId, request, options);
+    return this.useCases.lifecycle.requestDocumentUpload(identityId, request, options);
   }
 
   /** The identity's documents, and with `includePending: true` the mandatory document types still missing. */
   listDocuments(identityId: string, options?: ListDocumentsOptions & CallOptions): Promise<IdentityDocuments> {
-    return this.lifecycle.listDocuments(identityId, options);
+    return this.useCases.lifecycle.listDocuments(identityId, options);
   }
 
   /**
@@ -241,12 +239,12 @@ export class IdentityService {
    * ```
    */
   listEvents(filter?: EventFilter, options?: CallOptions): AsyncIterable<PaxosEvent> {
-    return this.lifecycle.listEvents(filter, options);
+    return this.useCases.lifecycle.listEvents(filter, options);
   }
 
   /** One page of events, for UIs; pass the page's `nextPageCursor` as `pageCursor` for the next one. */
   listEventsPage(filter?: EventFilter & { pageCursor?: string }, options?: CallOptions): Promise<EventPage> {
-    return this.lifecycle.listEventsPage(filter, options);
+    return this.useCases.lifecycle.listEventsPage(filter, options);
   }
 
   /**
@@ -255,7 +253,7 @@ export class IdentityService {
    * @throws {EventNotFoundError} when no event has this id.
    */
   getEvent(id: string, options?: CallOptions & { readonly isTest?: boolean }): Promise<PaxosEvent> {
-    return this.lifecycle.getEvent(id, options);
+    return this.useCases.lifecycle.getEvent(id, options);
   }
 
   /**
@@ -279,8 +277,12 @@ export class IdentityService {
 
   /**
    * Handles one webhook delivery: `body` is what Paxos POSTed (`{id, type, source, time, object, is_test}`, as text,
-   * bytes or parsed JSON). The body is only checked, never trusted: the event is fetched by id, handed to `handler`,
-   * and its id is recorded in the seen-store once the handler succeeded; a redelivery resolves to `duplicate`.
+   * bytes or parsed JSON). The body is only checked, never trusted. The event id is claimed in the service's
+   * {@link WebhookDeliveryRecord} (or `options.webhookDeliveryRecord`) for `options.leaseMs` (default 60 s); the event
+   * is fetched by id and handed to `handler`, and the claim completed once the handler succeeded. A delivery whose
+   * event is done, or claimed by another delivery right now, resolves to `duplicate` without running `handler`. When
+   * anything fails, the claim is released and the error rethrown: answer non-2xx and Paxos's redelivery runs it again.
+   * A handler still running after its lease no longer has the event to itself (a redelivery may run it again).
    *
    * @example
    * ```ts
@@ -301,17 +303,18 @@ export class IdentityService {
    *
    * @throws {WebhookPayloadError} naming the bad field; nothing is fetched.
    * @throws {EventNotFoundError} when Paxos has no event with this id (a forged notification).
+   * @throws {TypeError} when the service has no event gateway.
    */
   handleWebhook(
     body: unknown,
     handler: WebhookEventHandler,
     options?: WebhookDeliveryOptions,
   ): Promise<WebhookOutcome> {
-    const deliveries = this.webhooks ?? missingWebhooks();
+    const deliveries = this.useCases.webhooks ?? missingWebhooks();
     return deliveries.handle(body, handler, options);
   }
 }
 
 function missingWebhooks(): never {
-  throw new TypeError('This IdentityService has no event gateway or seen-store; build it with createIdentityService');
+  throw new TypeError('This IdentityService has no event gateway; build it with createIdentityService');
 }

@@ -1,5 +1,5 @@
 export { CreateIdentity } from './create-identity.js';
-export { IdentityService } from './identity-service.js';
+export { IdentityService, type IdentityUseCases } from './identity-service.js';
 export { ListIdentities } from './list-identities.js';
 export { UpdateIdentity } from './update-identity.js';
 export {
@@ -10,7 +10,14 @@ export {
   type ImportResult,
   type ImportSummary,
 } from './import-identities.js';
-export type { IdentityLifecyclePorts } from './identity-lifecycle.js';
+export { IdentityLifecycle, type IdentityLifecyclePorts } from './identity-lifecycle.js';
 export { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
-export { type WebhookEventHandler, type WebhookOutcome, type WebhookDeliveryOptions } from './webhooks.js';
+export {
+  WebhookDeliveries,
+  DEFAULT_WEBHOOK_LEASE_MS,
+  type WebhookDeliveriesOptions,
+  type WebhookEventHandler,
+  type WebhookOutcome,
+  type WebhookDeliveryOptions,
+} from './webhooks.js';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook-handler.js';

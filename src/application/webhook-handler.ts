@@ -1,4 +1,4 @@
-import type { SeenStore } from '../ports/index.js';
+import type { SeenStore, WebhookDeliveryRecord } from '../ports/index.js';
 import type { IdentityService } from './identity-service.js';
 import type { WebhookDeliveryOptions, WebhookEventHandler, WebhookOutcome } from './webhooks.js';
 
@@ -6,8 +6,17 @@ import type { WebhookDeliveryOptions, WebhookEventHandler, WebhookOutcome } from
 export interface WebhookHandlerOptions {
   /** Runs once per event id, with the event fetched from Paxos. Throw to have Paxos deliver it again later. */
   readonly onEvent: WebhookEventHandler;
-  /** Where handled ids are kept. Default: the service's (in memory, bounded). */
+  /** Where deliveries are claimed and handled ids kept. Default: the service's (in memory, bounded). */
+  readonly webhookDeliveryRecord?: WebhookDeliveryRecord;
+  /**
+   * Where handled ids are kept, with claims in this process.
+   *
+   * @deprecated Its check-then-add cannot be atomic across processes; pass `webhookDeliveryRecord` instead.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- documented as deprecated here
   readonly seenStore?: SeenStore;
+  /** How long a delivery owns its event, in milliseconds. Default 60 000; see {@link DEFAULT_WEBHOOK_LEASE_MS}. */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -15,7 +24,7 @@ export interface WebhookHandlerOptions {
  *
  * @example
  * ```ts
- * const onWebhook = createWebhookHandler(service, { onEvent: (event) => queue.push(event), seenStore: redisSeenStore });
+ * const onWebhook = createWebhookHandler(service, { onEvent: (event) => queue.push(event), webhookDeliveryRecord: redisRecord });
  * const outcome = await onWebhook(rawBody); // { status: 'handled', event } or { status: 'duplicate', eventId }
  * ```
  */
@@ -23,10 +32,13 @@ export function createWebhookHandler(
   service: Pick<IdentityService, 'handleWebhook'>,
   options: WebhookHandlerOptions,
 ): (body: unknown, callOptions?: WebhookDeliveryOptions) => Promise<WebhookOutcome> {
-  return (body, callOptions = {}) =>
-    service.handleWebhook(
-      body,
-      options.onEvent,
-      options.seenStore === undefined ? callOptions : { ...callOptions, seenStore: options.seenStore },
-    );
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- still honoured, as documented
+  const { onEvent, webhookDeliveryRecord, seenStore, leaseMs } = options;
+  const fixed: WebhookDeliveryOptions = {
+    ...(webhookDeliveryRecord !== undefined && { webhookDeliveryRecord }),
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- passed on to the call, which adapts it
+    ...(seenStore !== undefined && { seenStore }),
+    ...(leaseMs !== undefined && { leaseMs }),
+  };
+  return (body, callOptions = {}) => service.handleWebhook(body, onEvent, { ...callOptions, ...fixed });
 }

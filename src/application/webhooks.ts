@@ -1,5 +1,5 @@
 import { parseWebhookNotification, type PaxosEvent, type WebhookNotification } from '../domain/index.js';
-import type { CallOptions, EventGateway, SeenStore } from '../ports/index.js';
+import type { CallOptions, EventGateway, SeenStore, WebhookDeliveryRecord } from '../ports/index.js';
 
 /** Receives each event once: the full event as `GET /events/{id}` returned it, and the notification that announced it. */
 export type WebhookEventHandler = (event: PaxosEvent, notification: WebhookNotification) => void | Promise<void>;
@@ -10,46 +10,110 @@ export type WebhookOutcome =
   /** Already handled (or being handled right now): Paxos redelivers, answer 2xx and do nothing. */
   | { readonly status: 'duplicate'; readonly eventId: string };
 
+/**
+ * How long a delivery owns its event by default: 60 s. Paxos wants an answer in about 500 ms and retries a
+ * non-2xx after about 5 s, so a handler that needs a minute has stopped being a webhook handler; a crashed process's
+ * claim is given up after at most a minute, well within Paxos's 24 h of redelivery.
+ */
+export const DEFAULT_WEBHOOK_LEASE_MS = 60_000;
+
 /** Options of one webhook delivery. */
 export interface WebhookDeliveryOptions extends CallOptions {
-  /** Overrides the service's seen-store for this call. */
+  /** Overrides the service's delivery record for this call. */
+  readonly webhookDeliveryRecord?: WebhookDeliveryRecord;
+  /**
+   * Overrides the service's delivery record for this call with one over this store (claims in this process).
+   *
+   * @deprecated Its check-then-add cannot be atomic across processes; pass `webhookDeliveryRecord` instead.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- documented as deprecated here
   readonly seenStore?: SeenStore;
+  /** How long this delivery owns the event; see {@link WebhookDeliveriesOptions.leaseMs}. */
+  readonly leaseMs?: number;
+}
+
+/** Options of {@link WebhookDeliveries}. */
+export interface WebhookDeliveriesOptions {
+  /**
+   * How long a delivery owns its event, in milliseconds. Default {@link DEFAULT_WEBHOOK_LEASE_MS}. A handler still
+   * running when the lease runs out no longer has the event to itself: a redelivery after that claims it and runs the
+   * handler again, concurrently, and the first handler's outcome is then ignored (the second one records it). Keep
+   * handlers well inside the lease (queue slow work), or raise it.
+   */
+  readonly leaseMs?: number;
+  /** Adapts a `seenStore` given per call into a record. Without it, such a call is refused. */
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the bridge that keeps the per-call option working
+  readonly fromSeenStore?: (store: SeenStore) => WebhookDeliveryRecord;
 }
 
 /**
- * Handles webhook deliveries: checks the body, skips ids already handled, fetches the event by id (webhooks are
- * unsigned, so nothing but the id is taken from the body), runs the handler and only then marks the id as seen, so that
- * a failed handler is retried by Paxos's redelivery.
+ * Handles webhook deliveries: checks the body, claims the event id in the {@link WebhookDeliveryRecord} (a claim
+ * held by another delivery, or an id already done, is a duplicate), fetches the event by id (webhooks are unsigned,
+ * so nothing but the id is taken from the body), runs the handler and only then completes the claim. On any failure
+ * the claim is released and the error rethrown, so that Paxos's redelivery is handled again.
  */
 export class WebhookDeliveries {
-  /** Ids being handled in this process now: a redelivery that arrives meanwhile is a duplicate. */
-  private readonly inFlight = new Set<string>();
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- one adapted record per store keeps its claims shared
+  private readonly adapted = new WeakMap<SeenStore, WebhookDeliveryRecord>();
+  private readonly leaseMs: number;
 
+  /** @throws {RangeError} when `options.leaseMs` is not a positive number. */
   constructor(
     private readonly events: EventGateway,
-    private readonly seenStore: SeenStore,
-  ) {}
+    private readonly record: WebhookDeliveryRecord,
+    private readonly options: WebhookDeliveriesOptions = {},
+  ) {
+    this.leaseMs = checkLease(options.leaseMs ?? DEFAULT_WEBHOOK_LEASE_MS);
+  }
 
+  /**
+   * Handles one delivery; see {@link IdentityService.handleWebhook}.
+   *
+   * @throws {WebhookPayloadError} naming the bad field; nothing is claimed or fetched.
+   */
   async handle(
     body: unknown,
     handler: WebhookEventHandler,
     options: WebhookDeliveryOptions = {},
   ): Promise<WebhookOutcome> {
     const notification = parseWebhookNotification(body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
-    const seen = options.seenStore ?? this.seenStore;
     const id = notification.id;
-    if (this.inFlight.has(id) || (await seen.has(id))) return { status: 'duplicate', eventId: id };
-    this.inFlight.add(id);
+    const leaseMs = options.leaseMs === undefined ? this.leaseMs : checkLease(options.leaseMs);
+    const claim = await this.recordFor(options).claim(id, leaseMs);
+    if (claim.status !== 'claimed') return { status: 'duplicate', eventId: id };
     try {
       const event = await this.events.get(id, {
         isTest: notification.isTest,
         ...(options.signal !== undefined && { signal: options.signal }),
       });
       await handler(event, notification);
-      await seen.add(id);
+      await claim.complete();
       return { status: 'handled', event };
-    } finally {
-      this.inFlight.delete(id);
+    } catch (error) {
+      // The caller needs the handler's error, not the record's; an unreleased claim lapses with its lease anyway.
+      await claim.release().catch(() => undefined);
+      throw error;
     }
   }
+
+  private recordFor(options: WebhookDeliveryOptions): WebhookDeliveryRecord {
+    if (options.webhookDeliveryRecord !== undefined) return options.webhookDeliveryRecord;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- still honoured, as documented
+    const store = options.seenStore;
+    if (store === undefined) return this.record;
+    let record = this.adapted.get(store);
+    if (record === undefined) {
+      const adapt = this.options.fromSeenStore;
+      if (adapt === undefined)
+        throw new TypeError('These webhook deliveries cannot adapt a seenStore; pass webhookDeliveryRecord instead');
+      record = adapt(store);
+      this.adapted.set(store, record);
+    }
+    return record;
+  }
+}
+
+function checkLease(leaseMs: number): number {
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError('leaseMs must be a positive number');
+  return leaseMs;
 }

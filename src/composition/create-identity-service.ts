@@ -3,7 +3,7 @@ import { Container } from 'inversify';
 import type { IdentityService } from '../application/index.js';
 import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
 import type { PaxosGatewayOptions } from '../adapters/paxos/index.js';
-import type { Clock, IdGenerator } from '../ports/index.js';
+import type { Clock, IdGenerator, WebhookDeliveryRecord } from '../ports/index.js';
 import { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './modules.js';
 import { TOKENS } from './tokens.js';
 
@@ -13,6 +13,11 @@ export interface CommonServiceOptions {
   readonly clock?: Clock;
   /** Source of generated `refId`s. Default: random UUID v4. */
   readonly idGenerator?: IdGenerator;
+  /**
+   * Where webhook deliveries are claimed and handled ids kept. Default: an {@link InMemoryWebhookDeliveryRecord},
+   * which dedupes within this process only; pass a shared one when several processes receive webhooks.
+   */
+  readonly webhookDeliveryRecord?: WebhookDeliveryRecord;
 }
 
 /** Use the in-memory fake: no network, Paxos's behaviour, state kept in this process. */
@@ -60,6 +65,10 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   if (options.clock !== undefined) container.rebind<Clock>(TOKENS.Clock).toConstantValue(options.clock);
   if (options.idGenerator !== undefined)
     container.rebind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(options.idGenerator);
+  if (options.webhookDeliveryRecord !== undefined)
+    container
+      .rebind<WebhookDeliveryRecord>(TOKENS.WebhookDeliveryRecord)
+      .toConstantValue(options.webhookDeliveryRecord);
   switch (options.adapter) {
     case 'in-memory':
       container.load(inMemoryGatewayModule(options.inMemory));

@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import { ContainerModule } from 'inversify';
-import { CreateIdentity, IdentityService } from '../application/index.js';
+import {
+  CreateIdentity,
+  IdentityLifecycle,
+  IdentityService,
+  ImportIdentities,
+  ListIdentities,
+  UpdateIdentity,
+  WebhookDeliveries,
+} from '../application/index.js';
 import {
   InMemoryIdentityGateway,
   type InMemoryIdentityGatewayOptions,
@@ -12,6 +20,7 @@ import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-documen
 import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gateway.js';
 import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';
 import { InMemorySeenStore } from '../adapters/in-memory/in-memory-seen-store.js';
+import { InMemoryWebhookDeliveryRecord } from '../adapters/in-memory/in-memory-webhook-delivery-record.js';
 import { PaxosSimulator } from '../adapters/simulation/paxos-simulator.js';
 import {
   DEFAULT_SCOPES,
@@ -21,12 +30,23 @@ import {
   PaxosMemberGateway,
   PaxosTransport,
 } from '../adapters/paxos/index.js';
-import type { DocumentGateway, EventGateway, InstitutionMemberGateway, SeenStore } from '../ports/index.js';
+import type {
+  DocumentGateway,
+  EventGateway,
+  InstitutionMemberGateway,
+  SeenStore,
+  WebhookDeliveryRecord,
+} from '../ports/index.js';
 import type { Clock, IdentityGateway, IdGenerator, RateLimiter } from '../ports/index.js';
 import { TOKENS } from './tokens.js';
 
+/** The SeenStores bound by default, which stand for "not rebound": the delivery record then keeps its own done ids. */
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- told apart from a host's own store
+const DEFAULT_SEEN_STORES = new WeakSet<SeenStore>();
+
 /**
- * The use cases and the service, with the system clock and UUID ids. Load it together with one gateway module.
+ * The use cases and the service, with the system clock, UUID ids and an in-memory webhook delivery record (per
+ * container). Load it together with one gateway module.
  *
  * @example
  * ```ts
@@ -44,33 +64,96 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
       [TOKENS.IdentityGateway, TOKENS.IdGenerator, TOKENS.Clock],
     )
     .inSingletonScope();
-  bind<SeenStore>(TOKENS.SeenStore).toConstantValue(new InMemorySeenStore());
+  bind<ListIdentities>(TOKENS.ListIdentities)
+    .toResolvedValue((gateway: IdentityGateway) => new ListIdentities(gateway), [TOKENS.IdentityGateway])
+    .inSingletonScope();
+  bind<UpdateIdentity>(TOKENS.UpdateIdentity)
+    .toResolvedValue(
+      (gateway: IdentityGateway, clock: Clock) => new UpdateIdentity(gateway, clock),
+      [TOKENS.IdentityGateway, TOKENS.Clock],
+    )
+    .inSingletonScope();
+  bind<ImportIdentities>(TOKENS.ImportIdentities)
+    .toResolvedValue((create: CreateIdentity) => new ImportIdentities(create), [TOKENS.CreateIdentity])
+    .inSingletonScope();
+  bind<IdentityLifecycle>(TOKENS.IdentityLifecycle)
+    .toResolvedValue(
+      (
+        gateway: IdentityGateway,
+        members: InstitutionMemberGateway | undefined,
+        documents: DocumentGateway | undefined,
+        events: EventGateway | undefined,
+      ) =>
+        new IdentityLifecycle(gateway, {
+          ...(members !== undefined && { members }),
+          ...(documents !== undefined && { documents }),
+          ...(events !== undefined && { events }),
+        }),
+      [
+        TOKENS.IdentityGateway,
+        // A host's own gateway module may bind only the identity gateway: the rest is then unavailable, not an error.
+        { serviceIdentifier: TOKENS.InstitutionMemberGateway, optional: true },
+        { serviceIdentifier: TOKENS.DocumentGateway, optional: true },
+        { serviceIdentifier: TOKENS.EventGateway, optional: true },
+      ],
+    )
+    .inSingletonScope();
+  /* eslint-disable @typescript-eslint/no-deprecated -- a rebound SeenStore keeps working, adapted into a record */
+  bind<SeenStore>(TOKENS.SeenStore)
+    .toResolvedValue(() => {
+      const store = new InMemorySeenStore();
+      DEFAULT_SEEN_STORES.add(store);
+      return store;
+    })
+    .inSingletonScope();
+  bind<WebhookDeliveryRecord>(TOKENS.WebhookDeliveryRecord)
+    .toResolvedValue(
+      (clock: Clock, seenStore: SeenStore) =>
+        DEFAULT_SEEN_STORES.has(seenStore)
+          ? new InMemoryWebhookDeliveryRecord({ clock })
+          : new InMemoryWebhookDeliveryRecord({ clock, seenStore }),
+      [TOKENS.Clock, TOKENS.SeenStore],
+    )
+    .inSingletonScope();
+  bind<WebhookDeliveries | undefined>(TOKENS.WebhookDeliveries)
+    .toResolvedValue(
+      (events: EventGateway | undefined, record: WebhookDeliveryRecord, clock: Clock) =>
+        events === undefined
+          ? undefined
+          : new WebhookDeliveries(events, record, {
+              fromSeenStore: (seenStore: SeenStore) => new InMemoryWebhookDeliveryRecord({ clock, seenStore }),
+            }),
+      [{ serviceIdentifier: TOKENS.EventGateway, optional: true }, TOKENS.WebhookDeliveryRecord, TOKENS.Clock],
+    )
+    .inSingletonScope();
+  /* eslint-enable @typescript-eslint/no-deprecated */
   bind<IdentityService>(TOKENS.IdentityService)
     .toResolvedValue(
       (
         gateway: IdentityGateway,
         create: CreateIdentity,
-        clock: Clock,
-        members: InstitutionMemberGateway | undefined,
-        documents: DocumentGateway | undefined,
-        events: EventGateway | undefined,
-        seenStore: SeenStore,
+        list: ListIdentities,
+        update: UpdateIdentity,
+        importIdentities: ImportIdentities,
+        lifecycle: IdentityLifecycle,
+        webhooks: WebhookDeliveries | undefined,
       ) =>
-        new IdentityService(gateway, create, clock, {
-          ...(members !== undefined && { members }),
-          ...(documents !== undefined && { documents }),
-          ...(events !== undefined && { events }),
-          seenStore,
+        new IdentityService(gateway, {
+          create,
+          list,
+          update,
+          importIdentities,
+          lifecycle,
+          ...(webhooks !== undefined && { webhooks }),
         }),
       [
         TOKENS.IdentityGateway,
         TOKENS.CreateIdentity,
-        TOKENS.Clock,
-        // A host's own gateway module may bind only the identity gateway: the rest is then unavailable, not an error.
-        { serviceIdentifier: TOKENS.InstitutionMemberGateway, optional: true },
-        { serviceIdentifier: TOKENS.DocumentGateway, optional: true },
-        { serviceIdentifier: TOKENS.EventGateway, optional: true },
-        TOKENS.SeenStore,
+        TOKENS.ListIdentities,
+        TOKENS.UpdateIdentity,
+        TOKENS.ImportIdentities,
+        TOKENS.IdentityLifecycle,
+        TOKENS.WebhookDeliveries,
       ],
     )
     .inSingletonScope();

@@ -1,4 +1,12 @@
-import type { CreateIdentity, IdentityService } from '../application/index.js';
+import type {
+  CreateIdentity,
+  IdentityLifecycle,
+  IdentityService,
+  ImportIdentities,
+  ListIdentities,
+  UpdateIdentity,
+  WebhookDeliveries,
+} from '../application/index.js';
 import type {
   Clock,
   DocumentGateway,
@@ -9,6 +17,7 @@ import type {
   Logger,
   RateLimiter,
   SeenStore,
+  WebhookDeliveryRecord,
 } from '../ports/index.js';
 
 /**
@@ -26,8 +35,29 @@ export const TOKENS = {
   },
   DocumentGateway: Symbol.for('paxos-identity.DocumentGateway') as symbol & { readonly __type?: DocumentGateway },
   EventGateway: Symbol.for('paxos-identity.EventGateway') as symbol & { readonly __type?: EventGateway },
-  /** Where handled webhook event ids are kept; rebind it to a shared store when several processes receive webhooks. */
+  /**
+   * Where webhook deliveries are claimed and handled ids kept: an {@link InMemoryWebhookDeliveryRecord} per container
+   * by default; rebind it to a shared record when several processes receive webhooks.
+   */
+  WebhookDeliveryRecord: Symbol.for('paxos-identity.WebhookDeliveryRecord') as symbol & {
+    readonly __type?: WebhookDeliveryRecord;
+  },
+  /**
+   * A store of handled webhook ids. Rebinding it makes the delivery record one over this store, with claims in this
+   * process (unless `WebhookDeliveryRecord` is rebound too, which wins).
+   *
+   * @deprecated A SeenStore's check-then-add cannot be atomic across processes; rebind `WebhookDeliveryRecord`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated token still names its type
   SeenStore: Symbol.for('paxos-identity.SeenStore') as symbol & { readonly __type?: SeenStore },
   CreateIdentity: Symbol.for('paxos-identity.CreateIdentity') as symbol & { readonly __type?: CreateIdentity },
+  ListIdentities: Symbol.for('paxos-identity.ListIdentities') as symbol & { readonly __type?: ListIdentities },
+  UpdateIdentity: Symbol.for('paxos-identity.UpdateIdentity') as symbol & { readonly __type?: UpdateIdentity },
+  ImportIdentities: Symbol.for('paxos-identity.ImportIdentities') as symbol & { readonly __type?: ImportIdentities },
+  IdentityLifecycle: Symbol.for('paxos-identity.IdentityLifecycle') as symbol & { readonly __type?: IdentityLifecycle },
+  /** The webhook use case; bound to `undefined` when no event gateway is bound. */
+  WebhookDeliveries: Symbol.for('paxos-identity.WebhookDeliveries') as symbol & {
+    readonly __type?: WebhookDeliveries | undefined;
+  },
   IdentityService: Symbol.for('paxos-identity.IdentityService') as symbol & { readonly __type?: IdentityService },
 } as const;

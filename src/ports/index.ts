@@ -6,4 +6,6 @@ export type { RateLimiter, RateLimitRoute, RateLimitPermit, RateLimitAcquireOpti
 export type { InstitutionMemberGateway } from './institution-member-gateway.js';
 export type { DocumentGateway, ListDocumentsCallOptions } from './document-gateway.js';
 export type { EventGateway, EventPageRequest } from './event-gateway.js';
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
 export type { SeenStore } from './seen-store.js';
+export type { WebhookDeliveryRecord, WebhookDeliveryClaim } from './webhook-delivery-record.js';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-deprecated -- the deprecated store implements its deprecated port */
 import type { SeenStore } from '../../ports/index.js';
 
 /** Options of an {@link InMemorySeenStore}. */
@@ -7,8 +8,11 @@ export interface InMemorySeenStoreOptions {
 }
 
 /**
- * The default {@link SeenStore}: the last `maxSize` event ids handled by this process. Paxos redelivers within 24 h,
- * so size it for a day of events, or use a shared store when several processes receive webhooks.
+ * A {@link SeenStore} of the last `maxSize` event ids handled by this process. Paxos redelivers within 24 h, so size
+ * it for a day of events.
+ *
+ * @deprecated The default is now an {@link InMemoryWebhookDeliveryRecord}, which claims atomically; a SeenStore's
+ * check-then-add cannot be atomic across processes.
  */
 export class InMemorySeenStore implements SeenStore {
   private readonly ids = new Set<string>();

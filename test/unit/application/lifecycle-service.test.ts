@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-deprecated -- these cases keep the deprecated SeenStore path working */
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import {
@@ -14,6 +15,12 @@ import {
   WebhookPayloadError,
   IdentityService,
   CreateIdentity,
+  IdentityLifecycle,
+  ImportIdentities,
+  InMemoryWebhookDeliveryRecord,
+  ListIdentities,
+  UpdateIdentity,
+  WebhookDeliveries,
   type PaxosEvent,
 } from '../../../src/index.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
@@ -24,23 +31,28 @@ const { expect } = chai;
 const PDF = new TextEncoder().encode('%PDF-1.7\n%âãÏÓ\n');
 
 /** A service over in-memory gateways sharing one simulator, with the gateways at hand for sandbox controls. */
-function setUp(seenStore = new InMemorySeenStore()) {
+function setUp() {
   const simulator = new PaxosSimulator();
   const identities = new InMemoryIdentityGateway({ simulator });
   const documents = new InMemoryDocumentGateway({ simulator });
   const events = new InMemoryEventGateway({ simulator });
   const ids = { next: () => crypto.randomUUID() };
-  const service = new IdentityService(
-    identities,
-    new CreateIdentity(identities, ids, { now: () => new Date() }),
-    undefined,
-    {
+  const clock = { now: () => new Date() };
+  const create = new CreateIdentity(identities, ids, clock);
+  const service = new IdentityService(identities, {
+    create,
+    list: new ListIdentities(identities),
+    update: new UpdateIdentity(identities, clock),
+    importIdentities: new ImportIdentities(create),
+    lifecycle: new IdentityLifecycle(identities, {
       members: new InMemoryMemberGateway({ simulator }),
       documents,
       events,
-      seenStore,
-    },
-  );
+    }),
+    webhooks: new WebhookDeliveries(events, new InMemoryWebhookDeliveryRecord(), {
+      fromSeenStore: (seenStore) => new InMemoryWebhookDeliveryRecord({ seenStore }),
+    }),
+  });
   return { service, documents, events };
 }
 

@@ -1,0 +1,136 @@
+/* eslint-disable @typescript-eslint/no-deprecated -- this record is also the adapter that keeps SeenStore users working */
+import type { Clock, SeenStore, WebhookDeliveryClaim, WebhookDeliveryRecord } from '../../ports/index.js';
+import { systemClock } from '../system/system.js';
+
+/** Options of an {@link InMemoryWebhookDeliveryRecord}. */
+export interface InMemoryWebhookDeliveryRecordOptions {
+  /** How many done ids to remember; the oldest is forgotten first. Default 10 000. Ignored with `seenStore`. */
+  readonly maxSize?: number;
+  /** What leases are measured against. Default: the system clock. */
+  readonly clock?: Clock;
+  /**
+   * Keeps done ids in this store (its `has` and `add`) instead of in memory; claims stay in this process.
+   *
+   * @deprecated A {@link SeenStore} is check-then-add, which cannot be made atomic across processes: two replicas
+   * that receive one event at once both see it as new. Implement a {@link WebhookDeliveryRecord} over your shared
+   * store instead (Redis: `SET … NX PX lease`).
+   */
+  readonly seenStore?: SeenStore;
+}
+
+/** One claim; its identity is the ownership, so that a handle only touches the claim it was given. */
+interface Lease {
+  readonly expiresAt: number;
+  /** With a `seenStore`: whether the store already had the id, while the claim waits for it. */
+  seen?: Promise<boolean>;
+}
+
+/**
+ * The default {@link WebhookDeliveryRecord}: claims and done ids in this process only, so it dedupes the deliveries
+ * one process receives. Claims are taken synchronously, so even deliveries of one event in the same tick get exactly
+ * one `claimed`. It remembers the last `maxSize` done ids; Paxos redelivers for up to 24 h, so size it for a day of
+ * events, or use a shared record when several processes receive webhooks.
+ *
+ * A claim's handle acts only while the claim is still its own: once its lease lapsed and another caller claimed the
+ * event, the old handle's `complete` and `release` do nothing. A lapsed claim nobody took over may still complete.
+ *
+ * @example
+ * ```ts
+ * const record = new InMemoryWebhookDeliveryRecord({ maxSize: 50_000 });
+ * const onWebhook = createWebhookHandler(service, { onEvent, webhookDeliveryRecord: record });
+ * ```
+ */
+export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
+  private readonly claims = new Map<string, Lease>();
+  private readonly done = new Set<string>();
+  private readonly maxSize: number;
+  private readonly clock: Clock;
+  private readonly seenStore: SeenStore | undefined;
+
+  /** @throws {RangeError} when `maxSize` is not a positive integer. */
+  constructor(options: InMemoryWebhookDeliveryRecordOptions = {}) {
+    const maxSize = options.maxSize ?? 10_000;
+    if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError('maxSize must be a positive integer');
+    this.maxSize = maxSize;
+    this.clock = options.clock ?? systemClock;
+    this.seenStore = options.seenStore;
+  }
+
+  /** @throws {RangeError} when `leaseMs` is not a positive number of milliseconds. */
+  claim(eventId: string, leaseMs: number): Promise<WebhookDeliveryClaim> {
+    if (!Number.isFinite(leaseMs) || leaseMs <= 0) return Promise.reject(new RangeError('leaseMs must be positive'));
+    const now = this.clock.now().getTime();
+    if (this.done.has(eventId)) return Promise.resolve({ status: 'done' });
+    const held = this.claims.get(eventId);
+    if (held !== undefined && held.expiresAt > now) return this.busy(held);
+    // Taken before any await: this is what makes the claim atomic within the process.
+    const lease: Lease = { expiresAt: now + leaseMs };
+    this.claims.set(eventId, lease);
+    this.forgetLapsed(now);
+    const store = this.seenStore;
+    if (store === undefined) return Promise.resolve(this.handle(eventId, lease));
+    return this.checkStore(store, eventId, lease);
+  }
+
+  /** How many done ids it remembers (0 with a `seenStore`, which keeps them). */
+  get size(): number {
+    return this.done.size;
+  }
+
+  /** A claim waiting for the store answers for the others too: done if the store had the id. */
+  private async busy(held: Lease): Promise<WebhookDeliveryClaim> {
+    const seen = await held.seen?.catch(() => false);
+    return { status: seen === true ? 'done' : 'in_progress' };
+  }
+
+  private async checkStore(store: SeenStore, eventId: string, lease: Lease): Promise<WebhookDeliveryClaim> {
+    let seen: boolean;
+    try {
+      lease.seen = Promise.resolve(store.has(eventId));
+      seen = await lease.seen;
+    } catch (error) {
+      this.drop(eventId, lease);
+      throw error;
+    }
+    if (!seen) return this.handle(eventId, lease);
+    this.drop(eventId, lease);
+    return { status: 'done' };
+  }
+
+  private handle(eventId: string, lease: Lease): WebhookDeliveryClaim {
+    return {
+      status: 'claimed',
+      complete: async () => {
+        if (this.claims.get(eventId) !== lease) return;
+        // Done is recorded before the claim goes, so a redelivery in between sees one or the other.
+        if (this.seenStore === undefined) this.remember(eventId);
+        else await this.seenStore.add(eventId);
+        this.drop(eventId, lease);
+      },
+      release: () => {
+        this.drop(eventId, lease);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  private drop(eventId: string, lease: Lease): void {
+    if (this.claims.get(eventId) === lease) this.claims.delete(eventId);
+  }
+
+  private remember(eventId: string): void {
+    // A Set iterates in insertion order: its first entry is the oldest.
+    this.done.delete(eventId);
+    this.done.add(eventId);
+    for (const oldest of this.done) {
+      if (this.done.size <= this.maxSize) break;
+      this.done.delete(oldest);
+    }
+  }
+
+  /** Claims of crashed handlers would pile up forever; sweep them once there are more than `maxSize`. */
+  private forgetLapsed(now: number): void {
+    if (this.claims.size <= this.maxSize) return;
+    for (const [id, lease] of this.claims) if (lease.expiresAt <= now) this.claims.delete(id);
+  }
+}

@@ -38,7 +38,7 @@ export {
   type RateLimitOptions,
   type ApprovalBehaviour,
   type Problem,
-} from './adapters/emulator/index.js';
+} from './testing/emulator/index.js';
 
 /** A mocha-compatible `describe`. */
 export type DescribeFunction = (title: string, body: () => void) => unknown;

@@ -12,7 +12,7 @@ import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-documen
 import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gateway.js';
 import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';
 import { InMemorySeenStore } from '../adapters/in-memory/in-memory-seen-store.js';
-import { PaxosSimulator } from '../adapters/simulation/paxos-simulator.js';
+import { PaxosSimulator } from '../adapters/in-memory/simulation/paxos-simulator.js';
 import {
   DEFAULT_SCOPES,
   EVENT_SCOPES,

@@ -12,7 +12,7 @@ import {
   type PersonDetails,
   type SandboxStatusChange,
   type Violation,
-} from '../../domain/index.js';
+} from '../../../domain/index.js';
 import {
   DocumentAlreadyExistsError,
   EventNotFoundError,
@@ -24,11 +24,11 @@ import {
   type IdentityDocuments,
   type InstitutionMembersAdded,
   type PaxosEvent,
-} from '../../domain/index.js';
-import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../domain/index.js';
-import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
+} from '../../../domain/index.js';
+import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../../domain/index.js';
+import type { Clock, GetIdentityOptions, IdGenerator } from '../../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
-import { systemClock, uuidGenerator } from '../system/system.js';
+import { systemClock, uuidGenerator } from '../../system/system.js';
 import {
   checkUploadBytes,
   newDocumentRecord,

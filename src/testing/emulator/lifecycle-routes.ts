@@ -16,7 +16,7 @@ import {
   type PaxosEvent,
   type Violation,
 } from '../../domain/index.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import type { Approvals } from './identity-routes.js';
 import { SCOPES } from './identity-routes.js';
 import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';

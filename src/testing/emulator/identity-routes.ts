@@ -5,7 +5,7 @@ import {
   IdentityValidationError,
 } from '../../domain/index.js';
 import type { Clock } from '../../ports/index.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import {

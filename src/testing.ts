@@ -38,6 +38,11 @@ export {
   type RateLimitOptions,
   type ApprovalBehaviour,
   type Problem,
+  type Judgement,
+  type JudgementListener,
+  type RecordedJudgement,
+  type WireIssue,
+  type IssueCode,
 } from './testing/emulator/index.js';
 
 /** A mocha-compatible `describe`. */

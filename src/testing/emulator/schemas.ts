@@ -9,24 +9,28 @@ import document from './paxos-schemas.json' with { type: 'json' };
 /** A JSON object as it travels. */
 export type WireObject = { [key: string]: unknown };
 
-/** Why a field is refused; the same vocabulary the emulator's 400s always used. */
-export type IssueCode =
-  | 'required'
-  | 'type'
-  | 'max_length'
-  | 'pattern'
-  | 'format'
-  | 'enum'
-  | 'country'
-  | 'forbidden'
-  | 'conflict'
-  | 'unknown_field'
-  | 'min_items'
-  | 'max_items'
-  | 'range'
-  | 'prohibited'
-  | 'duplicate'
-  | 'not_found';
+/** Why a field is refused: the codes of the emulator's 400s (`meta.violations[].code`). */
+export const ISSUE_CODES = [
+  'required',
+  'type',
+  'enum',
+  'max_length',
+  'pattern',
+  'format',
+  'min_items',
+  'max_items',
+  'range',
+  'unknown_field',
+  'country',
+  'forbidden',
+  'conflict',
+  'prohibited',
+  'duplicate',
+  'not_found',
+] as const;
+
+/** One of {@link ISSUE_CODES}. */
+export type IssueCode = (typeof ISSUE_CODES)[number];
 
 /** One refused field: its wire path (`person_details.address.city`), a code, and a message that never quotes a value. */
 export interface WireIssue {

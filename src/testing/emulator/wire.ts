@@ -234,7 +234,7 @@ function mergeDetails(base: unknown, delta: WireObject): WireObject {
   for (const [key, value] of Object.entries(delta)) {
     if (SERVER_SET.has(key)) continue;
     if (isPlainObject(value) && isPlainObject(out[key])) {
-      const nested: WireObject = { ...(out[key]), ...value };
+      const nested: WireObject = { ...out[key], ...value };
       if (nested['address2'] === '') delete nested['address2'];
       out[key] = nested;
     } else if (isPlainObject(value)) {

@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { createIdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type RecordedJudgement } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { ISSUE_CODES } from '../../src/testing/emulator/schemas.js';
 import { judgedSoFar } from '../support/judgements.hooks.js';
 import { call, seedBody, tokenFor } from './support.js';
 
@@ -88,6 +89,11 @@ describe('emulator judge', () => {
       expect(last?.schema).to.equal('CreateIdentityRequest');
       expect(last?.issues.map((i) => `${i.path}:${i.code}`)).to.deep.equal(['person_details.nationality:country']);
       expect(JSON.stringify(last)).not.to.include(body.person_details.cip_id);
+      expect(
+        response.body.meta.violations.every((v: { code: string }) =>
+          (ISSUE_CODES as readonly string[]).includes(v.code),
+        ),
+      ).to.equal(true);
     });
 
     it('accepts what the schema and the documented rules accept though the library would not: an empty update', async () => {

@@ -1,10 +1,9 @@
-import { IdentityAlreadyExistsError, IdentityNotFoundError, IdentityRejectedError } from '../../domain/index.js';
+import { IdentityAlreadyExistsError, IdentityNotFoundError } from '../../domain/index.js';
 import type { Clock } from '../../ports/index.js';
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { judgeCreate, judgeSandboxStatus, withoutEchoedId, type Judgement, type JudgeOptions } from './judge.js';
-import type { WireIssue } from './schemas.js';
 import { draftFromWire, liftPersonMetadata, sandboxChangeFromWire, writeIdentity, type WireObject } from './wire.js';
 
 /** Scopes of Paxos's identity endpoints. */
@@ -36,15 +35,6 @@ export function typeLookup(ctx: { readonly simulator: PaxosSimulator }, clientId
       throw error;
     }
   };
-}
-
-/** The library's own refusals of the simulator (members, cursors) with wire paths. */
-export function simulatorIssues(error: IdentityRejectedError, rename: (path: string) => string): WireIssue[] {
-  return error.violations.map((v) => {
-    const path = rename(v.path);
-    const text = v.message.startsWith(`${v.path}: `) ? v.message.slice(v.path.length + 2) : v.message;
-    return { path, code: v.code as WireIssue['code'], message: `${path}: ${text}` };
-  });
 }
 
 function json(status: number, body: unknown): RouteResponse {

@@ -95,7 +95,7 @@ function strictCopy(value: unknown): unknown {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** True for a real RFC 3339 date-time (`2021-06-16T09:28:14Z`, `…+02:00`, fractions up to nanoseconds). */
-export function isDateTime(text: string): boolean {
+function isDateTime(text: string): boolean {
   const m = DATE_TIME.exec(text);
   if (m === null) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [

@@ -111,7 +111,7 @@ function isZero(value: unknown): boolean {
  * A camelCase value written as the wire JSON its schema describes, walking the schema's property names. `omitZero`
  * leaves zero values out (an identity's top level); nested values are left out only when absent.
  */
-export function toWire(value: unknown, schema: SchemaObject | undefined, omitZero = false): unknown {
+function toWire(value: unknown, schema: SchemaObject | undefined, omitZero = false): unknown {
   const s = resolveRef(schema);
   if (Sensitive.isSensitive(value)) return value.reveal();
   if (Array.isArray(value)) return value.map((item) => toWire(item, s?.items));

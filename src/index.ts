@@ -31,6 +31,7 @@ export {
   PaxosSimulator,
   deriveSummaryStatus,
   type PaxosSimulatorOptions,
+  type IdentityDraft,
 } from './adapters/in-memory/simulation/paxos-simulator.js';
 export { TOKENS } from './composition/tokens.js';
 export { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './composition/modules.js';

@@ -27,6 +27,7 @@ export {
   DEFAULT_CLIENT_SCOPES,
   TOKEN_TTL_SECONDS,
   PAXOS_RATE_LIMITS,
+  ISSUE_CODES,
   type PaxosEmulatorOptions,
   type RequestLogEntry,
   type EmulatorFault,

@@ -12,6 +12,6 @@ export { PAXOS_RATE_LIMITS, type RateLimitOptions } from './rate-limit.js';
 export type { ApprovalBehaviour } from './identity-routes.js';
 export type { Problem } from './problems.js';
 export type { Judgement, JudgementListener, RecordedJudgement } from './judge.js';
-export type { WireIssue, IssueCode } from './schemas.js';
+export { ISSUE_CODES, type WireIssue, type IssueCode } from './schemas.js';
 export { writeIdentity } from './wire.js';
 export { readCreateRequest, parseCreateRequest, createViolationsToWire, toWirePath } from './create-command.js';

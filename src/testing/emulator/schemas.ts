@@ -57,11 +57,14 @@ export interface SchemaObject {
 const SCHEMAS = document.components.schemas as unknown as Readonly<Record<string, SchemaObject>>;
 const REF = '#/components/schemas/';
 
-/** The names of the vendored component schemas. */
-export type SchemaName = keyof typeof document.components.schemas;
+/**
+ * The name of a vendored component schema (`CreateIdentityRequest`). A plain string, so that the declarations the
+ * package ships do not import the JSON file.
+ */
+export type SchemaName = string;
 
 /** A vendored schema, `$ref`s resolved one level (a property that is a `$ref` comes back as the schema it names). */
-export function schemaOf(name: SchemaName | (string & {})): SchemaObject | undefined {
+export function schemaOf(name: SchemaName): SchemaObject | undefined {
   return Object.hasOwn(SCHEMAS, name) ? SCHEMAS[name] : undefined;
 }
 

@@ -30,7 +30,7 @@ if (mode === 'ours') {
   console.log(JSON.stringify({ bytesPerIdentity: (after - before) / N }));
 } else {
   const { createIdentityService } = await import('../dist/index.js');
-  const { writeIdentity } = await import('../dist/adapters/emulator/index.js');
+  const { writeIdentity } = await import('../dist/testing/emulator/index.js');
   const sample = await createIdentityService({ adapter: 'in-memory' }).createIdentity(command() as never);
   const text = JSON.stringify(writeIdentity(sample));
   const before = await settle();

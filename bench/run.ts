@@ -12,7 +12,7 @@ import { command, median, opsPerSecondSync, ROOT, runChild, startChild, throughp
 const { createIdentityService, NewIdentity } = await import('../dist/index.js');
 const { decode, IdentityDto } = await import('../dist/adapters/paxos/dto/index.js');
 const { toIdentity, toCreateIdentityRequest } = await import('../dist/adapters/paxos/mapper.js');
-const { writeIdentity } = await import('../dist/adapters/emulator/index.js');
+const { writeIdentity } = await import('../dist/testing/emulator/index.js');
 
 interface Row {
   readonly name: string;

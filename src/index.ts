@@ -31,7 +31,8 @@ export {
   PaxosSimulator,
   deriveSummaryStatus,
   type PaxosSimulatorOptions,
-} from './adapters/simulation/paxos-simulator.js';
+  type IdentityDraft,
+} from './adapters/in-memory/simulation/paxos-simulator.js';
 export { TOKENS } from './composition/tokens.js';
 export { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './composition/modules.js';
 export {
@@ -109,4 +110,4 @@ export {
   PaxosEventGateway,
   EVENT_SCOPES,
 } from './adapters/paxos/index.js';
-export type { UploadRefusal } from './adapters/simulation/simulated-documents.js';
+export type { UploadRefusal } from './adapters/in-memory/simulation/simulated-documents.js';

@@ -27,6 +27,7 @@ export {
   DEFAULT_CLIENT_SCOPES,
   TOKEN_TTL_SECONDS,
   PAXOS_RATE_LIMITS,
+  ISSUE_CODES,
   type PaxosEmulatorOptions,
   type RequestLogEntry,
   type EmulatorFault,
@@ -38,7 +39,12 @@ export {
   type RateLimitOptions,
   type ApprovalBehaviour,
   type Problem,
-} from './adapters/emulator/index.js';
+  type Judgement,
+  type JudgementListener,
+  type RecordedJudgement,
+  type WireIssue,
+  type IssueCode,
+} from './testing/emulator/index.js';
 
 /** A mocha-compatible `describe`. */
 export type DescribeFunction = (title: string, body: () => void) => unknown;

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { parseCreateRequest, readCreateRequest } from '../adapters/emulator/index.js';
+import { parseCreateRequest, readCreateRequest } from '../testing/emulator/index.js';
 import type { IdentityService, ImportItem, ImportProgress, ImportResult, Violation } from '../index.js';
 
 /** What `paxos-identity import` needs from its surroundings besides the service; the real process or a test's fakes. */

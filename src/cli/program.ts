@@ -6,7 +6,7 @@ import {
   startPaxosEmulator,
   writeIdentity,
   type PaxosEmulator,
-} from '../adapters/emulator/index.js';
+} from '../testing/emulator/index.js';
 import {
   createIdentityService,
   IdentityServiceError,

@@ -21,7 +21,7 @@ import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gate
 import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';
 import { InMemorySeenStore } from '../adapters/in-memory/in-memory-seen-store.js';
 import { InMemoryWebhookDeliveryRecord } from '../adapters/in-memory/in-memory-webhook-delivery-record.js';
-import { PaxosSimulator } from '../adapters/simulation/paxos-simulator.js';
+import { PaxosSimulator } from '../adapters/in-memory/simulation/paxos-simulator.js';
 import {
   DEFAULT_SCOPES,
   EVENT_SCOPES,

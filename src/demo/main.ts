@@ -3,7 +3,7 @@
  * credentials. Paxos's create body → wire mapper → create use case → Paxos adapter (ky, OAuth2) → a local emulator
  * of Paxos on 127.0.0.1.
  */
-import { createViolationsToWire, readCreateRequest, writeIdentity } from '../adapters/emulator/index.js';
+import { createViolationsToWire, readCreateRequest, writeIdentity } from '../testing/emulator/index.js';
 import {
   createIdentityService,
   IdentityAlreadyExistsError,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Router, type Route } from '../../src/adapters/emulator/router.js';
+import { Router, type Route } from '../../src/testing/emulator/router.js';
 
 const route = (method: Route['method'], path: string): Route => ({
   method,

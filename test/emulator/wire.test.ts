@@ -5,7 +5,7 @@ import {
   readCreateRequest,
   toWirePath,
   writeIdentity,
-} from '../../src/adapters/emulator/index.js';
+} from '../../src/testing/emulator/index.js';
 import { Identity, Sensitive } from '../../src/index.js';
 import { seedBody } from './support.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { SimulatedEventLog } from '../../src/adapters/simulation/simulated-events.js';
+import { SimulatedEventLog } from '../../src/adapters/in-memory/simulation/simulated-events.js';
 
 const RUNS = { numRuns: 300, ...(process.env['FC_SEED'] !== undefined && { seed: Number(process.env['FC_SEED']) }) };
 

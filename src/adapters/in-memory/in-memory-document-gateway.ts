@@ -6,8 +6,8 @@ import {
   type PaxosEvent,
 } from '../../domain/index.js';
 import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../../ports/index.js';
-import type { UploadRefusal } from '../simulation/simulated-documents.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { UploadRefusal } from './simulation/simulated-documents.js';
+import type { PaxosSimulator } from './simulation/paxos-simulator.js';
 import type { InMemorySharedState } from './in-memory-member-gateway.js';
 import { settle } from './settle.js';
 

@@ -1,6 +1,6 @@
 import type { PaxosEvent, EventPage } from '../../domain/index.js';
 import type { CallOptions, EventGateway, EventPageRequest } from '../../ports/index.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { PaxosSimulator } from './simulation/paxos-simulator.js';
 import type { InMemorySharedState } from './in-memory-member-gateway.js';
 import { settle } from './settle.js';
 

@@ -8,7 +8,7 @@ import {
   type SandboxStatusChange,
 } from '../../domain/index.js';
 import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
-import { PaxosSimulator, type PaxosSimulatorOptions } from '../simulation/paxos-simulator.js';
+import { PaxosSimulator, type PaxosSimulatorOptions } from './simulation/paxos-simulator.js';
 import { settle } from './settle.js';
 
 /** Options of an {@link InMemoryIdentityGateway}. */

@@ -1,6 +1,6 @@
 import type { InstitutionMember, InstitutionMembersAdded } from '../../domain/index.js';
 import type { CallOptions, InstitutionMemberGateway } from '../../ports/index.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { PaxosSimulator } from './simulation/paxos-simulator.js';
 import { settle } from './settle.js';
 
 /** Where an in-memory gateway keeps its state: a simulated Paxos shared with the other in-memory gateways. */

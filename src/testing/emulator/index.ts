@@ -11,4 +11,7 @@ export { DEFAULT_CLIENT_SCOPES, TOKEN_TTL_SECONDS, type EmulatorCredentials } fr
 export { PAXOS_RATE_LIMITS, type RateLimitOptions } from './rate-limit.js';
 export type { ApprovalBehaviour } from './identity-routes.js';
 export type { Problem } from './problems.js';
-export { readCreateRequest, parseCreateRequest, createViolationsToWire, writeIdentity, toWirePath } from './wire.js';
+export type { Judgement, JudgementListener, RecordedJudgement } from './judge.js';
+export { ISSUE_CODES, type WireIssue, type IssueCode } from './schemas.js';
+export { writeIdentity } from './wire.js';
+export { readCreateRequest, parseCreateRequest, createViolationsToWire, toWirePath } from './create-command.js';

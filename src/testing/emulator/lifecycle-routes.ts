@@ -1,24 +1,22 @@
 import {
-  DOCUMENT_TYPES,
   DocumentAlreadyExistsError,
   EventNotFoundError,
   IdentityNotFoundError,
   IdentityRejectedError,
   IdentityValidationError,
   InstitutionMemberNotFoundError,
-  MAX_DOCUMENT_BYTES,
-  MAX_DOCUMENT_NAME_LENGTH,
   parseDateTime,
-  parseMembersToAdd,
+  type DocumentType,
   type EventFilter,
-  type IdentityDocument,
-  type InstitutionMember,
   type PaxosEvent,
   type Violation,
 } from '../../domain/index.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import type { Approvals } from './identity-routes.js';
-import { SCOPES } from './identity-routes.js';
+import { SCOPES, typeLookup } from './identity-routes.js';
+import { judgeAddMembers, judgeDocumentUpload, type Judgement, type JudgeOptions } from './judge.js';
+import { schemaOf } from './schemas.js';
+import { fromWire, memberFromWire, SERVER_SET, writeAs } from './wire.js';
 import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 
@@ -32,8 +30,9 @@ const UPLOAD_PATH = '/uploads/{file_id}';
 export interface LifecycleRouteContext {
   readonly simulator: PaxosSimulator;
   readonly approvals: Approvals;
-  /** `'reject'`: a body field Paxos's schema does not have is a 400. */
-  readonly unknownFields: 'reject' | 'ignore';
+  readonly judge: JudgeOptions;
+  /** Every judgement, with the request it was made on. */
+  readonly record: (judgement: Judgement, request: RouteRequest) => void;
   /** Largest upload accepted; Paxos: under 100 MB. */
   readonly maxUploadBytes: number;
 }
@@ -41,7 +40,8 @@ export interface LifecycleRouteContext {
 type Wire = Record<string, unknown>;
 
 const ALREADY_EXISTS = 'https://developer.paxos.com/docs/v2/problems/already-exists';
-const MEMBER_FIELDS = new Set(['identity_id', 'roles', 'ownership', 'position', 'id', 'name', 'summary_status']);
+/** Paxos's limit on a document's name (its 400 example: "up to 260 characters"). */
+const MAX_DOCUMENT_NAME_LENGTH = 260;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function fail(p: Problem): RouteResponse {
@@ -52,47 +52,8 @@ function isObject(value: unknown): value is Wire {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function unknownKeys(value: Wire, allowed: ReadonlySet<string>, path: string, out: Violation[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.has(key))
-      out.push({ path: `${path}${key}`, code: 'unknown_field', message: `${path}${key}: unknown field` });
-  }
-}
-
-function writeMember(m: InstitutionMember): Wire {
-  const out: Wire = { id: m.id, identity_id: m.identityId, roles: [...m.roles] };
-  if (m.ownership !== undefined) out['ownership'] = m.ownership;
-  if (m.position !== undefined) out['position'] = m.position;
-  if (m.name !== undefined) out['name'] = m.name;
-  if (m.summaryStatus !== undefined) out['summary_status'] = m.summaryStatus;
-  return out;
-}
-
-function writeDocument(d: IdentityDocument): Wire {
-  const out: Wire = { file_id: d.fileId, name: d.name, document_types: [...d.documentTypes] };
-  if (d.createdAt !== undefined) out['created_at'] = d.createdAt;
-  if (d.archivedAt !== undefined) out['archived_at'] = d.archivedAt;
-  return out;
-}
-
 function writeEvent(e: PaxosEvent): Wire {
-  const o = e.object;
-  const object: Wire = {};
-  if (o.id !== undefined) object['id'] = o.id;
-  if (o.identityId !== undefined) object['identity_id'] = o.identityId;
-  if (o.oldSummaryStatus !== undefined) object['old_summary_status'] = o.oldSummaryStatus;
-  if (o.newSummaryStatus !== undefined) object['new_summary_status'] = o.newSummaryStatus;
-  if (o.requiredDocuments !== undefined) object['required_documents'] = [...o.requiredDocuments];
-  if (o.lastKycRefreshDate !== undefined) object['last_kyc_refresh_date'] = o.lastKycRefreshDate;
-  if (o.nextKycRefreshDate !== undefined) object['next_kyc_refresh_date'] = o.nextKycRefreshDate;
-  return {
-    id: e.id,
-    type: e.type,
-    ...(e.objectType !== undefined && { object_type: e.objectType }),
-    object,
-    created_at: e.createdAt,
-    undelivered_webhooks: 0,
-  };
+  return writeAs('Event', { ...e, undeliveredWebhooks: 0 });
 }
 
 /** camelCase violation paths of the domain, as wire paths: `members[0].identityId` → `members[0].identity_id`. */
@@ -117,56 +78,48 @@ function readFlag(query: URLSearchParams, name: string): boolean | Problem {
 export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   const addMembers = (request: RouteRequest): RouteResponse => {
     const body = request.body;
-    if (!isObject(body))
-      return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
-    const violations: Violation[] = [];
-    if (ctx.unknownFields === 'reject') unknownKeys(body, new Set(['institution_id', 'members']), '', violations);
-    const institutionId = body['institution_id'];
-    if (typeof institutionId !== 'string' || !ID.test(institutionId)) {
-      violations.push({
-        path: 'institution_id',
-        code: 'required',
-        message: 'institution_id: is required and must be an identity id',
-      });
+    const institutionId =
+      body !== null && typeof body === 'object' && typeof (body as Wire)['institution_id'] === 'string'
+        ? ((body as Wire)['institution_id'] as string)
+        : undefined;
+    const typeOf = typeLookup(ctx, request.clientId);
+    // The body first, as Paxos's gateway would; then the institution it names, and the roles its type allows.
+    const shape = judgeAddMembers(body, undefined, ctx.judge, { typeOf });
+    if (shape.issues.length > 0) {
+      ctx.record(shape, request);
+      return fail(invalidRequest(shape.issues));
     }
-    const members = body['members'];
-    const inputs: unknown[] = [];
-    if (!Array.isArray(members) || members.length === 0) {
-      violations.push({ path: 'members', code: 'min_items', message: 'members: must be a non-empty array' });
-    } else {
-      members.forEach((m: unknown, i) => {
-        if (!isObject(m)) {
-          inputs.push(m);
-          return;
+    let institutionType: string | undefined;
+    if (institutionId !== undefined) {
+      ctx.approvals.tick();
+      try {
+        const institution = ctx.simulator.get(request.clientId, institutionId, { includeDetails: true });
+        if (institution.type !== 'INSTITUTION') {
+          const message = 'institution_id: must be the id of an INSTITUTION identity';
+          return fail(invalidRequest([{ path: 'institution_id', code: 'forbidden', message }]));
         }
-        if (ctx.unknownFields === 'reject') unknownKeys(m, MEMBER_FIELDS, `members[${i}].`, violations);
-        for (const readOnly of ['id', 'name', 'summary_status']) {
-          if (m[readOnly] !== undefined)
-            violations.push({
-              path: `members[${i}].${readOnly}`,
-              code: 'forbidden',
-              message: `members[${i}].${readOnly}: is set by Paxos`,
-            });
-        }
-        inputs.push({
-          identityId: m['identity_id'],
-          roles: m['roles'],
-          ...(m['ownership'] !== undefined && { ownership: m['ownership'] }),
-          ...(m['position'] !== undefined && { position: m['position'] }),
-        });
-      });
+        institutionType = institution.institution?.institutionType;
+      } catch (error) {
+        if (error instanceof IdentityNotFoundError) return fail(identityNotFound(institutionId));
+        throw error;
+      }
     }
-    if (violations.length > 0) return fail(invalidRequest(violations));
+    const judgement = judgeAddMembers(body, institutionType, ctx.judge, { typeOf });
+    ctx.record(judgement, request);
+    if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
     const id = institutionId as string;
     try {
-      ctx.approvals.tick();
-      const institution = ctx.simulator.get(request.clientId, id, {
-        includeDetails: true,
-        includeInstitutionMembers: true,
-      });
-      const parsed = parseMembersToAdd(institution, inputs);
-      const added = ctx.simulator.addInstitutionMembers(request.clientId, id, parsed);
-      return { status: 200, body: { institution_id: added.institutionId, members: added.members.map(writeMember) } };
+      const read = fromWire(
+        (body as Wire)['members'],
+        schemaOf('AddInstitutionMembersRequest')?.properties?.['members'],
+        {
+          wrap: false,
+          skip: SERVER_SET,
+        },
+      );
+      const members = (read as Wire[]).map(memberFromWire);
+      const added = ctx.simulator.addInstitutionMembers(request.clientId, id, members);
+      return { status: 200, body: writeAs('AddInstitutionMembersResponse', added) };
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
       if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
@@ -192,24 +145,14 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
     const identityId = pathParam(request, 'identity_id');
     if (!isObject(body))
       return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
-    const violations: Violation[] = [];
-    if (ctx.unknownFields === 'reject') unknownKeys(body, new Set(['name', 'document_types']), '', violations);
+    const judgement = judgeDocumentUpload(body, ctx.judge);
+    ctx.record(judgement, request);
     const name = body['name'];
-    // Paxos's own wording for a missing or long name.
+    // Paxos's own wording for a missing or long name (§3.6).
     if (typeof name !== 'string' || name === '' || name.length > MAX_DOCUMENT_NAME_LENGTH)
       return fail(problem(400, 'must provide a file name, up to 260 characters'));
-    const types = body['document_types'] ?? [];
-    if (
-      !Array.isArray(types) ||
-      types.some((t: unknown) => typeof t !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(t))
-    ) {
-      violations.push({
-        path: 'document_types',
-        code: 'enum',
-        message: 'document_types: must be a list of document types',
-      });
-    }
-    if (violations.length > 0) return fail(invalidRequest(violations));
+    if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
+    const types = (body['document_types'] ?? []) as DocumentType[];
     const host =
       typeof request.headers.host === 'string' && /^[A-Za-z0-9.[\]:-]+$/.test(request.headers.host)
         ? request.headers.host
@@ -218,7 +161,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       const upload = ctx.simulator.requestDocumentUpload(
         request.clientId,
         identityId,
-        { name, documentTypes: types as never[] },
+        { name, documentTypes: types },
         (fileId, token) => `http://${host}/uploads/${encodeURIComponent(fileId)}?token=${encodeURIComponent(token)}`,
       );
       return { status: 200, body: { file_id: upload.fileId, name: upload.name, upload_url: upload.uploadUrl } };
@@ -246,7 +189,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       return {
         status: 200,
         body: {
-          documents: listed.documents.map(writeDocument),
+          documents: listed.documents.map((d) => writeAs('DocumentDescription', d)),
           ...(includePending && { pending_documents: [...listed.pendingDocuments] }),
         },
       };
@@ -393,5 +336,5 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   ];
 }
 
-/** Paxos's upload limit, the emulator's default. */
-export const DEFAULT_MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES;
+/** Paxos's upload limit (§3.6: under 100 MB), the emulator's default. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1000 * 1000;

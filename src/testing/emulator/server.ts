@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock, IdGenerator } from '../../ports/index.js';
-import { PaxosSimulator } from '../simulation/paxos-simulator.js';
-import { systemClock } from '../system/system.js';
+import { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
+import { systemClock } from '../../adapters/system/system.js';
 import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './faults.js';
 import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
 import { listUpdateRoutes } from './list-update-routes.js';
@@ -11,7 +11,8 @@ import type { PaxosEvent } from '../../domain/index.js';
 import { generateCredentials, TokenIssuer, type EmulatorCredentials } from './oauth.js';
 import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './problems.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { Router, type Route, type RouteResponse } from './router.js';
+import { Router, type Route, type RouteRequest, type RouteResponse } from './router.js';
+import { announce, type Judgement, type JudgementListener } from './judge.js';
 
 /** Options of {@link startPaxosEmulator}. */
 export interface PaxosEmulatorOptions {
@@ -37,6 +38,11 @@ export interface PaxosEmulatorOptions {
   readonly approval?: ApprovalBehaviour;
   /** `'reject'` (default): a request field that is not in Paxos's schema is a 400. `'ignore'`: dropped silently. */
   readonly unknownFields?: 'reject' | 'ignore';
+  /**
+   * Called with the verdict on every request body the emulator judged (by Paxos's schemas and documented rules),
+   * with the request's `User-Agent`: a test can check that every body a client sent was valid.
+   */
+  readonly onJudgement?: JudgementListener;
   /** Lifetime of access tokens. Default 3599 s, as Paxos. */
   readonly tokenTtlSeconds?: number;
   /** Largest request body accepted. Default 1 MiB. */
@@ -110,14 +116,23 @@ export class PaxosEmulator {
     });
     const approvals = new Approvals(options.approval ?? 'manual', simulator, clock);
     this.#simulator = simulator;
+    const judge = { strict: (options.unknownFields ?? 'reject') === 'reject' };
+    const onJudgement = options.onJudgement;
+    const record = (judgement: Judgement, request: RouteRequest): void => {
+      const agent = request.headers['user-agent'];
+      const userAgent = typeof agent === 'string' ? agent : undefined;
+      announce(judgement, userAgent);
+      onJudgement?.({ ...judgement, userAgent });
+    };
     const routes: Route[] = [
       this.#tokens.route(),
-      ...identityRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
-      ...listUpdateRoutes({ simulator, clock, approvals, wire: { unknownFields: options.unknownFields ?? 'reject' } }),
+      ...identityRoutes({ simulator, clock, approvals, judge, record }),
+      ...listUpdateRoutes({ simulator, clock, approvals, judge, record }),
       ...lifecycleRoutes({
         simulator,
         approvals,
-        unknownFields: options.unknownFields ?? 'reject',
+        judge,
+        record,
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       }),
     ];

@@ -1,5 +1,10 @@
 import {
   Identity,
+  type CipTriple,
+  type CustomerDueDiligence,
+  type IdentityProps,
+  type Metadata,
+  type TaxDetail,
   IdentityAlreadyExistsError,
   IdentityNotFoundError,
   IdentityRejectedError,
@@ -12,7 +17,7 @@ import {
   type PersonDetails,
   type SandboxStatusChange,
   type Violation,
-} from '../../domain/index.js';
+} from '../../../domain/index.js';
 import {
   DocumentAlreadyExistsError,
   EventNotFoundError,
@@ -24,11 +29,11 @@ import {
   type IdentityDocuments,
   type InstitutionMembersAdded,
   type PaxosEvent,
-} from '../../domain/index.js';
-import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../domain/index.js';
-import type { Clock, GetIdentityOptions, IdGenerator } from '../../ports/index.js';
+} from '../../../domain/index.js';
+import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../../domain/index.js';
+import type { Clock, GetIdentityOptions, IdGenerator } from '../../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
-import { systemClock, uuidGenerator } from '../system/system.js';
+import { systemClock, uuidGenerator } from '../../system/system.js';
 import {
   checkUploadBytes,
   newDocumentRecord,
@@ -47,6 +52,25 @@ export interface PaxosSimulatorOptions {
   readonly ids?: IdGenerator;
   /** The largest page a listing returns, whatever `limit` asks for. Default 100. */
   readonly maxPageSize?: number;
+}
+
+/**
+ * What {@link PaxosSimulator.create} stores: a {@link NewIdentity} (the in-memory gateway, after the library's rules)
+ * or an identity read from Paxos's wire format by a judge of its own (the emulator, after Paxos's schemas and rules).
+ */
+export interface IdentityDraft {
+  readonly type: string;
+  readonly refId?: string | undefined;
+  readonly person?: PersonDetails | undefined;
+  readonly institution?: InstitutionDetails | undefined;
+  readonly institutionMembers?: readonly InstitutionMember[] | undefined;
+  readonly taxDetails: readonly TaxDetail[];
+  readonly taxDetailsNotRequired: boolean;
+  readonly customerDueDiligence?: CustomerDueDiligence | undefined;
+  readonly isMerchant?: boolean | undefined;
+  readonly metadata?: Metadata | undefined;
+  /** The triple Paxos keeps unique; absent only when a judge accepted details without one. */
+  readonly cip?: CipTriple | undefined;
 }
 
 interface ClientStore {
@@ -80,15 +104,9 @@ export class PaxosSimulator {
   }
 
   /** Creates an identity for `clientId`, as `POST /identity/identities` does. */
-  create(clientId: string, draft: NewIdentity): Identity {
+  create(clientId: string, draft: IdentityDraft): Identity {
     const store = this.store(clientId);
-    if (draft.refId !== undefined) {
-      const existing = store.byRefId.get(draft.refId);
-      if (existing !== undefined) throw new IdentityAlreadyExistsError(existing, 'ref_id');
-    }
-    const cipKey = keyOf(draft.type, draft.cip);
-    const sameCip = store.byCip.get(cipKey);
-    if (sameCip !== undefined) throw new IdentityAlreadyExistsError(sameCip, 'cip_id');
+    const cipKey = this.checkUnique(clientId, draft);
     const members =
       draft.institutionMembers === undefined ? undefined : this.linkMembers(store, draft.institutionMembers);
 
@@ -115,13 +133,30 @@ export class PaxosSimulator {
     });
     store.byId.set(id, identity);
     if (draft.refId !== undefined) store.byRefId.set(draft.refId, id);
-    store.byCip.set(cipKey, id);
+    if (cipKey !== undefined) store.byCip.set(cipKey, id);
     for (const member of members ?? []) {
       let set = store.memberOf.get(member.identityId);
       if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
       set.add(id);
     }
     return this.view(store, identity, { includeDetails: true, includeInstitutionMembers: true });
+  }
+
+  /**
+   * Throws as {@link create} would for a `refId` or CIP triple `clientId` already used; resolves to the triple's key.
+   *
+   * @throws {IdentityAlreadyExistsError} naming the identity that has them.
+   */
+  checkUnique(clientId: string, draft: IdentityDraft): string | undefined {
+    const store = this.store(clientId);
+    if (draft.refId !== undefined) {
+      const existing = store.byRefId.get(draft.refId);
+      if (existing !== undefined) throw new IdentityAlreadyExistsError(existing, 'ref_id');
+    }
+    const cipKey = draft.cip === undefined ? undefined : keyOf(draft.type, draft.cip);
+    const sameCip = cipKey === undefined ? undefined : store.byCip.get(cipKey);
+    if (sameCip !== undefined) throw new IdentityAlreadyExistsError(sameCip, 'cip_id');
+    return cipKey;
   }
 
   /** Reads an identity of `clientId`, as `GET /identity/identities/{id}` does. */
@@ -165,7 +200,24 @@ export class PaxosSimulator {
         throw new IdentityRejectedError('the changes break a rule', { violations: error.violations });
       throw error;
     }
-    const next = update.applyTo(current);
+    return this.commit(store, current, update.applyTo(current));
+  }
+
+  /**
+   * Replaces fields of an identity of `clientId` without checking them: for a caller that judged the update itself
+   * (the emulator, by Paxos's schemas and rules). `refId` and the CIP triple stay unique, `updatedAt` moves and the
+   * summary status follows. Resolves to the identity with details.
+   *
+   * @throws {IdentityAlreadyExistsError} when the new `refId` or CIP triple belongs to another identity.
+   */
+  replace(clientId: string, id: string, changes: Partial<IdentityProps>): Identity {
+    const store = this.store(clientId);
+    const current = this.require(store, id);
+    return this.commit(store, current, current.with({ ...changes, id, type: current.type }));
+  }
+
+  private commit(store: ClientStore, current: Identity, next: Identity): Identity {
+    const id = current.id;
     if (next.refId !== undefined && next.refId !== current.refId) {
       const owner = store.byRefId.get(next.refId);
       if (owner !== undefined && owner !== id) throw new IdentityAlreadyExistsError(owner, 'ref_id');

@@ -1,5 +1,3 @@
-import type { Violation } from '../../domain/index.js';
-
 /** An RFC 7807 Problem as Paxos sends it: `{type, title, status, detail, meta}`. */
 export interface Problem {
   readonly type: string;
@@ -76,7 +74,9 @@ export const TOO_MANY_REQUESTS = problem(429, 'Too many requests');
  * A 400 that lists every violation: the detail names each wire path and rule (never a value), and
  * `meta.violations` carries them as `{path, code, message}` for programs.
  */
-export function invalidRequest(violations: readonly Violation[]): Problem {
+export function invalidRequest(
+  violations: readonly { readonly path: string; readonly code: string; readonly message: string }[],
+): Problem {
   const n = violations.length;
   const detail = `${n} invalid field${n === 1 ? '' : 's'}: ${violations.map((v) => v.message).join('; ')}`;
   return problem(400, detail, {

@@ -7,10 +7,11 @@ import {
   type TimeRange,
   type Violation,
 } from '../../domain/index.js';
+import { judgeUpdate, withoutEchoedId } from './judge.js';
 import { alreadyExists, identityNotFound, invalidRequest, type Problem } from './problems.js';
 import { SCOPES, type IdentityRouteContext } from './identity-routes.js';
 import type { Route, RouteRequest, RouteResponse } from './router.js';
-import { readUpdateRequest, updateViolationsToWire, writeIdentity } from './wire.js';
+import { changesFromWire, mergeUpdate, writeIdentity, type WireObject } from './wire.js';
 
 function fail(p: Problem): RouteResponse {
   return { status: p.status, body: p };
@@ -116,18 +117,21 @@ export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
   };
 
   const updateIdentity = (request: RouteRequest): RouteResponse => {
-    const read = readUpdateRequest(request.body, ctx.wire);
-    if (!read.ok) return fail(invalidRequest(read.violations));
     ctx.approvals.tick();
     const id = request.params['id'] ?? '';
     try {
-      const identity = ctx.simulator.update(request.clientId, id, read.changes);
+      const current = ctx.simulator.get(request.clientId, id, { includeDetails: true });
+      const body = withoutEchoedId(request.body);
+      const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+      const merged = isObject ? mergeUpdate(writeIdentity(current), body as WireObject) : {};
+      const judgement = judgeUpdate(body, merged, current.type, ctx.judge);
+      ctx.record(judgement, request);
+      if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
+      const identity = ctx.simulator.replace(request.clientId, id, changesFromWire(merged, current));
       return { status: 200, body: writeIdentity(identity) };
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
       if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
-      if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
-        return fail(invalidRequest(updateViolationsToWire(error.violations)));
       throw error;
     }
   };

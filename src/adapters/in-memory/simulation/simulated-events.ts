@@ -1,4 +1,4 @@
-import type { EventFilter, EventObject, EventPage, PaxosEvent } from '../../domain/index.js';
+import type { EventFilter, EventObject, EventPage, PaxosEvent } from '../../../domain/index.js';
 
 /** The `object_type` Paxos gives each identity event type (documents_required as DOCS and the webhook spec spell it). */
 const OBJECT_TYPES: Readonly<Record<string, string>> = {

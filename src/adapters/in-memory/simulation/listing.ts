@@ -4,7 +4,7 @@ import {
   type ListIdentitiesFilter,
   type ListOrder,
   type TimeRange,
-} from '../../domain/index.js';
+} from '../../../domain/index.js';
 
 /** Paxos's page size when a list call names none (undocumented for identities; its other lists use 100). */
 export const DEFAULT_PAGE_SIZE = 100;

@@ -1,20 +1,10 @@
-import {
-  IdentityAlreadyExistsError,
-  IdentityNotFoundError,
-  IdentityRejectedError,
-  IdentityValidationError,
-} from '../../domain/index.js';
+import { IdentityAlreadyExistsError, IdentityNotFoundError } from '../../domain/index.js';
 import type { Clock } from '../../ports/index.js';
-import type { PaxosSimulator } from '../simulation/paxos-simulator.js';
+import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
-import {
-  createViolationsToWire,
-  parseCreateRequest,
-  parseSandboxStatusRequest,
-  writeIdentity,
-  type WireReadOptions,
-} from './wire.js';
+import { judgeCreate, judgeSandboxStatus, withoutEchoedId, type Judgement, type JudgeOptions } from './judge.js';
+import { draftFromWire, liftPersonMetadata, sandboxChangeFromWire, writeIdentity, type WireObject } from './wire.js';
 
 /** Scopes of Paxos's identity endpoints. */
 export const SCOPES = {
@@ -29,8 +19,22 @@ export type ApprovalBehaviour = 'manual' | 'auto' | { readonly autoApproveAfterM
 export interface IdentityRouteContext {
   readonly simulator: PaxosSimulator;
   readonly clock: Clock;
-  readonly wire: WireReadOptions;
+  readonly judge: JudgeOptions;
   readonly approvals: Approvals;
+  /** Every judgement, with the request it was made on (the request log of validations). */
+  readonly record: (judgement: Judgement, request: RouteRequest) => void;
+}
+
+/** The type of an identity of this API user, for the member rules. */
+export function typeLookup(ctx: { readonly simulator: PaxosSimulator }, clientId: string) {
+  return (identityId: string): string | undefined => {
+    try {
+      return ctx.simulator.get(clientId, identityId, { includeDetails: false }).type;
+    } catch (error) {
+      if (error instanceof IdentityNotFoundError) return undefined;
+      throw error;
+    }
+  };
 }
 
 function json(status: number, body: unknown): RouteResponse {
@@ -89,10 +93,19 @@ export class Approvals {
 /** The identity endpoints of Paxos's v2 API that the emulator serves. */
 export function identityRoutes(ctx: IdentityRouteContext): Route[] {
   const createIdentity = (request: RouteRequest): RouteResponse => {
-    const parsed = parseCreateRequest(request.body, { ...ctx.wire, now: ctx.clock.now() });
-    if (!parsed.ok) return fail(invalidRequest(parsed.violations));
+    const body =
+      request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body)
+        ? liftPersonMetadata(request.body as WireObject)
+        : request.body;
+    const judgement = judgeCreate(body, ctx.judge, { typeOf: typeLookup(ctx, request.clientId) });
+    ctx.record(judgement, request);
+    // A body refused for what it says is a 400 at once; one refused only for the state it meets (a member that is
+    // not a person of this client) first meets the uniqueness checks, as on the shared fake: a replay is a 409.
+    if (judgement.issues.some((issue) => issue.stateful !== true)) return fail(invalidRequest(judgement.issues));
     try {
-      const identity = ctx.simulator.create(request.clientId, parsed.identity);
+      if (judgement.issues.length > 0) ctx.simulator.checkUnique(request.clientId, draftFromWire(body as WireObject));
+      if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
+      const identity = ctx.simulator.create(request.clientId, draftFromWire(body as WireObject));
       ctx.approvals.created(
         request.clientId,
         identity.id,
@@ -102,8 +115,6 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
       return json(200, writeIdentity(identity));
     } catch (error) {
       if (error instanceof IdentityAlreadyExistsError) return fail(alreadyExists(error.conflict, error.existingId));
-      if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
-        return fail(invalidRequest(createViolationsToWire(error.violations)));
       throw error;
     }
   };
@@ -128,12 +139,14 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
   };
 
   const setSandboxStatus = (request: RouteRequest): RouteResponse => {
-    const parsed = parseSandboxStatusRequest(request.body, ctx.wire);
-    if (!parsed.ok) return fail(invalidRequest(parsed.violations));
+    const body = withoutEchoedId(request.body);
+    const judgement = judgeSandboxStatus(body, ctx.judge);
+    ctx.record(judgement, request);
+    if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
     ctx.approvals.tick();
     const id = pathParam(request, 'id');
     try {
-      ctx.simulator.setSandboxStatus(request.clientId, id, parsed.change);
+      ctx.simulator.setSandboxStatus(request.clientId, id, sandboxChangeFromWire(body as WireObject));
       return json(200, {});
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Identity, IdentityRejectedError } from '../../../src/index.js';
-import { instantOf, pageOf } from '../../../src/adapters/simulation/listing.js';
+import { Identity, IdentityRejectedError } from '../../../../src/index.js';
+import { instantOf, pageOf } from '../../../../src/adapters/in-memory/simulation/listing.js';
 
 function identity(
   id: string,

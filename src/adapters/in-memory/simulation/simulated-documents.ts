@@ -3,7 +3,7 @@ import {
   sniffDocumentKind,
   type DocumentUploadRequest,
   type IdentityDocument,
-} from '../../domain/index.js';
+} from '../../../domain/index.js';
 
 /** A document slot of an identity: created by an upload request, filled when the bytes arrive. */
 export interface DocumentRecord {

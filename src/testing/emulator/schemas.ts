@@ -1,0 +1,237 @@
+/**
+ * Paxos's own schemas (vendored in paxos-schemas.json by scripts/extract-paxos-schemas.ts), compiled with ajv. This
+ * module and rules.ts are the emulator's judge: they import nothing of the library's domain, so a rule the library
+ * gets wrong is not repeated here and the contract suite can catch it.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import document from './paxos-schemas.json' with { type: 'json' };
+
+/** A JSON object as it travels. */
+export type WireObject = { [key: string]: unknown };
+
+/** Why a field is refused: the codes of the emulator's 400s (`meta.violations[].code`). */
+export const ISSUE_CODES = [
+  'required',
+  'type',
+  'enum',
+  'max_length',
+  'pattern',
+  'format',
+  'min_items',
+  'max_items',
+  'range',
+  'unknown_field',
+  'country',
+  'forbidden',
+  'conflict',
+  'prohibited',
+  'duplicate',
+  'not_found',
+] as const;
+
+/** One of {@link ISSUE_CODES}. */
+export type IssueCode = (typeof ISSUE_CODES)[number];
+
+/** One refused field: its wire path (`person_details.address.city`), a code, and a message that never quotes a value. */
+export interface WireIssue {
+  readonly path: string;
+  readonly code: IssueCode;
+  readonly message: string;
+  /**
+   * True when the body is refused for the state it meets (a member that does not exist, a type an update cannot
+   * change), not for what it says: a client cannot know that before it asks.
+   */
+  readonly stateful?: boolean;
+}
+
+/** A JSON Schema object as the vendored file holds it. */
+export interface SchemaObject {
+  readonly type?: string;
+  readonly properties?: Readonly<Record<string, SchemaObject>>;
+  readonly items?: SchemaObject;
+  readonly additionalProperties?: SchemaObject | boolean;
+  readonly $ref?: string;
+  readonly [keyword: string]: unknown;
+}
+
+const SCHEMAS = document.components.schemas as unknown as Readonly<Record<string, SchemaObject>>;
+const REF = '#/components/schemas/';
+
+/**
+ * The name of a vendored component schema (`CreateIdentityRequest`). A plain string, so that the declarations the
+ * package ships do not import the JSON file.
+ */
+export type SchemaName = string;
+
+/** A vendored schema, `$ref`s resolved one level (a property that is a `$ref` comes back as the schema it names). */
+export function schemaOf(name: SchemaName): SchemaObject | undefined {
+  return Object.hasOwn(SCHEMAS, name) ? SCHEMAS[name] : undefined;
+}
+
+/** Follows a `$ref` to the schema it names; other schemas come back as they are. */
+export function resolveRef(schema: SchemaObject | undefined): SchemaObject | undefined {
+  const ref = schema?.$ref;
+  return typeof ref === 'string' && ref.startsWith(REF) ? schemaOf(ref.slice(REF.length)) : schema;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The document with `additionalProperties: false` on every object schema that lists properties and says nothing
+ * about others: the emulator's strict mode (Paxos's reference §2: the backend may reject unknown fields). Paxos's
+ * schemas themselves allow unknown properties, which `unknownFields: 'ignore'` keeps.
+ */
+function strictCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(strictCopy);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = key === 'example' ? item : strictCopy(item);
+  if (isPlainObject(value['properties']) && value['additionalProperties'] === undefined) {
+    out['additionalProperties'] = false;
+  }
+  return out;
+}
+
+// RFC 3339 date-time, as Paxos's `format: date-time` means: a zone is required and the date must exist.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** True for a real RFC 3339 date-time (`2021-06-16T09:28:14Z`, `…+02:00`, fractions up to nanoseconds). */
+function isDateTime(text: string): boolean {
+  const m = DATE_TIME.exec(text);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 61;
+}
+
+/** True when the year, month and day name a day of the proleptic Gregorian calendar. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= days;
+}
+
+function build(strict: boolean): Ajv {
+  // strict: false because OpenAPI 3.0 keywords (nullable, discriminator, example, title) are not JSON Schema's.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+  // The formats the vendored schemas use; ajv-formats is not a dependency, so they are defined here.
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  ajv.addFormat('decimal', { type: 'string', validate: /^[+-]?(\d+(\.\d*)?|\.\d+)$/ });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  });
+  // Only `Problem.type` (a response) uses it: responses are written by the emulator, not judged.
+  ajv.addFormat('uri', true);
+  ajv.addSchema(strict ? (strictCopy(document) as object) : document, 'paxos');
+  return ajv;
+}
+
+const validators = new Map<string, ValidateFunction>();
+const engines: { strict?: Ajv; lenient?: Ajv } = {};
+
+function validatorFor(name: SchemaName, strict: boolean): ValidateFunction {
+  const key = `${strict ? 'strict' : 'lenient'}:${name}`;
+  let validate = validators.get(key);
+  if (validate === undefined) {
+    const ajv = strict ? (engines.strict ??= build(true)) : (engines.lenient ??= build(false));
+    validate = ajv.getSchema(`paxos${REF}${name}`);
+    if (validate === undefined) throw new Error(`no schema named ${name} in paxos-schemas.json`);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+/** `/person_details/address/0/city` → `person_details.address[0].city`. */
+function pathOf(pointer: string, child?: string): string {
+  const parts = pointer === '' ? [] : pointer.slice(1).split('/');
+  if (child !== undefined) parts.push(child);
+  let out = '';
+  for (const raw of parts) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(part)) out += `[${part}]`;
+    else {
+      const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(part) ? part : JSON.stringify(part.slice(0, 64));
+      out = out === '' ? shown : `${out}.${shown}`;
+    }
+  }
+  return out === '' ? 'body' : out;
+}
+
+function issueOf(error: ErrorObject): WireIssue {
+  const params = error.params as Record<string, unknown>;
+  let path = pathOf(error.instancePath);
+  let code: IssueCode;
+  let text: string;
+  switch (error.keyword) {
+    case 'required':
+      path = pathOf(error.instancePath, String(params['missingProperty']));
+      code = 'required';
+      text = 'is required';
+      break;
+    case 'additionalProperties':
+      path = pathOf(error.instancePath, String(params['additionalProperty']));
+      code = 'unknown_field';
+      text = "is not a field of this request in Paxos's schema";
+      break;
+    case 'type':
+      code = 'type';
+      text = `must be of type ${String(params['type'])}`;
+      break;
+    case 'enum':
+      code = 'enum';
+      text = `must be one of ${(params['allowedValues'] as unknown[]).join(', ')}`;
+      break;
+    case 'maxLength':
+      code = 'max_length';
+      text = `must be at most ${String(params['limit'])} characters`;
+      break;
+    case 'pattern':
+      code = 'pattern';
+      text = `must match ${String(params['pattern'])}`;
+      break;
+    case 'format':
+      code = 'format';
+      text = `must be formatted as ${String(params['format'])}`;
+      break;
+    case 'minItems':
+      code = 'min_items';
+      text = `must have at least ${String(params['limit'])} items`;
+      break;
+    case 'maxItems':
+      code = 'max_items';
+      text = `must have at most ${String(params['limit'])} items`;
+      break;
+    default:
+      code = 'range';
+      // ajv's own messages name the rule and its limit, never the value.
+      text = error.message ?? `breaks the ${error.keyword} rule`;
+  }
+  return { path, code, message: `${path}: ${text}` };
+}
+
+/**
+ * Checks `body` against the vendored schema `name`. Every refused field is reported once (the first rule it breaks),
+ * by its wire path. `strict` (the emulator's default) also refuses fields the schema does not list.
+ */
+export function validateAgainst(name: SchemaName, body: unknown, strict: boolean): WireIssue[] {
+  const validate = validatorFor(name, strict);
+  if (validate(body)) return [];
+  const seen = new Set<string>();
+  const issues: WireIssue[] = [];
+  for (const error of validate.errors ?? []) {
+    const issue = issueOf(error);
+    if (seen.has(issue.path)) continue;
+    seen.add(issue.path);
+    issues.push(issue);
+  }
+  return issues;
+}

@@ -1,4 +1,4 @@
-import { inputNames, readFields, table, type FieldTable } from '../shared/field-table.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { ViolationList } from '../shared/violations.js';
 
@@ -25,7 +25,7 @@ export interface AddressInput {
 const LINE = { type: 'string', kind: 'text', max: 35, pattern: PAXOS_TEXT_PATTERN } as const;
 
 /** Paxos's `IdentityMailingAddress`, field by field: every field at most 35 characters of Paxos's ASCII set. */
-export const ADDRESS_TABLE: FieldTable = table('IdentityMailingAddress', [
+export const ADDRESS_TABLE = table('IdentityMailingAddress', [
   { name: 'country', wire: 'country', ...LINE, required: 'always' },
   { name: 'address1', wire: 'address1', ...LINE, required: 'always' },
   { name: 'address2', wire: 'address2', ...LINE, kind: 'custom' },

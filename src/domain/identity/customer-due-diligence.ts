@@ -1,4 +1,4 @@
-import { inputNames, readFields, table, type FieldTable } from '../shared/field-table.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
 import { readObject } from '../shared/guard.js';
 import type { ViolationList } from '../shared/violations.js';
 import {
@@ -66,12 +66,13 @@ export interface CustomerDueDiligence {
   readonly createdAt?: string;
 }
 
-const choice = (name: string, wire: string, values: readonly string[]) =>
+const choice = <const N extends string, const W extends string>(name: N, wire: W, values: readonly string[]) =>
   ({ name, wire, type: 'string', kind: 'enum', values }) as const;
-const flag = (name: string, wire: string) => ({ name, wire, type: 'boolean', kind: 'boolean' }) as const;
+const flag = <const N extends string, const W extends string>(name: N, wire: W) =>
+  ({ name, wire, type: 'boolean', kind: 'boolean' }) as const;
 
 /** Paxos's `CustomerDueDiligence`, field by field. */
-export const CUSTOMER_DUE_DILIGENCE_TABLE: FieldTable = table('CustomerDueDiligence', [
+export const CUSTOMER_DUE_DILIGENCE_TABLE = table('CustomerDueDiligence', [
   { name: 'aliases', wire: 'aliases', type: 'strings', kind: 'texts', max: 200, maxItems: 20 },
   choice('estimatedNetWorth', 'estimated_net_worth', NET_WORTH_RANGES),
   choice('estimatedYearlyIncome', 'estimated_yearly_income', YEARLY_INCOME_RANGES),

@@ -1,5 +1,5 @@
 import { IdentityValidationError } from '../shared/errors.js';
-import { inputFields, objectFieldNames, sensitiveNames } from '../shared/field-table.js';
+import { inputFields, objectFieldNames, sensitiveNames, type FieldTable } from '../shared/field-table.js';
 import { keys, readBoolean, readObject, readString } from '../shared/guard.js';
 import { Sensitive } from '../shared/sensitive.js';
 import { ViolationList, type Violation } from '../shared/violations.js';
@@ -104,8 +104,8 @@ const INSTITUTION_SENSITIVE = sensitiveNames(INSTITUTION_TABLE);
 
 /** Fields Paxos sets on an identity's parts; they are no input and never go back into a command. */
 const SERVER_SET = new Set(
-  [PERSON_TABLE, INSTITUTION_TABLE, TAX_DETAIL_TABLE, CUSTOMER_DUE_DILIGENCE_TABLE, ADDRESS_TABLE].flatMap((t) =>
-    t.fields.filter((f) => f.serverSet === true).map((f) => f.name),
+  [PERSON_TABLE, INSTITUTION_TABLE, TAX_DETAIL_TABLE, CUSTOMER_DUE_DILIGENCE_TABLE, ADDRESS_TABLE].flatMap(
+    (t: FieldTable) => t.fields.filter((f) => f.serverSet === true).map((f) => f.name),
   ),
 );
 const MEMBER_INPUT = inputFields(INSTITUTION_MEMBER_TABLE);

@@ -1,4 +1,4 @@
-import { inputNames, readFields, table, type FieldTable } from '../shared/field-table.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
 import { readArray, readEnum, readObject } from '../shared/guard.js';
 import type { ViolationList } from '../shared/violations.js';
 import { INSTITUTION_ROLE_TYPES, type IdentityStatus, type InstitutionRoleType, type Open } from './enums.js';
@@ -36,7 +36,7 @@ const ROLES_BY_TYPE: Readonly<Record<string, readonly InstitutionRoleType[]>> = 
 };
 
 /** Paxos's `InstitutionMember`, field by field. */
-export const INSTITUTION_MEMBER_TABLE: FieldTable = table('InstitutionMember', [
+export const INSTITUTION_MEMBER_TABLE = table('InstitutionMember', [
   { name: 'id', wire: 'id', type: 'string', kind: 'text', serverSet: true },
   {
     name: 'identityId',

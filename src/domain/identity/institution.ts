@@ -1,4 +1,4 @@
-import { inputNames, readFields, table, type FieldTable } from '../shared/field-table.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
@@ -85,7 +85,7 @@ const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
  * Paxos's `institution_details`, field by field, in the order the domain reads them (the type, sub-type and CIP id
  * come first: the other rules depend on them).
  */
-export const INSTITUTION_TABLE: FieldTable = table('InstitutionDetails', [
+export const INSTITUTION_TABLE = table('InstitutionDetails', [
   { name: 'name', wire: 'name', ...TEXT_200, pattern: PAXOS_TEXT_PATTERN, required: 'always' },
   {
     name: 'institutionType',

@@ -1,4 +1,4 @@
-import { inputNames, readFields, readPastDateTime, table, type FieldTable } from '../shared/field-table.js';
+import { inputNames, readFields, readPastDateTime, table } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
@@ -103,7 +103,7 @@ const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
  * Paxos's `person_details`, field by field, in the order the domain reads them: the one list that the interfaces
  * above, the domain's reading, the update rules, the wire DTO and the mapper follow.
  */
-export const PERSON_TABLE: FieldTable = table('PersonDetails', [
+export const PERSON_TABLE = table('PersonDetails', [
   { name: 'verifierType', wire: 'verifier_type', type: 'string', kind: 'enum', values: VERIFIER_TYPES },
   { name: 'verifierId', wire: 'verifier_id', type: 'string', kind: 'custom' },
   {

@@ -1,4 +1,4 @@
-import { inputNames, readFields, table, type FieldTable } from '../shared/field-table.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject } from '../shared/guard.js';
 import type { Sensitive } from '../shared/sensitive.js';
 import type { ViolationList } from '../shared/violations.js';
@@ -28,7 +28,7 @@ export type TaxRequirement =
   | { readonly kind: 'not_required' };
 
 /** Paxos's `TaxDetail`, field by field. */
-export const TAX_DETAIL_TABLE: FieldTable = table('TaxDetail', [
+export const TAX_DETAIL_TABLE = table('TaxDetail', [
   {
     name: 'taxPayerId',
     wire: 'tax_payer_id',

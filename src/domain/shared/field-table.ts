@@ -73,10 +73,33 @@ export interface FieldTable {
   readonly fields: readonly FieldSpec[];
 }
 
-/** A frozen table: the one place an object's fields are listed. */
-export function table(schema: string, fields: readonly FieldSpec[]): FieldTable {
-  return Object.freeze({ schema, fields: Object.freeze(fields.map((f) => Object.freeze(f))) });
+/**
+ * A frozen table: the one place an object's fields are listed. The field literals keep their types, so that the
+ * object's TypeScript interfaces can be checked against the table (see {@link InputName} and its siblings).
+ */
+export function table<const F extends readonly FieldSpec[]>(
+  schema: string,
+  fields: F,
+): { readonly schema: string; readonly fields: F } {
+  return Object.freeze({ schema, fields: Object.freeze(fields.map((f) => Object.freeze(f))) as unknown as F });
 }
+
+type SpecOf<T> = T extends { readonly fields: readonly (infer F extends FieldSpec)[] } ? F : never;
+type NameOf<S> = S extends { readonly name: infer N } ? N : never;
+type InputSpecOf<T> = Exclude<SpecOf<T>, { readonly serverSet: true }>;
+
+/** Every camelCase name of a table, Paxos-set fields included: the keys of the object the domain holds. */
+export type FieldName<T> = NameOf<SpecOf<T>>;
+/** The camelCase names a command may give. */
+export type InputName<T> = NameOf<InputSpecOf<T>>;
+/** The names a create must give unconditionally. */
+export type RequiredInputName<T> = NameOf<Extract<InputSpecOf<T>, { readonly required: 'always' | 'create' }>>;
+/** The names the object the domain holds always has. */
+export type AlwaysName<T> = NameOf<Extract<SpecOf<T>, { readonly required: 'always' }>>;
+/** The names of personal-data fields. */
+export type SensitiveName<T> = NameOf<Extract<SpecOf<T>, { readonly sensitive: true }>>;
+/** The names of fields of one wire type. */
+export type NameOfType<T, W extends WireType> = NameOf<Extract<SpecOf<T>, { readonly type: W }>>;
 
 /** The fields a command may give (everything but what Paxos sets). */
 export function inputFields(t: FieldTable): readonly FieldSpec[] {

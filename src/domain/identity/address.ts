@@ -1,4 +1,4 @@
-import { inputNames, readFields, table } from '../shared/field-table.js';
+import { inputNames, readFields, table, type ReadHooks } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { ViolationList } from '../shared/violations.js';
 
@@ -37,16 +37,18 @@ export const ADDRESS_TABLE = table('IdentityMailingAddress', [
 const ADDRESS_FIELDS = inputNames(ADDRESS_TABLE);
 const LINE_RULE = Object.freeze({ max: LINE.max, pattern: LINE.pattern });
 
+const HOOKS: ReadHooks = {
+  read: {
+    // An empty address2 is how Paxos clears it on update, so it is accepted as is.
+    address2: (v, fieldPath, raw) => (raw === '' ? '' : readString(v, fieldPath, raw, LINE_RULE)),
+  },
+};
+
 /** Checks an address: `country`, `address1`, `city`, `province` required; every field ≤ 35 characters and pattern P. */
 export function parseAddress(v: ViolationList, path: string, value: unknown, required: boolean): Address | undefined {
   const f = readObject(v, path, value, ADDRESS_FIELDS, required);
   if (f === undefined) return undefined;
-  const got = readFields(v, path, f, ADDRESS_TABLE, {
-    read: {
-      // An empty address2 is how Paxos clears it on update, so it is accepted as is.
-      address2: (fieldPath, raw) => (raw === '' ? '' : readString(v, fieldPath, raw, LINE_RULE)),
-    },
-  });
+  const got = readFields(v, path, f, ADDRESS_TABLE, HOOKS);
   const complete = got['country'] !== undefined && got['address1'] !== undefined && got['city'] !== undefined;
   return complete && got['province'] !== undefined ? (got as unknown as Address) : undefined;
 }

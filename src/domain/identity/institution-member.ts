@@ -1,4 +1,4 @@
-import { inputNames, readFields, table } from '../shared/field-table.js';
+import { inputNames, readFields, table, type ReadHooks } from '../shared/field-table.js';
 import { readArray, readEnum, readObject } from '../shared/guard.js';
 import type { ViolationList } from '../shared/violations.js';
 import { INSTITUTION_ROLE_TYPES, type IdentityStatus, type InstitutionRoleType, type Open } from './enums.js';
@@ -87,6 +87,35 @@ function readOwnership(v: ViolationList, path: string, value: unknown): string |
   return text;
 }
 
+const HOOKS: ReadHooks = {
+  read: {
+    // The context is the institution's type, which decides the roles allowed.
+    roles: (v, rolesPath, raw, _got, institutionType) => {
+      const type = institutionType as string | undefined;
+      const allowed = rolesAllowedFor(type);
+      return readArray(
+        v,
+        rolesPath,
+        raw,
+        { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length },
+        (rolePath, role) => {
+          const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
+          if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
+            v.add(
+              rolePath,
+              'forbidden',
+              `is not a role a ${type ?? ''} member may hold (allowed: ${allowed.join(', ')})`,
+            );
+            return undefined;
+          }
+          return parsed;
+        },
+      );
+    },
+    ownership: (v, ownershipPath, raw) => readOwnership(v, ownershipPath, raw),
+  },
+};
+
 /** Checks one member: an identity id, at least one role allowed for the institution type, ownership 0–100. */
 function parseMember(
   v: ViolationList,
@@ -97,31 +126,7 @@ function parseMember(
   const f = readObject(v, path, value, MEMBER_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
-  const allowed = rolesAllowedFor(institutionType);
-  const got = readFields(v, path, f, INSTITUTION_MEMBER_TABLE, {
-    read: {
-      roles: (rolesPath, raw) =>
-        readArray(
-          v,
-          rolesPath,
-          raw,
-          { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length },
-          (rolePath, role) => {
-            const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
-            if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
-              v.add(
-                rolePath,
-                'forbidden',
-                `is not a role a ${institutionType ?? ''} member may hold (allowed: ${allowed.join(', ')})`,
-              );
-              return undefined;
-            }
-            return parsed;
-          },
-        ),
-      ownership: (ownershipPath, raw) => readOwnership(v, ownershipPath, raw),
-    },
-  });
+  const got = readFields(v, path, f, INSTITUTION_MEMBER_TABLE, HOOKS, undefined, institutionType);
   if (v.items.length !== before || got['identityId'] === undefined || got['roles'] === undefined) return undefined;
   return got as unknown as InstitutionMember;
 }

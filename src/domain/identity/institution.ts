@@ -1,4 +1,4 @@
-import { inputNames, readFields, table } from '../shared/field-table.js';
+import { inputNames, readFields, table, type FieldHook, type ReadHooks } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
@@ -197,6 +197,39 @@ function neededOf(got: Readonly<Record<string, unknown>>): readonly string[] | '
   return regulation !== undefined && trading !== undefined ? requiredByRegulation(regulation, trading) : [];
 }
 
+// Read as required where the matrix requires it, so that an empty string counts as missing.
+const matrixText: FieldHook = (v, fieldPath, raw, got) => {
+  const key = fieldPath.slice(fieldPath.lastIndexOf('.') + 1);
+  const needed = neededOf(got);
+  if (needed !== 'not_allowed' && needed.includes(key) && (raw === undefined || raw === '')) {
+    const regulation = (got['regulationStatus'] as string | undefined) ?? '';
+    const trading = (got['tradingType'] as string | undefined) ?? '';
+    v.add(fieldPath, 'required', `is required when regulationStatus is ${regulation} and tradingType is ${trading}`);
+    return undefined;
+  }
+  return readString(v, fieldPath, raw, TEXT_RULE);
+};
+
+const HOOKS: ReadHooks = {
+  read: {
+    cipId: (v, fieldPath, raw, got) => readCipId(v, fieldPath, raw, got['cipIdType'] as string | undefined),
+    businessAddress: (v, fieldPath, raw) => parseAddress(v, fieldPath, raw, true),
+    incorporationAddress: (v, fieldPath, raw, got) => {
+      const { operating, ria, trustNeedsIncorporation } = companyOf(got);
+      return parseAddress(v, fieldPath, raw, operating || ria || trustNeedsIncorporation);
+    },
+    ...Object.fromEntries(MATRIX_FIELDS.map((key) => [key, matrixText])),
+  },
+  required: (name, got) => {
+    if (name === 'regulationStatus' || name === 'tradingType') {
+      const { operating, ria } = companyOf(got);
+      return operating || ria;
+    }
+    if (name === 'businessDescription') return companyOf(got).operating;
+    return undefined;
+  },
+};
+
 /** Checks an institution's details against Paxos's required-field matrix, sub-type and regulation rules. */
 export function parseInstitution(
   v: ViolationList,
@@ -209,36 +242,7 @@ export function parseInstitution(
   const before = v.items.length;
   const p = (key: string) => at(path, key);
 
-  // Read as required where the matrix requires it, so that an empty string counts as missing.
-  const matrixText = (fieldPath: string, raw: unknown, got: Readonly<Record<string, unknown>>): unknown => {
-    const key = fieldPath.slice(fieldPath.lastIndexOf('.') + 1);
-    const needed = neededOf(got);
-    if (needed !== 'not_allowed' && needed.includes(key) && (raw === undefined || raw === '')) {
-      const regulation = (got['regulationStatus'] as string | undefined) ?? '';
-      const trading = (got['tradingType'] as string | undefined) ?? '';
-      v.add(fieldPath, 'required', `is required when regulationStatus is ${regulation} and tradingType is ${trading}`);
-      return undefined;
-    }
-    return readString(v, fieldPath, raw, TEXT_RULE);
-  };
-  const got = readFields(v, path, f, INSTITUTION_TABLE, {
-    now,
-    read: {
-      cipId: (fieldPath, raw, sofar) => readCipId(v, fieldPath, raw, sofar['cipIdType'] as string | undefined),
-      businessAddress: (fieldPath, raw) => parseAddress(v, fieldPath, raw, true),
-      incorporationAddress: (fieldPath, raw, sofar) => {
-        const { operating, ria, trustNeedsIncorporation } = companyOf(sofar);
-        return parseAddress(v, fieldPath, raw, operating || ria || trustNeedsIncorporation);
-      },
-      ...Object.fromEntries(MATRIX_FIELDS.map((key) => [key, matrixText])),
-    },
-    required: (name, sofar) => {
-      const { operating, ria } = companyOf(sofar);
-      if (name === 'regulationStatus' || name === 'tradingType') return operating || ria;
-      if (name === 'businessDescription') return operating;
-      return undefined;
-    },
-  });
+  const got = readFields(v, path, f, INSTITUTION_TABLE, HOOKS, now);
 
   const institutionType = got['institutionType'] as string | undefined;
   const institutionSubType = got['institutionSubType'] as InstitutionSubType | undefined;

@@ -1,4 +1,4 @@
-import { inputNames, readFields, readPastDateTime, table } from '../shared/field-table.js';
+import { inputNames, readFields, readPastDateTime, table, type ReadHooks } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
@@ -198,25 +198,26 @@ export function readCipId(
   return cipId;
 }
 
+const HOOKS: ReadHooks = {
+  read: {
+    verifierId: (v, fieldPath, raw, sofar) => {
+      const verifierId = readString(v, fieldPath, raw);
+      if (verifierId !== undefined && sofar['verifierType'] !== undefined) {
+        v.add(fieldPath, 'forbidden', `must not be set when verifierType is ${sofar['verifierType'] as string}`);
+      }
+      return verifierId;
+    },
+    address: (v, fieldPath, raw) => parseAddress(v, fieldPath, raw, true),
+    cipId: (v, fieldPath, raw, sofar) => readCipId(v, fieldPath, raw, sofar['cipIdType'] as string | undefined),
+  },
+};
+
 /** Checks a person's details against Paxos's rules (names, date of birth, countries, CIP id, address, verifier). */
 export function parsePerson(v: ViolationList, path: string, value: unknown, now: Date): PersonDetails | undefined {
   const f = readObject(v, path, value, PERSON_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
-  const got = readFields(v, path, f, PERSON_TABLE, {
-    now,
-    read: {
-      verifierId: (fieldPath, raw, sofar) => {
-        const verifierId = readString(v, fieldPath, raw);
-        if (verifierId !== undefined && sofar['verifierType'] !== undefined) {
-          v.add(fieldPath, 'forbidden', `must not be set when verifierType is ${sofar['verifierType'] as string}`);
-        }
-        return verifierId;
-      },
-      address: (fieldPath, raw) => parseAddress(v, fieldPath, raw, true),
-      cipId: (fieldPath, raw, sofar) => readCipId(v, fieldPath, raw, sofar['cipIdType'] as string | undefined),
-    },
-  });
+  const got = readFields(v, path, f, PERSON_TABLE, HOOKS, now);
   const cipIdType = got['cipIdType'];
   if (got['cipIdCountry'] === 'USA' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN') {
     v.add(at(path, 'cipIdType'), 'forbidden', 'must be SSN or ITIN when cipIdCountry is USA');

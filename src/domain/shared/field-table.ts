@@ -81,7 +81,31 @@ export function table<const F extends readonly FieldSpec[]>(
   schema: string,
   fields: F,
 ): { readonly schema: string; readonly fields: F } {
-  return Object.freeze({ schema, fields: Object.freeze(fields.map((f) => Object.freeze(f))) as unknown as F });
+  return Object.freeze({ schema, fields: Object.freeze(fields.map(uniform)) as unknown as F });
+}
+
+/**
+ * A spec with every property present, in one order: the reader and the mapper read specs in loops on every call,
+ * and specs of one hidden class keep those property reads fast.
+ */
+function uniform(f: FieldSpec): FieldSpec {
+  return Object.freeze({
+    name: f.name,
+    wire: f.wire,
+    type: f.type,
+    kind: f.kind,
+    required: f.required,
+    max: f.max,
+    pattern: f.pattern,
+    patternMessage: f.patternMessage,
+    values: f.values,
+    maxItems: f.maxItems,
+    minItems: f.minItems,
+    of: f.of,
+    sensitive: f.sensitive,
+    serverSet: f.serverSet,
+    allowedWhen: f.allowedWhen,
+  });
 }
 
 type SpecOf<T> = T extends { readonly fields: readonly (infer F extends FieldSpec)[] } ? F : never;
@@ -126,53 +150,81 @@ export function sensitiveNames(t: FieldTable): readonly string[] {
   return t.fields.filter((f) => f.sensitive === true).map((f) => f.name);
 }
 
-/** Hooks of {@link readFields} for what a table cannot state as data. */
+/** Reads one field in place of the table's rule, given the values read before it and the caller's context. */
+export type FieldHook = (
+  v: ViolationList,
+  path: string,
+  value: unknown,
+  got: Readonly<Record<string, unknown>>,
+  context: unknown,
+) => unknown;
+
+/**
+ * Hooks of {@link readFields} for what a table cannot state as data. Build them once per module, not per call: the
+ * reading plan is cached per hooks object, and a create reads every object of every command.
+ */
 export interface ReadHooks {
-  /** Reads a `custom` field (or overrides the reading of any field), given the values read before it. */
-  readonly read?: Readonly<
-    Record<string, (path: string, value: unknown, got: Readonly<Record<string, unknown>>) => unknown>
-  >;
+  /** Reads a `custom` field (or overrides the reading of any field). */
+  readonly read?: Readonly<Record<string, FieldHook>>;
   /** Decides whether a field is required when that depends on more than one sibling; undefined keeps the table's. */
   readonly required?: (name: string, got: Readonly<Record<string, unknown>>) => boolean | undefined;
-  /** The current time, for the "not in the future" rules. Default: the system clock. */
-  readonly now?: Date;
 }
 
 const COUNTRY_SHAPE = /^[A-Z]{3}$/;
 const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-3 country code';
 const DATE_TIME_MESSAGE = 'must be an RFC 3339 date-time such as 2021-06-16T09:28:14Z';
 
-// String rules are derived once per field: a create reads every field of every object, and a literal per call is
-// garbage per field.
-const RULES = new WeakMap<FieldSpec, Map<boolean, StringRule>>();
-
 function stringRule(field: FieldSpec, required: boolean): StringRule {
-  let byRequired = RULES.get(field);
-  if (byRequired === undefined) {
-    byRequired = new Map();
-    RULES.set(field, byRequired);
+  const isCountry = field.kind === 'country';
+  return Object.freeze({
+    required,
+    // The country bound only keeps hostile input small: a country name must fail as "not an alpha-3 code".
+    ...(field.max !== undefined || isCountry ? { max: field.max ?? 64 } : {}),
+    ...(isCountry
+      ? { pattern: COUNTRY_SHAPE, patternMessage: COUNTRY_MESSAGE }
+      : field.pattern !== undefined
+        ? { pattern: field.pattern }
+        : {}),
+    ...(field.patternMessage !== undefined && { patternMessage: field.patternMessage }),
+  });
+}
+
+/** One input field with its string rules and its hook found once, so that reading allocates nothing per field. */
+interface Step {
+  readonly field: FieldSpec;
+  readonly hook: FieldHook | undefined;
+  readonly optional: StringRule;
+  readonly required: StringRule;
+  /** The item rule of a list of strings. */
+  readonly item: StringRule;
+}
+
+const PLANS = new WeakMap<ReadHooks, WeakMap<FieldTable, readonly Step[]>>();
+
+function planOf(t: FieldTable, hooks: ReadHooks): readonly Step[] {
+  let byTable = PLANS.get(hooks);
+  if (byTable === undefined) {
+    byTable = new WeakMap();
+    PLANS.set(hooks, byTable);
   }
-  let rule = byRequired.get(required);
-  if (rule === undefined) {
-    const isCountry = field.kind === 'country';
-    rule = Object.freeze({
-      required,
-      // The country bound only keeps hostile input small: a country name must fail as "not an alpha-3 code".
-      ...(field.max !== undefined || isCountry ? { max: field.max ?? 64 } : {}),
-      ...(isCountry
-        ? { pattern: COUNTRY_SHAPE, patternMessage: COUNTRY_MESSAGE }
-        : field.pattern !== undefined
-          ? { pattern: field.pattern }
-          : {}),
-      ...(field.patternMessage !== undefined && { patternMessage: field.patternMessage }),
-    });
-    byRequired.set(required, rule);
+  let plan = byTable.get(t);
+  if (plan === undefined) {
+    plan = t.fields
+      .filter((field) => field.serverSet !== true)
+      .map((field) => ({
+        field,
+        hook: hooks.read !== undefined && Object.hasOwn(hooks.read, field.name) ? hooks.read[field.name] : undefined,
+        optional: stringRule(field, false),
+        required: stringRule(field, true),
+        item: stringRule(field, true),
+      }));
+    byTable.set(t, plan);
   }
-  return rule;
+  return plan;
 }
 
 /** Reads an ISO 3166-1 alpha-3 code that exists. */
-export function readCountryCode(v: ViolationList, path: string, value: unknown, rule: StringRule): string | undefined {
+function readCountryCode(v: ViolationList, path: string, value: unknown, rule: StringRule): string | undefined {
   const code = readString(v, path, value, rule);
   if (code === undefined || code === '') return undefined;
   if (!isCountryCode(code)) {
@@ -182,15 +234,27 @@ export function readCountryCode(v: ViolationList, path: string, value: unknown, 
   return code;
 }
 
-/** Reads an RFC 3339 date-time that is not later than `now`. */
-export function readPastDateTimeText(
+function readPastDate(v: ViolationList, path: string, value: unknown, now: Date, rule: StringRule): string | undefined {
+  const text = readString(v, path, value, rule);
+  if (text === undefined) return undefined;
+  const date = parseCalendarDate(text);
+  if (date === undefined) v.add(path, 'format', 'must be a real calendar date formatted YYYY-MM-DD');
+  else if (date.getTime() > now.getTime()) v.add(path, 'future_date', 'must not be in the future');
+  else return text;
+  return undefined;
+}
+
+const PAST_DATE_TIME_RULES = [false, true].map((required) => Object.freeze({ required, max: 64 }));
+
+/** Reads an RFC 3339 date-time (at most 64 characters) not later than `now`. */
+export function readPastDateTime(
   v: ViolationList,
   path: string,
   value: unknown,
   now: Date,
-  rule: StringRule,
+  required: boolean,
 ): string | undefined {
-  const text = readString(v, path, value, rule);
+  const text = readString(v, path, value, PAST_DATE_TIME_RULES[required ? 1 : 0]);
   if (text === undefined || text === '') {
     if (text === '') v.add(path, 'format', DATE_TIME_MESSAGE);
     return undefined;
@@ -207,16 +271,6 @@ export function readPastDateTimeText(
   return text;
 }
 
-function readPastDate(v: ViolationList, path: string, value: unknown, now: Date, rule: StringRule): string | undefined {
-  const text = readString(v, path, value, rule);
-  if (text === undefined) return undefined;
-  const date = parseCalendarDate(text);
-  if (date === undefined) v.add(path, 'format', 'must be a real calendar date formatted YYYY-MM-DD');
-  else if (date.getTime() > now.getTime()) v.add(path, 'future_date', 'must not be in the future');
-  else return text;
-  return undefined;
-}
-
 function isRequired(field: FieldSpec, got: Readonly<Record<string, unknown>>, hooks: ReadHooks): boolean {
   const decided = hooks.required?.(field.name, got);
   if (decided !== undefined) return decided;
@@ -226,29 +280,28 @@ function isRequired(field: FieldSpec, got: Readonly<Record<string, unknown>>, ho
   return got[r.when] === r.is;
 }
 
-/**
- * Reads one field by its table rule. `object` and `objects` fields need a hook (their reading is the nested
- * module's), as do `custom` ones; without one they are taken as they are.
- */
-function readField(
+/** Reads one field by its table rule; `object`, `objects` and `custom` fields need a hook, or are taken as given. */
+function readStep(
   v: ViolationList,
   path: string,
-  field: FieldSpec,
+  step: Step,
   value: unknown,
   required: boolean,
-  now: Date,
+  now: Date | undefined,
 ): unknown {
+  const field = step.field;
+  const rule = required ? step.required : step.optional;
   switch (field.kind) {
     case 'text':
-      return readString(v, path, value, stringRule(field, required));
+      return readString(v, path, value, rule);
     case 'enum':
       return readEnum(v, path, value, field.values ?? [], required);
     case 'country':
-      return readCountryCode(v, path, value, stringRule(field, required));
+      return readCountryCode(v, path, value, rule);
     case 'pastDate':
-      return readPastDate(v, path, value, now, stringRule(field, required));
+      return readPastDate(v, path, value, now ?? new Date(), rule);
     case 'pastDateTime':
-      return readPastDateTime(v, path, value, now, required);
+      return readPastDateTime(v, path, value, now ?? new Date(), required);
     case 'boolean':
       return readBoolean(v, path, value);
     case 'enums':
@@ -265,7 +318,7 @@ function readField(
         path,
         value,
         { required, ...(field.maxItems !== undefined && { maxItems: field.maxItems }), ...minItemsOf(field) },
-        (itemPath, item) => readString(v, itemPath, item, stringRule(field, true)),
+        (itemPath, item) => readString(v, itemPath, item, step.item),
       );
     default:
       return value;
@@ -276,41 +329,33 @@ function minItemsOf(field: FieldSpec): { minItems?: number } {
   return field.minItems === undefined ? {} : { minItems: field.minItems };
 }
 
-const PAST_DATE_TIME_RULES = [false, true].map((required) => Object.freeze({ required, max: 64 }));
-
-/** Reads an RFC 3339 date-time not later than `now`, at most 64 characters. */
-export function readPastDateTime(
-  v: ViolationList,
-  path: string,
-  value: unknown,
-  now: Date,
-  required: boolean,
-): string | undefined {
-  return readPastDateTimeText(v, path, value, now, PAST_DATE_TIME_RULES[required ? 1 : 0] as StringRule);
-}
+const NO_HOOKS: ReadHooks = Object.freeze({});
 
 /**
  * Reads every input field of `t` from `f`, in table order, reporting each broken rule at `path.name`. Returns the
  * values that passed, by camelCase name, personal data wrapped in {@link Sensitive}; absent fields have no key.
+ * `now` is the time the "not in the future" rules compare with; `context` is handed to the hooks.
+ * Hooks are expected to be module constants: the reading plan is cached per hooks object.
  */
 export function readFields(
   v: ViolationList,
   path: string,
   f: Fields,
   t: FieldTable,
-  hooks: ReadHooks = {},
+  hooks: ReadHooks = NO_HOOKS,
+  now?: Date,
+  context?: unknown,
 ): Record<string, unknown> {
   const got: Record<string, unknown> = {};
-  const now = hooks.now ?? new Date();
-  for (const field of t.fields) {
-    if (field.serverSet === true) continue;
+  for (const step of planOf(t, hooks)) {
+    const field = step.field;
     const fieldPath = at(path, field.name);
     const value = f.get(field.name);
-    const hook = hooks.read?.[field.name];
+    const hook = step.hook;
     const read =
       hook !== undefined
-        ? hook(fieldPath, value, got)
-        : readField(v, fieldPath, field, value, isRequired(field, got, hooks), now);
+        ? hook(v, fieldPath, value, got, context)
+        : readStep(v, fieldPath, step, value, isRequired(field, got, hooks), now);
     const only = field.allowedWhen;
     if (only !== undefined && value !== undefined && got[only.when] !== undefined && got[only.when] !== only.is) {
       v.add(fieldPath, 'forbidden', `is only allowed when ${only.when} is ${only.is}`);

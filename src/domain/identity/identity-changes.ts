@@ -109,6 +109,13 @@ const SERVER_SET = new Set(
   ),
 );
 const MEMBER_INPUT = inputFields(INSTITUTION_MEMBER_TABLE);
+
+/** The two kinds of details an update may change, each only on its own identity type. */
+const DETAIL_PARTS = [
+  // The article goes with the other type's name: "an INSTITUTION identity", "a PERSON identity".
+  { key: 'person', type: 'PERSON', article: 'an', addresses: PERSON_ADDRESSES },
+  { key: 'institution', type: 'INSTITUTION', article: 'a', addresses: INSTITUTION_ADDRESSES },
+] as const;
 const TAX_INPUT = inputFields(TAX_DETAIL_TABLE);
 
 type Plain = { [key: string]: unknown };
@@ -277,27 +284,17 @@ export class IdentityUpdate {
     const touched: string[] = [];
     const person = f.get('person');
     const institution = f.get('institution');
-    if (person !== undefined) {
-      if (current.type !== 'PERSON')
+    for (const part of DETAIL_PARTS) {
+      const given = part.key === 'person' ? person : institution;
+      if (given === undefined) continue;
+      if (current.type !== part.type) {
         v.add(
-          'person',
+          part.key,
           'forbidden',
-          `cannot be set on an ${current.type} identity: the type of an identity cannot change`,
+          `cannot be set on ${part.article} ${current.type} identity: the type of an identity cannot change`,
         );
-      else merged['person'] = mergeDetails(base['person'], person, PERSON_ADDRESSES);
-      touched.push(...(isPlain(person) ? Object.keys(person).map((k) => `person.${k}`) : ['person']));
-    }
-    if (institution !== undefined) {
-      if (current.type !== 'INSTITUTION')
-        v.add(
-          'institution',
-          'forbidden',
-          `cannot be set on a ${current.type} identity: the type of an identity cannot change`,
-        );
-      else merged['institution'] = mergeDetails(base['institution'], institution, INSTITUTION_ADDRESSES);
-      touched.push(
-        ...(isPlain(institution) ? Object.keys(institution).map((k) => `institution.${k}`) : ['institution']),
-      );
+      } else merged[part.key] = mergeDetails(base[part.key], given, part.addresses);
+      touched.push(...(isPlain(given) ? Object.keys(given).map((k) => `${part.key}.${k}`) : [part.key]));
     }
     if (refId !== undefined) merged['refId'] = refId;
     for (const key of ['taxDetails', 'isMerchant', 'metadata'] as const) {

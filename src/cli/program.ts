@@ -233,17 +233,17 @@ function parsePositive(integer: boolean): (value: string) => number {
   };
 }
 
-async function runImportCommand(
-  io: CliIo,
-  options: {
-    file: string;
-    out?: string;
-    rate: number;
-    concurrency: number;
-    emulator: boolean;
-    progressInterval?: number;
-  },
-): Promise<number> {
+/** The options of `import` as commander hands them over. */
+interface ImportOptions {
+  file: string;
+  out?: string;
+  rate: number;
+  concurrency: number;
+  emulator: boolean;
+  progressInterval?: number;
+}
+
+async function runImportCommand(io: CliIo, options: ImportOptions): Promise<number> {
   try {
     await io.readFile(options.file);
   } catch (error) {
@@ -332,18 +332,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         .argParser(parsePositive(true))
         .hideHelp(),
     )
-    .action(
-      async (options: {
-        file: string;
-        out?: string;
-        rate: number;
-        concurrency: number;
-        emulator: boolean;
-        progressInterval?: number;
-      }) => {
-        setExit(await runImportCommand(io, options));
-      },
-    );
+    .action(async (options: ImportOptions) => {
+      setExit(await runImportCommand(io, options));
+    });
 
   return program;
 }

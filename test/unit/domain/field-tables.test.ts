@@ -70,8 +70,8 @@ const proofs: Record<string, true> = {
 };
 
 // The checks above must be able to fail: an interface with one field more is told apart from its table.
-type WithNickname = PersonDetailsInput & { nickname?: string };
-const extraFieldIsCaught: false = false satisfies AllTrue<InputMatches<WithNickname, typeof PERSON_TABLE>>;
+type WithExtra = PersonDetailsInput & { notAPaxosField?: string };
+const extraFieldIsCaught: false = false satisfies AllTrue<InputMatches<WithExtra, typeof PERSON_TABLE>>;
 type WithoutEmail = Omit<PersonDetails, 'email'>;
 const missingFieldIsCaught: false = false satisfies AllTrue<HeldMatches<WithoutEmail, typeof PERSON_TABLE>>;
 

@@ -22,7 +22,7 @@ export type WireType = 'string' | 'boolean' | 'strings' | 'decimal' | 'object' |
  * - `object` / `objects`: one or a list of nested objects of the table `of`;
  * - `custom`: read by the module that owns the table (a rule that depends on other fields).
  */
-export type FieldKind =
+type FieldKind =
   | 'text'
   | 'enum'
   | 'enums'
@@ -39,7 +39,7 @@ export type FieldKind =
  * Whether a create must give the field: `always` (and the held object always has it), `create` (required on create,
  * but a record Paxos returns may lack it), or a condition on a sibling field read before it.
  */
-export type Requirement = 'always' | 'create' | { readonly when: string; readonly is: string };
+type Requirement = 'always' | 'create' | { readonly when: string; readonly is: string };
 
 /** One field of a Paxos object: its names on both sides, its rule, and whether its value is personal data. */
 export interface FieldSpec {
@@ -133,11 +133,6 @@ export function inputFields(t: FieldTable): readonly FieldSpec[] {
 /** The camelCase names a command may give, as the lookup set `readObject` takes. */
 export function inputNames(t: FieldTable): ReadonlySet<string> {
   return new Set(inputFields(t).map((f) => f.name));
-}
-
-/** The field called `name` in the table, if any. */
-export function fieldNamed(t: FieldTable, name: string): FieldSpec | undefined {
-  return t.fields.find((f) => f.name === name);
 }
 
 /** The names of the table's nested-object fields (addresses), for delta merging one level deeper. */

@@ -1,5 +1,11 @@
 import { IdentityValidationError } from '../shared/errors.js';
-import { inputFields, objectFieldNames, sensitiveNames, type FieldTable } from '../shared/field-table.js';
+import {
+  inputFields,
+  objectFieldNames,
+  readPastDateTime,
+  sensitiveNames,
+  type FieldTable,
+} from '../shared/field-table.js';
 import { keys, readBoolean, readObject, readString } from '../shared/guard.js';
 import { Sensitive } from '../shared/sensitive.js';
 import { ViolationList, type Violation } from '../shared/violations.js';
@@ -15,7 +21,7 @@ import { INSTITUTION_MEMBER_TABLE } from './institution-member.js';
 import type { Metadata } from './metadata.js';
 import { isUsTaxCip } from './cip-id.js';
 import { cipOf, NewIdentity } from './new-identity.js';
-import { PERSON_TABLE, readPastDateTime, type PersonDetails, type PersonDetailsInput } from './person.js';
+import { PERSON_TABLE, type PersonDetails, type PersonDetailsInput } from './person.js';
 import { TAX_DETAIL_TABLE, type TaxDetail, type TaxDetailInput } from './tax-detail.js';
 
 /** Person fields of an update: any subset of the create fields; `address` is merged field by field. */

@@ -1,4 +1,4 @@
-import { inputNames, readFields, readPastDateTime, table, type ReadHooks } from '../shared/field-table.js';
+import { inputNames, readFields, table, type ReadHooks } from '../shared/field-table.js';
 import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
 import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
@@ -176,8 +176,6 @@ export const PERSON_TABLE = table('PersonDetails', [
 ]);
 
 const PERSON_FIELDS = inputNames(PERSON_TABLE);
-
-export { readPastDateTime };
 
 const CIP_ID_RULE = Object.freeze({ required: true, max: 200, pattern: PAXOS_TEXT_PATTERN });
 

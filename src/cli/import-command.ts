@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { parseCreateRequest, readCreateRequest } from '../testing/emulator/index.js';
+import { readCreateIdentityRequest } from '../adapters/paxos/wire-json.js';
 import type { IdentityService, ImportItem, ImportProgress, ImportResult, Violation } from '../index.js';
 
 /** What `paxos-identity import` needs from its surroundings besides the service; the real process or a test's fakes. */
@@ -92,14 +92,12 @@ function* itemsOf(lines: readonly string[], skip: Map<number, string | undefined
       continue;
     }
     const refId = refIdOf(body);
-    const checked = parseCreateRequest(body);
+    const checked = readCreateIdentityRequest(body);
     if (!checked.ok) {
       yield { line, ...(refId !== undefined && { refId }), violations: checked.violations };
       continue;
     }
-    const { command } = readCreateRequest(body);
-    if (command === undefined) throw new Error(`line ${line}: a valid create body read as no command`);
-    yield { line, command };
+    yield { line, command: checked.command };
   }
 }
 

@@ -1,12 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import {
-  createViolationsToWire,
-  parseCreateRequest,
-  readCreateRequest,
-  startPaxosEmulator,
-  writeIdentity,
-  type PaxosEmulator,
-} from '../testing/emulator/index.js';
+import { createViolationsToWire, identityToJson, readCreateIdentityRequest } from '../adapters/paxos/wire-json.js';
+import { startPaxosEmulator, type PaxosEmulator } from '../testing.js';
 import {
   createIdentityService,
   IdentityServiceError,
@@ -189,7 +183,7 @@ async function withService(
   }
 }
 
-async function runCreate(io: CliIo, options: { file: string; emulator: boolean }): Promise<number> {
+async function runCreate(io: CliIo, options: { file: string; emulator: boolean; reveal: boolean }): Promise<number> {
   let text: string;
   try {
     text = await io.readFile(options.file);
@@ -207,23 +201,25 @@ async function runCreate(io: CliIo, options: { file: string; emulator: boolean }
     return EXIT.failed;
   }
   // Every problem at once, by its wire name, before anything is sent.
-  const checked = parseCreateRequest(body);
+  const checked = readCreateIdentityRequest(body);
   if (!checked.ok) {
     printViolations(io, checked.violations, options.file);
     return EXIT.failed;
   }
-  const { command } = readCreateRequest(body);
-  if (command === undefined) throw new Error(`${options.file}: a valid create body read as no command`);
   return withService(io, options.emulator, options.file, async (service) => {
-    const identity = await service.createIdentity(command);
-    line(io.stdout, JSON.stringify(writeIdentity(identity), null, 2));
+    const identity = await service.createIdentity(checked.command);
+    line(io.stdout, JSON.stringify(identityToJson(identity, { reveal: options.reveal }), null, 2));
   });
 }
 
-async function runGet(io: CliIo, id: string, options: { details: boolean; emulator: boolean }): Promise<number> {
+async function runGet(
+  io: CliIo,
+  id: string,
+  options: { details: boolean; emulator: boolean; reveal: boolean },
+): Promise<number> {
   return withService(io, options.emulator, 'the arguments', async (service) => {
     const identity = await service.getIdentity(id, { includeDetails: options.details });
-    line(io.stdout, JSON.stringify(writeIdentity(identity), null, 2));
+    line(io.stdout, JSON.stringify(identityToJson(identity, { reveal: options.reveal }), null, 2));
   });
 }
 
@@ -237,17 +233,17 @@ function parsePositive(integer: boolean): (value: string) => number {
   };
 }
 
-async function runImportCommand(
-  io: CliIo,
-  options: {
-    file: string;
-    out?: string;
-    rate: number;
-    concurrency: number;
-    emulator: boolean;
-    progressInterval?: number;
-  },
-): Promise<number> {
+/** The options of `import` as commander hands them over. */
+interface ImportOptions {
+  file: string;
+  out?: string;
+  rate: number;
+  concurrency: number;
+  emulator: boolean;
+  progressInterval?: number;
+}
+
+async function runImportCommand(io: CliIo, options: ImportOptions): Promise<number> {
   try {
     await io.readFile(options.file);
   } catch (error) {
@@ -275,6 +271,8 @@ async function runImportCommand(
   return outcome.failed > 0 || outcome.interrupted ? EXIT.failed : EXIT.ok;
 }
 
+const REVEAL_HELP = 'print CIP ids, tax payer ids and dates of birth in clear (masked by default)';
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('paxos-identity')
     .description("Onboard identities to Paxos's v2 Identity API, or run a local emulator of it.")
@@ -296,21 +294,23 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program
     .command('create')
     .description(
-      "Create an identity from a Paxos wire-format body (the JSON of Paxos's create example) and print Paxos's response.",
+      "Create an identity from a Paxos wire-format body (the JSON of Paxos's create example) and print Paxos's response, personal data masked.",
     )
     .requiredOption('--file <path>', 'the JSON body of POST /v2/identity/identities')
     .option('--emulator', 'send it to an embedded emulator instead of Paxos', false)
-    .action(async (options: { file: string; emulator: boolean }) => {
+    .option('--reveal', REVEAL_HELP, false)
+    .action(async (options: { file: string; emulator: boolean; reveal: boolean }) => {
       setExit(await runCreate(io, options));
     });
 
   program
     .command('get')
-    .description('Print an identity as Paxos returns it.')
+    .description('Print an identity as Paxos returns it, personal data masked.')
     .argument('<id>', 'the identity id')
     .option('--no-details', 'leave person_details / institution_details out')
     .option('--emulator', 'ask an embedded (empty) emulator instead of Paxos', false)
-    .action(async (id: string, options: { details: boolean; emulator: boolean }) => {
+    .option('--reveal', REVEAL_HELP, false)
+    .action(async (id: string, options: { details: boolean; emulator: boolean; reveal: boolean }) => {
       setExit(await runGet(io, id, options));
     });
 
@@ -332,18 +332,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         .argParser(parsePositive(true))
         .hideHelp(),
     )
-    .action(
-      async (options: {
-        file: string;
-        out?: string;
-        rate: number;
-        concurrency: number;
-        emulator: boolean;
-        progressInterval?: number;
-      }) => {
-        setExit(await runImportCommand(io, options));
-      },
-    );
+    .action(async (options: ImportOptions) => {
+      setExit(await runImportCommand(io, options));
+    });
 
   return program;
 }

@@ -31,10 +31,10 @@ describe('CLI: paxos-identity create and get', () => {
     return io;
   }
 
-  it("creates the seed body on an embedded emulator and prints Paxos's response JSON", async () => {
+  it("creates the seed body on an embedded emulator and prints Paxos's response JSON (--reveal: in clear)", async () => {
     const body = seedBody();
     const io = withBody(new FakeIo(), body);
-    expect(await run(['create', '--file', 'body.json', '--emulator'], io)).to.equal(0);
+    expect(await run(['create', '--file', 'body.json', '--emulator', '--reveal'], io)).to.equal(0);
     const printed = JSON.parse(io.out);
     expect(printed).to.include({ type: 'PERSON', summary_status: 'PENDING', ref_id: body.ref_id });
     expect(printed.person_details).to.include({
@@ -45,6 +45,32 @@ describe('CLI: paxos-identity create and get', () => {
     expect(printed.tax_details).to.deep.equal([{ tax_payer_country: 'USA', tax_payer_id: body.person_details.cip_id }]);
     expect(printed.metadata).to.deep.equal(body.person_details.metadata);
     expect(io.err).to.match(/^using an embedded Paxos emulator at http:\/\/127\.0\.0\.1:\d+\/v2\n$/);
+  });
+
+  it('masks the CIP id, the tax payer id and the date of birth unless --reveal is given', async () => {
+    const body = seedBody();
+    const created = withBody(envIo(), body);
+    expect(await run(['create', '--file', 'body.json'], created)).to.equal(0);
+    const printed = JSON.parse(created.out);
+    expect(printed.person_details).to.include({
+      cip_id: '[REDACTED]',
+      date_of_birth: '[REDACTED]',
+      first_name: 'John',
+    });
+    expect(printed.tax_details).to.deep.equal([{ tax_payer_country: 'USA', tax_payer_id: '[REDACTED]' }]);
+    expect(created.out).not.to.include(body.person_details.cip_id);
+    expect(created.out).not.to.include('1980-01-01');
+
+    const got = envIo();
+    expect(await run(['get', printed.id], got)).to.equal(0);
+    expect(got.out).not.to.include(body.person_details.cip_id);
+    expect(JSON.parse(got.out).person_details).to.include({ cip_id: '[REDACTED]', last_name: 'Doe' });
+    const revealed = envIo();
+    expect(await run(['get', printed.id, '--reveal'], revealed)).to.equal(0);
+    expect(JSON.parse(revealed.out).person_details).to.include({
+      cip_id: body.person_details.cip_id,
+      date_of_birth: '1980-01-01',
+    });
   });
 
   it("creates and gets through the environment's URLs and credentials", async () => {

@@ -1,9 +1,14 @@
+import { CUSTOMER_DUE_DILIGENCE_TABLE } from '../../domain/identity/customer-due-diligence.js';
+import { INSTITUTION_MEMBER_TABLE } from '../../domain/identity/institution-member.js';
+import { INSTITUTION_TABLE } from '../../domain/identity/institution.js';
+import { PERSON_TABLE } from '../../domain/identity/person.js';
+import { TAX_DETAIL_TABLE } from '../../domain/identity/tax-detail.js';
+import type { FieldSpec, FieldTable } from '../../domain/shared/field-table.js';
 import {
   Identity,
   parseCalendarDate,
   parseDateTime,
   Sensitive,
-  type Address,
   type CustomerDueDiligence,
   type IdentityDelta,
   type IdentityProps,
@@ -21,7 +26,6 @@ import type {
   IdentityDto,
   InstitutionDetailsDto,
   InstitutionMemberDto,
-  MailingAddressDto,
   PersonDetailsDto,
   SandboxSetIdentityStatusDto,
   TaxDetailDto,
@@ -48,102 +52,57 @@ function put<T, K extends keyof T>(target: T, key: K, value: T[K] | null | undef
 // ---------------------------------------------------------------------------------------------------------------
 // Domain → wire
 
-function addressToWire(address: Address): Json<MailingAddressDto> {
-  const wire: Json<MailingAddressDto> = {
-    country: address.country,
-    address1: address.address1,
-    city: address.city,
-    province: address.province,
-  };
-  put(wire, 'address2', address.address2);
-  put(wire, 'zip_code', address.zipCode);
-  return wire;
-}
+type Plain = Record<string, unknown>;
 
-function personToWire(person: Partial<PersonDetails>): Json<PersonDetailsDto> {
-  const wire: Json<PersonDetailsDto> = {};
-  put(wire, 'verifier_type', person.verifierType);
-  put(wire, 'verifier_id', person.verifierId);
-  put(wire, 'passthrough_verifier_type', person.passthroughVerifierType);
-  put(wire, 'passthrough_verified_at', person.passthroughVerifiedAt);
-  put(wire, 'passthrough_verification_id', person.passthroughVerificationId);
-  put(wire, 'passthrough_verification_status', person.passthroughVerificationStatus);
-  if (person.passthroughVerificationFields !== undefined) {
-    wire.passthrough_verification_fields = [...person.passthroughVerificationFields];
+/**
+ * An object of the domain as Paxos's JSON, field by field from its table: personal values revealed (this is the
+ * wire), lists copied, nested objects by their own table. Fields Paxos sets are left out unless `serverSet`.
+ */
+export function detailsToWire(t: FieldTable, value: object, options: WireWriteOptions = {}): Plain {
+  const source = value as Plain;
+  const wire: Plain = {};
+  for (const field of t.fields) {
+    if (field.serverSet === true && options.serverSet !== true) continue;
+    const item = source[field.name];
+    if (!isPresent(item)) continue;
+    wire[field.wire] = valueToWire(field, item, options);
   }
-  put(wire, 'first_name', person.firstName);
-  put(wire, 'middle_name', person.middleName);
-  put(wire, 'last_name', person.lastName);
-  put(wire, 'date_of_birth', person.dateOfBirth?.reveal());
-  if (person.address !== undefined) wire.address = addressToWire(person.address);
-  put(wire, 'phone_number', person.phoneNumber);
-  put(wire, 'email', person.email);
-  put(wire, 'nationality', person.nationality);
-  put(wire, 'cip_id', person.cipId?.reveal());
-  put(wire, 'cip_id_type', person.cipIdType);
-  put(wire, 'cip_id_country', person.cipIdCountry);
-  put(wire, 'profession', person.profession);
-  put(wire, 'country_of_birth', person.countryOfBirth);
   return wire;
 }
 
-function institutionToWire(institution: Partial<InstitutionDetails>): Json<InstitutionDetailsDto> {
-  const wire: Json<InstitutionDetailsDto> = {};
-  put(wire, 'name', institution.name);
-  if (institution.businessAddress !== undefined) wire.business_address = addressToWire(institution.businessAddress);
-  if (institution.incorporationAddress !== undefined)
-    wire.incorporation_address = addressToWire(institution.incorporationAddress);
-  put(wire, 'phone_number', institution.phoneNumber);
-  put(wire, 'email', institution.email);
-  put(wire, 'institution_type', institution.institutionType);
-  put(wire, 'institution_sub_type', institution.institutionSubType);
-  put(wire, 'cip_id', institution.cipId?.reveal());
-  put(wire, 'cip_id_type', institution.cipIdType);
-  put(wire, 'cip_id_country', institution.cipIdCountry);
-  put(wire, 'govt_registration_date', institution.govtRegistrationDate);
-  put(wire, 'regulation_status', institution.regulationStatus);
-  put(wire, 'trading_type', institution.tradingType);
-  put(wire, 'listed_exchange', institution.listedExchange);
-  put(wire, 'ticker_symbol', institution.tickerSymbol);
-  put(wire, 'parent_institution_name', institution.parentInstitutionName);
-  put(wire, 'regulator_name', institution.regulatorName);
-  put(wire, 'regulator_jurisdiction', institution.regulatorJurisdiction);
-  put(wire, 'regulator_register_number', institution.regulatorRegisterNumber);
-  put(wire, 'doing_business_as', institution.doingBusinessAs);
-  put(wire, 'business_description', institution.businessDescription);
-  return wire;
+/** How {@link detailsToWire} writes. */
+export interface WireWriteOptions {
+  /** Also write the fields Paxos sets (for printing a record, never for a request). */
+  readonly serverSet?: boolean;
+  /** Writes each personal value through this instead of revealing it (the CLI's masking). */
+  readonly sensitive?: (value: Sensitive<unknown>) => unknown;
 }
 
+function valueToWire(field: FieldSpec, item: unknown, options: WireWriteOptions): unknown {
+  if (item instanceof Sensitive) return options.sensitive !== undefined ? options.sensitive(item) : item.reveal();
+  if (field.of !== undefined) {
+    const nested = field.of;
+    return Array.isArray(item)
+      ? item.map((one: object) => detailsToWire(nested, one, options))
+      : detailsToWire(nested, item as object, options);
+  }
+  return Array.isArray(item) ? [...(item as unknown[])] : item;
+}
+
+const personToWire = (person: Partial<PersonDetails>) => detailsToWire(PERSON_TABLE, person) as Json<PersonDetailsDto>;
+const institutionToWire = (institution: Partial<InstitutionDetails>) =>
+  detailsToWire(INSTITUTION_TABLE, institution) as Json<InstitutionDetailsDto>;
+const dueDiligenceToWire = (cdd: CustomerDueDiligence) =>
+  detailsToWire(CUSTOMER_DUE_DILIGENCE_TABLE, cdd) as Json<CustomerDueDiligenceDto>;
+
+/** One institution member as Paxos takes it. */
 export function memberToWire(member: InstitutionMember): Json<InstitutionMemberDto> {
-  const wire: Json<InstitutionMemberDto> = { identity_id: member.identityId, roles: [...member.roles] };
-  put(wire, 'ownership', member.ownership);
-  put(wire, 'position', member.position);
-  return wire;
-}
-
-function dueDiligenceToWire(cdd: CustomerDueDiligence): Json<CustomerDueDiligenceDto> {
-  const wire: Json<CustomerDueDiligenceDto> = {};
-  if (cdd.aliases !== undefined) wire.aliases = [...cdd.aliases];
-  put(wire, 'estimated_net_worth', cdd.estimatedNetWorth);
-  put(wire, 'estimated_yearly_income', cdd.estimatedYearlyIncome);
-  put(wire, 'expected_transfer_value', cdd.expectedTransferValue);
-  put(wire, 'source_of_wealth', cdd.sourceOfWealth);
-  put(wire, 'source_of_funds', cdd.sourceOfFunds);
-  put(wire, 'purpose_of_account', cdd.purposeOfAccount);
-  put(wire, 'employment_status', cdd.employmentStatus);
-  put(wire, 'employment_industry_sector', cdd.employmentIndustrySector);
-  put(wire, 'industry_sector', cdd.industrySector);
-  put(wire, 'has_underlying_trust_structure', cdd.hasUnderlyingTrustStructure);
-  put(wire, 'has_nominee_shareholders', cdd.hasNomineeShareholders);
-  put(wire, 'is_publicly_traded', cdd.isPubliclyTraded);
-  put(wire, 'merchant_funding_source', cdd.merchantFundingSource);
-  if (cdd.customerRegions !== undefined) wire.customer_regions = [...cdd.customerRegions];
-  return wire;
+  return detailsToWire(INSTITUTION_MEMBER_TABLE, member) as Json<InstitutionMemberDto>;
 }
 
 /** One tax detail as Paxos takes it; the tax payer id leaves its `Sensitive` wrapper only here, for the wire. */
-function taxDetailToWire(detail: TaxDetail): { tax_payer_id: string; tax_payer_country: string } {
-  return { tax_payer_id: detail.taxPayerId.reveal(), tax_payer_country: detail.taxPayerCountry };
+function taxDetailToWire(detail: TaxDetail): Json<TaxDetailDto> {
+  return detailsToWire(TAX_DETAIL_TABLE, detail);
 }
 
 /**
@@ -171,22 +130,29 @@ export function toCreateIdentityRequest(identity: NewIdentity): Json<CreateIdent
 
 /** What a draft and an update delta both carry of personal values. */
 interface CarriesPersonalValues {
-  readonly person?: { readonly cipId?: Sensitive; readonly dateOfBirth?: Sensitive } | undefined;
-  readonly institution?: { readonly cipId?: Sensitive } | undefined;
+  readonly person?: object | undefined;
+  readonly institution?: object | undefined;
   readonly taxDetails?: readonly TaxDetail[] | undefined;
+}
+
+/** The revealed personal values of `value`, an object of table `t`, nested objects included. */
+function personalValues(t: FieldTable, value: object | undefined, out: string[]): void {
+  if (value === undefined) return;
+  for (const field of t.fields) {
+    const item = (value as Plain)[field.name];
+    if (item instanceof Sensitive) out.push(String(item.reveal()));
+    else if (field.of !== undefined && isPresent(item)) {
+      for (const one of Array.isArray(item) ? (item as object[]) : [item as object]) personalValues(field.of, one, out);
+    }
+  }
 }
 
 /** The personal values a draft or a delta carries, so that an error text echoing one of them can be scrubbed. */
 export function sensitiveValuesOf(source: CarriesPersonalValues): string[] {
   const out: string[] = [];
-  for (const value of [
-    source.person?.cipId,
-    source.person?.dateOfBirth,
-    source.institution?.cipId,
-    ...(source.taxDetails ?? []).map((t) => t.taxPayerId),
-  ]) {
-    if (value !== undefined) out.push(value.reveal());
-  }
+  personalValues(PERSON_TABLE, source.person, out);
+  personalValues(INSTITUTION_TABLE, source.institution, out);
+  for (const detail of source.taxDetails ?? []) personalValues(TAX_DETAIL_TABLE, detail, out);
   return out;
 }
 
@@ -244,119 +210,52 @@ function parseWireDate(text: string): string | undefined {
   return parseCalendarDate(day) === undefined ? undefined : day;
 }
 
-function addressFromWire(wire: MailingAddressDto): Address {
-  const address: Mutable<Address> = {
-    country: wire.country,
-    address1: wire.address1,
-    city: wire.city,
-    province: wire.province,
-  };
-  put(address, 'address2', wire.address2);
-  put(address, 'zipCode', wire.zip_code);
-  return address;
+/**
+ * A Paxos object as the domain holds it, field by field from its table: personal values wrapped, dates of birth in
+ * their calendar form, fields the domain always has defaulted when Paxos left them out. `issues` name fields.
+ */
+function detailsFromWire(t: FieldTable, wire: object, path: string, issues: string[]): Plain {
+  const source = wire as Plain;
+  const out: Plain = {};
+  for (const field of t.fields) {
+    const item = source[field.wire];
+    if (!isPresent(item)) {
+      if (field.required === 'always') {
+        const empty = field.type === 'strings' ? [] : '';
+        out[field.name] = field.sensitive === true ? Sensitive.of(empty) : empty;
+      }
+      continue;
+    }
+    let value: unknown = item;
+    if (field.of !== undefined) {
+      const nested = field.of;
+      value = Array.isArray(item)
+        ? item.map((one: object, i) => detailsFromWire(nested, one, `${path}.${field.wire}[${i}]`, issues))
+        : detailsFromWire(nested, item as object, `${path}.${field.wire}`, issues);
+    } else if (field.kind === 'pastDate' && typeof item === 'string') {
+      value = parseWireDate(item);
+      if (value === undefined) {
+        issues.push(`${path}.${field.wire}: isDate`);
+        continue;
+      }
+    }
+    out[field.name] = field.sensitive === true ? Sensitive.of(value) : value;
+  }
+  return out;
 }
 
-function personFromWire(wire: PersonDetailsDto, issues: string[]): PersonDetails {
-  const person: Mutable<PersonDetails> = { firstName: wire.first_name ?? '', lastName: wire.last_name ?? '' };
-  put(person, 'verifierType', wire.verifier_type);
-  put(person, 'verifierId', wire.verifier_id);
-  put(person, 'passthroughVerifierType', wire.passthrough_verifier_type);
-  put(person, 'passthroughVerifiedAt', wire.passthrough_verified_at);
-  put(person, 'passthroughVerificationId', wire.passthrough_verification_id);
-  put(person, 'passthroughVerificationStatus', wire.passthrough_verification_status);
-  put(person, 'passthroughVerificationFields', wire.passthrough_verification_fields);
-  put(person, 'middleName', wire.middle_name);
-  if (isPresent(wire.date_of_birth)) {
-    const day = parseWireDate(wire.date_of_birth);
-    if (day === undefined) issues.push('person_details.date_of_birth: isDate');
-    else person.dateOfBirth = Sensitive.of(day);
-  }
-  if (isPresent(wire.address)) person.address = addressFromWire(wire.address);
-  put(person, 'phoneNumber', wire.phone_number);
-  put(person, 'email', wire.email);
-  put(person, 'nationality', wire.nationality);
-  if (isPresent(wire.cip_id)) person.cipId = Sensitive.of(wire.cip_id);
-  put(person, 'cipIdType', wire.cip_id_type);
-  put(person, 'cipIdCountry', wire.cip_id_country);
-  put(person, 'profession', wire.profession);
-  put(person, 'countryOfBirth', wire.country_of_birth);
-  put(person, 'idVerificationStatus', wire.id_verification_status);
-  put(person, 'sanctionsVerificationStatus', wire.sanctions_verification_status);
-  put(person, 'additionalScreeningStatus', wire.additional_screening_status);
-  put(person, 'idVerificationUrl', wire.id_verification_url);
-  return person;
-}
+const personFromWire = (wire: PersonDetailsDto, issues: string[]) =>
+  detailsFromWire(PERSON_TABLE, wire, 'person_details', issues) as unknown as PersonDetails;
+const institutionFromWire = (wire: InstitutionDetailsDto, issues: string[]) =>
+  detailsFromWire(INSTITUTION_TABLE, wire, 'institution_details', issues) as unknown as InstitutionDetails;
+const taxFromWire = (wire: TaxDetailDto, issues: string[]) =>
+  detailsFromWire(TAX_DETAIL_TABLE, wire, 'tax_details', issues) as unknown as TaxDetail;
+const dueDiligenceFromWire = (wire: CustomerDueDiligenceDto, issues: string[]) =>
+  detailsFromWire(CUSTOMER_DUE_DILIGENCE_TABLE, wire, 'customer_due_diligence', issues) as CustomerDueDiligence;
 
-function institutionFromWire(wire: InstitutionDetailsDto): InstitutionDetails {
-  const institution: Mutable<InstitutionDetails> = { name: wire.name ?? '' };
-  if (isPresent(wire.business_address)) {
-    institution.businessAddress = addressFromWire(wire.business_address);
-  }
-  if (isPresent(wire.incorporation_address)) {
-    institution.incorporationAddress = addressFromWire(wire.incorporation_address);
-  }
-  put(institution, 'phoneNumber', wire.phone_number);
-  put(institution, 'email', wire.email);
-  put(institution, 'institutionType', wire.institution_type);
-  put(institution, 'institutionSubType', wire.institution_sub_type);
-  if (isPresent(wire.cip_id)) institution.cipId = Sensitive.of(wire.cip_id);
-  put(institution, 'cipIdType', wire.cip_id_type);
-  put(institution, 'cipIdCountry', wire.cip_id_country);
-  put(institution, 'govtRegistrationDate', wire.govt_registration_date);
-  put(institution, 'regulationStatus', wire.regulation_status);
-  put(institution, 'tradingType', wire.trading_type);
-  put(institution, 'listedExchange', wire.listed_exchange);
-  put(institution, 'tickerSymbol', wire.ticker_symbol);
-  put(institution, 'parentInstitutionName', wire.parent_institution_name);
-  put(institution, 'regulatorName', wire.regulator_name);
-  put(institution, 'regulatorJurisdiction', wire.regulator_jurisdiction);
-  put(institution, 'regulatorRegisterNumber', wire.regulator_register_number);
-  put(institution, 'doingBusinessAs', wire.doing_business_as);
-  put(institution, 'businessDescription', wire.business_description);
-  put(institution, 'sanctionsVerificationStatus', wire.sanctions_verification_status);
-  put(institution, 'documentVerificationStatus', wire.document_verification_status);
-  put(institution, 'additionalScreeningStatus', wire.additional_screening_status);
-  return institution;
-}
-
+/** One institution member as the domain holds it. */
 export function memberFromWire(wire: InstitutionMemberDto): InstitutionMember {
-  const member: Mutable<InstitutionMember> = { identityId: wire.identity_id, roles: wire.roles ?? [] };
-  put(member, 'id', wire.id);
-  put(member, 'ownership', wire.ownership);
-  put(member, 'position', wire.position);
-  put(member, 'name', wire.name);
-  put(member, 'summaryStatus', wire.summary_status);
-  return member;
-}
-
-function taxFromWire(wire: TaxDetailDto): TaxDetail {
-  const tax: Mutable<TaxDetail> = {
-    taxPayerId: Sensitive.of(wire.tax_payer_id ?? ''),
-    taxPayerCountry: wire.tax_payer_country ?? '',
-  };
-  put(tax, 'tinVerificationStatus', wire.tin_verification_status);
-  return tax;
-}
-
-function dueDiligenceFromWire(wire: CustomerDueDiligenceDto): CustomerDueDiligence {
-  const cdd: Mutable<CustomerDueDiligence> = {};
-  put(cdd, 'aliases', wire.aliases);
-  put(cdd, 'estimatedNetWorth', wire.estimated_net_worth);
-  put(cdd, 'estimatedYearlyIncome', wire.estimated_yearly_income);
-  put(cdd, 'expectedTransferValue', wire.expected_transfer_value);
-  put(cdd, 'sourceOfWealth', wire.source_of_wealth);
-  put(cdd, 'sourceOfFunds', wire.source_of_funds);
-  put(cdd, 'purposeOfAccount', wire.purpose_of_account);
-  put(cdd, 'employmentStatus', wire.employment_status);
-  put(cdd, 'employmentIndustrySector', wire.employment_industry_sector);
-  put(cdd, 'industrySector', wire.industry_sector);
-  put(cdd, 'hasUnderlyingTrustStructure', wire.has_underlying_trust_structure);
-  put(cdd, 'hasNomineeShareholders', wire.has_nominee_shareholders);
-  put(cdd, 'isPubliclyTraded', wire.is_publicly_traded);
-  put(cdd, 'merchantFundingSource', wire.merchant_funding_source);
-  put(cdd, 'customerRegions', wire.customer_regions);
-  put(cdd, 'createdAt', wire.created_at);
-  return cdd;
+  return detailsFromWire(INSTITUTION_MEMBER_TABLE, wire, 'institution_members', []) as unknown as InstitutionMember;
 }
 
 function metadataFromWire(wire: Record<string, string>): Metadata {
@@ -386,13 +285,13 @@ export function toIdentity(wire: IdentityDto): Mapped<Identity> {
   put(props, 'refId', wire.ref_id);
   put(props, 'status', wire.status);
   if (person !== undefined) props.person = personFromWire(person, issues);
-  if (institution !== undefined) props.institution = institutionFromWire(institution);
+  if (institution !== undefined) props.institution = institutionFromWire(institution, issues);
   if (wire.institution_members != null) props.institutionMembers = wire.institution_members.map(memberFromWire);
-  if (wire.tax_details != null) props.taxDetails = wire.tax_details.map(taxFromWire);
+  if (wire.tax_details != null) props.taxDetails = wire.tax_details.map((t) => taxFromWire(t, issues));
   put(props, 'taxDetailsNotRequired', wire.tax_details_not_required);
   put(props, 'summaryTinVerificationStatus', wire.summary_tin_verification_status);
   if (wire.customer_due_diligence != null)
-    props.customerDueDiligence = dueDiligenceFromWire(wire.customer_due_diligence);
+    props.customerDueDiligence = dueDiligenceFromWire(wire.customer_due_diligence, issues);
   put(props, 'isMerchant', wire.is_merchant);
   if (wire.metadata != null) props.metadata = metadataFromWire(wire.metadata);
   put(props, 'userDisabled', wire.user_disabled);

@@ -1,5 +1,6 @@
-import { keys, PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
-import { at, type ViolationList } from '../shared/violations.js';
+import { inputNames, readFields, table, type ReadHooks } from '../shared/field-table.js';
+import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
+import type { ViolationList } from '../shared/violations.js';
 
 /** A mailing address as Paxos stores it. Every field is at most 35 characters of Paxos's ASCII set. */
 export interface Address {
@@ -21,29 +22,33 @@ export interface AddressInput {
   zipCode?: string;
 }
 
-const ADDRESS_FIELDS = keys('country', 'address1', 'address2', 'city', 'province', 'zipCode');
-const ADDRESS_MAX = 35;
-// Built once: these run for every address of every create, and a rule object per field is garbage per field.
-const RULE = Object.freeze({ max: ADDRESS_MAX, pattern: PAXOS_TEXT_PATTERN });
-const REQUIRED = Object.freeze({ max: ADDRESS_MAX, pattern: PAXOS_TEXT_PATTERN, required: true });
+const LINE = { type: 'string', kind: 'text', max: 35, pattern: PAXOS_TEXT_PATTERN } as const;
+
+/** Paxos's `IdentityMailingAddress`, field by field: every field at most 35 characters of Paxos's ASCII set. */
+export const ADDRESS_TABLE = table('IdentityMailingAddress', [
+  { name: 'country', wire: 'country', ...LINE, required: 'always' },
+  { name: 'address1', wire: 'address1', ...LINE, required: 'always' },
+  { name: 'address2', wire: 'address2', ...LINE, kind: 'custom' },
+  { name: 'city', wire: 'city', ...LINE, required: 'always' },
+  { name: 'province', wire: 'province', ...LINE, required: 'always' },
+  { name: 'zipCode', wire: 'zip_code', ...LINE },
+]);
+
+const ADDRESS_FIELDS = inputNames(ADDRESS_TABLE);
+const LINE_RULE = Object.freeze({ max: LINE.max, pattern: LINE.pattern });
+
+const HOOKS: ReadHooks = {
+  read: {
+    // An empty address2 is how Paxos clears it on update, so it is accepted as is.
+    address2: (v, fieldPath, raw) => (raw === '' ? '' : readString(v, fieldPath, raw, LINE_RULE)),
+  },
+};
 
 /** Checks an address: `country`, `address1`, `city`, `province` required; every field ≤ 35 characters and pattern P. */
 export function parseAddress(v: ViolationList, path: string, value: unknown, required: boolean): Address | undefined {
   const f = readObject(v, path, value, ADDRESS_FIELDS, required);
   if (f === undefined) return undefined;
-  const country = readString(v, at(path, 'country'), f.get('country'), REQUIRED);
-  const address1 = readString(v, at(path, 'address1'), f.get('address1'), REQUIRED);
-  // An empty address2 is how Paxos clears it on update, so it is accepted as is.
-  const address2Raw = f.get('address2');
-  const address2 = address2Raw === '' ? '' : readString(v, at(path, 'address2'), address2Raw, RULE);
-  const city = readString(v, at(path, 'city'), f.get('city'), REQUIRED);
-  const province = readString(v, at(path, 'province'), f.get('province'), REQUIRED);
-  const zipCode = readString(v, at(path, 'zipCode'), f.get('zipCode'), RULE);
-  if (country === undefined || address1 === undefined || city === undefined || province === undefined) {
-    return undefined;
-  }
-  const address: { -readonly [K in keyof Address]: Address[K] } = { country, address1, city, province };
-  if (address2 !== undefined) address.address2 = address2;
-  if (zipCode !== undefined) address.zipCode = zipCode;
-  return address;
+  const got = readFields(v, path, f, ADDRESS_TABLE, HOOKS);
+  const complete = got['country'] !== undefined && got['address1'] !== undefined && got['city'] !== undefined;
+  return complete && got['province'] !== undefined ? (got as unknown as Address) : undefined;
 }

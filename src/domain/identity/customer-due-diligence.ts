@@ -1,5 +1,6 @@
-import { keys, readArray, readBoolean, readEnum, readObject, readString } from '../shared/guard.js';
-import { at, type ViolationList } from '../shared/violations.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
+import { readObject } from '../shared/guard.js';
+import type { ViolationList } from '../shared/violations.js';
 import {
   ACCOUNT_PURPOSES,
   CUSTOMER_REGIONS,
@@ -65,20 +66,32 @@ export interface CustomerDueDiligence {
   readonly createdAt?: string;
 }
 
-const ENUM_FIELDS: ReadonlyArray<readonly [keyof CustomerDueDiligenceInput, readonly string[]]> = [
-  ['estimatedNetWorth', NET_WORTH_RANGES],
-  ['estimatedYearlyIncome', YEARLY_INCOME_RANGES],
-  ['expectedTransferValue', TRANSFER_VALUE_RANGES],
-  ['sourceOfWealth', WEALTH_SOURCES],
-  ['sourceOfFunds', FUNDS_SOURCES],
-  ['purposeOfAccount', ACCOUNT_PURPOSES],
-  ['employmentStatus', EMPLOYMENT_STATUSES],
-  ['employmentIndustrySector', INSTITUTION_SUB_TYPES],
-  ['industrySector', INSTITUTION_SUB_TYPES],
-  ['merchantFundingSource', MERCHANT_FUNDING_SOURCES],
-];
-const BOOLEAN_FIELDS = ['hasUnderlyingTrustStructure', 'hasNomineeShareholders', 'isPubliclyTraded'] as const;
-const CDD_FIELDS = keys('aliases', 'customerRegions', ...ENUM_FIELDS.map(([k]) => k), ...BOOLEAN_FIELDS);
+const choice = <const N extends string, const W extends string>(name: N, wire: W, values: readonly string[]) =>
+  ({ name, wire, type: 'string', kind: 'enum', values }) as const;
+const flag = <const N extends string, const W extends string>(name: N, wire: W) =>
+  ({ name, wire, type: 'boolean', kind: 'boolean' }) as const;
+
+/** Paxos's `CustomerDueDiligence`, field by field. */
+export const CUSTOMER_DUE_DILIGENCE_TABLE = table('CustomerDueDiligence', [
+  { name: 'aliases', wire: 'aliases', type: 'strings', kind: 'texts', max: 200, maxItems: 20 },
+  choice('estimatedNetWorth', 'estimated_net_worth', NET_WORTH_RANGES),
+  choice('estimatedYearlyIncome', 'estimated_yearly_income', YEARLY_INCOME_RANGES),
+  choice('expectedTransferValue', 'expected_transfer_value', TRANSFER_VALUE_RANGES),
+  choice('sourceOfWealth', 'source_of_wealth', WEALTH_SOURCES),
+  choice('sourceOfFunds', 'source_of_funds', FUNDS_SOURCES),
+  choice('purposeOfAccount', 'purpose_of_account', ACCOUNT_PURPOSES),
+  choice('employmentStatus', 'employment_status', EMPLOYMENT_STATUSES),
+  choice('employmentIndustrySector', 'employment_industry_sector', INSTITUTION_SUB_TYPES),
+  choice('industrySector', 'industry_sector', INSTITUTION_SUB_TYPES),
+  flag('hasUnderlyingTrustStructure', 'has_underlying_trust_structure'),
+  flag('hasNomineeShareholders', 'has_nominee_shareholders'),
+  flag('isPubliclyTraded', 'is_publicly_traded'),
+  choice('merchantFundingSource', 'merchant_funding_source', MERCHANT_FUNDING_SOURCES),
+  { name: 'customerRegions', wire: 'customer_regions', type: 'strings', kind: 'enums', values: CUSTOMER_REGIONS },
+  { name: 'createdAt', wire: 'created_at', type: 'string', kind: 'text', serverSet: true },
+]);
+
+const CDD_FIELDS = inputNames(CUSTOMER_DUE_DILIGENCE_TABLE);
 
 /** Checks due-diligence answers: each enum value known, booleans boolean, aliases strings. */
 export function parseCustomerDueDiligence(
@@ -89,26 +102,6 @@ export function parseCustomerDueDiligence(
   const f = readObject(v, path, value, CDD_FIELDS, false);
   if (f === undefined) return undefined;
   const before = v.items.length;
-  const out: Record<string, unknown> = {};
-  for (const [key, allowed] of ENUM_FIELDS) {
-    const read = readEnum(v, at(path, key), f.get(key), allowed);
-    if (read !== undefined) out[key] = read;
-  }
-  for (const key of BOOLEAN_FIELDS) {
-    const read = readBoolean(v, at(path, key), f.get(key));
-    if (read !== undefined) out[key] = read;
-  }
-  const aliases = readArray(v, at(path, 'aliases'), f.get('aliases'), { maxItems: 20 }, (itemPath, item) =>
-    readString(v, itemPath, item, { required: true, max: 200 }),
-  );
-  if (aliases !== undefined) out['aliases'] = aliases;
-  const regions = readArray(
-    v,
-    at(path, 'customerRegions'),
-    f.get('customerRegions'),
-    { maxItems: CUSTOMER_REGIONS.length },
-    (itemPath, item) => readEnum(v, itemPath, item, CUSTOMER_REGIONS, true),
-  );
-  if (regions !== undefined) out['customerRegions'] = regions;
-  return v.items.length === before ? out : undefined;
+  const got = readFields(v, path, f, CUSTOMER_DUE_DILIGENCE_TABLE);
+  return v.items.length === before ? got : undefined;
 }

@@ -1,16 +1,28 @@
 import { IdentityValidationError } from '../shared/errors.js';
+import {
+  inputFields,
+  objectFieldNames,
+  readPastDateTime,
+  sensitiveNames,
+  type FieldTable,
+} from '../shared/field-table.js';
 import { keys, readBoolean, readObject, readString } from '../shared/guard.js';
 import { Sensitive } from '../shared/sensitive.js';
 import { ViolationList, type Violation } from '../shared/violations.js';
-import type { AddressInput } from './address.js';
-import type { CustomerDueDiligence, CustomerDueDiligenceInput } from './customer-due-diligence.js';
+import { ADDRESS_TABLE, type AddressInput } from './address.js';
+import {
+  CUSTOMER_DUE_DILIGENCE_TABLE,
+  type CustomerDueDiligence,
+  type CustomerDueDiligenceInput,
+} from './customer-due-diligence.js';
 import type { Identity } from './identity.js';
-import type { InstitutionDetails, InstitutionDetailsInput } from './institution.js';
+import { INSTITUTION_TABLE, type InstitutionDetails, type InstitutionDetailsInput } from './institution.js';
+import { INSTITUTION_MEMBER_TABLE } from './institution-member.js';
 import type { Metadata } from './metadata.js';
 import { isUsTaxCip } from './cip-id.js';
 import { cipOf, NewIdentity } from './new-identity.js';
-import { readPastDateTime, type PersonDetails, type PersonDetailsInput } from './person.js';
-import type { TaxDetail, TaxDetailInput } from './tax-detail.js';
+import { PERSON_TABLE, type PersonDetails, type PersonDetailsInput } from './person.js';
+import { TAX_DETAIL_TABLE, type TaxDetail, type TaxDetailInput } from './tax-detail.js';
 
 /** Person fields of an update: any subset of the create fields; `address` is merged field by field. */
 export type PersonDetailsChanges = Omit<Partial<PersonDetailsInput>, 'address'> & { address?: Partial<AddressInput> };
@@ -91,19 +103,26 @@ const CHANGE_FIELDS = keys(
   'taxDetailsNotRequired',
 );
 
-const PERSON_ADDRESSES = ['address'] as const;
-const INSTITUTION_ADDRESSES = ['businessAddress', 'incorporationAddress'] as const;
+const PERSON_ADDRESSES = objectFieldNames(PERSON_TABLE);
+const INSTITUTION_ADDRESSES = objectFieldNames(INSTITUTION_TABLE);
+const PERSON_SENSITIVE = sensitiveNames(PERSON_TABLE);
+const INSTITUTION_SENSITIVE = sensitiveNames(INSTITUTION_TABLE);
 
 /** Fields Paxos sets on an identity's parts; they are no input and never go back into a command. */
-const SERVER_SET = new Set([
-  'idVerificationStatus',
-  'sanctionsVerificationStatus',
-  'additionalScreeningStatus',
-  'documentVerificationStatus',
-  'idVerificationUrl',
-  'tinVerificationStatus',
-  'createdAt',
-]);
+const SERVER_SET = new Set(
+  [PERSON_TABLE, INSTITUTION_TABLE, TAX_DETAIL_TABLE, CUSTOMER_DUE_DILIGENCE_TABLE, ADDRESS_TABLE].flatMap(
+    (t: FieldTable) => t.fields.filter((f) => f.serverSet === true).map((f) => f.name),
+  ),
+);
+const MEMBER_INPUT = inputFields(INSTITUTION_MEMBER_TABLE);
+
+/** The two kinds of details an update may change, each only on its own identity type. */
+const DETAIL_PARTS = [
+  // The article goes with the other type's name: "an INSTITUTION identity", "a PERSON identity".
+  { key: 'person', type: 'PERSON', article: 'an', addresses: PERSON_ADDRESSES },
+  { key: 'institution', type: 'INSTITUTION', article: 'a', addresses: INSTITUTION_ADDRESSES },
+] as const;
+const TAX_INPUT = inputFields(TAX_DETAIL_TABLE);
 
 type Plain = { [key: string]: unknown };
 
@@ -135,9 +154,11 @@ function commandOf(identity: Identity): Plain {
   if (identity.institution !== undefined) command['institution'] = toInput(identity.institution);
   if (identity.type === 'INSTITUTION' && identity.institutionMembers !== undefined) {
     command['institutionMembers'] = identity.institutionMembers.map((m) => {
-      const member: Plain = { identityId: m.identityId, roles: [...m.roles] };
-      if (m.ownership !== undefined) member['ownership'] = m.ownership;
-      if (m.position !== undefined) member['position'] = m.position;
+      const member: Plain = {};
+      for (const { name } of MEMBER_INPUT) {
+        const value = (m as unknown as Plain)[name];
+        if (value !== undefined) member[name] = Array.isArray(value) ? [...(value as unknown[])] : value;
+      }
       return member;
     });
   }
@@ -195,14 +216,14 @@ function revealed(value: unknown): Sensitive {
   return Sensitive.of(typeof value === 'string' ? value : String(value));
 }
 
-/** The given keys of merged details, in the domain's types: CIP id and date of birth wrapped again. */
-function detailsDelta<T extends object>(merged: unknown, given: unknown): Partial<T> {
+/** The given keys of merged details, in the domain's types: the personal values wrapped again. */
+function detailsDelta<T extends object>(merged: unknown, given: unknown, sensitive: readonly string[]): Partial<T> {
   const out: Record<string, unknown> = {};
   if (!isPlain(merged) || !isPlain(given)) return out as Partial<T>;
   for (const key of Object.keys(given)) {
     const value = merged[key];
     if (value === undefined) continue;
-    out[key] = key === 'cipId' || key === 'dateOfBirth' ? revealed(value) : value;
+    out[key] = sensitive.includes(key) ? revealed(value) : value;
   }
   return Object.freeze(out) as Partial<T>;
 }
@@ -269,27 +290,17 @@ export class IdentityUpdate {
     const touched: string[] = [];
     const person = f.get('person');
     const institution = f.get('institution');
-    if (person !== undefined) {
-      if (current.type !== 'PERSON')
+    for (const part of DETAIL_PARTS) {
+      const given = part.key === 'person' ? person : institution;
+      if (given === undefined) continue;
+      if (current.type !== part.type) {
         v.add(
-          'person',
+          part.key,
           'forbidden',
-          `cannot be set on an ${current.type} identity: the type of an identity cannot change`,
+          `cannot be set on ${part.article} ${current.type} identity: the type of an identity cannot change`,
         );
-      else merged['person'] = mergeDetails(base['person'], person, PERSON_ADDRESSES);
-      touched.push(...(isPlain(person) ? Object.keys(person).map((k) => `person.${k}`) : ['person']));
-    }
-    if (institution !== undefined) {
-      if (current.type !== 'INSTITUTION')
-        v.add(
-          'institution',
-          'forbidden',
-          `cannot be set on a ${current.type} identity: the type of an identity cannot change`,
-        );
-      else merged['institution'] = mergeDetails(base['institution'], institution, INSTITUTION_ADDRESSES);
-      touched.push(
-        ...(isPlain(institution) ? Object.keys(institution).map((k) => `institution.${k}`) : ['institution']),
-      );
+      } else merged[part.key] = mergeDetails(base[part.key], given, part.addresses);
+      touched.push(...(isPlain(given) ? Object.keys(given).map((k) => `${part.key}.${k}`) : [part.key]));
     }
     if (refId !== undefined) merged['refId'] = refId;
     for (const key of ['taxDetails', 'isMerchant', 'metadata'] as const) {
@@ -327,14 +338,22 @@ export class IdentityUpdate {
 
     const delta: { -readonly [K in keyof IdentityDelta]: IdentityDelta[K] } = {};
     if (refId !== undefined) delta.refId = refId;
-    if (person !== undefined) delta.person = detailsDelta<PersonDetails>(merged['person'], person);
+    if (person !== undefined) delta.person = detailsDelta<PersonDetails>(merged['person'], person, PERSON_SENSITIVE);
     if (institution !== undefined)
-      delta.institution = detailsDelta<InstitutionDetails>(merged['institution'], institution);
+      delta.institution = detailsDelta<InstitutionDetails>(merged['institution'], institution, INSTITUTION_SENSITIVE);
     const taxDetails = f.get('taxDetails');
     if (Array.isArray(taxDetails)) {
       delta.taxDetails = Object.freeze(
-        (taxDetails as TaxDetailInput[]).map((t) =>
-          Object.freeze({ taxPayerId: revealed(t.taxPayerId), taxPayerCountry: t.taxPayerCountry }),
+        (taxDetails as unknown as Plain[]).map(
+          (t) =>
+            Object.freeze(
+              Object.fromEntries(
+                TAX_INPUT.map((field) => [
+                  field.name,
+                  field.sensitive === true ? revealed(t[field.name]) : t[field.name],
+                ]),
+              ),
+            ) as unknown as TaxDetail,
         ),
       );
     }

@@ -1,5 +1,6 @@
-import { keys, readArray, readEnum, readObject, readString } from '../shared/guard.js';
-import { at, type ViolationList } from '../shared/violations.js';
+import { inputNames, readFields, table, type ReadHooks } from '../shared/field-table.js';
+import { readArray, readEnum, readObject } from '../shared/guard.js';
+import type { ViolationList } from '../shared/violations.js';
 import { INSTITUTION_ROLE_TYPES, type IdentityStatus, type InstitutionRoleType, type Open } from './enums.js';
 
 /** A member of an institution in a create command: an existing PERSON identity and its roles. */
@@ -34,7 +35,35 @@ const ROLES_BY_TYPE: Readonly<Record<string, readonly InstitutionRoleType[]>> = 
   PARTNERSHIP: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
 };
 
-const MEMBER_FIELDS = keys('identityId', 'roles', 'ownership', 'position');
+/** Paxos's `InstitutionMember`, field by field. */
+export const INSTITUTION_MEMBER_TABLE = table('InstitutionMember', [
+  { name: 'id', wire: 'id', type: 'string', kind: 'text', serverSet: true },
+  {
+    name: 'identityId',
+    wire: 'identity_id',
+    type: 'string',
+    kind: 'text',
+    max: 64,
+    pattern: /^[A-Za-z0-9._-]+$/,
+    required: 'always',
+  },
+  {
+    name: 'roles',
+    wire: 'roles',
+    type: 'strings',
+    kind: 'custom',
+    values: INSTITUTION_ROLE_TYPES,
+    minItems: 1,
+    required: 'always',
+  },
+  /** A decimal percentage: a string on the wire, a string or a number in a command. */
+  { name: 'ownership', wire: 'ownership', type: 'decimal', kind: 'custom' },
+  { name: 'position', wire: 'position', type: 'string', kind: 'text', max: 200 },
+  { name: 'name', wire: 'name', type: 'string', kind: 'text', serverSet: true },
+  { name: 'summaryStatus', wire: 'summary_status', type: 'string', kind: 'text', serverSet: true },
+]);
+
+const MEMBER_FIELDS = inputNames(INSTITUTION_MEMBER_TABLE);
 const DECIMAL = /^\d{1,3}(\.\d{1,10})?$/;
 
 /** Roles an institution type allows, or undefined when any role is accepted. */
@@ -58,6 +87,35 @@ function readOwnership(v: ViolationList, path: string, value: unknown): string |
   return text;
 }
 
+const HOOKS: ReadHooks = {
+  read: {
+    // The context is the institution's type, which decides the roles allowed.
+    roles: (v, rolesPath, raw, _got, institutionType) => {
+      const type = institutionType as string | undefined;
+      const allowed = rolesAllowedFor(type);
+      return readArray(
+        v,
+        rolesPath,
+        raw,
+        { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length },
+        (rolePath, role) => {
+          const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
+          if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
+            v.add(
+              rolePath,
+              'forbidden',
+              `is not a role a ${type ?? ''} member may hold (allowed: ${allowed.join(', ')})`,
+            );
+            return undefined;
+          }
+          return parsed;
+        },
+      );
+    },
+    ownership: (v, ownershipPath, raw) => readOwnership(v, ownershipPath, raw),
+  },
+};
+
 /** Checks one member: an identity id, at least one role allowed for the institution type, ownership 0–100. */
 function parseMember(
   v: ViolationList,
@@ -68,37 +126,9 @@ function parseMember(
   const f = readObject(v, path, value, MEMBER_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
-  const identityId = readString(v, at(path, 'identityId'), f.get('identityId'), {
-    required: true,
-    max: 64,
-    pattern: /^[A-Za-z0-9._-]+$/,
-  });
-  const allowed = rolesAllowedFor(institutionType);
-  const roles = readArray(
-    v,
-    at(path, 'roles'),
-    f.get('roles'),
-    { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length },
-    (rolePath, role) => {
-      const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
-      if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
-        v.add(
-          rolePath,
-          'forbidden',
-          `is not a role a ${institutionType ?? ''} member may hold (allowed: ${allowed.join(', ')})`,
-        );
-        return undefined;
-      }
-      return parsed;
-    },
-  );
-  const ownership = readOwnership(v, at(path, 'ownership'), f.get('ownership'));
-  const position = readString(v, at(path, 'position'), f.get('position'), { max: 200 });
-  if (v.items.length !== before || identityId === undefined || roles === undefined) return undefined;
-  const member: { -readonly [K in keyof InstitutionMember]: InstitutionMember[K] } = { identityId, roles };
-  if (ownership !== undefined) member.ownership = ownership;
-  if (position !== undefined) member.position = position;
-  return member;
+  const got = readFields(v, path, f, INSTITUTION_MEMBER_TABLE, HOOKS, undefined, institutionType);
+  if (v.items.length !== before || got['identityId'] === undefined || got['roles'] === undefined) return undefined;
+  return got as unknown as InstitutionMember;
 }
 
 /** Checks the member list of a new institution: at least one member, each valid, no identity listed twice. */

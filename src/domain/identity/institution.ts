@@ -1,7 +1,8 @@
-import { keys, PAXOS_TEXT_PATTERN, readEnum, readObject, readString } from '../shared/guard.js';
-import { Sensitive } from '../shared/sensitive.js';
+import { inputNames, readFields, table, type FieldHook, type ReadHooks } from '../shared/field-table.js';
+import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
+import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
-import { parseAddress, type Address, type AddressInput } from './address.js';
+import { ADDRESS_TABLE, parseAddress, type Address, type AddressInput } from './address.js';
 import {
   INSTITUTION_CIP_ID_TYPES,
   INSTITUTION_SUB_TYPES,
@@ -17,8 +18,7 @@ import {
   type RegulationStatus,
   type TradingType,
 } from './enums.js';
-import { readCipId, readPastDateTime } from './person.js';
-import { readCountry } from './tax-detail.js';
+import { readCipId } from './person.js';
 
 /** An institution's details as the create command gives them: the camelCase of Paxos's `institution_details`. */
 export interface InstitutionDetailsInput {
@@ -78,40 +78,86 @@ export interface InstitutionDetails {
   readonly additionalScreeningStatus?: Open<IdentityStatus>;
 }
 
-const INSTITUTION_FIELDS = keys(
-  'name',
-  'businessAddress',
-  'incorporationAddress',
-  'phoneNumber',
-  'email',
-  'institutionType',
-  'institutionSubType',
-  'cipId',
-  'cipIdType',
-  'cipIdCountry',
-  'govtRegistrationDate',
-  'regulationStatus',
-  'tradingType',
-  'listedExchange',
-  'tickerSymbol',
-  'parentInstitutionName',
-  'regulatorName',
-  'regulatorJurisdiction',
-  'regulatorRegisterNumber',
-  'doingBusinessAs',
-  'businessDescription',
-);
+const TEXT_200 = { type: 'string', kind: 'text', max: 200 } as const;
+const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
 
-const OPTIONAL_TEXT = [
-  'listedExchange',
-  'tickerSymbol',
-  'parentInstitutionName',
-  'regulatorName',
-  'regulatorJurisdiction',
-  'regulatorRegisterNumber',
-  'doingBusinessAs',
-  'businessDescription',
-] as const;
+/**
+ * Paxos's `institution_details`, field by field, in the order the domain reads them (the type, sub-type and CIP id
+ * come first: the other rules depend on them).
+ */
+export const INSTITUTION_TABLE = table('InstitutionDetails', [
+  { name: 'name', wire: 'name', ...TEXT_200, pattern: PAXOS_TEXT_PATTERN, required: 'always' },
+  {
+    name: 'institutionType',
+    wire: 'institution_type',
+    type: 'string',
+    kind: 'enum',
+    values: INSTITUTION_TYPES,
+    required: 'create',
+  },
+  {
+    name: 'institutionSubType',
+    wire: 'institution_sub_type',
+    type: 'string',
+    kind: 'enum',
+    values: INSTITUTION_SUB_TYPES,
+    required: 'create',
+  },
+  {
+    name: 'cipIdType',
+    wire: 'cip_id_type',
+    type: 'string',
+    kind: 'enum',
+    values: INSTITUTION_CIP_ID_TYPES,
+    required: 'create',
+  },
+  {
+    name: 'cipId',
+    wire: 'cip_id',
+    type: 'string',
+    kind: 'custom',
+    max: 200,
+    pattern: PAXOS_TEXT_PATTERN,
+    required: 'create',
+    sensitive: true,
+  },
+  { name: 'cipIdCountry', wire: 'cip_id_country', type: 'string', kind: 'country', required: 'create' },
+  {
+    name: 'govtRegistrationDate',
+    wire: 'govt_registration_date',
+    type: 'string',
+    kind: 'pastDateTime',
+    required: 'create',
+  },
+  {
+    name: 'businessAddress',
+    wire: 'business_address',
+    type: 'object',
+    kind: 'object',
+    of: ADDRESS_TABLE,
+    required: 'create',
+  },
+  // Required for operating companies, investment advisors and trusts with a business CIP id (see `parseInstitution`).
+  { name: 'incorporationAddress', wire: 'incorporation_address', type: 'object', kind: 'object', of: ADDRESS_TABLE },
+  { name: 'regulationStatus', wire: 'regulation_status', type: 'string', kind: 'enum', values: REGULATION_STATUSES },
+  { name: 'tradingType', wire: 'trading_type', type: 'string', kind: 'enum', values: TRADING_TYPES },
+  { name: 'phoneNumber', wire: 'phone_number', type: 'string', kind: 'text', max: 64 },
+  { name: 'email', wire: 'email', type: 'string', kind: 'text', max: 254 },
+  { name: 'listedExchange', wire: 'listed_exchange', ...TEXT_200 },
+  { name: 'tickerSymbol', wire: 'ticker_symbol', ...TEXT_200 },
+  { name: 'parentInstitutionName', wire: 'parent_institution_name', ...TEXT_200 },
+  { name: 'regulatorName', wire: 'regulator_name', ...TEXT_200 },
+  { name: 'regulatorJurisdiction', wire: 'regulator_jurisdiction', ...TEXT_200 },
+  { name: 'regulatorRegisterNumber', wire: 'regulator_register_number', ...TEXT_200 },
+  { name: 'doingBusinessAs', wire: 'doing_business_as', ...TEXT_200 },
+  { name: 'businessDescription', wire: 'business_description', ...TEXT_200 },
+  { name: 'sanctionsVerificationStatus', wire: 'sanctions_verification_status', ...SET_BY_PAXOS },
+  { name: 'documentVerificationStatus', wire: 'document_verification_status', ...SET_BY_PAXOS },
+  { name: 'additionalScreeningStatus', wire: 'additional_screening_status', ...SET_BY_PAXOS },
+]);
+
+const INSTITUTION_FIELDS = inputNames(INSTITUTION_TABLE);
+const TEXT_RULE = Object.freeze({ max: 200 });
 
 /** Institution types that must state their incorporation, regulation, trading and business. */
 const OPERATING_COMPANY_TYPES: readonly string[] = ['CORPORATION', 'LLC', 'PARTNERSHIP'];
@@ -131,7 +177,58 @@ function requiredByRegulation(regulation: RegulationStatus, trading: TradingType
   return [...LISTING_FIELDS, ...REGULATOR_FIELDS, 'parentInstitutionName'];
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const MATRIX_FIELDS: readonly string[] = [...LISTING_FIELDS, ...REGULATOR_FIELDS, 'parentInstitutionName'];
+
+/** What the type, sub-type and CIP id type read so far make the institution. */
+function companyOf(got: Readonly<Record<string, unknown>>) {
+  const institutionType = got['institutionType'] as string | undefined;
+  const cipIdType = got['cipIdType'] as string | undefined;
+  return {
+    operating: institutionType !== undefined && OPERATING_COMPANY_TYPES.includes(institutionType),
+    ria: got['institutionSubType'] === 'REGISTERED_INVESTMENT_ADVISOR',
+    trustNeedsIncorporation:
+      institutionType === 'TRUST' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN',
+  };
+}
+
+function neededOf(got: Readonly<Record<string, unknown>>): readonly string[] | 'not_allowed' {
+  const regulation = got['regulationStatus'] as RegulationStatus | undefined;
+  const trading = got['tradingType'] as TradingType | undefined;
+  return regulation !== undefined && trading !== undefined ? requiredByRegulation(regulation, trading) : [];
+}
+
+// Read as required where the matrix requires it, so that an empty string counts as missing.
+const matrixText: FieldHook = (v, fieldPath, raw, got) => {
+  const key = fieldPath.slice(fieldPath.lastIndexOf('.') + 1);
+  const needed = neededOf(got);
+  if (needed !== 'not_allowed' && needed.includes(key) && (raw === undefined || raw === '')) {
+    const regulation = (got['regulationStatus'] as string | undefined) ?? '';
+    const trading = (got['tradingType'] as string | undefined) ?? '';
+    v.add(fieldPath, 'required', `is required when regulationStatus is ${regulation} and tradingType is ${trading}`);
+    return undefined;
+  }
+  return readString(v, fieldPath, raw, TEXT_RULE);
+};
+
+const HOOKS: ReadHooks = {
+  read: {
+    cipId: (v, fieldPath, raw, got) => readCipId(v, fieldPath, raw, got['cipIdType'] as string | undefined),
+    businessAddress: (v, fieldPath, raw) => parseAddress(v, fieldPath, raw, true),
+    incorporationAddress: (v, fieldPath, raw, got) => {
+      const { operating, ria, trustNeedsIncorporation } = companyOf(got);
+      return parseAddress(v, fieldPath, raw, operating || ria || trustNeedsIncorporation);
+    },
+    ...Object.fromEntries(MATRIX_FIELDS.map((key) => [key, matrixText])),
+  },
+  required: (name, got) => {
+    if (name === 'regulationStatus' || name === 'tradingType') {
+      const { operating, ria } = companyOf(got);
+      return operating || ria;
+    }
+    if (name === 'businessDescription') return companyOf(got).operating;
+    return undefined;
+  },
+};
 
 /** Checks an institution's details against Paxos's required-field matrix, sub-type and regulation rules. */
 export function parseInstitution(
@@ -145,86 +242,24 @@ export function parseInstitution(
   const before = v.items.length;
   const p = (key: string) => at(path, key);
 
-  const name = readString(v, p('name'), f.get('name'), { required: true, max: 200, pattern: PAXOS_TEXT_PATTERN });
-  const institutionType = readEnum(v, p('institutionType'), f.get('institutionType'), INSTITUTION_TYPES, true);
-  const institutionSubType = readEnum(
-    v,
-    p('institutionSubType'),
-    f.get('institutionSubType'),
-    INSTITUTION_SUB_TYPES,
-    true,
-  );
-  const cipIdType = readEnum(v, p('cipIdType'), f.get('cipIdType'), INSTITUTION_CIP_ID_TYPES, true);
-  const cipId = readCipId(v, p('cipId'), f.get('cipId'), cipIdType);
-  const cipIdCountry = readCountry(v, p('cipIdCountry'), f.get('cipIdCountry'), true);
-  const govtRegistrationDate = readPastDateTime(v, p('govtRegistrationDate'), f.get('govtRegistrationDate'), now, true);
-  const operating = institutionType !== undefined && OPERATING_COMPANY_TYPES.includes(institutionType);
-  const ria = institutionSubType === 'REGISTERED_INVESTMENT_ADVISOR';
-  const trustNeedsIncorporation =
-    institutionType === 'TRUST' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN';
+  const got = readFields(v, path, f, INSTITUTION_TABLE, HOOKS, now);
 
-  const businessAddress = parseAddress(v, p('businessAddress'), f.get('businessAddress'), true);
-  const incorporationAddress = parseAddress(
-    v,
-    p('incorporationAddress'),
-    f.get('incorporationAddress'),
-    operating || ria || trustNeedsIncorporation,
-  );
-  const regulationStatus = readEnum(
-    v,
-    p('regulationStatus'),
-    f.get('regulationStatus'),
-    REGULATION_STATUSES,
-    operating || ria,
-  );
-  const tradingType = readEnum(v, p('tradingType'), f.get('tradingType'), TRADING_TYPES, operating || ria);
-  const phoneNumber = readString(v, p('phoneNumber'), f.get('phoneNumber'), { max: 64 });
-  const email = readString(v, p('email'), f.get('email'), { max: 254 });
-  const needed =
-    regulationStatus !== undefined && tradingType !== undefined
-      ? requiredByRegulation(regulationStatus, tradingType)
-      : [];
-  const neededBy = `when regulationStatus is ${regulationStatus ?? ''} and tradingType is ${tradingType ?? ''}`;
-  const text: Partial<Record<(typeof OPTIONAL_TEXT)[number], string>> = {};
-  for (const key of OPTIONAL_TEXT) {
-    // Read as required where the table requires it, so that an empty string counts as missing.
-    const byTable = needed !== 'not_allowed' && needed.includes(key);
-    const raw = f.get(key);
-    if (byTable && (raw === undefined || raw === '')) {
-      v.add(p(key), 'required', `is required ${neededBy}`);
-      continue;
-    }
-    const read = readString(v, p(key), raw, { required: key === 'businessDescription' && operating, max: 200 });
-    if (read !== undefined) text[key] = read;
-  }
-
+  const institutionType = got['institutionType'] as string | undefined;
+  const institutionSubType = got['institutionSubType'] as InstitutionSubType | undefined;
   if (institutionSubType !== undefined && PROHIBITED_INSTITUTION_SUB_TYPES.includes(institutionSubType)) {
     v.add(p('institutionSubType'), 'prohibited', 'names a business Paxos does not onboard');
   }
   if (institutionType === 'TRUST' && institutionSubType !== undefined && institutionSubType !== 'INVESTMENT') {
     v.add(p('institutionSubType'), 'forbidden', 'must be INVESTMENT when institutionType is TRUST');
   }
-  if (needed === 'not_allowed') {
+  if (neededOf(got) === 'not_allowed') {
     v.add(
       p('tradingType'),
       'forbidden',
-      `must not be ${tradingType ?? ''} when regulationStatus is ${regulationStatus ?? ''}`,
+      `must not be ${String(got['tradingType'])} when regulationStatus is ${String(got['regulationStatus'])}`,
     );
   }
 
-  if (v.items.length !== before || name === undefined) return undefined;
-  const institution: Mutable<InstitutionDetails> = { name, ...text };
-  if (businessAddress !== undefined) institution.businessAddress = businessAddress;
-  if (incorporationAddress !== undefined) institution.incorporationAddress = incorporationAddress;
-  if (phoneNumber !== undefined) institution.phoneNumber = phoneNumber;
-  if (email !== undefined) institution.email = email;
-  if (institutionType !== undefined) institution.institutionType = institutionType;
-  if (institutionSubType !== undefined) institution.institutionSubType = institutionSubType;
-  if (cipId !== undefined) institution.cipId = Sensitive.of(cipId);
-  if (cipIdType !== undefined) institution.cipIdType = cipIdType;
-  if (cipIdCountry !== undefined) institution.cipIdCountry = cipIdCountry;
-  if (govtRegistrationDate !== undefined) institution.govtRegistrationDate = govtRegistrationDate;
-  if (regulationStatus !== undefined) institution.regulationStatus = regulationStatus;
-  if (tradingType !== undefined) institution.tradingType = tradingType;
-  return institution;
+  if (v.items.length !== before || got['name'] === undefined) return undefined;
+  return got as unknown as InstitutionDetails;
 }

@@ -1,8 +1,8 @@
-import { parseCalendarDate, parseDateTime } from '../shared/dates.js';
-import { keys, PAXOS_TEXT_PATTERN, readArray, readEnum, readObject, readString } from '../shared/guard.js';
-import { Sensitive } from '../shared/sensitive.js';
+import { inputNames, readFields, table, type ReadHooks } from '../shared/field-table.js';
+import { PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
+import type { Sensitive } from '../shared/sensitive.js';
 import { at, type ViolationList } from '../shared/violations.js';
-import { parseAddress, type Address, type AddressInput } from './address.js';
+import { ADDRESS_TABLE, parseAddress, type Address, type AddressInput } from './address.js';
 import { cipIdFormat } from './cip-id.js';
 import {
   PASSTHROUGH_VERIFICATION_FIELDS,
@@ -18,7 +18,6 @@ import {
   type PersonCipIdType,
   type VerifierType,
 } from './enums.js';
-import { readCountry } from './tax-detail.js';
 
 /**
  * A person's details as the create command gives them: the camelCase of Paxos's `person_details`.
@@ -95,72 +94,90 @@ export interface PersonDetails {
   readonly idVerificationUrl?: string;
 }
 
-const PERSON_FIELDS = keys(
-  'verifierType',
-  'verifierId',
-  'passthroughVerifierType',
-  'passthroughVerifiedAt',
-  'passthroughVerificationId',
-  'passthroughVerificationStatus',
-  'passthroughVerificationFields',
-  'firstName',
-  'middleName',
-  'lastName',
-  'dateOfBirth',
-  'address',
-  'phoneNumber',
-  'email',
-  'nationality',
-  'cipId',
-  'cipIdType',
-  'cipIdCountry',
-  'profession',
-  'countryOfBirth',
-);
+const PASSTHROUGH = Object.freeze({ when: 'verifierType', is: 'PASSTHROUGH' });
+const NAME = { type: 'string', kind: 'text', max: 200, pattern: PAXOS_TEXT_PATTERN } as const;
+const TEXT_200 = { type: 'string', kind: 'text', max: 200 } as const;
+const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
 
-const PASSTHROUGH_ONLY = [
-  'passthroughVerifierType',
-  'passthroughVerifiedAt',
-  'passthroughVerificationId',
-  'passthroughVerificationStatus',
-  'passthroughVerificationFields',
-] as const;
+/**
+ * Paxos's `person_details`, field by field, in the order the domain reads them: the one list that the interfaces
+ * above, the domain's reading, the update rules, the wire DTO and the mapper follow.
+ */
+export const PERSON_TABLE = table('PersonDetails', [
+  { name: 'verifierType', wire: 'verifier_type', type: 'string', kind: 'enum', values: VERIFIER_TYPES },
+  { name: 'verifierId', wire: 'verifier_id', type: 'string', kind: 'custom' },
+  {
+    name: 'passthroughVerifierType',
+    wire: 'passthrough_verifier_type',
+    type: 'string',
+    kind: 'enum',
+    values: PASSTHROUGH_VERIFIER_TYPES,
+    required: PASSTHROUGH,
+    allowedWhen: PASSTHROUGH,
+  },
+  {
+    name: 'passthroughVerifiedAt',
+    wire: 'passthrough_verified_at',
+    type: 'string',
+    kind: 'pastDateTime',
+    required: PASSTHROUGH,
+    allowedWhen: PASSTHROUGH,
+  },
+  { name: 'passthroughVerificationId', wire: 'passthrough_verification_id', ...TEXT_200, allowedWhen: PASSTHROUGH },
+  {
+    name: 'passthroughVerificationStatus',
+    wire: 'passthrough_verification_status',
+    type: 'string',
+    kind: 'enum',
+    values: PASSTHROUGH_VERIFICATION_STATUSES,
+    allowedWhen: PASSTHROUGH,
+  },
+  {
+    name: 'passthroughVerificationFields',
+    wire: 'passthrough_verification_fields',
+    type: 'strings',
+    kind: 'enums',
+    values: PASSTHROUGH_VERIFICATION_FIELDS,
+    allowedWhen: PASSTHROUGH,
+  },
+  { name: 'firstName', wire: 'first_name', ...NAME, required: 'always' },
+  { name: 'middleName', wire: 'middle_name', ...TEXT_200 },
+  { name: 'lastName', wire: 'last_name', ...NAME, required: 'always' },
+  // Longer than the date so that a date-time (as Paxos's older responses show it) is reported as a format error.
+  {
+    name: 'dateOfBirth',
+    wire: 'date_of_birth',
+    type: 'string',
+    kind: 'pastDate',
+    max: 64,
+    required: 'create',
+    sensitive: true,
+  },
+  { name: 'address', wire: 'address', type: 'object', kind: 'object', of: ADDRESS_TABLE, required: 'create' },
+  { name: 'phoneNumber', wire: 'phone_number', type: 'string', kind: 'text', max: 64 },
+  { name: 'email', wire: 'email', type: 'string', kind: 'text', max: 254 },
+  { name: 'nationality', wire: 'nationality', type: 'string', kind: 'country', required: 'create' },
+  {
+    name: 'cipIdType',
+    wire: 'cip_id_type',
+    type: 'string',
+    kind: 'enum',
+    values: PERSON_CIP_ID_TYPES,
+    required: 'create',
+  },
+  { name: 'cipIdCountry', wire: 'cip_id_country', type: 'string', kind: 'country', required: 'create' },
+  { name: 'cipId', wire: 'cip_id', ...NAME, kind: 'custom', required: 'create', sensitive: true },
+  { name: 'profession', wire: 'profession', ...TEXT_200 },
+  { name: 'countryOfBirth', wire: 'country_of_birth', ...TEXT_200 },
+  { name: 'idVerificationStatus', wire: 'id_verification_status', ...SET_BY_PAXOS },
+  { name: 'sanctionsVerificationStatus', wire: 'sanctions_verification_status', ...SET_BY_PAXOS },
+  { name: 'additionalScreeningStatus', wire: 'additional_screening_status', ...SET_BY_PAXOS },
+  { name: 'idVerificationUrl', wire: 'id_verification_url', ...SET_BY_PAXOS },
+]);
 
-const NAME_RULE = { max: 200, pattern: PAXOS_TEXT_PATTERN };
-// Rules built once: a create reads these for every person, and a literal per call is garbage per field.
-const REQUIRED_NAME = Object.freeze({ required: true, ...NAME_RULE });
-const MAX_200 = Object.freeze({ max: 200 });
-const MAX_64 = Object.freeze({ max: 64 });
-const MAX_254 = Object.freeze({ max: 254 });
-const REQUIRED_MAX_64 = Object.freeze({ required: true, max: 64 });
-const OPTIONAL_MAX_64 = Object.freeze({ required: false, max: 64 });
+const PERSON_FIELDS = inputNames(PERSON_TABLE);
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Reads an RFC 3339 date-time that is not later than `now`. */
-export function readPastDateTime(
-  v: ViolationList,
-  path: string,
-  value: unknown,
-  now: Date,
-  required: boolean,
-): string | undefined {
-  const text = readString(v, path, value, required ? REQUIRED_MAX_64 : OPTIONAL_MAX_64);
-  if (text === undefined || text === '') {
-    if (text === '') v.add(path, 'format', 'must be an RFC 3339 date-time such as 2021-06-16T09:28:14Z');
-    return undefined;
-  }
-  const date = parseDateTime(text);
-  if (date === undefined) {
-    v.add(path, 'format', 'must be an RFC 3339 date-time such as 2021-06-16T09:28:14Z');
-    return undefined;
-  }
-  if (date.getTime() > now.getTime()) {
-    v.add(path, 'future_date', 'must not be in the future');
-    return undefined;
-  }
-  return text;
-}
+const CIP_ID_RULE = Object.freeze({ required: true, max: 200, pattern: PAXOS_TEXT_PATTERN });
 
 /** Reads a CIP id: ≤ 200 characters of pattern P, and the documented format for SSN, ITIN and EIN. */
 export function readCipId(
@@ -169,7 +186,7 @@ export function readCipId(
   value: unknown,
   cipIdType: string | undefined,
 ): string | undefined {
-  const cipId = readString(v, path, value, REQUIRED_NAME);
+  const cipId = readString(v, path, value, CIP_ID_RULE);
   if (cipId === undefined || cipIdType === undefined) return cipId;
   const format = cipIdFormat(cipIdType);
   if (format !== undefined && !format.pattern.test(cipId)) {
@@ -179,104 +196,30 @@ export function readCipId(
   return cipId;
 }
 
+const HOOKS: ReadHooks = {
+  read: {
+    verifierId: (v, fieldPath, raw, sofar) => {
+      const verifierId = readString(v, fieldPath, raw);
+      if (verifierId !== undefined && sofar['verifierType'] !== undefined) {
+        v.add(fieldPath, 'forbidden', `must not be set when verifierType is ${sofar['verifierType'] as string}`);
+      }
+      return verifierId;
+    },
+    address: (v, fieldPath, raw) => parseAddress(v, fieldPath, raw, true),
+    cipId: (v, fieldPath, raw, sofar) => readCipId(v, fieldPath, raw, sofar['cipIdType'] as string | undefined),
+  },
+};
+
 /** Checks a person's details against Paxos's rules (names, date of birth, countries, CIP id, address, verifier). */
 export function parsePerson(v: ViolationList, path: string, value: unknown, now: Date): PersonDetails | undefined {
   const f = readObject(v, path, value, PERSON_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
-  const p = (key: string) => at(path, key);
-
-  const verifierType = readEnum(v, p('verifierType'), f.get('verifierType'), VERIFIER_TYPES);
-  const verifierId = readString(v, p('verifierId'), f.get('verifierId'));
-  if (verifierId !== undefined && verifierType !== undefined) {
-    v.add(p('verifierId'), 'forbidden', `must not be set when verifierType is ${verifierType}`);
+  const got = readFields(v, path, f, PERSON_TABLE, HOOKS, now);
+  const cipIdType = got['cipIdType'];
+  if (got['cipIdCountry'] === 'USA' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN') {
+    v.add(at(path, 'cipIdType'), 'forbidden', 'must be SSN or ITIN when cipIdCountry is USA');
   }
-  const passthroughVerifierType = readEnum(
-    v,
-    p('passthroughVerifierType'),
-    f.get('passthroughVerifierType'),
-    PASSTHROUGH_VERIFIER_TYPES,
-    verifierType === 'PASSTHROUGH',
-  );
-  const passthroughVerifiedAt = readPastDateTime(
-    v,
-    p('passthroughVerifiedAt'),
-    f.get('passthroughVerifiedAt'),
-    now,
-    verifierType === 'PASSTHROUGH',
-  );
-  const passthroughVerificationId = readString(
-    v,
-    p('passthroughVerificationId'),
-    f.get('passthroughVerificationId'),
-    MAX_200,
-  );
-  const passthroughVerificationStatus = readEnum(
-    v,
-    p('passthroughVerificationStatus'),
-    f.get('passthroughVerificationStatus'),
-    PASSTHROUGH_VERIFICATION_STATUSES,
-  );
-  const passthroughVerificationFields = readArray(
-    v,
-    p('passthroughVerificationFields'),
-    f.get('passthroughVerificationFields'),
-    { maxItems: PASSTHROUGH_VERIFICATION_FIELDS.length },
-    (itemPath, item) => readEnum(v, itemPath, item, PASSTHROUGH_VERIFICATION_FIELDS, true),
-  );
-  if (verifierType !== undefined && verifierType !== 'PASSTHROUGH') {
-    for (const key of PASSTHROUGH_ONLY) {
-      if (f.get(key) !== undefined) v.add(p(key), 'forbidden', 'is only allowed when verifierType is PASSTHROUGH');
-    }
-  }
-
-  const firstName = readString(v, p('firstName'), f.get('firstName'), REQUIRED_NAME);
-  const middleName = readString(v, p('middleName'), f.get('middleName'), MAX_200);
-  const lastName = readString(v, p('lastName'), f.get('lastName'), REQUIRED_NAME);
-
-  // Longer than the date so that a date-time (as Paxos's older responses show it) is reported as a format error.
-  const dobText = readString(v, p('dateOfBirth'), f.get('dateOfBirth'), REQUIRED_MAX_64);
-  let dateOfBirth: string | undefined;
-  if (dobText !== undefined) {
-    const dob = parseCalendarDate(dobText);
-    if (dob === undefined) v.add(p('dateOfBirth'), 'format', 'must be a real calendar date formatted YYYY-MM-DD');
-    else if (dob.getTime() > now.getTime()) v.add(p('dateOfBirth'), 'future_date', 'must not be in the future');
-    else dateOfBirth = dobText;
-  }
-
-  const address = parseAddress(v, p('address'), f.get('address'), true);
-  const phoneNumber = readString(v, p('phoneNumber'), f.get('phoneNumber'), MAX_64);
-  const email = readString(v, p('email'), f.get('email'), MAX_254);
-  const nationality = readCountry(v, p('nationality'), f.get('nationality'), true);
-  const cipIdType = readEnum(v, p('cipIdType'), f.get('cipIdType'), PERSON_CIP_ID_TYPES, true);
-  const cipIdCountry = readCountry(v, p('cipIdCountry'), f.get('cipIdCountry'), true);
-  const cipId = readCipId(v, p('cipId'), f.get('cipId'), cipIdType);
-  if (cipIdCountry === 'USA' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN') {
-    v.add(p('cipIdType'), 'forbidden', 'must be SSN or ITIN when cipIdCountry is USA');
-  }
-  const profession = readString(v, p('profession'), f.get('profession'), MAX_200);
-  const countryOfBirth = readString(v, p('countryOfBirth'), f.get('countryOfBirth'), MAX_200);
-
-  if (v.items.length !== before || firstName === undefined || lastName === undefined) return undefined;
-
-  const person: Mutable<PersonDetails> = { firstName, lastName };
-  if (verifierType !== undefined) person.verifierType = verifierType;
-  if (verifierId !== undefined) person.verifierId = verifierId;
-  if (passthroughVerifierType !== undefined) person.passthroughVerifierType = passthroughVerifierType;
-  if (passthroughVerifiedAt !== undefined) person.passthroughVerifiedAt = passthroughVerifiedAt;
-  if (passthroughVerificationId !== undefined) person.passthroughVerificationId = passthroughVerificationId;
-  if (passthroughVerificationStatus !== undefined) person.passthroughVerificationStatus = passthroughVerificationStatus;
-  if (passthroughVerificationFields !== undefined) person.passthroughVerificationFields = passthroughVerificationFields;
-  if (middleName !== undefined) person.middleName = middleName;
-  if (dateOfBirth !== undefined) person.dateOfBirth = Sensitive.of(dateOfBirth);
-  if (address !== undefined) person.address = address;
-  if (phoneNumber !== undefined) person.phoneNumber = phoneNumber;
-  if (email !== undefined) person.email = email;
-  if (nationality !== undefined) person.nationality = nationality;
-  if (cipId !== undefined) person.cipId = Sensitive.of(cipId);
-  if (cipIdType !== undefined) person.cipIdType = cipIdType;
-  if (cipIdCountry !== undefined) person.cipIdCountry = cipIdCountry;
-  if (profession !== undefined) person.profession = profession;
-  if (countryOfBirth !== undefined) person.countryOfBirth = countryOfBirth;
-  return person;
+  if (v.items.length !== before || got['firstName'] === undefined || got['lastName'] === undefined) return undefined;
+  return got as unknown as PersonDetails;
 }

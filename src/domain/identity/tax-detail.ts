@@ -1,7 +1,7 @@
-import { isCountryCode } from '../shared/country-code.js';
-import { keys, PAXOS_TEXT_PATTERN, readObject, readString } from '../shared/guard.js';
-import { Sensitive } from '../shared/sensitive.js';
-import { at, type ViolationList } from '../shared/violations.js';
+import { inputNames, readFields, table } from '../shared/field-table.js';
+import { PAXOS_TEXT_PATTERN, readObject } from '../shared/guard.js';
+import type { Sensitive } from '../shared/sensitive.js';
+import type { ViolationList } from '../shared/violations.js';
 import type { Open, TinVerificationStatus } from './enums.js';
 
 /** One tax residency of an identity. `taxPayerId` is sensitive: `reveal()` gives the value. */
@@ -27,46 +27,29 @@ export type TaxRequirement =
   | { readonly kind: 'derived'; readonly details: readonly TaxDetail[] }
   | { readonly kind: 'not_required' };
 
-const TAX_FIELDS = keys('taxPayerId', 'taxPayerCountry');
+/** Paxos's `TaxDetail`, field by field. */
+export const TAX_DETAIL_TABLE = table('TaxDetail', [
+  {
+    name: 'taxPayerId',
+    wire: 'tax_payer_id',
+    type: 'string',
+    kind: 'text',
+    max: 35,
+    pattern: PAXOS_TEXT_PATTERN,
+    required: 'always',
+    sensitive: true,
+  },
+  { name: 'taxPayerCountry', wire: 'tax_payer_country', type: 'string', kind: 'country', required: 'always' },
+  { name: 'tinVerificationStatus', wire: 'tin_verification_status', type: 'string', kind: 'text', serverSet: true },
+]);
+
+const TAX_FIELDS = inputNames(TAX_DETAIL_TABLE);
 
 /** Checks one tax detail: `taxPayerId` ≤ 35 characters of pattern P, `taxPayerCountry` an ISO alpha-3 code. */
 export function parseTaxDetail(v: ViolationList, path: string, value: unknown): TaxDetail | undefined {
   const f = readObject(v, path, value, TAX_FIELDS, true);
   if (f === undefined) return undefined;
-  const taxPayerId = readString(v, at(path, 'taxPayerId'), f.get('taxPayerId'), {
-    required: true,
-    max: 35,
-    pattern: PAXOS_TEXT_PATTERN,
-  });
-  const taxPayerCountry = readCountry(v, at(path, 'taxPayerCountry'), f.get('taxPayerCountry'), true);
-  if (taxPayerId === undefined || taxPayerCountry === undefined) return undefined;
-  return { taxPayerId: Sensitive.of(taxPayerId), taxPayerCountry };
-}
-
-const ALPHA3_SHAPE = /^[A-Z]{3}$/;
-const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-3 country code';
-// Built once: a regular expression literal inside the function is a new RegExp object on every call.
-const COUNTRY_RULE = Object.freeze({
-  required: false,
-  max: 64,
-  pattern: ALPHA3_SHAPE,
-  patternMessage: COUNTRY_MESSAGE,
-});
-const REQUIRED_COUNTRY_RULE = Object.freeze({
-  required: true,
-  max: 64,
-  pattern: ALPHA3_SHAPE,
-  patternMessage: COUNTRY_MESSAGE,
-});
-
-/** Reads an ISO 3166-1 alpha-3 code that exists. */
-export function readCountry(v: ViolationList, path: string, value: unknown, required: boolean): string | undefined {
-  // The length bound only keeps hostile input small; a country name must fail as "not an alpha-3 code".
-  const code = readString(v, path, value, required ? REQUIRED_COUNTRY_RULE : COUNTRY_RULE);
-  if (code === undefined || code === '') return undefined;
-  if (!isCountryCode(code)) {
-    v.add(path, 'country', 'is not an assigned ISO 3166-1 alpha-3 country code');
-    return undefined;
-  }
-  return code;
+  const got = readFields(v, path, f, TAX_DETAIL_TABLE);
+  if (got['taxPayerId'] === undefined || got['taxPayerCountry'] === undefined) return undefined;
+  return got as unknown as TaxDetail;
 }

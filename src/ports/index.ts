@@ -7,3 +7,4 @@ export type { InstitutionMemberGateway } from './institution-member-gateway.js';
 export type { DocumentGateway, ListDocumentsCallOptions } from './document-gateway.js';
 export type { EventGateway, EventPageRequest } from './event-gateway.js';
 export type { SeenStore } from './seen-store.js';
+export type { TokenCache, CachedAccessToken } from './token-cache.js';

@@ -557,3 +557,13 @@ export {
   type LifecycleGateways,
   type LifecycleContractOptions,
 } from './testing/lifecycle-contract.js';
+export {
+  describeRateLimiterContract,
+  type RateLimiterContractSettings,
+  type RateLimiterContractOptions,
+} from './testing/contracts/rate-limiter.js';
+export {
+  describeTokenCacheContract,
+  type TokenCacheContractOptions,
+  type TokenCacheContractClock,
+} from './testing/contracts/token-cache.js';

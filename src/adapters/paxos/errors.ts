@@ -1,14 +1,42 @@
 import {
+  DocumentAlreadyExistsError,
+  EventNotFoundError,
+  IdentityAlreadyExistsError,
+  IdentityNotFoundError,
   IdentityRejectedError,
   IdentityServiceError,
+  InstitutionMemberNotFoundError,
+  type IdentityConflict,
   type IdentityServiceErrorOptions,
-  type RequestSummary,
 } from '../../domain/index.js';
 
-/** What every Paxos transport error may carry besides the base options. */
+/** A redacted description of the HTTP request behind an error: method and path template only. */
+export interface RequestSummary {
+  readonly method: string;
+  /** The route template, `/identity/identities/{id}`: never an id, a query string or a body. */
+  readonly path: string;
+}
+
+/** What one exchange with Paxos tells about a failure: every Paxos error carries these. */
 export interface PaxosErrorOptions extends IdentityServiceErrorOptions {
+  /** HTTP status of the response that caused the error, when there was one. */
+  readonly status?: number | undefined;
+  /** The Problem `type` URI from Paxos. */
+  readonly problemType?: string | undefined;
+  /** Paxos's request id from the response headers, for support tickets. */
+  readonly requestId?: string | undefined;
+  readonly request?: RequestSummary | undefined;
   /** How many HTTP attempts the call made before it gave up (retries and the 401 refresh included). */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
+}
+
+/** The exchange's fields as every Paxos error exposes them (see {@link PaxosApiError}). */
+export interface PaxosApiFields {
+  readonly status: number | undefined;
+  readonly problemType: string | undefined;
+  readonly requestId: string | undefined;
+  readonly request: RequestSummary | undefined;
+  readonly attempts: number | undefined;
 }
 
 /** Brands the errors built from an exchange with Paxos, whatever their base class (see {@link PaxosApiError}). */
@@ -22,11 +50,26 @@ function tries(attempts: number | undefined): string {
   return attempts === undefined ? '' : ` after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
 }
 
-/** The one JSON view of a Paxos error: the base fields, `attempts`, then the class's own defined fields. */
-function apiJson(base: Record<string, unknown>, attempts: number | undefined, own: Record<string, unknown>) {
+/** Sets the exchange's fields on a Paxos error, read-only, from its options. */
+function assignApiFields(error: PaxosApiFields, options: PaxosErrorOptions): void {
+  const { status, problemType, requestId, request, attempts } = options;
+  for (const [key, value] of Object.entries({ status, problemType, requestId, request, attempts }))
+    Object.defineProperty(error, key, { value, enumerable: true, writable: false, configurable: false });
+}
+
+/** The one JSON view of a Paxos error: the domain fields, the exchange's fields, then the class's own fields. */
+function apiJson(base: Record<string, unknown>, api: PaxosApiFields, own: Record<string, unknown> = {}) {
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(own)) if (value !== undefined) out[key] = value;
-  if (attempts !== undefined) out['attempts'] = attempts;
+  const { status, problemType, requestId, request } = api;
+  for (const [key, value] of Object.entries({
+    status,
+    problemType,
+    requestId,
+    request,
+    ...own,
+    attempts: api.attempts,
+  }))
+    if (value !== undefined) out[key] = value;
   return out;
 }
 
@@ -36,14 +79,22 @@ function apiJson(base: Record<string, unknown>, attempts: number | undefined, ow
  * {@link PaxosBadRequestError}, which extends the domain's `IdentityRejectedError` instead, so that one `catch` works
  * against the in-memory fake and against Paxos.
  */
-export abstract class PaxosApiError extends IdentityServiceError {
+export abstract class PaxosApiError extends IdentityServiceError implements PaxosApiFields {
+  /** HTTP status of the response that caused the error, when there was one. */
+  declare readonly status: number | undefined;
+  /** The Problem `type` URI from Paxos. */
+  declare readonly problemType: string | undefined;
+  /** Paxos's request id from the response headers, for support tickets. */
+  declare readonly requestId: string | undefined;
+  /** The request's method and path template. */
+  declare readonly request: RequestSummary | undefined;
   /** How many HTTP attempts the call made (retries and the 401 refresh included), when known. */
-  readonly attempts: number | undefined;
+  declare readonly attempts: number | undefined;
   readonly [API_ERROR] = true;
 
   protected constructor(message: string, options: PaxosErrorOptions = {}) {
     super(message, options);
-    this.attempts = options.attempts;
+    assignApiFields(this, options);
   }
 
   /** True for every Paxos API error, whichever base class it extends; subclasses keep the ordinary check. */
@@ -58,7 +109,7 @@ export abstract class PaxosApiError extends IdentityServiceError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this.attempts, this.ownJson());
+    return apiJson(super.toJSON(), this, this.ownJson());
   }
 }
 
@@ -79,21 +130,140 @@ export class PaxosConfigurationError extends IdentityServiceError {
  * a tax id, a CIP id or a date of birth replaced by `[REDACTED]`. Retrying the same request fails the same way.
  * It extends the domain's `IdentityRejectedError` (what the fake throws) and counts as a {@link PaxosApiError}.
  */
-export class PaxosBadRequestError extends IdentityRejectedError {
+export class PaxosBadRequestError extends IdentityRejectedError implements PaxosApiFields {
   override readonly code: string = 'paxos_bad_request';
-  readonly attempts: number | undefined;
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
   readonly [API_ERROR] = true;
 
   constructor(detail: string | undefined, options: PaxosErrorOptions = {}) {
     super(detail, {
-      ...options,
+      ...(options.cause !== undefined && { cause: options.cause }),
       message: `${where(options.request)} was rejected as invalid (400)${detail === undefined ? '' : `: ${detail}`}`,
     });
-    this.attempts = options.attempts;
+    assignApiFields(this, { status: 400, ...options });
   }
 
   override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this.attempts, {});
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The domain's refusals as Paxos answered them: the domain class (so `instanceof` and `name` are the same as on the
+// in-memory fake) with the exchange's fields added. Built by the error factory only, never exported publicly.
+
+/** Paxos answered 404 for the identity the path names. */
+export class IdentityNotFoundOverHttp extends IdentityNotFoundError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    // Users, logs and `error.name` see the domain's name: the HTTP variant only adds what the exchange knew.
+    Object.defineProperty(this, 'name', { value: IdentityNotFoundError.name });
+  }
+
+  constructor(identityId: string, options: PaxosErrorOptions) {
+    super(identityId);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 404 for the institution-member link the path names. */
+export class MemberNotFoundOverHttp extends InstitutionMemberNotFoundError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: InstitutionMemberNotFoundError.name });
+  }
+
+  constructor(memberId: string, options: PaxosErrorOptions) {
+    super(memberId);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 404 for the event the path names. */
+export class EventNotFoundOverHttp extends EventNotFoundError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: EventNotFoundError.name });
+  }
+
+  constructor(eventId: string, options: PaxosErrorOptions) {
+    super(eventId);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 409 Already Exists to a create or update, naming the identity that holds the value. */
+export class IdentityAlreadyExistsOverHttp extends IdentityAlreadyExistsError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: IdentityAlreadyExistsError.name });
+  }
+
+  constructor(existingId: string, conflict: IdentityConflict, options: PaxosErrorOptions) {
+    super(existingId, conflict);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 409 to a document upload slot under a name the identity already has. */
+export class DocumentAlreadyExistsOverHttp extends DocumentAlreadyExistsError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: DocumentAlreadyExistsError.name });
+  }
+
+  constructor(options: PaxosErrorOptions) {
+    super();
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
   }
 }
 

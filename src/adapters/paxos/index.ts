@@ -30,5 +30,7 @@ export {
   PaxosResponseError,
   PaxosHttpError,
   type PaxosErrorOptions,
+  type PaxosApiFields,
+  type RequestSummary,
   type PaxosRateLimitReason,
 } from './errors.js';

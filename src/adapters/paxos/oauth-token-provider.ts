@@ -1,10 +1,16 @@
 import type { KyInstance } from 'ky';
 import { createHash } from 'node:crypto';
-import { Sensitive, type IdentityServiceError, type RequestSummary } from '../../domain/index.js';
+import { Sensitive, type IdentityServiceError } from '../../domain/index.js';
 import type { CachedAccessToken, Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
-import { PaxosAuthenticationError, PaxosConnectionError, PaxosResponseError, PaxosTimeoutError } from './errors.js';
+import {
+  PaxosAuthenticationError,
+  PaxosConnectionError,
+  PaxosResponseError,
+  PaxosTimeoutError,
+  type RequestSummary,
+} from './errors.js';
 import { readCappedBody } from './http/body.js';
 import { Deadline, untilAborted } from './http/deadline.js';
 import { errorFromAnswer } from './http/error-factory.js';

@@ -1,14 +1,10 @@
+import type { IdentityConflict, IdentityServiceError } from '../../../domain/index.js';
 import {
-  DocumentAlreadyExistsError,
-  EventNotFoundError,
-  IdentityAlreadyExistsError,
-  IdentityNotFoundError,
-  InstitutionMemberNotFoundError,
-  type IdentityConflict,
-  type IdentityServiceError,
-  type RequestSummary,
-} from '../../../domain/index.js';
-import {
+  DocumentAlreadyExistsOverHttp,
+  EventNotFoundOverHttp,
+  IdentityAlreadyExistsOverHttp,
+  IdentityNotFoundOverHttp,
+  MemberNotFoundOverHttp,
   PaxosAuthenticationError,
   PaxosBadRequestError,
   PaxosHttpError,
@@ -20,6 +16,7 @@ import {
   redactDetail,
   type PaxosErrorOptions,
   type ProblemFields,
+  type RequestSummary,
 } from '../errors.js';
 
 /** What the path of a request names, so that its 404 becomes the domain's not-found error for that thing. */
@@ -102,20 +99,20 @@ function proseConflictOf(answer: FailedAnswer): IdentityConflict | undefined {
 }
 
 function notFound(resource: NamedResource, options: PaxosErrorOptions): IdentityServiceError {
-  if ('identity' in resource) return new IdentityNotFoundError(resource.identity, options);
-  if ('member' in resource) return new InstitutionMemberNotFoundError(resource.member, options);
-  return new EventNotFoundError(resource.event, options);
+  if ('identity' in resource) return new IdentityNotFoundOverHttp(resource.identity, options);
+  if ('member' in resource) return new MemberNotFoundOverHttp(resource.member, options);
+  return new EventNotFoundOverHttp(resource.event, options);
 }
 
 function conflict(answer: FailedAnswer, detail: string | undefined, options: PaxosErrorOptions): IdentityServiceError {
-  if (answer.conflict === 'document') return new DocumentAlreadyExistsError(options);
+  if (answer.conflict === 'document') return new DocumentAlreadyExistsOverHttp(options);
   const existing = existingOf(answer.problem?.meta);
   const existingId = existingIdOf(existing);
   // A route that declares no meaning gets only Paxos's own words: the structured rules assume an identity write.
   const kind = answer.conflict === 'identity' ? conflictOf(answer, existing) : proseConflictOf(answer);
   // Without the existing id a create cannot be replayed: surface the answer as it is.
   if (existingId === undefined || kind === undefined) return new PaxosHttpError(answer.status, detail, options);
-  return new IdentityAlreadyExistsError(existingId, kind, options);
+  return new IdentityAlreadyExistsOverHttp(existingId, kind, options);
 }
 
 function rateLimited(answer: FailedAnswer, options: PaxosErrorOptions): PaxosRateLimitError {

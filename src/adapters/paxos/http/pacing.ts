@@ -1,6 +1,5 @@
-import type { RequestSummary } from '../../../domain/index.js';
 import type { RateLimiter, RateLimitRoute } from '../../../ports/index.js';
-import { PaxosRateLimitError } from '../errors.js';
+import { PaxosRateLimitError, type RequestSummary } from '../errors.js';
 
 /**
  * Waits for a rate-limit slot on `route` and turns a refusal into {@link PaxosRateLimitError}; without a limiter,

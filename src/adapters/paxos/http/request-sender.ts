@@ -1,8 +1,8 @@
 import type { KyInstance } from 'ky';
-import type { IdentityServiceError, RequestSummary, Sensitive } from '../../../domain/index.js';
+import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
 import type { Logger, RateLimiter } from '../../../ports/index.js';
 import type { ResolvedPaxosConfig } from '../config.js';
-import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError } from '../errors.js';
+import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
 import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
 import { Deadline, untilAborted } from './deadline.js';
 import { errorFromAnswer, type ConflictMeaning, type NamedResource } from './error-factory.js';

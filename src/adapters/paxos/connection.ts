@@ -49,10 +49,20 @@ export class PaxosConnection {
   readonly #sender: RequestSender;
 
   /**
-   * @param options the adapter's options, or a configuration `resolvePaxosConfig` already checked (the composition
-   *   root resolves it once per container).
+   * @param options the adapter's options.
    * @param defaultScopes the identity calls' scopes when `options.scopes` is not set.
    */
+  constructor(
+    options: PaxosGatewayOptions,
+    dependencies?: PaxosConnectionDependencies,
+    defaultScopes?: readonly string[],
+  );
+  /**
+   * From a configuration `resolvePaxosConfig` already checked: the composition root resolves it once per container.
+   *
+   * @internal
+   */
+  constructor(options: ResolvedPaxosConfig, dependencies?: PaxosConnectionDependencies);
   constructor(
     options: PaxosGatewayOptions | ResolvedPaxosConfig,
     dependencies: PaxosConnectionDependencies = {},

@@ -51,7 +51,7 @@ class ProcessTokenCache implements TokenCache {
  * The cache key of one set of credentials and scopes: a SHA-256 of the token URL, the client id and the scopes. Never
  * the secret (a rotated secret keeps the key; the token it issued stays valid until it expires).
  */
-export function tokenCacheKey(tokenUrl: string, clientId: string, scopes: readonly string[]): string {
+function tokenCacheKey(tokenUrl: string, clientId: string, scopes: readonly string[]): string {
   return createHash('sha256')
     .update(JSON.stringify([tokenUrl, clientId, [...scopes].sort()]))
     .digest('hex');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Clock, RateLimiter, RateLimitPermit } from '../../ports/index.js';
+import { runnerGlobal } from './mocha-globals.js';
 
 /** What a {@link describeRateLimiterContract} factory is asked to build. */
 export interface RateLimiterContractSettings {
@@ -54,8 +55,8 @@ export function describeRateLimiterContract(
   factory: (settings: RateLimiterContractSettings) => RateLimiter | Promise<RateLimiter>,
   options: RateLimiterContractOptions = {},
 ): void {
-  const describeFn = options.describe ?? describe;
-  const itFn = options.it ?? it;
+  const describeFn = options.describe ?? runnerGlobal('describeRateLimiterContract', 'describe');
+  const itFn = options.it ?? runnerGlobal('describeRateLimiterContract', 'it');
   const limiter = (settings: Partial<RateLimiterContractSettings> = {}) =>
     Promise.resolve(
       factory({ requestsPerSecond: 100, tokenRequestsPerSecond: 100, maxQueue: 100, clock: wallClock, ...settings }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { Sensitive } from '../../domain/index.js';
 import type { Clock, TokenCache } from '../../ports/index.js';
+import { runnerGlobal } from './mocha-globals.js';
 
 /** A clock the contract moves by hand, given to the factory so that expiry can be checked without waiting. */
 export interface TokenCacheContractClock extends Clock {
@@ -44,8 +45,8 @@ export function describeTokenCacheContract(
   factory: (clock: Clock) => TokenCache | Promise<TokenCache>,
   options: TokenCacheContractOptions = {},
 ): void {
-  const describeFn = options.describe ?? describe;
-  const itFn = options.it ?? it;
+  const describeFn = options.describe ?? runnerGlobal('describeTokenCacheContract', 'describe');
+  const itFn = options.it ?? runnerGlobal('describeTokenCacheContract', 'it');
   const fresh = async () => {
     const clock = manualClock();
     return { clock, cache: await factory(clock) };

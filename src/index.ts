@@ -56,6 +56,11 @@ export {
   PaxosTimeoutError,
   PaxosResponseError,
   PaxosHttpError,
+  PaxosApiError,
+  PaxosConnection,
+  type PaxosConnectionDependencies,
+  type PaxosApiFields,
+  type RequestSummary,
   type PaxosGatewayOptions,
   type PaxosGatewayDependencies,
   type PaxosEnvironment,
@@ -67,6 +72,8 @@ export {
   type PaxosRateLimitReason,
 } from './adapters/paxos/index.js';
 export type { RateLimiter, RateLimitRoute, RateLimitPermit, RateLimitAcquireOptions } from './ports/index.js';
+export type { TokenCache, CachedAccessToken } from './ports/index.js';
+export { InMemoryTokenCache } from './adapters/in-memory/in-memory-token-cache.js';
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './adapters/rate-limiter/index.js';
 export type {
   InstitutionMemberGateway,

@@ -564,3 +564,13 @@ export {
   type LifecycleContractOptions,
 } from './testing/lifecycle-contract.js';
 export * from './testing/contracts/webhook-delivery-record.js';
+export {
+  describeRateLimiterContract,
+  type RateLimiterContractSettings,
+  type RateLimiterContractOptions,
+} from './testing/contracts/rate-limiter.js';
+export {
+  describeTokenCacheContract,
+  type TokenCacheContractOptions,
+  type TokenCacheContractClock,
+} from './testing/contracts/token-cache.js';

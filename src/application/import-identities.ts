@@ -101,19 +101,27 @@ function refIdOf(command: unknown): string | undefined {
   }
 }
 
+/** The HTTP status an adapter attached to the error (the domain's errors have none). */
+function statusOf(error: IdentityServiceError): number | undefined {
+  const status = (error as { readonly status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}
+
 function failureOf(line: number, refId: string | undefined, error: unknown): ImportResult {
   if (error instanceof IdentityValidationError) {
+    const status = statusOf(error);
     return {
       line,
       refId,
       ok: false,
       code: error.code,
-      ...(error.status !== undefined && { status: error.status }),
+      ...(status !== undefined && { status }),
       violations: error.violations,
     };
   }
   if (error instanceof IdentityServiceError) {
-    return { line, refId, ok: false, code: error.code, ...(error.status !== undefined && { status: error.status }) };
+    const status = statusOf(error);
+    return { line, refId, ok: false, code: error.code, ...(status !== undefined && { status }) };
   }
   // Not one of the library's errors: its message could hold anything, so only that it failed is kept.
   return { line, refId, ok: false, code: 'unexpected_error' };

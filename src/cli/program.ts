@@ -151,7 +151,9 @@ function printViolations(io: CliIo, violations: readonly Violation[], where: str
  */
 function describeError(error: unknown): string {
   if (error instanceof IdentityServiceError) {
-    return `error: ${error.name}${error.status === undefined ? '' : ` (${error.status})`}: ${error.message}`;
+    // Adapters attach the HTTP status; the domain's own errors have none.
+    const status = (error as { readonly status?: unknown }).status;
+    return `error: ${error.name}${typeof status === 'number' ? ` (${status})` : ''}: ${error.message}`;
   }
   const name = error instanceof Error ? error.name : typeof error;
   const code = (error as { code?: unknown } | null)?.code;

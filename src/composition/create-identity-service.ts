@@ -3,7 +3,7 @@ import { Container } from 'inversify';
 import type { IdentityService } from '../application/index.js';
 import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
 import type { PaxosGatewayOptions } from '../adapters/paxos/index.js';
-import type { Clock, IdGenerator, WebhookDeliveryRecord } from '../ports/index.js';
+import type { Clock, IdGenerator, RateLimiter, TokenCache, WebhookDeliveryRecord } from '../ports/index.js';
 import { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './modules.js';
 import { TOKENS } from './tokens.js';
 
@@ -41,6 +41,17 @@ export interface InMemoryServiceOptions extends CommonServiceOptions {
 export interface PaxosServiceOptions extends CommonServiceOptions {
   readonly adapter: 'paxos';
   readonly paxos: PaxosGatewayOptions;
+  /**
+   * Paces the calls and holds the 429 cool-down instead of a `MemoryRateLimiter` built from `paxos.rateLimit`: pass
+   * one limiter to several services, or one over a shared store for several processes behind one IP. Ignored when
+   * `paxos.rateLimit` is false.
+   */
+  readonly rateLimiter?: RateLimiter;
+  /**
+   * Keeps access tokens between calls instead of this process's `InMemoryTokenCache`: a shared store lets a fleet
+   * reuse one token against Paxos's token route (1 request per second per IP).
+   */
+  readonly tokenCache?: TokenCache;
 }
 
 /** Options of {@link createIdentityService}. */
@@ -75,6 +86,10 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       break;
     case 'paxos':
       container.load(paxosGatewayModule(options.paxos));
+      if (options.rateLimiter !== undefined && options.paxos.rateLimit !== false)
+        container.rebind<RateLimiter>(TOKENS.RateLimiter).toConstantValue(options.rateLimiter);
+      if (options.tokenCache !== undefined)
+        container.rebind<TokenCache>(TOKENS.TokenCache).toConstantValue(options.tokenCache);
       break;
     default:
       throw new TypeError(`Unknown adapter: ${String((options as { adapter?: unknown }).adapter)}`);

@@ -13,7 +13,12 @@ import {
   InMemoryIdentityGateway,
   type InMemoryIdentityGatewayOptions,
 } from '../adapters/in-memory/in-memory-identity-gateway.js';
-import { PaxosIdentityGateway, resolvePaxosConfig, type PaxosGatewayOptions } from '../adapters/paxos/index.js';
+import {
+  PaxosIdentityGateway,
+  resolvePaxosConfig,
+  type PaxosGatewayOptions,
+  type ResolvedPaxosConfig,
+} from '../adapters/paxos/index.js';
 import { MemoryRateLimiter } from '../adapters/rate-limiter/index.js';
 import { systemClock, uuidGenerator } from '../adapters/system/system.js';
 import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-document-gateway.js';
@@ -23,13 +28,12 @@ import { InMemorySeenStore } from '../adapters/in-memory/in-memory-seen-store.js
 import { InMemoryWebhookDeliveryRecord } from '../adapters/in-memory/in-memory-webhook-delivery-record.js';
 import { PaxosSimulator } from '../adapters/in-memory/simulation/paxos-simulator.js';
 import {
-  DEFAULT_SCOPES,
-  EVENT_SCOPES,
+  PaxosConnection,
   PaxosDocumentGateway,
   PaxosEventGateway,
   PaxosMemberGateway,
-  PaxosTransport,
 } from '../adapters/paxos/index.js';
+import { InMemoryTokenCache } from '../adapters/in-memory/in-memory-token-cache.js';
 import type {
   DocumentGateway,
   EventGateway,
@@ -37,7 +41,7 @@ import type {
   SeenStore,
   WebhookDeliveryRecord,
 } from '../ports/index.js';
-import type { Clock, IdentityGateway, IdGenerator, RateLimiter } from '../ports/index.js';
+import type { Clock, IdentityGateway, IdGenerator, RateLimiter, TokenCache } from '../ports/index.js';
 import { TOKENS } from './tokens.js';
 
 /** The SeenStores bound by default, which stand for "not rebound": the delivery record then keeps its own done ids. */
@@ -161,10 +165,10 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
 
 /** The simulated Paxos the in-memory gateways of one container share. */
 const SIMULATOR = Symbol('paxos-identity.PaxosSimulator');
-/** The connection the Paxos identity, member and document gateways of one container share. */
-const PAXOS_TRANSPORT = Symbol('paxos-identity.PaxosTransport');
-/** The event gateway's connection: its token also carries `events:read_event`, which an API key may not be granted. */
-const PAXOS_EVENT_TRANSPORT = Symbol('paxos-identity.PaxosEventTransport');
+/** The one connection every Paxos gateway of a container shares: one configuration, token provider and limiter. */
+const PAXOS_CONNECTION = Symbol('paxos-identity.PaxosConnection');
+/** The Paxos options of one container, checked and defaulted once. */
+const PAXOS_CONFIG = Symbol('paxos-identity.PaxosConfig');
 
 /**
  * Binds the identity, member, document and event ports to in-memory gateways over one fresh (or the given)
@@ -212,35 +216,39 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
  */
 export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    // Checked once per container: the limiter and the connection read the same resolved configuration.
+    bind<ResolvedPaxosConfig>(PAXOS_CONFIG)
+      .toResolvedValue(() => resolvePaxosConfig(options))
+      .inSingletonScope();
     bind<RateLimiter | undefined>(TOKENS.RateLimiter)
-      .toResolvedValue(() => {
-        const limits = resolvePaxosConfig(options).rateLimit;
-        return limits === false ? undefined : new MemoryRateLimiter(limits);
-      })
-      .inSingletonScope();
-    // Identities, members and documents share one transport (one token cache); every transport shares the rate limiter.
-    const transport = (scopes: readonly string[]) => (clock: Clock, rateLimiter: RateLimiter | undefined) =>
-      new PaxosTransport(options, rateLimiter === undefined ? { clock } : { clock, rateLimiter }, scopes);
-    bind<PaxosTransport>(PAXOS_TRANSPORT)
-      .toResolvedValue(transport(DEFAULT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter])
-      .inSingletonScope();
-    bind<PaxosTransport>(PAXOS_EVENT_TRANSPORT)
-      .toResolvedValue(transport(EVENT_SCOPES), [TOKENS.Clock, TOKENS.RateLimiter])
-      .inSingletonScope();
-    bind<IdentityGateway>(TOKENS.IdentityGateway)
       .toResolvedValue(
-        (transport: PaxosTransport) => new PaxosIdentityGateway(options, { transport }),
-        [PAXOS_TRANSPORT],
+        (config: ResolvedPaxosConfig, clock: Clock) =>
+          config.rateLimit === false ? undefined : new MemoryRateLimiter({ ...config.rateLimit, clock }),
+        [PAXOS_CONFIG, TOKENS.Clock],
       )
       .inSingletonScope();
+    // The cache expires tokens on the same clock the token provider renews them by.
+    bind<TokenCache>(TOKENS.TokenCache)
+      .toResolvedValue((clock: Clock) => new InMemoryTokenCache({ clock }), [TOKENS.Clock])
+      .inSingletonScope();
+    bind<PaxosConnection>(PAXOS_CONNECTION)
+      .toResolvedValue(
+        (config: ResolvedPaxosConfig, clock: Clock, rateLimiter: RateLimiter | undefined, tokenCache: TokenCache) =>
+          new PaxosConnection(config, { clock, tokenCache, ...(rateLimiter !== undefined && { rateLimiter }) }),
+        [PAXOS_CONFIG, TOKENS.Clock, TOKENS.RateLimiter, TOKENS.TokenCache],
+      )
+      .inSingletonScope();
+    bind<IdentityGateway>(TOKENS.IdentityGateway)
+      .toResolvedValue((connection: PaxosConnection) => new PaxosIdentityGateway(connection), [PAXOS_CONNECTION])
+      .inSingletonScope();
     bind<InstitutionMemberGateway>(TOKENS.InstitutionMemberGateway)
-      .toResolvedValue((transport: PaxosTransport) => new PaxosMemberGateway(transport), [PAXOS_TRANSPORT])
+      .toResolvedValue((connection: PaxosConnection) => new PaxosMemberGateway(connection), [PAXOS_CONNECTION])
       .inSingletonScope();
     bind<DocumentGateway>(TOKENS.DocumentGateway)
-      .toResolvedValue((transport: PaxosTransport) => new PaxosDocumentGateway(transport), [PAXOS_TRANSPORT])
+      .toResolvedValue((connection: PaxosConnection) => new PaxosDocumentGateway(connection), [PAXOS_CONNECTION])
       .inSingletonScope();
     bind<EventGateway>(TOKENS.EventGateway)
-      .toResolvedValue((transport: PaxosTransport) => new PaxosEventGateway(transport), [PAXOS_EVENT_TRANSPORT])
+      .toResolvedValue((connection: PaxosConnection) => new PaxosEventGateway(connection), [PAXOS_CONNECTION])
       .inSingletonScope();
   });
 }

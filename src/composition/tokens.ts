@@ -18,6 +18,7 @@ import type {
   RateLimiter,
   SeenStore,
   WebhookDeliveryRecord,
+  TokenCache,
 } from '../ports/index.js';
 
 /**
@@ -30,6 +31,8 @@ export const TOKENS = {
   IdGenerator: Symbol.for('paxos-identity.IdGenerator') as symbol & { readonly __type?: IdGenerator },
   Logger: Symbol.for('paxos-identity.Logger') as symbol & { readonly __type?: Logger },
   RateLimiter: Symbol.for('paxos-identity.RateLimiter') as symbol & { readonly __type?: RateLimiter },
+  /** Where access tokens are kept; rebind it to a shared store so that several processes reuse one token. */
+  TokenCache: Symbol.for('paxos-identity.TokenCache') as symbol & { readonly __type?: TokenCache },
   InstitutionMemberGateway: Symbol.for('paxos-identity.InstitutionMemberGateway') as symbol & {
     readonly __type?: InstitutionMemberGateway;
   },

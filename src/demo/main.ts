@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       throw new Error('expected a refusal');
     } catch (error) {
       if (!(error instanceof IdentityAlreadyExistsError)) throw error;
-      console.log(`-> ${error.name} (${error.status}): conflict=${error.conflict}, existingId=${error.existingId}`);
+      console.log(`-> ${error.name}: conflict=${error.conflict}, existingId=${error.existingId}`);
     }
 
     section('4. An invalid identity is rejected before anything is sent');

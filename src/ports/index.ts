@@ -9,3 +9,4 @@ export type { EventGateway, EventPageRequest } from './event-gateway.js';
 // eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
 export type { SeenStore } from './seen-store.js';
 export type { WebhookDeliveryRecord, WebhookDeliveryClaim } from './webhook-delivery-record.js';
+export type { TokenCache, CachedAccessToken } from './token-cache.js';

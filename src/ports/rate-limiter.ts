@@ -25,8 +25,9 @@ export type RateLimitPermit =
 
 /**
  * Client-side pacing of requests to Paxos, so that bursts wait in a bounded queue instead of being sent into a 429
- * (after which Paxos throttles the whole IP for five minutes). The in-memory implementation paces one process; an
- * implementation over a shared store (Redis) paces every process behind the same IP through this same interface.
+ * (after which Paxos throttles the whole IP for five minutes). Every method is asynchronous so that the same
+ * interface fits an implementation over a shared store (Redis) that paces every process behind one IP; the
+ * in-memory implementation paces one process. Implementations take the time from the {@link Clock} port.
  */
 export interface RateLimiter {
   /**
@@ -36,8 +37,13 @@ export interface RateLimiter {
    * @throws the reason of `options.signal` when it aborts while the call waits.
    */
   acquire(route: RateLimitRoute, options?: RateLimitAcquireOptions): Promise<RateLimitPermit>;
-  /** Refuses every request until `until` (Paxos answered 429). A later `until` extends the cool-down; an earlier one is ignored. */
-  coolDown(until: Date): void;
+  /**
+   * Refuses every request for the next `durationMs` (Paxos answered 429). The duration is relative, so that processes
+   * whose clocks disagree still agree on the cool-down; a longer cool-down already in force is kept, never cut.
+   *
+   * @returns when the cool-down in force now ends (this one, or a later one already recorded).
+   */
+  coolDown(durationMs: number): Promise<Date>;
   /** The end of the current cool-down, or undefined when there is none. */
-  coolingDownUntil(): Date | undefined;
+  coolingDownUntil(): Promise<Date | undefined>;
 }

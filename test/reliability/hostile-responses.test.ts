@@ -128,7 +128,7 @@ describe('hostile responses: each a typed error, none a crash, no prototype poll
     );
     const error = await failure(raw(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }));
     expect(error).to.be.instanceOf(PaxosServerError);
-    expect(error.status).to.equal(502);
+    expect((error as { status?: unknown }).status).to.equal(502);
   });
 
   it('wrong JSON types, a missing id, a top-level array, null or a string are each PaxosResponseError', async () => {

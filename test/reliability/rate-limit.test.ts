@@ -152,10 +152,9 @@ describe('MemoryRateLimiter (rate-limiter-flexible underneath)', () => {
     expect(await limiter.acquire('identity')).to.deep.equal({ granted: true });
     expect(await limiter.acquire('token')).to.deep.equal({ granted: true });
     expect(await limiter.acquire('identity')).to.deep.include({ granted: false, reason: 'queue_full' });
-    const until = new Date(Date.now() + 60_000);
-    limiter.coolDown(until);
-    limiter.coolDown(new Date(Date.now() + 1_000));
-    expect(limiter.coolingDownUntil()).to.deep.equal(until);
+    const until = await limiter.coolDown(60_000);
+    expect(await limiter.coolDown(1_000)).to.deep.equal(until);
+    expect(await limiter.coolingDownUntil()).to.deep.equal(until);
     expect(await limiter.acquire('token')).to.deep.equal({ granted: false, reason: 'cooling_down', retryAt: until });
   });
 

@@ -4,11 +4,13 @@ import {
   type DocumentUploadRequest,
   type IdentityDocuments,
   type PaxosEvent,
+  type Violation,
 } from '../../domain/index.js';
 import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../../ports/index.js';
 import type { UploadRefusal } from './simulation/simulated-documents.js';
 import type { PaxosSimulator } from './simulation/paxos-simulator.js';
 import type { InMemorySharedState } from './in-memory-member-gateway.js';
+import { answeredWith } from '../simulation/paxos-status.js';
 import { settle } from './settle.js';
 
 const MEMORY_URL = /^memory:\/\/documents\/([^/?#]+)\?token=([^&#]+)$/;
@@ -72,16 +74,12 @@ export class InMemoryDocumentGateway implements DocumentGateway {
           : this.simulator.uploadDocument(fileId, token, bytes, contentType);
       if (refusal === undefined) return;
       const { status, message } = REFUSALS[refusal];
-      throw new IdentityValidationError(
-        [
-          {
-            path: 'file',
-            code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format',
-            message: `file: ${message}`,
-          },
-        ],
-        { status },
-      );
+      const violation: Violation = {
+        path: 'file',
+        code: refusal === 'unknown-file' ? 'not_found' : refusal === 'too-large' ? 'range' : 'format',
+        message: `file: ${message}`,
+      };
+      throw answeredWith(new IdentityValidationError([violation]), status);
     });
   }
 

@@ -80,11 +80,14 @@ interface ResolvedPaxosRateLimit {
 
 /** The validated, defaulted configuration the adapter runs with. */
 export interface ResolvedPaxosConfig {
+  readonly environment: PaxosEnvironment;
   readonly baseUrl: string;
   readonly tokenUrl: string;
   readonly clientId: string;
   readonly clientSecret: Sensitive | (() => string | Promise<string>);
   readonly scopes: readonly string[];
+  /** The Events API token's scopes: `scopes` when given, else the identity scopes and `events:read_event`. */
+  readonly eventScopes: readonly string[];
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly initialDelayMs: number;
@@ -107,6 +110,9 @@ export const PAXOS_ENVIRONMENTS: Readonly<
 
 /** The scopes the identity calls need: read for get, write for create and the sandbox status. */
 export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['identity:read_identity', 'identity:write_identity']);
+
+/** The scopes a transport for the event gateway asks for by default: the identity scopes and `events:read_event`. */
+export const EVENT_SCOPES: readonly string[] = Object.freeze([...DEFAULT_SCOPES, 'events:read_event']);
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
@@ -236,12 +242,14 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     initialDelayMs,
     300_000,
   );
-  return Object.freeze({
+  const resolved: ResolvedPaxosConfig = Object.freeze({
+    environment: options.environment,
     baseUrl: checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl),
     tokenUrl: checkUrl('tokenUrl', options.tokenUrl ?? environment.tokenUrl),
     clientId: options.clientId,
     clientSecret,
     scopes: Object.freeze([...scopes]),
+    eventScopes: options.scopes === undefined ? EVENT_SCOPES : Object.freeze([...scopes]),
     timeoutMs: checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     maxRetries: checkInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES),
     initialDelayMs,
@@ -256,6 +264,16 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
       256 * 1024 * 1024,
     ),
   });
+  RESOLVED.add(resolved);
+  return resolved;
+}
+
+/** The configurations {@link resolvePaxosConfig} returned, so that a connection given one does not check it again. */
+const RESOLVED = new WeakSet<object>();
+
+/** Whether `value` came out of {@link resolvePaxosConfig} (frozen, so still valid). */
+export function isResolvedPaxosConfig(value: object): value is ResolvedPaxosConfig {
+  return RESOLVED.has(value);
 }
 
 /** A non-empty list of scope names without spaces. */

@@ -1,25 +1,116 @@
 import {
+  DocumentAlreadyExistsError,
+  EventNotFoundError,
   IdentityAlreadyExistsError,
   IdentityNotFoundError,
   IdentityRejectedError,
   IdentityServiceError,
+  InstitutionMemberNotFoundError,
+  type IdentityConflict,
   type IdentityServiceErrorOptions,
-  type RequestSummary,
 } from '../../domain/index.js';
 
-/** What every Paxos transport error may carry besides the base options. */
-export interface PaxosErrorOptions extends IdentityServiceErrorOptions {
-  /** How many HTTP attempts the call made before it gave up (retries and the 401 refresh included). */
-  readonly attempts?: number;
+/** A redacted description of the HTTP request behind an error: method and path template only. */
+export interface RequestSummary {
+  readonly method: string;
+  /** The route template, `/identity/identities/{id}`: never an id, a query string or a body. */
+  readonly path: string;
 }
+
+/** What one exchange with Paxos tells about a failure: every Paxos error carries these. */
+export interface PaxosErrorOptions extends IdentityServiceErrorOptions {
+  /** HTTP status of the response that caused the error, when there was one. */
+  readonly status?: number | undefined;
+  /** The Problem `type` URI from Paxos. */
+  readonly problemType?: string | undefined;
+  /** Paxos's request id from the response headers, for support tickets. */
+  readonly requestId?: string | undefined;
+  readonly request?: RequestSummary | undefined;
+  /** How many HTTP attempts the call made before it gave up (retries and the 401 refresh included). */
+  readonly attempts?: number | undefined;
+}
+
+/** The exchange's fields as every Paxos error exposes them (see {@link PaxosApiError}). */
+export interface PaxosApiFields {
+  readonly status: number | undefined;
+  readonly problemType: string | undefined;
+  readonly requestId: string | undefined;
+  readonly request: RequestSummary | undefined;
+  readonly attempts: number | undefined;
+}
+
+/** Brands the errors built from an exchange with Paxos, whatever their base class (see {@link PaxosApiError}). */
+const API_ERROR: unique symbol = Symbol('paxos-identity.PaxosApiError');
 
 function where(request: RequestSummary | undefined): string {
   return request === undefined ? 'Paxos' : `Paxos ${request.method} ${request.path}`;
 }
 
-function withAttempts(out: Record<string, unknown>, attempts: number | undefined): Record<string, unknown> {
-  if (attempts !== undefined) out['attempts'] = attempts;
+function tries(attempts: number | undefined): string {
+  return attempts === undefined ? '' : ` after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+}
+
+/** Sets the exchange's fields on a Paxos error, read-only, from its options. */
+function assignApiFields(error: PaxosApiFields, options: PaxosErrorOptions): void {
+  const { status, problemType, requestId, request, attempts } = options;
+  for (const [key, value] of Object.entries({ status, problemType, requestId, request, attempts }))
+    Object.defineProperty(error, key, { value, enumerable: true, writable: false, configurable: false });
+}
+
+/** The one JSON view of a Paxos error: the domain fields, the exchange's fields, then the class's own fields. */
+function apiJson(base: Record<string, unknown>, api: PaxosApiFields, own: Record<string, unknown> = {}) {
+  const out: Record<string, unknown> = { ...base };
+  const { status, problemType, requestId, request } = api;
+  for (const [key, value] of Object.entries({
+    status,
+    problemType,
+    requestId,
+    request,
+    ...own,
+    attempts: api.attempts,
+  }))
+    if (value !== undefined) out[key] = value;
   return out;
+}
+
+/**
+ * The base of the errors of one exchange with Paxos's API or token endpoint: `status`, `requestId`, `problemType`,
+ * the request's method and path template (never an id), and `attempts`. `instanceof PaxosApiError` is also true for
+ * {@link PaxosBadRequestError}, which extends the domain's `IdentityRejectedError` instead, so that one `catch` works
+ * against the in-memory fake and against Paxos.
+ */
+export abstract class PaxosApiError extends IdentityServiceError implements PaxosApiFields {
+  /** HTTP status of the response that caused the error, when there was one. */
+  declare readonly status: number | undefined;
+  /** The Problem `type` URI from Paxos. */
+  declare readonly problemType: string | undefined;
+  /** Paxos's request id from the response headers, for support tickets. */
+  declare readonly requestId: string | undefined;
+  /** The request's method and path template. */
+  declare readonly request: RequestSummary | undefined;
+  /** How many HTTP attempts the call made (retries and the 401 refresh included), when known. */
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+
+  protected constructor(message: string, options: PaxosErrorOptions = {}) {
+    super(message, options);
+    assignApiFields(this, options);
+  }
+
+  /** True for every Paxos API error, whichever base class it extends; subclasses keep the ordinary check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== PaxosApiError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return value instanceof IdentityServiceError && Object.hasOwn(value, API_ERROR);
+  }
+
+  /** The class's own fields for {@link PaxosApiError.toJSON}; undefined values are left out. */
+  protected ownJson(): Record<string, unknown> {
+    return {};
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this, this.ownJson());
+  }
 }
 
 /**
@@ -37,21 +128,142 @@ export class PaxosConfigurationError extends IdentityServiceError {
 /**
  * Paxos refused the request as invalid (HTTP 400). `detail` is Paxos's explanation, with anything that looks like
  * a tax id, a CIP id or a date of birth replaced by `[REDACTED]`. Retrying the same request fails the same way.
+ * It extends the domain's `IdentityRejectedError` (what the fake throws) and counts as a {@link PaxosApiError}.
  */
-export class PaxosBadRequestError extends IdentityRejectedError {
+export class PaxosBadRequestError extends IdentityRejectedError implements PaxosApiFields {
   override readonly code: string = 'paxos_bad_request';
-  readonly attempts: number | undefined;
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
 
   constructor(detail: string | undefined, options: PaxosErrorOptions = {}) {
     super(detail, {
-      ...options,
+      ...(options.cause !== undefined && { cause: options.cause }),
       message: `${where(options.request)} was rejected as invalid (400)${detail === undefined ? '' : `: ${detail}`}`,
     });
-    this.attempts = options.attempts;
+    assignApiFields(this, { status: 400, ...options });
   }
 
   override toJSON(): Record<string, unknown> {
-    return withAttempts(super.toJSON(), this.attempts);
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The domain's refusals as Paxos answered them: the domain class (so `instanceof` and `name` are the same as on the
+// in-memory fake) with the exchange's fields added. Built by the error factory only, never exported publicly.
+
+/** Paxos answered 404 for the identity the path names. */
+export class IdentityNotFoundOverHttp extends IdentityNotFoundError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    // Users, logs and `error.name` see the domain's name: the HTTP variant only adds what the exchange knew.
+    Object.defineProperty(this, 'name', { value: IdentityNotFoundError.name });
+  }
+
+  constructor(identityId: string, options: PaxosErrorOptions) {
+    super(identityId);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 404 for the institution-member link the path names. */
+export class MemberNotFoundOverHttp extends InstitutionMemberNotFoundError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: InstitutionMemberNotFoundError.name });
+  }
+
+  constructor(memberId: string, options: PaxosErrorOptions) {
+    super(memberId);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 404 for the event the path names. */
+export class EventNotFoundOverHttp extends EventNotFoundError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: EventNotFoundError.name });
+  }
+
+  constructor(eventId: string, options: PaxosErrorOptions) {
+    super(eventId);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 409 Already Exists to a create or update, naming the identity that holds the value. */
+export class IdentityAlreadyExistsOverHttp extends IdentityAlreadyExistsError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: IdentityAlreadyExistsError.name });
+  }
+
+  constructor(existingId: string, conflict: IdentityConflict, options: PaxosErrorOptions) {
+    super(existingId, conflict);
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
+  }
+}
+
+/** Paxos answered 409 to a document upload slot under a name the identity already has. */
+export class DocumentAlreadyExistsOverHttp extends DocumentAlreadyExistsError implements PaxosApiFields {
+  declare readonly status: number | undefined;
+  declare readonly problemType: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly request: RequestSummary | undefined;
+  declare readonly attempts: number | undefined;
+  readonly [API_ERROR] = true;
+  static {
+    Object.defineProperty(this, 'name', { value: DocumentAlreadyExistsError.name });
+  }
+
+  constructor(options: PaxosErrorOptions) {
+    super();
+    assignApiFields(this, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return apiJson(super.toJSON(), this);
   }
 }
 
@@ -60,22 +272,18 @@ export class PaxosBadRequestError extends IdentityRejectedError {
  * `invalid_scope`, ...), or the API answered 401 even with a freshly issued token. Check `clientId`,
  * `clientSecret`, the environment (sandbox and production credentials differ) and the scopes granted to the key.
  */
-export class PaxosAuthenticationError extends IdentityServiceError {
+export class PaxosAuthenticationError extends PaxosApiError {
   readonly code = 'paxos_authentication';
   /** The OAuth 2 `error` code from the token endpoint (`invalid_client`, `invalid_scope`), when there was one. */
   readonly oauthError: string | undefined;
-  readonly attempts: number | undefined;
 
   constructor(message: string, options: PaxosErrorOptions & { readonly oauthError?: string } = {}) {
     super(`${where(options.request)}: ${message}`, { status: 401, ...options });
     this.oauthError = options.oauthError;
-    this.attempts = options.attempts;
   }
 
-  override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    if (this.oauthError !== undefined) out['oauthError'] = this.oauthError;
-    return withAttempts(out, this.attempts);
+  protected override ownJson(): Record<string, unknown> {
+    return { oauthError: this.oauthError };
   }
 }
 
@@ -83,7 +291,7 @@ export class PaxosAuthenticationError extends IdentityServiceError {
  * Paxos understood the credentials but refused the operation (HTTP 403): usually a missing scope, named in
  * `requiredScopes` (`identity:write_identity` is gated: ask Paxos support to enable it), or a disabled account.
  */
-export class PaxosPermissionError extends IdentityServiceError {
+export class PaxosPermissionError extends PaxosApiError {
   readonly code = 'paxos_permission';
   /** The scopes Paxos says the call needs (one of them), when it named them. */
   readonly requiredScopes: readonly string[];
@@ -91,7 +299,6 @@ export class PaxosPermissionError extends IdentityServiceError {
   readonly grantedScopes: readonly string[];
   /** Paxos's Problem `detail`, redacted. */
   readonly detail: string | undefined;
-  readonly attempts: number | undefined;
 
   constructor(
     detail: string | undefined,
@@ -107,19 +314,10 @@ export class PaxosPermissionError extends IdentityServiceError {
     this.requiredScopes = Object.freeze([...scopes.required]);
     this.grantedScopes = Object.freeze([...scopes.granted]);
     this.detail = detail;
-    this.attempts = options.attempts;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return withAttempts(
-      {
-        ...super.toJSON(),
-        requiredScopes: this.requiredScopes,
-        grantedScopes: this.grantedScopes,
-        detail: this.detail,
-      },
-      this.attempts,
-    );
+  protected override ownJson(): Record<string, unknown> {
+    return { requiredScopes: this.requiredScopes, grantedScopes: this.grantedScopes, detail: this.detail };
   }
 }
 
@@ -133,7 +331,7 @@ export type PaxosRateLimitReason = 'throttled' | 'cooling_down' | 'queue_full';
  * (`reason: 'cooling_down'`). `reason: 'queue_full'`: too many calls were already waiting for the client's pace.
  * Slow down (Identity endpoints allow 10 requests/s per IP) and retry after `retryAt`.
  */
-export class PaxosRateLimitError extends IdentityServiceError {
+export class PaxosRateLimitError extends PaxosApiError {
   readonly code = 'paxos_rate_limited';
   /** `throttled` (Paxos answered 429), `cooling_down` (not sent: still in the cool-down), `queue_full` (not sent). */
   readonly reason: PaxosRateLimitReason;
@@ -141,7 +339,6 @@ export class PaxosRateLimitError extends IdentityServiceError {
   readonly retryAfterMs: number | undefined;
   /** When a new call may succeed: the end of the client's cool-down, or of the wait Paxos asked for. */
   readonly retryAt: Date | undefined;
-  readonly attempts: number | undefined;
 
   constructor(
     options: PaxosErrorOptions & {
@@ -167,7 +364,6 @@ export class PaxosRateLimitError extends IdentityServiceError {
     this.reason = reason;
     this.retryAfterMs = options.retryAfterMs;
     this.retryAt = options.retryAt;
-    this.attempts = options.attempts;
   }
 
   /** Alias of {@link PaxosRateLimitError.retryAt}: the end of the cool-down. */
@@ -175,29 +371,17 @@ export class PaxosRateLimitError extends IdentityServiceError {
     return this.retryAt;
   }
 
-  override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    out['reason'] = this.reason;
-    if (this.retryAfterMs !== undefined) out['retryAfterMs'] = this.retryAfterMs;
-    if (this.retryAt !== undefined) out['retryAt'] = this.retryAt.toISOString();
-    return withAttempts(out, this.attempts);
+  protected override ownJson(): Record<string, unknown> {
+    return { reason: this.reason, retryAfterMs: this.retryAfterMs, retryAt: this.retryAt?.toISOString() };
   }
 }
 
 /** Paxos failed (HTTP 5xx) on every attempt the retry policy allowed. Transient: retry later. */
-export class PaxosServerError extends IdentityServiceError {
+export class PaxosServerError extends PaxosApiError {
   readonly code = 'paxos_server_error';
-  readonly attempts: number | undefined;
 
   constructor(status: number, options: PaxosErrorOptions = {}) {
-    const tries =
-      options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
-    super(`${where(options.request)} failed with ${status}${tries}`, { ...options, status });
-    this.attempts = options.attempts;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return withAttempts(super.toJSON(), this.attempts);
+    super(`${where(options.request)} failed with ${status}${tries(options.attempts)}`, { ...options, status });
   }
 }
 
@@ -205,24 +389,21 @@ export class PaxosServerError extends IdentityServiceError {
  * No response arrived: the connection was refused or reset, DNS failed, or TLS failed. `reason` is the system
  * code (`ECONNRESET`, `ECONNREFUSED`, `UND_ERR_SOCKET`, ...). Connection resets were retried already.
  */
-export class PaxosConnectionError extends IdentityServiceError {
+export class PaxosConnectionError extends PaxosApiError {
   readonly code = 'paxos_connection';
   /** The network error code, when known. */
   readonly reason: string | undefined;
-  readonly attempts: number | undefined;
 
   constructor(reason: string | undefined, options: PaxosErrorOptions = {}) {
-    const tries =
-      options.attempts === undefined ? '' : ` after ${options.attempts} attempt${options.attempts === 1 ? '' : 's'}`;
-    super(`${where(options.request)}: no response${reason === undefined ? '' : ` (${reason})`}${tries}`, options);
+    super(
+      `${where(options.request)}: no response${reason === undefined ? '' : ` (${reason})`}${tries(options.attempts)}`,
+      options,
+    );
     this.reason = reason;
-    this.attempts = options.attempts;
   }
 
-  override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    if (this.reason !== undefined) out['reason'] = this.reason;
-    return withAttempts(out, this.attempts);
+  protected override ownJson(): Record<string, unknown> {
+    return { reason: this.reason };
   }
 }
 
@@ -231,11 +412,10 @@ export class PaxosConnectionError extends IdentityServiceError {
  * passed, or Paxos answered 408 on every attempt. Whether a create took effect is unknown: retry it with the same
  * `refId`, which is safe.
  */
-export class PaxosTimeoutError extends IdentityServiceError {
+export class PaxosTimeoutError extends PaxosApiError {
   readonly code = 'paxos_timeout';
   /** The deadline that passed, in milliseconds. */
   readonly timeoutMs: number | undefined;
-  readonly attempts: number | undefined;
 
   constructor(timeoutMs: number | undefined, options: PaxosErrorOptions = {}) {
     super(
@@ -245,13 +425,10 @@ export class PaxosTimeoutError extends IdentityServiceError {
       options,
     );
     this.timeoutMs = timeoutMs;
-    this.attempts = options.attempts;
   }
 
-  override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    if (this.timeoutMs !== undefined) out['timeoutMs'] = this.timeoutMs;
-    return withAttempts(out, this.attempts);
+  protected override ownJson(): Record<string, unknown> {
+    return { timeoutMs: this.timeoutMs };
   }
 }
 
@@ -260,11 +437,10 @@ export class PaxosTimeoutError extends IdentityServiceError {
  * wrong type), or a redirect, which is never followed. `issues` names the offending fields, never their values.
  * A create that ends like this may have taken effect: retry it with the same `refId`.
  */
-export class PaxosResponseError extends IdentityServiceError {
+export class PaxosResponseError extends PaxosApiError {
   readonly code = 'paxos_invalid_response';
   /** What is wrong, as field paths and rule names (`person_details.first_name: isString`). */
   readonly issues: readonly string[];
-  readonly attempts: number | undefined;
 
   constructor(summary: string, issues: readonly string[] = [], options: PaxosErrorOptions = {}) {
     const listed =
@@ -273,11 +449,10 @@ export class PaxosResponseError extends IdentityServiceError {
         : `: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`;
     super(`${where(options.request)}: ${summary}${listed}`, options);
     this.issues = Object.freeze([...issues]);
-    this.attempts = options.attempts;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return withAttempts({ ...super.toJSON(), issues: this.issues }, this.attempts);
+  protected override ownJson(): Record<string, unknown> {
+    return { issues: this.issues };
   }
 }
 
@@ -285,11 +460,10 @@ export class PaxosResponseError extends IdentityServiceError {
  * Paxos answered with a status this library does not expect for the call (a 404 on a route without an id, 405,
  * 413, 422, or a 409 without the `already-exists` details). Usually a wrong `baseUrl`; `detail` is redacted.
  */
-export class PaxosHttpError extends IdentityServiceError {
+export class PaxosHttpError extends PaxosApiError {
   readonly code = 'paxos_http_error';
   /** Paxos's Problem `detail`, redacted. */
   readonly detail: string | undefined;
-  readonly attempts: number | undefined;
 
   constructor(status: number, detail: string | undefined, options: PaxosErrorOptions = {}) {
     super(`${where(options.request)} failed with ${status}${detail === undefined ? '' : `: ${detail}`}`, {
@@ -297,16 +471,15 @@ export class PaxosHttpError extends IdentityServiceError {
       status,
     });
     this.detail = detail;
-    this.attempts = options.attempts;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return withAttempts({ ...super.toJSON(), detail: this.detail }, this.attempts);
+  protected override ownJson(): Record<string, unknown> {
+    return { detail: this.detail };
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// From an HTTP answer to the error above
+// Paxos's `detail`, made safe to keep
 
 /** The parts of an RFC 7807 Problem the mapping reads, already type-checked. */
 export interface ProblemFields {
@@ -315,30 +488,11 @@ export interface ProblemFields {
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** Everything known about a failed answer when it is turned into an error. */
-export interface FailedAnswer {
-  readonly request: RequestSummary;
-  readonly status: number;
-  readonly requestId: string | undefined;
-  readonly problem: ProblemFields | undefined;
-  readonly attempts: number;
-  /** The identity the route names, so that a 404 becomes {@link IdentityNotFoundError}. */
-  readonly identityId?: string | undefined;
-  readonly retryAfterMs?: number | undefined;
-  /** The personal values sent in this request, to scrub from Paxos's `detail` should it echo them. */
-  readonly sensitive?: readonly string[] | undefined;
-  readonly timeoutMs?: number | undefined;
-}
-
 const MAX_DETAIL = 300;
-const MAX_PROBLEM_TYPE = 200;
 // SSN and ITIN (with or without dashes) and EIN shapes: Paxos's validation messages may quote the value they refuse.
 const TAX_ID_SHAPES = /\b\d{3}-?\d{2}-?\d{4}\b|\b\d{2}-\d{7}\b/g;
 // eslint-disable-next-line no-control-regex -- matches control characters so that they are stripped from error texts
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const SCOPE = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
-const INSUFFICIENT_SCOPES = /found '([^']*)',\s*required one of '\[([^\]]*)\]'/;
 const REDACTED = '[REDACTED]';
 
 /**
@@ -354,82 +508,4 @@ export function redactDetail(detail: string | undefined, sensitive: readonly str
   text = text.replace(TAX_ID_SHAPES, REDACTED).trim();
   if (text.length > MAX_DETAIL) text = `${text.slice(0, MAX_DETAIL)}…`;
   return text === '' ? undefined : text;
-}
-
-/** A Problem `type` worth keeping: a short printable string. */
-function safeProblemType(type: string | undefined): string | undefined {
-  // eslint-disable-next-line no-control-regex -- a type holding a control character is refused, so the regex must match them
-  if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type))
-    return undefined;
-  return type;
-}
-
-function scopeList(text: string | undefined): string[] {
-  if (text === undefined) return [];
-  return text.split(/[\s,]+/).filter((scope) => SCOPE.test(scope));
-}
-
-function existingIdOf(meta: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const existing = meta?.['existing'];
-  if (existing === null || typeof existing !== 'object') return undefined;
-  const id: unknown = Object.hasOwn(existing, 'id') ? (existing as Record<string, unknown>)['id'] : undefined;
-  return typeof id === 'string' && ID.test(id) ? id : undefined;
-}
-
-/**
- * Turns a non-2xx answer into the library's typed error: 400 → {@link PaxosBadRequestError}, 401 →
- * {@link PaxosAuthenticationError}, 403 → {@link PaxosPermissionError}, 404 → {@link IdentityNotFoundError},
- * 408 → {@link PaxosTimeoutError}, 409 → {@link IdentityAlreadyExistsError}, 429 → {@link PaxosRateLimitError},
- * 5xx → {@link PaxosServerError}, 3xx → {@link PaxosResponseError}, anything else → {@link PaxosHttpError}.
- */
-export function errorFromAnswer(answer: FailedAnswer): IdentityServiceError {
-  const { status, problem } = answer;
-  const options: PaxosErrorOptions = {
-    status,
-    problemType: safeProblemType(problem?.type),
-    requestId: answer.requestId,
-    request: answer.request,
-    attempts: answer.attempts,
-  };
-  const detail = redactDetail(problem?.detail, answer.sensitive);
-  if (status >= 300 && status < 400) {
-    return new PaxosResponseError(
-      `answered with a redirect (${status}), which is never followed; check baseUrl`,
-      [],
-      options,
-    );
-  }
-  switch (status) {
-    case 400:
-      return new PaxosBadRequestError(detail, options);
-    case 401:
-      return new PaxosAuthenticationError('the access token was refused (401) even after a refresh', options);
-    case 403: {
-      const scopes = INSUFFICIENT_SCOPES.exec(problem?.detail ?? '');
-      return new PaxosPermissionError(
-        detail,
-        { required: scopeList(scopes?.[2]), granted: scopeList(scopes?.[1]) },
-        options,
-      );
-    }
-    case 404:
-      return answer.identityId === undefined
-        ? new PaxosHttpError(status, detail, options)
-        : new IdentityNotFoundError(answer.identityId, options);
-    case 408:
-      return new PaxosTimeoutError(undefined, options);
-    case 409: {
-      const existingId = existingIdOf(problem?.meta);
-      const said = problem?.detail ?? '';
-      const conflict = /\bref_id\b/.test(said) ? 'ref_id' : /\bcip_id\b/.test(said) ? 'cip_id' : undefined;
-      if (existingId === undefined || conflict === undefined) return new PaxosHttpError(status, detail, options);
-      return new IdentityAlreadyExistsError(existingId, conflict, options);
-    }
-    case 429:
-      return new PaxosRateLimitError(
-        answer.retryAfterMs === undefined ? options : { ...options, retryAfterMs: answer.retryAfterMs },
-      );
-    default:
-      return status >= 500 ? new PaxosServerError(status, options) : new PaxosHttpError(status, detail, options);
-  }
 }

@@ -1,13 +1,16 @@
 export { PaxosIdentityGateway, type PaxosGatewayDependencies } from './paxos-identity-gateway.js';
-export { PaxosTransport, EVENT_SCOPES } from './paxos-transport.js';
+export { PaxosTransport } from './paxos-transport.js';
+export { PaxosConnection, type PaxosConnectionDependencies } from './connection.js';
 export { PaxosMemberGateway } from './paxos-member-gateway.js';
 export { PaxosDocumentGateway } from './paxos-document-gateway.js';
 export { PaxosEventGateway } from './paxos-event-gateway.js';
 export {
   PAXOS_ENVIRONMENTS,
   DEFAULT_SCOPES,
+  EVENT_SCOPES,
   DEFAULT_RATE_LIMIT,
   resolvePaxosConfig,
+  type ResolvedPaxosConfig,
   type PaxosRateLimitOptions,
   type PaxosGatewayOptions,
   type PaxosEnvironment,
@@ -15,6 +18,7 @@ export {
   type RetryBackoffOptions,
 } from './config.js';
 export {
+  PaxosApiError,
   PaxosConfigurationError,
   PaxosBadRequestError,
   PaxosAuthenticationError,
@@ -26,5 +30,7 @@ export {
   PaxosResponseError,
   PaxosHttpError,
   type PaxosErrorOptions,
+  type PaxosApiFields,
+  type RequestSummary,
   type PaxosRateLimitReason,
 } from './errors.js';

@@ -1,28 +1,23 @@
 import type { KyInstance } from 'ky';
-import { Sensitive, type IdentityServiceError, type RequestSummary } from '../../domain/index.js';
-import type { Clock, Logger, RateLimiter } from '../../ports/index.js';
-import { Deadline, untilAborted } from './abort.js';
+import { createHash } from 'node:crypto';
+import { Sensitive, type IdentityServiceError } from '../../domain/index.js';
+import type { CachedAccessToken, Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
 import {
   PaxosAuthenticationError,
   PaxosConnectionError,
-  PaxosHttpError,
-  PaxosRateLimitError,
   PaxosResponseError,
-  PaxosServerError,
   PaxosTimeoutError,
+  type RequestSummary,
 } from './errors.js';
-import {
-  acquireSlot,
-  logAttempt,
-  networkReason,
-  readCappedBody,
-  requestIdOf,
-  retryAfterMs,
-  startCoolDown,
-  type AccessTokenSource,
-} from './http-client.js';
+import { readCappedBody } from './http/body.js';
+import { Deadline, untilAborted } from './http/deadline.js';
+import { errorFromAnswer } from './http/error-factory.js';
+import { acquireSlot, startCoolDown } from './http/pacing.js';
+import type { AccessTokenSource } from './http/request-sender.js';
+import { retryAfterMs } from './http/retry-policy.js';
+import { logAttempt, networkReason, requestIdOf } from './http/wire.js';
 import { isPresent } from './present.js';
 
 /** Paxos's tokens live 3599 s; a token response without `expires_in` is trusted for five minutes only. */
@@ -33,10 +28,33 @@ const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 /** Printable ASCII without spaces: what RFC 6750 allows in `Authorization: Bearer …`, and then some. */
 const BEARER_TOKEN = /^[\x21-\x7e]{1,8192}$/;
 
-interface CachedToken {
-  readonly token: Sensitive;
-  /** Epoch milliseconds after which the token is renewed. */
-  readonly renewAt: number;
+/**
+ * The cache a provider keeps when none is given: one process, no store. The adapter cannot import the in-memory
+ * adapter's `InMemoryTokenCache`, and a provider serves one or two keys, so a map is all it takes.
+ */
+class ProcessTokenCache implements TokenCache {
+  readonly #entries = new Map<string, CachedAccessToken>();
+  get(key: string): Promise<CachedAccessToken | undefined> {
+    return Promise.resolve(this.#entries.get(key));
+  }
+  set(key: string, token: CachedAccessToken): Promise<void> {
+    this.#entries.set(key, token);
+    return Promise.resolve();
+  }
+  invalidate(key: string, token: Sensitive): Promise<void> {
+    if (this.#entries.get(key)?.token === token) this.#entries.delete(key);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * The cache key of one set of credentials and scopes: a SHA-256 of the token URL, the client id and the scopes. Never
+ * the secret (a rotated secret keeps the key; the token it issued stays valid until it expires).
+ */
+function tokenCacheKey(tokenUrl: string, clientId: string, scopes: readonly string[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([tokenUrl, clientId, [...scopes].sort()]))
+    .digest('hex');
 }
 
 /** What the token provider needs from the adapter's configuration. */
@@ -61,42 +79,57 @@ export class OAuthTokenProvider implements AccessTokenSource {
   readonly #clock: Clock;
   readonly #logger: Logger | undefined;
   readonly #request: RequestSummary;
-  #cached: CachedToken | undefined;
-  #inFlight: Promise<Sensitive> | undefined;
+  readonly #cache: TokenCache;
+  /** One token request in flight per key, whoever waits for it. */
+  readonly #inFlight = new Map<string, Promise<Sensitive>>();
   readonly #limiter: RateLimiter | undefined;
 
-  /** `limiter` paces token requests (1/s at Paxos) and holds the 429 cool-down shared with the identity calls. */
-  constructor(config: OAuthTokenConfig, http: KyInstance, clock: Clock, limiter?: RateLimiter) {
+  /**
+   * `limiter` paces token requests (1/s at Paxos) and holds the 429 cool-down shared with the identity calls;
+   * `cache` keeps tokens between calls (a shared store lets a fleet reuse one token). Default: this process only.
+   */
+  constructor(config: OAuthTokenConfig, http: KyInstance, clock: Clock, limiter?: RateLimiter, cache?: TokenCache) {
     this.#config = config;
     this.#limiter = config.rateLimit === false ? undefined : limiter;
     this.#http = http;
     this.#clock = clock;
+    this.#cache = cache ?? new ProcessTokenCache();
     this.#logger = config.logger;
     this.#request = Object.freeze({ method: 'POST', path: new URL(config.tokenUrl).pathname });
   }
 
-  /** A valid access token: the cached one, or the result of the single token request in flight. */
-  getToken(signal: AbortSignal): Promise<Sensitive> {
-    const cached = this.#cached;
-    if (cached !== undefined && this.#clock.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
-    let flight = this.#inFlight;
-    if (flight === undefined) {
-      flight = this.#fetchToken().finally(() => {
-        this.#inFlight = undefined;
-      });
-      // Every waiter may have given up (their deadlines passed): the shared promise must not reject unobserved.
-      flight.catch(() => undefined);
-      this.#inFlight = flight;
-    }
-    return untilAborted(flight, signal);
+  /** A valid access token for `scopes`: the cached one, or the result of the single token request in flight. */
+  getToken(signal: AbortSignal, scopes: readonly string[] = this.#config.scopes): Promise<Sensitive> {
+    const key = this.#key(scopes);
+    return untilAborted(this.#cachedOrFetched(key, scopes), signal);
   }
 
   /** Forgets `token` if it is still the cached one; a token fetched meanwhile by another call is kept. */
-  invalidate(token: Sensitive): void {
-    if (this.#cached?.token === token) this.#cached = undefined;
+  invalidate(token: Sensitive, scopes: readonly string[] = this.#config.scopes): Promise<void> {
+    return this.#cache.invalidate(this.#key(scopes), token);
   }
 
-  async #fetchToken(): Promise<Sensitive> {
+  #key(scopes: readonly string[]): string {
+    return tokenCacheKey(this.#config.tokenUrl, this.#config.clientId, scopes);
+  }
+
+  async #cachedOrFetched(key: string, scopes: readonly string[]): Promise<Sensitive> {
+    const cached = await this.#cache.get(key);
+    // The cache's own expiry may run on another clock (a store's TTL): the provider's clock decides as well.
+    if (cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime()) return cached.token;
+    let flight = this.#inFlight.get(key);
+    if (flight === undefined) {
+      flight = this.#fetchToken(key, scopes).finally(() => {
+        this.#inFlight.delete(key);
+      });
+      // Every waiter may have given up (their deadlines passed): the shared promise must not reject unobserved.
+      flight.catch(() => undefined);
+      this.#inFlight.set(key, flight);
+    }
+    return flight;
+  }
+
+  async #fetchToken(key: string, scopes: readonly string[]): Promise<Sensitive> {
     const deadline = new Deadline(this.#config.timeoutMs);
     const started = performance.now();
     let status: number | undefined;
@@ -107,7 +140,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
       form.set('grant_type', 'client_credentials');
       form.set('client_id', this.#config.clientId);
       form.set('client_secret', secret);
-      form.set('scope', this.#config.scopes.join(' '));
+      form.set('scope', scopes.join(' '));
       let text: string;
       let headers: Headers;
       try {
@@ -150,8 +183,8 @@ export class OAuthTokenProvider implements AccessTokenSource {
           ? new PaxosTimeoutError(this.#config.timeoutMs, options)
           : new PaxosConnectionError(networkReason(error), options);
       }
-      const token = status >= 200 && status < 300 ? this.#accept(text, status, requestId) : undefined;
-      if (token === undefined) throw this.#refusal(status, text, headers, requestId);
+      const token = status >= 200 && status < 300 ? await this.#accept(key, text, status, requestId) : undefined;
+      if (token === undefined) throw await this.#refusal(status, text, headers, requestId, scopes);
       if (this.#logger !== undefined) this.#log('debug', started, status, requestId, 'ok');
       return token;
     } catch (error) {
@@ -191,7 +224,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     return value;
   }
 
-  #accept(text: string, status: number, requestId: string | undefined): Sensitive {
+  async #accept(key: string, text: string, status: number, requestId: string | undefined): Promise<Sensitive> {
     const options = { request: this.#request, status, requestId, attempts: 1 };
     let plain: unknown;
     try {
@@ -225,41 +258,36 @@ export class OAuthTokenProvider implements AccessTokenSource {
     const token = Sensitive.of(accessToken);
     const lifetime = typeof expiresIn === 'number' ? Math.max(0, expiresIn) : DEFAULT_LIFETIME_S;
     const margin = Math.min(MAX_RENEW_MARGIN_S, lifetime / 10);
-    this.#cached = { token, renewAt: this.#clock.now().getTime() + (lifetime - margin) * 1000 };
+    await this.#cache.set(key, { token, renewAt: new Date(this.#clock.now().getTime() + (lifetime - margin) * 1000) });
     return token;
   }
 
-  #refusal(status: number, text: string, headers: Headers, requestId: string | undefined): IdentityServiceError {
-    const options = { request: this.#request, status, requestId, attempts: 1 };
-    if (status >= 300 && status < 400) {
-      return new PaxosResponseError(
-        `the token endpoint answered with a redirect (${status}), which is never followed`,
-        [],
-        options,
-      );
-    }
-    if (status === 429) {
-      const after = retryAfterMs(headers);
-      const coolDown =
-        this.#config.rateLimit === undefined || this.#config.rateLimit === false
-          ? undefined
-          : this.#config.rateLimit.coolDownMs;
-      const retryAt = coolDown === undefined ? undefined : startCoolDown(this.#limiter, coolDown, after);
-      return new PaxosRateLimitError({
-        ...options,
-        ...(after !== undefined && { retryAfterMs: after }),
-        ...(retryAt !== undefined && { retryAt }),
-      });
-    }
-    if (status >= 500) return new PaxosServerError(status, options);
-    const oauthError = this.#oauthError(text);
-    if (status === 400 || status === 401 || status === 403 || oauthError !== undefined) {
-      return new PaxosAuthenticationError(this.#explain(oauthError, status), {
-        ...options,
-        ...(oauthError !== undefined && { oauthError }),
-      });
-    }
-    return new PaxosHttpError(status, undefined, options);
+  /** The token endpoint's refusal through the one error factory; a 429 records its cool-down first. */
+  async #refusal(
+    status: number,
+    text: string,
+    headers: Headers,
+    requestId: string | undefined,
+    scopes: readonly string[],
+  ): Promise<IdentityServiceError> {
+    const after = status === 429 ? retryAfterMs(headers) : undefined;
+    const limits = this.#config.rateLimit;
+    const retryAt =
+      status === 429 && limits !== undefined && limits !== false
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after)
+        : undefined;
+    return errorFromAnswer({
+      endpoint: 'token',
+      request: this.#request,
+      status,
+      requestId,
+      problem: undefined,
+      attempts: 1,
+      retryAfterMs: after,
+      retryAt,
+      oauthError: status >= 300 && status < 400 ? undefined : this.#oauthError(text),
+      scopes,
+    });
   }
 
   /** The RFC 6749 `error` code; `error_description` is never kept, as it may echo what was sent. */
@@ -272,21 +300,6 @@ export class OAuthTokenProvider implements AccessTokenSource {
     }
     const decoded = decode(OAuthErrorDto, plain);
     return decoded.ok && OAUTH_ERROR_CODE.test(decoded.value.error) ? decoded.value.error : undefined;
-  }
-
-  #explain(oauthError: string | undefined, status: number): string {
-    switch (oauthError) {
-      case 'invalid_client':
-        return 'the token endpoint refused the client credentials (invalid_client): check clientId, clientSecret and that they belong to this environment';
-      case 'invalid_scope':
-        return `the credentials may not request the scopes ${this.#config.scopes.join(' ')} (invalid_scope): identity:write_identity must be enabled by Paxos support`;
-      case 'unauthorized_client':
-        return 'the credentials may not use the client_credentials grant (unauthorized_client)';
-      case undefined:
-        return `the token endpoint refused the request (${status})`;
-      default:
-        return `the token endpoint refused the request (${oauthError})`;
-    }
   }
 
   #log(

@@ -1,17 +1,11 @@
-import {
-  DocumentAlreadyExistsError,
-  type DocumentUpload,
-  type DocumentUploadRequest,
-  type IdentityDocument,
-  type IdentityDocuments,
-} from '../../domain/index.js';
+import type { DocumentUpload, DocumentUploadRequest, IdentityDocument, IdentityDocuments } from '../../domain/index.js';
 import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../../ports/index.js';
 import {
   DocumentUploadResponseDto,
   ListIdentityDocumentsResponseDto,
   type DocumentDescriptionDto,
 } from './dto/lifecycle.dto.js';
-import { genericStatusOf, type PaxosTransport } from './paxos-transport.js';
+import type { PaxosConnection } from './connection.js';
 
 const DOCUMENTS = '/identity/identities/{identity_id}/documents';
 
@@ -30,9 +24,9 @@ function documentFromWire(wire: DocumentDescriptionDto): IdentityDocument {
  * upload itself goes to the pre-signed `uploadUrl` (an object store), not through this gateway.
  */
 export class PaxosDocumentGateway implements DocumentGateway {
-  readonly #transport: PaxosTransport;
+  readonly #transport: PaxosConnection;
 
-  constructor(transport: PaxosTransport) {
+  constructor(transport: PaxosConnection) {
     this.#transport = transport;
   }
 
@@ -42,23 +36,18 @@ export class PaxosDocumentGateway implements DocumentGateway {
     request: DocumentUploadRequest,
     options: CallOptions = {},
   ): Promise<DocumentUpload> {
-    let answer;
-    try {
-      answer = await this.#transport.send({
-        method: 'PUT',
-        path: `/identity/identities/${encodeURIComponent(identityId)}/documents`,
-        template: DOCUMENTS,
-        body: { name: request.name, document_types: [...request.documentTypes] },
-        // Not retried: a lost answer would make the repeat a 409 for the slot the first call reserved.
-        idempotent: false,
-        readJson: true,
-        identityId,
-        signal: options.signal,
-      });
-    } catch (error) {
-      if (genericStatusOf(error) === 409) throw new DocumentAlreadyExistsError({ status: 409 });
-      throw error;
-    }
+    const answer = await this.#transport.send({
+      method: 'PUT',
+      path: `/identity/identities/${encodeURIComponent(identityId)}/documents`,
+      template: DOCUMENTS,
+      body: { name: request.name, document_types: [...request.documentTypes] },
+      // Not retried: a lost answer would make the repeat a 409 for the slot the first call reserved.
+      idempotent: false,
+      readJson: true,
+      resource: { identity: identityId },
+      conflict: 'document',
+      signal: options.signal,
+    });
     const dto = this.#transport.decode(DocumentUploadResponseDto, answer, 'a document upload response');
     if (!/^https?:\/\//i.test(dto.upload_url))
       throw this.#transport.invalid(answer, 'a document upload response', ['upload_url: must be an http(s) URL']);
@@ -74,7 +63,7 @@ export class PaxosDocumentGateway implements DocumentGateway {
       ...(options.includePending === true && { query: 'include_pending_docs=true' }),
       idempotent: true,
       readJson: true,
-      identityId,
+      resource: { identity: identityId },
       signal: options.signal,
     });
     const dto = this.#transport.decode(ListIdentityDocumentsResponseDto, answer, 'a document list');

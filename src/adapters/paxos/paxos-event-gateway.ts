@@ -1,7 +1,7 @@
-import { EventNotFoundError, type EventObject, type EventPage, type PaxosEvent } from '../../domain/index.js';
+import type { EventObject, EventPage, PaxosEvent } from '../../domain/index.js';
 import type { CallOptions, EventGateway, EventPageRequest } from '../../ports/index.js';
 import { EventDto, ListEventsResponseDto, type EventObjectDto } from './dto/lifecycle.dto.js';
-import { genericStatusOf, type PaxosTransport } from './paxos-transport.js';
+import type { PaxosConnection } from './connection.js';
 
 const EVENTS = '/events';
 const EVENT = '/events/{id}';
@@ -35,9 +35,9 @@ function eventFromWire(wire: EventDto): PaxosEvent {
  * `events:read_event`). Event types Paxos adds later come through as they are.
  */
 export class PaxosEventGateway implements EventGateway {
-  readonly #transport: PaxosTransport;
+  readonly #transport: PaxosConnection;
 
-  constructor(transport: PaxosTransport) {
+  constructor(transport: PaxosConnection) {
     this.#transport = transport;
   }
 
@@ -59,6 +59,7 @@ export class PaxosEventGateway implements EventGateway {
       ...(text !== '' && { query: text }),
       idempotent: true,
       readJson: true,
+      scopes: this.#transport.eventScopes,
       signal: options.signal,
     });
     const dto = this.#transport.decode(ListEventsResponseDto, answer, 'an event list');
@@ -72,21 +73,17 @@ export class PaxosEventGateway implements EventGateway {
 
   /** `GET /events/{id}`. */
   async get(id: string, options: CallOptions & { readonly isTest?: boolean } = {}): Promise<PaxosEvent> {
-    let answer;
-    try {
-      answer = await this.#transport.send({
-        method: 'GET',
-        path: `${EVENTS}/${encodeURIComponent(id)}`,
-        template: EVENT,
-        ...(options.isTest === true && { query: 'is_test=true' }),
-        idempotent: true,
-        readJson: true,
-        signal: options.signal,
-      });
-    } catch (error) {
-      if (genericStatusOf(error) === 404) throw new EventNotFoundError(id, { status: 404 });
-      throw error;
-    }
+    const answer = await this.#transport.send({
+      method: 'GET',
+      path: `${EVENTS}/${encodeURIComponent(id)}`,
+      template: EVENT,
+      ...(options.isTest === true && { query: 'is_test=true' }),
+      idempotent: true,
+      readJson: true,
+      resource: { event: id },
+      scopes: this.#transport.eventScopes,
+      signal: options.signal,
+    });
     return eventFromWire(this.#transport.decode(EventDto, answer, 'an event'));
   }
 }

@@ -8,12 +8,11 @@ import type {
   SandboxStatusChange,
   TimeRange,
 } from '../../domain/index.js';
-import type { CallOptions, Clock, GetIdentityOptions, IdentityGateway, RateLimiter } from '../../ports/index.js';
-import { systemClock } from '../system/system.js';
-import { resolvePaxosConfig, type PaxosGatewayOptions } from './config.js';
-import { decode, IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
-import { PaxosResponseError } from './errors.js';
-import { createPaxosKy, PaxosHttpClient, type AccessTokenSource, type PaxosAnswer } from './http-client.js';
+import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
+import type { PaxosGatewayOptions } from './config.js';
+import { PaxosConnection, type PaxosConnectionDependencies } from './connection.js';
+import { IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
+import type { PaxosAnswer } from './http/request-sender.js';
 import {
   sensitiveValuesOf,
   toCreateIdentityRequest,
@@ -21,24 +20,15 @@ import {
   toSandboxStatusRequest,
   toUpdateIdentityRequest,
 } from './mapper.js';
-import { OAuthTokenProvider } from './oauth-token-provider.js';
-import type { PaxosTransport } from './paxos-transport.js';
 import { isPresent } from './present.js';
 
-/** Collaborators of a {@link PaxosIdentityGateway} besides its configuration. */
-export interface PaxosGatewayDependencies {
-  /** Decides when a cached access token is due for renewal. Default: the wall clock. */
-  readonly clock?: Clock;
+/** Collaborators of a {@link PaxosIdentityGateway} built from options. */
+export interface PaxosGatewayDependencies extends PaxosConnectionDependencies {
   /**
-   * Paces requests and holds the 429 cool-down (the composition root passes a `MemoryRateLimiter` built from
-   * `options.rateLimit`). Without one, nothing is paced. Ignored when `options.rateLimit` is false.
+   * Send through this connection instead of a new one (same as passing it as the first argument). Its configuration
+   * then applies, and the other dependencies here are not used.
    */
-  readonly rateLimiter?: RateLimiter;
-  /**
-   * Send through this connection instead of a new one, sharing its token cache with the member and document gateways
-   * (the composition root does). Its configuration then applies, and `clock` and `rateLimiter` here are not used.
-   */
-  readonly transport?: PaxosTransport;
+  readonly transport?: PaxosConnection;
 }
 
 const IDENTITIES = '/identity/identities';
@@ -59,30 +49,21 @@ const SANDBOX_STATUS = '/identity/identities/{id}/sandbox-status';
  * @throws {PaxosConfigurationError} from the constructor when an option is invalid.
  */
 export class PaxosIdentityGateway implements IdentityGateway {
-  readonly #client: Pick<PaxosHttpClient, 'send'>;
-  readonly #production: boolean;
+  readonly #connection: PaxosConnection;
 
-  constructor(options: PaxosGatewayOptions, dependencies: PaxosGatewayDependencies = {}) {
-    if (dependencies.transport !== undefined) {
-      this.#client = dependencies.transport;
-      this.#production = dependencies.transport.environment === 'production';
-      return;
-    }
-    const config = resolvePaxosConfig(options);
-    this.#production = options.environment === 'production';
-    const http = createPaxosKy();
-    const tokens: AccessTokenSource = new OAuthTokenProvider(
-      config,
-      http,
-      dependencies.clock ?? systemClock,
-      dependencies.rateLimiter,
-    );
-    this.#client = new PaxosHttpClient(config, tokens, http, dependencies.rateLimiter);
+  /** Takes the service's {@link PaxosConnection}, or options (and dependencies) to open one of its own. */
+  constructor(connection: PaxosConnection);
+  constructor(options: PaxosGatewayOptions, dependencies?: PaxosGatewayDependencies);
+  constructor(options: PaxosGatewayOptions | PaxosConnection, dependencies: PaxosGatewayDependencies = {}) {
+    this.#connection =
+      options instanceof PaxosConnection
+        ? options
+        : (dependencies.transport ?? new PaxosConnection(options, dependencies));
   }
 
   /** `POST /identity/identities`. A retry that meets 409 duplicate `ref_id` surfaces it for the use case to replay. */
   async create(identity: NewIdentity, options: CallOptions = {}): Promise<Identity> {
-    const answer = await this.#client.send({
+    const answer = await this.#connection.send({
       method: 'POST',
       path: IDENTITIES,
       template: IDENTITIES,
@@ -90,6 +71,8 @@ export class PaxosIdentityGateway implements IdentityGateway {
       // The ref_id makes a repeated create a 409 that the use case resolves to the first one; without it, no retry.
       idempotent: identity.refId !== undefined,
       readJson: true,
+      conflict: 'identity',
+      refId: identity.refId,
       sensitive: sensitiveValuesOf(identity),
       signal: options.signal,
     });
@@ -101,14 +84,14 @@ export class PaxosIdentityGateway implements IdentityGateway {
     const query: string[] = [];
     if (options.includeDetails ?? true) query.push('include_details=true');
     if (options.includeInstitutionMembers === true) query.push('include_institution_members=true');
-    const answer = await this.#client.send({
+    const answer = await this.#connection.send({
       method: 'GET',
       path: `${IDENTITIES}/${encodeURIComponent(id)}`,
       template: IDENTITY,
       ...(query.length > 0 && { query: query.join('&') }),
       idempotent: true,
       readJson: true,
-      identityId: id,
+      resource: { identity: id },
       signal: options.signal,
     });
     return this.#identity(answer);
@@ -117,15 +100,15 @@ export class PaxosIdentityGateway implements IdentityGateway {
   /** `PUT /identity/identities/{id}/sandbox-status`; Paxos answers `{}`. Refused with SandboxOnlyError, unsent, for production. */
   async setSandboxStatus(id: string, change: SandboxStatusChange, options: CallOptions = {}): Promise<void> {
     // Paxos has no such route in production: refuse here rather than send a call that can only fail.
-    if (this.#production) throw new SandboxOnlyError('setSandboxStatus');
-    await this.#client.send({
+    if (this.#connection.environment === 'production') throw new SandboxOnlyError('setSandboxStatus');
+    await this.#connection.send({
       method: 'PUT',
       path: `${IDENTITIES}/${encodeURIComponent(id)}/sandbox-status`,
       template: SANDBOX_STATUS,
       body: toSandboxStatusRequest(change),
       idempotent: true,
       readJson: false,
-      identityId: id,
+      resource: { identity: id },
       signal: options.signal,
     });
   }
@@ -135,7 +118,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
    * `created_at.gte`, `limit`, `order`, `page_cursor`); items come without details.
    */
   async listPage(filter: ListIdentitiesFilter, options: CallOptions = {}): Promise<IdentityPage> {
-    const answer = await this.#client.send({
+    const answer = await this.#connection.send({
       method: 'GET',
       path: IDENTITIES,
       template: IDENTITIES,
@@ -144,17 +127,10 @@ export class PaxosIdentityGateway implements IdentityGateway {
       readJson: true,
       signal: options.signal,
     });
-    const failure = (issues: readonly string[]) =>
-      new PaxosResponseError('answered with a body that is not a page of identities', issues, {
-        status: answer.status,
-        requestId: answer.requestId,
-        request: answer.request,
-        attempts: answer.attempts,
-      });
-    const decoded = decode(ListIdentitiesResponseDto, answer.json);
-    if (!decoded.ok) throw failure(decoded.issues);
+    const failure = (issues: readonly string[]) => this.#connection.invalid(answer, 'a page of identities', issues);
+    const page = this.#connection.decode(ListIdentitiesResponseDto, answer, 'a page of identities');
     const items: Identity[] = [];
-    for (const [i, item] of (decoded.value.items ?? []).entries()) {
+    for (const [i, item] of (page.items ?? []).entries()) {
       // Paxos's list example shows items with only an id and a status: without details, the type is the filter's,
       // or unknown (empty) rather than a reason to refuse the whole page.
       if (item.type == null && item.person_details == null && item.institution_details == null)
@@ -163,13 +139,13 @@ export class PaxosIdentityGateway implements IdentityGateway {
       if (!mapped.ok) throw failure(mapped.issues.map((issue) => `items[${i}].${issue}`));
       items.push(mapped.value);
     }
-    const next = decoded.value.next_page_cursor;
+    const next = page.next_page_cursor;
     return { items, ...(isPresent(next) && next !== '' && { nextPageCursor: next }) };
   }
 
   /** `PUT /identity/identities/{id}` with only the delta; Paxos answers with the updated identity. */
   async update(id: string, update: IdentityUpdate, options: CallOptions = {}): Promise<Identity> {
-    const answer = await this.#client.send({
+    const answer = await this.#connection.send({
       method: 'PUT',
       path: `${IDENTITIES}/${encodeURIComponent(id)}`,
       template: IDENTITY,
@@ -177,7 +153,10 @@ export class PaxosIdentityGateway implements IdentityGateway {
       // Applying the same delta twice leaves the identity as applying it once.
       idempotent: true,
       readJson: true,
-      identityId: id,
+      // A new refId or CIP id may belong to another identity already.
+      conflict: 'identity',
+      refId: update.delta.refId,
+      resource: { identity: id },
       sensitive: sensitiveValuesOf(update.delta),
       signal: options.signal,
     });
@@ -185,18 +164,8 @@ export class PaxosIdentityGateway implements IdentityGateway {
   }
 
   #identity(answer: PaxosAnswer): Identity {
-    const options = {
-      status: answer.status,
-      requestId: answer.requestId,
-      request: answer.request,
-      attempts: answer.attempts,
-    };
-    const decoded = decode(IdentityDto, answer.json);
-    if (!decoded.ok)
-      throw new PaxosResponseError('answered with a body that is not an identity', decoded.issues, options);
-    const mapped = toIdentity(decoded.value);
-    if (!mapped.ok)
-      throw new PaxosResponseError('answered with a body that is not an identity', mapped.issues, options);
+    const mapped = toIdentity(this.#connection.decode(IdentityDto, answer, 'an identity'));
+    if (!mapped.ok) throw this.#connection.invalid(answer, 'an identity', mapped.issues);
     return mapped.value;
   }
 }

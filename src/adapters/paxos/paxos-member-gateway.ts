@@ -1,13 +1,8 @@
-import {
-  IdentityNotFoundError,
-  InstitutionMemberNotFoundError,
-  type InstitutionMember,
-  type InstitutionMembersAdded,
-} from '../../domain/index.js';
+import type { InstitutionMember, InstitutionMembersAdded } from '../../domain/index.js';
 import type { CallOptions, InstitutionMemberGateway } from '../../ports/index.js';
 import { AddInstitutionMembersResponseDto } from './dto/lifecycle.dto.js';
 import { memberFromWire, memberToWire } from './mapper.js';
-import { genericStatusOf, type PaxosTransport } from './paxos-transport.js';
+import type { PaxosConnection } from './connection.js';
 
 const MEMBERS = '/identity/institution-members';
 const MEMBER = '/identity/institution-members/{id}';
@@ -22,9 +17,9 @@ const MEMBER = '/identity/institution-members/{id}';
  * ```
  */
 export class PaxosMemberGateway implements InstitutionMemberGateway {
-  readonly #transport: PaxosTransport;
+  readonly #transport: PaxosConnection;
 
-  constructor(transport: PaxosTransport) {
+  constructor(transport: PaxosConnection) {
     this.#transport = transport;
   }
 
@@ -34,39 +29,31 @@ export class PaxosMemberGateway implements InstitutionMemberGateway {
     members: readonly InstitutionMember[],
     options: CallOptions = {},
   ): Promise<InstitutionMembersAdded> {
-    let answer;
-    try {
-      answer = await this.#transport.send({
-        method: 'POST',
-        path: MEMBERS,
-        template: MEMBERS,
-        body: { institution_id: institutionId, members: members.map(memberToWire) },
-        idempotent: false,
-        readJson: true,
-        signal: options.signal,
-      });
-    } catch (error) {
-      if (genericStatusOf(error) === 404) throw new IdentityNotFoundError(institutionId, { status: 404 });
-      throw error;
-    }
+    const answer = await this.#transport.send({
+      method: 'POST',
+      path: MEMBERS,
+      template: MEMBERS,
+      body: { institution_id: institutionId, members: members.map(memberToWire) },
+      idempotent: false,
+      readJson: true,
+      // The route names no id, but its 404 means the institution: the body's institution_id.
+      resource: { identity: institutionId },
+      signal: options.signal,
+    });
     const dto = this.#transport.decode(AddInstitutionMembersResponseDto, answer, 'an institution-members response');
     return { institutionId: dto.institution_id, members: (dto.members ?? []).map(memberFromWire) };
   }
 
   /** `DELETE /identity/institution-members/{id}`; Paxos answers `{}`. Retried: deleting twice removes nothing more. */
   async removeMember(memberId: string, options: CallOptions = {}): Promise<void> {
-    try {
-      await this.#transport.send({
-        method: 'DELETE',
-        path: `${MEMBERS}/${encodeURIComponent(memberId)}`,
-        template: MEMBER,
-        idempotent: true,
-        readJson: false,
-        signal: options.signal,
-      });
-    } catch (error) {
-      if (genericStatusOf(error) === 404) throw new InstitutionMemberNotFoundError(memberId);
-      throw error;
-    }
+    await this.#transport.send({
+      method: 'DELETE',
+      path: `${MEMBERS}/${encodeURIComponent(memberId)}`,
+      template: MEMBER,
+      idempotent: true,
+      readJson: false,
+      resource: { member: memberId },
+      signal: options.signal,
+    });
   }
 }

@@ -1,5 +1,12 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimitAcquireOptions, RateLimiter, RateLimitPermit, RateLimitRoute } from '../../ports/index.js';
+import type {
+  Clock,
+  RateLimitAcquireOptions,
+  RateLimiter,
+  RateLimitPermit,
+  RateLimitRoute,
+} from '../../ports/index.js';
+import { systemClock } from '../system/system.js';
 
 /** Options of {@link MemoryRateLimiter}. */
 export interface MemoryRateLimiterOptions {
@@ -9,6 +16,8 @@ export interface MemoryRateLimiterOptions {
   readonly tokenRequestsPerSecond: number;
   /** Calls that may wait per route; one more is refused with `queue_full`. */
   readonly maxQueue: number;
+  /** Where the cool-down reads the time. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 const GRANTED: RateLimitPermit = Object.freeze({ granted: true });
@@ -32,7 +41,10 @@ class Lane {
   readonly #queue: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(perSecond: number, maxQueue: number) {
+  readonly #clock: Clock;
+
+  constructor(perSecond: number, maxQueue: number, clock: Clock) {
+    this.#clock = clock;
     this.#limiter = new RateLimiterMemory({ points: 1, duration: 1 / perSecond });
     this.#intervalMs = 1000 / perSecond;
     this.#maxQueue = maxQueue;
@@ -53,7 +65,7 @@ class Lane {
       return {
         granted: false,
         reason: 'queue_full',
-        retryAt: new Date(Date.now() + Math.ceil((this.#queue.length + 1) * this.#intervalMs)),
+        retryAt: new Date(this.#clock.now().getTime() + Math.ceil((this.#queue.length + 1) * this.#intervalMs)),
       };
     }
     return new Promise<RateLimitPermit>((resolve, reject) => {
@@ -143,15 +155,21 @@ function checkRate(name: string, value: number): number {
  */
 export class MemoryRateLimiter implements RateLimiter {
   readonly #lanes: Readonly<Record<RateLimitRoute, Lane>>;
+  readonly #clock: Clock;
   #coolUntil = 0;
 
   /** @throws {RangeError} when a rate is not a positive number or `maxQueue` not a non-negative integer. */
   constructor(options: MemoryRateLimiterOptions) {
     if (!Number.isInteger(options.maxQueue) || options.maxQueue < 0)
       throw new RangeError('maxQueue must be a non-negative integer');
+    this.#clock = options.clock ?? systemClock;
     this.#lanes = Object.freeze({
-      identity: new Lane(checkRate('requestsPerSecond', options.requestsPerSecond), options.maxQueue),
-      token: new Lane(checkRate('tokenRequestsPerSecond', options.tokenRequestsPerSecond), options.maxQueue),
+      identity: new Lane(checkRate('requestsPerSecond', options.requestsPerSecond), options.maxQueue, this.#clock),
+      token: new Lane(
+        checkRate('tokenRequestsPerSecond', options.tokenRequestsPerSecond),
+        options.maxQueue,
+        this.#clock,
+      ),
     });
   }
 
@@ -162,23 +180,37 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async acquire(route: RateLimitRoute, options: RateLimitAcquireOptions = {}): Promise<RateLimitPermit> {
     const { signal } = options;
-    signal?.throwIfAborted();
-    const coolingFor = this.#coolUntil - Date.now();
-    if (coolingFor > 0) {
-      if (options.waitForCoolDown !== true)
-        return { granted: false, reason: 'cooling_down', retryAt: new Date(this.#coolUntil) };
-      await abortableSleep(coolingFor, signal);
+    for (;;) {
+      signal?.throwIfAborted();
+      const coolingFor = this.#coolUntil - this.#now();
+      if (coolingFor > 0) {
+        // Only the call told to come back after a Retry-After waits; every other call fails fast.
+        if (options.waitForCoolDown !== true)
+          return { granted: false, reason: 'cooling_down', retryAt: new Date(this.#coolUntil) };
+        await abortableSleep(coolingFor, signal);
+        continue;
+      }
+      const permit = await this.#lanes[route].take(signal);
+      // A cool-down recorded while this call queued holds it back too: sending now would extend Paxos's throttle.
+      if (permit.granted && this.#coolUntil > this.#now()) continue;
+      return permit;
     }
-    return this.#lanes[route].take(signal);
   }
 
-  coolDown(until: Date): void {
-    const at = until.getTime();
-    if (Number.isFinite(at) && at > this.#coolUntil) this.#coolUntil = at;
+  coolDown(durationMs: number): Promise<Date> {
+    // A negative or non-finite duration would end a cool-down in force or poison the comparison: treat it as none.
+    const at = this.#now() + (Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0);
+    // A shorter cool-down never cuts a longer one already recorded (two 429s with different Retry-After).
+    if (at > this.#coolUntil) this.#coolUntil = at;
+    return Promise.resolve(new Date(this.#coolUntil));
   }
 
-  coolingDownUntil(): Date | undefined {
-    return this.#coolUntil > Date.now() ? new Date(this.#coolUntil) : undefined;
+  coolingDownUntil(): Promise<Date | undefined> {
+    return Promise.resolve(this.#coolUntil > this.#now() ? new Date(this.#coolUntil) : undefined);
+  }
+
+  #now(): number {
+    return this.#clock.now().getTime();
   }
 }
 

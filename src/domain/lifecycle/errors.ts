@@ -6,7 +6,7 @@ export class InstitutionMemberNotFoundError extends IdentityServiceError {
   readonly memberId: string;
 
   constructor(memberId: string, options: IdentityServiceErrorOptions = {}) {
-    super(`Institution member not found: ${memberId.slice(0, 64)}`, { status: 404, ...options });
+    super(`Institution member not found: ${memberId.slice(0, 64)}`, options);
     this.memberId = memberId.slice(0, 64);
   }
 
@@ -16,14 +16,14 @@ export class InstitutionMemberNotFoundError extends IdentityServiceError {
 }
 
 /**
- * The identity already has a document with this file name (Paxos answers 409). Upload it again under another name.
+ * The identity already has a document with this file name (Paxos refuses the upload). Upload it again under another name.
  * The name itself is left out of the message and JSON: file names are chosen by end users and may name them.
  */
 export class DocumentAlreadyExistsError extends IdentityServiceError {
   readonly code = 'document_already_exists';
 
   constructor(options: IdentityServiceErrorOptions = {}) {
-    super('A document with the same file name already exists for this identity', { status: 409, ...options });
+    super('A document with the same file name already exists for this identity', options);
   }
 }
 
@@ -33,7 +33,7 @@ export class EventNotFoundError extends IdentityServiceError {
   readonly eventId: string;
 
   constructor(eventId: string, options: IdentityServiceErrorOptions = {}) {
-    super(`Event not found: ${eventId.slice(0, 64)}`, { status: 404, ...options });
+    super(`Event not found: ${eventId.slice(0, 64)}`, options);
     this.eventId = eventId.slice(0, 64);
   }
 
@@ -77,7 +77,7 @@ export class WebhookPayloadError extends IdentityServiceError {
   readonly field: string;
 
   constructor(field: string, rule: string) {
-    super(`Invalid webhook payload: ${field}: ${rule}`, { status: 400 });
+    super(`Invalid webhook payload: ${field}: ${rule}`);
     this.field = field;
   }
 

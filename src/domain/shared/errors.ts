@@ -1,21 +1,7 @@
 import type { Violation } from './violations.js';
 
-/** A redacted description of the HTTP request behind an error: method and path template only. */
-export interface RequestSummary {
-  readonly method: string;
-  /** The route template, `/identity/identities/{id}`: never a query string or a body. */
-  readonly path: string;
-}
-
 /** What every {@link IdentityServiceError} may carry besides its message. */
 export interface IdentityServiceErrorOptions {
-  /** HTTP status of the response that caused the error, when there was one. */
-  readonly status?: number;
-  /** The Problem `type` URI from Paxos. */
-  readonly problemType?: string;
-  /** Paxos's request id from the response headers, for support tickets. */
-  readonly requestId?: string;
-  readonly request?: RequestSummary;
   /** Only ever another sanitized error of this library, never a transport error that could hold a body. */
   readonly cause?: IdentityServiceError;
 }
@@ -37,26 +23,15 @@ export interface IdentityServiceErrorOptions {
 export abstract class IdentityServiceError extends Error {
   /** Stable, machine-readable error code. */
   abstract readonly code: string;
-  readonly status: number | undefined;
-  readonly problemType: string | undefined;
-  readonly requestId: string | undefined;
-  readonly request: RequestSummary | undefined;
 
   protected constructor(message: string, options: IdentityServiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.status = options.status;
-    this.problemType = options.problemType;
-    this.requestId = options.requestId;
-    this.request = options.request;
   }
 
   /** A safe, serializable view of the error. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    for (const key of ['status', 'problemType', 'requestId', 'request'] as const) {
-      if (this[key] !== undefined) out[key] = this[key];
-    }
     if (this.cause instanceof IdentityServiceError) out['cause'] = this.cause.toJSON();
     return out;
   }
@@ -96,7 +71,7 @@ export class IdentityValidationError extends IdentityServiceError {
 /**
  * Paxos (or the in-memory fake or the emulator, which behave like it) refused a request that passed the client-side
  * checks: a rule only the server can check, such as institution members that must be existing PERSON identities of
- * the same API user, or a page cursor it did not hand out. Status 400. `violations` names the fields when the
+ * the same API user, or a page cursor it did not hand out. `violations` names the fields when the
  * refusal says which; `detail` is the server's explanation, scrubbed of values. The Paxos adapter's
  * `PaxosBadRequestError` is one, so the same `catch` works against the fake and against Paxos.
  */
@@ -119,10 +94,7 @@ export class IdentityRejectedError extends IdentityServiceError {
       .join('; ');
     // The violations name the fields; the detail only explains when there are none.
     const reason = listed === '' ? detail : listed;
-    super(options.message ?? `Request rejected (400)${reason === undefined ? '' : `: ${reason}`}`, {
-      status: 400,
-      ...options,
-    });
+    super(options.message ?? `Request rejected${reason === undefined ? '' : `: ${reason}`}`, options);
     this.detail = detail;
     this.violations = Object.freeze(violations.map((x) => Object.freeze({ ...x })));
   }
@@ -147,7 +119,7 @@ export class IdentityAlreadyExistsError extends IdentityServiceError {
 
   constructor(existingId: string, conflict: IdentityConflict, options: IdentityServiceErrorOptions = {}) {
     const what = conflict === 'ref_id' ? 'refId' : '(cipId, cipIdType, cipIdCountry)';
-    super(`An identity with the same ${what} already exists: ${existingId}`, { status: 409, ...options });
+    super(`An identity with the same ${what} already exists: ${existingId}`, options);
     this.existingId = existingId;
     this.conflict = conflict;
   }
@@ -163,7 +135,7 @@ export class IdentityNotFoundError extends IdentityServiceError {
   readonly identityId: string;
 
   constructor(identityId: string, options: IdentityServiceErrorOptions = {}) {
-    super(`Identity not found: ${identityId.slice(0, 64)}`, { status: 404, ...options });
+    super(`Identity not found: ${identityId.slice(0, 64)}`, options);
     this.identityId = identityId.slice(0, 64);
   }
 }

@@ -131,7 +131,7 @@ describe('PaxosIdentityGateway errors', () => {
       const error = (await rejectionOf(gatewayFor(paxos, logger).get('nope-1'))) as IdentityNotFoundError;
       expect(error).to.be.instanceOf(IdentityNotFoundError);
       expect(error.identityId).to.equal('nope-1');
-      expect(error.status).to.equal(404);
+      expect((error as { status?: unknown }).status).to.equal(404);
     });
 
     it('409 duplicate ref_id → IdentityAlreadyExistsError(existingId, ref_id)', async () => {

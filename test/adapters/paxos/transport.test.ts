@@ -10,7 +10,7 @@ import {
   PaxosServerError,
   PaxosTimeoutError,
 } from '../../../src/index.js';
-import { backoffDelay, retryAfterMs } from '../../../src/adapters/paxos/http-client.js';
+import { backoffDelay, retryAfterMs } from '../../../src/adapters/paxos/http/retry-policy.js';
 import { aPerson, seedCommand } from '../../support/builders.js';
 import {
   CapturingLogger,

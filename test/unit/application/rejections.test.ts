@@ -33,7 +33,7 @@ describe('server-side refusals are one error class on the fake and over HTTP', (
     const error = await refusal(createIdentityService({ adapter: 'in-memory' }));
     expect(error).to.be.instanceOf(IdentityRejectedError).and.not.instanceOf(IdentityValidationError);
     const rejected = error as IdentityRejectedError;
-    expect([rejected.status, rejected.code]).to.deep.equal([400, 'identity_rejected']);
+    expect([(rejected as { status?: unknown }).status, rejected.code]).to.deep.equal([400, 'identity_rejected']);
     expect(rejected.violations.map((v) => `${v.path} ${v.code}`)).to.deep.equal([
       'institutionMembers[0].identityId not_found',
     ]);

@@ -54,39 +54,37 @@ describe('Errors', () => {
   });
 
   describe('IdentityAlreadyExistsError', () => {
-    it('carries the existing id, the conflict and status 409', () => {
+    it('carries the existing id and the conflict, and no HTTP status: the adapters add what the wire said', () => {
       const error = new IdentityAlreadyExistsError('id-1', 'ref_id');
       expect(error).to.be.instanceOf(IdentityServiceError);
-      expect([error.code, error.existingId, error.conflict, error.status]).to.deep.equal([
+      expect([error.code, error.existingId, error.conflict]).to.deep.equal([
         'identity_already_exists',
         'id-1',
         'ref_id',
-        409,
       ]);
+      expect(error).not.to.have.property('status');
       expect(error.message).to.include('refId').and.include('id-1');
       expect(new IdentityAlreadyExistsError('id-2', 'cip_id').message).to.include('(cipId, cipIdType, cipIdCountry)');
-      expect(JSON.parse(JSON.stringify(error))).to.deep.include({
-        existingId: 'id-1',
-        conflict: 'ref_id',
-        status: 409,
-      });
+      const json = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
+      expect(json).to.deep.include({ existingId: 'id-1', conflict: 'ref_id' });
+      expect(json).not.to.have.any.keys('status', 'requestId', 'problemType', 'request');
     });
   });
 
   describe('IdentityNotFoundError', () => {
-    it('carries the id, bounded, and status 404', () => {
+    it('carries the id, bounded, and no HTTP status', () => {
       const error = new IdentityNotFoundError('x'.repeat(100));
-      expect([error.code, error.status, error.identityId.length]).to.deep.equal(['identity_not_found', 404, 64]);
+      expect([error.code, error.identityId.length]).to.deep.equal(['identity_not_found', 64]);
+      expect(error).not.to.have.property('status');
       expect(error.message.length).to.be.lessThan(100);
     });
   });
 
   it('serializes only a cause that is itself one of these errors', () => {
     const cause = new IdentityNotFoundError('id-1');
-    const error = new IdentityValidationError([violation(1)], { cause, requestId: 'req-1' });
+    const error = new IdentityValidationError([violation(1)], { cause });
     const json = error.toJSON();
     expect(json['cause']).to.deep.include({ code: 'identity_not_found' });
-    expect(json['requestId']).to.equal('req-1');
     expect(new IdentityValidationError([violation(1)]).toJSON()).not.to.have.property('cause');
   });
 });

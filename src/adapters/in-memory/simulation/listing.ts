@@ -5,6 +5,7 @@ import {
   type ListOrder,
   type TimeRange,
 } from '../../../domain/index.js';
+import { answeredWith } from './paxos-status.js';
 
 /** Paxos's page size when a list call names none (undocumented for identities; its other lists use 100). */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -58,15 +59,18 @@ function encodeCursor(position: Position): string {
 }
 
 function badCursor(): IdentityRejectedError {
-  return new IdentityRejectedError('page_cursor is not a cursor returned by a previous page of this listing', {
-    violations: [
-      {
-        path: 'pageCursor',
-        code: 'format',
-        message: 'pageCursor: is not a cursor returned by a previous page of this listing',
-      },
-    ],
-  });
+  return answeredWith(
+    new IdentityRejectedError('page_cursor is not a cursor returned by a previous page of this listing', {
+      violations: [
+        {
+          path: 'pageCursor',
+          code: 'format',
+          message: 'pageCursor: is not a cursor returned by a previous page of this listing',
+        },
+      ],
+    }),
+    400,
+  );
 }
 
 function decodeCursor(cursor: string, order: ListOrder): Position {

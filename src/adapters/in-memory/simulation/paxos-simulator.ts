@@ -295,7 +295,7 @@ export class PaxosSimulator {
     const institution = this.require(store, institutionId);
     if (institution.type !== 'INSTITUTION') {
       const message = 'institutionId: must be the id of an INSTITUTION identity';
-      throw new IdentityValidationError([{ path: 'institutionId', code: 'forbidden', message }], { status: 400 });
+      throw new IdentityValidationError([{ path: 'institutionId', code: 'forbidden', message }]);
     }
     const existing = new Set((institution.institutionMembers ?? []).map((m) => m.identityId));
     const duplicates: Violation[] = [];
@@ -308,7 +308,7 @@ export class PaxosSimulator {
         });
       }
     });
-    if (duplicates.length > 0) throw new IdentityValidationError(duplicates, { status: 400 });
+    if (duplicates.length > 0) throw new IdentityValidationError(duplicates);
     const linked = this.linkMembers(store, members, 'members');
     for (const member of linked) {
       let set = store.memberOf.get(member.identityId);
@@ -432,15 +432,14 @@ export class PaxosSimulator {
   /**
    * A page of the API user's events, as `GET /events` does: oldest first by default, opaque cursors.
    *
-   * @throws {IdentityValidationError} (status 400) for a cursor this simulator did not issue for this order.
+   * @throws {IdentityValidationError} for a cursor this simulator did not issue for this order.
    */
   listEvents(clientId: string, request: EventFilter & { pageCursor?: string }): EventPage {
     const page = this.eventLogOf(this.store(clientId)).page(request);
     if (page === 'bad-cursor') {
-      throw new IdentityValidationError(
-        [{ path: 'pageCursor', code: 'format', message: 'pageCursor: is not a cursor of this listing' }],
-        { status: 400 },
-      );
+      throw new IdentityValidationError([
+        { path: 'pageCursor', code: 'format', message: 'pageCursor: is not a cursor of this listing' },
+      ]);
     }
     return page;
   }

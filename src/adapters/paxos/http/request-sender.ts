@@ -1,0 +1,313 @@
+import type { KyInstance } from 'ky';
+import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
+import type { Logger, RateLimiter } from '../../../ports/index.js';
+import type { ResolvedPaxosConfig } from '../config.js';
+import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
+import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
+import { Deadline, untilAborted } from './deadline.js';
+import { errorFromAnswer, type ConflictMeaning, type NamedResource } from './error-factory.js';
+import { acquireSlot, startCoolDown } from './pacing.js';
+import { decideRetry, retryAfterMs, type AttemptOutcome, type RetryRules } from './retry-policy.js';
+import { logAttempt, networkReason, requestIdOf } from './wire.js';
+
+/** Where the access token comes from: the OAuth token provider, behind this seam for tests. */
+export interface AccessTokenSource {
+  /** A valid token for `scopes` (default: the configured ones), from the cache or the one token request in flight. */
+  getToken(signal: AbortSignal, scopes?: readonly string[]): Promise<Sensitive>;
+  /** Drops `token` from the cache if it is still the cached one (a 401 said it is no longer good). */
+  invalidate(token: Sensitive, scopes?: readonly string[]): Promise<void>;
+}
+
+/** One API call as a gateway describes it. */
+export interface PaxosRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The concrete path under the base URL, ids already encoded: `/identity/identities/abc`. */
+  readonly path: string;
+  /** The route template for logs and errors: `/identity/identities/{id}`. */
+  readonly template: string;
+  /** An encoded query string without `?`. */
+  readonly query?: string;
+  /** The wire DTO to send as JSON. */
+  readonly body?: object;
+  /** Whether repeating the request cannot do anything twice (GET, PUT, a create carrying its `ref_id`). */
+  readonly idempotent: boolean;
+  /** Whether the 2xx body is needed (create, get) or just drained (sandbox status answers `{}`). */
+  readonly readJson: boolean;
+  /** What the path names, so that a 404 becomes that thing's not-found error. */
+  readonly resource?: NamedResource;
+  /** What a 409 means on this route. */
+  readonly conflict?: ConflictMeaning;
+  /** The `ref_id` sent, which tells a duplicate ref_id from a duplicate CIP triple in a 409. */
+  readonly refId?: string | undefined;
+  /** Personal values in the body, scrubbed from any `detail` Paxos echoes back. */
+  readonly sensitive?: readonly string[];
+  /** The token's scopes, when the route needs others than the configured ones (the Events API). */
+  readonly scopes?: readonly string[];
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A successful answer. */
+export interface PaxosAnswer {
+  readonly status: number;
+  /** The parsed JSON body (when `readJson`). */
+  readonly json: unknown;
+  readonly requestId: string | undefined;
+  readonly attempts: number;
+  readonly request: RequestSummary;
+}
+
+/** One exchange reduced to what the policy needs: no ky or fetch error object survives it. */
+type Attempt =
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      readonly headers: Headers;
+      readonly text: string;
+      /** The body was longer than `maxResponseBytes` and was not read to the end; `text` is empty. */
+      readonly oversized: boolean;
+      readonly requestId: string | undefined;
+    }
+  | {
+      readonly kind: 'network';
+      readonly reason: string | undefined;
+      readonly status?: number;
+      readonly requestId?: string | undefined;
+    }
+  | { readonly kind: 'aborted'; readonly status?: number; readonly requestId?: string | undefined };
+
+type Answered = Attempt & { readonly kind: 'answer' };
+
+/**
+ * Sends API requests under the transport policy (the rules and their reasons are in the retry policy):
+ * one deadline per call over the token, every attempt, every wait and the body; retries as the policy decides;
+ * a rate-limit slot before every attempt, and a 429's cool-down recorded before the 429 is reported; bodies read
+ * under a byte cap; redirects never followed; every failure a typed error without the body, headers or token.
+ */
+export class RequestSender {
+  readonly #http: KyInstance;
+  readonly #config: ResolvedPaxosConfig;
+  readonly #tokens: AccessTokenSource;
+  readonly #logger: Logger | undefined;
+  readonly #limiter: RateLimiter | undefined;
+
+  /** `limiter` paces every attempt and holds the 429 cool-down; without one, nothing is paced. */
+  constructor(config: ResolvedPaxosConfig, tokens: AccessTokenSource, http: KyInstance, limiter?: RateLimiter) {
+    this.#config = config;
+    this.#tokens = tokens;
+    this.#http = http;
+    this.#logger = config.logger;
+    this.#limiter = config.rateLimit === false ? undefined : limiter;
+  }
+
+  /** Sends `request`; resolves with the 2xx answer or rejects with a typed error (or the caller's abort reason). */
+  async send(request: PaxosRequest): Promise<PaxosAnswer> {
+    const summary: RequestSummary = Object.freeze({ method: request.method, path: request.template });
+    const url = `${this.#config.baseUrl}${request.path}${request.query === undefined ? '' : `?${request.query}`}`;
+    // Serialised once: every retry sends the same bytes.
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const rules: RetryRules = { ...this.#config, idempotent: request.idempotent };
+    const deadline = new Deadline(this.#config.timeoutMs, request.signal);
+    let attempts = 0;
+    let retries = 0;
+    let refreshed = false;
+    let waitForCoolDown = false;
+    try {
+      for (;;) {
+        attempts += 1;
+        const token = await this.#prepare(request, deadline, summary, attempts, waitForCoolDown);
+        const started = performance.now();
+        const attempt = await this.#attempt(url, request.method, body, token, deadline);
+        const log = { durationMs: Math.round(performance.now() - started), attempts, summary };
+        if (attempt.kind === 'aborted') {
+          this.#log('error', log, { ...attempt, reason: 'ABORTED' });
+          throw this.#abortedOr(deadline, summary, attempts, undefined);
+        }
+        if (attempt.kind === 'answer' && attempt.status >= 200 && attempt.status < 300) {
+          const json = this.#body(request, attempt, summary, attempts);
+          this.#log('debug', log, attempt);
+          return { status: attempt.status, json, requestId: attempt.requestId, attempts, request: summary };
+        }
+        const outcome: AttemptOutcome =
+          attempt.kind === 'network'
+            ? attempt
+            : { kind: 'answer', status: attempt.status, retryAfterMs: retryAfterMs(attempt.headers) };
+        const decision = decideRetry(outcome, { retries, refreshed, remainingMs: deadline.remaining() }, rules);
+        if (decision.retry && decision.refreshToken === true) {
+          refreshed = true;
+          this.#log('warn', log, { ...attempt, refresh: true });
+          await this.#tokens.invalidate(token, request.scopes);
+          continue;
+        }
+        const failure = await this.#failure(request, attempt, outcome, summary, attempts);
+        const wait = decision.retry ? decision.afterMs : undefined;
+        const fatal = wait === undefined && (attempt.kind === 'network' || attempt.status >= 500);
+        this.#log(fatal ? 'error' : 'warn', log, { ...attempt, wait, errorCode: failure.code });
+        if (wait === undefined) throw failure;
+        retries += 1;
+        // The call told to come back after a Retry-After may wait out the cool-down its own 429 started.
+        waitForCoolDown = outcome.kind === 'answer' && outcome.status === 429;
+        await this.#guard(deadline, summary, attempts, deadline.sleep(wait));
+      }
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** The token and the rate-limit slot for one attempt, both under the deadline. */
+  async #prepare(
+    request: PaxosRequest,
+    deadline: Deadline,
+    summary: RequestSummary,
+    attempts: number,
+    waitForCoolDown: boolean,
+  ): Promise<Sensitive> {
+    const token = await this.#guard(
+      deadline,
+      summary,
+      attempts,
+      untilAborted(this.#tokens.getToken(deadline.signal, request.scopes), deadline.signal),
+    );
+    await this.#guard(
+      deadline,
+      summary,
+      attempts,
+      acquireSlot(this.#limiter, 'identity', deadline.signal, summary, attempts, waitForCoolDown),
+    );
+    return token;
+  }
+
+  /** One HTTP exchange, body included, read inside the attempt: a body that stalls or breaks is this attempt's failure. */
+  async #attempt(
+    url: string,
+    method: string,
+    body: string | undefined,
+    token: Sensitive,
+    deadline: Deadline,
+  ): Promise<Attempt> {
+    let response: Response;
+    const authorization = `Bearer ${token.reveal()}`;
+    try {
+      response = await this.#http(url, {
+        method,
+        body,
+        headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: networkReason(error) };
+    }
+    const requestId = requestIdOf(response.headers);
+    const status = response.status;
+    try {
+      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, deadline.signal);
+      return { kind: 'answer', status, headers: response.headers, text, oversized, requestId };
+    } catch (error) {
+      if (deadline.signal.aborted) return { kind: 'aborted', status, requestId };
+      return { kind: 'network', reason: networkReason(error), status, requestId };
+    }
+  }
+
+  /** The typed error of a failed attempt; a 429 records its cool-down first. */
+  async #failure(
+    request: PaxosRequest,
+    attempt: Exclude<Attempt, { kind: 'aborted' }>,
+    outcome: AttemptOutcome,
+    summary: RequestSummary,
+    attempts: number,
+  ): Promise<IdentityServiceError> {
+    if (attempt.kind === 'network') {
+      const options = { request: summary, attempts, status: attempt.status, requestId: attempt.requestId };
+      return new PaxosConnectionError(attempt.reason, options);
+    }
+    const after = outcome.kind === 'answer' ? outcome.retryAfterMs : undefined;
+    const limits = this.#config.rateLimit;
+    const retryAt =
+      attempt.status === 429 && limits !== false
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after)
+        : undefined;
+    return errorFromAnswer({
+      endpoint: 'api',
+      request: summary,
+      status: attempt.status,
+      requestId: attempt.requestId,
+      problem: attempt.oversized ? undefined : problemOf(attempt.headers, attempt.text),
+      attempts,
+      resource: request.resource,
+      conflict: request.conflict,
+      refId: request.refId,
+      retryAfterMs: after,
+      retryAt,
+      sensitive: request.sensitive,
+    });
+  }
+
+  /** The 2xx body: parsed JSON when the call needs it, else drained; never one that is cut off, empty or not JSON. */
+  #body(request: PaxosRequest, attempt: Answered, summary: RequestSummary, attempts: number): unknown {
+    const options = { status: attempt.status, requestId: attempt.requestId, request: summary, attempts };
+    const refuse = (what: string) => new PaxosResponseError(`answered ${attempt.status} with ${what}`, [], options);
+    if (attempt.oversized) throw refuse(`a body larger than ${this.#config.maxResponseBytes} bytes, which was cut off`);
+    if (!request.readJson) return undefined;
+    if (attempt.text === '') throw refuse('an empty body');
+    // An HTML error page from a proxy with a 200 is not an identity; its media type is named, nothing more of it.
+    if (!isJsonContent(attempt.headers)) throw refuse(`content type ${mediaTypeOf(attempt.headers)}, not JSON`);
+    try {
+      return JSON.parse(attempt.text);
+    } catch {
+      // Never the SyntaxError itself: V8 quotes the text around the fault, which may be an SSN.
+      throw refuse('a body that is not valid JSON');
+    }
+  }
+
+  /** Waits for `work` and turns a deadline that fired meanwhile into the caller's reason or a timeout. */
+  async #guard<T>(deadline: Deadline, summary: RequestSummary, attempts: number, work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw this.#abortedOr(deadline, summary, attempts, error);
+    }
+  }
+
+  /** The caller's abort reason, a timeout when the deadline fired, or the error itself. */
+  #abortedOr(deadline: Deadline, request: RequestSummary, attempts: number, error: unknown): unknown {
+    if (deadline.cancelledByCaller) return deadline.callerReason;
+    if (deadline.signal.aborted) return new PaxosTimeoutError(deadline.timeoutMs, { request, attempts });
+    return error;
+  }
+
+  #log(
+    level: 'debug' | 'warn' | 'error',
+    at: { readonly durationMs: number; readonly attempts: number; readonly summary: RequestSummary },
+    fields: {
+      readonly status?: number | undefined;
+      readonly requestId?: string | undefined;
+      readonly reason?: string | undefined;
+      readonly wait?: number | undefined;
+      readonly errorCode?: string | undefined;
+      readonly refresh?: boolean;
+    },
+  ): void {
+    if (this.#logger === undefined) return;
+    const outcome =
+      fields.refresh === true
+        ? 'refresh_token'
+        : fields.wait !== undefined
+          ? 'retry'
+          : level === 'debug'
+            ? 'ok'
+            : fields.reason === 'ABORTED'
+              ? 'aborted'
+              : 'fail';
+    logAttempt(this.#logger, level, {
+      method: at.summary.method,
+      path: at.summary.path,
+      attempt: at.attempts,
+      status: fields.status,
+      durationMs: at.durationMs,
+      requestId: fields.requestId,
+      outcome,
+      reason: fields.reason,
+      retryInMs: fields.wait,
+      errorCode: fields.errorCode,
+    });
+  }
+}

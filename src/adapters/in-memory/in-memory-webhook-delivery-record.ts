@@ -92,7 +92,8 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
       this.drop(eventId, lease);
       throw error;
     }
-    if (!seen) return this.handle(eventId, lease);
+    // The store may answer after the lease lapsed and another delivery claimed the event: that one owns it now.
+    if (!seen) return this.owns(eventId, lease) ? this.handle(eventId, lease) : { status: 'in_progress' };
     this.drop(eventId, lease);
     return { status: 'done' };
   }
@@ -112,6 +113,15 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
         return Promise.resolve();
       },
     };
+  }
+
+  /** Whether the claim is still this lease's: it is, unless another caller claimed since (a sweep only forgets it). */
+  private owns(eventId: string, lease: Lease): boolean {
+    const current = this.claims.get(eventId);
+    if (current === lease) return true;
+    if (current !== undefined) return false;
+    this.claims.set(eventId, lease);
+    return true;
   }
 
   private drop(eventId: string, lease: Lease): void {

@@ -56,6 +56,23 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i += 1) await Promise.resolve(undefined);
 }
 
+/** A SeenStore whose every `has` waits until the test answers it. */
+function heldSeenStore() {
+  const ids = new Set<string>();
+  const pending: Deferred<boolean>[] = [];
+  const store: SeenStore = {
+    has: (id) => {
+      const answer = deferred<boolean>();
+      pending.push(answer);
+      return answer.promise.then((fallback) => fallback || ids.has(id));
+    },
+    add: (id) => {
+      ids.add(id);
+    },
+  };
+  return { store, pending, ids };
+}
+
 describe('webhook deliveries under attack', () => {
   describe('same-tick bursts and interleavings', () => {
     it('runs the handler once for 200 deliveries of one event in one tick, and for 50 events at once', async () => {
@@ -101,6 +118,49 @@ describe('webhook deliveries under attack', () => {
   });
 
   describe('a SeenStore that misbehaves', () => {
+    it('never hands the event to two owners when has answers after the lease lapsed and another claimed', async () => {
+      const clock = new ManualClock();
+      const { store, pending } = heldSeenStore();
+      const record = new InMemoryWebhookDeliveryRecord({ clock, seenStore: store });
+      const first = record.claim('a', 1000);
+      clock.time += 1001;
+      const second = record.claim('a', 1000);
+      expect(pending).to.have.length(2);
+      for (const answer of pending) answer.resolve(false);
+      const statuses = (await Promise.all([first, second])).map((c) => c.status).sort();
+      expect(statuses).to.deep.equal(['claimed', 'in_progress']);
+    });
+
+    it('runs the handler once when has is slower than the lease and a redelivery comes after it lapsed', async () => {
+      const clock = new ManualClock();
+      const { store, pending } = heldSeenStore();
+      const deliveries = new WebhookDeliveries(events, new InMemoryWebhookDeliveryRecord({ clock, seenStore: store }), {
+        leaseMs: 1000,
+      });
+      let running = 0;
+      let most = 0;
+      let calls = 0;
+      const done = deferred<undefined>();
+      const handler = async () => {
+        calls += 1;
+        running += 1;
+        most = Math.max(most, running);
+        await done.promise;
+        running -= 1;
+      };
+      const first = deliveries.handle(notification('a'), handler);
+      await settle();
+      clock.time += 1001;
+      const second = deliveries.handle(notification('a'), handler);
+      await settle();
+      for (const answer of pending) answer.resolve(false);
+      await settle();
+      done.resolve(undefined);
+      const outcomes = (await Promise.all([first, second])).map((o) => o.status).sort();
+      expect([calls, most]).to.deep.equal([1, 1]);
+      expect(outcomes).to.deep.equal(['duplicate', 'handled']);
+    });
+
     it('gives the claim up when has throws synchronously', async () => {
       let fail = true;
       const store: SeenStore = {

@@ -62,7 +62,7 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     const now = this.clock.now().getTime();
     if (this.done.has(eventId)) return Promise.resolve({ status: 'done' });
     const held = this.claims.get(eventId);
-    if (held !== undefined && held.expiresAt > now) return this.busy(held);
+    if (held !== undefined && held.expiresAt > now) return this.busy(held, held.expiresAt - now);
     // Taken before any await: this is what makes the claim atomic within the process.
     const lease: Lease = { expiresAt: now + leaseMs };
     this.claims.set(eventId, lease);
@@ -77,10 +77,23 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     return this.done.size;
   }
 
-  /** A claim waiting for the store answers for the others too: done if the store had the id. */
-  private async busy(held: Lease): Promise<WebhookDeliveryClaim> {
-    const seen = await held.seen?.catch(() => false);
-    return { status: seen === true ? 'done' : 'in_progress' };
+  /**
+   * A claim waiting for the store answers for the others too: done if the store had the id. A store that never
+   * answers must not hold every redelivery with it, so the wait ends with the owner's lease.
+   */
+  private async busy(held: Lease, remainingMs: number): Promise<WebhookDeliveryClaim> {
+    if (held.seen === undefined) return { status: 'in_progress' };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const lapsed = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, remainingMs, false);
+      timer.unref();
+    });
+    try {
+      const seen = await Promise.race([held.seen.catch(() => false), lapsed]);
+      return { status: seen ? 'done' : 'in_progress' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async checkStore(store: SeenStore, eventId: string, lease: Lease): Promise<WebhookDeliveryClaim> {

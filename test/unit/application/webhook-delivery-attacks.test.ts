@@ -196,6 +196,23 @@ describe('webhook deliveries under attack', () => {
       expect(calls).to.equal(2);
     });
 
+    it('answers a redelivery within the lease even while the owner’s has hangs forever', async () => {
+      const store: SeenStore = { has: () => new Promise<boolean>(() => undefined), add: () => undefined };
+      const record = new InMemoryWebhookDeliveryRecord({ seenStore: store });
+      void record.claim('a', 20);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const answer = await Promise.race([
+        record.claim('a', 20).then((c) => c.status),
+        new Promise((resolve) => {
+          timer = setTimeout(() => {
+            resolve('still waiting');
+          }, 200);
+        }),
+      ]);
+      clearTimeout(timer);
+      expect(answer).to.equal('in_progress');
+    });
+
     it('does not record done while add is in flight, and a redelivery meanwhile is a duplicate', async () => {
       const added = deferred<undefined>();
       const ids = new Set<string>();

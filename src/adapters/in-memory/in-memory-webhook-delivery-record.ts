@@ -46,6 +46,9 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
   private readonly maxSize: number;
   private readonly clock: Clock;
   private readonly seenStore: SeenStore | undefined;
+  /** The last wall-clock reading and the time elapsed by it, counting only forward steps. */
+  private wall = Number.NaN;
+  private elapsed = 0;
 
   /** @throws {RangeError} when `maxSize` is not a positive integer. */
   constructor(options: InMemoryWebhookDeliveryRecordOptions = {}) {
@@ -59,7 +62,7 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
   /** @throws {RangeError} when `leaseMs` is not a positive number of milliseconds. */
   claim(eventId: string, leaseMs: number): Promise<WebhookDeliveryClaim> {
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) return Promise.reject(new RangeError('leaseMs must be positive'));
-    const now = this.clock.now().getTime();
+    const now = this.now();
     if (this.done.has(eventId)) return Promise.resolve({ status: 'done' });
     const held = this.claims.get(eventId);
     if (held !== undefined && held.expiresAt > now) return this.busy(held, held.expiresAt - now);
@@ -75,6 +78,17 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
   /** How many done ids it remembers (0 with a `seenStore`, which keeps them). */
   get size(): number {
     return this.done.size;
+  }
+
+  /**
+   * Time for leases: a wall clock stepped back (NTP) would otherwise stretch every lease by the step, and keep a
+   * crashed claim blocking redeliveries for that long; backward steps count as no time passing.
+   */
+  private now(): number {
+    const wall = this.clock.now().getTime();
+    if (wall > this.wall) this.elapsed += wall - this.wall;
+    if (!Number.isNaN(wall)) this.wall = wall;
+    return this.elapsed;
   }
 
   /**

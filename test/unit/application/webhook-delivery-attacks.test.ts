@@ -253,6 +253,16 @@ describe('webhook deliveries under attack', () => {
       expect((await second).status).to.equal('handled');
       expect((await record.claim('a', 1000)).status).to.equal('done');
     });
+
+    it('lets a crashed claim lapse after its lease even when the clock went backwards meanwhile', async () => {
+      const clock = new ManualClock();
+      const record = new InMemoryWebhookDeliveryRecord({ clock });
+      granted(await record.claim('a', 1000)); // its process "crashed": never completed nor released
+      clock.time -= 24 * 60 * 60 * 1000; // NTP stepped the clock back a day
+      expect((await record.claim('a', 1000)).status).to.equal('in_progress');
+      clock.time += 1001;
+      expect((await record.claim('a', 1000)).status).to.equal('claimed');
+    });
   });
 
   describe('failures around the handler', () => {

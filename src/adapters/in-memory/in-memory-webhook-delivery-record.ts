@@ -129,7 +129,7 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     return {
       status: 'claimed',
       complete: async () => {
-        if (this.claims.get(eventId) !== lease) return;
+        if (!this.owns(eventId, lease)) return;
         // Done is recorded before the claim goes, so a redelivery in between sees one or the other.
         if (this.seenStore === undefined) this.remember(eventId);
         else await this.seenStore.add(eventId);

@@ -263,6 +263,17 @@ describe('webhook deliveries under attack', () => {
       clock.time += 1001;
       expect((await record.claim('a', 1000)).status).to.equal('claimed');
     });
+
+    it('still completes a lapsed claim that nobody took over, even after other claims swept lapsed ones', async () => {
+      const clock = new ManualClock();
+      const record = new InMemoryWebhookDeliveryRecord({ clock, maxSize: 1 });
+      const slow = granted(await record.claim('a', 1000));
+      clock.time += 1001;
+      granted(await record.claim('b', 1000));
+      granted(await record.claim('c', 1000));
+      await slow.complete();
+      expect((await record.claim('a', 1000)).status).to.equal('done');
+    });
   });
 
   describe('failures around the handler', () => {

@@ -49,6 +49,8 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
   /** The last wall-clock reading and the time elapsed by it, counting only forward steps. */
   private wall = Number.NaN;
   private elapsed = 0;
+  /** How many claims trigger the next sweep of lapsed ones; it grows with the live claims so sweeps stay amortised. */
+  private sweepAt: number;
 
   /** @throws {RangeError} when `maxSize` is not a positive integer. */
   constructor(options: InMemoryWebhookDeliveryRecordOptions = {}) {
@@ -57,6 +59,7 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     this.maxSize = maxSize;
     this.clock = options.clock ?? systemClock;
     this.seenStore = options.seenStore;
+    this.sweepAt = maxSize;
   }
 
   /** @throws {RangeError} when `leaseMs` is not a positive number of milliseconds. */
@@ -165,9 +168,13 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     }
   }
 
-  /** Claims of crashed handlers would pile up forever; sweep them once there are more than `maxSize`. */
+  /**
+   * Claims of crashed handlers would pile up forever; sweep them once there are more than `maxSize`. The next sweep
+   * waits until the claims have doubled, so that many live claims do not make every claim walk them all.
+   */
   private forgetLapsed(now: number): void {
-    if (this.claims.size <= this.maxSize) return;
+    if (this.claims.size <= this.sweepAt) return;
     for (const [id, lease] of this.claims) if (lease.expiresAt <= now) this.claims.delete(id);
+    this.sweepAt = Math.max(this.maxSize, 2 * this.claims.size);
   }
 }

@@ -274,6 +274,13 @@ describe('webhook deliveries under attack', () => {
       await slow.complete();
       expect((await record.claim('a', 1000)).status).to.equal('done');
     });
+
+    it('keeps claiming fast while more claims are in flight than maxSize', async () => {
+      const record = new InMemoryWebhookDeliveryRecord({ maxSize: 1 });
+      const started = performance.now();
+      for (let i = 0; i < 30_000; i += 1) await record.claim(`evt-${i}`, 60_000);
+      expect(performance.now() - started).to.be.below(2000);
+    });
   });
 
   describe('failures around the handler', () => {

@@ -284,6 +284,23 @@ describe('webhook deliveries under attack', () => {
   });
 
   describe('failures around the handler', () => {
+    it("rethrows the handler's error when release throws synchronously", async () => {
+      const record: WebhookDeliveryRecord = {
+        claim: () =>
+          Promise.resolve({
+            status: 'claimed',
+            complete: () => Promise.resolve(),
+            release: () => {
+              throw new Error('release blew up');
+            },
+          }),
+      };
+      const deliveries = new WebhookDeliveries(events, record);
+      await expect(
+        deliveries.handle(notification('a'), () => Promise.reject(new Error('database down'))),
+      ).to.be.rejectedWith('database down');
+    });
+
     it('releases the claim when fetching the event fails, so the next delivery runs the handler', async () => {
       let fail = true;
       const flaky: EventGateway = {

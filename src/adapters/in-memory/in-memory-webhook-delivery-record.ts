@@ -45,7 +45,8 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
   private readonly done = new Set<string>();
   private readonly maxSize: number;
   private readonly clock: Clock;
-  private readonly seenStore: SeenStore | undefined;
+  // Private so that printing the record does not print the store (its client, connection URL or credentials).
+  readonly #seenStore: SeenStore | undefined;
   /** The last wall-clock reading and the time elapsed by it, counting only forward steps. */
   private wall = Number.NaN;
   private elapsed = 0;
@@ -58,7 +59,7 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError('maxSize must be a positive integer');
     this.maxSize = maxSize;
     this.clock = options.clock ?? systemClock;
-    this.seenStore = options.seenStore;
+    this.#seenStore = options.seenStore;
     this.sweepAt = maxSize;
   }
 
@@ -73,7 +74,7 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     const lease: Lease = { expiresAt: now + leaseMs };
     this.claims.set(eventId, lease);
     this.forgetLapsed(now);
-    const store = this.seenStore;
+    const store = this.#seenStore;
     if (store === undefined) return Promise.resolve(this.handle(eventId, lease));
     return this.checkStore(store, eventId, lease);
   }
@@ -134,8 +135,9 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
       complete: async () => {
         if (!this.owns(eventId, lease)) return;
         // Done is recorded before the claim goes, so a redelivery in between sees one or the other.
-        if (this.seenStore === undefined) this.remember(eventId);
-        else await this.seenStore.add(eventId);
+        const store = this.#seenStore;
+        if (store === undefined) this.remember(eventId);
+        else await store.add(eventId);
         this.drop(eventId, lease);
       },
       release: () => {

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-deprecated -- the SeenStore adapter is among what these cases attack */
+import { inspect } from 'node:util';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import {
@@ -388,5 +389,13 @@ describe('webhook deliveries under attack', () => {
     });
   });
 
-  describe('what is printed', () => {});
+  describe('what is printed', () => {
+    it('does not print the seen-store it adapts (its connection URL may carry a password)', async () => {
+      const store = { url: 'redis://:s3cret-password@cache:6379', has: () => false, add: () => undefined };
+      const record = new InMemoryWebhookDeliveryRecord({ seenStore: store });
+      await granted(await record.claim('a', 1000)).complete();
+      expect(inspect(record)).not.to.include('s3cret-password');
+      expect(inspect(record, { depth: 10 })).not.to.include('s3cret-password');
+    });
+  });
 });

@@ -91,7 +91,12 @@ export class WebhookDeliveries {
       return { status: 'handled', event };
     } catch (error) {
       // The caller needs the handler's error, not the record's; an unreleased claim lapses with its lease anyway.
-      await claim.release().catch(() => undefined);
+      // A release that throws synchronously must not hide it either.
+      try {
+        await claim.release();
+      } catch {
+        // The claim lapses with its lease.
+      }
       throw error;
     }
   }

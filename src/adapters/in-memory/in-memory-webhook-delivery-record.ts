@@ -45,7 +45,13 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
   private readonly done = new Set<string>();
   private readonly maxSize: number;
   private readonly clock: Clock;
-  private readonly seenStore: SeenStore | undefined;
+  // Private so that printing the record does not print the store (its client, connection URL or credentials).
+  readonly #seenStore: SeenStore | undefined;
+  /** The last wall-clock reading and the time elapsed by it, counting only forward steps. */
+  private wall = Number.NaN;
+  private elapsed = 0;
+  /** How many claims trigger the next sweep of lapsed ones; it grows with the live claims so sweeps stay amortised. */
+  private sweepAt: number;
 
   /** @throws {RangeError} when `maxSize` is not a positive integer. */
   constructor(options: InMemoryWebhookDeliveryRecordOptions = {}) {
@@ -53,21 +59,22 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError('maxSize must be a positive integer');
     this.maxSize = maxSize;
     this.clock = options.clock ?? systemClock;
-    this.seenStore = options.seenStore;
+    this.#seenStore = options.seenStore;
+    this.sweepAt = maxSize;
   }
 
   /** @throws {RangeError} when `leaseMs` is not a positive number of milliseconds. */
   claim(eventId: string, leaseMs: number): Promise<WebhookDeliveryClaim> {
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) return Promise.reject(new RangeError('leaseMs must be positive'));
-    const now = this.clock.now().getTime();
+    const now = this.now();
     if (this.done.has(eventId)) return Promise.resolve({ status: 'done' });
     const held = this.claims.get(eventId);
-    if (held !== undefined && held.expiresAt > now) return this.busy(held);
+    if (held !== undefined && held.expiresAt > now) return this.busy(held, held.expiresAt - now);
     // Taken before any await: this is what makes the claim atomic within the process.
     const lease: Lease = { expiresAt: now + leaseMs };
     this.claims.set(eventId, lease);
     this.forgetLapsed(now);
-    const store = this.seenStore;
+    const store = this.#seenStore;
     if (store === undefined) return Promise.resolve(this.handle(eventId, lease));
     return this.checkStore(store, eventId, lease);
   }
@@ -77,10 +84,34 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     return this.done.size;
   }
 
-  /** A claim waiting for the store answers for the others too: done if the store had the id. */
-  private async busy(held: Lease): Promise<WebhookDeliveryClaim> {
-    const seen = await held.seen?.catch(() => false);
-    return { status: seen === true ? 'done' : 'in_progress' };
+  /**
+   * Time for leases: a wall clock stepped back (NTP) would otherwise stretch every lease by the step, and keep a
+   * crashed claim blocking redeliveries for that long; backward steps count as no time passing.
+   */
+  private now(): number {
+    const wall = this.clock.now().getTime();
+    if (wall > this.wall) this.elapsed += wall - this.wall;
+    if (!Number.isNaN(wall)) this.wall = wall;
+    return this.elapsed;
+  }
+
+  /**
+   * A claim waiting for the store answers for the others too: done if the store had the id. A store that never
+   * answers must not hold every redelivery with it, so the wait ends with the owner's lease.
+   */
+  private async busy(held: Lease, remainingMs: number): Promise<WebhookDeliveryClaim> {
+    if (held.seen === undefined) return { status: 'in_progress' };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const lapsed = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, remainingMs, false);
+      timer.unref();
+    });
+    try {
+      const seen = await Promise.race([held.seen.catch(() => false), lapsed]);
+      return { status: seen ? 'done' : 'in_progress' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async checkStore(store: SeenStore, eventId: string, lease: Lease): Promise<WebhookDeliveryClaim> {
@@ -92,7 +123,8 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
       this.drop(eventId, lease);
       throw error;
     }
-    if (!seen) return this.handle(eventId, lease);
+    // The store may answer after the lease lapsed and another delivery claimed the event: that one owns it now.
+    if (!seen) return this.owns(eventId, lease) ? this.handle(eventId, lease) : { status: 'in_progress' };
     this.drop(eventId, lease);
     return { status: 'done' };
   }
@@ -101,10 +133,11 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     return {
       status: 'claimed',
       complete: async () => {
-        if (this.claims.get(eventId) !== lease) return;
+        if (!this.owns(eventId, lease)) return;
         // Done is recorded before the claim goes, so a redelivery in between sees one or the other.
-        if (this.seenStore === undefined) this.remember(eventId);
-        else await this.seenStore.add(eventId);
+        const store = this.#seenStore;
+        if (store === undefined) this.remember(eventId);
+        else await store.add(eventId);
         this.drop(eventId, lease);
       },
       release: () => {
@@ -112,6 +145,15 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
         return Promise.resolve();
       },
     };
+  }
+
+  /** Whether the claim is still this lease's: it is, unless another caller claimed since (a sweep only forgets it). */
+  private owns(eventId: string, lease: Lease): boolean {
+    const current = this.claims.get(eventId);
+    if (current === lease) return true;
+    if (current !== undefined) return false;
+    this.claims.set(eventId, lease);
+    return true;
   }
 
   private drop(eventId: string, lease: Lease): void {
@@ -128,9 +170,13 @@ export class InMemoryWebhookDeliveryRecord implements WebhookDeliveryRecord {
     }
   }
 
-  /** Claims of crashed handlers would pile up forever; sweep them once there are more than `maxSize`. */
+  /**
+   * Claims of crashed handlers would pile up forever; sweep them once there are more than `maxSize`. The next sweep
+   * waits until the claims have doubled, so that many live claims do not make every claim walk them all.
+   */
   private forgetLapsed(now: number): void {
-    if (this.claims.size <= this.maxSize) return;
+    if (this.claims.size <= this.sweepAt) return;
     for (const [id, lease] of this.claims) if (lease.expiresAt <= now) this.claims.delete(id);
+    this.sweepAt = Math.max(this.maxSize, 2 * this.claims.size);
   }
 }

@@ -20,7 +20,7 @@ import {
   type ResolvedPaxosConfig,
 } from '../adapters/paxos/index.js';
 import { MemoryRateLimiter } from '../adapters/rate-limiter/index.js';
-import { systemClock, uuidGenerator } from '../adapters/system/system.js';
+import { systemClock, uuidGenerator } from '../ports/index.js';
 import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-document-gateway.js';
 import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gateway.js';
 import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';

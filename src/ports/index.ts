@@ -1,6 +1,6 @@
 export type { IdentityGateway, CallOptions, GetIdentityOptions } from './identity-gateway.js';
-export type { Clock } from './clock.js';
-export type { IdGenerator } from './id-generator.js';
+export { systemClock, type Clock } from './clock.js';
+export { uuidGenerator, type IdGenerator } from './id-generator.js';
 export type { Logger, LogFields } from './logger.js';
 export type { RateLimiter, RateLimitRoute, RateLimitPermit, RateLimitAcquireOptions } from './rate-limiter.js';
 export type { InstitutionMemberGateway } from './institution-member-gateway.js';

@@ -1,6 +1,6 @@
 import type { Sensitive } from '../../domain/index.js';
 import type { CachedAccessToken, Clock, TokenCache } from '../../ports/index.js';
-import { systemClock } from '../system/system.js';
+import { systemClock } from '../../ports/index.js';
 
 /**
  * The default {@link TokenCache}: access tokens of this process, in a map. A token past its `renewAt` (by the

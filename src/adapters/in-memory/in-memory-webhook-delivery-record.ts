@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-deprecated -- this record is also the adapter that keeps SeenStore users working */
 import type { Clock, SeenStore, WebhookDeliveryClaim, WebhookDeliveryRecord } from '../../ports/index.js';
-import { systemClock } from '../system/system.js';
+import { systemClock } from '../../ports/index.js';
 
 /** Options of an {@link InMemoryWebhookDeliveryRecord}. */
 export interface InMemoryWebhookDeliveryRecordOptions {

@@ -1,5 +1,5 @@
 import type { Clock, RateLimiter, TokenCache } from '../../ports/index.js';
-import { systemClock } from '../system/system.js';
+import { systemClock } from '../../ports/index.js';
 import {
   DEFAULT_SCOPES,
   isResolvedPaxosConfig,

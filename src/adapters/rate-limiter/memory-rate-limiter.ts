@@ -6,7 +6,7 @@ import type {
   RateLimitPermit,
   RateLimitRoute,
 } from '../../ports/index.js';
-import { systemClock } from '../system/system.js';
+import { systemClock } from '../../ports/index.js';
 
 /** Options of {@link MemoryRateLimiter}. */
 export interface MemoryRateLimiterOptions {

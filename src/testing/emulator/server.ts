@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Clock, IdGenerator } from '../../ports/index.js';
 import { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
-import { systemClock } from '../../adapters/system/system.js';
+import { systemClock } from '../../ports/index.js';
 import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './faults.js';
 import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
 import { listUpdateRoutes } from './list-update-routes.js';

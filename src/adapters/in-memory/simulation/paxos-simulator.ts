@@ -33,7 +33,7 @@ import {
 import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../../domain/index.js';
 import type { Clock, GetIdentityOptions, IdGenerator } from '../../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
-import { systemClock, uuidGenerator } from '../../system/system.js';
+import { systemClock, uuidGenerator } from '../../../ports/index.js';
 import {
   checkUploadBytes,
   newDocumentRecord,

@@ -7,15 +7,9 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { Container } from 'inversify';
-import {
-  identityCoreModule,
-  IdentityValidationError,
-  InMemoryIdentityGateway,
-  paxosGatewayModule,
-  TOKENS,
-  type IdentityGateway,
-  type IdentityService,
-} from 'paxos-identity';
+import { IdentityValidationError, type IdentityGateway, type IdentityService } from 'paxos-identity';
+import { identityCoreModule, paxosGatewayModule, TOKENS } from 'paxos-identity/container';
+import { InMemoryIdentityGateway } from 'paxos-identity/testing';
 
 /** The host's code under test: onboard a customer unless they are under 18. */
 async function onboardAdult(service: IdentityService, dateOfBirth: string): Promise<string> {

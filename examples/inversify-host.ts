@@ -8,7 +8,8 @@
  */
 import 'reflect-metadata';
 import { Container, inject, injectable } from 'inversify';
-import { identityCoreModule, paxosGatewayModule, TOKENS, type Clock, type IdentityService } from 'paxos-identity';
+import { type Clock, type IdentityService } from 'paxos-identity';
+import { identityCoreModule, paxosGatewayModule, TOKENS } from 'paxos-identity/container';
 import { startPaxosEmulator } from 'paxos-identity/testing';
 
 /** A host service that onboards its users; it depends only on the library's IdentityService. */

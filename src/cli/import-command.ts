@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { readCreateIdentityRequest } from '../adapters/paxos/wire-json.js';
+import { readCreateIdentityRequest } from '../gateways.js';
 import type { IdentityService, ImportItem, ImportProgress, ImportResult, Violation } from '../index.js';
 
 /** What `paxos-identity import` needs from its surroundings besides the service; the real process or a test's fakes. */

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createViolationsToWire, identityToJson, readCreateIdentityRequest } from '../adapters/paxos/wire-json.js';
+import { createViolationsToWire, identityToJson, readCreateIdentityRequest } from '../gateways.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../testing.js';
 import {
   createIdentityService,

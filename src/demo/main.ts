@@ -3,7 +3,7 @@
  * credentials. Paxos's create body → wire mapper → create use case → Paxos adapter (ky, OAuth2) → a local emulator
  * of Paxos on 127.0.0.1.
  */
-import { createViolationsToWire, readCreateRequest, writeIdentity } from '../testing/emulator/index.js';
+import { createViolationsToWire, identityToJson, readCreateIdentityRequest } from '../gateways.js';
 import {
   createIdentityService,
   IdentityAlreadyExistsError,
@@ -37,17 +37,10 @@ function section(title: string): void {
   console.log(`\n== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
 }
 
-const PERSONAL_KEYS = new Set(['cip_id', 'govt_id', 'tax_payer_id', 'date_of_birth']);
-
-/** Paxos's JSON with personal data masked: even a demo's output ends up in terminals, screenshots and CI logs. */
-function masked(json: unknown): string {
-  return JSON.stringify(json, (key, value: unknown) => (PERSONAL_KEYS.has(key) ? '[REDACTED]' : value), 2);
-}
-
 function commandOf(body: unknown): CreateIdentityCommand {
-  const { command, violations } = readCreateRequest(body);
-  if (command === undefined || violations.length > 0) throw new IdentityValidationError(violations);
-  return command;
+  const check = readCreateIdentityRequest(body);
+  if (!check.ok) throw new IdentityValidationError(check.violations);
+  return check.command;
 }
 
 async function main(): Promise<void> {
@@ -69,7 +62,8 @@ async function main(): Promise<void> {
       '1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it (personal data masked)',
     );
     const identity = await service.createIdentity(commandOf(seedBody));
-    console.log(masked(writeIdentity(identity)));
+    // identityToJson masks personal values: even a demo's output ends up in terminals, screenshots and CI logs.
+    console.log(JSON.stringify(identityToJson(identity), null, 2));
     console.log(
       `-> ${identity.type} ${identity.id} is ${identity.summaryStatus}; tax details derived from the SSN: ${identity.taxDetails.length}`,
     );

@@ -2,8 +2,15 @@
 const assert = require('node:assert/strict');
 const lib = require('paxos-identity');
 const testing = require('paxos-identity/testing');
+const container = require('paxos-identity/container');
+const gateways = require('paxos-identity/gateways');
 assert.equal(typeof lib.createIdentityService, 'function');
 assert.equal(typeof testing.startPaxosEmulator, 'function');
+assert.equal(typeof container.identityCoreModule, 'object');
+assert.equal(typeof gateways.PaxosConnection, 'function');
+// The root entry stays small: the factory, the service, the identity types, the errors and Sensitive.
+assert.ok(Object.keys(lib).length <= 40, `the root entry exports ${Object.keys(lib).length} values`);
+assert.equal(lib.TOKENS, undefined);
 const service = lib.createIdentityService({ adapter: 'in-memory' });
 assert.throws(() => lib.NewIdentity.create({ person: {} }), lib.IdentityValidationError);
 service

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { InMemoryIdentityGateway, type Identity, type IdentityGateway, type NewIdentity } from '../../src/index.js';
+import { type Identity, type IdentityGateway, type NewIdentity } from '../../src/index.js';
+import { InMemoryIdentityGateway } from '../../src/testing.js';
 import { describeIdentityGatewayContract } from '../../src/testing.js';
 
 interface Case {

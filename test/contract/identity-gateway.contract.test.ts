@@ -1,4 +1,5 @@
-import { InMemoryIdentityGateway, PaxosIdentityGateway } from '../../src/index.js';
+import { PaxosIdentityGateway } from '../../src/gateways.js';
+import { InMemoryIdentityGateway } from '../../src/testing.js';
 import { describeIdentityGatewayContract, startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 
 describeIdentityGatewayContract('InMemoryIdentityGateway', () => new InMemoryIdentityGateway());

@@ -1,17 +1,19 @@
+import { type PaxosGatewayOptions } from '../../src/index.js';
+import {
+  PaxosDocumentGateway,
+  PaxosEventGateway,
+  PaxosIdentityGateway,
+  PaxosMemberGateway,
+  PaxosTransport,
+  EVENT_SCOPES,
+} from '../../src/gateways.js';
 import {
   InMemoryDocumentGateway,
   InMemoryEventGateway,
   InMemoryIdentityGateway,
   InMemoryMemberGateway,
-  PaxosDocumentGateway,
-  PaxosEventGateway,
-  PaxosIdentityGateway,
-  PaxosMemberGateway,
   PaxosSimulator,
-  PaxosTransport,
-  EVENT_SCOPES,
-  type PaxosGatewayOptions,
-} from '../../src/index.js';
+} from '../../src/testing.js';
 import { describeIdentityLifecycleContract, startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 
 describeIdentityLifecycleContract('in-memory gateways', () => {

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-deprecated -- the SeenStore adapter must keep passing the contract */
-import { InMemorySeenStore, InMemoryWebhookDeliveryRecord, type SeenStore } from '../../src/index.js';
+import { type SeenStore } from '../../src/index.js';
+import { InMemorySeenStore, InMemoryWebhookDeliveryRecord } from '../../src/gateways.js';
 import { describeWebhookDeliveryRecordContract } from '../../src/testing.js';
 
 /** A store over the network: every answer arrives `ms` later, as from Redis or a database. */

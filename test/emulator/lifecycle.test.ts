@@ -1,15 +1,13 @@
 import { expect } from 'chai';
+import { createIdentityService, SandboxOnlyError, type PaxosGatewayOptions } from '../../src/index.js';
 import {
-  createIdentityService,
   EVENT_SCOPES,
   PaxosDocumentGateway,
   PaxosEventGateway,
   PaxosIdentityGateway,
   PaxosMemberGateway,
   PaxosTransport,
-  SandboxOnlyError,
-  type PaxosGatewayOptions,
-} from '../../src/index.js';
+} from '../../src/gateways.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson, anInstitution, uniqueSsn } from '../support/builders.js';
 import { call, llcBody, seedBody, tokenFor } from './support.js';

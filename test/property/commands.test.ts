@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { IdentityValidationError, isCountryCode, NewIdentity, type Violation } from '../../src/index.js';
+import { IdentityValidationError, NewIdentity, type Violation } from '../../src/index.js';
+import { isCountryCode } from '../../src/gateways.js';
 import { aPerson, anInstitution, seedCommand } from '../support/builders.js';
 import { NOW, REMOVE, setAt } from '../support/domain.js';
 

@@ -3,15 +3,13 @@ import { Container } from 'inversify';
 import { inspect } from 'node:util';
 import {
   createIdentityService,
-  identityCoreModule,
   PAXOS_ENVIRONMENTS,
   PaxosConfigurationError,
-  PaxosIdentityGateway,
-  paxosGatewayModule,
-  TOKENS,
   type IdentityGateway,
   type PaxosGatewayOptions,
 } from '../../../src/index.js';
+import { PaxosIdentityGateway } from '../../../src/gateways.js';
+import { identityCoreModule, paxosGatewayModule, TOKENS } from '../../../src/container.js';
 import { isLoopbackHost, resolvePaxosConfig } from '../../../src/adapters/paxos/config.js';
 import { CANARY_SECRET, expectNoSecretsIn } from './support.js';
 

@@ -6,14 +6,8 @@ import {
   IdentityNotFoundError,
   IdentityRejectedError,
   IdentityServiceError,
-  InMemoryTokenCache,
-  MemoryRateLimiter,
   PaxosApiError,
   PaxosBadRequestError,
-  PaxosConnection,
-  PaxosDocumentGateway,
-  PaxosIdentityGateway,
-  PaxosMemberGateway,
   PaxosRateLimitError,
   PaxosServerError,
   type CachedAccessToken,
@@ -21,6 +15,14 @@ import {
   type PaxosGatewayOptions,
   type TokenCache,
 } from '../../../src/index.js';
+import {
+  InMemoryTokenCache,
+  MemoryRateLimiter,
+  PaxosConnection,
+  PaxosDocumentGateway,
+  PaxosIdentityGateway,
+  PaxosMemberGateway,
+} from '../../../src/gateways.js';
 import type { Sensitive } from '../../../src/domain/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { anInstitution, aPerson } from '../../support/builders.js';

@@ -1,6 +1,7 @@
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
-import { IdentityUpdate, IdentityValidationError, PaxosResponseError } from '../../../src/index.js';
+import { IdentityValidationError, PaxosResponseError } from '../../../src/index.js';
+import { IdentityUpdate } from '../../../src/gateways.js';
 import {
   CANARY_SSN,
   CapturingLogger,

@@ -10,7 +10,6 @@ import {
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
-  PaxosIdentityGateway,
   createIdentityService,
   type Clock,
   type IdentityService,
@@ -18,6 +17,7 @@ import {
   type Logger,
   type PaxosGatewayOptions,
 } from '../../../src/index.js';
+import { PaxosIdentityGateway } from '../../../src/gateways.js';
 
 /** Values that must never show up in an error or a log line. */
 export const CANARY_SSN = '987-65-4320';

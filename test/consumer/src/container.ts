@@ -1,14 +1,9 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { Container } from 'inversify';
-import {
-  identityCoreModule,
-  InMemoryIdentityGateway,
-  paxosGatewayModule,
-  TOKENS,
-  type IdentityGateway,
-  type IdentityService,
-} from 'paxos-identity';
+import { type IdentityGateway, type IdentityService } from 'paxos-identity';
+import { identityCoreModule, paxosGatewayModule, TOKENS } from 'paxos-identity/container';
+import { InMemoryIdentityGateway } from 'paxos-identity/testing';
 
 const container = new Container();
 container.load(

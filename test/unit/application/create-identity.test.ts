@@ -2,15 +2,14 @@ import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import sinon from 'sinon';
 import {
-  CreateIdentity,
   IdentityAlreadyExistsError,
   IdentityRejectedError,
   IdentityValidationError,
-  InMemoryIdentityGateway,
-  PaxosSimulator,
   type Clock,
   type IdentityGateway,
 } from '../../../src/index.js';
+import { CreateIdentity } from '../../../src/container.js';
+import { InMemoryIdentityGateway, PaxosSimulator } from '../../../src/testing.js';
 import { aPerson, anInstitution, seedCommand, uniqueSsn } from '../../support/builders.js';
 
 chai.use(chaiAsPromised);

@@ -6,23 +6,26 @@ import {
   createWebhookHandler,
   EventNotFoundError,
   IdentityValidationError,
+  WebhookPayloadError,
+  IdentityService,
+  type PaxosEvent,
+} from '../../../src/index.js';
+import { InMemorySeenStore, InMemoryWebhookDeliveryRecord } from '../../../src/gateways.js';
+import {
+  CreateIdentity,
+  IdentityLifecycle,
+  ImportIdentities,
+  ListIdentities,
+  UpdateIdentity,
+  WebhookDeliveries,
+} from '../../../src/container.js';
+import {
   InMemoryDocumentGateway,
   InMemoryEventGateway,
   InMemoryIdentityGateway,
   InMemoryMemberGateway,
-  InMemorySeenStore,
   PaxosSimulator,
-  WebhookPayloadError,
-  IdentityService,
-  CreateIdentity,
-  IdentityLifecycle,
-  ImportIdentities,
-  InMemoryWebhookDeliveryRecord,
-  ListIdentities,
-  UpdateIdentity,
-  WebhookDeliveries,
-  type PaxosEvent,
-} from '../../../src/index.js';
+} from '../../../src/testing.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
 
 chai.use(chaiAsPromised);

@@ -5,13 +5,12 @@ import {
   createIdentityService,
   IdentityNotFoundError,
   IdentityValidationError,
-  InMemoryIdentityGateway,
-  ListIdentities,
   NewIdentity,
-  UpdateIdentity,
   type Identity,
   type IdentityGateway,
 } from '../../../src/index.js';
+import { ListIdentities, UpdateIdentity } from '../../../src/container.js';
+import { InMemoryIdentityGateway } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
 
 chai.use(chaiAsPromised);

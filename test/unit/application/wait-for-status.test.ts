@@ -4,12 +4,12 @@ import sinon from 'sinon';
 import {
   IdentityNotFoundError,
   IdentityValidationError,
-  InMemoryIdentityGateway,
   NewIdentity,
   StatusWaitTimeoutError,
   type Identity,
   type IdentityGateway,
 } from '../../../src/index.js';
+import { InMemoryIdentityGateway } from '../../../src/testing.js';
 import { waitForStatus } from '../../../src/application/index.js';
 import { aPerson } from '../../support/builders.js';
 

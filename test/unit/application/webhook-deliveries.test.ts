@@ -7,20 +7,21 @@ import {
   createIdentityService,
   createWebhookHandler,
   DEFAULT_WEBHOOK_LEASE_MS,
-  identityCoreModule,
-  inMemoryGatewayModule,
-  InMemorySeenStore,
-  InMemoryWebhookDeliveryRecord,
-  TOKENS,
-  WebhookDeliveries,
   type EventGateway,
   type IdentityService,
-  type ListIdentities,
   type PaxosEvent,
   type SeenStore,
   type WebhookDeliveryClaim,
   type WebhookDeliveryRecord,
 } from '../../../src/index.js';
+import { InMemorySeenStore, InMemoryWebhookDeliveryRecord } from '../../../src/gateways.js';
+import {
+  identityCoreModule,
+  inMemoryGatewayModule,
+  TOKENS,
+  WebhookDeliveries,
+  type ListIdentities,
+} from '../../../src/container.js';
 import { aPerson } from '../../support/builders.js';
 
 chai.use(chaiAsPromised);

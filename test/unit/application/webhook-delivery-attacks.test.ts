@@ -3,14 +3,14 @@ import { inspect } from 'node:util';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import {
-  InMemoryWebhookDeliveryRecord,
-  WebhookDeliveries,
   WebhookPayloadError,
   type EventGateway,
   type SeenStore,
   type WebhookDeliveryClaim,
   type WebhookDeliveryRecord,
 } from '../../../src/index.js';
+import { InMemoryWebhookDeliveryRecord } from '../../../src/gateways.js';
+import { WebhookDeliveries } from '../../../src/container.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import countries from 'i18n-iso-countries';
-import { countryCodes, isCountryCode } from '../../../src/index.js';
+import { countryCodes, isCountryCode } from '../../../src/gateways.js';
 import { aPerson } from '../../support/builders.js';
 import { accept, expectViolation } from '../../support/domain.js';
 

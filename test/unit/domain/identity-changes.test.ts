@@ -1,13 +1,7 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
-import {
-  changesOf,
-  Identity,
-  IdentityUpdate,
-  IdentityValidationError,
-  NewIdentity,
-  type CreateIdentityCommand,
-} from '../../../src/index.js';
+import { Identity, IdentityValidationError, NewIdentity, type CreateIdentityCommand } from '../../../src/index.js';
+import { changesOf, IdentityUpdate } from '../../../src/gateways.js';
 import { aPerson, anInstitution, seedCommand } from '../../support/builders.js';
 import { NOW } from '../../support/domain.js';
 

@@ -1,10 +1,6 @@
 import { expect } from 'chai';
-import {
-  INSTITUTION_SUB_TYPES,
-  type InstitutionDetailsInput,
-  type RegulationStatus,
-  type TradingType,
-} from '../../../src/index.js';
+import { type InstitutionDetailsInput, type RegulationStatus, type TradingType } from '../../../src/index.js';
+import { INSTITUTION_SUB_TYPES } from '../../../src/gateways.js';
 import { anInstitution, uniqueSsn } from '../../support/builders.js';
 import { accept, anInstitutionWithRoles, aTrust, expectViolation, expectViolations } from '../../support/domain.js';
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { IdentityValidationError, MAX_LIST_LIMIT, parseListIdentitiesFilter } from '../../../src/index.js';
+import { IdentityValidationError } from '../../../src/index.js';
+import { MAX_LIST_LIMIT, parseListIdentitiesFilter } from '../../../src/gateways.js';
 
 function refusal(filter: unknown): string[] {
   try {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { INSTITUTION_ROLE_TYPES, rolesAllowedFor } from '../../../src/index.js';
+import { INSTITUTION_ROLE_TYPES, rolesAllowedFor } from '../../../src/gateways.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
 import { accept, anInstitutionWithRoles, aTrust, expectViolation, expectViolations } from '../../support/domain.js';
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { PASSTHROUGH_VERIFIER_TYPES, type PersonDetailsInput } from '../../../src/index.js';
+import { type PersonDetailsInput } from '../../../src/index.js';
+import { PASSTHROUGH_VERIFIER_TYPES } from '../../../src/gateways.js';
 import { aPerson } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
 

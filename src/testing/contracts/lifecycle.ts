@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { waitForStatus } from '../application/wait-for-status.js';
-import { NewIdentity, type CreateIdentityCommand, type Identity, type PaxosEvent } from '../domain/index.js';
-import type { DocumentGateway, EventGateway, IdentityGateway, InstitutionMemberGateway } from '../ports/index.js';
+import { waitForStatus } from '../../application/wait-for-status.js';
+import { NewIdentity, type CreateIdentityCommand, type Identity, type PaxosEvent } from '../../domain/index.js';
+import type { DocumentGateway, EventGateway, IdentityGateway, InstitutionMemberGateway } from '../../ports/index.js';
 
 /** The gateways one backend offers, sharing its state: what {@link describeIdentityLifecycleContract} runs against. */
 export interface LifecycleGateways {

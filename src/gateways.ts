@@ -26,6 +26,7 @@ export {
   createViolationsToWire,
   type CreateRequestCheck,
   type IdentityJsonOptions,
+  type WireObject,
 } from './adapters/paxos/wire-json.js';
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './adapters/rate-limiter/index.js';
 export { InMemoryTokenCache } from './adapters/in-memory/in-memory-token-cache.js';

@@ -39,7 +39,7 @@ export const TOKENS = {
   DocumentGateway: Symbol.for('paxos-identity.DocumentGateway') as symbol & { readonly __type?: DocumentGateway },
   EventGateway: Symbol.for('paxos-identity.EventGateway') as symbol & { readonly __type?: EventGateway },
   /**
-   * Where webhook deliveries are claimed and handled ids kept: an {@link InMemoryWebhookDeliveryRecord} per container
+   * Where webhook deliveries are claimed and handled ids kept: an `InMemoryWebhookDeliveryRecord` per container
    * by default; rebind it to a shared record when several processes receive webhooks.
    */
   WebhookDeliveryRecord: Symbol.for('paxos-identity.WebhookDeliveryRecord') as symbol & {

@@ -19,7 +19,8 @@ import { detailsToWire, type WireWriteOptions } from './mapper.js';
 // tables as the mapper's; nothing here knows a person field by name.
 
 /** A JSON object as it travels. */
-type WireObject = { [key: string]: unknown };
+/** A JSON object as Paxos sends or takes it. */
+export type WireObject = { [key: string]: unknown };
 
 /** `CreateIdentityRequest`: the top level of a create body, its nested objects by their tables. */
 const CREATE_REQUEST: FieldTable = table('CreateIdentityRequest', [

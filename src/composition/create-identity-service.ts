@@ -14,8 +14,9 @@ export interface CommonServiceOptions {
   /** Source of generated `refId`s. Default: random UUID v4. */
   readonly idGenerator?: IdGenerator;
   /**
-   * Where webhook deliveries are claimed and handled ids kept. Default: an `InMemoryWebhookDeliveryRecord` (from `paxos-identity/gateways`),
-   * which dedupes within this process only; pass a shared one when several processes receive webhooks.
+   * Where webhook deliveries are claimed and handled ids kept. Default: an `InMemoryWebhookDeliveryRecord` (from
+   * `paxos-identity/gateways`), which dedupes within this process only; pass a shared one when several processes
+   * receive webhooks.
    */
   readonly webhookDeliveryRecord?: WebhookDeliveryRecord;
 }

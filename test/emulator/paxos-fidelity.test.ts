@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
+import { call, llcBody, seedBody, tokenFor } from './support.js';
+
+/** Bodies and queries at the edges of Paxos's schema and documented rules, sent as bare HTTP. */
+describe('emulator: judged as Paxos judges', () => {
+  let emulator: PaxosEmulator;
+  let token: string;
+
+  before(async () => {
+    emulator = await startPaxosEmulator();
+    token = await tokenFor(emulator);
+  });
+
+  after(async () => {
+    await emulator.close();
+  });
+
+  const create = (body: unknown) => call(emulator, 'POST', '/identity/identities', { token, body });
+  const paths = (response: { body: { meta?: { violations?: { path: string; code: string }[] } } }) =>
+    (response.body.meta?.violations ?? []).map((v) => `${v.path}:${v.code}`);
+
+  /** A TRUST create body (identified by EIN, so with an incorporation address) with the given members. */
+  const trustBody = (members: unknown[]) => {
+    const body = llcBody(members);
+    Object.assign(body.institution_details, { institution_type: 'TRUST', institution_sub_type: 'INVESTMENT' });
+    delete body.institution_details.business_description;
+    delete body.institution_details.regulation_status;
+    delete body.institution_details.trading_type;
+    return body;
+  };
+
+  it('refuses a TRUST none of whose members is a TRUSTEE, GRANTOR or BENEFICIARY (§6.5, changelog 2025-10-27)', async () => {
+    const person = (await create(seedBody())).body.id as string;
+    for (const members of [[{ identity_id: person, roles: [] }], [{ identity_id: person }]]) {
+      const response = await create(trustBody(members));
+      expect(response.status, JSON.stringify(members)).to.equal(400);
+      expect(paths(response)).to.deep.equal(['institution_members:required']);
+    }
+    const accepted = await create(trustBody([{ identity_id: person }, { identity_id: person, roles: ['GRANTOR'] }]));
+    expect(accepted.status).to.equal(200);
+  });
+});

@@ -40,4 +40,17 @@ describe('emulator: judged as Paxos judges', () => {
     const accepted = await create(trustBody([{ identity_id: person }, { identity_id: person, roles: ['GRANTOR'] }]));
     expect(accepted.status).to.equal(200);
   });
+
+  it('refuses a date-time whose zone offset is not a time of day (RFC 3339: hours 00-23, minutes 00-59)', async () => {
+    for (const at of ['2021-06-16T09:28:14+24:00', '2021-06-16T09:28:14-05:60']) {
+      const body = seedBody();
+      body.person_details.passthrough_verified_at = at;
+      const response = await create(body);
+      expect(response.status, at).to.equal(400);
+      expect(paths(response), at).to.deep.equal(['person_details.passthrough_verified_at:format']);
+    }
+    const body = seedBody();
+    body.person_details.passthrough_verified_at = '2021-06-16T09:28:14.957068-23:59';
+    expect((await create(body)).status).to.equal(200);
+  });
 });

@@ -95,7 +95,7 @@ function strictCopy(value: unknown): unknown {
 }
 
 // RFC 3339 date-time, as Paxos's `format: date-time` means: a zone is required and the date must exist.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
 /** True for a real RFC 3339 date-time (`2021-06-16T09:28:14Z`, `…+02:00`, fractions up to nanoseconds). */
 function isDateTime(text: string): boolean {
@@ -109,7 +109,12 @@ function isDateTime(text: string): boolean {
     number,
     number,
   ];
-  return isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 61;
+  // RFC 3339 §5.6: the zone offset is a time of day too (time-numoffset = time-hour ":" time-minute).
+  const offsetHour = m[8] === undefined ? 0 : Number(m[8]);
+  const offsetMinute = m[9] === undefined ? 0 : Number(m[9]);
+  return (
+    isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 61 && offsetHour < 24 && offsetMinute < 60
+  );
 }
 
 /** True when the year, month and day name a day of the proleptic Gregorian calendar. */

@@ -53,4 +53,31 @@ describe('emulator: judged as Paxos judges', () => {
     body.person_details.passthrough_verified_at = '2021-06-16T09:28:14.957068-23:59';
     expect((await create(body)).status).to.equal(200);
   });
+
+  describe('GET /v2/identity/identities', () => {
+    const list = (query: string) => call(emulator, 'GET', `/identity/identities${query}`, { token });
+
+    it("refuses control_types and control_reason_codes outside Paxos's enums, each value checked", async () => {
+      for (const [query, path] of [
+        ['?control_types=SELL_ONLY&control_types=PAUSED', 'control_types[1]:enum'],
+        ['?control_reason_codes=BORED', 'control_reason_codes[0]:enum'],
+      ] as const) {
+        const response = await list(query);
+        expect(response.status, query).to.equal(400);
+        expect(paths(response), query).to.deep.equal([path]);
+      }
+      expect(
+        (await list('?control_types=SELL_ONLY&control_types=DORMANT&control_reason_codes=INACTIVITY')).status,
+      ).to.equal(200);
+    });
+
+    it('caps a limit above the page maximum instead of refusing it (no maximum is documented, §3.3, §12 #15)', async () => {
+      const response = await list('?limit=5000');
+      expect(response.status).to.equal(200);
+      expect(response.body.items).to.be.an('array');
+      const tooBig = await list(`?limit=${2 ** 31}`);
+      expect(tooBig.status).to.equal(400);
+      expect(paths(tooBig)).to.deep.equal(['limit:format']);
+    });
+  });
 });

@@ -240,3 +240,58 @@ export function validateAgainst(name: SchemaName, body: unknown, strict: boolean
   }
   return issues;
 }
+
+/** A query parameter of a vendored operation, as Paxos's spec declares it. */
+interface QueryParameter {
+  readonly name: string;
+  readonly in: string;
+  readonly schema?: SchemaObject;
+}
+
+const OPERATIONS = document.operations as unknown as Readonly<
+  Record<string, { readonly parameters?: readonly QueryParameter[] }>
+>;
+const queryValidators = new Map<string, ValidateFunction>();
+
+/** A query string value as the JSON type its schema declares, so that ajv judges what a gateway would decode. */
+function decodeQueryValue(text: string, type: string | undefined): unknown {
+  if (type === 'integer' || type === 'number') return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  return text;
+}
+
+/**
+ * Checks the query of the vendored operation `operationId` against the schemas of its query parameters (types,
+ * formats, enums; an array parameter is its repeated keys, each value checked). Parameters the operation does not
+ * declare are not judged, and a scalar parameter given more than once is left to the route.
+ */
+export function validateQueryParameters(operationId: string, query: URLSearchParams): WireIssue[] {
+  const issues: WireIssue[] = [];
+  for (const parameter of OPERATIONS[operationId]?.parameters ?? []) {
+    const schema = parameter.schema;
+    const values = query.getAll(parameter.name);
+    if (parameter.in !== 'query' || schema === undefined || values.length === 0) continue;
+    const isArray = schema.type === 'array';
+    if (!isArray && values.length > 1) continue;
+    const key = `${operationId}:${parameter.name}`;
+    let validate = queryValidators.get(key);
+    if (validate === undefined) {
+      validate = (engines.lenient ??= build(false)).compile(schema);
+      queryValidators.set(key, validate);
+    }
+    const value = isArray
+      ? values.map((v) => decodeQueryValue(v, schema.items?.type))
+      : decodeQueryValue(values[0] ?? '', schema.type);
+    if (validate(value)) continue;
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      const issue = issueOf(error);
+      // issueOf names the value's own position (`body`, `[1]`); the parameter's name goes in front.
+      const path = `${parameter.name}${issue.path === 'body' ? '' : issue.path}`;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      issues.push({ path, code: issue.code, message: `${path}${issue.message.slice(issue.path.length)}` });
+    }
+  }
+  return issues;
+}

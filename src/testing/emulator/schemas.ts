@@ -80,8 +80,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * The document with `additionalProperties: false` on every object schema that lists properties and says nothing
- * about others: the emulator's strict mode (Paxos's reference §2: the backend may reject unknown fields). Paxos's
- * schemas themselves allow unknown properties, which `unknownFields: 'ignore'` keeps.
+ * about others: the emulator's strict mode. Only an inference backs it (reference §2: Create Account forbids fields
+ * it does not list, so other endpoints may too; §12 #11); Paxos's schemas themselves allow unknown properties, which
+ * `unknownFields: 'ignore'` keeps.
  */
 function strictCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strictCopy);

@@ -54,6 +54,16 @@ describe('emulator: judged as Paxos judges', () => {
     expect((await create(body)).status).to.equal(200);
   });
 
+  it('never echoes a key that is not shaped like a field name (an SSN or e-mail address sent as a key)', async () => {
+    const body = seedBody();
+    body.metadata = { '123-45-6789': 1 };
+    body.person_details['jane@example.org'] = 'x';
+    const response = await create(body);
+    expect(response.status).to.equal(400);
+    expect(paths(response)).to.deep.equal(['person_details.<key>:unknown_field', 'metadata.<key>:type']);
+    expect(JSON.stringify(response.body)).not.to.match(/123-45-6789|jane@example/);
+  });
+
   describe('GET /v2/identity/identities', () => {
     const list = (query: string) => call(emulator, 'GET', `/identity/identities${query}`, { token });
 

@@ -165,7 +165,9 @@ function pathOf(pointer: string, child?: string): string {
     const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (/^\d+$/.test(part)) out += `[${part}]`;
     else {
-      const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(part) ? part : JSON.stringify(part.slice(0, 64));
+      // A key is the client's text (a metadata key, a misspelled field): it is named only when it has the shape of a
+      // field name, so that an SSN, a date or an e-mail address sent as a key is not echoed in a 400.
+      const shown = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(part) ? part : '<key>';
       out = out === '' ? shown : `${out}.${shown}`;
     }
   }

@@ -3,12 +3,14 @@ import {
   IdentityNotFoundError,
   IdentityRejectedError,
   IdentityValidationError,
+  MAX_LIST_LIMIT,
   parseListIdentitiesFilter,
   type TimeRange,
   type Violation,
 } from '../../domain/index.js';
 import { judgeUpdate, withoutEchoedId } from './judge.js';
 import { alreadyExists, identityNotFound, invalidRequest, type Problem } from './problems.js';
+import { validateQueryParameters, type WireIssue } from './schemas.js';
 import { SCOPES, type IdentityRouteContext } from './identity-routes.js';
 import type { Route, RouteRequest, RouteResponse } from './router.js';
 import { changesFromWire, mergeUpdate, writeIdentity, type WireObject } from './wire.js';
@@ -38,8 +40,10 @@ function wireViolation(path: string, code: Violation['code'], message: string): 
  */
 function readListQuery(
   query: URLSearchParams,
-): { ok: true; filter: Record<string, unknown> } | { ok: false; violations: Violation[] } {
-  const violations: Violation[] = [];
+): { ok: true; filter: Record<string, unknown> } | { ok: false; violations: (Violation | WireIssue)[] } {
+  // Paxos's own parameter schemas first (SPEC26 control_types / control_reason_codes included); the filter the
+  // simulator pages by is built only from a query they accept.
+  const violations: (Violation | WireIssue)[] = validateQueryParameters('ListIdentities', query);
   const filter: Record<string, unknown> = {};
   const single = (name: string): string | undefined => {
     const values = query.getAll(name);
@@ -50,7 +54,10 @@ function readListQuery(
     const value = single(name);
     if (value === undefined) continue;
     if (name === 'limit') {
-      filter[field] = /^-?\d{1,10}$/.test(value) ? Number(value) : value;
+      const n = /^-?\d{1,10}$/.test(value) ? Number(value) : undefined;
+      // No maximum is documented for identities (§3.3, §12 #15): a larger limit is capped, not refused; the page
+      // stops at the emulator's maximum anyway.
+      filter[field] = n === undefined ? value : Math.min(n, MAX_LIST_LIMIT);
     } else {
       filter[field] = value;
     }

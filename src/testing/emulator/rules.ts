@@ -278,6 +278,14 @@ export function createRules(body: WireObject, ctx: RuleContext): WireIssue[] {
     if (!Array.isArray(members) || members.length === 0)
       issues.add('institution_members', 'min_items', 'must list at least one member for an institution');
     checkMembers(issues, members, 'institution_members', text(institution['institution_type']), ctx);
+    // §6.5 (changelog 2025-10-27): a trust needs at least one member holding one of the trust roles.
+    const trustRoles = ROLES_BY_TYPE['TRUST'] ?? [];
+    const holdsTrustRole = (member: unknown) =>
+      isObject(member) &&
+      Array.isArray(member['roles']) &&
+      member['roles'].some((r: unknown) => typeof r === 'string' && trustRoles.includes(r));
+    if (text(institution['institution_type']) === 'TRUST' && Array.isArray(members) && !members.some(holdsTrustRole))
+      issues.add('institution_members', 'required', `must include a member holding one of ${trustRoles.join(', ')}`);
   }
   checkTax(issues, body, person ?? institution, 'tax_details_not_required');
   return issues.items;

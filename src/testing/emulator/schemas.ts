@@ -80,8 +80,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * The document with `additionalProperties: false` on every object schema that lists properties and says nothing
- * about others: the emulator's strict mode (Paxos's reference §2: the backend may reject unknown fields). Paxos's
- * schemas themselves allow unknown properties, which `unknownFields: 'ignore'` keeps.
+ * about others: the emulator's strict mode. Only an inference backs it (reference §2: Create Account forbids fields
+ * it does not list, so other endpoints may too; §12 #11); Paxos's schemas themselves allow unknown properties, which
+ * `unknownFields: 'ignore'` keeps.
  */
 function strictCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strictCopy);
@@ -95,7 +96,7 @@ function strictCopy(value: unknown): unknown {
 }
 
 // RFC 3339 date-time, as Paxos's `format: date-time` means: a zone is required and the date must exist.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
 /** True for a real RFC 3339 date-time (`2021-06-16T09:28:14Z`, `…+02:00`, fractions up to nanoseconds). */
 function isDateTime(text: string): boolean {
@@ -109,7 +110,12 @@ function isDateTime(text: string): boolean {
     number,
     number,
   ];
-  return isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 61;
+  // RFC 3339 §5.6: the zone offset is a time of day too (time-numoffset = time-hour ":" time-minute).
+  const offsetHour = m[8] === undefined ? 0 : Number(m[8]);
+  const offsetMinute = m[9] === undefined ? 0 : Number(m[9]);
+  return (
+    isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 61 && offsetHour < 24 && offsetMinute < 60
+  );
 }
 
 /** True when the year, month and day name a day of the proleptic Gregorian calendar. */
@@ -159,7 +165,9 @@ function pathOf(pointer: string, child?: string): string {
     const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (/^\d+$/.test(part)) out += `[${part}]`;
     else {
-      const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(part) ? part : JSON.stringify(part.slice(0, 64));
+      // A key is the client's text (a metadata key, a misspelled field): it is named only when it has the shape of a
+      // field name, so that an SSN, a date or an e-mail address sent as a key is not echoed in a 400.
+      const shown = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(part) ? part : '<key>';
       out = out === '' ? shown : `${out}.${shown}`;
     }
   }
@@ -232,6 +240,61 @@ export function validateAgainst(name: SchemaName, body: unknown, strict: boolean
     if (seen.has(issue.path)) continue;
     seen.add(issue.path);
     issues.push(issue);
+  }
+  return issues;
+}
+
+/** A query parameter of a vendored operation, as Paxos's spec declares it. */
+interface QueryParameter {
+  readonly name: string;
+  readonly in: string;
+  readonly schema?: SchemaObject;
+}
+
+const OPERATIONS = document.operations as unknown as Readonly<
+  Record<string, { readonly parameters?: readonly QueryParameter[] }>
+>;
+const queryValidators = new Map<string, ValidateFunction>();
+
+/** A query string value as the JSON type its schema declares, so that ajv judges what a gateway would decode. */
+function decodeQueryValue(text: string, type: string | undefined): unknown {
+  if (type === 'integer' || type === 'number') return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  return text;
+}
+
+/**
+ * Checks the query of the vendored operation `operationId` against the schemas of its query parameters (types,
+ * formats, enums; an array parameter is its repeated keys, each value checked). Parameters the operation does not
+ * declare are not judged, and a scalar parameter given more than once is left to the route.
+ */
+export function validateQueryParameters(operationId: string, query: URLSearchParams): WireIssue[] {
+  const issues: WireIssue[] = [];
+  for (const parameter of OPERATIONS[operationId]?.parameters ?? []) {
+    const schema = parameter.schema;
+    const values = query.getAll(parameter.name);
+    if (parameter.in !== 'query' || schema === undefined || values.length === 0) continue;
+    const isArray = schema.type === 'array';
+    if (!isArray && values.length > 1) continue;
+    const key = `${operationId}:${parameter.name}`;
+    let validate = queryValidators.get(key);
+    if (validate === undefined) {
+      validate = (engines.lenient ??= build(false)).compile(schema);
+      queryValidators.set(key, validate);
+    }
+    const value = isArray
+      ? values.map((v) => decodeQueryValue(v, schema.items?.type))
+      : decodeQueryValue(values[0] ?? '', schema.type);
+    if (validate(value)) continue;
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      const issue = issueOf(error);
+      // issueOf names the value's own position (`body`, `[1]`); the parameter's name goes in front.
+      const path = `${parameter.name}${issue.path === 'body' ? '' : issue.path}`;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      issues.push({ path, code: issue.code, message: `${path}${issue.message.slice(issue.path.length)}` });
+    }
   }
   return issues;
 }

@@ -36,7 +36,14 @@ export interface PaxosEmulatorOptions {
    * `'auto'` or `{ autoApproveAfterMs }`: persons are approved after the delay, as Paxos's sandbox does.
    */
   readonly approval?: ApprovalBehaviour;
-  /** `'reject'` (default): a request field that is not in Paxos's schema is a 400. `'ignore'`: dropped silently. */
+  /**
+   * `'reject'` (default): a request field that is not in Paxos's schema is a 400. `'ignore'`: dropped silently.
+   *
+   * `'reject'` is stricter than anything Paxos documents for the identity endpoints: Paxos's schemas do not forbid
+   * other properties, and the reference (identity-api.md §2, §12 #11) knows a "fields not listed are forbidden" rule
+   * only for Create Account, inferring that other endpoints may refuse them too. It is the default so that a
+   * misspelled field fails a test instead of being dropped unnoticed; `'ignore'` answers as Paxos's schema allows.
+   */
   readonly unknownFields?: 'reject' | 'ignore';
   /**
    * Called with the verdict on every request body the emulator judged (by Paxos's schemas and documented rules),

@@ -14,4 +14,3 @@ export type { Problem } from './problems.js';
 export type { Judgement, JudgementListener, RecordedJudgement } from './judge.js';
 export { ISSUE_CODES, type WireIssue, type IssueCode } from './schemas.js';
 export { writeIdentity } from './wire.js';
-export { readCreateRequest, parseCreateRequest, createViolationsToWire, toWirePath } from './create-command.js';

@@ -85,6 +85,67 @@ describe("Paxos's JSON for hand-written bodies (the CLI's reading and printing)"
     expect(tax?.path).to.equal('tax_details[1].tax_payer_id');
   });
 
+  it('lets top-level metadata win over metadata inside person_details', () => {
+    const body = { ...seedBody(), metadata: { custom_property1: 'top' } };
+    const checked = readCreateIdentityRequest(body);
+    expect(checked.ok && { ...checked.command.metadata }).to.deep.equal({
+      custom_property1: 'top',
+      custom_property2: 'custom value 2',
+    });
+  });
+
+  it('reports camelCase names sent on the wire as unknown fields instead of accepting them', () => {
+    const body = seedBody();
+    body.person_details.cipIdType = body.person_details.cip_id_type;
+    body.refId = 'x';
+    const checked = readCreateIdentityRequest(body);
+    const violations = checked.ok ? [] : checked.violations;
+    expect(violations.map((v) => v.path)).to.have.members(['person_details.cipIdType', 'refId']);
+    expect(violations.every((v) => v.code === 'unknown_field')).to.equal(true);
+  });
+
+  it('keeps a __proto__ metadata key as data, which the domain then refuses', () => {
+    const body: unknown = JSON.parse(
+      `{"person_details": ${JSON.stringify(seedBody().person_details)}, "metadata": {"__proto__": "x"}}`,
+    );
+    const parsed = readCreateIdentityRequest(body);
+    expect(parsed.ok).to.equal(false);
+    expect(({} as Record<string, unknown>)['x']).to.equal(undefined);
+    if (!parsed.ok) expect(parsed.violations.map((v) => v.path)).to.include('metadata');
+  });
+
+  it('refuses a govt_id that contradicts cip_id without quoting either', () => {
+    const body = seedBody();
+    body.person_details.govt_id = '999-99-9999';
+    const checked = readCreateIdentityRequest(body);
+    const violations = checked.ok ? [] : checked.violations;
+    expect(violations).to.have.length(1);
+    expect(violations[0]).to.include({ path: 'person_details.govt_id', code: 'conflict' });
+    expect(violations[0]?.message).not.to.include('999-99-9999');
+  });
+
+  it('renames each path segment by the tables, keeping indexes and metadata keys', () => {
+    const pathOf = (path: string) => createViolationsToWire([{ path, code: 'required', message: 'x' }])[0]?.path;
+    expect(pathOf('person.address.zipCode')).to.equal('person_details.address.zip_code');
+    expect(pathOf('institutionMembers[0].identityId')).to.equal('institution_members[0].identity_id');
+    expect(pathOf('customerDueDiligence.employmentIndustrySector')).to.equal(
+      'customer_due_diligence.employment_industry_sector',
+    );
+    expect(pathOf('')).to.equal('body');
+    const [v] = createViolationsToWire([
+      {
+        path: 'taxDetailsNotRequired',
+        code: 'forbidden',
+        message: 'taxDetailsNotRequired: must not be true when cipIdCountry is USA',
+      },
+    ]);
+    expect(v).to.deep.equal({
+      path: 'tax_details_not_required',
+      code: 'forbidden',
+      message: 'tax_details_not_required: must not be true when cip_id_country is USA',
+    });
+  });
+
   it('prints an identity as Paxos returns it, personal values masked unless revealed', () => {
     const decoded = decode(IdentityDto, {
       id: 'i-1',

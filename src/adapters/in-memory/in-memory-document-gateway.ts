@@ -10,7 +10,7 @@ import type { CallOptions, DocumentGateway, ListDocumentsCallOptions } from '../
 import type { UploadRefusal } from './simulation/simulated-documents.js';
 import type { PaxosSimulator } from './simulation/paxos-simulator.js';
 import type { InMemorySharedState } from './in-memory-member-gateway.js';
-import { answeredWith } from '../simulation/paxos-status.js';
+import { answeredWith } from './simulation/paxos-status.js';
 import { settle } from './settle.js';
 
 const MEMORY_URL = /^memory:\/\/documents\/([^/?#]+)\?token=([^&#]+)$/;

@@ -1,4 +1,4 @@
-import { asPaxosAnswers } from '../simulation/paxos-status.js';
+import { asPaxosAnswers } from './simulation/paxos-status.js';
 
 /**
  * Runs `work` at once and hands its outcome back as a promise: a throw becomes a rejection, as it would from an

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { MemoryRateLimiter, PaxosIdentityGateway, PaxosRateLimitError } from '../../src/index.js';
+import {
+  MemoryRateLimiter,
+  PaxosIdentityGateway,
+  PaxosRateLimitError,
+  PaxosTimeoutError,
+  type RateLimiter,
+  type RateLimitPermit,
+  type RateLimitRoute,
+} from '../../src/index.js';
 import {
   CANARY_SECRET,
   CLIENT_ID,
@@ -127,6 +135,77 @@ describe('cool-down and pacing under attack', () => {
       expect(ms).to.be.below(500);
       expect(limiter.queued('identity')).to.equal(0);
       expect(paxos.to(GET)).to.have.length(1);
+    });
+  });
+
+  describe('a misbehaving rate limiter', () => {
+    /** A limiter that never answers `acquire` on `route` (ignoring the signal) and never records a cool-down. */
+    class StuckLimiter implements RateLimiter {
+      readonly inner = limiterOf();
+      stuck: ReadonlySet<string>;
+      constructor(stuck: readonly string[]) {
+        this.stuck = new Set(stuck);
+      }
+      acquire(route: RateLimitRoute): Promise<RateLimitPermit> {
+        if (this.stuck.has(route)) return new Promise<RateLimitPermit>(() => undefined);
+        return this.inner.acquire(route);
+      }
+      coolDown(durationMs: number): Promise<Date> {
+        if (this.stuck.has('coolDown')) return new Promise<Date>(() => undefined);
+        return this.inner.coolDown(durationMs);
+      }
+      coolingDownUntil(): Promise<Date | undefined> {
+        return this.inner.coolingDownUntil();
+      }
+    }
+
+    it('an identity acquire that never answers: the deadline still wins', async () => {
+      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300 }), {
+        rateLimiter: new StuckLimiter(['identity']),
+      });
+      const { error, ms } = await settle(gateway.get('abc-1'));
+
+      expect(error).to.be.instanceOf(PaxosTimeoutError);
+      expect(ms).to.be.below(1_500);
+      expect(paxos.to(GET)).to.have.length(0);
+    });
+
+    it('a token acquire that hangs once does not leave a token request "in flight" for ever', async () => {
+      const limiter = new StuckLimiter(['token']);
+      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300 }), { rateLimiter: limiter });
+      const first = await settle(gateway.get('abc-1'));
+      expect(first.error).to.be.instanceOf(PaxosTimeoutError);
+      expect(first.ms).to.be.below(1_500);
+
+      limiter.stuck = new Set();
+      // Give the stuck token request its own deadline to pass.
+      await pause(100);
+      expect((await gateway.get('abc-1')).id).to.equal('abc-1');
+    });
+
+    it('a coolDown that never answers after a 429: the deadline still wins', async () => {
+      paxos.otherwise(GET, problem(429, 'Too many requests'));
+      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300 }), {
+        rateLimiter: new StuckLimiter(['coolDown']),
+      });
+      const { error, ms } = await settle(gateway.get('abc-1'));
+
+      expect(error).to.be.instanceOf(PaxosTimeoutError);
+      expect(ms).to.be.below(1_500);
+    });
+
+    it('an acquire that rejects rejects the call at once, with nothing sent', async () => {
+      const failing: RateLimiter = {
+        acquire: () => Promise.reject(new Error('store unavailable')),
+        coolDown: () => Promise.resolve(new Date()),
+        coolingDownUntil: () => Promise.resolve(undefined),
+      };
+      const gateway = new PaxosIdentityGateway(options(), { rateLimiter: failing });
+      const { error, ms } = await settle(gateway.get('abc-1'));
+
+      expect(error).to.be.an('error');
+      expect(ms).to.be.below(1_000);
+      expect(paxos.apiRequests).to.have.length(0);
     });
   });
 });

@@ -184,7 +184,21 @@ export class OAuthTokenProvider implements AccessTokenSource {
           : new PaxosConnectionError(networkReason(error), options);
       }
       const token = status >= 200 && status < 300 ? await this.#accept(key, text, status, requestId) : undefined;
-      if (token === undefined) throw await this.#refusal(status, text, headers, requestId, scopes);
+      if (token === undefined) {
+        let refusal: IdentityServiceError;
+        try {
+          refusal = await this.#refusal(status, text, headers, requestId, scopes, deadline.signal);
+        } catch (error) {
+          if (!deadline.signal.aborted) throw error;
+          throw new PaxosTimeoutError(this.#config.timeoutMs, {
+            request: this.#request,
+            attempts: 1,
+            status,
+            requestId,
+          });
+        }
+        throw refusal;
+      }
       if (this.#logger !== undefined) this.#log('debug', started, status, requestId, 'ok');
       return token;
     } catch (error) {
@@ -269,12 +283,13 @@ export class OAuthTokenProvider implements AccessTokenSource {
     headers: Headers,
     requestId: string | undefined,
     scopes: readonly string[],
+    signal: AbortSignal,
   ): Promise<IdentityServiceError> {
     const after = status === 429 ? retryAfterMs(headers) : undefined;
     const limits = this.#config.rateLimit;
     const retryAt =
       status === 429 && limits !== undefined && limits !== false
-        ? await startCoolDown(this.#limiter, limits.coolDownMs, after)
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after, signal)
         : undefined;
     return errorFromAnswer({
       endpoint: 'token',

@@ -138,7 +138,12 @@ export class RequestSender {
           await this.#tokens.invalidate(token, request.scopes);
           continue;
         }
-        const failure = await this.#failure(request, attempt, outcome, summary, attempts);
+        const failure = await this.#guard(
+          deadline,
+          summary,
+          attempts,
+          this.#failure(request, attempt, outcome, summary, attempts, deadline.signal),
+        );
         const wait = decision.retry ? decision.afterMs : undefined;
         const fatal = wait === undefined && (attempt.kind === 'network' || attempt.status >= 500);
         this.#log(fatal ? 'error' : 'warn', log, { ...attempt, wait, errorCode: failure.code });
@@ -214,6 +219,7 @@ export class RequestSender {
     outcome: AttemptOutcome,
     summary: RequestSummary,
     attempts: number,
+    signal: AbortSignal,
   ): Promise<IdentityServiceError> {
     if (attempt.kind === 'network') {
       const options = { request: summary, attempts, status: attempt.status, requestId: attempt.requestId };
@@ -223,7 +229,7 @@ export class RequestSender {
     const limits = this.#config.rateLimit;
     const retryAt =
       attempt.status === 429 && limits !== false
-        ? await startCoolDown(this.#limiter, limits.coolDownMs, after)
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after, signal)
         : undefined;
     return errorFromAnswer({
       endpoint: 'api',

@@ -157,7 +157,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
         });
         status = response.status;
         headers = response.headers;
-        requestId = requestIdOf(headers);
+        requestId = requestIdOf(headers, [secret]);
         const body = await readCappedBody(
           response,
           this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE,

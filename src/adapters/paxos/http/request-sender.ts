@@ -201,7 +201,7 @@ export class RequestSender {
     } catch (error) {
       return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: networkReason(error) };
     }
-    const requestId = requestIdOf(response.headers);
+    const requestId = requestIdOf(response.headers, [token.reveal()]);
     const status = response.status;
     try {
       const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, deadline.signal);

@@ -14,6 +14,7 @@ import {
 import { aPerson } from '../../support/builders.js';
 import {
   CANARY_SECRET,
+  CANARY_SSN,
   CLIENT_ID,
   CapturingLogger,
   expectNoSecretsInLogs,
@@ -212,6 +213,16 @@ describe('transport under attack: tokens, bodies and what errors show', () => {
 
       expect(error).to.be.instanceOf(PaxosServerError);
       expect((error as PaxosServerError).requestId).to.equal(undefined);
+    });
+
+    it('a Problem type quoting the SSN sent is not kept', async () => {
+      paxos.otherwise(CREATE, (request, res) => {
+        void problem(400, 'bad', { type: `https://errors.example/${CANARY_SSN}` })(request, res);
+      });
+      const gateway = new PaxosIdentityGateway(options());
+      const identity = NewIdentity.create(aPerson().with({ cipId: CANARY_SSN }).build(), { now: NOW });
+      const error = await rejectionOf(gateway.create(identity));
+      expect((error as { problemType?: unknown }).problemType).to.equal(undefined);
     });
 
     it('errors of a call on /identities/{id} name the template, never the id, except the not-found id itself', async () => {

@@ -14,6 +14,7 @@ import {
   CapturingLogger,
   expectNoSecretsInLogs,
   json,
+  ManualClock,
   problem,
   ScriptedPaxos,
   wireIdentity,
@@ -239,5 +240,28 @@ describe('MemoryRateLimiter cool-down under attack', () => {
     const until = await limiter.coolDown(1e21);
     expect(Number.isFinite(until.getTime())).to.equal(true);
     expect((await limiter.coolingDownUntil())?.toISOString()).to.equal(until.toISOString());
+  });
+});
+
+describe('MemoryRateLimiter cool-down on a clock that misbehaves', () => {
+  it('a clock stepped back an hour during a cool-down of a minute leaves at most that minute', async () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryRateLimiter({ requestsPerSecond: 2, tokenRequestsPerSecond: 1, maxQueue: 10, clock });
+    await limiter.coolDown(60_000);
+    clock.advance(-3_600_000);
+
+    const until = await limiter.coolingDownUntil();
+    expect(until?.getTime()).to.be.at.most(clock.now().getTime() + 60_000);
+    clock.advance(60_000);
+    expect(await limiter.coolingDownUntil()).to.equal(undefined);
+    expect(await limiter.acquire('identity')).to.deep.equal({ granted: true });
+  });
+
+  it('a pinned clock keeps the cool-down in force: the limiter reads time from its Clock only', async () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryRateLimiter({ requestsPerSecond: 2, tokenRequestsPerSecond: 1, maxQueue: 10, clock });
+    await limiter.coolDown(20);
+    await pause(40);
+    expect(await limiter.acquire('identity')).to.include({ granted: false, reason: 'cooling_down' });
   });
 });

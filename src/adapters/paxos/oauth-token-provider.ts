@@ -157,7 +157,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
         });
         status = response.status;
         headers = response.headers;
-        requestId = requestIdOf(headers);
+        requestId = requestIdOf(headers, [secret]);
         const body = await readCappedBody(
           response,
           this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE,
@@ -184,7 +184,21 @@ export class OAuthTokenProvider implements AccessTokenSource {
           : new PaxosConnectionError(networkReason(error), options);
       }
       const token = status >= 200 && status < 300 ? await this.#accept(key, text, status, requestId) : undefined;
-      if (token === undefined) throw await this.#refusal(status, text, headers, requestId, scopes);
+      if (token === undefined) {
+        let refusal: IdentityServiceError;
+        try {
+          refusal = await this.#refusal(status, text, headers, requestId, scopes, deadline.signal);
+        } catch (error) {
+          if (!deadline.signal.aborted) throw error;
+          throw new PaxosTimeoutError(this.#config.timeoutMs, {
+            request: this.#request,
+            attempts: 1,
+            status,
+            requestId,
+          });
+        }
+        throw refusal;
+      }
       if (this.#logger !== undefined) this.#log('debug', started, status, requestId, 'ok');
       return token;
     } catch (error) {
@@ -269,12 +283,13 @@ export class OAuthTokenProvider implements AccessTokenSource {
     headers: Headers,
     requestId: string | undefined,
     scopes: readonly string[],
+    signal: AbortSignal,
   ): Promise<IdentityServiceError> {
     const after = status === 429 ? retryAfterMs(headers) : undefined;
     const limits = this.#config.rateLimit;
     const retryAt =
       status === 429 && limits !== undefined && limits !== false
-        ? await startCoolDown(this.#limiter, limits.coolDownMs, after)
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after, signal)
         : undefined;
     return errorFromAnswer({
       endpoint: 'token',

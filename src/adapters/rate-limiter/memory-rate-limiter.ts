@@ -21,6 +21,10 @@ export interface MemoryRateLimiterOptions {
 }
 
 const GRANTED: RateLimitPermit = Object.freeze({ granted: true });
+/** Handed to the calls queued when a cool-down starts: not a slot, but a prompt to look at the cool-down again. */
+const RECHECK: RateLimitPermit = Object.freeze({ granted: false, reason: 'cooling_down', retryAt: new Date(0) });
+/** The longest cool-down kept: what a timer can wait for (about 24.8 days), and well inside what a Date holds. */
+const MAX_COOL_DOWN_MS = 2 ** 31 - 1;
 
 interface Waiter {
   readonly resolve: (permit: RateLimitPermit) => void;
@@ -123,6 +127,15 @@ class Lane {
     }
   }
 
+  /** Lets every queued call go without a slot, with `permit`: they re-read the cool-down instead of waiting. */
+  releaseAll(permit: RateLimitPermit): void {
+    this.#stop();
+    for (const waiter of this.#queue.splice(0)) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve(permit);
+    }
+  }
+
   #failAll(error: unknown): void {
     for (const waiter of this.#queue.splice(0)) {
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
@@ -157,6 +170,8 @@ export class MemoryRateLimiter implements RateLimiter {
   readonly #lanes: Readonly<Record<RateLimitRoute, Lane>>;
   readonly #clock: Clock;
   #coolUntil = 0;
+  /** The duration of the cool-down in force: what is left of it can never be more, whatever the clock does. */
+  #coolFor = 0;
 
   /** @throws {RangeError} when a rate is not a positive number or `maxQueue` not a non-negative integer. */
   constructor(options: MemoryRateLimiterOptions) {
@@ -182,7 +197,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const { signal } = options;
     for (;;) {
       signal?.throwIfAborted();
-      const coolingFor = this.#coolUntil - this.#now();
+      const coolingFor = this.#coolEnd() - this.#now();
       if (coolingFor > 0) {
         // Only the call told to come back after a Retry-After waits; every other call fails fast.
         if (options.waitForCoolDown !== true)
@@ -192,21 +207,37 @@ export class MemoryRateLimiter implements RateLimiter {
       }
       const permit = await this.#lanes[route].take(signal);
       // A cool-down recorded while this call queued holds it back too: sending now would extend Paxos's throttle.
-      if (permit.granted && this.#coolUntil > this.#now()) continue;
+      if (permit === RECHECK || (permit.granted && this.#coolEnd() > this.#now())) continue;
       return permit;
     }
   }
 
   coolDown(durationMs: number): Promise<Date> {
     // A negative or non-finite duration would end a cool-down in force or poison the comparison: treat it as none.
-    const at = this.#now() + (Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0);
+    const now = this.#now();
+    const duration = Number.isFinite(durationMs) && durationMs > 0 ? Math.min(durationMs, MAX_COOL_DOWN_MS) : 0;
     // A shorter cool-down never cuts a longer one already recorded (two 429s with different Retry-After).
-    if (at > this.#coolUntil) this.#coolUntil = at;
+    if (now + duration > this.#coolEnd()) {
+      this.#coolUntil = now + duration;
+      this.#coolFor = duration;
+    }
+    // The calls already queued fail fast now (or, told to wait it out, wait), rather than each when its turn comes.
+    if (this.#coolUntil > now) for (const lane of Object.values(this.#lanes)) lane.releaseAll(RECHECK);
     return Promise.resolve(new Date(this.#coolUntil));
   }
 
   coolingDownUntil(): Promise<Date | undefined> {
-    return Promise.resolve(this.#coolUntil > this.#now() ? new Date(this.#coolUntil) : undefined);
+    return Promise.resolve(this.#coolEnd() > this.#now() ? new Date(this.#coolUntil) : undefined);
+  }
+
+  /**
+   * The end of the cool-down in force. A clock stepped back (NTP, a VM restored) would leave more of it than was
+   * ever asked for, an hour's step an hour's lock-out: the end is then moved so that at most its duration is left.
+   */
+  #coolEnd(): number {
+    const now = this.#now();
+    if (this.#coolUntil - now > this.#coolFor) this.#coolUntil = now + this.#coolFor;
+    return this.#coolUntil;
   }
 
   #now(): number {

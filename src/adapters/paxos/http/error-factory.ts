@@ -56,12 +56,15 @@ const SCOPE = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
 /** Paxos names scopes only in prose: `insufficient scopes: found '…', required one of '[…]'`. */
 const INSUFFICIENT_SCOPES = /found '([^']*)',\s*required one of '\[([^\]]*)\]'/;
 
-/** A Problem `type` worth keeping: a short printable string. */
-function safeProblemType(type: string | undefined): string | undefined {
+/**
+ * A Problem `type` worth keeping: a short printable string that quotes none of the request's personal values and
+ * nothing shaped like a tax id (it is the body's text, as much as `detail` is).
+ */
+function safeProblemType(type: string | undefined, sensitive: readonly string[] | undefined): string | undefined {
   // eslint-disable-next-line no-control-regex -- a type holding a control character is refused, so the regex must match them
   if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type))
     return undefined;
-  return type;
+  return redactDetail(type, sensitive) === type ? type : undefined;
 }
 
 function scopeList(text: string | undefined): string[] {
@@ -203,7 +206,7 @@ function tokenError(answer: FailedAnswer, options: PaxosErrorOptions): IdentityS
 export function errorFromAnswer(answer: FailedAnswer): IdentityServiceError {
   const options: PaxosErrorOptions = {
     status: answer.status,
-    problemType: safeProblemType(answer.problem?.type),
+    problemType: safeProblemType(answer.problem?.type, answer.sensitive),
     requestId: answer.requestId,
     request: answer.request,
     attempts: answer.attempts,

@@ -138,7 +138,12 @@ export class RequestSender {
           await this.#tokens.invalidate(token, request.scopes);
           continue;
         }
-        const failure = await this.#failure(request, attempt, outcome, summary, attempts);
+        const failure = await this.#guard(
+          deadline,
+          summary,
+          attempts,
+          this.#failure(request, attempt, outcome, summary, attempts, deadline.signal),
+        );
         const wait = decision.retry ? decision.afterMs : undefined;
         const fatal = wait === undefined && (attempt.kind === 'network' || attempt.status >= 500);
         this.#log(fatal ? 'error' : 'warn', log, { ...attempt, wait, errorCode: failure.code });
@@ -196,7 +201,7 @@ export class RequestSender {
     } catch (error) {
       return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: networkReason(error) };
     }
-    const requestId = requestIdOf(response.headers);
+    const requestId = requestIdOf(response.headers, [token.reveal()]);
     const status = response.status;
     try {
       const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, deadline.signal);
@@ -214,6 +219,7 @@ export class RequestSender {
     outcome: AttemptOutcome,
     summary: RequestSummary,
     attempts: number,
+    signal: AbortSignal,
   ): Promise<IdentityServiceError> {
     if (attempt.kind === 'network') {
       const options = { request: summary, attempts, status: attempt.status, requestId: attempt.requestId };
@@ -223,7 +229,7 @@ export class RequestSender {
     const limits = this.#config.rateLimit;
     const retryAt =
       attempt.status === 429 && limits !== false
-        ? await startCoolDown(this.#limiter, limits.coolDownMs, after)
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after, signal)
         : undefined;
     return errorFromAnswer({
       endpoint: 'api',

@@ -71,17 +71,34 @@ export function backoffDelay(
   maxDelayMs: number,
   random: () => number = Math.random,
 ): number {
-  const exponential = Math.min(maxDelayMs, initialDelayMs * 2 ** (retry - 1));
+  // The exponent is bounded: past 2^1024 it is Infinity, and 0 × Infinity (no initial delay) would be NaN.
+  const exponential = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(retry - 1, 64));
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }
 
-/** `Retry-After` in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+/**
+ * The longest `Retry-After` taken at its word: an hour, the longest cool-down the configuration accepts. Beyond it a
+ * broken proxy could lock the client out for years, or push the cool-down's end past what a `Date` can hold.
+ */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * The three HTTP-date forms (IMF-fixdate, RFC 850, asctime) all open with a day name. `Date.parse` alone reads `-5`,
+ * `+5` or `2026` as dates in the past, which would turn a malformed header into "retry now".
+ */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? [\w :-]+$/;
+
+/**
+ * `Retry-After` in milliseconds, at most an hour: delta-seconds or an HTTP date; undefined when absent or
+ * unreadable (a negative number included).
+ */
 export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
   const value = headers.get('retry-after')?.trim();
   if (value === undefined || value === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(value) * 1000));
+  if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
 }
 
 /** Decides whether the call tries again after `outcome`, and how long it waits first. */

@@ -5,11 +5,17 @@ const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'paxos-request-id', 'x
 /** A request id is echoed into errors and logs: anything beyond a short printable token is dropped. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:/+=-]{1,128}$/;
 
-/** Paxos's request id from the response headers, when present and printable. */
-export function requestIdOf(headers: Headers): string | undefined {
+/**
+ * Paxos's request id from the response headers, when present and printable, and holding none of `secrets` (the
+ * bearer token or client secret just sent): a proxy that echoes request headers must not put them in an error.
+ */
+export function requestIdOf(headers: Headers, secrets: readonly string[] = []): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
     const value = headers.get(name);
-    if (value !== null) return SAFE_REQUEST_ID.test(value) ? value : undefined;
+    if (value === null) continue;
+    if (!SAFE_REQUEST_ID.test(value) || secrets.some((secret) => secret !== '' && value.includes(secret)))
+      return undefined;
+    return value;
   }
   return undefined;
 }

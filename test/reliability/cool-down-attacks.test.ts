@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import {
-  MemoryRateLimiter,
-  PaxosIdentityGateway,
   PaxosRateLimitError,
   PaxosTimeoutError,
   type RateLimiter,
   type RateLimitPermit,
   type RateLimitRoute,
 } from '../../src/index.js';
+import { MemoryRateLimiter, PaxosIdentityGateway } from '../../src/gateways.js';
 import {
   CANARY_SECRET,
   CLIENT_ID,

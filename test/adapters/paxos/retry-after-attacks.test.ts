@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { MemoryRateLimiter, PaxosIdentityGateway, PaxosRateLimitError } from '../../../src/index.js';
+import { PaxosRateLimitError } from '../../../src/index.js';
+import { MemoryRateLimiter, PaxosIdentityGateway } from '../../../src/gateways.js';
 import { backoffDelay, decideRetry, retryAfterMs } from '../../../src/adapters/paxos/http/retry-policy.js';
 import {
   CANARY_SECRET,

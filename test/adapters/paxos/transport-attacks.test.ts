@@ -2,15 +2,13 @@ import { expect } from 'chai';
 import { inspect } from 'node:util';
 import {
   IdentityNotFoundError,
-  InMemoryTokenCache,
-  MemoryRateLimiter,
   NewIdentity,
   PaxosConnectionError,
-  PaxosIdentityGateway,
   PaxosResponseError,
   PaxosServerError,
   PaxosTimeoutError,
 } from '../../../src/index.js';
+import { InMemoryTokenCache, MemoryRateLimiter, PaxosIdentityGateway } from '../../../src/gateways.js';
 import { aPerson } from '../../support/builders.js';
 import {
   CANARY_SECRET,

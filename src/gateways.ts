@@ -29,7 +29,7 @@ export {
   type WireObject,
 } from './adapters/paxos/wire-json.js';
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './adapters/rate-limiter/index.js';
-export { InMemoryTokenCache } from './adapters/in-memory/in-memory-token-cache.js';
+export { InMemoryTokenCache } from './adapters/paxos/in-memory-token-cache.js';
 export {
   InMemoryWebhookDeliveryRecord,
   type InMemoryWebhookDeliveryRecordOptions,

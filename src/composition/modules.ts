@@ -33,7 +33,7 @@ import {
   PaxosEventGateway,
   PaxosMemberGateway,
 } from '../adapters/paxos/index.js';
-import { InMemoryTokenCache } from '../adapters/in-memory/in-memory-token-cache.js';
+import { InMemoryTokenCache } from '../adapters/paxos/in-memory-token-cache.js';
 import type {
   DocumentGateway,
   EventGateway,

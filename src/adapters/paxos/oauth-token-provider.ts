@@ -1,7 +1,8 @@
 import type { KyInstance } from 'ky';
 import { createHash } from 'node:crypto';
 import { Sensitive, type IdentityServiceError } from '../../domain/index.js';
-import type { CachedAccessToken, Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
+import type { Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
+import { InMemoryTokenCache } from './in-memory-token-cache.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
 import {
@@ -27,25 +28,6 @@ const MAX_RENEW_MARGIN_S = 60;
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 /** Printable ASCII without spaces: what RFC 6750 allows in `Authorization: Bearer …`, and then some. */
 const BEARER_TOKEN = /^[\x21-\x7e]{1,8192}$/;
-
-/**
- * The cache a provider keeps when none is given: one process, no store. The adapter cannot import the in-memory
- * adapter's `InMemoryTokenCache`, and a provider serves one or two keys, so a map is all it takes.
- */
-class ProcessTokenCache implements TokenCache {
-  readonly #entries = new Map<string, CachedAccessToken>();
-  get(key: string): Promise<CachedAccessToken | undefined> {
-    return Promise.resolve(this.#entries.get(key));
-  }
-  set(key: string, token: CachedAccessToken): Promise<void> {
-    this.#entries.set(key, token);
-    return Promise.resolve();
-  }
-  invalidate(key: string, token: Sensitive): Promise<void> {
-    if (this.#entries.get(key)?.token === token) this.#entries.delete(key);
-    return Promise.resolve();
-  }
-}
 
 /**
  * The cache key of one set of credentials and scopes: a SHA-256 of the token URL, the client id and the scopes. Never
@@ -93,7 +75,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     this.#limiter = config.rateLimit === false ? undefined : limiter;
     this.#http = http;
     this.#clock = clock;
-    this.#cache = cache ?? new ProcessTokenCache();
+    this.#cache = cache ?? new InMemoryTokenCache({ clock });
     this.#logger = config.logger;
     this.#request = Object.freeze({ method: 'POST', path: new URL(config.tokenUrl).pathname });
   }

@@ -3,7 +3,7 @@ import type { CachedAccessToken, Clock, TokenCache } from '../../ports/index.js'
 import { systemClock } from '../../ports/index.js';
 
 /**
- * The default {@link TokenCache}: access tokens of this process, in a map. A token past its `renewAt` (by the
+ * The default {@link TokenCache} of the Paxos adapter: access tokens of this process, in a map. A token past its `renewAt` (by the
  * injected clock) is dropped on read, so the map holds at most one token per key. Use a shared store instead when
  * several processes behind one IP should reuse one token.
  *

@@ -1,4 +1,0 @@
-import { InMemoryTokenCache } from '../../src/adapters/in-memory/in-memory-token-cache.js';
-import { describeTokenCacheContract } from '../../src/testing.js';
-
-describeTokenCacheContract('InMemoryTokenCache', (clock) => new InMemoryTokenCache({ clock }));

@@ -1,14 +1,4 @@
-import {
-  DocumentAlreadyExistsError,
-  EventNotFoundError,
-  IdentityAlreadyExistsError,
-  IdentityNotFoundError,
-  IdentityRejectedError,
-  IdentityServiceError,
-  InstitutionMemberNotFoundError,
-  type IdentityConflict,
-  type IdentityServiceErrorOptions,
-} from '../../domain/index.js';
+import { IdentityRejectedError, IdentityServiceError, type IdentityServiceErrorOptions } from '../../domain/index.js';
 
 /** A redacted description of the HTTP request behind an error: method and path template only. */
 export interface RequestSummary {
@@ -153,118 +143,25 @@ export class PaxosBadRequestError extends IdentityRejectedError implements Paxos
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The domain's refusals as Paxos answered them: the domain class (so `instanceof` and `name` are the same as on the
-// in-memory fake) with the exchange's fields added. Built by the error factory only, never exported publicly.
+// The domain's refusals as Paxos answered them
 
-/** Paxos answered 404 for the identity the path names. */
-export class IdentityNotFoundOverHttp extends IdentityNotFoundError implements PaxosApiFields {
-  declare readonly status: number | undefined;
-  declare readonly problemType: string | undefined;
-  declare readonly requestId: string | undefined;
-  declare readonly request: RequestSummary | undefined;
-  declare readonly attempts: number | undefined;
-  readonly [API_ERROR] = true;
-  static {
-    // Users, logs and `error.name` see the domain's name: the HTTP variant only adds what the exchange knew.
-    Object.defineProperty(this, 'name', { value: IdentityNotFoundError.name });
-  }
-
-  constructor(identityId: string, options: PaxosErrorOptions) {
-    super(identityId);
-    assignApiFields(this, options);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this);
-  }
-}
-
-/** Paxos answered 404 for the institution-member link the path names. */
-export class MemberNotFoundOverHttp extends InstitutionMemberNotFoundError implements PaxosApiFields {
-  declare readonly status: number | undefined;
-  declare readonly problemType: string | undefined;
-  declare readonly requestId: string | undefined;
-  declare readonly request: RequestSummary | undefined;
-  declare readonly attempts: number | undefined;
-  readonly [API_ERROR] = true;
-  static {
-    Object.defineProperty(this, 'name', { value: InstitutionMemberNotFoundError.name });
-  }
-
-  constructor(memberId: string, options: PaxosErrorOptions) {
-    super(memberId);
-    assignApiFields(this, options);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this);
-  }
-}
-
-/** Paxos answered 404 for the event the path names. */
-export class EventNotFoundOverHttp extends EventNotFoundError implements PaxosApiFields {
-  declare readonly status: number | undefined;
-  declare readonly problemType: string | undefined;
-  declare readonly requestId: string | undefined;
-  declare readonly request: RequestSummary | undefined;
-  declare readonly attempts: number | undefined;
-  readonly [API_ERROR] = true;
-  static {
-    Object.defineProperty(this, 'name', { value: EventNotFoundError.name });
-  }
-
-  constructor(eventId: string, options: PaxosErrorOptions) {
-    super(eventId);
-    assignApiFields(this, options);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this);
-  }
-}
-
-/** Paxos answered 409 Already Exists to a create or update, naming the identity that holds the value. */
-export class IdentityAlreadyExistsOverHttp extends IdentityAlreadyExistsError implements PaxosApiFields {
-  declare readonly status: number | undefined;
-  declare readonly problemType: string | undefined;
-  declare readonly requestId: string | undefined;
-  declare readonly request: RequestSummary | undefined;
-  declare readonly attempts: number | undefined;
-  readonly [API_ERROR] = true;
-  static {
-    Object.defineProperty(this, 'name', { value: IdentityAlreadyExistsError.name });
-  }
-
-  constructor(existingId: string, conflict: IdentityConflict, options: PaxosErrorOptions) {
-    super(existingId, conflict);
-    assignApiFields(this, options);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this);
-  }
-}
-
-/** Paxos answered 409 to a document upload slot under a name the identity already has. */
-export class DocumentAlreadyExistsOverHttp extends DocumentAlreadyExistsError implements PaxosApiFields {
-  declare readonly status: number | undefined;
-  declare readonly problemType: string | undefined;
-  declare readonly requestId: string | undefined;
-  declare readonly request: RequestSummary | undefined;
-  declare readonly attempts: number | undefined;
-  readonly [API_ERROR] = true;
-  static {
-    Object.defineProperty(this, 'name', { value: DocumentAlreadyExistsError.name });
-  }
-
-  constructor(options: PaxosErrorOptions) {
-    super();
-    assignApiFields(this, options);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return apiJson(super.toJSON(), this);
-  }
+/**
+ * `error`, a refusal the domain knows (not found, already exists), as Paxos answered it: the same object of the
+ * domain's class, so that `instanceof`, `name` and `code` are what the in-memory fake gives, with the exchange's
+ * fields added read-only, counted as a {@link PaxosApiError}, and the exchange's fields in its `toJSON`. Built by the
+ * error factory only.
+ */
+export function answeredByPaxos<E extends IdentityServiceError>(
+  error: E,
+  options: PaxosErrorOptions,
+): E & PaxosApiFields {
+  const api = error as E & PaxosApiFields;
+  assignApiFields(api, options);
+  Object.defineProperty(api, API_ERROR, { value: true });
+  const domainJson = error.toJSON.bind(error);
+  // Not enumerable, like a method: util.inspect shows the fields, not a function.
+  Object.defineProperty(api, 'toJSON', { value: () => apiJson(domainJson(), api) });
+  return api;
 }
 
 /**

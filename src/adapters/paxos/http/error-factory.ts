@@ -1,10 +1,14 @@
-import type { IdentityConflict, IdentityServiceError } from '../../../domain/index.js';
 import {
-  DocumentAlreadyExistsOverHttp,
-  EventNotFoundOverHttp,
-  IdentityAlreadyExistsOverHttp,
-  IdentityNotFoundOverHttp,
-  MemberNotFoundOverHttp,
+  DocumentAlreadyExistsError,
+  EventNotFoundError,
+  IdentityAlreadyExistsError,
+  IdentityNotFoundError,
+  InstitutionMemberNotFoundError,
+  type IdentityConflict,
+  type IdentityServiceError,
+} from '../../../domain/index.js';
+import {
+  answeredByPaxos,
   PaxosAuthenticationError,
   PaxosBadRequestError,
   PaxosHttpError,
@@ -102,20 +106,20 @@ function proseConflictOf(answer: FailedAnswer): IdentityConflict | undefined {
 }
 
 function notFound(resource: NamedResource, options: PaxosErrorOptions): IdentityServiceError {
-  if ('identity' in resource) return new IdentityNotFoundOverHttp(resource.identity, options);
-  if ('member' in resource) return new MemberNotFoundOverHttp(resource.member, options);
-  return new EventNotFoundOverHttp(resource.event, options);
+  if ('identity' in resource) return answeredByPaxos(new IdentityNotFoundError(resource.identity), options);
+  if ('member' in resource) return answeredByPaxos(new InstitutionMemberNotFoundError(resource.member), options);
+  return answeredByPaxos(new EventNotFoundError(resource.event), options);
 }
 
 function conflict(answer: FailedAnswer, detail: string | undefined, options: PaxosErrorOptions): IdentityServiceError {
-  if (answer.conflict === 'document') return new DocumentAlreadyExistsOverHttp(options);
+  if (answer.conflict === 'document') return answeredByPaxos(new DocumentAlreadyExistsError(), options);
   const existing = existingOf(answer.problem?.meta);
   const existingId = existingIdOf(existing);
   // A route that declares no meaning gets only Paxos's own words: the structured rules assume an identity write.
   const kind = answer.conflict === 'identity' ? conflictOf(answer, existing) : proseConflictOf(answer);
   // Without the existing id a create cannot be replayed: surface the answer as it is.
   if (existingId === undefined || kind === undefined) return new PaxosHttpError(answer.status, detail, options);
-  return new IdentityAlreadyExistsOverHttp(existingId, kind, options);
+  return answeredByPaxos(new IdentityAlreadyExistsError(existingId, kind), options);
 }
 
 function rateLimited(answer: FailedAnswer, options: PaxosErrorOptions): PaxosRateLimitError {

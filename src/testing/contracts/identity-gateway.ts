@@ -10,6 +10,7 @@ import {
   type ListIdentitiesFilter,
 } from '../../domain/index.js';
 import type { IdentityGateway } from '../../ports/index.js';
+import { runnerGlobal } from './mocha-globals.js';
 
 /** A mocha-compatible `describe`. */
 export type DescribeFunction = (title: string, body: () => void) => unknown;
@@ -165,18 +166,6 @@ function oldestOf(created: readonly Identity[]): Identity {
   return oldest;
 }
 
-function globalFunction(name: 'describe'): DescribeFunction;
-function globalFunction(name: 'it'): ItFunction;
-function globalFunction(name: 'describe' | 'it'): DescribeFunction | ItFunction {
-  const value = (globalThis as Record<string, unknown>)[name];
-  if (typeof value !== 'function') {
-    throw new TypeError(
-      `describeIdentityGatewayContract: no global ${name}; run it under mocha or pass { describe, it }`,
-    );
-  }
-  return value as DescribeFunction | ItFunction;
-}
-
 /**
  * Registers the identity-gateway contract: the behaviour of Paxos's identity API that every {@link IdentityGateway}
  * must show, as mocha cases (create a PERSON, duplicate `refId`, duplicate CIP triple, get with and without details,
@@ -195,8 +184,8 @@ export function describeIdentityGatewayContract(
   makeGateway: () => IdentityGateway | Promise<IdentityGateway>,
   options: IdentityGatewayContractOptions = {},
 ): void {
-  const describe = options.describe ?? globalFunction('describe');
-  const it = options.it ?? globalFunction('it');
+  const describe = options.describe ?? runnerGlobal('describeIdentityGatewayContract', 'describe');
+  const it = options.it ?? runnerGlobal('describeIdentityGatewayContract', 'it');
   let made: Promise<IdentityGateway> | undefined;
   const gateway = (): Promise<IdentityGateway> => (made ??= Promise.resolve().then(makeGateway));
 

@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { waitForStatus } from '../../application/wait-for-status.js';
 import { NewIdentity, type CreateIdentityCommand, type Identity, type PaxosEvent } from '../../domain/index.js';
 import type { DocumentGateway, EventGateway, IdentityGateway, InstitutionMemberGateway } from '../../ports/index.js';
+import { runnerGlobal } from './mocha-globals.js';
 
 /** The gateways one backend offers, sharing its state: what {@link describeIdentityLifecycleContract} runs against. */
 export interface LifecycleGateways {
@@ -95,20 +96,6 @@ async function rejectsWith(promise: Promise<unknown>, check: (error: Record<stri
   });
 }
 
-type DescribeFunction = NonNullable<LifecycleContractOptions['describe']>;
-type ItFunction = NonNullable<LifecycleContractOptions['it']>;
-
-function globalFunction(name: 'describe'): DescribeFunction;
-function globalFunction(name: 'it'): ItFunction;
-function globalFunction(name: 'describe' | 'it'): DescribeFunction | ItFunction {
-  const value = (globalThis as Record<string, unknown>)[name];
-  if (typeof value !== 'function')
-    throw new TypeError(
-      `describeIdentityLifecycleContract: no global ${name}; run it under mocha or pass { describe, it }`,
-    );
-  return value as DescribeFunction | ItFunction;
-}
-
 const approve = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;
 const approveInstitution = { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' } as const;
 
@@ -134,8 +121,8 @@ export function describeIdentityLifecycleContract(
   makeGateways: () => LifecycleGateways | Promise<LifecycleGateways>,
   options: LifecycleContractOptions = {},
 ): void {
-  const describe = options.describe ?? globalFunction('describe');
-  const it = options.it ?? globalFunction('it');
+  const describe = options.describe ?? runnerGlobal('describeIdentityLifecycleContract', 'describe');
+  const it = options.it ?? runnerGlobal('describeIdentityLifecycleContract', 'it');
   const attempts = options.eventAttempts ?? 10;
   let made: Promise<LifecycleGateways> | undefined;
   const gateways = (): Promise<LifecycleGateways> => (made ??= Promise.resolve().then(makeGateways));

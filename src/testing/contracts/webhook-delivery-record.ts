@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { WebhookDeliveries, type WebhookOutcome } from '../../application/webhooks.js';
 import type { PaxosEvent } from '../../domain/index.js';
 import type { Clock, EventGateway, WebhookDeliveryClaim, WebhookDeliveryRecord } from '../../ports/index.js';
+import { runnerGlobal } from './mocha-globals.js';
 
 /** What {@link describeWebhookDeliveryRecordContract} hands the factory of each case. */
 export interface WebhookDeliveryRecordContractContext {
@@ -24,21 +25,6 @@ export interface WebhookDeliveryRecordContractOptions {
    * a short `leaseMs`.
    */
   readonly lapse?: (leaseMs: number, clock: { advance(ms: number): void }) => Promise<void>;
-}
-
-type DescribeFunction = NonNullable<WebhookDeliveryRecordContractOptions['describe']>;
-type ItFunction = NonNullable<WebhookDeliveryRecordContractOptions['it']>;
-
-function globalFunction(name: 'describe'): DescribeFunction;
-function globalFunction(name: 'it'): ItFunction;
-function globalFunction(name: 'describe' | 'it'): DescribeFunction | ItFunction {
-  const value = (globalThis as Record<string, unknown>)[name];
-  if (typeof value !== 'function') {
-    throw new TypeError(
-      `describeWebhookDeliveryRecordContract: no global ${name}; run it under mocha or pass { describe, it }`,
-    );
-  }
-  return value as DescribeFunction | ItFunction;
 }
 
 /** A clock the cases move by hand. */
@@ -136,8 +122,8 @@ export function describeWebhookDeliveryRecordContract(
   makeRecord: (context: WebhookDeliveryRecordContractContext) => WebhookDeliveryRecord | Promise<WebhookDeliveryRecord>,
   options: WebhookDeliveryRecordContractOptions = {},
 ): void {
-  const describe = options.describe ?? globalFunction('describe');
-  const it = options.it ?? globalFunction('it');
+  const describe = options.describe ?? runnerGlobal('describeWebhookDeliveryRecordContract', 'describe');
+  const it = options.it ?? runnerGlobal('describeWebhookDeliveryRecordContract', 'it');
   const leaseMs = options.leaseMs ?? 1000;
   const lapse =
     options.lapse ??

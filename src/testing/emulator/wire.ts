@@ -48,12 +48,12 @@ export function memberFromWire(member: WireObject): InstitutionMember {
 }
 
 /** `zip_code` → `zipCode`, `person_details` → `person`. */
-export function camelOf(wire: string): string {
+function camelOf(wire: string): string {
   return RENAMES[wire] ?? wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** `zipCode` → `zip_code`. */
-export function snakeOf(camel: string): string {
+function snakeOf(camel: string): string {
   return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
@@ -157,7 +157,7 @@ export function liftPersonMetadata(body: WireObject): WireObject {
 }
 
 /** Details with the deprecated `govt_id` / `govt_id_type` folded into `cip_id` / `cip_id_type` when those are absent. */
-export function foldEchoes(details: unknown): unknown {
+function foldEchoes(details: unknown): unknown {
   if (!isPlainObject(details)) return details;
   const out: WireObject = { ...details };
   for (const [echo, name] of Object.entries(ECHOES)) {
@@ -170,16 +170,6 @@ export function foldEchoes(details: unknown): unknown {
 function withoutEchoes(details: unknown): unknown {
   if (!isPlainObject(details)) return details;
   return Object.fromEntries(Object.entries(details).filter(([key]) => !Object.hasOwn(ECHOES, key)));
-}
-
-/** The deprecated names that contradict the field they stand for. */
-export function conflictingEchoes(details: unknown, at: string): string[] {
-  if (!isPlainObject(details)) return [];
-  return Object.entries(ECHOES)
-    .filter(
-      ([echo, name]) => details[echo] !== undefined && details[name] !== undefined && details[echo] !== details[name],
-    )
-    .map(([echo]) => `${at}.${echo}`);
 }
 
 const US_TAX_CIP = ['SSN', 'ITIN', 'EIN'];

@@ -8,63 +8,25 @@ import {
 } from '../../src/index.js';
 import { MemoryRateLimiter, PaxosIdentityGateway } from '../../src/gateways.js';
 import {
-  CANARY_SECRET,
-  CLIENT_ID,
-  CapturingLogger,
-  expectNoSecretsInLogs,
   json,
   ManualClock,
   problem,
   ScriptedPaxos,
   wireIdentity,
+  useScriptedPaxos,
+  pause,
+  settle,
 } from '../adapters/paxos/support.js';
 
 const GET = 'GET /v2/identity/identities/{id}';
 const TOKEN = 'POST /oauth2/token';
 
-const pause = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms);
-  });
-
-/** Resolves with how the promise settled and how long it took; never rejects. */
-async function settle(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = performance.now();
-  try {
-    await promise;
-    return { error: undefined, ms: performance.now() - started };
-  } catch (error) {
-    return { error, ms: performance.now() - started };
-  }
-}
-
 describe('cool-down and pacing under attack', () => {
+  const bench = useScriptedPaxos();
+  const { options, limiterOf } = bench;
   let paxos: ScriptedPaxos;
-  let logger: CapturingLogger;
-
-  const options = (extra: Record<string, unknown> = {}) => ({
-    environment: 'sandbox' as const,
-    clientId: CLIENT_ID,
-    clientSecret: CANARY_SECRET,
-    baseUrl: paxos.baseUrl,
-    tokenUrl: paxos.tokenUrl,
-    timeoutMs: 3_000,
-    retryBackoff: { initialDelayMs: 4, maxDelayMs: 16 },
-    logger,
-    ...extra,
-  });
-  const limiterOf = (extra: Partial<ConstructorParameters<typeof MemoryRateLimiter>[0]> = {}) =>
-    new MemoryRateLimiter({ requestsPerSecond: 100, tokenRequestsPerSecond: 100, maxQueue: 1000, ...extra });
-
-  beforeEach(async () => {
-    paxos = await ScriptedPaxos.start();
-    logger = new CapturingLogger();
-    paxos.store(wireIdentity('abc-1'));
-  });
-
-  afterEach(async () => {
-    await paxos.close();
-    expectNoSecretsInLogs(logger);
+  beforeEach(() => {
+    ({ paxos } = bench);
   });
 
   describe('429 with calls queued', () => {

@@ -1,47 +1,17 @@
 import { expect } from 'chai';
 import { PaxosRateLimitError } from '../../../src/index.js';
-import { MemoryRateLimiter, PaxosIdentityGateway } from '../../../src/gateways.js';
+import { PaxosIdentityGateway } from '../../../src/gateways.js';
 import { backoffDelay, decideRetry, retryAfterMs } from '../../../src/adapters/paxos/http/retry-policy.js';
-import {
-  CANARY_SECRET,
-  CLIENT_ID,
-  CapturingLogger,
-  expectNoSecretsInLogs,
-  problem,
-  rejectionOf,
-  ScriptedPaxos,
-  wireIdentity,
-} from './support.js';
+import { problem, rejectionOf, ScriptedPaxos, useScriptedPaxos } from './support.js';
 
 const GET = 'GET /v2/identity/identities/{id}';
 
 describe('Retry-After under attack', () => {
+  const bench = useScriptedPaxos();
+  const { options, limiterOf } = bench;
   let paxos: ScriptedPaxos;
-  let logger: CapturingLogger;
-
-  const options = (extra: Record<string, unknown> = {}) => ({
-    environment: 'sandbox' as const,
-    clientId: CLIENT_ID,
-    clientSecret: CANARY_SECRET,
-    baseUrl: paxos.baseUrl,
-    tokenUrl: paxos.tokenUrl,
-    timeoutMs: 3_000,
-    retryBackoff: { initialDelayMs: 4, maxDelayMs: 16 },
-    logger,
-    ...extra,
-  });
-  const limiterOf = (extra: Partial<ConstructorParameters<typeof MemoryRateLimiter>[0]> = {}) =>
-    new MemoryRateLimiter({ requestsPerSecond: 100, tokenRequestsPerSecond: 100, maxQueue: 1000, ...extra });
-
-  beforeEach(async () => {
-    paxos = await ScriptedPaxos.start();
-    logger = new CapturingLogger();
-    paxos.store(wireIdentity('abc-1'));
-  });
-
-  afterEach(async () => {
-    await paxos.close();
-    expectNoSecretsInLogs(logger);
+  beforeEach(() => {
+    ({ paxos } = bench);
   });
 
   describe('on a 429', () => {

@@ -17,7 +17,7 @@ import {
   type Logger,
   type PaxosGatewayOptions,
 } from '../../../src/index.js';
-import { PaxosIdentityGateway } from '../../../src/gateways.js';
+import { MemoryRateLimiter, PaxosIdentityGateway } from '../../../src/gateways.js';
 
 /** Values that must never show up in an error or a log line. */
 export const CANARY_SSN = '987-65-4320';
@@ -359,4 +359,67 @@ export function wireIdentity(id: string, changes: Record<string, unknown> = {}):
     tax_details: [{ tax_payer_country: 'USA', tax_payer_id: CANARY_SSN }],
     ...changes,
   };
+}
+
+/** Waits `ms` on a real timer. */
+export const pause = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/** Resolves with how the promise settled and how long it took; never rejects. */
+export async function settle(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    await promise;
+    return { error: undefined, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+}
+
+/**
+ * The set-up of the attack suites, registered in the calling `describe`: a fresh ScriptedPaxos holding `abc-1` and a
+ * capturing logger before each test; after each, the server closed and the logs searched for secrets. Read `paxos`
+ * and `logger` inside tests (they change per test); `options` and `limiterOf` build a fast-retrying gateway's options
+ * and a generous limiter.
+ */
+export function useScriptedPaxos() {
+  let paxos: ScriptedPaxos | undefined;
+  let logger: CapturingLogger | undefined;
+  const current = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useScriptedPaxos: read inside a test, after its beforeEach');
+    return value;
+  };
+  beforeEach(async () => {
+    paxos = await ScriptedPaxos.start();
+    logger = new CapturingLogger();
+    paxos.store(wireIdentity('abc-1'));
+  });
+  afterEach(async () => {
+    await current(paxos).close();
+    expectNoSecretsInLogs(current(logger));
+  });
+  const bench = {
+    get paxos(): ScriptedPaxos {
+      return current(paxos);
+    },
+    get logger(): CapturingLogger {
+      return current(logger);
+    },
+    options: (extra: Record<string, unknown> = {}) => ({
+      environment: 'sandbox' as const,
+      clientId: CLIENT_ID,
+      clientSecret: CANARY_SECRET,
+      baseUrl: bench.paxos.baseUrl,
+      tokenUrl: bench.paxos.tokenUrl,
+      timeoutMs: 3_000,
+      retryBackoff: { initialDelayMs: 4, maxDelayMs: 16 },
+      logger: bench.logger,
+      ...extra,
+    }),
+    limiterOf: (extra: Partial<ConstructorParameters<typeof MemoryRateLimiter>[0]> = {}) =>
+      new MemoryRateLimiter({ requestsPerSecond: 100, tokenRequestsPerSecond: 100, maxQueue: 1000, ...extra }),
+  };
+  return bench;
 }

@@ -8,14 +8,11 @@ import {
   PaxosServerError,
   PaxosTimeoutError,
 } from '../../../src/index.js';
-import { InMemoryTokenCache, MemoryRateLimiter, PaxosIdentityGateway } from '../../../src/gateways.js';
+import { InMemoryTokenCache, PaxosIdentityGateway } from '../../../src/gateways.js';
 import { aPerson } from '../../support/builders.js';
 import {
-  CANARY_SECRET,
   CANARY_SSN,
   CLIENT_ID,
-  CapturingLogger,
-  expectNoSecretsInLogs,
   json,
   ManualClock,
   problem,
@@ -23,28 +20,15 @@ import {
   ScriptedPaxos,
   wireIdentity,
   type Script,
+  useScriptedPaxos,
+  pause,
+  settle,
 } from './support.js';
 
 const GET = 'GET /v2/identity/identities/{id}';
 const CREATE = 'POST /v2/identity/identities';
 const TOKEN = 'POST /oauth2/token';
 const NOW = new Date('2026-03-15T12:00:00Z');
-
-const pause = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms);
-  });
-
-/** Resolves with how the promise settled and how long it took; never rejects. */
-async function settle(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = performance.now();
-  try {
-    await promise;
-    return { error: undefined, ms: performance.now() - started };
-  } catch (error) {
-    return { error, ms: performance.now() - started };
-  }
-}
 
 /** Headers, a part of the body, then a dropped connection. */
 const resetMidBody: Script = (_request, res) => {
@@ -55,32 +39,11 @@ const resetMidBody: Script = (_request, res) => {
 };
 
 describe('transport under attack: tokens, bodies and what errors show', () => {
+  const bench = useScriptedPaxos();
+  const { options, limiterOf } = bench;
   let paxos: ScriptedPaxos;
-  let logger: CapturingLogger;
-
-  const options = (extra: Record<string, unknown> = {}) => ({
-    environment: 'sandbox' as const,
-    clientId: CLIENT_ID,
-    clientSecret: CANARY_SECRET,
-    baseUrl: paxos.baseUrl,
-    tokenUrl: paxos.tokenUrl,
-    timeoutMs: 3_000,
-    retryBackoff: { initialDelayMs: 4, maxDelayMs: 16 },
-    logger,
-    ...extra,
-  });
-  const limiterOf = (extra: Partial<ConstructorParameters<typeof MemoryRateLimiter>[0]> = {}) =>
-    new MemoryRateLimiter({ requestsPerSecond: 100, tokenRequestsPerSecond: 100, maxQueue: 1000, ...extra });
-
-  beforeEach(async () => {
-    paxos = await ScriptedPaxos.start();
-    logger = new CapturingLogger();
-    paxos.store(wireIdentity('abc-1'));
-  });
-
-  afterEach(async () => {
-    await paxos.close();
-    expectNoSecretsInLogs(logger);
+  beforeEach(() => {
+    ({ paxos } = bench);
   });
 
   describe('tokens', () => {

@@ -7,7 +7,6 @@ import {
   createIdentityService,
   createWebhookHandler,
   DEFAULT_WEBHOOK_LEASE_MS,
-  type EventGateway,
   type IdentityService,
   type PaxosEvent,
   type SeenStore,
@@ -23,25 +22,10 @@ import {
   type ListIdentities,
 } from '../../../src/container.js';
 import { aPerson } from '../../support/builders.js';
+import { events, ManualClock, notification } from '../../support/webhooks.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
-
-class ManualClock {
-  time = Date.parse('2026-01-01T00:00:00Z');
-  now(): Date {
-    return new Date(this.time);
-  }
-}
-
-function notification(id: string): Record<string, unknown> {
-  return { id, type: 'identity.approved', source: 'com.paxos', time: '2026-01-01T00:00:00Z', object: 'event' };
-}
-
-const events: EventGateway = {
-  get: (id) => Promise.resolve({ id, type: 'identity.approved', object: {}, createdAt: '2026-01-01T00:00:00Z' }),
-  listPage: () => Promise.resolve({ events: [] }),
-};
 
 /** A record that grants every claim and writes down what was asked of it. */
 function recordingRecord(failComplete = false) {

@@ -11,25 +11,10 @@ import {
 } from '../../../src/index.js';
 import { InMemoryWebhookDeliveryRecord } from '../../../src/gateways.js';
 import { WebhookDeliveries } from '../../../src/container.js';
+import { events, ManualClock, notification } from '../../support/webhooks.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
-
-class ManualClock {
-  time = Date.parse('2026-01-01T00:00:00Z');
-  now(): Date {
-    return new Date(this.time);
-  }
-}
-
-function notification(id: string): Record<string, unknown> {
-  return { id, type: 'identity.approved', source: 'com.paxos', time: '2026-01-01T00:00:00Z', object: 'event' };
-}
-
-const events: EventGateway = {
-  get: (id) => Promise.resolve({ id, type: 'identity.approved', object: {}, createdAt: '2026-01-01T00:00:00Z' }),
-  listPage: () => Promise.resolve({ events: [] }),
-};
 
 function granted(claim: WebhookDeliveryClaim): Extract<WebhookDeliveryClaim, { status: 'claimed' }> {
   if (claim.status !== 'claimed') throw new Error(`expected a claim, got ${claim.status}`);

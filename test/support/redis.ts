@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
-/** Where the Redis suites connect. */
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** Where the Redis suites connect (the tests of the Redis adapters read `process.env.REDIS_URL` the same way). */
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const REQUIRED = process.env['PAXOS_IDENTITY_REQUIRE_REDIS'] === '1';
 
 let reachable: Promise<string | undefined> | undefined;

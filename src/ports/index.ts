@@ -2,7 +2,13 @@ export type { IdentityGateway, CallOptions, GetIdentityOptions } from './identit
 export { systemClock, type Clock } from './clock.js';
 export { uuidGenerator, type IdGenerator } from './id-generator.js';
 export type { Logger, LogFields } from './logger.js';
-export type { RateLimiter, RateLimitRoute, RateLimitPermit, RateLimitAcquireOptions } from './rate-limiter.js';
+export {
+  RATE_LIMIT_ROUTES,
+  type RateLimiter,
+  type RateLimitRoute,
+  type RateLimitPermit,
+  type RateLimitAcquireOptions,
+} from './rate-limiter.js';
 export type { InstitutionMemberGateway } from './institution-member-gateway.js';
 export type { DocumentGateway, ListDocumentsCallOptions } from './document-gateway.js';
 export type { EventGateway, EventPageRequest } from './event-gateway.js';

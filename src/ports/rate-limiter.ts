@@ -1,5 +1,20 @@
-/** Which of Paxos's rate-limit buckets a request counts against: the identity routes or the OAuth token route. */
-export type RateLimitRoute = 'identity' | 'token';
+/**
+ * Which of Paxos's per-IP rate-limit budgets a request counts against (identity API reference §7, Paxos's
+ * `developer/rate-limits` page):
+ *
+ * - `token`: the OAuth token route (`/oauth2/token*`), 1 request/s.
+ * - `identity`: the Identity API, every route under `/v2/identity/`: identities (create, get, list, update), their
+ *   sandbox status, their documents and the institution members. Paxos's table names the Identity API as one entry
+ *   at 10 requests/s; the documents, sandbox-status and member routes live under the same prefix and in the same
+ *   API (§3), so they count here: reading them as "other" would risk a 429, which throttles the whole IP.
+ * - `other`: every other endpoint, 50 requests/s; for this library the Events API (`/v2/events`, `/v2/events/{id}`).
+ *
+ * Each budget is averaged over five minutes by Paxos; a 429 on any of them throttles every request from the IP.
+ */
+export type RateLimitRoute = 'identity' | 'token' | 'other';
+
+/** Every {@link RateLimitRoute}, in a fixed order. */
+export const RATE_LIMIT_ROUTES: readonly RateLimitRoute[] = Object.freeze(['identity', 'token', 'other']);
 
 /** Options of {@link RateLimiter.acquire}. */
 export interface RateLimitAcquireOptions {
@@ -38,8 +53,11 @@ export interface RateLimiter {
    */
   acquire(route: RateLimitRoute, options?: RateLimitAcquireOptions): Promise<RateLimitPermit>;
   /**
-   * Refuses every request for the next `durationMs` (Paxos answered 429). The duration is relative, so that processes
-   * whose clocks disagree still agree on the cool-down; a longer cool-down already in force is kept, never cut.
+   * Refuses every request, on every route, for the next `durationMs` (Paxos answered 429). The cool-down is never
+   * per route: after a 429 Paxos throttles all requests from the IP for five minutes (reference §7), so a call on
+   * another budget sent meanwhile would only meet the throttle and prolong it. Calls already queued on any route are
+   * refused at once (`cooling_down`). The duration is relative, so that processes whose clocks disagree still agree
+   * on the cool-down; a longer cool-down already in force is kept, never cut.
    *
    * @returns when the cool-down in force now ends (this one, or a later one already recorded).
    */

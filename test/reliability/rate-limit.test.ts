@@ -165,6 +165,10 @@ describe('MemoryRateLimiter (rate-limiter-flexible underneath)', () => {
     expect(() => new MemoryRateLimiter({ requestsPerSecond: 1, tokenRequestsPerSecond: 1, maxQueue: -1 })).to.throw(
       RangeError,
     );
+    expect(
+      () =>
+        new MemoryRateLimiter({ requestsPerSecond: 1, tokenRequestsPerSecond: 1, otherRequestsPerSecond: 0, maxQueue: 1 }),
+    ).to.throw(RangeError);
   });
 });
 
@@ -176,15 +180,22 @@ describe('rateLimit and maxResponseBytes options', () => {
     expect(resolvePaxosConfig(base).rateLimit).to.deep.equal({
       requestsPerSecond: 10,
       tokenRequestsPerSecond: 1,
+      otherRequestsPerSecond: 45,
       maxQueue: 1000,
       coolDownMs: 300_000,
     });
     expect(DEFAULT_RATE_LIMIT.requestsPerSecond).to.equal(10);
+    expect(DEFAULT_RATE_LIMIT.otherRequestsPerSecond).to.equal(45);
     expect(resolvePaxosConfig(base).maxResponseBytes).to.equal(1024 * 1024);
     expect(resolvePaxosConfig({ ...base, rateLimit: false }).rateLimit).to.equal(false);
     expect(resolvePaxosConfig({ ...base, rateLimit: { requestsPerSecond: 5 } }).rateLimit).to.deep.include({
       requestsPerSecond: 5,
       tokenRequestsPerSecond: 1,
+    });
+    expect(resolvePaxosConfig({ ...base, rateLimit: { otherRequestsPerSecond: 20 } }).rateLimit).to.deep.include({
+      requestsPerSecond: 10,
+      tokenRequestsPerSecond: 1,
+      otherRequestsPerSecond: 20,
     });
   });
 
@@ -193,6 +204,8 @@ describe('rateLimit and maxResponseBytes options', () => {
     for (const rateLimit of [
       { requestsPerSecond: 0 },
       { tokenRequestsPerSecond: -1 },
+      { otherRequestsPerSecond: 0 },
+      { otherRequestsPerSecond: Number.NaN },
       { maxQueue: 1.5 },
       { coolDownMs: -1 },
       'paxos',

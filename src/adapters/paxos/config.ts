@@ -18,17 +18,25 @@ export interface RetryBackoffOptions {
 
 /**
  * Client-side pacing, so that bursts wait instead of being sent into a 429 (Paxos then throttles the whole IP for
- * five minutes). Per service instance; several processes behind one IP share Paxos's limit and need lower numbers
- * or a shared limiter.
+ * five minutes). Paxos's limits are per IP and per endpoint group, each averaged over five minutes (identity API
+ * reference §7): there is one budget per group, each with its own evenly spaced pace and queue, so that event reads
+ * do not wait behind creates. The budgets are per service instance (per process with the built-in limiter);
+ * several processes behind one IP share Paxos's limits and need lower numbers or a shared limiter. A 429 on any
+ * route stops every route for the cool-down, since Paxos throttles the IP, not the endpoint.
  */
 export interface PaxosRateLimitOptions {
-  /** Requests per second on the identity routes, spread evenly. Default 10, Paxos's limit per IP. */
+  /**
+   * Requests per second on the identity routes, spread evenly: every call under `/v2/identity/` (identities, their
+   * sandbox status and documents, institution members). Default 10, Paxos's limit per IP.
+   */
   readonly requestsPerSecond?: number;
-  /** Requests per second on the token route. Default 1, Paxos's limit per IP. */
+  /** Requests per second on the token route (`/oauth2/token`). Default 1, Paxos's limit per IP. */
   readonly tokenRequestsPerSecond?: number;
+  /** Requests per second on the other routes (the Events API), spread evenly. Default 45, under Paxos's 50 per IP. */
+  readonly otherRequestsPerSecond?: number;
   /** Calls that may wait for a slot, per route; one more fails with `PaxosRateLimitError` `queue_full`. Default 1000. */
   readonly maxQueue?: number;
-  /** How long every call is refused without sending after Paxos answered 429 without `Retry-After`. Default 300000 (five minutes, as Paxos). */
+  /** How long every call on every route is refused without sending after Paxos answered 429 without `Retry-After`. Default 300000 (five minutes, as Paxos). */
   readonly coolDownMs?: number;
 }
 
@@ -74,6 +82,7 @@ export interface PaxosGatewayOptions {
 interface ResolvedPaxosRateLimit {
   readonly requestsPerSecond: number;
   readonly tokenRequestsPerSecond: number;
+  readonly otherRequestsPerSecond: number;
   readonly maxQueue: number;
   readonly coolDownMs: number;
 }
@@ -121,10 +130,14 @@ const DEFAULT_MAX_DELAY_MS = 8_000;
 const MAX_TIMEOUT_MS = 10 * 60_000;
 const MAX_RETRIES = 10;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-/** Paxos's published limits per IP and its five-minute throttle. */
+/**
+ * Paxos's published limits per IP and its five-minute throttle: identity and token at their limits (evenly spaced,
+ * so never above the five-minute average), the other routes a little under theirs.
+ */
 export const DEFAULT_RATE_LIMIT: Readonly<Required<PaxosRateLimitOptions>> = Object.freeze({
   requestsPerSecond: 10,
   tokenRequestsPerSecond: 1,
+  otherRequestsPerSecond: 45,
   maxQueue: 1000,
   coolDownMs: 5 * 60_000,
 });
@@ -196,6 +209,11 @@ function checkRateLimit(value: unknown): ResolvedPaxosRateLimit | false {
       'rateLimit.tokenRequestsPerSecond',
       options.tokenRequestsPerSecond,
       DEFAULT_RATE_LIMIT.tokenRequestsPerSecond,
+    ),
+    otherRequestsPerSecond: checkRate(
+      'rateLimit.otherRequestsPerSecond',
+      options.otherRequestsPerSecond,
+      DEFAULT_RATE_LIMIT.otherRequestsPerSecond,
     ),
     maxQueue: checkInteger('rateLimit.maxQueue', options.maxQueue, DEFAULT_RATE_LIMIT.maxQueue, 0, 1_000_000),
     coolDownMs: checkInteger('rateLimit.coolDownMs', options.coolDownMs, DEFAULT_RATE_LIMIT.coolDownMs, 0, 60 * 60_000),

@@ -40,6 +40,7 @@ export class PaxosDocumentGateway implements DocumentGateway {
       method: 'PUT',
       path: `/identity/identities/${encodeURIComponent(identityId)}/documents`,
       template: DOCUMENTS,
+      budget: 'identity',
       body: { name: request.name, document_types: [...request.documentTypes] },
       // Not retried: a lost answer would make the repeat a 409 for the slot the first call reserved.
       idempotent: false,
@@ -60,6 +61,7 @@ export class PaxosDocumentGateway implements DocumentGateway {
       method: 'GET',
       path: `/identity/identities/${encodeURIComponent(identityId)}/documents`,
       template: DOCUMENTS,
+      budget: 'identity',
       ...(options.includePending === true && { query: 'include_pending_docs=true' }),
       idempotent: true,
       readJson: true,

@@ -3,6 +3,8 @@ import type { CallOptions, EventGateway, EventPageRequest } from '../../ports/in
 import { EventDto, ListEventsResponseDto, type EventObjectDto } from './dto/lifecycle.dto.js';
 import type { PaxosConnection } from './connection.js';
 
+// Not under `/identity/`: the Events API counts against Paxos's "other endpoints" budget (reference §7), so event
+// reads take the `other` budget and never queue behind identity creates.
 const EVENTS = '/events';
 const EVENT = '/events/{id}';
 
@@ -56,6 +58,7 @@ export class PaxosEventGateway implements EventGateway {
       method: 'GET',
       path: EVENTS,
       template: EVENTS,
+      budget: 'other',
       ...(text !== '' && { query: text }),
       idempotent: true,
       readJson: true,
@@ -77,6 +80,7 @@ export class PaxosEventGateway implements EventGateway {
       method: 'GET',
       path: `${EVENTS}/${encodeURIComponent(id)}`,
       template: EVENT,
+      budget: 'other',
       ...(options.isTest === true && { query: 'is_test=true' }),
       idempotent: true,
       readJson: true,

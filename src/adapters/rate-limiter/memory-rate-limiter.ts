@@ -8,18 +8,22 @@ import type {
 } from '../../ports/index.js';
 import { systemClock } from '../../ports/index.js';
 
-/** Options of {@link MemoryRateLimiter}. */
+/** Options of {@link MemoryRateLimiter}: one pace per budget (see {@link RateLimitRoute}), all for this process. */
 export interface MemoryRateLimiterOptions {
-  /** Requests per second on the identity routes. Paxos allows 10 per IP. */
+  /** Requests per second on the identity routes (everything under `/v2/identity/`). Paxos allows 10 per IP. */
   readonly requestsPerSecond: number;
   /** Requests per second on the token route. Paxos allows 1 per IP. */
   readonly tokenRequestsPerSecond: number;
+  /** Requests per second on the other routes (the Events API). Paxos allows 50 per IP. Default 45. */
+  readonly otherRequestsPerSecond?: number;
   /** Calls that may wait per route; one more is refused with `queue_full`. */
   readonly maxQueue: number;
   /** Where the cool-down reads the time. Default: the system clock. */
   readonly clock?: Clock;
 }
 
+/** A little under Paxos's 50/s for "everything else", as the other defaults sit at or under theirs. */
+const DEFAULT_OTHER_PER_SECOND = 45;
 const GRANTED: RateLimitPermit = Object.freeze({ granted: true });
 /** Handed to the calls queued when a cool-down starts: not a slot, but a prompt to look at the cool-down again. */
 const RECHECK: RateLimitPermit = Object.freeze({ granted: false, reason: 'cooling_down', retryAt: new Date(0) });
@@ -156,13 +160,20 @@ function checkRate(name: string, value: number): number {
 }
 
 /**
- * The {@link RateLimiter} port for one process, on rate-limiter-flexible's `RateLimiterMemory`: each route has its
- * own evenly spaced pace and bounded queue, and a 429 cool-down refuses every call on both routes (Paxos throttles
- * the whole IP). A limiter over a shared store implements the same port for several processes behind one IP.
+ * The {@link RateLimiter} port for one process, on rate-limiter-flexible's `RateLimiterMemory`: each route (identity,
+ * token, other) has its own evenly spaced pace and bounded queue, so that event reads never wait behind a queue of
+ * creates; a 429 cool-down refuses every call on every route (Paxos throttles the whole IP). The budgets are this
+ * process's only: several processes behind one IP each get the full rate, so they need lower numbers or a limiter
+ * over a shared store, which implements the same port.
  *
  * @example
  * ```ts
- * const limiter = new MemoryRateLimiter({ requestsPerSecond: 10, tokenRequestsPerSecond: 1, maxQueue: 1000 });
+ * const limiter = new MemoryRateLimiter({
+ *   requestsPerSecond: 10,
+ *   tokenRequestsPerSecond: 1,
+ *   otherRequestsPerSecond: 45,
+ *   maxQueue: 1000,
+ * });
  * const gateway = new PaxosIdentityGateway(options, { rateLimiter: limiter });
  * ```
  */
@@ -182,6 +193,11 @@ export class MemoryRateLimiter implements RateLimiter {
       identity: new Lane(checkRate('requestsPerSecond', options.requestsPerSecond), options.maxQueue, this.#clock),
       token: new Lane(
         checkRate('tokenRequestsPerSecond', options.tokenRequestsPerSecond),
+        options.maxQueue,
+        this.#clock,
+      ),
+      other: new Lane(
+        checkRate('otherRequestsPerSecond', options.otherRequestsPerSecond ?? DEFAULT_OTHER_PER_SECOND),
         options.maxQueue,
         this.#clock,
       ),
@@ -205,13 +221,17 @@ export class MemoryRateLimiter implements RateLimiter {
         await abortableSleep(coolingFor, signal);
         continue;
       }
-      const permit = await this.#lanes[route].take(signal);
+      const lane = this.#lanes[route] as Lane | undefined;
+      // A plain-JavaScript caller may pass anything: an unknown route has no pace, so it is never waved through.
+      if (lane === undefined) throw new TypeError('unknown rate-limit route');
+      const permit = await lane.take(signal);
       // A cool-down recorded while this call queued holds it back too: sending now would extend Paxos's throttle.
       if (permit === RECHECK || (permit.granted && this.#coolEnd() > this.#now())) continue;
       return permit;
     }
   }
 
+  /** Cools down every route at once: Paxos's throttle after a 429 covers the whole IP (see {@link RateLimiter.coolDown}). */
   coolDown(durationMs: number): Promise<Date> {
     // A negative or non-finite duration would end a cool-down in force or poison the comparison: treat it as none.
     const now = this.#now();

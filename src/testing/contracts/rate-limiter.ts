@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Clock, RateLimiter, RateLimitPermit } from '../../ports/index.js';
+import { RATE_LIMIT_ROUTES, type Clock, type RateLimiter, type RateLimitPermit } from '../../ports/index.js';
 import { runnerGlobal } from './mocha-globals.js';
 
 /** What a {@link describeRateLimiterContract} factory is asked to build. */
@@ -8,6 +8,8 @@ export interface RateLimiterContractSettings {
   readonly requestsPerSecond: number;
   /** Requests per second on the token route. */
   readonly tokenRequestsPerSecond: number;
+  /** Requests per second on the other routes (Paxos's "everything else", the Events API). */
+  readonly otherRequestsPerSecond: number;
   /** Calls that may wait per route. */
   readonly maxQueue: number;
   /** The clock the limiter must read the cool-down from. */
@@ -40,8 +42,9 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 /**
  * Registers the contract every {@link RateLimiter} meets, in-process or over a shared store: pacing without refusing a
- * burst, a bounded queue, a cool-down that stops both routes, never shortened by a later shorter one, that also holds
- * back calls already queued, and aborts that leave the queue. `factory` builds a fresh, empty limiter per case (for a
+ * burst, one independent pace per route (a queue on one never delays another), a bounded queue, a cool-down that
+ * stops every route (Paxos throttles the whole IP), never shortened by a later shorter one, that also holds back calls
+ * already queued on any route, and aborts that leave the queue. `factory` builds a fresh, empty limiter per case (for a
  * shared store: under a fresh key prefix). Cases run on the wall clock and take about two seconds in all.
  *
  * @example
@@ -59,15 +62,57 @@ export function describeRateLimiterContract(
   const itFn = options.it ?? runnerGlobal('describeRateLimiterContract', 'it');
   const limiter = (settings: Partial<RateLimiterContractSettings> = {}) =>
     Promise.resolve(
-      factory({ requestsPerSecond: 100, tokenRequestsPerSecond: 100, maxQueue: 100, clock: wallClock, ...settings }),
+      factory({
+        requestsPerSecond: 100,
+        tokenRequestsPerSecond: 100,
+        otherRequestsPerSecond: 100,
+        maxQueue: 100,
+        clock: wallClock,
+        ...settings,
+      }),
     );
 
   describeFn(`RateLimiter contract: ${name}`, () => {
-    itFn('grants at once when idle, on both routes, with no cool-down in force', async () => {
+    itFn('grants at once when idle, on every route, with no cool-down in force', async () => {
       const l = await limiter();
       assert.deepEqual(await l.acquire('identity'), { granted: true });
       assert.deepEqual(await l.acquire('token'), { granted: true });
+      assert.deepEqual(await l.acquire('other'), { granted: true });
       assert.equal(await l.coolingDownUntil(), undefined);
+    });
+
+    itFn('each route has its own pace: a queue on one route never delays the others', async () => {
+      const l = await limiter({ requestsPerSecond: 2, tokenRequestsPerSecond: 2, otherRequestsPerSecond: 2 });
+      const controller = new AbortController();
+      assert.deepEqual(await l.acquire('identity'), { granted: true });
+      // Three more identity calls at 2/s would hold the route for 1.5 s.
+      const queued = [1, 2, 3].map(() => l.acquire('identity', { signal: controller.signal }).catch(() => undefined));
+      await pause(5);
+      const started = performance.now();
+      assert.deepEqual(await l.acquire('other'), { granted: true });
+      assert.deepEqual(await l.acquire('token'), { granted: true });
+      const took = performance.now() - started;
+      assert.ok(took < 250, `the other routes were granted at once, not behind identity (${Math.round(took)} ms)`);
+      controller.abort(new Error('done'));
+      await Promise.all(queued);
+    });
+
+    itFn('each route is paced at its own rate', async () => {
+      const l = await limiter({ requestsPerSecond: 10, otherRequestsPerSecond: 50 });
+      const finish = async (route: 'identity' | 'other', count: number): Promise<number> => {
+        const started = performance.now();
+        const permits = await Promise.all(Array.from({ length: count }, () => l.acquire(route)));
+        assert.ok(
+          permits.every((p) => p.granted),
+          `every ${route} call is granted`,
+        );
+        return performance.now() - started;
+      };
+      const [identityMs, otherMs] = await Promise.all([finish('identity', 5), finish('other', 10)]);
+      // 5 at 10/s need four intervals of 100 ms; 10 at 50/s nine of 20 ms (timers may fire a little early).
+      assert.ok(identityMs >= 4 * 100 - 30, `identity paced at 10/s: ${Math.round(identityMs)} ms`);
+      assert.ok(otherMs >= 9 * 20 - 30, `other paced at 50/s: ${Math.round(otherMs)} ms`);
+      assert.ok(otherMs < identityMs, `other at its own, faster pace: ${Math.round(otherMs)} ms`);
     });
 
     itFn('many acquires in the same tick all wait their turn, spread over time, none refused', async () => {
@@ -104,13 +149,13 @@ export function describeRateLimiterContract(
       await Promise.all(waiting);
     });
 
-    itFn('a cool-down refuses both routes until it ends, and says when', async () => {
+    itFn('a cool-down refuses every route until it ends, and says when', async () => {
       const l = await limiter();
       const before = Date.now();
       const until = await l.coolDown(300);
       assert.ok(until.getTime() >= before + 300 && until.getTime() <= Date.now() + 300, 'ends in 300 ms');
       assert.deepEqual(await l.coolingDownUntil(), until);
-      for (const route of ['identity', 'token'] as const) {
+      for (const route of RATE_LIMIT_ROUTES) {
         assert.deepEqual(await l.acquire(route), { granted: false, reason: 'cooling_down', retryAt: until });
       }
       await pause(until.getTime() - Date.now() + 20);
@@ -143,6 +188,20 @@ export function describeRateLimiterContract(
       await pause(5);
       const until = await l.coolDown(60_000);
       const permits: RateLimitPermit[] = await Promise.all(queued);
+      for (const permit of permits) {
+        assert.deepEqual(permit, { granted: false, reason: 'cooling_down', retryAt: until });
+      }
+    });
+
+    itFn('a cool-down holds back the calls queued on every route, not only the route that met the 429', async () => {
+      const l = await limiter({ requestsPerSecond: 2, tokenRequestsPerSecond: 2, otherRequestsPerSecond: 2 });
+      for (const route of RATE_LIMIT_ROUTES) assert.deepEqual(await l.acquire(route), { granted: true });
+      const queued = RATE_LIMIT_ROUTES.flatMap((route) => [1, 2].map(() => l.acquire(route)));
+      await pause(5);
+      const until = await l.coolDown(60_000);
+      const started = performance.now();
+      const permits: RateLimitPermit[] = await Promise.all(queued);
+      assert.ok(performance.now() - started < 250, 'the queued calls fail fast, without waiting for their turn');
       for (const permit of permits) {
         assert.deepEqual(permit, { granted: false, reason: 'cooling_down', retryAt: until });
       }

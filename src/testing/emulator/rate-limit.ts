@@ -7,6 +7,8 @@ export interface RateLimitOptions {
   readonly identityPerSecond?: number;
   /** Average requests per second allowed on the token route, per client IP. Paxos: 1. */
   readonly tokenPerSecond?: number;
+  /** Average requests per second allowed on the other routes (the Events API), per client IP. Paxos: 50. */
+  readonly otherPerSecond?: number;
   /** The window the average is taken over. Paxos: 5 minutes. */
   readonly windowMs?: number;
   /** How long every request from an IP that went over gets 429. Paxos: 5 minutes. */
@@ -19,14 +21,16 @@ export interface RateLimitOptions {
 export const PAXOS_RATE_LIMITS: Required<Omit<RateLimitOptions, 'retryAfterSeconds'>> = Object.freeze({
   identityPerSecond: 10,
   tokenPerSecond: 1,
+  otherPerSecond: 50,
   windowMs: 5 * 60_000,
   throttleMs: 5 * 60_000,
 });
 
 /**
- * Per-IP limits averaged over a sliding window: an IP may make `perSecond × window` requests to a bucket within any
- * window; the request after that is refused and so is every request from that IP, to any route, until the throttle
- * ends. Time comes from the emulator's clock, so tests can step over the window instead of waiting.
+ * Per-IP limits per endpoint group (identity, token, other), averaged over a sliding window: an IP may make
+ * `perSecond × window` requests to a bucket within any window, counted apart from the other buckets; the request
+ * after that is refused and so is every request from that IP, to any route of any bucket, until the throttle ends
+ * (identity API reference §7). Time comes from the emulator's clock, so tests can step over the window instead of waiting.
  */
 export class RateLimiter {
   private readonly seen = new Map<string, number[]>();
@@ -52,7 +56,12 @@ export class RateLimiter {
       for (const key of this.seen.keys()) if (key.startsWith(`${ip}|`)) this.seen.delete(key);
     }
     if (bucket === 'none') return true;
-    const perSecond = bucket === 'identity' ? this.limits.identityPerSecond : this.limits.tokenPerSecond;
+    const perSecond =
+      bucket === 'identity'
+        ? this.limits.identityPerSecond
+        : bucket === 'token'
+          ? this.limits.tokenPerSecond
+          : this.limits.otherPerSecond;
     const budget = Math.max(1, Math.floor((perSecond * this.limits.windowMs) / 1000));
     const key = `${ip}|${bucket}`;
     const times = (this.seen.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);

@@ -3,8 +3,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** HTTP methods the emulator routes. */
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-/** Which of Paxos's rate-limit buckets a route counts against. */
-export type RateLimitBucket = 'identity' | 'token' | 'none';
+/**
+ * Which of Paxos's rate-limit buckets a route counts against: `identity` (under `/v2/identity/`), `token`, `other`
+ * (every other Paxos endpoint, such as events), or `none` (not Paxos's API: the presigned upload URL).
+ */
+export type RateLimitBucket = 'identity' | 'token' | 'other' | 'none';
 
 /** What a route handler gets. */
 export interface RouteRequest {

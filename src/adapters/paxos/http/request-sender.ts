@@ -1,6 +1,6 @@
 import type { KyInstance } from 'ky';
 import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
-import type { Logger, RateLimiter } from '../../../ports/index.js';
+import type { Logger, RateLimiter, RateLimitRoute } from '../../../ports/index.js';
 import type { ResolvedPaxosConfig } from '../config.js';
 import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
 import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
@@ -25,6 +25,11 @@ export interface PaxosRequest {
   readonly path: string;
   /** The route template for logs and errors: `/identity/identities/{id}`. */
   readonly template: string;
+  /**
+   * The rate-limit budget every attempt acquires on: `identity` for the Identity API (under `/identity/`), `other`
+   * for the rest (the Events API); see {@link RateLimitRoute}. The token route is the token provider's.
+   */
+  readonly budget: Exclude<RateLimitRoute, 'token'>;
   /** An encoded query string without `?`. */
   readonly query?: string;
   /** The wire DTO to send as JSON. */
@@ -80,7 +85,8 @@ type Answered = Attempt & { readonly kind: 'answer' };
 /**
  * Sends API requests under the transport policy (the rules and their reasons are in the retry policy):
  * one deadline per call over the token, every attempt, every wait and the body; retries as the policy decides;
- * a rate-limit slot before every attempt, and a 429's cool-down recorded before the 429 is reported; bodies read
+ * a rate-limit slot on the request's own budget before every attempt, and a 429's cool-down (of every budget)
+ * recorded before the 429 is reported; bodies read
  * under a byte cap; redirects never followed; every failure a typed error without the body, headers or token.
  */
 export class RequestSender {
@@ -176,7 +182,7 @@ export class RequestSender {
       deadline,
       summary,
       attempts,
-      acquireSlot(this.#limiter, 'identity', deadline.signal, summary, attempts, waitForCoolDown),
+      acquireSlot(this.#limiter, request.budget, deadline.signal, summary, attempts, waitForCoolDown),
     );
     return token;
   }

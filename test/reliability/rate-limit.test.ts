@@ -167,7 +167,12 @@ describe('MemoryRateLimiter (rate-limiter-flexible underneath)', () => {
     );
     expect(
       () =>
-        new MemoryRateLimiter({ requestsPerSecond: 1, tokenRequestsPerSecond: 1, otherRequestsPerSecond: 0, maxQueue: 1 }),
+        new MemoryRateLimiter({
+          requestsPerSecond: 1,
+          tokenRequestsPerSecond: 1,
+          otherRequestsPerSecond: 0,
+          maxQueue: 1,
+        }),
     ).to.throw(RangeError);
   });
 });

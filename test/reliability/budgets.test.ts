@@ -133,7 +133,7 @@ describe('emulator: the other routes have a budget of their own', () => {
     await identities.create(draft());
   });
 
-  it("'paxos' mode allows 50 event reads a second over five minutes", async () => {
+  it('PAXOS_RATE_LIMITS publishes 50 requests a second for the other routes, beside identity and token', async () => {
     const { PAXOS_RATE_LIMITS } = await import('../../src/testing.js');
     expect(PAXOS_RATE_LIMITS).to.deep.include({ identityPerSecond: 10, tokenPerSecond: 1, otherPerSecond: 50 });
   });

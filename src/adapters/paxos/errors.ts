@@ -226,7 +226,8 @@ export type PaxosRateLimitReason = 'throttled' | 'cooling_down' | 'queue_full';
  * request from the same IP for five minutes after a 429, so the adapter does not retry blindly: it waits only when
  * a `Retry-After` fits in the call's deadline, and it refuses further calls without sending them until `retryAt`
  * (`reason: 'cooling_down'`). `reason: 'queue_full'`: too many calls were already waiting for the client's pace.
- * Slow down (Identity endpoints allow 10 requests/s per IP) and retry after `retryAt`.
+ * Slow down (per IP, Paxos allows 10 requests/s on identity routes, 1/s on the token route, 50/s on the others) and
+ * retry after `retryAt`.
  */
 export class PaxosRateLimitError extends PaxosApiError {
   readonly code = 'paxos_rate_limited';

@@ -55,6 +55,25 @@ describe('Paxos adapter: one budget per route (identity, token, other)', functio
     expect(spanOf(at(EVENTS)), 'event reads are still paced, at 100/s').to.be.at.least(29 * 10 - 30);
   });
 
+  it('the token route keeps its own pace: the events token waits for a token slot, not behind identity calls', async () => {
+    bench.paxos.otherwise('POST /oauth2/token', (request, res) => {
+      arrivals.set(request, performance.now());
+      json(res, 200, bench.paxos.issueToken());
+    });
+    const service = serviceFor(bench.paxos, bench.logger, {
+      rateLimit: { requestsPerSecond: 1, tokenRequestsPerSecond: 4, otherRequestsPerSecond: 100 },
+    });
+    await service.createIdentity(aPerson().build());
+    // The identity route is now spent for a second; the events call needs a token of other scopes first.
+    const started = performance.now();
+    await service.listEventsPage({});
+    const took = performance.now() - started;
+    const tokens = at('POST /oauth2/token');
+    expect(tokens, 'one token per scope set').to.have.length(2);
+    expect(spanOf(tokens), 'token requests paced at 4/s').to.be.at.least(250 - 30);
+    expect(took, 'the event read waited for the token pace only, not the identity one').to.be.below(700);
+  });
+
   it('document reads count against the identity budget with creates (both are under /v2/identity/)', async () => {
     const service = serviceFor(bench.paxos, bench.logger, {
       rateLimit: { requestsPerSecond: 20, tokenRequestsPerSecond: 10, otherRequestsPerSecond: 1000 },

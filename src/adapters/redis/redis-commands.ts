@@ -6,7 +6,7 @@ import { IdentityServiceError } from '../../domain/index.js';
 export type RedisClient = Redis | Cluster;
 
 /** Default bound on one Redis command: a webhook endpoint should answer Paxos within about 500 ms. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * Redis did not answer a command in time, or answered with an error, so the store cannot vouch for what it keeps.

@@ -24,21 +24,32 @@ function hungClient(): Redis {
 
 describeWithRedis('RedisWebhookDeliveryRecord', () => {
   let redis: Redis;
+  const namespaces: string[] = [];
+  /** A fresh namespace, whose keys the suite deletes at the end: done keys would otherwise stay their 25 h. */
+  const namespaced = () => {
+    const namespace = uniqueNamespace();
+    namespaces.push(namespace);
+    return namespace;
+  };
   before(() => {
     redis = redisClient();
   });
   after(async () => {
+    for (const namespace of namespaces) {
+      const keys = await redis.keys(`${namespace}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
     await redis.quit();
   });
 
   describeWebhookDeliveryRecordContract(
     'RedisWebhookDeliveryRecord',
-    () => new RedisWebhookDeliveryRecord(redis, { namespace: uniqueNamespace() }),
+    () => new RedisWebhookDeliveryRecord(redis, { namespace: namespaced() }),
     { leaseMs: LEASE_MS, lapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms + 50)) },
   );
 
   it('claims with SET NX PX lease, and keeps the done key 25 h by default, or as long as told', async () => {
-    const namespace = uniqueNamespace();
+    const namespace = namespaced();
     const record = new RedisWebhookDeliveryRecord(redis, { namespace });
     const id = `evt-${randomUUID()}`;
     const claim = granted(await record.claim(id, 30_000));
@@ -59,7 +70,7 @@ describeWithRedis('RedisWebhookDeliveryRecord', () => {
       /24 hours/,
     );
     expect(() => new RedisWebhookDeliveryRecord(redis, { namespace: '' })).to.throw(RangeError, /namespace/);
-    const record = new RedisWebhookDeliveryRecord(redis, { namespace: uniqueNamespace() });
+    const record = new RedisWebhookDeliveryRecord(redis, { namespace: namespaced() });
     await assert.rejects(record.claim('evt', 0), RangeError);
   });
 
@@ -96,7 +107,7 @@ describeWithRedis('RedisWebhookDeliveryRecord', () => {
   });
 
   it('does not print the client it was given', () => {
-    const record = new RedisWebhookDeliveryRecord(redis, { namespace: uniqueNamespace() });
+    const record = new RedisWebhookDeliveryRecord(redis, { namespace: namespaced() });
     expect(inspect(record, { depth: Infinity, showHidden: true })).not.to.include('127.0.0.1');
   });
 });

@@ -311,7 +311,17 @@ export class OAuthTokenProvider implements AccessTokenSource {
     const token = Sensitive.of(accessToken);
     const lifetime = typeof expiresIn === 'number' ? Math.max(0, expiresIn) : DEFAULT_LIFETIME_S;
     const margin = Math.min(MAX_RENEW_MARGIN_S, lifetime / 10);
-    await this.#cache.set(key, { token, renewAt: new Date(this.#clock.now().getTime() + (lifetime - margin) * 1000) });
+    const renewAt = new Date(this.#clock.now().getTime() + (lifetime - margin) * 1000);
+    try {
+      await this.#cache.set(key, { token, renewAt });
+    } catch (error) {
+      // The token request is spent and its token valid: the caller gets it, and the next call asks the cache again.
+      const code = (error as Partial<IdentityServiceError>).code;
+      this.#logger?.warn('the token cache did not keep the new access token', {
+        path: this.#request.path,
+        ...(typeof code === 'string' && { errorCode: code }),
+      });
+    }
     return token;
   }
 

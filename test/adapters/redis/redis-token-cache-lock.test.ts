@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RedisTokenCache } from '../../../src/adapters/redis/index.js';
+import { RedisStoreUnavailableError, RedisTokenCache } from '../../../src/adapters/redis/index.js';
 import {
   createIdentityService,
   IdentityNotFoundError,
   PaxosTimeoutError,
   type IdentityService,
+  type Logger,
+  type LogFields,
   type TokenCache,
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
@@ -60,7 +62,7 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
     await redis.quit();
   });
 
-  function service(tokenCache: TokenCache, timeoutMs = 5000): IdentityService {
+  function service(tokenCache: TokenCache, timeoutMs = 5000, logger?: Logger): IdentityService {
     return createIdentityService({
       adapter: 'paxos',
       paxos: {
@@ -70,6 +72,7 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
         clientId: emulator.clientId,
         clientSecret: emulator.clientSecret,
         timeoutMs,
+        ...(logger !== undefined && { logger }),
       },
       tokenCache,
     });
@@ -112,5 +115,33 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
     expect(await outcome(service(withDeadHolder(cache, 60_000), 300))).to.equal('timeout');
     expect(performance.now() - started).to.be.within(250, 2000);
     expect(tokenRequests()).to.equal(0);
+  });
+
+  it('hands out a fetched token when the cache fails to keep it, and says so without the token', async () => {
+    const cache = new RedisTokenCache(redis, { namespace: uniqueNamespace(), encryptionKey: KEY });
+    const lines: { level: string; message: string; fields?: LogFields }[] = [];
+    const at =
+      (level: string) =>
+      (message: string, fields?: LogFields): void => {
+        lines.push({ level, message, ...(fields !== undefined && { fields }) });
+      };
+    const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    let issued = '';
+    const failing: TokenCache = {
+      get: (key) => cache.get(key),
+      set: (_key, token) => {
+        issued = token.token.reveal();
+        return Promise.reject(new RedisStoreUnavailableError('token set', 'timeout', 1000));
+      },
+      invalidate: (key, token) => cache.invalidate(key, token),
+      lockRefresh: (key, ttlMs) => cache.lockRefresh(key, ttlMs),
+    };
+    expect(await outcome(service(failing, 5000, logger))).to.equal('not_found');
+    const warning = lines.find((line) => line.level === 'warn');
+    expect(warning?.message).to.match(/did not keep/);
+    expect(warning?.fields).to.include({ errorCode: 'redis_unavailable' });
+    expect(issued).not.to.equal('');
+    expect(JSON.stringify(lines)).not.to.include(issued);
+    expect(JSON.stringify(lines)).not.to.include(emulator.clientSecret);
   });
 });

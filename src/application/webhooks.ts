@@ -1,5 +1,11 @@
 import { parseWebhookNotification, type PaxosEvent, type WebhookNotification } from '../domain/index.js';
-import type { CallOptions, EventGateway, SeenStore, WebhookDeliveryRecord } from '../ports/index.js';
+import type {
+  CallOptions,
+  EventGateway,
+  SeenStore,
+  WebhookDeliveryClaim,
+  WebhookDeliveryRecord,
+} from '../ports/index.js';
 
 /** Receives each event once: the full event as `GET /events/{id}` returned it, and the notification that announced it. */
 export type WebhookEventHandler = (event: PaxosEvent, notification: WebhookNotification) => void | Promise<void>;
@@ -46,11 +52,24 @@ export interface WebhookDeliveriesOptions {
   readonly fromSeenStore?: (store: SeenStore) => WebhookDeliveryRecord;
 }
 
+/** A UUID, Paxos's form of event ids, which it reads in either case. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One spelling per event: a UUID in upper case names the same event as in lower case. */
+function canonicalEventId(id: string): string {
+  return UUID.test(id) ? id.toLowerCase() : id;
+}
+
 /**
  * Handles webhook deliveries: checks the body, claims the event id in the {@link WebhookDeliveryRecord} (a claim
  * held by another delivery, or an id already done, is a duplicate), fetches the event by id (webhooks are unsigned,
  * so nothing but the id is taken from the body), runs the handler and only then completes the claim. On any failure
  * the claim is released and the error rethrown, so that Paxos's redelivery is handled again.
+ *
+ * Dedupe keys on the event Paxos returned, not on how the unauthenticated body spelled its id: the body's id is
+ * claimed first in its canonical form (a UUID in lower case), so that redeliveries are answered without asking Paxos
+ * (whose event route is rate limited per IP), and when the fetched event's id is another one, that id is claimed as
+ * well before the handler runs; a second spelling of one event therefore never runs the handler twice.
  */
 export class WebhookDeliveries {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- one adapted record per store keeps its claims shared
@@ -79,24 +98,35 @@ export class WebhookDeliveries {
     const notification = parseWebhookNotification(body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
     const id = notification.id;
     const leaseMs = options.leaseMs === undefined ? this.leaseMs : checkLease(options.leaseMs);
-    const claim = await this.recordFor(options).claim(id, leaseMs);
+    const record = this.recordFor(options);
+    const asSent = canonicalEventId(id);
+    const claim = await record.claim(asSent, leaseMs);
     if (claim.status !== 'claimed') return { status: 'duplicate', eventId: id };
+    // The fetched event's claim comes first: completing it is what makes the event done.
+    const held: Claimed[] = [claim];
     try {
       const event = await this.events.get(id, {
         isTest: notification.isTest,
         ...(options.signal !== undefined && { signal: options.signal }),
       });
+      const fetched = canonicalEventId(event.id);
+      if (fetched !== asSent) {
+        const own = await record.claim(fetched, leaseMs);
+        if (own.status !== 'claimed') {
+          // Done under its own id: so is this spelling. Being handled: this spelling waits for that outcome.
+          if (own.status === 'done') await claim.complete();
+          else await releaseQuietly(claim);
+          held.pop();
+          return { status: 'duplicate', eventId: event.id };
+        }
+        held.unshift(own);
+      }
       await handler(event, notification);
-      await claim.complete();
+      for (const each of held) await each.complete();
       return { status: 'handled', event };
     } catch (error) {
       // The caller needs the handler's error, not the record's; an unreleased claim lapses with its lease anyway.
-      // A release that throws synchronously must not hide it either.
-      try {
-        await claim.release();
-      } catch {
-        // The claim lapses with its lease.
-      }
+      for (const each of held) await releaseQuietly(each);
       throw error;
     }
   }
@@ -115,6 +145,17 @@ export class WebhookDeliveries {
       this.adapted.set(store, record);
     }
     return record;
+  }
+}
+
+type Claimed = Extract<WebhookDeliveryClaim, { status: 'claimed' }>;
+
+/** Gives a claim up; a release that fails, even synchronously, is left to lapse with its lease. */
+async function releaseQuietly(claim: Claimed): Promise<void> {
+  try {
+    await claim.release();
+  } catch {
+    // The claim lapses with its lease.
   }
 }
 

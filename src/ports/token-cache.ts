@@ -24,4 +24,12 @@ export interface TokenCache {
    * stored meanwhile by another caller is kept.
    */
   invalidate(key: string, token: Sensitive): Promise<void>;
+  /**
+   * Optional: a lock on fetching the token of `key`, for a cache shared by several processes, so that a cold fleet
+   * sends one token request instead of one per process. Resolves to a release function when this caller holds the
+   * lock, or undefined when another holder has it. The lock lapses after `ttlMs` on its own, so a holder that dies
+   * blocks the others for no longer than that; a late release after the lapse leaves a newer holder's lock alone.
+   * A cache of one process needs none: the token provider already sends one request per process.
+   */
+  lockRefresh?(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
 }

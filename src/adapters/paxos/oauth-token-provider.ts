@@ -28,6 +28,14 @@ const MAX_RENEW_MARGIN_S = 60;
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 /** Printable ASCII without spaces: what RFC 6750 allows in `Authorization: Bearer …`, and then some. */
 const BEARER_TOKEN = /^[\x21-\x7e]{1,8192}$/;
+/**
+ * How long a fleet-wide refresh lock outlives the holder's own deadline: the holder's request ends by its deadline,
+ * so the lock is only still there after that when the holder died, and then the others take over.
+ */
+const LOCK_MARGIN_MS = 1000;
+/** Waiting for another process's token: first look after this long, then twice as long each time, up to the cap. */
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 200;
 
 /**
  * The cache key of one set of credentials and scopes: a SHA-256 of the token URL, the client id and the scopes. Never
@@ -53,7 +61,9 @@ const DEFAULT_MAX_TOKEN_RESPONSE = 1024 * 1024;
  * `expires_in`; however many calls need a token at once, one token request is in flight (the endpoint allows one
  * request per second per IP, and exceeding it throttles the IP for five minutes). The token request itself is
  * never retried automatically, for the same reason; with a rate limiter it also waits for a token-route slot, and a
- * 429 starts the limiter's cool-down.
+ * 429 starts the limiter's cool-down. When the cache offers {@link TokenCache.lockRefresh} (a cache shared by a
+ * fleet), one process of the fleet fetches while the others read the cache until the token appears, within the same
+ * deadline.
  */
 export class OAuthTokenProvider implements AccessTokenSource {
   readonly #config: OAuthTokenConfig;
@@ -101,7 +111,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     if (cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime()) return cached.token;
     let flight = this.#inFlight.get(key);
     if (flight === undefined) {
-      flight = this.#fetchToken(key, scopes).finally(() => {
+      flight = this.#obtain(key, scopes).finally(() => {
         this.#inFlight.delete(key);
       });
       // Every waiter may have given up (their deadlines passed): the shared promise must not reject unobserved.
@@ -111,8 +121,57 @@ export class OAuthTokenProvider implements AccessTokenSource {
     return flight;
   }
 
-  async #fetchToken(key: string, scopes: readonly string[]): Promise<Sensitive> {
+  /** A token still valid by the provider's clock, from the cache. */
+  async #fresh(key: string): Promise<Sensitive | undefined> {
+    const cached = await this.#cache.get(key);
+    return cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime() ? cached.token : undefined;
+  }
+
+  /**
+   * The token request of this process, or with a shared cache's lock the fleet's: whoever holds the lock fetches and
+   * stores, the others read the cache until the token is there, and take the lock themselves when it frees without
+   * one (the holder failed, or died and its lock lapsed). Everything ends by the one deadline of the call.
+   */
+  async #obtain(key: string, scopes: readonly string[]): Promise<Sensitive> {
     const deadline = new Deadline(this.#config.timeoutMs);
+    try {
+      if (this.#cache.lockRefresh === undefined) return await this.#fetchToken(key, scopes, deadline);
+      let pollMs = FIRST_POLL_MS;
+      for (;;) {
+        const release = await this.#bounded(
+          this.#cache.lockRefresh(key, this.#config.timeoutMs + LOCK_MARGIN_MS),
+          deadline,
+        );
+        if (release !== undefined) {
+          try {
+            // The previous holder may have stored its token between this process's last read and its lock.
+            return (await this.#bounded(this.#fresh(key), deadline)) ?? (await this.#fetchToken(key, scopes, deadline));
+          } finally {
+            // A release that fails leaves the lock to lapse with its TTL; the token is what the caller needs.
+            await release().catch(() => undefined);
+          }
+        }
+        await this.#bounded(deadline.sleep(pollMs), deadline);
+        pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
+        const stored = await this.#bounded(this.#fresh(key), deadline);
+        if (stored !== undefined) return stored;
+      }
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** `work` while the deadline lasts; when it passes first, the token timeout of a call that sent no request. */
+  async #bounded<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
+    try {
+      return await untilAborted(work, deadline.signal);
+    } catch (error) {
+      if (!deadline.signal.aborted) throw error;
+      throw new PaxosTimeoutError(this.#config.timeoutMs, { request: this.#request, attempts: 0 });
+    }
+  }
+
+  async #fetchToken(key: string, scopes: readonly string[], deadline: Deadline): Promise<Sensitive> {
     const started = performance.now();
     let status: number | undefined;
     let requestId: string | undefined;
@@ -190,8 +249,6 @@ export class OAuthTokenProvider implements AccessTokenSource {
         this.#log('error', started, status, requestId, 'fail', code, reason);
       }
       throw error;
-    } finally {
-      deadline.dispose();
     }
   }
 
@@ -254,7 +311,17 @@ export class OAuthTokenProvider implements AccessTokenSource {
     const token = Sensitive.of(accessToken);
     const lifetime = typeof expiresIn === 'number' ? Math.max(0, expiresIn) : DEFAULT_LIFETIME_S;
     const margin = Math.min(MAX_RENEW_MARGIN_S, lifetime / 10);
-    await this.#cache.set(key, { token, renewAt: new Date(this.#clock.now().getTime() + (lifetime - margin) * 1000) });
+    const renewAt = new Date(this.#clock.now().getTime() + (lifetime - margin) * 1000);
+    try {
+      await this.#cache.set(key, { token, renewAt });
+    } catch (error) {
+      // The token request is spent and its token valid: the caller gets it, and the next call asks the cache again.
+      const code = (error as Partial<IdentityServiceError>).code;
+      this.#logger?.warn('the token cache did not keep the new access token', {
+        path: this.#request.path,
+        ...(typeof code === 'string' && { errorCode: code }),
+      });
+    }
     return token;
   }
 

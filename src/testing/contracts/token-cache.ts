@@ -16,6 +16,16 @@ export interface TokenCacheContractOptions {
   readonly describe?: (title: string, body: () => void) => unknown;
   /** Mocha's `it` (or a compatible one). Default: the global `it`. */
   readonly it?: (title: string, body: () => Promise<void>) => unknown;
+  /**
+   * The TTL the lock cases take {@link TokenCache.lockRefresh} with, in milliseconds. Default 200: a store that keeps
+   * time itself (Redis's `PX`) is waited for in real time.
+   */
+  readonly lockTtlMs?: number;
+  /**
+   * Resolves once a lock of `ttlMs` has lapsed. Default: moves the clock given to the factory past it and waits as
+   * long in real time, which fits a cache reading either.
+   */
+  readonly lapse?: (ttlMs: number, clock: TokenCacheContractClock) => Promise<void>;
 }
 
 function manualClock(): TokenCacheContractClock {
@@ -31,8 +41,11 @@ function manualClock(): TokenCacheContractClock {
 /**
  * Registers the contract every {@link TokenCache} meets, in-process or over a shared store: what is set is got back
  * until its `renewAt` (by the injected clock), keys do not mix, a later set replaces, `invalidate` drops only the
- * token it names (a fresh one stored meanwhile survives), and a stored token never renders in clear. `factory`
- * builds a fresh, empty cache per case (for a shared store: under a fresh key prefix), reading time from `clock`.
+ * token it names (a fresh one stored meanwhile survives), and a stored token never renders in clear. When the cache
+ * has the optional `lockRefresh`, its cases run too: one of several concurrent callers gets the lock, a release frees
+ * it, a lapsed lock can be taken again and its first holder's late release leaves the new holder alone, and keys lock
+ * apart. `factory` builds a fresh, empty cache per case (for a shared store: under a fresh key prefix), reading time
+ * from `clock`.
  *
  * @example
  * ```ts
@@ -52,6 +65,25 @@ export function describeTokenCacheContract(
     return { clock, cache: await factory(clock) };
   };
   const inAMinute = (clock: Clock) => new Date(clock.now().getTime() + 60_000);
+  const lockTtlMs = options.lockTtlMs ?? 200;
+  const lapse =
+    options.lapse ??
+    (async (ttlMs: number, clock: TokenCacheContractClock) => {
+      clock.advance(ttlMs + 1);
+      await new Promise((resolve) => setTimeout(resolve, ttlMs + 50));
+    });
+  /**
+   * The cache's lock. The lock is optional: a cache without one has these cases reported pending (under mocha) or
+   * ended without a verdict (a runner without `this.skip`).
+   */
+  const withLock = async (context: unknown) => {
+    const { clock, cache } = await fresh();
+    const lockRefresh = cache.lockRefresh?.bind(cache);
+    if (lockRefresh !== undefined) return { clock, cache, lockRefresh };
+    const skip = (context as { skip?: unknown } | undefined)?.skip;
+    if (typeof skip === 'function') skip.call(context);
+    return undefined;
+  };
 
   describeFn(`TokenCache contract: ${name}`, () => {
     itFn('gives back nothing for a key never set', async () => {
@@ -115,6 +147,56 @@ export function describeTokenCacheContract(
       const got = await cache.get('k');
       for (const text of [inspect(got, { depth: Infinity }), JSON.stringify(got), String(got?.token)])
         assert.ok(!text.includes('CANARY-token-4417'), `no clear token in ${text}`);
+    });
+
+    itFn(
+      'lockRefresh (when offered) gives the lock to one of 5 concurrent callers, and again once released',
+      async function (this: unknown) {
+        const lock = await withLock(this);
+        if (lock === undefined) return;
+        const releases = await Promise.all([1, 2, 3, 4, 5].map(() => lock.lockRefresh('k', lockTtlMs * 50)));
+        const held = releases.filter((release) => release !== undefined);
+        assert.equal(held.length, 1, 'exactly one caller holds the lock');
+        assert.equal(await lock.lockRefresh('k', lockTtlMs * 50), undefined, 'a held lock is not given twice');
+        await held[0]?.();
+        const again = await lock.lockRefresh('k', lockTtlMs * 50);
+        assert.equal(typeof again, 'function', 'a released lock can be taken');
+        await again?.();
+      },
+    );
+
+    itFn(
+      'lockRefresh (when offered) lapses after its TTL, and a late release spares the new holder',
+      async function (this: unknown) {
+        const lock = await withLock(this);
+        if (lock === undefined) return;
+        const first = await lock.lockRefresh('k', lockTtlMs);
+        assert.equal(typeof first, 'function');
+        await lapse(lockTtlMs, lock.clock);
+        const second = await lock.lockRefresh('k', lockTtlMs * 50);
+        assert.equal(typeof second, 'function', 'a holder that died frees the lock by its TTL');
+        await first?.();
+        assert.equal(
+          await lock.lockRefresh('k', lockTtlMs * 50),
+          undefined,
+          "the late release kept the new holder's lock",
+        );
+        await second?.();
+      },
+    );
+
+    itFn('lockRefresh (when offered) locks keys apart, and leaves the tokens alone', async function (this: unknown) {
+      const lock = await withLock(this);
+      if (lock === undefined) return;
+      await lock.cache.set('a', { token: Sensitive.of('token-a'), renewAt: inAMinute(lock.clock) });
+      const a = await lock.lockRefresh('a', lockTtlMs * 50);
+      const b = await lock.lockRefresh('b', lockTtlMs * 50);
+      assert.equal(typeof a, 'function');
+      assert.equal(typeof b, 'function', 'a lock on one key does not hold another');
+      assert.equal((await lock.cache.get('a'))?.token.reveal(), 'token-a', 'taking the lock keeps the token');
+      await a?.();
+      assert.equal((await lock.cache.get('a'))?.token.reveal(), 'token-a', 'releasing the lock keeps the token');
+      await b?.();
     });
   });
 }

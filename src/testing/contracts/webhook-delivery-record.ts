@@ -65,6 +65,18 @@ function eventsFor(): EventGateway {
   };
 }
 
+/** Paxos's reading of ids: a UUID names its event in either case, and `alias-…` names the event `evt-…`. */
+function paxosEvents(): EventGateway {
+  return {
+    get: (id) => {
+      const real = id.startsWith('alias-') ? `evt-${id.slice('alias-'.length)}` : id.toLowerCase();
+      const event: PaxosEvent = { id: real, type: 'identity.approved', object: {}, createdAt: '2026-01-01T00:00:00Z' };
+      return Promise.resolve(event);
+    },
+    listPage: () => Promise.resolve({ events: [] }),
+  };
+}
+
 function notification(id: string): Record<string, unknown> {
   return { id, type: 'identity.approved', source: 'com.paxos', time: '2026-01-01T00:00:00Z', object: 'event' };
 }
@@ -106,7 +118,8 @@ function tally(outcomes: readonly WebhookOutcome[]): Record<string, number> {
  * claim, and the first owner's late `complete` or `release` leaves the second's claim alone; event ids are
  * independent. Then, end to end through the webhook handling: 20 deliveries of one event in one tick run the
  * handler once, so do two deliveries 2 ms apart over a slow store, and a handler that throws lets the next delivery
- * run it again. `makeRecord` is called once per case; cases use fresh event ids, so one shared backend serves them all.
+ * run it again; a second spelling of one event (a UUID in upper case, an alias Paxos resolves) is still a duplicate,
+ * because dedupe keys on the fetched event's id. `makeRecord` is called once per case; cases use fresh event ids, so one shared backend serves them all.
  *
  * @example
  * ```ts
@@ -249,6 +262,47 @@ export function describeWebhookDeliveryRecordContract(
       const second = deliveries.handle(notification(id), handler);
       assert.deepEqual(tally(await Promise.all([first, second])), { handled: 1, duplicate: 1 });
       assert.equal(calls, 1, 'the handler ran once');
+    });
+
+    it('runs the handler once for one event whose UUID the bodies spell in upper and in lower case', async () => {
+      const { record } = await setUp();
+      const deliveries = new WebhookDeliveries(paxosEvents(), record, { leaseMs });
+      const id = randomUUID();
+      let calls = 0;
+      const count = () => {
+        calls += 1;
+      };
+      const outcomes = await Promise.all(
+        [id.toUpperCase(), id, id.toUpperCase(), id].map((spelling) =>
+          deliveries.handle(notification(spelling), count),
+        ),
+      );
+      assert.deepEqual(tally(outcomes), { handled: 1, duplicate: 3 });
+      assert.equal((await deliveries.handle(notification(id.toUpperCase()), count)).status, 'duplicate');
+      assert.equal(calls, 1, 'the handler ran once');
+    });
+
+    it('dedupes on the id of the event fetched from Paxos, not on the id the body gave', async () => {
+      const { record } = await setUp();
+      const deliveries = new WebhookDeliveries(paxosEvents(), record, { leaseMs });
+      const suffix = randomUUID();
+      const seen: string[] = [];
+      const handler = (event: PaxosEvent) => {
+        seen.push(event.id);
+      };
+      assert.equal((await deliveries.handle(notification(`evt-${suffix}`), handler)).status, 'handled');
+      const alias = await deliveries.handle(notification(`alias-${suffix}`), handler);
+      assert.deepEqual(alias, { status: 'duplicate', eventId: `evt-${suffix}` });
+      assert.equal((await deliveries.handle(notification(`alias-${suffix}`), handler)).status, 'duplicate');
+      assert.deepEqual(seen, [`evt-${suffix}`], 'the handler ran once, for the fetched event');
+
+      const other = randomUUID();
+      await assert.rejects(
+        deliveries.handle(notification(`alias-${other}`), () => Promise.reject(new Error('database down'))),
+        /database down/,
+      );
+      assert.equal((await deliveries.handle(notification(`evt-${other}`), handler)).status, 'handled');
+      assert.equal((await deliveries.handle(notification(`alias-${other}`), handler)).status, 'duplicate');
     });
 
     it('lets the next delivery run the handler again after the handler threw', async () => {

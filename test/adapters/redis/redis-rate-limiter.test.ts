@@ -3,7 +3,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter, RedisUnavailableError, redisCoordination } from '../../../src/redis.js';
 import type { LogFields, Logger } from '../../../src/index.js';
-import { describeRateLimiterContract } from '../../../src/testing.js';
+import { createIdentityService } from '../../../src/index.js';
+import { describeRateLimiterContract, startPaxosEmulator } from '../../../src/testing.js';
+import { aPerson } from '../../support/builders.js';
 import { describeWithRedis, redisClient, uniqueNamespace } from '../../support/redis.js';
 
 const pause = (ms: number) =>
@@ -244,5 +246,37 @@ describe('RedisRateLimiter without Redis', function () {
       expect((error as RedisUnavailableError).code).to.equal('redis_unavailable');
     }
     expect(logger.lines.filter((l) => l.level === 'warn')).to.have.length(1);
+  });
+
+  it('a service on the Paxos adapter fails closed with RedisUnavailableError, sending nothing', async () => {
+    const redis = new Redis(await closedPort(), '127.0.0.1', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined);
+    clients.push(redis);
+    const emulator = await startPaxosEmulator();
+    try {
+      const service = createIdentityService({
+        adapter: 'paxos',
+        paxos: {
+          environment: 'sandbox',
+          baseUrl: emulator.baseUrl,
+          tokenUrl: emulator.tokenUrl,
+          clientId: emulator.clientId,
+          clientSecret: emulator.clientSecret,
+          timeoutMs: 2_000,
+        },
+        coordination: {
+          rateLimiter: new RedisRateLimiter({ redis, namespace: uniqueNamespace(), onRedisUnavailable: 'fail' }),
+        },
+      });
+      const error = await service.createIdentity(aPerson().build()).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(RedisUnavailableError);
+      expect(emulator.requests).to.deep.equal([]);
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -43,6 +43,7 @@ export {
   type InMemoryServiceOptions,
   type PaxosServiceOptions,
   type CommonServiceOptions,
+  type CoordinationOptions,
 } from './composition/create-identity-service.js';
 export {
   IdentityService,

@@ -7,6 +7,20 @@ import type { Clock, IdGenerator, RateLimiter, TokenCache, WebhookDeliveryRecord
 import { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './modules.js';
 import { TOKENS } from './tokens.js';
 
+/**
+ * Shared pieces for a fleet of processes behind one egress IP (Paxos's limits and its 429 throttle are per IP): each
+ * piece given replaces the in-memory default, which holds for this process only. A plain object of ports, so any
+ * store fits; `redisCoordination()` from `paxos-identity/redis` builds one over Redis.
+ */
+export interface CoordinationOptions {
+  /** Paces the calls and holds the 429 cool-down for every process (Paxos adapter; ignored when `paxos.rateLimit` is false). */
+  readonly rateLimiter?: RateLimiter;
+  /** Keeps access tokens for every process, so that the fleet reuses one against the token route (Paxos adapter). */
+  readonly tokenCache?: TokenCache;
+  /** Claims webhook deliveries for every process that receives them, so that each is handled once. */
+  readonly webhookDeliveryRecord?: WebhookDeliveryRecord;
+}
+
 /** Settings shared by every adapter. */
 export interface CommonServiceOptions {
   /** Source of the current time for "not in the future" rules (and the fake's timestamps). */
@@ -16,9 +30,20 @@ export interface CommonServiceOptions {
   /**
    * Where webhook deliveries are claimed and handled ids kept. Default: an `InMemoryWebhookDeliveryRecord` (from
    * `paxos-identity/gateways`), which dedupes within this process only; pass a shared one when several processes
-   * receive webhooks.
+   * receive webhooks. Wins over `coordination.webhookDeliveryRecord`.
    */
   readonly webhookDeliveryRecord?: WebhookDeliveryRecord;
+  /**
+   * The pieces shared by a fleet of processes (rate limiter, token cache, webhook delivery record); an explicit
+   * `rateLimiter`, `tokenCache` or `webhookDeliveryRecord` option wins over the same piece here.
+   *
+   * @example
+   * ```ts
+   * import { redisCoordination } from 'paxos-identity/redis';
+   * createIdentityService({ adapter: 'paxos', paxos, coordination: redisCoordination({ redis, namespace: 'paxos:prod' }) });
+   * ```
+   */
+  readonly coordination?: CoordinationOptions;
 }
 
 /** Use the in-memory fake: no network, Paxos's behaviour, state kept in this process. */
@@ -45,12 +70,12 @@ export interface PaxosServiceOptions extends CommonServiceOptions {
   /**
    * Paces the calls and holds the 429 cool-down instead of a `MemoryRateLimiter` built from `paxos.rateLimit`: pass
    * one limiter to several services, or one over a shared store for several processes behind one IP. Ignored when
-   * `paxos.rateLimit` is false.
+   * `paxos.rateLimit` is false. Wins over `coordination.rateLimiter`.
    */
   readonly rateLimiter?: RateLimiter;
   /**
    * Keeps access tokens between calls instead of this process's `InMemoryTokenCache`: a shared store lets a fleet
-   * reuse one token against Paxos's token route (1 request per second per IP).
+   * reuse one token against Paxos's token route (1 request per second per IP). Wins over `coordination.tokenCache`.
    */
   readonly tokenCache?: TokenCache;
 }
@@ -77,21 +102,22 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   if (options.clock !== undefined) container.rebind<Clock>(TOKENS.Clock).toConstantValue(options.clock);
   if (options.idGenerator !== undefined)
     container.rebind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(options.idGenerator);
-  if (options.webhookDeliveryRecord !== undefined)
-    container
-      .rebind<WebhookDeliveryRecord>(TOKENS.WebhookDeliveryRecord)
-      .toConstantValue(options.webhookDeliveryRecord);
+  const webhookDeliveryRecord = options.webhookDeliveryRecord ?? options.coordination?.webhookDeliveryRecord;
+  if (webhookDeliveryRecord !== undefined)
+    container.rebind<WebhookDeliveryRecord>(TOKENS.WebhookDeliveryRecord).toConstantValue(webhookDeliveryRecord);
   switch (options.adapter) {
     case 'in-memory':
       container.load(inMemoryGatewayModule(options.inMemory));
       break;
-    case 'paxos':
+    case 'paxos': {
       container.load(paxosGatewayModule(options.paxos));
-      if (options.rateLimiter !== undefined && options.paxos.rateLimit !== false)
-        container.rebind<RateLimiter>(TOKENS.RateLimiter).toConstantValue(options.rateLimiter);
-      if (options.tokenCache !== undefined)
-        container.rebind<TokenCache>(TOKENS.TokenCache).toConstantValue(options.tokenCache);
+      const rateLimiter = options.rateLimiter ?? options.coordination?.rateLimiter;
+      if (rateLimiter !== undefined && options.paxos.rateLimit !== false)
+        container.rebind<RateLimiter>(TOKENS.RateLimiter).toConstantValue(rateLimiter);
+      const tokenCache = options.tokenCache ?? options.coordination?.tokenCache;
+      if (tokenCache !== undefined) container.rebind<TokenCache>(TOKENS.TokenCache).toConstantValue(tokenCache);
       break;
+    }
     default:
       throw new TypeError(`Unknown adapter: ${String((options as { adapter?: unknown }).adapter)}`);
   }

@@ -1,0 +1,548 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type {
+  Clock,
+  Logger,
+  RateLimitAcquireOptions,
+  RateLimiter,
+  RateLimitPermit,
+  RateLimitRoute,
+} from '../../ports/index.js';
+import { systemClock } from '../../ports/index.js';
+import { RedisUnavailableError } from './errors.js';
+
+/** Requests per second per route: Paxos's published per-IP limits, for every route the limiter may be asked about. */
+export const PAXOS_ROUTE_RATES: Readonly<Record<string, number>> = Object.freeze({
+  identity: 10,
+  token: 1,
+  other: 50,
+});
+
+/** Options of {@link RedisRateLimiter}. */
+export interface RedisRateLimiterOptions {
+  /**
+   * The ioredis client to share. Build it so that it never hangs (`enableOfflineQueue: false` or a
+   * `commandTimeout`); every call is also cut off after `commandTimeoutMs` whatever the client does.
+   */
+  readonly redis: Redis;
+  /** Every process using the same namespace shares each route's budget and the cool-down. Keys start with it. */
+  readonly namespace: string;
+  /**
+   * Requests per second the whole fleet may make, per route. Merged over {@link PAXOS_ROUTE_RATES}. A rate below 1
+   * is enforced as one request per whole number of seconds; a fractional rate above 1 is rounded down in Redis.
+   */
+  readonly rates?: Readonly<Partial<Record<RateLimitRoute, number>>>;
+  /** Calls that may wait per route in this process; one more is refused with `queue_full`. Default 1000. */
+  readonly maxQueue?: number;
+  /**
+   * How many processes share the namespace: when Redis does not answer, each one falls back to an in-process limiter
+   * at `1 / fleetSize` of every rate, so that the fleet together stays within the budget. Default 3.
+   */
+  readonly fleetSize?: number;
+  /**
+   * What to do when Redis does not answer: `'degrade'` (default) paces this process alone at `1 / fleetSize` of each
+   * rate; `'fail'` refuses every call with {@link RedisUnavailableError} until Redis answers again.
+   */
+  readonly onRedisUnavailable?: 'degrade' | 'fail';
+  /** Longest wait for one Redis command. Default 250 ms. */
+  readonly commandTimeoutMs?: number;
+  /**
+   * How often a process with queued calls looks for a cool-down recorded by another process. Bounds how long a
+   * queued call may still be granted after another process saw a 429. Default 100 ms.
+   */
+  readonly coolDownPollMs?: number;
+  /** After Redis failed, how long to use the fallback before asking Redis again. Default 1000 ms. */
+  readonly retryRedisAfterMs?: number;
+  /** Told once when the limiter degrades (warn) and once when Redis answers again (info). */
+  readonly logger?: Logger;
+  /** Where the cool-down's end is read from. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+const GRANTED: RateLimitPermit = Object.freeze({ granted: true });
+/** Handed to queued calls when a cool-down starts: not a slot, but a prompt to look at the cool-down again. */
+const RECHECK: RateLimitPermit = Object.freeze({ granted: false, reason: 'cooling_down', retryAt: new Date(0) });
+/** The longest cool-down kept: what a timer can wait for (about 24.8 days). */
+const MAX_COOL_DOWN_MS = 2 ** 31 - 1;
+/**
+ * Two reads of the same cool-down through PTTL differ by the round trip and the TTL's millisecond rounding; within
+ * this much they are the same cool-down, so that callers see one stable end instead of a jittering one.
+ */
+const SAME_COOL_DOWN_MS = 50;
+/** SET NX then PEXPIRE GT (Redis 7): the first cool-down creates the key, a longer one extends it, a shorter one is ignored. */
+const COOL_DOWN_SCRIPT = `redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT')
+return redis.call('PTTL', KEYS[1])`;
+
+class RedisTimeout extends Error {}
+
+interface Waiter {
+  readonly resolve: (permit: RateLimitPermit) => void;
+  readonly reject: (reason: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+}
+
+/** What a {@link Lane} asks of its limiter: a point from the shared budget, or how long to wait for one. */
+type TakeShared = () => Promise<number>;
+
+/**
+ * One route's pace in this process: a first-in first-out queue, spaced evenly at the route's full rate (so that one
+ * process never bursts a whole second's budget at once), in front of the fleet's shared whole-second budget.
+ */
+class Lane {
+  readonly #queue: Waiter[] = [];
+  readonly #intervalMs: number;
+  readonly #maxQueue: number;
+  readonly #takeShared: TakeShared;
+  readonly #onQueued: () => void;
+  #nextSlotAt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #busy = false;
+
+  constructor(rate: number, maxQueue: number, takeShared: TakeShared, onQueued: () => void) {
+    this.#intervalMs = 1000 / rate;
+    this.#maxQueue = maxQueue;
+    this.#takeShared = takeShared;
+    this.#onQueued = onQueued;
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  take(signal: AbortSignal | undefined, now: number): Promise<RateLimitPermit> {
+    signal?.throwIfAborted();
+    const idle = this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
+    if (!idle && this.#queue.length >= this.#maxQueue) {
+      return Promise.resolve({
+        granted: false,
+        reason: 'queue_full',
+        retryAt: new Date(now + Math.ceil((this.#queue.length + 1) * this.#intervalMs)),
+      });
+    }
+    return new Promise<RateLimitPermit>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const index = this.#queue.indexOf(waiter);
+          if (index >= 0) this.#queue.splice(index, 1);
+          if (this.#queue.length === 0) this.#stop();
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+          reject(signal?.reason);
+        },
+      };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      this.#queue.push(waiter);
+      this.#onQueued();
+      this.#kick();
+    });
+  }
+
+  #kick(): void {
+    if (this.#busy || this.#timer !== undefined) return;
+    this.#busy = true;
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const wait = await this.#tryTake();
+        if (wait > 0) {
+          this.#busy = false;
+          if (this.#queue.length > 0 && this.#timer === undefined)
+            this.#timer = setTimeout(() => {
+              this.#timer = undefined;
+              this.#kick();
+            }, wait);
+          return;
+        }
+        // The head may have given up while the point was being taken: the slot then goes unused, which is safe.
+        const waiter = this.#queue.shift();
+        if (waiter === undefined) break;
+        waiter.signal?.removeEventListener('abort', waiter.onAbort);
+        waiter.resolve(GRANTED);
+      }
+    } catch (error) {
+      this.#failAll(error);
+    }
+    this.#busy = false;
+  }
+
+  /** 0 when a slot was taken, else the milliseconds until one may be. */
+  async #tryTake(): Promise<number> {
+    const spacing = this.#nextSlotAt - performance.now();
+    if (spacing > 0) return Math.ceil(spacing);
+    const wait = await this.#takeShared();
+    if (wait === 0) this.#nextSlotAt = performance.now() + this.#intervalMs;
+    return wait;
+  }
+
+  /** Lets every queued call go without a slot, with `permit`: they re-read the cool-down instead of waiting. */
+  releaseAll(permit: RateLimitPermit): void {
+    this.#stop();
+    for (const waiter of this.#queue.splice(0)) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve(permit);
+    }
+  }
+
+  #failAll(error: unknown): void {
+    this.#stop();
+    for (const waiter of this.#queue.splice(0)) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.reject(error);
+    }
+  }
+
+  #stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+/** One route's budgets: the fleet's in Redis, and this process's share of it for when Redis is away. */
+interface RouteBudget {
+  readonly shared: RateLimiterRedis;
+  readonly fallback: RateLimiterMemory;
+  readonly lane: Lane;
+}
+
+function checkPositive(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number`);
+  return value;
+}
+
+/**
+ * The {@link RateLimiter} port shared by every process behind one egress IP, over Redis (ioredis). Each route's
+ * budget lives in Redis (rate-limiter-flexible's `RateLimiterRedis`, whole-second windows: `rate` points per second,
+ * shared by every process of the `namespace`), and each process keeps a first-in first-out queue in front of it,
+ * spaced at the route's rate, so that bursts wait rather than fail. The 429 cool-down is one Redis key with a relative
+ * TTL: one process's 429 stops all of them, a shorter cool-down never cuts a longer one, and clock skew between hosts
+ * does not matter. Queued calls notice a cool-down recorded elsewhere within `coolDownPollMs`.
+ *
+ * When Redis is slow or down, no call waits on it past `commandTimeoutMs` (nor past its own signal): the limiter
+ * paces this process alone at `1 / fleetSize` of each rate, or refuses with {@link RedisUnavailableError}
+ * (`onRedisUnavailable: 'fail'`), logging once per outage. A cool-down recorded meanwhile holds in this process.
+ *
+ * Scope: whole-second windows let the fleet send up to twice a route's rate within one second across a window
+ * boundary; Paxos averages over five minutes, so this stays within its limit.
+ *
+ * @example
+ * ```ts
+ * const redis = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+ * const rateLimiter = new RedisRateLimiter({ redis, namespace: 'paxos:prod', fleetSize: 4 });
+ * createIdentityService({ adapter: 'paxos', paxos, coordination: { rateLimiter } });
+ * ```
+ */
+export class RedisRateLimiter implements RateLimiter {
+  readonly #redis: Redis;
+  readonly #coolDownKey: string;
+  readonly #rates: Readonly<Record<string, number>>;
+  readonly #budgets = new Map<string, RouteBudget>();
+  readonly #maxQueue: number;
+  readonly #fleetSize: number;
+  readonly #failClosed: boolean;
+  readonly #commandTimeoutMs: number;
+  readonly #pollMs: number;
+  readonly #retryRedisAfterMs: number;
+  readonly #logger: Logger | undefined;
+  readonly #clock: Clock;
+  readonly #namespace: string;
+  #coolUntil = 0;
+  /** The duration of the cool-down in force: what is left of it can never be more, whatever the clock does. */
+  #coolFor = 0;
+  #degraded = false;
+  #redisRetryAt = 0;
+  #poll: ReturnType<typeof setTimeout> | undefined;
+
+  /** @throws {RangeError} when a rate, `fleetSize`, `maxQueue` or a duration is out of range, or `namespace` is empty. */
+  constructor(options: RedisRateLimiterOptions) {
+    if (typeof options.namespace !== 'string' || options.namespace === '')
+      throw new RangeError('namespace must be a non-empty string');
+    const maxQueue = options.maxQueue ?? 1000;
+    if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError('maxQueue must be a non-negative integer');
+    const fleetSize = options.fleetSize ?? 3;
+    if (!Number.isInteger(fleetSize) || fleetSize < 1) throw new RangeError('fleetSize must be a positive integer');
+    this.#redis = options.redis;
+    this.#namespace = options.namespace;
+    this.#coolDownKey = `${options.namespace}:rate-limit:cool-down`;
+    const rates: Record<string, number> = { ...PAXOS_ROUTE_RATES };
+    for (const [route, rate] of Object.entries(options.rates ?? {}) as [string, number | undefined][])
+      if (rate !== undefined) rates[route] = checkPositive(`rates.${route}`, rate);
+    this.#rates = Object.freeze(rates);
+    this.#maxQueue = maxQueue;
+    this.#fleetSize = fleetSize;
+    this.#failClosed = options.onRedisUnavailable === 'fail';
+    this.#commandTimeoutMs = checkPositive('commandTimeoutMs', options.commandTimeoutMs ?? 250);
+    this.#pollMs = checkPositive('coolDownPollMs', options.coolDownPollMs ?? 100);
+    this.#retryRedisAfterMs = checkPositive('retryRedisAfterMs', options.retryRedisAfterMs ?? 1000);
+    this.#logger = options.logger;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Calls waiting on `route` in this process right now. */
+  queued(route: RateLimitRoute): number {
+    return this.#budgets.get(route)?.lane.queued ?? 0;
+  }
+
+  /** True while Redis is not answering and this process paces itself alone (or refuses, with `'fail'`). */
+  get degraded(): boolean {
+    return this.#degraded;
+  }
+
+  /**
+   * @throws {RangeError} for a route with no rate.
+   * @throws {RedisUnavailableError} with `onRedisUnavailable: 'fail'` when Redis does not answer.
+   */
+  async acquire(route: RateLimitRoute, options: RateLimitAcquireOptions = {}): Promise<RateLimitPermit> {
+    const { signal } = options;
+    const { lane } = this.#budget(route);
+    for (;;) {
+      signal?.throwIfAborted();
+      const coolEnd = await this.#coolEnd(signal, true);
+      const coolingFor = coolEnd - this.#now();
+      if (coolingFor > 0) {
+        // Only the call told to come back after a Retry-After waits; every other call fails fast.
+        if (options.waitForCoolDown !== true)
+          return { granted: false, reason: 'cooling_down', retryAt: new Date(coolEnd) };
+        await abortableSleep(coolingFor, signal);
+        continue;
+      }
+      const permit = await lane.take(signal, this.#now());
+      if (permit === RECHECK) continue;
+      // A cool-down recorded (here or in another process) while this call queued holds it back too.
+      if (permit.granted && (await this.#coolEnd(signal, true)) > this.#now()) continue;
+      return permit;
+    }
+  }
+
+  async coolDown(durationMs: number): Promise<Date> {
+    const now = this.#now();
+    const duration =
+      Number.isFinite(durationMs) && durationMs > 0 ? Math.min(Math.ceil(durationMs), MAX_COOL_DOWN_MS) : 0;
+    // Recorded here first, so that this process holds back even when Redis does not take it.
+    if (now + duration > this.#localEnd()) {
+      this.#coolUntil = now + duration;
+      this.#coolFor = duration;
+    }
+    const ttl =
+      duration > 0
+        ? await this.#redisCall((redis) => redis.eval(COOL_DOWN_SCRIPT, 1, this.#coolDownKey, duration))
+        : await this.#redisCall((redis) => redis.pttl(this.#coolDownKey));
+    const end = this.#merge(typeof ttl === 'number' ? ttl : undefined);
+    if (end > this.#now()) this.#releaseQueues();
+    return new Date(end);
+  }
+
+  async coolingDownUntil(): Promise<Date | undefined> {
+    const end = await this.#coolEnd(undefined, false);
+    return end > this.#now() ? new Date(end) : undefined;
+  }
+
+  #budget(route: RateLimitRoute): RouteBudget {
+    const existing = this.#budgets.get(route);
+    if (existing !== undefined) return existing;
+    const rate = Object.hasOwn(this.#rates, route) ? this.#rates[route] : undefined;
+    if (rate === undefined) throw new RangeError(`no rate configured for route ${JSON.stringify(route)}`);
+    // Whole-second windows only: a sub-second duration would leave the key without a TTL in Redis.
+    const shared = new RateLimiterRedis({
+      storeClient: this.#redis,
+      keyPrefix: `${this.#namespace}:rate-limit:${route}`,
+      points: rate >= 1 ? Math.floor(rate) : 1,
+      duration: rate >= 1 ? 1 : Math.ceil(1 / rate),
+      rejectIfRedisNotReady: true,
+    });
+    const fallback = new RateLimiterMemory({ points: 1, duration: this.#fleetSize / rate });
+    const budget: RouteBudget = {
+      shared,
+      fallback,
+      lane: new Lane(
+        rate,
+        this.#maxQueue,
+        () => this.#takeShared(budget),
+        () => {
+          this.#startPolling();
+        },
+      ),
+    };
+    this.#budgets.set(route, budget);
+    return budget;
+  }
+
+  /** 0 when a point of the shared budget (or, Redis away, of the fallback) was taken, else ms until one frees up. */
+  async #takeShared(budget: RouteBudget): Promise<number> {
+    if (this.#redisUsable()) {
+      try {
+        await this.#guard(budget.shared.consume('paxos', 1));
+        this.#redisAnswered();
+        return 0;
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) {
+          this.#redisAnswered();
+          return Math.max(1, rejection.msBeforeNext);
+        }
+        this.#redisFailed(rejection);
+      }
+    }
+    if (this.#failClosed) throw new RedisUnavailableError('rate limit');
+    try {
+      await budget.fallback.consume('paxos', 1);
+      return 0;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
+      throw rejection;
+    }
+  }
+
+  /** The end of the cool-down in force (0 for none), from Redis when it answers, else from this process's record. */
+  async #coolEnd(signal: AbortSignal | undefined, strict: boolean): Promise<number> {
+    const ttl = await untilAborted(
+      this.#redisCall((redis) => redis.pttl(this.#coolDownKey)),
+      signal,
+    );
+    if (ttl === undefined && strict && this.#failClosed) throw new RedisUnavailableError('cool-down');
+    return this.#merge(ttl);
+  }
+
+  /** Folds a PTTL answer (undefined: Redis away) into this process's record, and answers the end in force. */
+  #merge(ttl: number | undefined): number {
+    const local = this.#localEnd();
+    if (ttl === undefined || ttl <= 0) return local;
+    const now = this.#now();
+    const remote = now + ttl;
+    if (local <= now || remote > local + SAME_COOL_DOWN_MS) {
+      this.#coolUntil = remote;
+      this.#coolFor = ttl;
+      return remote;
+    }
+    return local;
+  }
+
+  /**
+   * This process's record of the cool-down. A clock stepped back would leave more of it than was ever asked for:
+   * the end is then moved so that at most its duration is left.
+   */
+  #localEnd(): number {
+    const now = this.#now();
+    if (this.#coolUntil - now > this.#coolFor) this.#coolUntil = now + this.#coolFor;
+    return this.#coolUntil;
+  }
+
+  /** One Redis command, cut off after `commandTimeoutMs`; undefined when Redis failed or did not answer in time. */
+  async #redisCall(command: (redis: Redis) => Promise<unknown>): Promise<number | undefined> {
+    if (!this.#redisUsable()) return undefined;
+    try {
+      const answer = await this.#guard(command(this.#redis));
+      this.#redisAnswered();
+      return typeof answer === 'number' ? answer : undefined;
+    } catch (error) {
+      this.#redisFailed(error);
+      return undefined;
+    }
+  }
+
+  #guard<T>(promise: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new RedisTimeout());
+      }, this.#commandTimeoutMs);
+    });
+    // The command may still settle after the timeout: its outcome is then of no interest, but must not go unhandled.
+    promise.catch(() => undefined);
+    return Promise.race([promise, timeout]).finally(() => {
+      clearTimeout(timer);
+    });
+  }
+
+  #redisUsable(): boolean {
+    return !this.#degraded || performance.now() >= this.#redisRetryAt;
+  }
+
+  #redisAnswered(): void {
+    if (!this.#degraded) return;
+    this.#degraded = false;
+    this.#logger?.info('Redis answers again: the rate limit is shared by the fleet again', {
+      namespace: this.#namespace,
+    });
+  }
+
+  #redisFailed(error: unknown): void {
+    this.#redisRetryAt = performance.now() + this.#retryRedisAfterMs;
+    if (this.#degraded) return;
+    this.#degraded = true;
+    // The error's text is not logged: it may name the Redis host, user or more.
+    this.#logger?.warn(
+      this.#failClosed
+        ? 'Redis does not answer: refusing Paxos calls until it does'
+        : 'Redis does not answer: pacing this process alone at its share of the rate',
+      {
+        namespace: this.#namespace,
+        cause: error instanceof RedisTimeout ? 'timeout' : 'error',
+        fleetSize: this.#fleetSize,
+      },
+    );
+  }
+
+  #releaseQueues(): void {
+    for (const { lane } of this.#budgets.values()) lane.releaseAll(RECHECK);
+  }
+
+  /** While calls queue, looks for a cool-down another process recorded, so that they fail fast too. */
+  #startPolling(): void {
+    if (this.#poll !== undefined) return;
+    this.#poll = setTimeout(() => {
+      void this.#checkPoll();
+    }, this.#pollMs);
+    this.#poll.unref();
+  }
+
+  async #checkPoll(): Promise<void> {
+    const end = await this.#coolEnd(undefined, false);
+    this.#poll = undefined;
+    if (end > this.#now()) this.#releaseQueues();
+    if ([...this.#budgets.values()].some(({ lane }) => lane.queued > 0)) this.#startPolling();
+  }
+
+  #now(): number {
+    return this.#clock.now().getTime();
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+      reject(signal.reason);
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,172 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startPaxosEmulator, type PaxosEmulator, type RateLimitOptions } from '../../src/testing.js';
+import { describeWithRedis, uniqueNamespace } from '../support/redis.js';
+import type { FleetConfig, FleetResult } from './creator-process.js';
+
+/**
+ * Scaling: Paxos allows 10 requests/s on identity routes averaged over five minutes. To run in seconds, the emulator
+ * enforces 40/s averaged over 10 s (a budget of 400 in any 10 s) and the fleet shares 32/s through Redis. The client
+ * counts in whole-second windows, so any 10 s can hold up to 11 or 12 of its windows: 32 × 12 = 384 stays under 400.
+ * Three processes pacing alone at 32/s each would spend the 400 in about four seconds, inside one run.
+ */
+const EMULATOR_LIMITS: RateLimitOptions = {
+  identityPerSecond: 40,
+  tokenPerSecond: 20,
+  windowMs: 10_000,
+  throttleMs: 60_000,
+};
+const FLEET_RATE = 32;
+const PROCESSES = 3;
+const CREATE_ROUTE = '/v2/identity/identities';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const CREATOR = fileURLToPath(new URL('./creator-process.ts', import.meta.url));
+
+interface Creator {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly ready: Promise<void>;
+  readonly result: Promise<FleetResult>;
+}
+
+function startCreator(config: FleetConfig): Creator {
+  const child = spawn(process.execPath, ['--import', 'tsx', CREATOR], {
+    env: { ...process.env, FLEET_CONFIG: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout });
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
+  const result = new Promise<FleetResult>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line === 'ready') onReady();
+      else if (line.startsWith('{')) resolve(JSON.parse(line) as FleetResult);
+    });
+    child.on('exit', (code) => {
+      reject(new Error(`creator exited with ${String(code)} before its result: ${stderr.slice(-2000)}`));
+    });
+  });
+  return { child, ready, result };
+}
+
+function created(emulator: PaxosEmulator): number {
+  return emulator.requests.filter((r) => r.route === CREATE_ROUTE && r.status === 200).length;
+}
+
+function throttled(emulator: PaxosEmulator): number {
+  return emulator.requests.filter((r) => r.status === 429).length;
+}
+
+describeWithRedis(
+  'a fleet of three processes sharing one RedisRateLimiter namespace, against one emulator (scaled)',
+  function () {
+    this.timeout(40_000);
+    let emulator: PaxosEmulator;
+    let creators: Creator[] = [];
+
+    beforeEach(async () => {
+      emulator = await startPaxosEmulator({ rateLimit: EMULATOR_LIMITS });
+    });
+
+    afterEach(async () => {
+      for (const { child } of creators) if (child.exitCode === null) child.kill('SIGKILL');
+      creators = [];
+      await emulator.close();
+    });
+
+    async function runFleet(durationMs: number, namespaces: readonly string[]): Promise<void> {
+      creators = namespaces.map((namespace) =>
+        startCreator({
+          baseUrl: emulator.baseUrl,
+          tokenUrl: emulator.tokenUrl,
+          clientId: emulator.clientId,
+          clientSecret: emulator.clientSecret,
+          redisUrl: REDIS_URL,
+          namespace,
+          identityPerSecond: FLEET_RATE,
+          tokenPerSecond: 5,
+          concurrency: 30,
+          durationMs,
+        }),
+      );
+      await Promise.race([
+        Promise.all(creators.map((c) => c.ready)),
+        Promise.any(creators.map((c) => c.result)),
+        new Promise((_, reject) =>
+          setTimeout(() => {
+            reject(new Error('creators did not start within 15 s'));
+          }, 15_000),
+        ),
+      ]);
+      for (const { child } of creators) child.stdin.write('go\n');
+    }
+
+    it('creating as fast as they can: no 429, and together at least 0.9 of the shared rate', async () => {
+      const durationMs = 6_000;
+      const namespace = uniqueNamespace();
+      await runFleet(
+        durationMs,
+        Array.from({ length: PROCESSES }, () => namespace),
+      );
+      const results = await Promise.all(creators.map((c) => c.result));
+      const total = results.reduce((sum, r) => sum + r.created, 0);
+      // From the first start to the last end: calls queued before the end still finish after it.
+      const spanMs = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
+      const perSecond = total / (spanMs / 1000);
+      console.log(
+        `      fleet: ${String(total)} created in ${String(spanMs)} ms = ${perSecond.toFixed(1)}/s of ${String(FLEET_RATE)}/s shared ` +
+          `(${(perSecond / FLEET_RATE).toFixed(2)}; emulator allows ${String(EMULATOR_LIMITS.identityPerSecond)}/s); per process ${results.map((r) => r.created).join(', ')}`,
+      );
+      expect(throttled(emulator), 'no 429').to.equal(0);
+      for (const r of results) expect(r.refused, 'nothing refused').to.deep.equal({});
+      for (const r of results) expect(r.otherErrors, 'no other error').to.deep.equal({});
+      expect(created(emulator)).to.equal(total);
+      expect(perSecond / FLEET_RATE).to.be.at.least(0.9);
+      for (const r of results) expect(r.created, 'every process got a share').to.be.greaterThan(0);
+    });
+
+    it('control: the same three processes on separate namespaces are throttled, so the test above can fail', async () => {
+      await runFleet(
+        6_000,
+        Array.from({ length: PROCESSES }, () => uniqueNamespace()),
+      );
+      await Promise.all(creators.map((c) => c.result));
+      expect(throttled(emulator)).to.be.greaterThan(0);
+    });
+
+    it('a 429 seen by one process stops the queued calls of all three', async () => {
+      const durationMs = 10_000;
+      const namespace = uniqueNamespace();
+      await runFleet(
+        durationMs,
+        Array.from({ length: PROCESSES }, () => namespace),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const injectedAt = Date.now();
+      emulator.faults.inject({ kind: 'status', status: 429 }, { match: { method: 'POST', path: CREATE_ROUTE } });
+      const results = await Promise.all(creators.map((c) => c.result));
+      const log = emulator.requests;
+      const at = log.findIndex((r) => r.status === 429);
+      expect(at, 'the 429 was served').to.be.at.least(0);
+      const sentAfter = log.slice(at + 1).filter((r) => r.route === CREATE_ROUTE).length;
+      const stoppedAfter = results.map((r) => r.endedAt - injectedAt);
+      console.log(
+        `      429 injected: creates sent after it ${String(sentAfter)}; processes stopped ${stoppedAfter.join(', ')} ms after; ` +
+          `refusals ${results.map((r) => JSON.stringify(r.refused)).join(' ')}`,
+      );
+      expect(results.flatMap((r) => Object.keys(r.refused))).to.include('throttled');
+      for (const r of results)
+        expect(r.refused['cooling_down'] ?? 0, 'its queued calls were refused').to.be.greaterThan(0);
+      for (const ms of stoppedAfter) expect(ms, 'stopped long before the run would end').to.be.below(2_000);
+      expect(sentAfter, 'at most the calls already in flight').to.be.at.most(5);
+      expect(throttled(emulator)).to.equal(1);
+    });
+  },
+);

@@ -19,8 +19,13 @@
  * @packageDocumentation
  */
 import type { Redis } from 'ioredis';
-import type { Logger, RateLimiter } from './ports/index.js';
+import type { Logger, RateLimiter, TokenCache, WebhookDeliveryRecord } from './ports/index.js';
 import { RedisRateLimiter, type RedisRateLimiterOptions } from './adapters/redis/redis-rate-limiter.js';
+import { RedisTokenCache, type RedisTokenCacheOptions } from './adapters/redis/redis-token-cache.js';
+import {
+  RedisWebhookDeliveryRecord,
+  type RedisWebhookDeliveryRecordOptions,
+} from './adapters/redis/redis-webhook-delivery-record.js';
 
 export {
   RedisRateLimiter,
@@ -28,30 +33,49 @@ export {
   type RedisRateLimiterOptions,
 } from './adapters/redis/redis-rate-limiter.js';
 export { RedisUnavailableError } from './adapters/redis/errors.js';
+export { RedisTokenCache, type RedisTokenCacheOptions } from './adapters/redis/redis-token-cache.js';
+export {
+  RedisWebhookDeliveryRecord,
+  type RedisWebhookDeliveryRecordOptions,
+} from './adapters/redis/redis-webhook-delivery-record.js';
+export type { RedisClient } from './adapters/redis/redis-commands.js';
 
 /** Options of {@link redisCoordination}. */
 export interface RedisCoordinationOptions {
   /** The ioredis client every piece shares; build it with `enableOfflineQueue: false` so that no call hangs. */
   readonly redis: Redis;
-  /** Every process with the same namespace shares the budget, the cool-down (and, later, tokens and webhook claims). */
+  /** Every process with the same namespace shares the budgets, the cool-down, the access token and webhook claims. */
   readonly namespace: string;
   /** Processes sharing the namespace: each paces itself at `1 / fleetSize` of the rates while Redis is away. Default 3. */
   readonly fleetSize?: number;
   /** Told once per Redis outage, and once when it ends. */
   readonly logger?: Logger;
+  /**
+   * A 32-byte key (a Buffer, or its base64) that encrypts the shared access token at rest (AES-256-GCM). Without it
+   * the token is stored in clear and a warning is logged once: give one in production.
+   */
+  readonly encryptionKey?: Buffer | string;
   /** Further options of the {@link RedisRateLimiter}. */
   readonly rateLimiter?: Omit<RedisRateLimiterOptions, 'redis' | 'namespace' | 'fleetSize' | 'logger'>;
+  /** Further options of the {@link RedisTokenCache}. */
+  readonly tokenCache?: Omit<RedisTokenCacheOptions, 'namespace' | 'encryptionKey' | 'logger'>;
+  /** Further options of the {@link RedisWebhookDeliveryRecord}. */
+  readonly webhookDeliveryRecord?: Omit<RedisWebhookDeliveryRecordOptions, 'namespace'>;
 }
 
 /** The shared pieces for {@link redisCoordination}, ready for `createIdentityService`'s `coordination` option. */
 export interface RedisCoordination {
   /** Paces the whole fleet's calls to Paxos and shares the 429 cool-down. */
   readonly rateLimiter: RateLimiter;
+  /** One access token for the fleet, fetched by one process when it is cold. */
+  readonly tokenCache: TokenCache;
+  /** Claims each webhook delivery once across the fleet; done ids are kept 25 h. */
+  readonly webhookDeliveryRecord: WebhookDeliveryRecord;
 }
 
 /**
- * The Redis-backed pieces of `createIdentityService`'s `coordination` option, all under one namespace. For now the
- * rate limiter; the token cache and webhook delivery record join it here, under the same namespace.
+ * The Redis-backed pieces of `createIdentityService`'s `coordination` option, all over one client and under one
+ * namespace: the rate limiter (budgets and cool-down), the token cache and the webhook delivery record.
  *
  * @throws {RangeError} when an option is out of range (see {@link RedisRateLimiter}).
  */
@@ -64,6 +88,12 @@ export function redisCoordination(options: RedisCoordinationOptions): RedisCoord
     ...(fleetSize !== undefined && { fleetSize }),
     ...(logger !== undefined && { logger }),
   });
-  // Token cache and webhook delivery record: built here from the same client and namespace once they exist.
-  return { rateLimiter };
+  const tokenCache = new RedisTokenCache(redis, {
+    ...options.tokenCache,
+    namespace,
+    ...(options.encryptionKey !== undefined && { encryptionKey: options.encryptionKey }),
+    ...(logger !== undefined && { logger }),
+  });
+  const webhookDeliveryRecord = new RedisWebhookDeliveryRecord(redis, { ...options.webhookDeliveryRecord, namespace });
+  return { rateLimiter, tokenCache, webhookDeliveryRecord };
 }

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RedisTokenCache } from '../../src/adapters/redis/index.js';
+import { RedisTokenCache } from '../../src/redis.js';
 import { createIdentityService, IdentityNotFoundError } from '../../src/index.js';
 
 const env = (name: string): string => {

@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { RedisWebhookDeliveryRecord } from '../../src/adapters/redis/index.js';
+import { RedisWebhookDeliveryRecord } from '../../src/redis.js';
 import { WebhookDeliveries } from '../../src/application/webhooks.js';
 import { events, notification } from '../support/webhooks.js';
 

@@ -1,40 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { IdentityServiceError } from '../../domain/index.js';
+import { RedisUnavailableError } from './errors.js';
 
 /** An ioredis client the Redis adapters accept: a single node (`Redis`) or a cluster (`Cluster`). */
 export type RedisClient = Redis | Cluster;
 
 /** Default bound on one Redis command: a webhook endpoint should answer Paxos within about 500 ms. */
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
-
-/**
- * Redis did not answer a command in time, or answered with an error, so the store cannot vouch for what it keeps.
- * A webhook endpoint that gets it should answer 5xx: Paxos then delivers the event again later. Its message names
- * the operation only, never a key, a token or the client's connection details.
- */
-export class RedisStoreUnavailableError extends IdentityServiceError {
-  readonly code = 'redis_unavailable';
-  /** Which store operation failed, such as `webhook claim` or `token get`. */
-  readonly operation: string;
-  /** `timeout` when Redis did not answer within the command timeout, `error` when it answered with an error. */
-  readonly reason: 'timeout' | 'error';
-
-  /** @internal */
-  constructor(operation: string, reason: 'timeout' | 'error', timeoutMs: number) {
-    super(
-      reason === 'timeout'
-        ? `Redis did not answer the ${operation} within ${String(timeoutMs)} ms`
-        : `Redis failed the ${operation}`,
-    );
-    this.operation = operation;
-    this.reason = reason;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), operation: this.operation, reason: this.reason };
-  }
-}
 
 /** @throws {RangeError} when `ms` is not a positive finite number. */
 export function checkCommandTimeout(ms: number | undefined): number {
@@ -58,7 +30,7 @@ export async function bounded<T>(operation: string, timeoutMs: number, command: 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new RedisStoreUnavailableError(operation, 'timeout', timeoutMs));
+      reject(new RedisUnavailableError(operation, 'timeout', timeoutMs));
     }, timeoutMs);
     timer.unref();
   });
@@ -68,7 +40,7 @@ export async function bounded<T>(operation: string, timeoutMs: number, command: 
         try {
           return await command();
         } catch {
-          throw new RedisStoreUnavailableError(operation, 'error', timeoutMs);
+          throw new RedisUnavailableError(operation, 'error', timeoutMs);
         }
       })(),
       late,

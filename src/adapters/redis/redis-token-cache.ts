@@ -73,7 +73,7 @@ interface Keys {
  *
  * The client is the user's (ioredis `Redis` or `Cluster`): give it `enableOfflineQueue: false` so that commands fail
  * at once while Redis is down; each command is also bounded by `commandTimeoutMs` and fails with
- * `RedisStoreUnavailableError`.
+ * `RedisUnavailableError`.
  *
  * @example
  * ```ts

@@ -13,7 +13,7 @@ export interface RedisWebhookDeliveryRecordOptions {
   /** How long a done id is kept, in milliseconds: at least Paxos's 24 h of redelivery. Default 25 h. */
   readonly doneTtlMs?: number;
   /**
-   * The longest one Redis command may take; past it the claim fails with `RedisStoreUnavailableError` (the endpoint
+   * The longest one Redis command may take; past it the claim fails with `RedisUnavailableError` (the endpoint
    * answers 5xx and Paxos redelivers). Default 1000 ms.
    */
   readonly commandTimeoutMs?: number;
@@ -47,7 +47,7 @@ return 0`);
  * 24 h) and deletes the claim, and `release` deletes it, both only while the claim is still this owner's, in Lua.
  * The two keys of an id share a hash tag, so the scripts work on Redis Cluster too.
  *
- * When Redis is down or slow a claim fails closed, with `RedisStoreUnavailableError` after at most
+ * When Redis is down or slow a claim fails closed, with `RedisUnavailableError` after at most
  * `commandTimeoutMs`: the endpoint answers 5xx and Paxos delivers again. Give the client
  * `enableOfflineQueue: false`, or a claim queued while disconnected may still run once Redis is back and hold the
  * event for one lease.
@@ -79,7 +79,7 @@ export class RedisWebhookDeliveryRecord implements WebhookDeliveryRecord {
 
   /**
    * @throws {RangeError} when `leaseMs` is not a positive number of milliseconds.
-   * @throws {RedisStoreUnavailableError} when Redis fails or does not answer within the command timeout.
+   * @throws {RedisUnavailableError} when Redis fails or does not answer within the command timeout.
    */
   async claim(eventId: string, leaseMs: number): Promise<WebhookDeliveryClaim> {
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError('leaseMs must be positive');

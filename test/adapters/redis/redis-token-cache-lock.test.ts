@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RedisStoreUnavailableError, RedisTokenCache } from '../../../src/adapters/redis/index.js';
+import { RedisUnavailableError, RedisTokenCache } from '../../../src/redis.js';
 import {
   createIdentityService,
   IdentityNotFoundError,
@@ -131,7 +131,7 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
       get: (key) => cache.get(key),
       set: (_key, token) => {
         issued = token.token.reveal();
-        return Promise.reject(new RedisStoreUnavailableError('token set', 'timeout', 1000));
+        return Promise.reject(new RedisUnavailableError('token set', 'timeout', 1000));
       },
       invalidate: (key, token) => cache.invalidate(key, token),
       lockRefresh: (key, ttlMs) => cache.lockRefresh(key, ttlMs),

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
-import { RedisStoreUnavailableError, RedisTokenCache } from '../../../src/adapters/redis/index.js';
+import { RedisUnavailableError, RedisTokenCache } from '../../../src/redis.js';
 import { Sensitive } from '../../../src/index.js';
 import type { LogFields, Logger } from '../../../src/index.js';
 import { describeTokenCacheContract } from '../../../src/testing.js';
@@ -128,7 +128,7 @@ describeWithRedis('RedisTokenCache', () => {
     expect(text).not.to.include('127.0.0.1');
   });
 
-  it('fails with RedisStoreUnavailableError within its command timeout when Redis does not answer', async () => {
+  it('fails with RedisUnavailableError within its command timeout when Redis does not answer', async () => {
     const hung = { get: () => new Promise<never>(() => undefined) } as unknown as Redis;
     const cache = new RedisTokenCache(hung, { namespace: 'n', commandTimeoutMs: 50 });
     const started = performance.now();
@@ -137,7 +137,7 @@ describeWithRedis('RedisTokenCache', () => {
       (caught: unknown) => caught,
     );
     expect(performance.now() - started).to.be.below(1000);
-    expect(error).to.be.instanceOf(RedisStoreUnavailableError).with.property('reason', 'timeout');
+    expect(error).to.be.instanceOf(RedisUnavailableError).with.property('reason', 'timeout');
     expect(error).to.have.property('code', 'redis_unavailable');
   });
 });

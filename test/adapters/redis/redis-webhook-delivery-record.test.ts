@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
-import { RedisStoreUnavailableError, RedisWebhookDeliveryRecord } from '../../../src/adapters/redis/index.js';
+import { RedisUnavailableError, RedisWebhookDeliveryRecord } from '../../../src/redis.js';
 import { WebhookDeliveries } from '../../../src/application/webhooks.js';
 import { describeWebhookDeliveryRecordContract } from '../../../src/testing.js';
 import { describeWithRedis, redisClient, uniqueNamespace } from '../../support/redis.js';
@@ -86,7 +86,7 @@ describeWithRedis('RedisWebhookDeliveryRecord', () => {
         (caught: unknown) => caught,
       );
     expect(performance.now() - started).to.be.below(1000);
-    expect(error).to.be.instanceOf(RedisStoreUnavailableError);
+    expect(error).to.be.instanceOf(RedisUnavailableError);
     expect(error).to.include({ code: 'redis_unavailable', operation: 'webhook claim', reason: 'timeout' });
     expect(calls).to.equal(0, 'the handler does not run without a claim');
   });
@@ -102,7 +102,7 @@ describeWithRedis('RedisWebhookDeliveryRecord', () => {
       () => expect.fail('expected a rejection'),
       (caught: unknown) => caught,
     );
-    expect(error).to.be.instanceOf(RedisStoreUnavailableError).with.property('reason', 'error');
+    expect(error).to.be.instanceOf(RedisUnavailableError).with.property('reason', 'error');
     expect(JSON.stringify(error) + inspect(error)).not.to.include('evt-secret');
   });
 

@@ -43,12 +43,28 @@ local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
+/** The base64 (with or without padding) or base64url of 32 bytes, and nothing else. */
+const BASE64_KEY = /^(?:[A-Za-z0-9+/]{43}=?|[A-Za-z0-9_-]{43})$/;
+
 function keyBytes(key: Buffer | string): Buffer {
-  const bytes = typeof key === 'string' ? Buffer.from(key, 'base64') : key;
-  // The message never names the key or its bytes.
+  // Node's base64 decoder skips what is not base64, so a passphrase or a key with stray characters of about the right
+  // length would decode to 32 bytes: only the canonical text of 32 bytes is taken. The message never names the key.
+  const bytes =
+    typeof key === 'string'
+      ? BASE64_KEY.test(key) && canonicalBase64(key)
+        ? Buffer.from(key, 'base64')
+        : undefined
+      : key;
   if (!Buffer.isBuffer(bytes) || bytes.length !== 32)
     throw new RangeError('encryptionKey must be 32 bytes (a Buffer, or its base64)');
   return bytes;
+}
+
+/** True when `text` is what encoding its bytes gives back: its last character carries no stray bits. */
+function canonicalBase64(text: string): boolean {
+  const bytes = Buffer.from(text, 'base64');
+  const unpadded = text.replace(/=$/, '');
+  return bytes.toString('base64').replace(/=$/, '') === unpadded || bytes.toString('base64url') === unpadded;
 }
 
 /** Keys derived from the user's one key, so that encryption and fingerprints never share a key. */

@@ -180,6 +180,19 @@ describeWithRedis('Redis adapters under attack', function () {
     }
   });
 
+  it('refuses a rate too low for a timer to pace, rather than granting every call while Redis is away', () => {
+    expect(() => new RedisRateLimiter({ redis, namespace: 'n', rates: { token: 1e-7 } })).to.throw(
+      RangeError,
+      /rates\.token/,
+    );
+    expect(() => new RedisRateLimiter({ redis, namespace: 'n', rates: { token: 1e-6 }, fleetSize: 3 })).to.throw(
+      RangeError,
+    );
+    expect(
+      () => new RedisRateLimiter({ redis, namespace: 'n', rates: { token: 1 / 86_400 }, fleetSize: 3 }),
+    ).not.to.throw();
+  });
+
   it('a lock holder alive past its lock TTL: the next holder is not released by the first', async () => {
     const namespace = uniqueNamespace();
     const one = new RedisTokenCache(redis, { namespace });

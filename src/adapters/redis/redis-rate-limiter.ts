@@ -208,6 +208,8 @@ class Lane {
 interface RouteBudget {
   readonly shared: RateLimiterRedis;
   readonly fallback: RateLimiterMemory;
+  /** The fallback's window: one call per this many milliseconds in this process. */
+  readonly fallbackWindowMs: number;
   readonly lane: Lane;
 }
 
@@ -371,6 +373,7 @@ export class RedisRateLimiter implements RateLimiter {
     const budget: RouteBudget = {
       shared,
       fallback,
+      fallbackWindowMs: Math.ceil((this.#fleetSize * 1000) / rate),
       lane: new Lane(
         rate,
         this.#maxQueue,
@@ -404,7 +407,10 @@ export class RedisRateLimiter implements RateLimiter {
       await budget.fallback.consume('paxos', 1);
       return 0;
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
+      // The in-memory store measures its window on the wall clock: stepped back, it would answer the size of the
+      // step. Its window is all there is to wait; past it the store's own (monotonic) timer has dropped the slot.
+      if (rejection instanceof RateLimiterRes)
+        return Math.max(1, Math.min(rejection.msBeforeNext, budget.fallbackWindowMs));
       throw rejection;
     }
   }

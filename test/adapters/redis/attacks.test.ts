@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import sinon from 'sinon';
 import { Sensitive } from '../../../src/domain/index.js';
 import {
   RedisRateLimiter,
@@ -191,6 +192,25 @@ describeWithRedis('Redis adapters under attack', function () {
     expect(
       () => new RedisRateLimiter({ redis, namespace: 'n', rates: { token: 1 / 86_400 }, fleetSize: 3 }),
     ).not.to.throw();
+  });
+
+  it('Redis away and the wall clock stepped back: the fallback does not stall the route for the size of the step', async () => {
+    const away = new Redis(1, '127.0.0.1', { enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    away.on('error', () => undefined);
+    clients.push(away);
+    const limiter = new RedisRateLimiter({ redis: away, namespace: 'n', rates: { identity: 10 }, fleetSize: 3 });
+    expect(await limiter.acquire('identity')).to.deep.equal({ granted: true });
+    const realNow = Date.now.bind(Date);
+    const stepped = sinon.stub(Date, 'now').callsFake(() => realNow() - 3_600_000);
+    try {
+      const started = performance.now();
+      const permit = await limiter.acquire('identity', { signal: AbortSignal.timeout(3_000) });
+      expect(permit).to.deep.equal({ granted: true });
+      // One slot of the fallback (3 / 10 s) at most, not the hour the clock went back.
+      expect(performance.now() - started).to.be.below(1_000);
+    } finally {
+      stepped.restore();
+    }
   });
 
   it('a lock holder alive past its lock TTL: the next holder is not released by the first', async () => {

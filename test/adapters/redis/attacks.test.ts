@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import sinon from 'sinon';
@@ -30,6 +31,54 @@ async function blackHole(): Promise<{ server: Server; port: number; sockets: Soc
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return { server, port: address.port, sockets };
+}
+
+/**
+ * A proxy to the test Redis that, once armed, passes a command on and then drops the connection instead of handing
+ * back the reply that `dropOn` matches: the command ran, and ioredis resends it on its new connection.
+ */
+async function replyDroppingProxy(): Promise<{
+  port: number;
+  arm: (dropOn: RegExp) => void;
+  close: () => Promise<void>;
+}> {
+  const url = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  let dropOn: RegExp | undefined;
+  const sockets: Socket[] = [];
+  const server = createServer((client) => {
+    const upstream = connect(Number(url.port || 6379), url.hostname);
+    sockets.push(client, upstream);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    client.on('data', (data) => upstream.write(data));
+    upstream.on('data', (data) => {
+      if (dropOn?.test(data.toString()) === true) {
+        dropOn = undefined;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(data);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    arm: (pattern) => {
+      dropOn = pattern;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
 }
 
 /** Every key under `namespace` has an expiry: PTTL is never -1 (a key without one); -2 is a key already gone. */
@@ -210,6 +259,36 @@ describeWithRedis('Redis adapters under attack', function () {
       expect(performance.now() - started).to.be.below(1_000);
     } finally {
       stepped.restore();
+    }
+  });
+
+  it('a connection dropped after a claim ran and before its reply: the resent claim is still this delivery’s', async () => {
+    const proxy = await replyDroppingProxy();
+    try {
+      const client = new Redis(proxy.port, '127.0.0.1', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      client.on('error', () => undefined);
+      clients.push(client);
+      await once(client, 'ready');
+      const namespace = uniqueNamespace();
+      const record = new RedisWebhookDeliveryRecord(client, { namespace });
+      expect((await record.claim('warm-up', 1_000)).status).to.equal('claimed');
+      proxy.arm(/claimed/);
+      // Answering in_progress here would make the endpoint answer 2xx for an event nobody handles.
+      const claim = await record.claim('e', 30_000);
+      expect(claim.status).to.equal('claimed');
+      if (claim.status === 'claimed') await claim.complete();
+      expect((await record.claim('e', 30_000)).status).to.equal('done');
+
+      const cache = new RedisTokenCache(client, { namespace });
+      proxy.arm(/^(\+OK|:1)\r\n$/);
+      // Answering "held by another" here would leave the fleet without a fetcher until the lock lapses.
+      const release = await cache.lockRefresh('k', 30_000);
+      expect(release).to.be.a('function');
+      await release?.();
+      expect(await redis.exists(`${namespace}:token-lock:k`)).to.equal(0);
+    } finally {
+      for (const client of clients.splice(0)) client.disconnect();
+      await proxy.close();
     }
   });
 

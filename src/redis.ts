@@ -77,6 +77,11 @@ export interface RedisCoordination {
  * The Redis-backed pieces of `createIdentityService`'s `coordination` option, all over one client and under one
  * namespace: the rate limiter (budgets and cool-down), the token cache and the webhook delivery record.
  *
+ * Every key has a TTL, so a Redis with `maxmemory` and a `volatile-*` or `allkeys-*` policy may evict any of them,
+ * and a `FLUSHDB` drops them all: an evicted claim or done key lets a webhook event be handled twice, an evicted budget
+ * lets the fleet exceed it for a window. Run this Redis with `maxmemory-policy noeviction` (writes then fail, and the
+ * pieces fail closed or degrade as documented).
+ *
  * @throws {RangeError} when an option is out of range (see {@link RedisRateLimiter}).
  */
 export function redisCoordination(options: RedisCoordinationOptions): RedisCoordination {

@@ -138,10 +138,13 @@ export class OAuthTokenProvider implements AccessTokenSource {
       if (this.#cache.lockRefresh === undefined) return await this.#fetchToken(key, scopes, deadline);
       let pollMs = FIRST_POLL_MS;
       for (;;) {
-        const release = await this.#bounded(
-          this.#cache.lockRefresh(key, this.#config.timeoutMs + LOCK_MARGIN_MS),
-          deadline,
-        );
+        const taking = this.#cache.lockRefresh(key, this.#config.timeoutMs + LOCK_MARGIN_MS);
+        const release = await this.#bounded(taking, deadline).catch((error: unknown) => {
+          // A lock granted after this call gave up would have no holder and keep the fleet from fetching until it
+          // lapses: it is released as soon as it arrives.
+          taking.then((late) => late?.()).catch(() => undefined);
+          throw error;
+        });
         if (release !== undefined) {
           try {
             // The previous holder may have stored its token between this process's last read and its lock.

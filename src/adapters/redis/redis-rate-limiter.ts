@@ -62,7 +62,7 @@ export interface RedisRateLimiterOptions {
 const GRANTED: RateLimitPermit = Object.freeze({ granted: true });
 /** Handed to queued calls when a cool-down starts: not a slot, but a prompt to look at the cool-down again. */
 const RECHECK: RateLimitPermit = Object.freeze({ granted: false, reason: 'cooling_down', retryAt: new Date(0) });
-/** The longest cool-down kept: what a timer can wait for (about 24.8 days). */
+/** The longest cool-down kept, and the longest fallback window: what a timer can wait for (about 24.8 days). */
 const MAX_COOL_DOWN_MS = 2 ** 31 - 1;
 /**
  * Two reads of the same cool-down through PTTL differ by the round trip and the TTL's millisecond rounding; within
@@ -208,6 +208,8 @@ class Lane {
 interface RouteBudget {
   readonly shared: RateLimiterRedis;
   readonly fallback: RateLimiterMemory;
+  /** The fallback's window: one call per this many milliseconds in this process. */
+  readonly fallbackWindowMs: number;
   readonly lane: Lane;
 }
 
@@ -260,7 +262,10 @@ export class RedisRateLimiter implements RateLimiter {
   #redisRetryAt = 0;
   #poll: ReturnType<typeof setTimeout> | undefined;
 
-  /** @throws {RangeError} when a rate, `fleetSize`, `maxQueue` or a duration is out of range, or `namespace` is empty. */
+  /**
+   * @throws {RangeError} when a rate, `fleetSize`, `maxQueue` or a duration is out of range (a rate so low that
+   * `fleetSize / rate` seconds exceed about 24.8 days, the longest timer), or `namespace` is empty.
+   */
   constructor(options: RedisRateLimiterOptions) {
     if (typeof options.namespace !== 'string' || options.namespace === '')
       throw new RangeError('namespace must be a non-empty string');
@@ -273,7 +278,14 @@ export class RedisRateLimiter implements RateLimiter {
     this.#coolDownKey = `${options.namespace}:rate-limit:cool-down`;
     const rates: Record<string, number> = { ...PAXOS_ROUTE_RATES };
     for (const [route, rate] of Object.entries(options.rates ?? {}) as [string, number | undefined][])
-      if (rate !== undefined) rates[route] = checkPositive(`rates.${route}`, rate);
+      if (rate !== undefined) {
+        checkPositive(`rates.${route}`, rate);
+        // The fallback's window (fleetSize / rate seconds) must fit a timer: a longer one fires at once, and the
+        // lane would spin on 1 ms timers while the fallback granted every call.
+        if ((fleetSize * 1000) / rate > MAX_COOL_DOWN_MS)
+          throw new RangeError(`rates.${route} is too low to be paced by a timer at fleetSize ${String(fleetSize)}`);
+        rates[route] = rate;
+      }
     this.#rates = Object.freeze(rates);
     this.#maxQueue = maxQueue;
     this.#fleetSize = fleetSize;
@@ -361,6 +373,7 @@ export class RedisRateLimiter implements RateLimiter {
     const budget: RouteBudget = {
       shared,
       fallback,
+      fallbackWindowMs: Math.ceil((this.#fleetSize * 1000) / rate),
       lane: new Lane(
         rate,
         this.#maxQueue,
@@ -394,7 +407,10 @@ export class RedisRateLimiter implements RateLimiter {
       await budget.fallback.consume('paxos', 1);
       return 0;
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
+      // The in-memory store measures its window on the wall clock: stepped back, it would answer the size of the
+      // step. Its window is all there is to wait; past it the store's own (monotonic) timer has dropped the slot.
+      if (rejection instanceof RateLimiterRes)
+        return Math.max(1, Math.min(rejection.msBeforeNext, budget.fallbackWindowMs));
       throw rejection;
     }
   }

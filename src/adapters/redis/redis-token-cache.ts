@@ -37,18 +37,43 @@ const COMPARE_AND_DELETE = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
+/**
+ * `SET NX PX`, or the lock is already this owner's: ioredis resends a command whose reply a dropped connection lost,
+ * and the resent one must not read its own first run as another holder (the fleet would wait out the TTL).
+ */
+const TAKE_LOCK = new RedisScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0`);
+
 /** Deletes the token only when the stored value starts with the refused token's fingerprint. */
 const DELETE_IF_FINGERPRINT = new RedisScript(`
 local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
+/** The base64 (with or without padding) or base64url of 32 bytes, and nothing else. */
+const BASE64_KEY = /^(?:[A-Za-z0-9+/]{43}=?|[A-Za-z0-9_-]{43})$/;
+
 function keyBytes(key: Buffer | string): Buffer {
-  const bytes = typeof key === 'string' ? Buffer.from(key, 'base64') : key;
-  // The message never names the key or its bytes.
+  // Node's base64 decoder skips what is not base64, so a passphrase or a key with stray characters of about the right
+  // length would decode to 32 bytes: only the canonical text of 32 bytes is taken. The message never names the key.
+  const bytes =
+    typeof key === 'string'
+      ? BASE64_KEY.test(key) && canonicalBase64(key)
+        ? Buffer.from(key, 'base64')
+        : undefined
+      : key;
   if (!Buffer.isBuffer(bytes) || bytes.length !== 32)
     throw new RangeError('encryptionKey must be 32 bytes (a Buffer, or its base64)');
   return bytes;
+}
+
+/** True when `text` is what encoding its bytes gives back: its last character carries no stray bits. */
+function canonicalBase64(text: string): boolean {
+  const bytes = Buffer.from(text, 'base64');
+  const unpadded = text.replace(/=$/, '');
+  return bytes.toString('base64').replace(/=$/, '') === unpadded || bytes.toString('base64url') === unpadded;
 }
 
 /** Keys derived from the user's one key, so that encryption and fingerprints never share a key. */
@@ -137,15 +162,17 @@ export class RedisTokenCache implements TokenCache {
   }
 
   /**
-   * Takes the fleet's lock on fetching the token of `key` (`SET … NX PX ttlMs` with a random owner), or answers
+   * Takes the fleet's lock on fetching the token of `key` (`SET … NX PX ttlMs` with a random owner, in Lua), or answers
    * undefined when another process holds it. The release deletes the lock only while it is still this owner's.
    */
   async lockRefresh(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
     const lockKey = `${this.#namespace}:token-lock:${key}`;
     const owner = randomUUID();
     const px = Math.max(1, Math.ceil(ttlMs));
-    const taken = await bounded('token lock', this.#timeoutMs, () => this.#redis.set(lockKey, owner, 'PX', px, 'NX'));
-    if (taken !== 'OK') return undefined;
+    const taken = await bounded('token lock', this.#timeoutMs, () =>
+      TAKE_LOCK.run(this.#redis, [lockKey], [owner, px]),
+    );
+    if (taken !== 1) return undefined;
     return async () => {
       await bounded('token unlock', this.#timeoutMs, () => COMPARE_AND_DELETE.run(this.#redis, [lockKey], [owner]));
     };

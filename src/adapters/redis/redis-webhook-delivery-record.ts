@@ -19,10 +19,15 @@ export interface RedisWebhookDeliveryRecordOptions {
   readonly commandTimeoutMs?: number;
 }
 
-/** A done id answers done; otherwise the claim is this owner's if nobody holds it (`SET NX PX`). */
+/**
+ * A done id answers done; otherwise the claim is this owner's if nobody holds it (`SET NX PX`), or if this owner
+ * already does: ioredis resends a command whose reply a dropped connection lost, and the resent claim must not read
+ * its own first run as another delivery's (the endpoint would then answer 2xx for an event nobody handles).
+ */
 const CLAIM = new RedisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 'done' end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'claimed' end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 'claimed' end
 return 'in_progress'`);
 
 /**

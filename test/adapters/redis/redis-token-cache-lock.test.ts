@@ -109,6 +109,34 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
     expect(performance.now() - started).to.be.above(150, 'it waited for the holder first');
   });
 
+  it('releases a lock granted after its deadline passed, so that the fleet need not wait out its TTL', async () => {
+    const namespace = uniqueNamespace();
+    const cache = new RedisTokenCache(redis, { namespace, encryptionKey: KEY });
+    let slowOnce = true;
+    const slowLock: TokenCache = {
+      get: (key) => cache.get(key),
+      set: (key, token) => cache.set(key, token),
+      invalidate: (key, token) => cache.invalidate(key, token),
+      lockRefresh: async (key, ttlMs) => {
+        const taken = await cache.lockRefresh(key, ttlMs);
+        if (slowOnce) {
+          slowOnce = false;
+          await new Promise((resolve) => setTimeout(resolve, 400));
+        }
+        return taken;
+      },
+    };
+    expect(await outcome(service(slowLock, 300))).to.equal('timeout');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const started = performance.now();
+    expect(await outcome(service(new RedisTokenCache(redis, { namespace, encryptionKey: KEY }), 5000))).to.equal(
+      'not_found',
+    );
+    // The late lock would otherwise hold for 300 + 1000 ms from its grant, that is about 750 ms more from here.
+    expect(performance.now() - started).to.be.below(450);
+    expect(tokenRequests()).to.equal(1);
+  });
+
   it('gives up by its deadline, without a token request, while another holder keeps the lock', async () => {
     const cache = new RedisTokenCache(redis, { namespace: uniqueNamespace(), encryptionKey: KEY });
     const started = performance.now();

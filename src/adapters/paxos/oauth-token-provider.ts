@@ -4,7 +4,7 @@ import { Sensitive, type IdentityServiceError } from '../../domain/index.js';
 import type { Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
 import { InMemoryTokenCache } from './in-memory-token-cache.js';
 import type { ResolvedPaxosConfig } from './config.js';
-import { decode, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
+import { decode, decodeJsonText, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
 import {
   PaxosAuthenticationError,
   PaxosConnectionError,
@@ -359,14 +359,8 @@ export class OAuthTokenProvider implements AccessTokenSource {
 
   /** The RFC 6749 `error` code; `error_description` is never kept, as it may echo what was sent. */
   #oauthError(text: string): string | undefined {
-    let plain: unknown;
-    try {
-      plain = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    const decoded = decode(OAuthErrorDto, plain);
-    return decoded.ok && OAUTH_ERROR_CODE.test(decoded.value.error) ? decoded.value.error : undefined;
+    const error = decodeJsonText(OAuthErrorDto, text)?.error;
+    return error !== undefined && OAUTH_ERROR_CODE.test(error) ? error : undefined;
   }
 
   #log(

@@ -182,3 +182,18 @@ export function decode<T extends object>(type: ClassOf<T>, plain: unknown): Deco
   const fast = fastDecode(type, plain);
   return fast === undefined ? referenceDecode(type, plain) : { ok: true, value: fast };
 }
+
+/**
+ * The DTO that a JSON text holds, or undefined when the text is not JSON or not of that shape: for the bodies of
+ * error answers, which are read for what they can tell and otherwise ignored.
+ */
+export function decodeJsonText<T extends object>(type: ClassOf<T>, text: string): T | undefined {
+  let plain: unknown;
+  try {
+    plain = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const decoded = decode(type, plain);
+  return decoded.ok ? decoded.value : undefined;
+}

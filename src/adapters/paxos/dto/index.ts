@@ -13,4 +13,4 @@ export {
 export { ProblemDto } from './problem.dto.js';
 export { SandboxSetIdentityStatusDto } from './sandbox-status.dto.js';
 export { TokenResponseDto, OAuthErrorDto } from './oauth.dto.js';
-export { decode, fastDecode, referenceDecode, type Decoded } from './decode.js';
+export { decode, decodeJsonText, fastDecode, referenceDecode, type Decoded } from './decode.js';

@@ -1,4 +1,4 @@
-import { decode, ProblemDto } from '../dto/index.js';
+import { decodeJsonText, ProblemDto } from '../dto/index.js';
 import type { ProblemFields } from '../errors.js';
 
 /** What a capped read of a body gives: the text, or the fact that it was longer than allowed (and was cut off). */
@@ -65,12 +65,5 @@ export function mediaTypeOf(headers: Headers): string {
 /** The Problem fields of an error answer, when its body is a JSON Problem; anything else reads as none. */
 export function problemOf(headers: Headers, text: string): ProblemFields | undefined {
   if (text === '' || !isJsonContent(headers)) return undefined;
-  let plain: unknown;
-  try {
-    plain = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const decoded = decode(ProblemDto, plain);
-  return decoded.ok ? decoded.value : undefined;
+  return decodeJsonText(ProblemDto, text);
 }

@@ -18,7 +18,6 @@ import { detailsToWire, type WireWriteOptions } from './mapper.js';
 // violation named by its wire path, and an identity printed as Paxos returns it. Field names come from the same
 // tables as the mapper's; nothing here knows a person field by name.
 
-/** A JSON object as it travels. */
 /** A JSON object as Paxos sends or takes it. */
 export type WireObject = { [key: string]: unknown };
 

@@ -74,6 +74,8 @@ export class OAuthTokenProvider implements AccessTokenSource {
   readonly #cache: TokenCache;
   /** One token request in flight per key, whoever waits for it. */
   readonly #inFlight = new Map<string, Promise<Sensitive>>();
+  /** Cache keys by scope set: a provider serves one or two, and every call needs its key. */
+  readonly #keys = new Map<string, string>();
   readonly #limiter: RateLimiter | undefined;
 
   /**
@@ -102,7 +104,13 @@ export class OAuthTokenProvider implements AccessTokenSource {
   }
 
   #key(scopes: readonly string[]): string {
-    return tokenCacheKey(this.#config.tokenUrl, this.#config.clientId, scopes);
+    const id = scopes.join(' ');
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      key = tokenCacheKey(this.#config.tokenUrl, this.#config.clientId, scopes);
+      this.#keys.set(id, key);
+    }
+    return key;
   }
 
   async #cachedOrFetched(key: string, scopes: readonly string[]): Promise<Sensitive> {

@@ -407,6 +407,116 @@ process.stderr.write('7. bulk onboarding\n');
   }
 }
 
+// --------------------------------------------------------------------------------------------------------------
+// 8. The Redis path: what sharing the budget (and the token) through Redis adds to each call, against the in-process
+//    pieces, in the same run. Skipped, and said so, when no Redis answers at REDIS_URL.
+{
+  const { Redis } = await import('ioredis');
+  const { RedisRateLimiter, redisCoordination } = await import('../dist/redis.js');
+  const { MemoryRateLimiter } = await import('../dist/gateways.js');
+  const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  const up = await new Promise<boolean>((resolve) => {
+    redis.once('ready', () => {
+      resolve(true);
+    });
+    redis.once('end', () => {
+      resolve(false);
+    });
+  });
+  if (!up) {
+    process.stderr.write('  redis rows skipped: no Redis at REDIS_URL\n');
+  } else {
+    const namespace = `paxos-identity-bench:${process.pid}:${Date.now()}`;
+    // Rates far above the calls made, so that what is timed is the limiter's own work, not its pacing.
+    const fast = { identity: 100_000, token: 100_000, other: 100_000 };
+    // `gapMs` between calls (not timed): each call then finds its route idle, so pacing never enters the figure.
+    const perCall = async (call: () => Promise<unknown>, n: number, gapMs = 0): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+        const t = performance.now();
+        await call();
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    };
+    const memory = new MemoryRateLimiter({
+      requestsPerSecond: 100_000,
+      tokenRequestsPerSecond: 100_000,
+      maxQueue: 1000,
+    });
+    const shared = new RedisRateLimiter({ redis, namespace, rates: fast });
+    const memoryMs: number[] = [];
+    const redisMs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      memoryMs.push(await perCall(() => memory.acquire('identity'), 400, 2));
+      redisMs.push(await perCall(() => shared.acquire('identity'), 400, 2));
+    }
+    const m = median(memoryMs);
+    const r = median(redisMs);
+    add({
+      name: 'redis: RateLimiter.acquire, idle route (median per call)',
+      ours: `${fmt(r * 1000)} µs RedisRateLimiter`,
+      baseline: `${fmt(m * 1000)} µs MemoryRateLimiter`,
+      ratio: r / m,
+      ratioText: `+${fmt((r - m) * 1000)} µs`,
+      target: 'reported',
+      met: undefined,
+    });
+
+    const emulator = await startChild<Server>('./servers.ts', ['emulator']);
+    try {
+      const paxos = {
+        environment: 'sandbox' as const,
+        baseUrl: emulator.info.baseUrl,
+        tokenUrl: emulator.info.tokenUrl!,
+        clientId: emulator.info.clientId!,
+        clientSecret: emulator.info.clientSecret!,
+        rateLimit: { requestsPerSecond: 100_000, tokenRequestsPerSecond: 100_000, otherRequestsPerSecond: 100_000 },
+      };
+      const local = createIdentityService({ adapter: 'paxos', paxos });
+      const fleet = createIdentityService({
+        adapter: 'paxos',
+        paxos,
+        coordination: redisCoordination({
+          redis,
+          namespace,
+          encryptionKey: Buffer.alloc(32, 7),
+          rateLimiter: { rates: fast },
+        }),
+      });
+      const localMs: number[] = [];
+      const fleetMs: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        localMs.push(await perCall(() => local.createIdentity(command() as never), 200, 2));
+        fleetMs.push(await perCall(() => fleet.createIdentity(command() as never), 200, 2));
+      }
+      const lm = median(localMs);
+      const fm = median(fleetMs);
+      add({
+        name: 'redis: createIdentity over loopback, concurrency 1 (median per call)',
+        ours: `${fmt(fm, 2)} ms with redisCoordination`,
+        baseline: `${fmt(lm, 2)} ms in-process pieces`,
+        ratio: fm / lm,
+        ratioText: `+${fmt((fm - lm) * 1000)} µs (${(fm / lm).toFixed(2)}×)`,
+        target: 'reported',
+        met: undefined,
+      });
+    } finally {
+      await emulator.stop();
+      const keys = await redis.keys(`${namespace}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  }
+  redis.disconnect();
+}
+
 rmSync(tmp, { recursive: true, force: true });
 
 // --------------------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import {
 export {
   RedisRateLimiter,
   PAXOS_ROUTE_RATES,
+  DEFAULT_FLEET_RATES,
   type RedisRateLimiterOptions,
 } from './adapters/redis/redis-rate-limiter.js';
 export { RedisUnavailableError } from './adapters/redis/errors.js';

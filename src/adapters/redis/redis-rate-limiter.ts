@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type {
   Clock,
   Logger,
@@ -18,6 +18,16 @@ export const PAXOS_ROUTE_RATES: Readonly<Record<string, number>> = Object.freeze
   other: 50,
 });
 
+/**
+ * What the fleet spends per route by default: 95 % of {@link PAXOS_ROUTE_RATES}. Calls are spaced evenly, so the
+ * fleet's average over Paxos's five minutes stays under the limit with room for the jitter of the network.
+ */
+export const DEFAULT_FLEET_RATES: Readonly<Record<string, number>> = Object.freeze({
+  identity: 9.5,
+  token: 0.95,
+  other: 47.5,
+});
+
 /** Options of {@link RedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
   /**
@@ -28,8 +38,8 @@ export interface RedisRateLimiterOptions {
   /** Every process using the same namespace shares each route's budget and the cool-down. Keys start with it. */
   readonly namespace: string;
   /**
-   * Requests per second the whole fleet may make, per route. Merged over {@link PAXOS_ROUTE_RATES}. A rate below 1
-   * is enforced as one request per whole number of seconds; a fractional rate above 1 is rounded down in Redis.
+   * Requests per second the whole fleet may make, per route (fractions allowed: 0.5 is one call every two seconds).
+   * Merged over {@link DEFAULT_FLEET_RATES}.
    */
   readonly rates?: Readonly<Partial<Record<RateLimitRoute, number>>>;
   /** Calls that may wait per route in this process; one more is refused with `queue_full`. Default 1000. */
@@ -74,6 +84,25 @@ const COOL_DOWN_SCRIPT = `redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
 redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT')
 return redis.call('PTTL', KEYS[1])`;
 
+/**
+ * The shared budget of one route, as a generic cell rate algorithm on Redis's own clock: the key holds the next free
+ * slot (µs); a call reserves it and is told how long to wait for it, and the slot after it is `interval` later. Any
+ * span of `W` µs thus holds at most `W / interval + 1` calls of the whole fleet, and no slot is lost to the race of
+ * retries. A reservation further ahead than `horizon` is refused with the wait until it would not be, so that a
+ * large fleet queues in its processes rather than in Redis. The key always has a TTL.
+ */
+const RESERVE_SCRIPT = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+local ahead = slot - now
+if ahead > horizon then return {0, math.ceil((ahead - horizon) / 1000)} end
+local following = slot + interval
+redis.call('SET', KEYS[1], string.format('%.0f', following), 'PX', math.ceil((following - now) / 1000) + 1000)
+return {1, math.ceil(ahead / 1000)}`;
+
 class RedisTimeout extends Error {}
 
 interface Waiter {
@@ -83,12 +112,15 @@ interface Waiter {
   readonly onAbort: () => void;
 }
 
-/** What a {@link Lane} asks of its limiter: a point from the shared budget, or how long to wait for one. */
-type TakeShared = () => Promise<number>;
+/**
+ * What a {@link Lane} asks of its limiter: `{ startsInMs }` for a slot reserved for this process (0: now), or
+ * `{ retryInMs }` when none could be had and the lane should ask again that much later.
+ */
+type TakeShared = () => Promise<{ readonly startsInMs: number } | { readonly retryInMs: number }>;
 
 /**
- * One route's pace in this process: a first-in first-out queue, spaced evenly at the route's full rate (so that one
- * process never bursts a whole second's budget at once), in front of the fleet's shared whole-second budget.
+ * One route's pace in this process: a first-in first-out queue, spaced evenly at the route's full rate, in front of
+ * the fleet's shared budget. The lane takes one slot at a time, waits for it, and gives it to the call at its head.
  */
 class Lane {
   readonly #queue: Waiter[] = [];
@@ -97,6 +129,8 @@ class Lane {
   readonly #takeShared: TakeShared;
   readonly #onQueued: () => void;
   #nextSlotAt = 0;
+  /** When the slot this lane reserved in the shared budget starts (`performance.now()` time), if it has one. */
+  #reservedAt: number | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #busy = false;
 
@@ -174,11 +208,19 @@ class Lane {
 
   /** 0 when a slot was taken, else the milliseconds until one may be. */
   async #tryTake(): Promise<number> {
-    const spacing = this.#nextSlotAt - performance.now();
-    if (spacing > 0) return Math.ceil(spacing);
-    const wait = await this.#takeShared();
-    if (wait === 0) this.#nextSlotAt = performance.now() + this.#intervalMs;
-    return wait;
+    if (this.#reservedAt === undefined) {
+      const spacing = this.#nextSlotAt - performance.now();
+      if (spacing > 0) return Math.ceil(spacing);
+      const answer = await this.#takeShared();
+      if ('retryInMs' in answer) return Math.max(1, answer.retryInMs);
+      this.#reservedAt = performance.now() + answer.startsInMs;
+    }
+    // A timer may fire a fraction of a millisecond early; the slot is Redis's, so that fraction is no excess.
+    const left = this.#reservedAt - performance.now();
+    if (left > 1) return Math.ceil(left);
+    this.#reservedAt = undefined;
+    this.#nextSlotAt = performance.now() + this.#intervalMs;
+    return 0;
   }
 
   /** Lets every queued call go without a slot, with `permit`: they re-read the cool-down instead of waiting. */
@@ -206,7 +248,11 @@ class Lane {
 
 /** One route's budgets: the fleet's in Redis, and this process's share of it for when Redis is away. */
 interface RouteBudget {
-  readonly shared: RateLimiterRedis;
+  readonly key: string;
+  /** Microseconds between two of the fleet's calls. */
+  readonly intervalUs: number;
+  /** How far ahead a slot may be reserved, in microseconds. */
+  readonly horizonUs: number;
   readonly fallback: RateLimiterMemory;
   /** The fallback's window: one call per this many milliseconds in this process. */
   readonly fallbackWindowMs: number;
@@ -221,18 +267,16 @@ function checkPositive(name: string, value: number): number {
 
 /**
  * The {@link RateLimiter} port shared by every process behind one egress IP, over Redis (ioredis). Each route's
- * budget lives in Redis (rate-limiter-flexible's `RateLimiterRedis`, whole-second windows: `rate` points per second,
- * shared by every process of the `namespace`), and each process keeps a first-in first-out queue in front of it,
- * spaced at the route's rate, so that bursts wait rather than fail. The 429 cool-down is one Redis key with a relative
+ * budget lives in Redis as one key: the fleet's calls of the route are spaced evenly at `1 / rate` on Redis's clock
+ * (a generic cell rate algorithm, one atomic script per call), so any span of `W` seconds holds at most
+ * `W × rate + 1` of them whatever the number of processes, and the fleet together reaches the rate. Each process
+ * keeps a first-in first-out queue in front of it, so that bursts wait rather than fail. The 429 cool-down is one Redis key with a relative
  * TTL: one process's 429 stops all of them, a shorter cool-down never cuts a longer one, and clock skew between hosts
  * does not matter. Queued calls notice a cool-down recorded elsewhere within `coolDownPollMs`.
  *
  * When Redis is slow or down, no call waits on it past `commandTimeoutMs` (nor past its own signal): the limiter
  * paces this process alone at `1 / fleetSize` of each rate, or refuses with {@link RedisUnavailableError}
  * (`onRedisUnavailable: 'fail'`), logging once per outage. A cool-down recorded meanwhile holds in this process.
- *
- * Scope: whole-second windows let the fleet send up to twice a route's rate within one second across a window
- * boundary; Paxos averages over five minutes, so this stays within its limit.
  *
  * @example
  * ```ts
@@ -276,7 +320,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.#redis = options.redis;
     this.#namespace = options.namespace;
     this.#coolDownKey = `${options.namespace}:rate-limit:cool-down`;
-    const rates: Record<string, number> = { ...PAXOS_ROUTE_RATES };
+    const rates: Record<string, number> = { ...DEFAULT_FLEET_RATES };
     for (const [route, rate] of Object.entries(options.rates ?? {}) as [string, number | undefined][])
       if (rate !== undefined) {
         checkPositive(`rates.${route}`, rate);
@@ -361,17 +405,12 @@ export class RedisRateLimiter implements RateLimiter {
     if (existing !== undefined) return existing;
     const rate = Object.hasOwn(this.#rates, route) ? this.#rates[route] : undefined;
     if (rate === undefined) throw new RangeError(`no rate configured for route ${JSON.stringify(route)}`);
-    // Whole-second windows only: a sub-second duration would leave the key without a TTL in Redis.
-    const shared = new RateLimiterRedis({
-      storeClient: this.#redis,
-      keyPrefix: `${this.#namespace}:rate-limit:${route}`,
-      points: rate >= 1 ? Math.floor(rate) : 1,
-      duration: rate >= 1 ? 1 : Math.ceil(1 / rate),
-      rejectIfRedisNotReady: true,
-    });
+    const intervalUs = Math.round(1_000_000 / rate);
     const fallback = new RateLimiterMemory({ points: 1, duration: this.#fleetSize / rate });
     const budget: RouteBudget = {
-      shared,
+      key: `${this.#namespace}:rate-limit:${route}:next-slot`,
+      intervalUs,
+      horizonUs: Math.max(1_000_000, intervalUs),
       fallback,
       fallbackWindowMs: Math.ceil((this.#fleetSize * 1000) / rate),
       lane: new Lane(
@@ -387,30 +426,30 @@ export class RedisRateLimiter implements RateLimiter {
     return budget;
   }
 
-  /** 0 when a point of the shared budget (or, Redis away, of the fallback) was taken, else ms until one frees up. */
-  async #takeShared(budget: RouteBudget): Promise<number> {
+  /** A slot of the shared budget (or, Redis away, of the fallback), or how long to wait before asking again. */
+  async #takeShared(budget: RouteBudget): Promise<{ startsInMs: number } | { retryInMs: number }> {
     if (this.#redisUsable()) {
       try {
-        await this.#guard(budget.shared.consume('paxos', 1));
+        const answer = await this.#guard(
+          this.#redis.eval(RESERVE_SCRIPT, 1, budget.key, budget.intervalUs, budget.horizonUs),
+        );
         this.#redisAnswered();
-        return 0;
+        const [reserved, ms] = (Array.isArray(answer) ? answer : []) as unknown[];
+        if (typeof reserved !== 'number' || typeof ms !== 'number') throw new TypeError('unexpected script answer');
+        return reserved === 1 ? { startsInMs: ms } : { retryInMs: ms };
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) {
-          this.#redisAnswered();
-          return Math.max(1, rejection.msBeforeNext);
-        }
         this.#redisFailed(rejection);
       }
     }
     if (this.#failClosed) throw new RedisUnavailableError('rate limit');
     try {
       await budget.fallback.consume('paxos', 1);
-      return 0;
+      return { startsInMs: 0 };
     } catch (rejection) {
       // The in-memory store measures its window on the wall clock: stepped back, it would answer the size of the
       // step. Its window is all there is to wait; past it the store's own (monotonic) timer has dropped the slot.
       if (rejection instanceof RateLimiterRes)
-        return Math.max(1, Math.min(rejection.msBeforeNext, budget.fallbackWindowMs));
+        return { retryInMs: Math.max(1, Math.min(rejection.msBeforeNext, budget.fallbackWindowMs)) };
       throw rejection;
     }
   }

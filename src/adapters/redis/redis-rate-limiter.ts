@@ -70,6 +70,8 @@ export interface RedisRateLimiterOptions {
 }
 
 const GRANTED: RateLimitPermit = Object.freeze({ granted: true });
+/** A grant whose slot began as Redis found no cool-down: the caller need not ask Redis again. */
+const GRANTED_CHECKED: RateLimitPermit = Object.freeze({ granted: true });
 /** Handed to queued calls when a cool-down starts: not a slot, but a prompt to look at the cool-down again. */
 const RECHECK: RateLimitPermit = Object.freeze({ granted: false, reason: 'cooling_down', retryAt: new Date(0) });
 /** The longest cool-down kept, and the longest fallback window: what a timer can wait for (about 24.8 days). */
@@ -89,9 +91,12 @@ return redis.call('PTTL', KEYS[1])`;
  * slot (µs); a call reserves it and is told how long to wait for it, and the slot after it is `interval` later. Any
  * span of `W` µs thus holds at most `W / interval + 1` calls of the whole fleet, and no slot is lost to the race of
  * retries. A reservation further ahead than `horizon` is refused with the wait until it would not be, so that a
- * large fleet queues in its processes rather than in Redis. The key always has a TTL.
+ * large fleet queues in its processes rather than in Redis. The key always has a TTL. While the cool-down key
+ * (KEYS[2]) lives nothing is reserved and its PTTL is answered, so that an idle route costs one round trip.
  */
-const RESERVE_SCRIPT = `local t = redis.call('TIME')
+const RESERVE_SCRIPT = `local cooling = redis.call('PTTL', KEYS[2])
+if cooling > 0 then return {2, cooling} end
+local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
@@ -113,10 +118,12 @@ interface Waiter {
 }
 
 /**
- * What a {@link Lane} asks of its limiter: `{ startsInMs }` for a slot reserved for this process (0: now), or
- * `{ retryInMs }` when none could be had and the lane should ask again that much later.
+ * What a {@link Lane} asks of its limiter: `{ startsInMs }` for a slot reserved for this process (0: now; `checked`
+ * when Redis found no cool-down as it reserved it), or `{ retryInMs }` when none could be had and the lane should
+ * ask again that much later.
  */
-type TakeShared = () => Promise<{ readonly startsInMs: number } | { readonly retryInMs: number }>;
+type SharedAnswer = { readonly startsInMs: number; readonly checked: boolean } | { readonly retryInMs: number };
+type TakeShared = () => Promise<SharedAnswer>;
 
 /**
  * One route's pace in this process: a first-in first-out queue, spaced evenly at the route's full rate, in front of
@@ -131,6 +138,8 @@ class Lane {
   #nextSlotAt = 0;
   /** When the slot this lane reserved in the shared budget starts (`performance.now()` time), if it has one. */
   #reservedAt: number | undefined;
+  /** True when the slot just taken began as Redis found no cool-down. */
+  #checked = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #busy = false;
 
@@ -143,6 +152,11 @@ class Lane {
 
   get queued(): number {
     return this.#queue.length;
+  }
+
+  /** Nothing queued, waiting or being taken: a call now is the next one to go. */
+  get idle(): boolean {
+    return this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
   }
 
   take(signal: AbortSignal | undefined, now: number): Promise<RateLimitPermit> {
@@ -198,7 +212,7 @@ class Lane {
         const waiter = this.#queue.shift();
         if (waiter === undefined) break;
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
-        waiter.resolve(GRANTED);
+        waiter.resolve(this.#checked ? GRANTED_CHECKED : GRANTED);
       }
     } catch (error) {
       this.#failAll(error);
@@ -214,6 +228,9 @@ class Lane {
       const answer = await this.#takeShared();
       if ('retryInMs' in answer) return Math.max(1, answer.retryInMs);
       this.#reservedAt = performance.now() + answer.startsInMs;
+      this.#checked = answer.checked && answer.startsInMs === 0;
+    } else {
+      this.#checked = false;
     }
     // A timer may fire a fraction of a millisecond early; the slot is Redis's, so that fraction is no excess.
     const left = this.#reservedAt - performance.now();
@@ -360,7 +377,9 @@ export class RedisRateLimiter implements RateLimiter {
     const { lane } = this.#budget(route);
     for (;;) {
       signal?.throwIfAborted();
-      const coolEnd = await this.#coolEnd(signal, true);
+      // An idle route asks Redis once, in the script that reserves its slot; behind a queue, the cool-down is read
+      // first so that the call fails fast instead of waiting its turn.
+      const coolEnd = lane.idle ? this.#localEnd() : await this.#coolEnd(signal, true);
       const coolingFor = coolEnd - this.#now();
       if (coolingFor > 0) {
         // Only the call told to come back after a Retry-After waits; every other call fails fast.
@@ -372,7 +391,11 @@ export class RedisRateLimiter implements RateLimiter {
       const permit = await lane.take(signal, this.#now());
       if (permit === RECHECK) continue;
       // A cool-down recorded (here or in another process) while this call queued holds it back too.
-      if (permit.granted && (await this.#coolEnd(signal, true)) > this.#now()) continue;
+      if (permit.granted) {
+        if (permit !== GRANTED_CHECKED && (await this.#coolEnd(signal, true)) > this.#now()) continue;
+        if (this.#localEnd() > this.#now()) continue;
+        return GRANTED;
+      }
       return permit;
     }
   }
@@ -427,16 +450,22 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /** A slot of the shared budget (or, Redis away, of the fallback), or how long to wait before asking again. */
-  async #takeShared(budget: RouteBudget): Promise<{ startsInMs: number } | { retryInMs: number }> {
+  async #takeShared(budget: RouteBudget): Promise<SharedAnswer> {
     if (this.#redisUsable()) {
       try {
         const answer = await this.#guard(
-          this.#redis.eval(RESERVE_SCRIPT, 1, budget.key, budget.intervalUs, budget.horizonUs),
+          this.#redis.eval(RESERVE_SCRIPT, 2, budget.key, this.#coolDownKey, budget.intervalUs, budget.horizonUs),
         );
         this.#redisAnswered();
-        const [reserved, ms] = (Array.isArray(answer) ? answer : []) as unknown[];
-        if (typeof reserved !== 'number' || typeof ms !== 'number') throw new TypeError('unexpected script answer');
-        return reserved === 1 ? { startsInMs: ms } : { retryInMs: ms };
+        const [outcome, ms] = (Array.isArray(answer) ? answer : []) as unknown[];
+        if (typeof outcome !== 'number' || typeof ms !== 'number') throw new TypeError('unexpected script answer');
+        if (outcome === 1) return { startsInMs: ms, checked: true };
+        if (outcome === 2) {
+          // Another process met a 429: every call queued here learns it now.
+          if (this.#merge(ms) > this.#now()) this.#releaseQueues();
+          return { retryInMs: ms };
+        }
+        return { retryInMs: ms };
       } catch (rejection) {
         this.#redisFailed(rejection);
       }
@@ -444,7 +473,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (this.#failClosed) throw new RedisUnavailableError('rate limit');
     try {
       await budget.fallback.consume('paxos', 1);
-      return { startsInMs: 0 };
+      return { startsInMs: 0, checked: false };
     } catch (rejection) {
       // The in-memory store measures its window on the wall clock: stepped back, it would answer the size of the
       // step. Its window is all there is to wait; past it the store's own (monotonic) timer has dropped the slot.

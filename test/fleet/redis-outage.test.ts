@@ -32,6 +32,10 @@ import { aPerson } from '../support/builders.js';
 import { uniqueNamespace } from '../support/redis.js';
 
 const REQUIRED = process.env['PAXOS_IDENTITY_REQUIRE_REDIS'] === '1';
+/** With `PAXOS_IDENTITY_OUTAGE_FIGURES=1` each run prints its timings, outcomes and log lines. */
+const figures = (line: string): void => {
+  if (process.env['PAXOS_IDENTITY_OUTAGE_FIGURES'] === '1') console.log(line);
+};
 /** Each Paxos call's own deadline (`timeoutMs`), and how late past it a call may settle. */
 const CALL_DEADLINE_MS = 1_500;
 const MARGIN_MS = 300;
@@ -438,7 +442,7 @@ describe('Redis stopped mid-run (a redis-server of its own, killed or frozen, th
         slowestWebhookMs: Math.round(Math.max(0, ...hooks.map(took))),
       };
     });
-    console.log(`      ${mode}/${kind}/${fault}: ${JSON.stringify(byPhase)}`);
+    figures(`      ${mode}/${kind}/${fault}: ${JSON.stringify(byPhase)}`);
 
     expect(
       unsettled.map((o) => `${o.kind} started at ${String(Math.round(o.startedAt))} ms`),
@@ -476,7 +480,7 @@ describe('Redis stopped mid-run (a redis-server of its own, killed or frozen, th
           .slice(phase.served, phase.servedAtEnd)
           .filter((r) => r.route?.startsWith('/v2/identity/') === true).length,
       }));
-    console.log(`      identity requests while Redis was away: ${JSON.stringify(identitySent)}`);
+    figures(`      identity requests while Redis was away: ${JSON.stringify(identitySent)}`);
     for (const { seconds, sent } of identitySent)
       if (mode === 'degrade')
         expect(sent, 'paced at 10/3 per second').to.be.within(1, Math.ceil((seconds * 10) / 3) + 2);
@@ -543,7 +547,7 @@ describe('Redis stopped mid-run (a redis-server of its own, killed or frozen, th
     // Each piece that finds Redis away warns once for that outage, and tells once when it finds Redis back; a
     // piece that was not asked during an outage (with 'fail', a call refused by the token cache never reaches the
     // limiter) has nothing to say about it. Never the address of Redis nor its error text.
-    console.log(
+    figures(
       `      log: ${JSON.stringify(logger.lines.filter((l) => l.level !== 'debug').map((l) => `${String(Math.round(l.at - t0))} ms ${l.level}: ${l.message}`))}`,
     );
     const pieceOf = (line: LogLine): string | undefined =>

@@ -43,13 +43,23 @@ export type { RedisClient } from './adapters/redis/redis-commands.js';
 
 /** Options of {@link redisCoordination}. */
 export interface RedisCoordinationOptions {
-  /** The ioredis client every piece shares; build it with `enableOfflineQueue: false` so that no call hangs. */
+  /**
+   * The ioredis client every piece shares. Each piece cuts its commands off after its own timeout whatever the
+   * client's options, so no call hangs; build it with `enableOfflineQueue: false` all the same, so that commands fail
+   * at once while Redis is down instead of being queued and run once it is back.
+   */
   readonly redis: Redis;
   /** Every process with the same namespace shares the budgets, the cool-down, the access token and webhook claims. */
   readonly namespace: string;
   /** Processes sharing the namespace: each paces itself at `1 / fleetSize` of the rates while Redis is away. Default 3. */
   readonly fleetSize?: number;
-  /** Told once per Redis outage, and once when it ends. */
+  /**
+   * While Redis does not answer: `'degrade'` (default) paces this process alone at `1 / fleetSize` of the rates and
+   * keeps and fetches its own access token; `'fail'` refuses every Paxos call with `RedisUnavailableError`. Webhook
+   * claims fail closed either way. `rateLimiter.onRedisUnavailable` and `tokenCache.onRedisUnavailable` win over it.
+   */
+  readonly onRedisUnavailable?: 'degrade' | 'fail';
+  /** Told once per Redis outage, and once when it ends, by the rate limiter and by the token cache each. */
   readonly logger?: Logger;
   /**
    * A 32-byte key (a Buffer, or its base64) that encrypts the shared access token at rest (AES-256-GCM). Without it
@@ -83,11 +93,17 @@ export interface RedisCoordination {
  * lets the fleet exceed it for a window. Run this Redis with `maxmemory-policy noeviction` (writes then fail, and the
  * pieces fail closed or degrade as documented).
  *
+ * Redis down or hung: no call waits on it past each piece's command timeout nor past its own deadline. With
+ * `onRedisUnavailable: 'degrade'` (default) Paxos calls go on, paced by this process alone at its share of the rates
+ * and with its own access token; with `'fail'` they are refused with `RedisUnavailableError`. Webhook claims always
+ * fail closed with it (answer 5xx: Paxos delivers again). Each piece asks Redis again about once a second.
+ *
  * @throws {RangeError} when an option is out of range (see {@link RedisRateLimiter}).
  */
 export function redisCoordination(options: RedisCoordinationOptions): RedisCoordination {
-  const { redis, namespace, fleetSize, logger } = options;
+  const { redis, namespace, fleetSize, logger, onRedisUnavailable } = options;
   const rateLimiter = new RedisRateLimiter({
+    ...(onRedisUnavailable !== undefined && { onRedisUnavailable }),
     ...options.rateLimiter,
     redis,
     namespace,
@@ -95,6 +111,7 @@ export function redisCoordination(options: RedisCoordinationOptions): RedisCoord
     ...(logger !== undefined && { logger }),
   });
   const tokenCache = new RedisTokenCache(redis, {
+    ...(onRedisUnavailable !== undefined && { onRedisUnavailable }),
     ...options.tokenCache,
     namespace,
     ...(options.encryptionKey !== undefined && { encryptionKey: options.encryptionKey }),

@@ -10,7 +10,18 @@ import {
 import { Sensitive } from '../../domain/index.js';
 import type { CachedAccessToken, Clock, Logger, TokenCache } from '../../ports/index.js';
 import { systemClock } from '../../ports/index.js';
-import { bounded, checkCommandTimeout, checkNamespace, RedisScript, type RedisClient } from './redis-commands.js';
+import { RedisUnavailableError } from './errors.js';
+import {
+  bounded,
+  checkCommandTimeout,
+  checkNamespace,
+  checkOnRedisUnavailable,
+  checkRetryAfter,
+  RedisAvailability,
+  RedisScript,
+  type OnRedisUnavailable,
+  type RedisClient,
+} from './redis-commands.js';
 
 /** Options of a {@link RedisTokenCache}. */
 export interface RedisTokenCacheOptions {
@@ -23,11 +34,22 @@ export interface RedisTokenCacheOptions {
   readonly encryptionKey?: Buffer | string;
   /** Decides when a token is past its `renewAt` on read. Default: the system clock. */
   readonly clock?: Clock;
-  /** Told once, at construction, when tokens will be stored in clear. */
+  /** Told once, at construction, when tokens will be stored in clear; and once per Redis outage and recovery. */
   readonly logger?: Logger;
-  /** The longest one Redis command may take before the call fails. Default 1000 ms. */
+  /** The longest one Redis command may take before Redis counts as away. Default 1000 ms. */
   readonly commandTimeoutMs?: number;
+  /**
+   * What to do while Redis does not answer: `'degrade'` (default) keeps and fetches this process's own token (the
+   * token route is then paced by this process's limiter, at its share of the rate with a degraded
+   * `RedisRateLimiter`); `'fail'` fails every read with `RedisUnavailableError`, so no Paxos call is made.
+   */
+  readonly onRedisUnavailable?: OnRedisUnavailable;
+  /** After Redis failed, how long the cache goes without it before asking again. Default 1000 ms. */
+  readonly retryRedisAfterMs?: number;
 }
+
+/** A process of a fleet serves at most this few credential and scope sets: the local copies stay small. */
+const MAX_LOCAL_ENTRIES = 64;
 
 const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
@@ -97,8 +119,11 @@ interface Keys {
  * token is stored in clear, and the logger is told so once.
  *
  * The client is the user's (ioredis `Redis` or `Cluster`): give it `enableOfflineQueue: false` so that commands fail
- * at once while Redis is down; each command is also bounded by `commandTimeoutMs` and fails with
- * `RedisUnavailableError`.
+ * at once while Redis is down; each command is also bounded by `commandTimeoutMs`, whatever the client's options.
+ * While Redis is away (a command failed or was cut off), the cache by default goes on with this process's own token,
+ * and fetches one itself when it has none; with `onRedisUnavailable: 'fail'` every call fails with
+ * `RedisUnavailableError` instead. Redis is asked again every `retryRedisAfterMs`. The logger is told once per outage
+ * and once when Redis answers again.
  *
  * @example
  * ```ts
@@ -114,6 +139,13 @@ export class RedisTokenCache implements TokenCache {
   readonly #keys: Keys | undefined;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
+  readonly #degrade: boolean;
+  readonly #availability: RedisAvailability;
+  /**
+   * The last token this process read or stored per key, for while Redis is away. Redis stays the authority while it
+   * answers: a key it no longer has is dropped here too (another process invalidated it after a 401).
+   */
+  readonly #local = new Map<string, CachedAccessToken>();
 
   /** @throws {RangeError} when `namespace` is empty, `encryptionKey` is not 32 bytes or the timeout not positive. */
   constructor(redis: RedisClient, options: RedisTokenCacheOptions) {
@@ -121,6 +153,19 @@ export class RedisTokenCache implements TokenCache {
     this.#namespace = checkNamespace(options.namespace);
     this.#timeoutMs = checkCommandTimeout(options.commandTimeoutMs);
     this.#clock = options.clock ?? systemClock;
+    this.#degrade = checkOnRedisUnavailable(options.onRedisUnavailable) === 'degrade';
+    this.#availability = new RedisAvailability({
+      namespace: this.#namespace,
+      piece: 'token cache',
+      retryRedisAfterMs: checkRetryAfter(options.retryRedisAfterMs),
+      logger: options.logger,
+      messages: {
+        down: this.#degrade
+          ? 'Redis does not answer: this process keeps and fetches its own access token until it does'
+          : 'Redis does not answer: calls that need an access token are refused until it does',
+        up: 'Redis answers again: the access token is shared by the fleet again',
+      },
+    });
     if (options.encryptionKey === undefined) {
       this.#keys = undefined;
       options.logger?.warn('RedisTokenCache stores access tokens in clear: give it an encryptionKey', {
@@ -132,50 +177,119 @@ export class RedisTokenCache implements TokenCache {
     }
   }
 
+  /**
+   * The shared token; while Redis is away (`'degrade'`), this process's last one.
+   *
+   * @throws {RedisUnavailableError} with `onRedisUnavailable: 'fail'` when Redis fails or does not answer in time.
+   */
   async get(key: string): Promise<CachedAccessToken | undefined> {
     const redisKey = this.#tokenKey(key);
-    const value = await bounded('token get', this.#timeoutMs, () => this.#redis.get(redisKey));
-    if (value === null) return undefined;
-    const entry = this.#open(redisKey, value);
-    if (entry === undefined || entry.renewAt.getTime() <= this.#clock.now().getTime()) return undefined;
+    let value: string | null;
+    try {
+      value = await this.#redisCall('token get', () => this.#redis.get(redisKey));
+    } catch (error) {
+      if (!this.#degrades(error)) throw error;
+      const local = this.#local.get(key);
+      return local !== undefined && this.#valid(local) ? local : undefined;
+    }
+    const entry = value === null ? undefined : this.#open(redisKey, value);
+    if (entry === undefined || !this.#valid(entry)) {
+      this.#local.delete(key);
+      return undefined;
+    }
+    this.#keepLocal(key, entry);
     return entry;
   }
 
+  /** @throws {RedisUnavailableError} with `onRedisUnavailable: 'fail'` when Redis fails or does not answer in time. */
   async set(key: string, token: CachedAccessToken): Promise<void> {
     const redisKey = this.#tokenKey(key);
     const ttlMs = Math.floor(token.renewAt.getTime() - this.#clock.now().getTime());
-    if (!(ttlMs > 0)) {
-      // Redis refuses a TTL that is not positive; a token already due for renewal is no token.
-      await bounded('token set', this.#timeoutMs, () => this.#redis.del(redisKey));
-      return;
+    try {
+      if (!(ttlMs > 0)) {
+        this.#local.delete(key);
+        // Redis refuses a TTL that is not positive; a token already due for renewal is no token.
+        await this.#redisCall('token set', () => this.#redis.del(redisKey));
+        return;
+      }
+      this.#keepLocal(key, token);
+      const value = this.#seal(redisKey, token);
+      await this.#redisCall('token set', () => this.#redis.set(redisKey, value, 'PX', ttlMs));
+    } catch (error) {
+      if (!this.#degrades(error)) throw error;
     }
-    const value = this.#seal(redisKey, token);
-    await bounded('token set', this.#timeoutMs, () => this.#redis.set(redisKey, value, 'PX', ttlMs));
   }
 
+  /** @throws {RedisUnavailableError} with `onRedisUnavailable: 'fail'` when Redis fails or does not answer in time. */
   async invalidate(key: string, token: Sensitive): Promise<void> {
+    const local = this.#local.get(key);
+    if (local !== undefined && local.token.reveal() === token.reveal()) this.#local.delete(key);
     const redisKey = this.#tokenKey(key);
     const prefix = `${this.#fingerprint(token.reveal())}.`;
-    await bounded('token invalidate', this.#timeoutMs, () =>
-      DELETE_IF_FINGERPRINT.run(this.#redis, [redisKey], [prefix]),
-    );
+    try {
+      await this.#redisCall('token invalidate', () => DELETE_IF_FINGERPRINT.run(this.#redis, [redisKey], [prefix]));
+    } catch (error) {
+      // The refused token stays in Redis until it answers: the next process it fails for drops it again.
+      if (!this.#degrades(error)) throw error;
+    }
   }
 
   /**
    * Takes the fleet's lock on fetching the token of `key` (`SET … NX PX ttlMs` with a random owner, in Lua), or answers
-   * undefined when another process holds it. The release deletes the lock only while it is still this owner's.
+   * undefined when another process holds it. The release deletes the lock only while it is still this owner's. A
+   * lock granted after the command was cut off is released as soon as it arrives. While Redis is away
+   * (`'degrade'`) the lock is this process's alone: it fetches its own token.
+   *
+   * @throws {RedisUnavailableError} with `onRedisUnavailable: 'fail'` when Redis fails or does not answer in time.
    */
   async lockRefresh(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
     const lockKey = `${this.#namespace}:token-lock:${key}`;
     const owner = randomUUID();
     const px = Math.max(1, Math.ceil(ttlMs));
-    const taken = await bounded('token lock', this.#timeoutMs, () =>
-      TAKE_LOCK.run(this.#redis, [lockKey], [owner, px]),
-    );
-    if (taken !== 1) return undefined;
-    return async () => {
-      await bounded('token unlock', this.#timeoutMs, () => COMPARE_AND_DELETE.run(this.#redis, [lockKey], [owner]));
+    const unlock = async () => {
+      await this.#redisCall('token unlock', () => COMPARE_AND_DELETE.run(this.#redis, [lockKey], [owner]));
     };
+    let taken: unknown;
+    try {
+      taken = await this.#redisCall(
+        'token lock',
+        () => TAKE_LOCK.run(this.#redis, [lockKey], [owner, px]),
+        (late) => {
+          // Asked even while Redis counts as away, since it has just answered.
+          if (late === 1)
+            bounded('token unlock', this.#timeoutMs, () =>
+              COMPARE_AND_DELETE.run(this.#redis, [lockKey], [owner]),
+            ).catch(() => undefined);
+        },
+      );
+    } catch (error) {
+      if (!this.#degrades(error)) throw error;
+      // The provider already sends one token request per process; nothing else is there to lock.
+      return () => Promise.resolve();
+    }
+    return taken === 1 ? unlock : undefined;
+  }
+
+  #redisCall<T>(operation: string, command: () => Promise<T>, onLate?: (value: T) => void): Promise<T> {
+    return this.#availability.run(operation, this.#timeoutMs, command, onLate);
+  }
+
+  /** True when `error` is Redis being away and this cache goes on without it. */
+  #degrades(error: unknown): boolean {
+    return this.#degrade && error instanceof RedisUnavailableError;
+  }
+
+  #valid(entry: CachedAccessToken): boolean {
+    return entry.renewAt.getTime() > this.#clock.now().getTime();
+  }
+
+  #keepLocal(key: string, entry: CachedAccessToken): void {
+    this.#local.delete(key);
+    if (this.#local.size >= MAX_LOCAL_ENTRIES) {
+      const oldest = this.#local.keys().next();
+      if (oldest.done !== true) this.#local.delete(oldest.value);
+    }
+    this.#local.set(key, entry);
   }
 
   #tokenKey(key: string): string {

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookDeliveryClaim, WebhookDeliveryRecord } from '../../ports/index.js';
-import { bounded, checkCommandTimeout, checkNamespace, RedisScript, type RedisClient } from './redis-commands.js';
+import {
+  bounded,
+  checkCommandTimeout,
+  checkNamespace,
+  checkRetryAfter,
+  RedisAvailability,
+  RedisScript,
+  type RedisClient,
+} from './redis-commands.js';
 
 /** Paxos redelivers for 24 hours; done ids are kept an hour longer so that the last redelivery still finds them. */
 const DEFAULT_DONE_TTL_MS = 25 * 60 * 60 * 1000;
@@ -17,6 +25,11 @@ export interface RedisWebhookDeliveryRecordOptions {
    * answers 5xx and Paxos redelivers). Default 1000 ms.
    */
   readonly commandTimeoutMs?: number;
+  /**
+   * After Redis failed, how long claims fail at once (`reason: 'unavailable'`) before Redis is asked again, so that
+   * every delivery does not wait out the command timeout while Redis is away. Default 1000 ms.
+   */
+  readonly retryRedisAfterMs?: number;
 }
 
 /**
@@ -53,9 +66,11 @@ return 0`);
  * The two keys of an id share a hash tag, so the scripts work on Redis Cluster too.
  *
  * When Redis is down or slow a claim fails closed, with `RedisUnavailableError` after at most
- * `commandTimeoutMs`: the endpoint answers 5xx and Paxos delivers again. Give the client
- * `enableOfflineQueue: false`, or a claim queued while disconnected may still run once Redis is back and hold the
- * event for one lease.
+ * `commandTimeoutMs` (at once for `retryRedisAfterMs` after a failure): the endpoint answers 5xx and Paxos delivers
+ * again. A claim cut off by the timeout still runs when Redis answers again (a client's offline queue, a frozen
+ * server thawing); it is then released at once, so that the redelivery is not answered as a duplicate of a delivery
+ * that gave up. A `complete` that fails after the handler ran fails the delivery too: the handler may then run again
+ * on redelivery (at least once, never lost).
  *
  * @example
  * ```ts
@@ -70,12 +85,19 @@ export class RedisWebhookDeliveryRecord implements WebhookDeliveryRecord {
   readonly #namespace: string;
   readonly #doneTtlMs: number;
   readonly #timeoutMs: number;
+  readonly #availability: RedisAvailability;
 
   /** @throws {RangeError} when `namespace` is empty, `doneTtlMs` is below 24 h or the timeout not positive. */
   constructor(redis: RedisClient, options: RedisWebhookDeliveryRecordOptions) {
     this.#redis = redis;
     this.#namespace = checkNamespace(options.namespace);
     this.#timeoutMs = checkCommandTimeout(options.commandTimeoutMs);
+    // Refusing is all a claim can do without Redis, and the endpoint's 5xx says so: nothing to log here.
+    this.#availability = new RedisAvailability({
+      namespace: this.#namespace,
+      piece: 'webhook delivery record',
+      retryRedisAfterMs: checkRetryAfter(options.retryRedisAfterMs),
+    });
     const doneTtlMs = options.doneTtlMs ?? DEFAULT_DONE_TTL_MS;
     if (!Number.isSafeInteger(doneTtlMs) || doneTtlMs < MIN_DONE_TTL_MS)
       throw new RangeError('doneTtlMs must be a whole number of milliseconds of at least 24 hours');
@@ -90,22 +112,37 @@ export class RedisWebhookDeliveryRecord implements WebhookDeliveryRecord {
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError('leaseMs must be positive');
     const keys = this.#keys(eventId);
     const owner = randomUUID();
-    const status = await bounded('webhook claim', this.#timeoutMs, () =>
-      CLAIM.run(this.#redis, keys, [owner, Math.ceil(leaseMs)]),
+    const release = async () => {
+      await this.#run('webhook release', () => RELEASE.run(this.#redis, [keys[0]], [owner]));
+    };
+    const status = await this.#run(
+      'webhook claim',
+      () => CLAIM.run(this.#redis, keys, [owner, Math.ceil(leaseMs)]),
+      (late) => {
+        // Nobody handles the event under this claim: the redelivery must find it free, not in progress. Asked even
+        // while Redis counts as away, since it has just answered.
+        if (late === 'claimed')
+          bounded('webhook release', this.#timeoutMs, () => RELEASE.run(this.#redis, [keys[0]], [owner])).catch(
+            () => undefined,
+          );
+      },
     );
     if (status === 'done' || status === 'in_progress') return { status };
     if (status !== 'claimed') throw new TypeError('Redis answered the webhook claim with an unexpected value');
     return {
       status: 'claimed',
+      // Asked even while Redis counts as away: the handler ran, and a lost completion means running it again.
       complete: async () => {
         await bounded('webhook complete', this.#timeoutMs, () =>
           COMPLETE.run(this.#redis, keys, [owner, this.#doneTtlMs]),
         );
       },
-      release: async () => {
-        await bounded('webhook release', this.#timeoutMs, () => RELEASE.run(this.#redis, [keys[0]], [owner]));
-      },
+      release,
     };
+  }
+
+  #run<T>(operation: string, command: () => Promise<T>, onLate?: (value: T) => void): Promise<T> {
+    return this.#availability.run(operation, this.#timeoutMs, command, onLate);
   }
 
   /** The claim and done keys of an id; `{id}` is a hash tag, so both land in one cluster slot. */

@@ -123,7 +123,12 @@ describeWithRedis('Redis adapters under attack', function () {
     clients.push(hung);
     await pause(50);
     const limiter = new RedisRateLimiter({ redis: hung, namespace: 'n', commandTimeoutMs: 100 });
-    const cache = new RedisTokenCache(hung, { namespace: 'n', commandTimeoutMs: 100, encryptionKey: randomBytes(32) });
+    const cache = new RedisTokenCache(hung, {
+      namespace: 'n',
+      commandTimeoutMs: 100,
+      encryptionKey: randomBytes(32),
+      onRedisUnavailable: 'fail',
+    });
     const record = new RedisWebhookDeliveryRecord(hung, { namespace: 'n', commandTimeoutMs: 100 });
     const started = performance.now();
     const outcomes = await Promise.all(

@@ -128,9 +128,9 @@ describeWithRedis('RedisTokenCache', () => {
     expect(text).not.to.include('127.0.0.1');
   });
 
-  it('fails with RedisUnavailableError within its command timeout when Redis does not answer', async () => {
+  it("onRedisUnavailable: 'fail': fails with RedisUnavailableError within its command timeout when Redis does not answer", async () => {
     const hung = { get: () => new Promise<never>(() => undefined) } as unknown as Redis;
-    const cache = new RedisTokenCache(hung, { namespace: 'n', commandTimeoutMs: 50 });
+    const cache = new RedisTokenCache(hung, { namespace: 'n', commandTimeoutMs: 50, onRedisUnavailable: 'fail' });
     const started = performance.now();
     const error = await cache.get('k').then(
       () => expect.fail('expected a rejection'),

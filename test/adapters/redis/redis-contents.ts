@@ -20,7 +20,7 @@ export async function contentsUnder(redis: Redis, prefix: string): Promise<Map<s
       if (type === 'string') parts.push((await redis.get(key)) ?? '');
       else if (type === 'hash') parts.push(...Object.entries(await redis.hgetall(key)).flat());
       else if (type === 'list') parts.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'zset') parts.push(...(await redis.zrange(key, 0, -1, 'WITHSCORES')));
+      else if (type === 'zset') parts.push(...(await redis.zrange(key, '0', '-1', 'WITHSCORES')));
       else if (type === 'set') parts.push(...(await redis.smembers(key)));
       else if (type === 'stream') {
         for (const [id, fields] of await redis.xrange(key, '-', '+')) parts.push(id, ...fields);

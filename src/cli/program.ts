@@ -297,6 +297,14 @@ interface BatchWorkOptions extends BatchLocation {
 }
 
 const DEFAULT_NAMESPACE = 'paxos-identity';
+const REDIS_URL_ENV = 'PAXOS_IDENTITY_REDIS_URL';
+
+/** Where the batch is, `--redis` falling back to the environment. */
+function located(io: CliIo, options: Omit<BatchLocation, 'redis'> & { redis?: string }): BatchLocation {
+  const redis = options.redis ?? io.env[REDIS_URL_ENV];
+  if (redis === undefined || redis === '') throw new UsageError(`--redis or ${REDIS_URL_ENV} must give the Redis URL`);
+  return { redis, namespace: options.namespace, batch: options.batch };
+}
 
 /** Runs a batch command: a wrong command line or environment exits 2, a failure 1, each as one line on stderr. */
 async function runBatch(io: CliIo, body: () => Promise<number>): Promise<number> {
@@ -383,14 +391,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program.enablePositionalOptions();
   importCommand.enablePositionalOptions();
 
-  const located = (command: Command): Command =>
+  const withLocation = (command: Command): Command =>
     command
-      .addOption(
-        // An environment variable too: a URL with a password on the command line shows in `ps`.
-        new Option('--redis <url>', 'the Redis that holds the batch (redis:// or rediss://)')
-          .env('PAXOS_IDENTITY_REDIS_URL')
-          .makeOptionMandatory(),
-      )
+      // From the environment too: a URL with a password on the command line shows in `ps`.
+      .option('--redis <url>', `the Redis that holds the batch (redis:// or rediss://; default $${REDIS_URL_ENV})`)
       .requiredOption('--batch <name>', 'the batch: letters, digits, ".", "_" and "-"')
       .option(
         '--namespace <ns>',
@@ -398,7 +402,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         DEFAULT_NAMESPACE,
       );
 
-  located(
+  withLocation(
     importCommand
       .command('enqueue')
       .description(
@@ -406,10 +410,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       )
       .argument('<file>', 'NDJSON: one JSON body of POST /v2/identity/identities per line, each with its ref_id'),
   ).action(async (file: string, options: BatchLocation) => {
-    setExit(await runBatch(io, async () => ((await runBatchEnqueue(io, file, options)) > 0 ? EXIT.failed : EXIT.ok)));
+    setExit(
+      await runBatch(io, async () =>
+        (await runBatchEnqueue(io, file, located(io, options))) > 0 ? EXIT.failed : EXIT.ok,
+      ),
+    );
   });
 
-  located(
+  withLocation(
     importCommand
       .command('work')
       .description(
@@ -435,7 +443,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         await runBatch(io, async () => {
           const failed = await runBatchWork(
             io,
-            options,
+            located(io, options),
             {
               concurrency: options.concurrency,
               exitWhenEmpty: options.exitWhenEmpty,
@@ -450,7 +458,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       );
     });
 
-  located(
+  withLocation(
     importCommand
       .command('status')
       .description('Print where a batch on Redis stands; with --out, write its results. Needs no key.'),
@@ -459,7 +467,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (options: BatchLocation & { out?: string }) => {
       setExit(
         await runBatch(io, async () => {
-          await runBatchStatus(io, options, options.out);
+          await runBatchStatus(io, located(io, options), options.out);
           return EXIT.ok;
         }),
       );

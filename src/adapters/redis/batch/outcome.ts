@@ -85,7 +85,7 @@ function violationsOf(error: unknown): readonly BatchViolation[] | undefined {
 }
 
 /** The failed result of a line, with the error's code and status only: its message is not kept. */
-export function failureOf(line: number, refId: string | undefined, error: unknown): BatchResult {
+function failureOf(line: number, refId: string | undefined, error: unknown): BatchResult {
   if (!(error instanceof IdentityServiceError)) return { line, refId, ok: false, code: 'unexpected_error' };
   const status = statusOf(error);
   const violations = violationsOf(error);

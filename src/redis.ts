@@ -40,6 +40,22 @@ export {
   type RedisWebhookDeliveryRecordOptions,
 } from './adapters/redis/redis-webhook-delivery-record.js';
 export type { RedisClient } from './adapters/redis/redis-commands.js';
+export {
+  redisBatch,
+  RedisBatch,
+  type RedisBatchOptions,
+  type BatchItem,
+  type BatchEnqueueOptions,
+  type BatchEnqueueReport,
+  type BatchStatus,
+  type BatchIdentityCreator,
+  type BatchRetryOptions,
+  type BatchWorkOptions,
+  type BatchUntilEmptyOptions,
+  type BatchWorker,
+} from './adapters/redis/batch/redis-batch.js';
+export type { BatchResult, BatchViolation } from './adapters/redis/batch/outcome.js';
+export { BatchConfigurationError, BatchEncryptionKeyError } from './adapters/redis/batch/errors.js';
 
 /** Options of {@link redisCoordination}. */
 export interface RedisCoordinationOptions {

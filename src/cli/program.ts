@@ -5,10 +5,19 @@ import {
   createIdentityService,
   IdentityServiceError,
   IdentityValidationError,
+  type CoordinationOptions,
   type IdentityService,
   type PaxosEnvironment,
   type Violation,
 } from '../index.js';
+import {
+  BATCH_KEY_ENV,
+  BatchUsageError,
+  runBatchEnqueue,
+  runBatchStatus,
+  runBatchWork,
+  type BatchLocation,
+} from './batch-command.js';
 import { runImport } from './import-command.js';
 
 /** What the CLI reads from and writes to; the real process in `main.ts`, fakes in tests. */
@@ -25,6 +34,8 @@ export interface CliIo {
   readonly untilInterrupted: () => Promise<void>;
   /** Appends text to a file, creating it when missing (`import --out`). Default: `fs.appendFile`. */
   readonly appendFile?: (path: string, text: string) => Promise<void>;
+  /** Writes a whole file, created or replaced (`import status --out`). Default: `fs.writeFile`. */
+  readonly writeFile?: (path: string, text: string) => Promise<void>;
   /** The terminal for `import`'s progress bar; absent when stderr is not a TTY (then progress is plain lines). */
   readonly progressTerminal?: NodeJS.WritableStream;
 }
@@ -93,6 +104,8 @@ const ENVIRONMENTS: readonly PaxosEnvironment[] = ['sandbox', 'production'];
 /** Adapter settings a command chooses: `import --rate` sets the adapter's own request rate to match. */
 interface ConnectionTuning {
   readonly requestsPerSecond?: number;
+  /** The fleet's shared pieces (`import work`). */
+  readonly coordination?: CoordinationOptions;
 }
 
 async function connect(io: CliIo, embedded: boolean, tuning: ConnectionTuning = {}): Promise<Connection> {
@@ -135,6 +148,7 @@ async function connect(io: CliIo, embedded: boolean, tuning: ConnectionTuning = 
       ...(tokenUrl !== undefined && { tokenUrl }),
       ...(tuning.requestsPerSecond !== undefined && { rateLimit: { requestsPerSecond: tuning.requestsPerSecond } }),
     },
+    ...(tuning.coordination !== undefined && { coordination: tuning.coordination }),
   });
   return { service, close: async () => {} };
 }
@@ -273,6 +287,39 @@ async function runImportCommand(io: CliIo, options: ImportOptions): Promise<numb
   return outcome.failed > 0 || outcome.interrupted ? EXIT.failed : EXIT.ok;
 }
 
+/** The options of `import work` as commander hands them over. */
+interface BatchWorkOptions extends BatchLocation {
+  concurrency: number;
+  rate: number;
+  fleetSize: number;
+  exitWhenEmpty: boolean;
+  progressInterval?: number;
+}
+
+const DEFAULT_NAMESPACE = 'paxos-identity';
+const REDIS_URL_ENV = 'PAXOS_IDENTITY_REDIS_URL';
+
+/** Where the batch is, `--redis` falling back to the environment. */
+function located(io: CliIo, options: Omit<BatchLocation, 'redis'> & { redis?: string }): BatchLocation {
+  const redis = options.redis ?? io.env[REDIS_URL_ENV];
+  if (redis === undefined || redis === '') throw new UsageError(`--redis or ${REDIS_URL_ENV} must give the Redis URL`);
+  return { redis, namespace: options.namespace, batch: options.batch };
+}
+
+/** Runs a batch command: a wrong command line or environment exits 2, a failure 1, each as one line on stderr. */
+async function runBatch(io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof BatchUsageError || error instanceof UsageError) {
+      line(io.stderr, `error: ${error.message}`);
+      return EXIT.usage;
+    }
+    line(io.stderr, describeError(error));
+    return error instanceof IdentityServiceError && error.code === 'paxos_configuration' ? EXIT.usage : EXIT.failed;
+  }
+}
+
 const REVEAL_HELP = 'print CIP ids, tax payer ids and dates of birth in clear (masked by default)';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -316,12 +363,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await runGet(io, id, options));
     });
 
-  program
+  const importCommand = program
     .command('import')
     .description(
       'Create identities in bulk from an NDJSON file (one Paxos create body per line) at a steady rate; rerunning skips what was created.',
     )
-    .requiredOption('--file <path>', 'NDJSON: one JSON body of POST /v2/identity/identities per line')
+    // Not a requiredOption: commander checks those of every parent of a sub-command, and `import work` has no file.
+    .option('--file <path>', 'NDJSON: one JSON body of POST /v2/identity/identities per line (required)')
     .option(
       '--out <path>',
       'append one result line per input (line, ref_id, identity id or error); read back to resume',
@@ -334,8 +382,95 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         .argParser(parsePositive(true))
         .hideHelp(),
     )
-    .action(async (options: ImportOptions) => {
-      setExit(await runImportCommand(io, options));
+    .action(async (options: Partial<ImportOptions>) => {
+      if (options.file === undefined) importCommand.error("error: required option '--file <path>' not specified");
+      setExit(await runImportCommand(io, options as ImportOptions));
+    });
+  // `import`'s own options are read only before a sub-command's name, so that `--out` and `--concurrency` reach the
+  // sub-command; commander needs the program positional too for that.
+  program.enablePositionalOptions();
+  importCommand.enablePositionalOptions();
+
+  const withLocation = (command: Command): Command =>
+    command
+      // From the environment too: a URL with a password on the command line shows in `ps`.
+      .option('--redis <url>', `the Redis that holds the batch (redis:// or rediss://; default $${REDIS_URL_ENV})`)
+      .requiredOption('--batch <name>', 'the batch: letters, digits, ".", "_" and "-"')
+      .option(
+        '--namespace <ns>',
+        "prefix of the batch's keys, the same as the fleet's rate limiter",
+        DEFAULT_NAMESPACE,
+      );
+
+  withLocation(
+    importCommand
+      .command('enqueue')
+      .description(
+        `Add one job per line of an NDJSON file to a batch on Redis; lines already there (same ref_id) are not added again. Every line needs a ref_id. The key is read from ${BATCH_KEY_ENV}.`,
+      )
+      .argument('<file>', 'NDJSON: one JSON body of POST /v2/identity/identities per line, each with its ref_id'),
+  ).action(async (file: string, options: BatchLocation) => {
+    setExit(
+      await runBatch(io, async () =>
+        (await runBatchEnqueue(io, file, located(io, options))) > 0 ? EXIT.failed : EXIT.ok,
+      ),
+    );
+  });
+
+  withLocation(
+    importCommand
+      .command('work')
+      .description(
+        `Work a batch on Redis in this process, sharing the rate limits, the cool-down and the token with every worker of the namespace. Credentials as for import; the key from ${BATCH_KEY_ENV}.`,
+      ),
+  )
+    .option('--concurrency <n>', 'lines in flight at most in this process', parsePositive(true), 4)
+    .option('--rate <n>', 'creates per second for the whole fleet (Paxos allows 10 per IP)', parsePositive(false), 10)
+    .option(
+      '--fleet-size <n>',
+      'workers sharing the namespace, for the pace each keeps while Redis is away',
+      parsePositive(true),
+      3,
+    )
+    .option('--exit-when-empty', 'exit once the batch has no waiting or active line', false)
+    .addOption(
+      new Option('--progress-interval <ms>', 'milliseconds between progress lines')
+        .argParser(parsePositive(true))
+        .hideHelp(),
+    )
+    .action(async (options: BatchWorkOptions) => {
+      setExit(
+        await runBatch(io, async () => {
+          const failed = await runBatchWork(
+            io,
+            located(io, options),
+            {
+              concurrency: options.concurrency,
+              exitWhenEmpty: options.exitWhenEmpty,
+              fleetSize: options.fleetSize,
+              rate: options.rate,
+              ...(options.progressInterval !== undefined && { progressIntervalMs: options.progressInterval }),
+            },
+            (coordination) => connect(io, false, { requestsPerSecond: options.rate, coordination }),
+          );
+          return failed > 0 ? EXIT.failed : EXIT.ok;
+        }),
+      );
+    });
+
+  withLocation(
+    importCommand
+      .command('status')
+      .description('Print where a batch on Redis stands; with --out, write its results. Needs no key.'),
+  )
+    .option('--out <path>', 'write one result line per line of the batch (line, ref_id, identity id or error)')
+    .action(async (options: BatchLocation & { out?: string }) => {
+      setExit(
+        await runBatch(io, async () => {
+          await runBatchStatus(io, located(io, options), options.out);
+          return EXIT.ok;
+        }),
+      );
     });
 
   return program;

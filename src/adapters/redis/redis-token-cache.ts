@@ -1,15 +1,8 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  randomUUID,
-} from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { Sensitive } from '../../domain/index.js';
 import type { CachedAccessToken, Clock, Logger, TokenCache } from '../../ports/index.js';
 import { systemClock } from '../../ports/index.js';
+import { deriveKey, keyBytes, open, seal } from './encryption.js';
 import { RedisUnavailableError } from './errors.js';
 import {
   bounded,
@@ -51,9 +44,6 @@ export interface RedisTokenCacheOptions {
 /** A process of a fleet serves at most this few credential and scope sets: the local copies stay small. */
 const MAX_LOCAL_ENTRIES = 64;
 
-const GCM_IV_BYTES = 12;
-const GCM_TAG_BYTES = 16;
-
 /** Deletes a lock only while it is still the caller's: a lapsed lock may have a new owner. */
 const COMPARE_AND_DELETE = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -74,33 +64,9 @@ local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
-/** The base64 (with or without padding) or base64url of 32 bytes, and nothing else. */
-const BASE64_KEY = /^(?:[A-Za-z0-9+/]{43}=?|[A-Za-z0-9_-]{43})$/;
-
-function keyBytes(key: Buffer | string): Buffer {
-  // Node's base64 decoder skips what is not base64, so a passphrase or a key with stray characters of about the right
-  // length would decode to 32 bytes: only the canonical text of 32 bytes is taken. The message never names the key.
-  const bytes =
-    typeof key === 'string'
-      ? BASE64_KEY.test(key) && canonicalBase64(key)
-        ? Buffer.from(key, 'base64')
-        : undefined
-      : key;
-  if (!Buffer.isBuffer(bytes) || bytes.length !== 32)
-    throw new RangeError('encryptionKey must be 32 bytes (a Buffer, or its base64)');
-  return bytes;
-}
-
-/** True when `text` is what encoding its bytes gives back: its last character carries no stray bits. */
-function canonicalBase64(text: string): boolean {
-  const bytes = Buffer.from(text, 'base64');
-  const unpadded = text.replace(/=$/, '');
-  return bytes.toString('base64').replace(/=$/, '') === unpadded || bytes.toString('base64url') === unpadded;
-}
-
 /** Keys derived from the user's one key, so that encryption and fingerprints never share a key. */
 function derive(master: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `paxos-identity token cache ${purpose}`, 32));
+  return deriveKey(master, `paxos-identity token cache ${purpose}`);
 }
 
 interface Keys {
@@ -312,11 +278,7 @@ export class RedisTokenCache implements TokenCache {
     const fingerprint = this.#fingerprint(token.token.reveal());
     const keys = this.#keys;
     if (keys === undefined) return `${fingerprint}.p.${plain}`;
-    const iv = randomBytes(GCM_IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', keys.encryption, iv);
-    cipher.setAAD(Buffer.from(redisKey));
-    const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return `${fingerprint}.e.${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64')}`;
+    return `${fingerprint}.e.${seal(keys.encryption, redisKey, plain).toString('base64')}`;
   }
 
   /** The entry in `value`, or undefined when it does not open (another key, another format, tampering). */
@@ -329,19 +291,9 @@ export class RedisTokenCache implements TokenCache {
     const keys = this.#keys;
     if (mode === 'p' && keys === undefined) plain = body;
     else if (mode === 'e' && keys !== undefined) {
-      const bytes = Buffer.from(body, 'base64');
-      if (bytes.length < GCM_IV_BYTES + GCM_TAG_BYTES) return undefined;
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', keys.encryption, bytes.subarray(0, GCM_IV_BYTES));
-        decipher.setAAD(Buffer.from(redisKey));
-        decipher.setAuthTag(bytes.subarray(GCM_IV_BYTES, GCM_IV_BYTES + GCM_TAG_BYTES));
-        plain = Buffer.concat([
-          decipher.update(bytes.subarray(GCM_IV_BYTES + GCM_TAG_BYTES)),
-          decipher.final(),
-        ]).toString('utf8');
-      } catch {
-        return undefined;
-      }
+      const opened = open(keys.encryption, redisKey, Buffer.from(body, 'base64'));
+      if (opened === undefined) return undefined;
+      plain = opened;
     } else return undefined;
     return parseEntry(plain);
   }

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import { readCreateIdentityRequest } from '../gateways.js';
 import type { CoordinationOptions, IdentityService } from '../index.js';
 import {
   BatchConfigurationError,
@@ -12,6 +11,7 @@ import {
   type BatchStatus,
   type RedisBatch,
 } from '../redis.js';
+import { readInputLine, toResultLine } from './ndjson.js';
 
 /** The environment variable that holds the batch's key: base64 of 32 bytes. Never a flag: flags show in `ps`. */
 export const BATCH_KEY_ENV = 'PAXOS_IDENTITY_BATCH_KEY';
@@ -44,64 +44,20 @@ export type ServiceFactory = (coordination: CoordinationOptions) => Promise<{
 /** A problem with the command line or the environment: exit code 2. */
 export class BatchUsageError extends Error {}
 
-/** One line of a result file, as `import --out` writes them. */
-interface ResultLine {
-  readonly line: number;
-  readonly ref_id?: string;
-  readonly status: 'created' | 'failed' | 'invalid';
-  readonly identity_id?: string;
-  readonly error?: string;
-  readonly http_status?: number;
-  readonly violations?: readonly { path: string; code: string }[];
-}
-
-function toResultLine(result: BatchResult): ResultLine {
-  const base = { line: result.line, ...(result.refId !== undefined && { ref_id: result.refId }) };
-  if (result.ok) return { ...base, status: 'created', identity_id: result.identityId };
-  return {
-    ...base,
-    status: result.code === 'identity_invalid' ? 'invalid' : 'failed',
-    error: result.code,
-    ...(result.status !== undefined && { http_status: result.status }),
-    ...(result.violations !== undefined && { violations: result.violations }),
-  };
-}
-
-function refIdOf(body: unknown): string | undefined {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const refId = (body as Record<string, unknown>)['ref_id'];
-  // Only a short printable ref_id is kept: it names the line, and must not carry anything else into Redis.
-  return typeof refId === 'string' && /^[\x20-\x7e]{1,255}$/.test(refId) ? refId : undefined;
-}
-
 /** The file's lines as batch items; a line that is not a valid create body with a `ref_id` carries its violations. */
 function* itemsOf(text: string): Generator<BatchItem> {
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const line = i + 1;
-    if (raw.trim() === '') continue;
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      // JSON.parse's message quotes the text around the fault, which may be an SSN: say only that it is not JSON.
-      yield { line, violations: [{ path: 'body', code: 'format', message: 'body: is not valid JSON' }] };
-      continue;
-    }
-    const refId = refIdOf(body);
-    const checked = readCreateIdentityRequest(body);
-    if (!checked.ok) {
-      yield { line, ...(refId !== undefined && { refId }), violations: checked.violations };
-      continue;
-    }
-    if (refId === undefined) {
+    const item = readInputLine(raw, i + 1);
+    if (item === undefined) continue;
+    if (item.command !== undefined && item.refId === undefined) {
       // Exactly once rests on the ref_id: a line without one could be created twice by a retried job.
       yield {
-        line,
+        line: item.line,
         violations: [{ path: 'ref_id', code: 'required', message: 'ref_id: is required in a batch' }],
       };
       continue;
     }
-    yield { line, command: checked.command };
+    yield item.command !== undefined ? { line: item.line, command: item.command } : item;
   }
 }
 

@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
-import { readCreateIdentityRequest } from '../gateways.js';
-import type { IdentityService, ImportItem, ImportProgress, ImportResult, Violation } from '../index.js';
+import type { IdentityService, ImportItem, ImportProgress, Violation } from '../index.js';
+import { readInputLine, refIdOf, toResultLine, type ResultLine } from './ndjson.js';
 
 /** What `paxos-identity import` needs from its surroundings besides the service; the real process or a test's fakes. */
 export interface ImportIo {
@@ -25,25 +25,7 @@ export interface ImportCommandOptions {
   readonly progressIntervalMs?: number;
 }
 
-/** One line of the result file: the input's line number and `ref_id`, and the identity id or the typed error. */
-interface ResultLine {
-  readonly line: number;
-  readonly ref_id?: string;
-  readonly status: 'created' | 'failed' | 'invalid';
-  readonly identity_id?: string;
-  readonly error?: string;
-  readonly http_status?: number;
-  readonly violations?: readonly { path: string; code: string }[];
-}
-
 const DEFAULT_PROGRESS_INTERVAL_MS = 2000;
-
-function refIdOf(body: unknown): string | undefined {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const refId = (body as Record<string, unknown>)['ref_id'];
-  // Only a short printable ref_id is echoed: it names the line, and must not carry anything else into the output.
-  return typeof refId === 'string' && /^[\x20-\x7e]{1,255}$/.test(refId) ? refId : undefined;
-}
 
 /** The line numbers (with their ref_id) that an earlier run's result file records as created. */
 function doneLines(text: string): Map<number, string | undefined> {
@@ -64,40 +46,13 @@ function doneLines(text: string): Map<number, string | undefined> {
   return done;
 }
 
-function toResultLine(result: ImportResult): ResultLine {
-  const base = { line: result.line, ...(result.refId !== undefined && { ref_id: result.refId }) };
-  if (result.ok) return { ...base, status: 'created', identity_id: result.identityId };
-  // Lines of the file are checked before they reach the service, so these paths are already the wire's.
-  const violations = result.violations?.map((v) => ({ path: v.path, code: v.code }));
-  return {
-    ...base,
-    status: result.code === 'identity_invalid' ? 'invalid' : 'failed',
-    error: result.code,
-    ...(result.status !== undefined && { http_status: result.status }),
-    ...(violations !== undefined && { violations }),
-  };
-}
-
 /** Reads the file line by line into import items; a line that is not a valid create body carries its violations. */
 function* itemsOf(lines: readonly string[], skip: Map<number, string | undefined>): Generator<ImportItem> {
   for (const [i, text] of lines.entries()) {
-    const line = i + 1;
-    if (text.trim() === '' || skip.has(line)) continue;
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // JSON.parse's message quotes the text around the fault, which may be an SSN: say only that it is not JSON.
-      yield { line, violations: [{ path: 'body', code: 'format', message: 'body: is not valid JSON' }] };
-      continue;
-    }
-    const refId = refIdOf(body);
-    const checked = readCreateIdentityRequest(body);
-    if (!checked.ok) {
-      yield { line, ...(refId !== undefined && { refId }), violations: checked.violations };
-      continue;
-    }
-    yield { line, command: checked.command };
+    if (skip.has(i + 1)) continue;
+    const item = readInputLine(text, i + 1);
+    if (item === undefined) continue;
+    yield item.command !== undefined ? { line: item.line, command: item.command } : item;
   }
 }
 

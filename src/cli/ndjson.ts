@@ -1,0 +1,71 @@
+import { readCreateIdentityRequest } from '../gateways.js';
+import type { CreateIdentityCommand, Violation } from '../index.js';
+
+/** One line of a result file, as `import --out` and `import status --out` write them. */
+export interface ResultLine {
+  readonly line: number;
+  readonly ref_id?: string;
+  readonly status: 'created' | 'failed' | 'invalid';
+  readonly identity_id?: string;
+  readonly error?: string;
+  readonly http_status?: number;
+  readonly violations?: readonly { path: string; code: string }[];
+}
+
+/** What both a single-process import and a batch report of one line. */
+export type LineOutcome =
+  | { readonly line: number; readonly refId: string | undefined; readonly ok: true; readonly identityId: string }
+  | {
+      readonly line: number;
+      readonly refId: string | undefined;
+      readonly ok: false;
+      readonly code: string;
+      readonly status?: number;
+      readonly violations?: readonly { readonly path: string; readonly code: string }[];
+    };
+
+/** One line of an input file: the command it holds, or why it holds none. */
+export interface InputLine {
+  readonly line: number;
+  readonly refId?: string;
+  readonly command?: CreateIdentityCommand;
+  readonly violations?: readonly Violation[];
+}
+
+export function toResultLine(result: LineOutcome): ResultLine {
+  const base = { line: result.line, ...(result.refId !== undefined && { ref_id: result.refId }) };
+  if (result.ok) return { ...base, status: 'created', identity_id: result.identityId };
+  // Lines of the file are checked before they reach the service, so these paths are already the wire's; the
+  // messages stay out, so that nothing of a value can reach the file.
+  const violations = result.violations?.map((v) => ({ path: v.path, code: v.code }));
+  return {
+    ...base,
+    status: result.code === 'identity_invalid' ? 'invalid' : 'failed',
+    error: result.code,
+    ...(result.status !== undefined && { http_status: result.status }),
+    ...(violations !== undefined && { violations }),
+  };
+}
+
+export function refIdOf(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const refId = (body as Record<string, unknown>)['ref_id'];
+  // Only a short printable ref_id is echoed: it names the line, and must not carry anything else into the output.
+  return typeof refId === 'string' && /^[\x20-\x7e]{1,255}$/.test(refId) ? refId : undefined;
+}
+
+/** Reads one line of an NDJSON file of Paxos create bodies (numbered from 1); blank lines give nothing. */
+export function readInputLine(text: string, line: number): InputLine | undefined {
+  if (text.trim() === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text around the fault, which may be an SSN: say only that it is not JSON.
+    return { line, violations: [{ path: 'body', code: 'format', message: 'body: is not valid JSON' }] };
+  }
+  const refId = refIdOf(body);
+  const checked = readCreateIdentityRequest(body);
+  if (!checked.ok) return { line, ...(refId !== undefined && { refId }), violations: checked.violations };
+  return { line, ...(refId !== undefined && { refId }), command: checked.command };
+}

@@ -425,7 +425,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       ),
   )
     .option('--concurrency <n>', 'lines in flight at most in this process', parsePositive(true), 4)
-    .option('--rate <n>', 'creates per second for the whole fleet (Paxos allows 10 per IP)', parsePositive(false), 10)
+    .option('--rate <n>', 'creates per second for the whole fleet (Paxos allows 10 per IP)', parsePositive(false), 9.5)
     .option(
       '--fleet-size <n>',
       'workers sharing the namespace, for the pace each keeps while Redis is away',

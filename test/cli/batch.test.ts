@@ -2,15 +2,12 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { run } from '../../src/cli/program.js';
-import { redisBatch } from '../../src/redis.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { contentsUnder } from '../adapters/redis/redis-contents.js';
 import { uniqueSsn } from '../support/builders.js';
-import { describeWithRedis, uniqueNamespace } from '../support/redis.js';
+import { IDENTITIES_ROUTE } from '../support/paxos.js';
+import { describeWithRedis, REDIS_URL, removeBatch, uniqueNamespace } from '../support/redis.js';
 import { seedBody } from '../emulator/support.js';
 import { FakeIo } from './support.js';
-
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /** A FakeIo whose written files land in its files. */
 class BatchIo extends FakeIo {
@@ -39,11 +36,7 @@ describeWithRedis('CLI: paxos-identity import enqueue | work | status (a batch o
   });
 
   afterEach(async () => {
-    const cleaner = redisBatch({ connection, namespace, name: batch });
-    await cleaner.obliterate();
-    await cleaner.close();
-    const left = [...(await contentsUnder(connection, `${namespace}:`)).keys()];
-    if (left.length > 0) await connection.del(...left);
+    await removeBatch(connection, namespace, batch);
     await connection.quit();
     await emulator.close();
   });
@@ -113,7 +106,7 @@ describeWithRedis('CLI: paxos-identity import enqueue | work | status (a batch o
     const created = lines.filter((l) => l['status'] === 'created');
     expect(created.map((l) => l['ref_id'])).to.deep.equal(bodies.map((b) => b['ref_id']));
     expect(new Set(created.map((l) => l['identity_id'])).size).to.equal(8);
-    const creates = emulator.requests.filter((r) => r.method === 'POST' && r.route === '/v2/identity/identities');
+    const creates = emulator.requests.filter((r) => r.method === 'POST' && r.route === IDENTITIES_ROUTE);
     expect(creates.map((r) => r.status)).to.deep.equal(Array.from({ length: 8 }, () => 200));
   });
 

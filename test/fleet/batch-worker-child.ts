@@ -9,21 +9,13 @@
 import { Redis } from 'ioredis';
 import { createIdentityService, type CreateIdentityCommand, type Identity } from '../../src/index.js';
 import { redisBatch, redisCoordination } from '../../src/redis.js';
+import { fleetPaxosOptions, fleetRedis, type FleetMemberConfig } from '../support/fleet.js';
 
 /** What the parent test passes in BATCH_WORKER_CONFIG. */
-export interface BatchWorkerConfig {
-  readonly baseUrl: string;
-  readonly tokenUrl: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly redisUrl: string;
-  readonly namespace: string;
+export interface BatchWorkerConfig extends FleetMemberConfig {
   readonly batchName: string;
   /** base64 of the batch's 32-byte key. */
   readonly encryptionKey: string;
-  readonly identityPerSecond: number;
-  readonly tokenPerSecond: number;
-  readonly concurrency: number;
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
   readonly stallAfterResults?: number;
@@ -33,28 +25,13 @@ const config = JSON.parse(process.env['BATCH_WORKER_CONFIG'] ?? '{}') as BatchWo
 // However the parent fares, this process does not outlive the test by much.
 setTimeout(() => process.exit(3), 90_000).unref();
 
-const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-redis.on('error', () => undefined);
+const redis = fleetRedis(config.redisUrl);
 const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 connection.on('error', () => undefined);
 
 const service = createIdentityService({
   adapter: 'paxos',
-  paxos: {
-    environment: 'sandbox',
-    baseUrl: config.baseUrl,
-    tokenUrl: config.tokenUrl,
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    timeoutMs: 20_000,
-    retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
-    rateLimit: {
-      requestsPerSecond: config.identityPerSecond,
-      tokenRequestsPerSecond: config.tokenPerSecond,
-      maxQueue: 1000,
-      coolDownMs: 300_000,
-    },
-  },
+  paxos: fleetPaxosOptions(config),
   coordination: redisCoordination({
     redis,
     namespace: config.namespace,

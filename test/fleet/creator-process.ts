@@ -1,25 +1,16 @@
 /**
  * One process of a fleet: a service on the Paxos adapter whose RedisRateLimiter shares a namespace with its peers,
  * creating identities as fast as `concurrency` loops can. Reads its settings from FLEET_CONFIG, prints `ready`, waits
- * for a line on stdin, runs for `durationMs` (or until told it is cooling down), prints one JSON result line and exits.
+ * for a line on stdin, runs for `durationMs` (or until told it is cooling down), prints `result {json}` and exits.
  */
-import { Redis } from 'ioredis';
 import { createInterface } from 'node:readline';
 import { createIdentityService, IdentityServiceError, PaxosRateLimitError } from '../../src/index.js';
 import { RedisRateLimiter } from '../../src/redis.js';
 import { aPerson } from '../support/builders.js';
+import { fleetPaxosOptions, fleetRedis, type FleetMemberConfig } from '../support/fleet.js';
 
 /** What the parent test passes in FLEET_CONFIG. */
-export interface FleetConfig {
-  readonly baseUrl: string;
-  readonly tokenUrl: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly redisUrl: string;
-  readonly namespace: string;
-  readonly identityPerSecond: number;
-  readonly tokenPerSecond: number;
-  readonly concurrency: number;
+export interface FleetConfig extends FleetMemberConfig {
   readonly durationMs: number;
 }
 
@@ -38,8 +29,7 @@ const config = JSON.parse(process.env['FLEET_CONFIG'] ?? '{}') as FleetConfig;
 // However the parent fares, this process does not outlive its run by much.
 setTimeout(() => process.exit(3), config.durationMs + 20_000).unref();
 
-const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-redis.on('error', () => undefined);
+const redis = fleetRedis(config.redisUrl);
 await new Promise<void>((resolve, reject) => {
   redis.once('ready', resolve);
   setTimeout(() => {
@@ -55,21 +45,7 @@ const rateLimiter = new RedisRateLimiter({
 });
 const service = createIdentityService({
   adapter: 'paxos',
-  paxos: {
-    environment: 'sandbox',
-    baseUrl: config.baseUrl,
-    tokenUrl: config.tokenUrl,
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    timeoutMs: 20_000,
-    retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
-    rateLimit: {
-      requestsPerSecond: config.identityPerSecond,
-      tokenRequestsPerSecond: config.tokenPerSecond,
-      maxQueue: 1000,
-      coolDownMs: 300_000,
-    },
-  },
+  paxos: fleetPaxosOptions(config),
   coordination: { rateLimiter },
 });
 
@@ -108,6 +84,6 @@ await Promise.all(
   }),
 );
 const result: FleetResult = { created, refused, otherErrors, startedAt, endedAt };
-process.stdout.write(`${JSON.stringify(result)}\n`);
+process.stdout.write(`result ${JSON.stringify(result)}\n`);
 await redis.quit();
 process.exit(0);

@@ -5,8 +5,9 @@
 import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../../src/redis.js';
+import { REDIS_URL } from '../support/redis.js';
 
-const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 const namespace = process.env['NAMESPACE'] ?? 'paxos-identity-test:idle-exit';
 const limiters = Array.from(
   { length: 40 },

@@ -1,36 +1,27 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createIdentityService, type CreateIdentityCommand } from '../../src/index.js';
 import { redisBatch, RedisRateLimiter, type BatchResult, type BatchStatus } from '../../src/redis.js';
-import { startPaxosEmulator, type PaxosEmulator, type RateLimitOptions } from '../../src/testing.js';
+import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { contentsUnder, dateOfBirth, keysHolding, secretsOf } from '../adapters/redis/redis-contents.js';
 import { aPerson } from '../support/builders.js';
-import { describeWithRedis, uniqueNamespace } from '../support/redis.js';
+import { ScriptProcess, SCALED_EMULATOR_LIMITS } from '../support/fleet.js';
+import { IDENTITIES_ROUTE, paxosOptionsFor } from '../support/paxos.js';
+import { describeWithRedis, REDIS_URL, removeBatch, uniqueNamespace } from '../support/redis.js';
 import type { BatchWorkerConfig } from './batch-worker-child.js';
 
 /**
- * Scaled as in redis-fleet.test.ts: the emulator enforces 40/s on identity routes averaged over 10 s, the fleet
- * shares 32/s through Redis, so a fleet that kept its budget gets no 429.
+ * Scaled (see SCALED_EMULATOR_LIMITS): the emulator allows 40/s on identity routes, the fleet shares 32/s through
+ * Redis, so a fleet that kept its budget gets no 429.
  */
-const EMULATOR_LIMITS: RateLimitOptions = {
-  identityPerSecond: 40,
-  tokenPerSecond: 20,
-  windowMs: 10_000,
-  throttleMs: 60_000,
-};
 const FLEET_RATE = 32;
 const LINES = 300;
-const CREATE_ROUTE = '/v2/identity/identities';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const CHILD = fileURLToPath(new URL('./batch-worker-child.ts', import.meta.url));
+const CHILD = new URL('./batch-worker-child.ts', import.meta.url);
 
 interface BatchChild {
-  readonly child: ChildProcessWithoutNullStreams;
+  readonly script: ScriptProcess;
   readonly working: Promise<void>;
   readonly results: BatchResult[];
   /** Lines whose identity was created and that the child holds without recording (see `stallAfterResults`). */
@@ -40,34 +31,20 @@ interface BatchChild {
 }
 
 function startChild(config: BatchWorkerConfig): BatchChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, BATCH_WORKER_CONFIG: JSON.stringify(config) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const script = new ScriptProcess(CHILD, { BATCH_WORKER_CONFIG: JSON.stringify(config) });
   const results: BatchResult[] = [];
   const stuck = { count: 0 };
-  let onWorking: () => void = () => undefined;
-  const working = new Promise<void>((resolve) => {
-    onWorking = resolve;
+  script.onLine((line) => {
+    if (line === 'stuck') stuck.count += 1;
+    else if (line.startsWith('result ')) results.push(JSON.parse(line.slice('result '.length)) as BatchResult);
   });
-  const empty = new Promise<BatchStatus>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line === 'working') onWorking();
-      else if (line === 'stuck') stuck.count += 1;
-      else if (line.startsWith('result ')) results.push(JSON.parse(line.slice(7)) as BatchResult);
-      else if (line.startsWith('empty ')) resolve(JSON.parse(line.slice(6)) as BatchStatus);
-    });
-    child.on('exit', (code, signal) => {
-      reject(new Error(`worker exited (${String(code ?? signal)}) before the batch was empty: ${stderr.slice(-2000)}`));
-    });
-  });
-  // A killed child's promise is never awaited: its rejection is expected.
-  empty.catch(() => undefined);
-  return { child, working, results, stuck, empty };
+  return {
+    script,
+    working: script.untilLine('working'),
+    results,
+    stuck,
+    empty: script.untilJson<BatchStatus>('empty '),
+  };
 }
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -89,20 +66,15 @@ describeWithRedis(
     const batchName = 'fleet-onboarding';
 
     beforeEach(async () => {
-      emulator = await startPaxosEmulator({ rateLimit: EMULATOR_LIMITS });
+      emulator = await startPaxosEmulator({ rateLimit: SCALED_EMULATOR_LIMITS });
       connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
       namespace = uniqueNamespace();
     });
 
     afterEach(async () => {
-      for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.script.kill()));
       children = [];
-      const cleaner = redisBatch({ connection, namespace, name: batchName });
-      await cleaner.obliterate();
-      await cleaner.close();
-      // The coordination keys (budgets, token) have TTLs; they are removed now all the same.
-      const left = [...(await contentsUnder(connection, `${namespace}:`)).keys()];
-      if (left.length > 0) await connection.del(...left);
+      await removeBatch(connection, namespace, batchName);
       await connection.quit();
       await emulator.close();
     });
@@ -122,10 +94,7 @@ describeWithRedis(
       expect((await batch.enqueue(commands)).added, 'enqueued twice, added once').to.equal(0);
 
       const config: BatchWorkerConfig = {
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        paxos: paxosOptionsFor(emulator),
         redisUrl: REDIS_URL,
         namespace,
         batchName,
@@ -146,7 +115,7 @@ describeWithRedis(
       await until(() => victim.stuck.count >= 3, 20_000, 'the victim to hold created lines');
       const activeAtKill = (await batch.status()).active;
       const stuckAtKill = victim.stuck.count;
-      victim.child.kill('SIGKILL');
+      victim.script.child.kill('SIGKILL');
       const killedAt = Date.now();
       const replacement = startChild(config);
       children.push(replacement);
@@ -182,13 +151,7 @@ describeWithRedis(
       // Paxos's side: one identity per refId, each the one the batch recorded.
       const lister = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-        },
+        paxos: paxosOptionsFor(emulator),
         // The listing draws from the fleet's budget too, so that it cannot be what gets a 429.
         coordination: {
           rateLimiter: new RedisRateLimiter({
@@ -210,7 +173,7 @@ describeWithRedis(
       for (const c of commands) expect(idByRef.get(c.refId), c.refId).to.equal(perRef.get(c.refId!)?.[0]);
 
       const log = emulator.requests;
-      const creates = log.filter((r) => r.method === 'POST' && r.route === CREATE_ROUTE);
+      const creates = log.filter((r) => r.method === 'POST' && r.route === IDENTITIES_ROUTE);
       const statuses = new Map<number | undefined, number>();
       for (const r of log) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       console.log(

@@ -1,64 +1,34 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { startPaxosEmulator, type PaxosEmulator, type RateLimitOptions } from '../../src/testing.js';
-import { describeWithRedis, uniqueNamespace } from '../support/redis.js';
+import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
+import { ScriptProcess, SCALED_EMULATOR_LIMITS } from '../support/fleet.js';
+import { IDENTITIES_ROUTE, paxosOptionsFor } from '../support/paxos.js';
+import { describeWithRedis, REDIS_URL, uniqueNamespace } from '../support/redis.js';
 import type { FleetConfig, FleetResult } from './creator-process.js';
 
 /**
- * Scaling: Paxos allows 10 requests/s on identity routes averaged over five minutes. To run in seconds, the emulator
- * enforces 40/s averaged over 10 s (a budget of 400 in any 10 s) and the fleet shares 38/s through Redis. The fleet's
- * calls are spaced evenly on Redis's clock, so any 10 s holds at most 38 × 10 + 1 = 381 of them, under 400 with room
- * for jitter. Three processes pacing alone at 38/s each would spend the 400 in under four seconds, inside one run.
+ * Scaled (see SCALED_EMULATOR_LIMITS): the emulator allows 400 identity requests in any 10 s, and the fleet shares 38/s
+ * through Redis. The fleet's calls are spaced evenly on Redis's clock, so any 10 s holds at most 38 × 10 + 1 = 381 of
+ * them, under 400 with room for jitter. Three processes pacing alone at 38/s each would spend the 400 in under four
+ * seconds, inside one run.
  */
-const ALLOWED_RATE = 40;
-const EMULATOR_LIMITS: RateLimitOptions = {
-  identityPerSecond: ALLOWED_RATE,
-  tokenPerSecond: 20,
-  windowMs: 10_000,
-  throttleMs: 60_000,
-};
+const ALLOWED_RATE = SCALED_EMULATOR_LIMITS.identityPerSecond;
 const FLEET_RATE = 38;
 const PROCESSES = 3;
-const CREATE_ROUTE = '/v2/identity/identities';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const CREATOR = fileURLToPath(new URL('./creator-process.ts', import.meta.url));
+const CREATOR = new URL('./creator-process.ts', import.meta.url);
 
 interface Creator {
-  readonly child: ChildProcessWithoutNullStreams;
+  readonly script: ScriptProcess;
   readonly ready: Promise<void>;
   readonly result: Promise<FleetResult>;
 }
 
 function startCreator(config: FleetConfig): Creator {
-  const child = spawn(process.execPath, ['--import', 'tsx', CREATOR], {
-    env: { ...process.env, FLEET_CONFIG: JSON.stringify(config) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines = createInterface({ input: child.stdout });
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve;
-  });
-  const result = new Promise<FleetResult>((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (line === 'ready') onReady();
-      else if (line.startsWith('{')) resolve(JSON.parse(line) as FleetResult);
-    });
-    child.on('exit', (code) => {
-      reject(new Error(`creator exited with ${String(code)} before its result: ${stderr.slice(-2000)}`));
-    });
-  });
-  return { child, ready, result };
+  const script = new ScriptProcess(CREATOR, { FLEET_CONFIG: JSON.stringify(config) });
+  return { script, ready: script.untilLine('ready'), result: script.untilJson<FleetResult>('result ') };
 }
 
 function created(emulator: PaxosEmulator): number {
-  return emulator.requests.filter((r) => r.route === CREATE_ROUTE && r.status === 200).length;
+  return emulator.requests.filter((r) => r.route === IDENTITIES_ROUTE && r.status === 200).length;
 }
 
 function throttled(emulator: PaxosEmulator): number {
@@ -73,11 +43,11 @@ describeWithRedis(
     let creators: Creator[] = [];
 
     beforeEach(async () => {
-      emulator = await startPaxosEmulator({ rateLimit: EMULATOR_LIMITS });
+      emulator = await startPaxosEmulator({ rateLimit: SCALED_EMULATOR_LIMITS });
     });
 
     afterEach(async () => {
-      for (const { child } of creators) if (child.exitCode === null) child.kill('SIGKILL');
+      await Promise.all(creators.map((c) => c.script.kill()));
       creators = [];
       await emulator.close();
     });
@@ -85,10 +55,7 @@ describeWithRedis(
     async function runFleet(durationMs: number, namespaces: readonly string[]): Promise<void> {
       creators = namespaces.map((namespace) =>
         startCreator({
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
+          paxos: paxosOptionsFor(emulator),
           redisUrl: REDIS_URL,
           namespace,
           identityPerSecond: FLEET_RATE,
@@ -106,7 +73,7 @@ describeWithRedis(
           }, 15_000),
         ),
       ]);
-      for (const { child } of creators) child.stdin.write('go\n');
+      for (const { script } of creators) script.child.stdin.write('go\n');
     }
 
     it('creating as fast as they can for 20 s: no 429, and together at least 0.9 of the rate the emulator allows', async () => {
@@ -153,12 +120,12 @@ describeWithRedis(
       );
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const injectedAt = Date.now();
-      emulator.faults.inject({ kind: 'status', status: 429 }, { match: { method: 'POST', path: CREATE_ROUTE } });
+      emulator.faults.inject({ kind: 'status', status: 429 }, { match: { method: 'POST', path: IDENTITIES_ROUTE } });
       const results = await Promise.all(creators.map((c) => c.result));
       const log = emulator.requests;
       const at = log.findIndex((r) => r.status === 429);
       expect(at, 'the 429 was served').to.be.at.least(0);
-      const sentAfter = log.slice(at + 1).filter((r) => r.route === CREATE_ROUTE).length;
+      const sentAfter = log.slice(at + 1).filter((r) => r.route === IDENTITIES_ROUTE).length;
       const stoppedAfter = results.map((r) => r.endedAt - injectedAt);
       console.log(
         `      429 injected: creates sent after it ${String(sentAfter)}; processes stopped ${stoppedAfter.join(', ')} ms after; ` +

@@ -17,8 +17,6 @@ import {
   Sensitive,
   WebhookPayloadError,
   type IdentityService,
-  type LogFields,
-  type Logger,
 } from '../../src/index.js';
 import {
   redisCoordination,
@@ -29,6 +27,8 @@ import {
 } from '../../src/redis.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { recordingLogger, type LogLine } from '../support/logging.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 import { uniqueNamespace } from '../support/redis.js';
 
 const REQUIRED = process.env['PAXOS_IDENTITY_REQUIRE_REDIS'] === '1';
@@ -137,24 +137,6 @@ class RedisChild {
     this.#child.kill('SIGCONT');
     await this.kill();
   }
-}
-
-interface LogLine {
-  /** `performance.now()` when it was logged. */
-  readonly at: number;
-  readonly level: string;
-  readonly message: string;
-  readonly fields: LogFields | undefined;
-}
-
-function recordingLogger(): Logger & { readonly lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: LogFields): void => {
-      lines.push({ at: performance.now(), level, message, fields });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** One Paxos call or one webhook delivery, timed from the test's start. */
@@ -327,14 +309,7 @@ describe('Redis stopped mid-run (a redis-server of its own, killed or frozen, th
     });
     const service = createIdentityService({
       adapter: 'paxos',
-      paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-        timeoutMs: CALL_DEADLINE_MS,
-      },
+      paxos: { ...paxosOptionsFor(emulator), timeoutMs: CALL_DEADLINE_MS },
       coordination,
     });
     const runs = new Map<string, number>();

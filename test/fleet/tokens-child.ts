@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisTokenCache } from '../../src/redis.js';
 import { createIdentityService, IdentityNotFoundError } from '../../src/index.js';
+import type { EmulatorPaxosOptions } from '../support/paxos.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -21,14 +22,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const service = createIdentityService({
   adapter: 'paxos',
-  paxos: {
-    environment: 'sandbox',
-    baseUrl: env('EMULATOR_BASE_URL'),
-    tokenUrl: env('EMULATOR_TOKEN_URL'),
-    clientId: env('EMULATOR_CLIENT_ID'),
-    clientSecret: env('EMULATOR_CLIENT_SECRET'),
-    timeoutMs: 10_000,
-  },
+  paxos: { ...(JSON.parse(env('EMULATOR_PAXOS')) as EmulatorPaxosOptions), timeoutMs: 10_000 },
   tokenCache: new RedisTokenCache(redis, {
     namespace: env('FLEET_NAMESPACE'),
     encryptionKey: env('FLEET_ENCRYPTION_KEY'),

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { describeWithRedis, uniqueNamespace } from '../support/redis.js';
+import { paxosOptionsFor } from '../support/paxos.js';
+import { describeWithRedis, REDIS_URL, uniqueNamespace } from '../support/redis.js';
 import { FleetProcess } from './tokens-and-webhooks-processes.js';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const FLEET_SIZE = 5;
 
 describeWithRedis('a fleet sharing a RedisTokenCache', function () {
@@ -23,10 +23,7 @@ describeWithRedis('a fleet sharing a RedisTokenCache', function () {
   it('sends exactly one token request for 5 cold processes that need a token at once', async () => {
     const env = {
       REDIS_URL,
-      EMULATOR_BASE_URL: emulator.baseUrl,
-      EMULATOR_TOKEN_URL: emulator.tokenUrl,
-      EMULATOR_CLIENT_ID: emulator.clientId,
-      EMULATOR_CLIENT_SECRET: emulator.clientSecret,
+      EMULATOR_PAXOS: JSON.stringify(paxosOptionsFor(emulator)),
       FLEET_NAMESPACE: uniqueNamespace(),
       FLEET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { describeWithRedis, redisClient, uniqueNamespace } from '../support/redis.js';
+import { deleteKeysUnder, describeWithRedis, REDIS_URL, redisClient, uniqueNamespace } from '../support/redis.js';
 import { FleetProcess } from './tokens-and-webhooks-processes.js';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** 50 deliveries of one event, spread over 3 processes. */
 const SHARES = [17, 17, 16];
 
@@ -32,8 +31,7 @@ describeWithRedis('a fleet sharing a RedisWebhookDeliveryRecord', function () {
   after(async () => {
     await Promise.all(fleet.map((child) => child.stop()));
     // The done keys would otherwise stay their 25 h.
-    const keys = await redis.keys(`${namespace}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysUnder(redis, `${namespace}:`);
     await redis.quit();
   });
 

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { redisBatch } from '../../src/redis.js';
 
-/** Where the Redis suites connect (the tests of the Redis adapters read `process.env.REDIS_URL` the same way). */
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** Where the Redis suites connect, and what they hand the child processes of a fleet. */
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const REQUIRED = process.env['PAXOS_IDENTITY_REQUIRE_REDIS'] === '1';
 
 let reachable: Promise<string | undefined> | undefined;
@@ -66,4 +67,25 @@ export function describeWithRedis(title: string, body: (this: Mocha.Suite) => vo
     });
     body.call(this);
   });
+}
+
+/** Deletes every key under `prefix` (found by SCAN), for the keys a suite leaves with a TTL longer than its run. */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/**
+ * Removes the batch `name` and every other key of `namespace` (the coordination's budgets and token, which have TTLs
+ * of their own), so that a suite leaves the shared Redis as it found it.
+ */
+export async function removeBatch(connection: Redis, namespace: string, name: string): Promise<void> {
+  const batch = redisBatch({ connection, namespace, name });
+  await batch.obliterate();
+  await batch.close();
+  await deleteKeysUnder(connection, `${namespace}:`);
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../src/redis.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 import { describeWithRedis, redisClient, uniqueNamespace } from '../../support/redis.js';
 import { notification } from '../../support/webhooks.js';
 
@@ -36,13 +37,7 @@ describeWithRedis('redisCoordination: every shared piece over one client and nam
 
     const service = createIdentityService({
       adapter: 'paxos',
-      paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-      },
+      paxos: paxosOptionsFor(emulator),
       coordination,
     });
     const identity = await service.createIdentity(aPerson().build());

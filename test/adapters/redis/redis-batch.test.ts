@@ -19,10 +19,9 @@ import {
   type RedisBatch,
 } from '../../../src/redis.js';
 import { aPerson } from '../../support/builders.js';
-import { describeWithRedis, uniqueNamespace } from '../../support/redis.js';
+import { describeWithRedis, REDIS_URL, uniqueNamespace } from '../../support/redis.js';
 import { contentsUnder, dateOfBirth, keysHolding, secretsOf } from './redis-contents.js';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** Short locks and retries, so that the suite runs in seconds. */
 const FAST = {
   lockDurationMs: 2_000,

@@ -2,32 +2,17 @@ import { expect } from 'chai';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter, RedisUnavailableError, redisCoordination } from '../../../src/redis.js';
-import type { LogFields, Logger } from '../../../src/index.js';
 import { createIdentityService } from '../../../src/index.js';
 import { describeRateLimiterContract, startPaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { recordingLogger } from '../../support/logging.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 import { describeWithRedis, redisClient, uniqueNamespace } from '../../support/redis.js';
 
 const pause = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms);
   });
-
-interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly fields: LogFields | undefined;
-}
-
-function recordingLogger(): Logger & { readonly lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: LogFields): void => {
-      lines.push({ level, message, fields });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 describeWithRedis('RedisRateLimiter', function () {
   this.timeout(20_000);
@@ -278,14 +263,7 @@ describe('RedisRateLimiter without Redis', function () {
     try {
       const service = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-          timeoutMs: 2_000,
-        },
+        paxos: { ...paxosOptionsFor(emulator), timeoutMs: 2_000 },
         coordination: {
           rateLimiter: new RedisRateLimiter({ redis, namespace: uniqueNamespace(), onRedisUnavailable: 'fail' }),
         },

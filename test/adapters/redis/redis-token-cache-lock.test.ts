@@ -8,10 +8,11 @@ import {
   PaxosTimeoutError,
   type IdentityService,
   type Logger,
-  type LogFields,
   type TokenCache,
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
+import { recordingLogger } from '../../support/logging.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 import { describeWithRedis, redisClient, uniqueNamespace } from '../../support/redis.js';
 
 const KEY = randomBytes(32);
@@ -65,15 +66,7 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
   function service(tokenCache: TokenCache, timeoutMs = 5000, logger?: Logger): IdentityService {
     return createIdentityService({
       adapter: 'paxos',
-      paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-        timeoutMs,
-        ...(logger !== undefined && { logger }),
-      },
+      paxos: { ...paxosOptionsFor(emulator), timeoutMs, ...(logger !== undefined && { logger }) },
       tokenCache,
     });
   }
@@ -147,13 +140,8 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
 
   it('hands out a fetched token when the cache fails to keep it, and says so without the token', async () => {
     const cache = new RedisTokenCache(redis, { namespace: uniqueNamespace(), encryptionKey: KEY });
-    const lines: { level: string; message: string; fields?: LogFields }[] = [];
-    const at =
-      (level: string) =>
-      (message: string, fields?: LogFields): void => {
-        lines.push({ level, message, ...(fields !== undefined && { fields }) });
-      };
-    const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const logger = recordingLogger();
+    const { lines } = logger;
     let issued = '';
     const failing: TokenCache = {
       get: (key) => cache.get(key),

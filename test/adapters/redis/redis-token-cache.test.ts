@@ -4,8 +4,8 @@ import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError, RedisTokenCache } from '../../../src/redis.js';
 import { Sensitive } from '../../../src/index.js';
-import type { LogFields, Logger } from '../../../src/index.js';
 import { describeTokenCacheContract } from '../../../src/testing.js';
+import { recordingLogger } from '../../support/logging.js';
 import { describeWithRedis, redisClient, uniqueNamespace } from '../../support/redis.js';
 
 const KEY = randomBytes(32);
@@ -55,9 +55,8 @@ describeWithRedis('RedisTokenCache', () => {
 
   it('stores the token in clear without a key, and says so once through the logger', async () => {
     const namespace = uniqueNamespace();
-    const lines: { message: string; fields?: LogFields }[] = [];
-    const record = (message: string, fields?: LogFields) => void lines.push({ message, ...(fields && { fields }) });
-    const logger: Logger = { debug: record, info: record, warn: record, error: record };
+    const logger = recordingLogger();
+    const { lines } = logger;
     const cache = new RedisTokenCache(redis, { namespace, logger });
     await cache.set('k', { token: Sensitive.of(CANARY), renewAt: inAMinute() });
     const [key] = await keysUnder(redis, namespace);

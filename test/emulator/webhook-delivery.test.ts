@@ -172,7 +172,7 @@ describe('emulator webhook delivery (identity-api.md §8.3)', () => {
       }
       await ref.handler?.serve(request, res);
     });
-    emulator = await emulatorWith({
+    const emulator = await emulatorWith({
       webhooks: [
         { url: hook.url(), auth: { type: 'api_key', header: 'X-Paxos-Key', value: 'k-123' }, ratePerSecond: 100 },
       ],

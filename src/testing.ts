@@ -33,6 +33,17 @@ export {
   type RecordedJudgement,
   type WireIssue,
   type IssueCode,
+  PAXOS_WEBHOOK_RETRY,
+  webhookRetryDelay,
+  type EmulatorWebhook,
+  type EmulatorWebhookAuth,
+  type EmulatorWebhookDeliveryOptions,
+  type EmulatorWebhookInfo,
+  type EmulatorWebhooks,
+  type UndeliveredWebhook,
+  type WebhookAttempt,
+  type WebhookAttemptError,
+  type WebhookRetrySchedule,
 } from './testing/emulator/index.js';
 export {
   describeIdentityGatewayContract,

@@ -14,3 +14,16 @@ export type { Problem } from './problems.js';
 export type { Judgement, JudgementListener, RecordedJudgement } from './judge.js';
 export { ISSUE_CODES, type WireIssue, type IssueCode } from './schemas.js';
 export { writeIdentity } from './wire.js';
+export {
+  PAXOS_WEBHOOK_RETRY,
+  webhookRetryDelay,
+  type EmulatorWebhook,
+  type EmulatorWebhookAuth,
+  type EmulatorWebhookDeliveryOptions,
+  type EmulatorWebhookInfo,
+  type EmulatorWebhooks,
+  type UndeliveredWebhook,
+  type WebhookAttempt,
+  type WebhookAttemptError,
+  type WebhookRetrySchedule,
+} from './webhook-delivery.js';

@@ -35,6 +35,8 @@ export interface LifecycleRouteContext {
   readonly record: (judgement: Judgement, request: RouteRequest) => void;
   /** Largest upload accepted; Paxos: under 100 MB. */
   readonly maxUploadBytes: number;
+  /** How many webhooks have yet to acknowledge an event (`undelivered_webhooks`). Default: none. */
+  readonly undeliveredWebhooks?: (eventId: string) => number;
 }
 
 type Wire = Record<string, unknown>;
@@ -52,8 +54,8 @@ function isObject(value: unknown): value is Wire {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function writeEvent(e: PaxosEvent): Wire {
-  return writeAs('Event', { ...e, undeliveredWebhooks: 0 });
+function writeEvent(e: PaxosEvent, undeliveredWebhooks = 0): Wire {
+  return writeAs('Event', { ...e, undeliveredWebhooks });
 }
 
 /** camelCase violation paths of the domain, as wire paths: `members[0].identityId` → `members[0].identity_id`. */
@@ -76,6 +78,7 @@ function readFlag(query: URLSearchParams, name: string): boolean | Problem {
  * a bearer token, as a pre-signed object-store URL does.
  */
 export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
+  const eventOut = (e: PaxosEvent): Wire => writeEvent(e, ctx.undeliveredWebhooks?.(e.id));
   const addMembers = (request: RouteRequest): RouteResponse => {
     const body = request.body;
     const institutionId =
@@ -257,7 +260,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       // Paxos sends an empty cursor on the last page.
       return {
         status: 200,
-        body: { events: page.events.map(writeEvent), next_page_cursor: page.nextPageCursor ?? '' },
+        body: { events: page.events.map(eventOut), next_page_cursor: page.nextPageCursor ?? '' },
       };
     } catch (error) {
       if (error instanceof IdentityValidationError) return fail(problem(400, 'page_cursor: invalid cursor'));
@@ -275,7 +278,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       const event = ctx.simulator.getEvent(request.clientId, id);
       // A test event is found only with is_test=true, a real one only without.
       if ((event.isTest ?? false) !== isTest) return fail(problem(404));
-      return { status: 200, body: writeEvent(event) };
+      return { status: 200, body: eventOut(event) };
     } catch (error) {
       // Paxos's Get Event 404 carries no detail.
       if (error instanceof EventNotFoundError) return fail(problem(404));

@@ -13,6 +13,12 @@ import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { Router, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { announce, type Judgement, type JudgementListener } from './judge.js';
+import {
+  WebhookDispatcher,
+  type EmulatorWebhook,
+  type EmulatorWebhookDeliveryOptions,
+  type EmulatorWebhooks,
+} from './webhook-delivery.js';
 
 /** Options of {@link startPaxosEmulator}. */
 export interface PaxosEmulatorOptions {
@@ -58,6 +64,10 @@ export interface PaxosEmulatorOptions {
   readonly maxUploadBytes?: number;
   /** The most identities a list page returns, whatever `limit` asks for. Default 100. */
   readonly maxPageSize?: number;
+  /** Endpoints that receive a notification of every event, as Paxos's webhooks; more with `emulator.webhooks.add`. */
+  readonly webhooks?: readonly EmulatorWebhook[];
+  /** Retry schedule (and its `timeScale`), timeout and jitter of webhook delivery. */
+  readonly webhookDelivery?: EmulatorWebhookDeliveryOptions;
 }
 
 /** One line of the request log: never a body, a query string or a header. */
@@ -97,6 +107,7 @@ export class PaxosEmulator {
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   readonly #maxBody: number;
   readonly #simulator: PaxosSimulator;
+  readonly #webhooks: WebhookDispatcher;
   #closed = false;
   #port = 0;
   #host: string;
@@ -116,8 +127,17 @@ export class PaxosEmulator {
     this.#tokens = new TokenIssuer(credentials, clock, options.tokenTtlSeconds);
     const rateLimit = options.rateLimit ?? false;
     this.#limiter = rateLimit === false ? undefined : new RateLimiter(rateLimit === 'paxos' ? {} : rateLimit, clock);
+    const webhooks = new WebhookDispatcher(
+      options.webhookDelivery ?? {},
+      credentials.map((c) => c.clientId),
+    );
+    for (const webhook of options.webhooks ?? []) webhooks.add(webhook);
+    this.#webhooks = webhooks;
     const simulator = new PaxosSimulator({
       clock,
+      onEvent: (clientId, event) => {
+        webhooks.notify(clientId, event);
+      },
       ...(options.ids !== undefined && { ids: options.ids }),
       ...(options.maxPageSize !== undefined && { maxPageSize: options.maxPageSize }),
     });
@@ -141,6 +161,7 @@ export class PaxosEmulator {
         judge,
         record,
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        undeliveredWebhooks: (eventId) => webhooks.undeliveredCount(eventId),
       }),
     ];
     this.#router = new Router(routes);
@@ -218,16 +239,25 @@ export class PaxosEmulator {
     return this.#simulator.recordEvent(clientId, type, object);
   }
 
+  /** The webhooks: add and remove endpoints, every delivery attempt, what is undelivered, `settled()`. */
+  get webhooks(): EmulatorWebhooks {
+    return this.#webhooks;
+  }
+
   /** Invalidates every access token issued so far: the next API call gets a 401 until the client fetches a new token. */
   expireTokens(): void {
     this.#tokens.expireAll();
   }
 
-  /** Stops listening, drops open connections (stalled responses included) and cancels pending delays. Idempotent. */
+  /**
+   * Stops listening, drops open connections (stalled responses included), cancels pending delays and stops webhook
+   * delivery (its timers and requests in flight). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.faults.clear();
+    await this.#webhooks.close();
     for (const pending of this.#timers) {
       clearTimeout(pending.timer);
       pending.resolve();

@@ -52,6 +52,8 @@ export interface PaxosSimulatorOptions {
   readonly ids?: IdGenerator;
   /** The largest page a listing returns, whatever `limit` asks for. Default 100. */
   readonly maxPageSize?: number;
+  /** Told of every event right after it is recorded, with the API user it belongs to (the emulator's webhooks). */
+  readonly onEvent?: (clientId: string, event: PaxosEvent) => void;
 }
 
 /**
@@ -74,6 +76,7 @@ export interface IdentityDraft {
 }
 
 interface ClientStore {
+  readonly clientId: string;
   readonly byId: Map<string, Identity>;
   readonly byRefId: Map<string, string>;
   readonly byCip: Map<string, string>;
@@ -92,6 +95,7 @@ export class PaxosSimulator {
   private readonly ids: IdGenerator;
   private readonly timestamps = new MicrosecondTimestamps();
   private readonly maxPageSize: number;
+  private readonly onEvent: ((clientId: string, event: PaxosEvent) => void) | undefined;
   private readonly eventLogs = new WeakMap<ClientStore, SimulatedEventLog>();
   private readonly documents = new WeakMap<ClientStore, SimulatedDocuments>();
   /** Upload slots by file id: the pre-signed URL carries no credentials, so the slot is found without a client. */
@@ -101,6 +105,7 @@ export class PaxosSimulator {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? uuidGenerator;
     this.maxPageSize = options.maxPageSize ?? DEFAULT_PAGE_SIZE;
+    this.onEvent = options.onEvent;
   }
 
   /** Creates an identity for `clientId`, as `POST /identity/identities` does. */
@@ -421,12 +426,7 @@ export class PaxosSimulator {
 
   /** Records an event of any type (a KYC refresh, or one Paxos has not documented yet), as Paxos would emit it. */
   recordEvent(clientId: string, type: string, object: PaxosEvent['object']): PaxosEvent {
-    return this.eventLogOf(this.store(clientId)).append(
-      uuidGenerator.next(),
-      type,
-      object,
-      this.timestamps.next(this.clock.now()),
-    );
+    return this.appendEvent(this.store(clientId), type, object);
   }
 
   /**
@@ -455,7 +455,14 @@ export class PaxosSimulator {
     const type = STATUS_EVENT_TYPES[saved.summaryStatus];
     if (type === undefined) return;
     const object = { identityId: saved.id, oldSummaryStatus: previous, newSummaryStatus: saved.summaryStatus };
-    this.eventLogOf(store).append(uuidGenerator.next(), type, object, this.timestamps.next(this.clock.now()));
+    this.appendEvent(store, type, object);
+  }
+
+  private appendEvent(store: ClientStore, type: string, object: PaxosEvent['object']): PaxosEvent {
+    const at = this.timestamps.next(this.clock.now());
+    const event = this.eventLogOf(store).append(uuidGenerator.next(), type, object, at);
+    this.onEvent?.(store.clientId, event);
+    return event;
   }
 
   private eventLogOf(store: ClientStore): SimulatedEventLog {
@@ -540,7 +547,7 @@ export class PaxosSimulator {
   private store(clientId: string): ClientStore {
     let store = this.clients.get(clientId);
     if (store === undefined) {
-      store = { byId: new Map(), byRefId: new Map(), byCip: new Map(), memberOf: new Map() };
+      store = { clientId, byId: new Map(), byRefId: new Map(), byCip: new Map(), memberOf: new Map() };
       this.clients.set(clientId, store);
     }
     return store;

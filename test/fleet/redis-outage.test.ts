@@ -508,10 +508,11 @@ describe('Redis stopped mid-run (a redis-server of its own, killed or frozen, th
     // Paxos delivers again what was answered 5xx: each such event is handled once, and a further redelivery is a
     // duplicate.
     const refused = [...new Set(webhooks.filter((o) => !String(o.result).startsWith('2')).map((o) => o.eventId))];
+    // A delivery the test gave up on (a timeout on its side) may still have been handled and completed by the
+    // endpoint: its redelivery is then a duplicate (204), the others are handled now (200).
+    const expected = refused.map((id) => ((runs.get(String(id)) ?? 0) === 0 ? '200' : '204'));
     const redelivered = await Promise.all(refused.map(async (id) => (await deliver(endpoint.url, String(id))).status));
-    expect(tally(redelivered.map(String)), 'redeliveries of refused events').to.deep.equal(
-      refused.length === 0 ? {} : { '200': refused.length },
-    );
+    expect(redelivered.map(String), 'redeliveries of refused events').to.deep.equal(expected);
     for (const id of refused) expect(runs.get(String(id)), `handler runs of ${String(id)}`).to.equal(1);
     const again = await Promise.all(refused.map(async (id) => (await deliver(endpoint.url, String(id))).status));
     expect(tally(again.map(String)), 'a second redelivery').to.deep.equal(

@@ -5,7 +5,8 @@
  *
  *   npx tsx scripts/extract-paxos-schemas.ts <path-to-paxos-v2.openapi.json> [output.json]
  *
- * Kept: every operation under /identity/identities, /identity/institution-members, /identity/kycrefresh and /events
+ * Kept: every operation under /identity/identities, /identity/institution-members, /identity/kycrefresh,
+ * /identity/accounts, /identity/account-members and /events
  * (method, path, parameters, request and 200 response schema names), and every component schema those operations
  * `$ref`, transitively, unmodified. Refs keep their `#/components/schemas/…` form, so the output is itself a
  * document ajv can resolve them in.
@@ -20,7 +21,14 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 /** Paths whose operations the emulator serves or the library calls. */
-const PATH_PREFIXES = ['/identity/identities', '/identity/institution-members', '/identity/kycrefresh', '/events'];
+const PATH_PREFIXES = [
+  '/identity/identities',
+  '/identity/institution-members',
+  '/identity/kycrefresh',
+  '/identity/accounts',
+  '/identity/account-members',
+  '/events',
+];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const SCHEMA_REF = '#/components/schemas/';
 

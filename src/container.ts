@@ -13,6 +13,7 @@ export {
   UpdateIdentity,
   ImportIdentities,
   IdentityLifecycle,
+  Accounts,
   WebhookDeliveries,
   IdentityService,
   type IdentityUseCases,

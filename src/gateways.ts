@@ -15,8 +15,10 @@ export {
   PaxosMemberGateway,
   PaxosDocumentGateway,
   PaxosEventGateway,
+  PaxosAccountGateway,
   DEFAULT_SCOPES,
   EVENT_SCOPES,
+  ACCOUNT_SCOPES,
   type PaxosGatewayDependencies,
   type PaxosConnectionDependencies,
 } from './adapters/paxos/index.js';

@@ -33,6 +33,8 @@ export type {
   ListDocumentsCallOptions,
   EventGateway,
   EventPageRequest,
+  AccountGateway,
+  AccountMembersAdded,
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
   SeenStore,
 } from './ports/index.js';
@@ -80,6 +82,11 @@ export {
   WebhookPayloadError,
   SandboxOnlyError,
 } from './domain/lifecycle/errors.js';
+export {
+  AccountNotFoundError,
+  AccountMemberNotFoundError,
+  AccountAlreadyExistsError,
+} from './domain/account/errors.js';
 export {
   PaxosApiError,
   PaxosConfigurationError,

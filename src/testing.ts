@@ -58,6 +58,11 @@ export {
 } from './testing/contracts/lifecycle.js';
 export * from './testing/contracts/webhook-delivery-record.js';
 export {
+  describeAccountGatewayContract,
+  type AccountContractGateways,
+  type AccountContractOptions,
+} from './testing/contracts/account-gateway.js';
+export {
   describeRateLimiterContract,
   type RateLimiterContractSettings,
   type RateLimiterContractOptions,
@@ -76,6 +81,12 @@ export {
 export { InMemoryMemberGateway, type InMemorySharedState } from './adapters/in-memory/in-memory-member-gateway.js';
 export { InMemoryDocumentGateway } from './adapters/in-memory/in-memory-document-gateway.js';
 export { InMemoryEventGateway } from './adapters/in-memory/in-memory-event-gateway.js';
+export { InMemoryAccountGateway } from './adapters/in-memory/in-memory-account-gateway.js';
+export {
+  SimulatedAccounts,
+  type AccountDraft,
+  type SimulatedAccountsContext,
+} from './adapters/in-memory/simulation/simulated-accounts.js';
 export {
   PaxosSimulator,
   deriveSummaryStatus,

@@ -15,9 +15,17 @@ import type { ListIdentities } from './list-identities.js';
 import type { UpdateIdentity } from './update-identity.js';
 import type { ImportIdentities, ImportItem, ImportOptions, ImportSummary } from './import-identities.js';
 import type { IdentityLifecycle } from './identity-lifecycle.js';
+import type { Accounts } from './accounts.js';
+import type { AccountMembersAdded } from '../ports/index.js';
 import { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
 import type { WebhookDeliveries, WebhookDeliveryOptions, WebhookEventHandler, WebhookOutcome } from './webhooks.js';
 import type {
+  Account,
+  AccountChanges,
+  AccountMemberInput,
+  AccountPage,
+  CreateAccountCommand,
+  ListAccountsFilter,
   DocumentUpload,
   DocumentUploadRequest,
   EventFilter,
@@ -44,6 +52,8 @@ export interface IdentityUseCases {
   readonly lifecycle: IdentityLifecycle;
   /** Absent when there is no event gateway; `handleWebhook` then throws a TypeError. */
   readonly webhooks?: WebhookDeliveries;
+  /** Absent when there is no account gateway; the account calls then throw a TypeError. */
+  readonly accounts?: Accounts;
 }
 
 /**
@@ -313,6 +323,102 @@ export class IdentityService {
     const deliveries = this.useCases.webhooks ?? missingWebhooks();
     return deliveries.handle(body, handler, options);
   }
+
+  /**
+   * Opens an account for an identity, its primary owner (the step after the identity is approved; Paxos requires an
+   * account for every Identity API integration). Retrying is safe: without a `refId` one is generated, and a create
+   * that meets its own earlier attempt resolves to that account.
+   *
+   * @example
+   * ```ts
+   * const account = await service.createAccount({
+   *   identityId: john.id,
+   *   members: [{ identityId: jane.id, roles: ['BENEFICIAL_OWNER'] }],
+   *   createProfile: true,
+   * });
+   * ```
+   *
+   * @throws {IdentityValidationError} when the command breaks a rule; nothing is sent.
+   * @throws {IdentityNotFoundError} when the primary identity does not exist.
+   * @throws {IdentityRejectedError} when a member is not an identity of these credentials.
+   * @throws {AccountAlreadyExistsError} when the `refId` belongs to an account of another identity.
+   */
+  createAccount(command: CreateAccountCommand, options?: CallOptions): Promise<Account> {
+    return this.#accounts().create(command, options);
+  }
+
+  /**
+   * Reads an account.
+   *
+   * @throws {AccountNotFoundError} when no account of these credentials has this id.
+   */
+  getAccount(id: string, options?: CallOptions): Promise<Account> {
+    return this.#accounts().get(id, options);
+  }
+
+  /**
+   * Every account `filter` selects (by primary `identityId`, creation and update time), newest first unless
+   * `order: 'ASC'`, following the page cursor as the loop consumes pages.
+   *
+   * @example
+   * ```ts
+   * for await (const account of service.listAccounts({ identityId: john.id })) console.log(account.id);
+   * ```
+   *
+   * @throws {IdentityValidationError} from the first iteration when the filter breaks a rule; nothing is sent.
+   */
+  listAccounts(filter: ListAccountsFilter = {}, options?: CallOptions): AsyncIterable<Account> {
+    return this.#accounts().all(filter, options);
+  }
+
+  /** One page of accounts, for UIs; pass the page's `nextPageCursor` as `pageCursor` for the next one. */
+  listAccountsPage(filter: ListAccountsFilter = {}, options?: CallOptions): Promise<AccountPage> {
+    return this.#accounts().page(filter, options);
+  }
+
+  /**
+   * Changes an account: `description`, `refId`, `metadata` (whole), `members` (the whole list: every member that
+   * stays, at least one, only FINANCIAL_ADVISOR and AUTHORIZED_USER roles may come or go) and `setUserDisabled`. The
+   * account is read first and the member rule checked against it; then only the changes are sent.
+   *
+   * @throws {IdentityValidationError} when the changes break a rule; nothing is sent.
+   * @throws {AccountNotFoundError} when no account of these credentials has this id.
+   */
+  updateAccount(id: string, changes: AccountChanges, options?: CallOptions): Promise<Account> {
+    return this.#accounts().update(id, changes, options);
+  }
+
+  /**
+   * Adds members to an account beside the ones it has (any role, BENEFICIAL_OWNER included). Resolves to the links
+   * made, each with the `id` that removes it.
+   *
+   * @throws {IdentityValidationError} for an empty list or a member without a known role; nothing is sent.
+   * @throws {AccountNotFoundError} when the account does not exist.
+   */
+  addAccountMembers(
+    accountId: string,
+    members: readonly AccountMemberInput[],
+    options?: CallOptions,
+  ): Promise<AccountMembersAdded> {
+    return this.#accounts().addMembers(accountId, members, options);
+  }
+
+  /**
+   * Removes a member from its account by the member-link `id`, not by the identity id; the last member may go too.
+   *
+   * @throws {AccountMemberNotFoundError} when no member link has this id.
+   */
+  removeAccountMember(memberId: string, options?: CallOptions): Promise<void> {
+    return this.#accounts().removeMember(memberId, options);
+  }
+
+  #accounts(): Accounts {
+    return this.useCases.accounts ?? missingAccounts();
+  }
+}
+
+function missingAccounts(): never {
+  throw new TypeError('This IdentityService has no account gateway; build it with createIdentityService');
 }
 
 function missingWebhooks(): never {

@@ -21,3 +21,4 @@ export {
   type WebhookDeliveryOptions,
 } from './webhooks.js';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook-handler.js';
+export { Accounts } from './accounts.js';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ContainerModule } from 'inversify';
 import {
+  Accounts,
   CreateIdentity,
   IdentityLifecycle,
   IdentityService,
@@ -21,6 +22,7 @@ import {
 } from '../adapters/paxos/index.js';
 import { MemoryRateLimiter } from '../adapters/rate-limiter/index.js';
 import { systemClock, uuidGenerator } from '../ports/index.js';
+import { InMemoryAccountGateway } from '../adapters/in-memory/in-memory-account-gateway.js';
 import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-document-gateway.js';
 import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gateway.js';
 import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';
@@ -28,6 +30,7 @@ import { InMemorySeenStore } from '../adapters/in-memory/in-memory-seen-store.js
 import { InMemoryWebhookDeliveryRecord } from '../adapters/in-memory/in-memory-webhook-delivery-record.js';
 import { PaxosSimulator } from '../adapters/in-memory/simulation/paxos-simulator.js';
 import {
+  PaxosAccountGateway,
   PaxosConnection,
   PaxosDocumentGateway,
   PaxosEventGateway,
@@ -35,6 +38,7 @@ import {
 } from '../adapters/paxos/index.js';
 import { InMemoryTokenCache } from '../adapters/paxos/in-memory-token-cache.js';
 import type {
+  AccountGateway,
   DocumentGateway,
   EventGateway,
   InstitutionMemberGateway,
@@ -102,6 +106,13 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
       ],
     )
     .inSingletonScope();
+  bind<Accounts | undefined>(TOKENS.Accounts)
+    .toResolvedValue(
+      (gateway: AccountGateway | undefined, ids: IdGenerator) =>
+        gateway === undefined ? undefined : new Accounts(gateway, ids),
+      [{ serviceIdentifier: TOKENS.AccountGateway, optional: true }, TOKENS.IdGenerator],
+    )
+    .inSingletonScope();
   /* eslint-disable @typescript-eslint/no-deprecated -- a rebound SeenStore keeps working, adapted into a record */
   bind<SeenStore>(TOKENS.SeenStore)
     .toResolvedValue(() => {
@@ -141,6 +152,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
         importIdentities: ImportIdentities,
         lifecycle: IdentityLifecycle,
         webhooks: WebhookDeliveries | undefined,
+        accounts: Accounts | undefined,
       ) =>
         new IdentityService(gateway, {
           create,
@@ -149,6 +161,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
           importIdentities,
           lifecycle,
           ...(webhooks !== undefined && { webhooks }),
+          ...(accounts !== undefined && { accounts }),
         }),
       [
         TOKENS.IdentityGateway,
@@ -158,6 +171,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
         TOKENS.ImportIdentities,
         TOKENS.IdentityLifecycle,
         TOKENS.WebhookDeliveries,
+        TOKENS.Accounts,
       ],
     )
     .inSingletonScope();
@@ -171,7 +185,7 @@ const PAXOS_CONNECTION = Symbol('paxos-identity.PaxosConnection');
 const PAXOS_CONFIG = Symbol('paxos-identity.PaxosConfig');
 
 /**
- * Binds the identity, member, document and event ports to in-memory gateways over one fresh (or the given)
+ * Binds the identity, member, document, event and account ports to in-memory gateways over one fresh (or the given)
  * {@link PaxosSimulator}, so that they see the same identities.
  */
 export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = {}): ContainerModule {
@@ -197,6 +211,9 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
       .inSingletonScope();
     bind<EventGateway>(TOKENS.EventGateway)
       .toResolvedValue((simulator: PaxosSimulator) => new InMemoryEventGateway(shared(simulator)), [SIMULATOR])
+      .inSingletonScope();
+    bind<AccountGateway>(TOKENS.AccountGateway)
+      .toResolvedValue((simulator: PaxosSimulator) => new InMemoryAccountGateway(shared(simulator)), [SIMULATOR])
       .inSingletonScope();
   });
 }
@@ -249,6 +266,9 @@ export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModul
       .inSingletonScope();
     bind<EventGateway>(TOKENS.EventGateway)
       .toResolvedValue((connection: PaxosConnection) => new PaxosEventGateway(connection), [PAXOS_CONNECTION])
+      .inSingletonScope();
+    bind<AccountGateway>(TOKENS.AccountGateway)
+      .toResolvedValue((connection: PaxosConnection) => new PaxosAccountGateway(connection), [PAXOS_CONNECTION])
       .inSingletonScope();
   });
 }

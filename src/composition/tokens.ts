@@ -1,4 +1,5 @@
 import type {
+  Accounts,
   CreateIdentity,
   IdentityLifecycle,
   IdentityService,
@@ -8,6 +9,7 @@ import type {
   WebhookDeliveries,
 } from '../application/index.js';
 import type {
+  AccountGateway,
   Clock,
   DocumentGateway,
   EventGateway,
@@ -38,6 +40,7 @@ export const TOKENS = {
   },
   DocumentGateway: Symbol.for('paxos-identity.DocumentGateway') as symbol & { readonly __type?: DocumentGateway },
   EventGateway: Symbol.for('paxos-identity.EventGateway') as symbol & { readonly __type?: EventGateway },
+  AccountGateway: Symbol.for('paxos-identity.AccountGateway') as symbol & { readonly __type?: AccountGateway },
   /**
    * Where webhook deliveries are claimed and handled ids kept: an `InMemoryWebhookDeliveryRecord` per container
    * by default; rebind it to a shared record when several processes receive webhooks.
@@ -58,6 +61,8 @@ export const TOKENS = {
   UpdateIdentity: Symbol.for('paxos-identity.UpdateIdentity') as symbol & { readonly __type?: UpdateIdentity },
   ImportIdentities: Symbol.for('paxos-identity.ImportIdentities') as symbol & { readonly __type?: ImportIdentities },
   IdentityLifecycle: Symbol.for('paxos-identity.IdentityLifecycle') as symbol & { readonly __type?: IdentityLifecycle },
+  /** The account use cases; bound to `undefined` when no account gateway is bound. */
+  Accounts: Symbol.for('paxos-identity.Accounts') as symbol & { readonly __type?: Accounts | undefined },
   /** The webhook use case; bound to `undefined` when no event gateway is bound. */
   WebhookDeliveries: Symbol.for('paxos-identity.WebhookDeliveries') as symbol & {
     readonly __type?: WebhookDeliveries | undefined;

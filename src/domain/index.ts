@@ -67,3 +67,4 @@ export {
   type EventPage,
   type WebhookNotification,
 } from './lifecycle/events.js';
+export * from './account/index.js';

@@ -16,3 +16,4 @@ export type { EventGateway, EventPageRequest } from './event-gateway.js';
 export type { SeenStore } from './seen-store.js';
 export type { WebhookDeliveryRecord, WebhookDeliveryClaim } from './webhook-delivery-record.js';
 export type { TokenCache, CachedAccessToken } from './token-cache.js';
+export type { AccountGateway, AccountMembersAdded } from './account-gateway.js';

@@ -97,6 +97,8 @@ export interface ResolvedPaxosConfig {
   readonly scopes: readonly string[];
   /** The Events API token's scopes: `scopes` when given, else the identity scopes and `events:read_event`. */
   readonly eventScopes: readonly string[];
+  /** The Accounts API token's scopes: `scopes` when given, else {@link ACCOUNT_SCOPES}. */
+  readonly accountScopes: readonly string[];
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly initialDelayMs: number;
@@ -122,6 +124,9 @@ export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['identity:read_i
 
 /** The scopes a transport for the event gateway asks for by default: the identity scopes and `events:read_event`. */
 export const EVENT_SCOPES: readonly string[] = Object.freeze([...DEFAULT_SCOPES, 'events:read_event']);
+
+/** The scopes of the account calls (reference §1.1): read for get and list, write for create, update and members. */
+export const ACCOUNT_SCOPES: readonly string[] = Object.freeze(['identity:read_account', 'identity:write_account']);
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
@@ -268,6 +273,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     clientSecret,
     scopes: Object.freeze([...scopes]),
     eventScopes: options.scopes === undefined ? EVENT_SCOPES : Object.freeze([...scopes]),
+    accountScopes: options.scopes === undefined ? ACCOUNT_SCOPES : Object.freeze([...scopes]),
     timeoutMs: checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     maxRetries: checkInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES),
     initialDelayMs,

@@ -46,6 +46,8 @@ export class PaxosConnection {
   readonly environment: PaxosEnvironment;
   /** The scopes of the Events API token: the identity scopes and `events:read_event`, unless `scopes` was set. */
   readonly eventScopes: readonly string[];
+  /** The scopes of the Accounts API token: `identity:read_account identity:write_account`, unless `scopes` was set. */
+  readonly accountScopes: readonly string[];
   readonly #sender: RequestSender;
 
   /**
@@ -75,6 +77,7 @@ export class PaxosConnection {
         : { ...resolved, scopes: defaultScopes };
     // A key without events:read_event must still get identity tokens: the events token is asked for separately.
     this.eventScopes = config.eventScopes;
+    this.accountScopes = config.accountScopes;
     const http = createPaxosKy();
     const clock = dependencies.clock ?? systemClock;
     const tokens = new OAuthTokenProvider(config, http, clock, dependencies.rateLimiter, dependencies.tokenCache);

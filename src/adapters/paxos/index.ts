@@ -4,10 +4,12 @@ export { PaxosConnection, type PaxosConnectionDependencies } from './connection.
 export { PaxosMemberGateway } from './paxos-member-gateway.js';
 export { PaxosDocumentGateway } from './paxos-document-gateway.js';
 export { PaxosEventGateway } from './paxos-event-gateway.js';
+export { PaxosAccountGateway } from './paxos-account-gateway.js';
 export {
   PAXOS_ENVIRONMENTS,
   DEFAULT_SCOPES,
   EVENT_SCOPES,
+  ACCOUNT_SCOPES,
   DEFAULT_RATE_LIMIT,
   resolvePaxosConfig,
   type ResolvedPaxosConfig,

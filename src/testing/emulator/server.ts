@@ -6,6 +6,7 @@ import { systemClock } from '../../ports/index.js';
 import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './faults.js';
 import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
 import { listUpdateRoutes } from './list-update-routes.js';
+import { accountRoutes } from './account-routes.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, lifecycleRoutes } from './lifecycle-routes.js';
 import type { PaxosEvent } from '../../domain/index.js';
 import { generateCredentials, TokenIssuer, type EmulatorCredentials } from './oauth.js';
@@ -163,6 +164,7 @@ export class PaxosEmulator {
         maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
         undeliveredWebhooks: (eventId) => webhooks.undeliveredCount(eventId),
       }),
+      ...accountRoutes({ simulator, approvals, judge, record }),
     ];
     this.#router = new Router(routes);
     this.#server = createServer((req, res) => {

@@ -93,9 +93,59 @@ function compare(a: { createdAt: bigint; id: string }, b: { createdAt: bigint; i
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** What any listing pages by: a creation instant, an id and an update instant. */
+interface Listed {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** How a listing pages: order, cursor, size and the ranges every listing filters by. */
+interface Paging {
+  readonly order?: ListOrder | undefined;
+  readonly pageCursor?: string | undefined;
+  readonly limit?: number | undefined;
+  readonly createdAt?: TimeRange | undefined;
+  readonly updatedAt?: TimeRange | undefined;
+}
+
 /**
- * One page of `identities` under `filter`, ordered by (createdAt, id). The cursor names the position after the last
- * item, not an offset: identities created between two page reads never shift or repeat items of later pages.
+ * One page of `records` that `keep` selects and `paging` ranges over, ordered by (createdAt, id). The cursor names
+ * the position after the last item, not an offset: records created between two page reads never shift or repeat
+ * items of later pages.
+ *
+ * @throws {IdentityRejectedError} (status 400) for a cursor that this listing did not hand out.
+ */
+export function pageBy<T extends Listed>(
+  records: Iterable<T>,
+  keep: (record: T) => boolean,
+  paging: Paging,
+  maxPageSize: number,
+): { items: T[]; nextPageCursor: string | undefined } {
+  const order = paging.order ?? 'DESC';
+  const after = paging.pageCursor === undefined ? undefined : decodeCursor(paging.pageCursor, order);
+  const direction = order === 'ASC' ? 1 : -1;
+  const selected: { record: T; createdAt: bigint; id: string }[] = [];
+  for (const record of records) {
+    if (!keep(record)) continue;
+    if (!inRange(record.createdAt, paging.createdAt) || !inRange(record.updatedAt, paging.updatedAt)) continue;
+    const key = { record, createdAt: instantOf(record.createdAt) ?? 0n, id: record.id };
+    if (after !== undefined && direction * compare(key, after) <= 0) continue;
+    selected.push(key);
+  }
+  selected.sort((a, b) => direction * compare(a, b));
+  const size = Math.max(1, Math.min(paging.limit ?? DEFAULT_PAGE_SIZE, maxPageSize));
+  const page = selected.slice(0, size);
+  const last = page[page.length - 1];
+  const more = selected.length > size && last !== undefined;
+  return {
+    items: page.map((x) => x.record),
+    nextPageCursor: more ? encodeCursor({ order, createdAt: last.createdAt, id: last.id }) : undefined,
+  };
+}
+
+/**
+ * One page of `identities` under `filter`, ordered by (createdAt, id), as {@link pageBy} pages.
  *
  * @throws {IdentityRejectedError} (status 400) for a cursor that this listing did not hand out.
  */
@@ -104,25 +154,12 @@ export function pageOf(
   filter: ListIdentitiesFilter,
   maxPageSize: number,
 ): { items: Identity[]; nextPageCursor: string | undefined } {
-  const order = filter.order ?? 'DESC';
-  const after = filter.pageCursor === undefined ? undefined : decodeCursor(filter.pageCursor, order);
-  const direction = order === 'ASC' ? 1 : -1;
-  const selected: { identity: Identity; createdAt: bigint; id: string }[] = [];
-  for (const identity of identities) {
-    if (filter.summaryStatus !== undefined && identity.summaryStatus !== filter.summaryStatus) continue;
-    if (filter.identityType !== undefined && identity.type !== filter.identityType) continue;
-    if (!inRange(identity.createdAt, filter.createdAt) || !inRange(identity.updatedAt, filter.updatedAt)) continue;
-    const key = { identity, createdAt: instantOf(identity.createdAt) ?? 0n, id: identity.id };
-    if (after !== undefined && direction * compare(key, after) <= 0) continue;
-    selected.push(key);
-  }
-  selected.sort((a, b) => direction * compare(a, b));
-  const size = Math.max(1, Math.min(filter.limit ?? DEFAULT_PAGE_SIZE, maxPageSize));
-  const page = selected.slice(0, size);
-  const last = page[page.length - 1];
-  const more = selected.length > size && last !== undefined;
-  return {
-    items: page.map((x) => x.identity),
-    nextPageCursor: more ? encodeCursor({ order, createdAt: last.createdAt, id: last.id }) : undefined,
-  };
+  return pageBy(
+    identities,
+    (identity) =>
+      (filter.summaryStatus === undefined || identity.summaryStatus === filter.summaryStatus) &&
+      (filter.identityType === undefined || identity.type === filter.identityType),
+    filter,
+    maxPageSize,
+  );
 }

@@ -41,6 +41,7 @@ import {
   type DocumentRecord,
   type UploadRefusal,
 } from './simulated-documents.js';
+import { SimulatedAccounts } from './simulated-accounts.js';
 import { SimulatedEventLog, STATUS_EVENT_TYPES } from './simulated-events.js';
 import { MicrosecondTimestamps } from './timestamps.js';
 
@@ -98,6 +99,7 @@ export class PaxosSimulator {
   private readonly onEvent: ((clientId: string, event: PaxosEvent) => void) | undefined;
   private readonly eventLogs = new WeakMap<ClientStore, SimulatedEventLog>();
   private readonly documents = new WeakMap<ClientStore, SimulatedDocuments>();
+  private readonly accountStores = new WeakMap<ClientStore, SimulatedAccounts>();
   /** Upload slots by file id: the pre-signed URL carries no credentials, so the slot is found without a client. */
   private readonly uploads = new Map<string, DocumentRecord>();
 
@@ -469,6 +471,23 @@ export class PaxosSimulator {
     let log = this.eventLogs.get(store);
     if (log === undefined) this.eventLogs.set(store, (log = new SimulatedEventLog()));
     return log;
+  }
+
+  /** The accounts of `clientId` (Accounts and Account Members), which see this API user's identities only. */
+  accounts(clientId: string): SimulatedAccounts {
+    const store = this.store(clientId);
+    let accounts = this.accountStores.get(store);
+    if (accounts === undefined) {
+      accounts = new SimulatedAccounts({
+        identity: (id) => store.byId.get(id),
+        clock: this.clock,
+        ids: this.ids,
+        timestamps: this.timestamps,
+        maxPageSize: this.maxPageSize,
+      });
+      this.accountStores.set(store, accounts);
+    }
+    return accounts;
   }
 
   private documentsOf(store: ClientStore): SimulatedDocuments {

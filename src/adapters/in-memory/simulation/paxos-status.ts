@@ -1,4 +1,7 @@
 import {
+  AccountAlreadyExistsError,
+  AccountMemberNotFoundError,
+  AccountNotFoundError,
   DocumentAlreadyExistsError,
   EventNotFoundError,
   IdentityAlreadyExistsError,
@@ -21,8 +24,11 @@ const PAXOS_STATUS: ReadonlyArray<readonly [abstract new (...args: never[]) => I
   [IdentityNotFoundError, 404],
   [InstitutionMemberNotFoundError, 404],
   [EventNotFoundError, 404],
+  [AccountNotFoundError, 404],
+  [AccountMemberNotFoundError, 404],
   [IdentityAlreadyExistsError, 409],
   [DocumentAlreadyExistsError, 409],
+  [AccountAlreadyExistsError, 409],
 ];
 
 /** Gives `error` the read-only `status` Paxos (or the object store behind an upload URL) would have answered. */

@@ -1,4 +1,7 @@
 import {
+  AccountAlreadyExistsError,
+  AccountMemberNotFoundError,
+  AccountNotFoundError,
   DocumentAlreadyExistsError,
   EventNotFoundError,
   IdentityAlreadyExistsError,
@@ -24,10 +27,18 @@ import {
 } from '../errors.js';
 
 /** What the path of a request names, so that its 404 becomes the domain's not-found error for that thing. */
-export type NamedResource = { readonly identity: string } | { readonly member: string } | { readonly event: string };
+export type NamedResource =
+  | { readonly identity: string }
+  | { readonly member: string }
+  | { readonly event: string }
+  | { readonly account: string }
+  | { readonly accountMember: string };
 
-/** What a 409 on this route means: a create meeting an existing identity, or a document name already taken. */
-export type ConflictMeaning = 'identity' | 'document';
+/**
+ * What a 409 on this route means: a create meeting an existing identity, a document name already taken, or an
+ * account `ref_id` already used.
+ */
+export type ConflictMeaning = 'identity' | 'document' | 'account';
 
 /** Everything known about a failed answer when it is turned into an error, from the API or the token endpoint. */
 export interface FailedAnswer {
@@ -108,6 +119,9 @@ function proseConflictOf(answer: FailedAnswer): IdentityConflict | undefined {
 function notFound(resource: NamedResource, options: PaxosErrorOptions): IdentityServiceError {
   if ('identity' in resource) return answeredByPaxos(new IdentityNotFoundError(resource.identity), options);
   if ('member' in resource) return answeredByPaxos(new InstitutionMemberNotFoundError(resource.member), options);
+  if ('account' in resource) return answeredByPaxos(new AccountNotFoundError(resource.account), options);
+  if ('accountMember' in resource)
+    return answeredByPaxos(new AccountMemberNotFoundError(resource.accountMember), options);
   return answeredByPaxos(new EventNotFoundError(resource.event), options);
 }
 
@@ -115,6 +129,11 @@ function conflict(answer: FailedAnswer, detail: string | undefined, options: Pax
   if (answer.conflict === 'document') return answeredByPaxos(new DocumentAlreadyExistsError(), options);
   const existing = existingOf(answer.problem?.meta);
   const existingId = existingIdOf(existing);
+  // An account has one uniqueness rule, its ref_id (§6.1): no prose to read.
+  if (answer.conflict === 'account')
+    return existingId === undefined
+      ? new PaxosHttpError(answer.status, detail, options)
+      : answeredByPaxos(new AccountAlreadyExistsError(existingId), options);
   // A route that declares no meaning gets only Paxos's own words: the structured rules assume an identity write.
   const kind = answer.conflict === 'identity' ? conflictOf(answer, existing) : proseConflictOf(answer);
   // Without the existing id a create cannot be replayed: surface the answer as it is.

@@ -1,11 +1,15 @@
 /**
  * `npm start`: the onboarding of the seed's John Doe through the whole stack over real HTTP, with no network and no
  * credentials. Paxos's create body → wire mapper → create use case → Paxos adapter (ky, OAuth2) → a local emulator
- * of Paxos on 127.0.0.1.
+ * of Paxos on 127.0.0.1, which delivers its webhook notifications to a local endpoint running the library's handler.
  */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createViolationsToWire, identityToJson, readCreateIdentityRequest } from '../gateways.js';
 import {
   createIdentityService,
+  createWebhookHandler,
   IdentityAlreadyExistsError,
   IdentityValidationError,
   type CreateIdentityCommand,
@@ -43,8 +47,37 @@ function commandOf(body: unknown): CreateIdentityCommand {
   return check.command;
 }
 
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function main(): Promise<void> {
-  const emulator = await startPaxosEmulator();
+  // The webhook endpoint a backend exposes: checks its API key, hands the body to the library's handler (which
+  // fetches the event from Paxos and runs `onEvent` once per event id), answers 2xx, or 5xx so that Paxos retries.
+  const apiKey = randomBytes(16).toString('hex');
+  const received: string[] = [];
+  let onWebhook: ((body: unknown) => Promise<unknown>) | undefined;
+  const endpoint = createServer((request, response) => {
+    void (async () => {
+      if (request.headers['x-api-key'] !== apiKey || onWebhook === undefined) {
+        response.writeHead(401).end();
+        return;
+      }
+      try {
+        await onWebhook(JSON.parse(await bodyOf(request)));
+        response.writeHead(200).end();
+      } catch {
+        response.writeHead(500).end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+  const endpointUrl = `http://127.0.0.1:${String((endpoint.address() as AddressInfo).port)}/paxos/webhooks`;
+  const emulator = await startPaxosEmulator({
+    webhooks: [{ url: endpointUrl, auth: { type: 'api_key', header: 'x-api-key', value: apiKey } }],
+  });
   try {
     const service = createIdentityService({
       adapter: 'paxos',
@@ -56,7 +89,13 @@ async function main(): Promise<void> {
         clientSecret: emulator.clientSecret,
       },
     });
+    onWebhook = createWebhookHandler(service, {
+      onEvent: (event) => {
+        received.push(`${event.type} ${event.object.identityId}`);
+      },
+    });
     console.log(`Paxos emulator on ${emulator.baseUrl} (token URL ${emulator.tokenUrl})`);
+    console.log(`Webhook endpoint on ${endpointUrl} (API-key header), registered with the emulator`);
 
     section(
       '1. Create the seed identity: POST /v2/identity/identities, the response as Paxos sends it (personal data masked)',
@@ -116,7 +155,15 @@ async function main(): Promise<void> {
     const approved = await service.getIdentity(identity.id);
     console.log(`-> ${approved.id} is ${approved.summaryStatus}`);
 
-    section('6. An institution with two members: APPROVED once its own checks and both members are');
+    section('6. Open a brokerage account for the approved person, with a profile for its balances');
+    const account = await service.createAccount({
+      identityId: identity.id,
+      description: 'Brokerage account',
+      createProfile: true,
+    });
+    console.log(`-> account ${account.id} for ${account.identityId}, profile ${account.profileId ?? '(none)'}`);
+
+    section('7. An institution with two members: APPROVED once its own checks and both members are');
     const member = (cipId: string, firstName: string) =>
       service.createIdentity(
         commandOf({
@@ -172,7 +219,7 @@ async function main(): Promise<void> {
       );
     }
 
-    section('7. Listing, two at a time, and an update that sends only the delta');
+    section('8. Listing, two at a time, and an update that sends only the delta');
     let pages = 0;
     for await (const listed of service.listIdentities({ limit: 2, order: 'ASC' })) {
       if (pages++ === 0)
@@ -184,11 +231,23 @@ async function main(): Promise<void> {
       `-> PUT with {person_details: {last_name}, set_user_disabled}: ${updated.person?.firstName} ${updated.person?.lastName} is ${updated.summaryStatus}`,
     );
 
-    section("8. What went over the wire (the emulator's request log: no bodies)");
+    section('9. Webhooks: the emulator POSTed each event to the endpoint, which handled it once');
+    await emulator.webhooks.settled();
+    for (const line of received) console.log(`   ${line}`);
+    console.log(
+      `-> ${String(received.length)} events handled, ${String(emulator.webhooks.undelivered().length)} undelivered`,
+    );
+
+    section("10. What went over the wire (the emulator's request log: no bodies)");
     for (const r of emulator.requests)
       console.log(`   ${r.method.padEnd(5)} ${(r.route ?? r.path).padEnd(45)} ${r.status ?? '-'}`);
   } finally {
     await emulator.close();
+    await new Promise<void>((resolve) => {
+      endpoint.close(() => {
+        resolve();
+      });
+    });
   }
 }
 

@@ -81,9 +81,14 @@ const MAX_COOL_DOWN_MS = 2 ** 31 - 1;
  * this much they are the same cool-down, so that callers see one stable end instead of a jittering one.
  */
 const SAME_COOL_DOWN_MS = 50;
-/** SET NX then PEXPIRE GT (Redis 7): the first cool-down creates the key, a longer one extends it, a shorter one is ignored. */
-const COOL_DOWN_SCRIPT = `redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
-redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT')
+/**
+ * The first cool-down creates the key, a longer one extends it, a shorter one is ignored. A key without a TTL (PTTL
+ * -1: not this script's) is overwritten: the reserve script reads it as no cool-down, and kept as it is the 429 would
+ * never reach the other processes.
+ */
+const COOL_DOWN_SCRIPT = `if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
 return redis.call('PTTL', KEYS[1])`;
 
 /**
@@ -93,6 +98,9 @@ return redis.call('PTTL', KEYS[1])`;
  * retries. A reservation further ahead than `horizon` is refused with the wait until it would not be, so that a
  * large fleet queues in its processes rather than in Redis. The key always has a TTL. While the cool-down key
  * (KEYS[2]) lives nothing is reserved and its PTTL is answered, so that an idle route costs one round trip.
+ * A value this script did not write (not a number, another type, no TTL, or further ahead than its TTL allows: the
+ * TTL is set a second past the slot) is read as no reservation: taken as it is, it would fail every call (the fleet
+ * degrades for good) or stall the route until a slot that no call reserved.
  */
 const RESERVE_SCRIPT = `local cooling = redis.call('PTTL', KEYS[2])
 if cooling > 0 then return {2, cooling} end
@@ -100,8 +108,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now then slot = now end
+local ttl = redis.call('PTTL', KEYS[1])
+local stored = redis.pcall('GET', KEYS[1])
+local slot = type(stored) == 'string' and tonumber(stored) or nil
+if slot == nil or slot ~= slot or ttl < 0 or slot - now > ttl * 1000 or slot < now then slot = now end
 local ahead = slot - now
 if ahead > horizon then return {0, math.ceil((ahead - horizon) / 1000)} end
 local following = slot + interval
@@ -202,10 +212,14 @@ class Lane {
         if (wait > 0) {
           this.#busy = false;
           if (this.#queue.length > 0 && this.#timer === undefined)
-            this.#timer = setTimeout(() => {
-              this.#timer = undefined;
-              this.#kick();
-            }, wait);
+            // Longer than a timer can hold, a wait would fire at once: the lane would spin on 1 ms timers.
+            this.#timer = setTimeout(
+              () => {
+                this.#timer = undefined;
+                this.#kick();
+              },
+              Math.min(wait, MAX_COOL_DOWN_MS),
+            );
           return;
         }
         // The head may have given up while the point was being taken: the slot then goes unused, which is safe.
@@ -498,10 +512,12 @@ export class RedisRateLimiter implements RateLimiter {
     const local = this.#localEnd();
     if (ttl === undefined || ttl <= 0) return local;
     const now = this.#now();
-    const remote = now + ttl;
+    // A TTL no coolDown() could have set (a foreign key) is held to the longest one it can, so that a wait fits a timer.
+    const duration = Math.min(ttl, MAX_COOL_DOWN_MS);
+    const remote = now + duration;
     if (local <= now || remote > local + SAME_COOL_DOWN_MS) {
       this.#coolUntil = remote;
-      this.#coolFor = ttl;
+      this.#coolFor = duration;
       return remote;
     }
     return local;

@@ -172,6 +172,9 @@ class Lane {
   take(signal: AbortSignal | undefined, now: number): Promise<RateLimitPermit> {
     signal?.throwIfAborted();
     const idle = this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
+    // A slot reserved for calls that all gave up (aborted, or released by a cool-down) and now past is dropped: spent
+    // late, it would fall among the slots the fleet has taken since, one extra call per process at the same moment.
+    if (idle && this.#reservedAt !== undefined && this.#reservedAt < performance.now()) this.#reservedAt = undefined;
     if (!idle && this.#queue.length >= this.#maxQueue) {
       return Promise.resolve({
         granted: false,

@@ -445,7 +445,9 @@ export class RedisRateLimiter implements RateLimiter {
     if (existing !== undefined) return existing;
     const rate = Object.hasOwn(this.#rates, route) ? this.#rates[route] : undefined;
     if (rate === undefined) throw new RangeError(`no rate configured for route ${JSON.stringify(route)}`);
-    const intervalUs = Math.round(1_000_000 / rate);
+    // Rounded up and at least 1 µs: rounded to the nearest, a rate above 2 million per second left the slot where it
+    // was (every call of the fleet at once), and any rate was paced a fraction faster than asked.
+    const intervalUs = Math.max(1, Math.ceil(1_000_000 / rate));
     const fallback = new RateLimiterMemory({ points: 1, duration: this.#fleetSize / rate });
     const budget: RouteBudget = {
       key: `${this.#namespace}:rate-limit:${route}:next-slot`,

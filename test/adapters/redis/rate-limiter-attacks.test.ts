@@ -238,6 +238,17 @@ describeWithRedis('RedisRateLimiter under attack', function () {
     });
   }
 
+  it('a rate whose interval is under a microsecond still moves the shared slot on, by at least 1 µs', async () => {
+    const namespace = uniqueNamespace();
+    const key = `${namespace}:rate-limit:other:next-slot`;
+    const [seconds, micros] = await redis.time();
+    const slot = Number(seconds) * 1e6 + Number(micros) + 200_000;
+    await redis.set(key, String(slot), 'PX', 5_000);
+    const limiter = limiterOn(namespace, { rates: { other: 3e6 } });
+    expect(await limiter.acquire('other', { signal: AbortSignal.timeout(2_000) })).to.deep.equal({ granted: true });
+    expect(Number(await redis.get(key))).to.equal(slot + 1);
+  });
+
   it('a tiny rate (0.2/s) over twelve limiters: two grants in 5.5 s, not one per limiter', async () => {
     const namespace = uniqueNamespace();
     const limiters = Array.from({ length: 12 }, () => limiterOn(namespace, { rates: { token: 0.2 } }));

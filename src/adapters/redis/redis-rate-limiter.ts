@@ -123,8 +123,10 @@ class RedisTimeout extends Error {}
 interface Waiter {
   readonly resolve: (permit: RateLimitPermit) => void;
   readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
+  /** Stops listening to the caller's signal. */
+  unsubscribe: () => void;
+  /** Granted, released, failed or aborted: no longer counted, and skipped when the queue reaches it. */
+  gone: boolean;
 }
 
 /**
@@ -140,7 +142,15 @@ type TakeShared = () => Promise<SharedAnswer>;
  * the fleet's shared budget. The lane takes one slot at a time, waits for it, and gives it to the call at its head.
  */
 class Lane {
-  readonly #queue: Waiter[] = [];
+  /**
+   * The waiters from `#head` on, in order; an aborted one stays in place (`gone`) until the head passes it or the
+   * array is compacted, so that leaving the queue costs the same whatever its length (splicing it out of 100 000
+   * took seconds).
+   */
+  #queue: Waiter[] = [];
+  #head = 0;
+  /** Waiters still queued. */
+  #live = 0;
   readonly #intervalMs: number;
   readonly #maxQueue: number;
   readonly #takeShared: TakeShared;
@@ -161,45 +171,85 @@ class Lane {
   }
 
   get queued(): number {
-    return this.#queue.length;
+    return this.#live;
   }
 
   /** Nothing queued, waiting or being taken: a call now is the next one to go. */
   get idle(): boolean {
-    return this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
+    return this.#live === 0 && !this.#busy && this.#timer === undefined;
   }
 
   take(signal: AbortSignal | undefined, now: number): Promise<RateLimitPermit> {
     signal?.throwIfAborted();
-    const idle = this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
+    const idle = this.idle;
     // A slot reserved for calls that all gave up (aborted, or released by a cool-down) and now past is dropped: spent
     // late, it would fall among the slots the fleet has taken since, one extra call per process at the same moment.
     if (idle && this.#reservedAt !== undefined && this.#reservedAt < performance.now()) this.#reservedAt = undefined;
-    if (!idle && this.#queue.length >= this.#maxQueue) {
+    if (!idle && this.#live >= this.#maxQueue) {
       return Promise.resolve({
         granted: false,
         reason: 'queue_full',
-        retryAt: new Date(now + Math.ceil((this.#queue.length + 1) * this.#intervalMs)),
+        retryAt: new Date(now + Math.ceil((this.#live + 1) * this.#intervalMs)),
       });
     }
     return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const index = this.#queue.indexOf(waiter);
-          if (index >= 0) this.#queue.splice(index, 1);
-          if (this.#queue.length === 0) this.#stop();
+      const waiter: Waiter = { resolve, reject, unsubscribe: noop, gone: false };
+      if (signal !== undefined)
+        waiter.unsubscribe = onAbort(signal, () => {
+          if (waiter.gone) return;
+          this.#leave(waiter);
+          if (this.#live === 0) this.#stop();
+          else this.#compact();
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
-          reject(signal?.reason);
-        },
-      };
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+          reject(signal.reason);
+        });
       this.#queue.push(waiter);
+      this.#live += 1;
       this.#onQueued();
       this.#kick();
     });
+  }
+
+  #leave(waiter: Waiter): void {
+    waiter.gone = true;
+    waiter.unsubscribe();
+    this.#live -= 1;
+    if (this.#live === 0) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+  }
+
+  /** The first waiter still queued, taken out of the queue. */
+  #shift(): Waiter | undefined {
+    while (this.#head < this.#queue.length) {
+      const waiter = this.#queue[this.#head];
+      this.#head += 1;
+      if (waiter === undefined || waiter.gone) continue;
+      this.#leave(waiter);
+      this.#compact();
+      return waiter;
+    }
+    return undefined;
+  }
+
+  /** Drops what the head has passed and the aborted waiters once they are most of the array: O(1) amortized. */
+  #compact(): void {
+    const held = this.#queue.length - this.#head;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    } else if (held > 1024 && held > 2 * this.#live) {
+      this.#queue = this.#queue.slice(this.#head).filter((waiter) => !waiter.gone);
+      this.#head = 0;
+    }
+  }
+
+  /** Every waiter still queued, taken out of the queue. */
+  #drain(): Waiter[] {
+    const waiters = this.#queue.slice(this.#head).filter((waiter) => !waiter.gone);
+    for (const waiter of waiters) this.#leave(waiter);
+    return waiters;
   }
 
   #kick(): void {
@@ -210,11 +260,11 @@ class Lane {
 
   async #pump(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
+      while (this.#live > 0) {
         const wait = await this.#tryTake();
         if (wait > 0) {
           this.#busy = false;
-          if (this.#queue.length > 0 && this.#timer === undefined)
+          if (this.#live > 0 && this.#timer === undefined)
             // Longer than a timer can hold, a wait would fire at once: the lane would spin on 1 ms timers.
             this.#timer = setTimeout(
               () => {
@@ -226,9 +276,8 @@ class Lane {
           return;
         }
         // The head may have given up while the point was being taken: the slot then goes unused, which is safe.
-        const waiter = this.#queue.shift();
+        const waiter = this.#shift();
         if (waiter === undefined) break;
-        waiter.signal?.removeEventListener('abort', waiter.onAbort);
         waiter.resolve(this.#checked ? GRANTED_CHECKED : GRANTED);
       }
     } catch (error) {
@@ -260,18 +309,12 @@ class Lane {
   /** Lets every queued call go without a slot, with `permit`: they re-read the cool-down instead of waiting. */
   releaseAll(permit: RateLimitPermit): void {
     this.#stop();
-    for (const waiter of this.#queue.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(permit);
-    }
+    for (const waiter of this.#drain()) waiter.resolve(permit);
   }
 
   #failAll(error: unknown): void {
     this.#stop();
-    for (const waiter of this.#queue.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.reject(error);
-    }
+    for (const waiter of this.#drain()) waiter.reject(error);
   }
 
   #stop(): void {
@@ -339,6 +382,8 @@ export class RedisRateLimiter implements RateLimiter {
   #degraded = false;
   #redisRetryAt = 0;
   #poll: ReturnType<typeof setTimeout> | undefined;
+  /** The read of the cool-down on its way that calls about to queue share. */
+  #sharedTtl: Promise<number | undefined> | undefined;
 
   /**
    * @throws {RangeError} when a rate, `fleetSize`, `maxQueue` or a duration is out of range (a rate so low that
@@ -396,7 +441,7 @@ export class RedisRateLimiter implements RateLimiter {
       signal?.throwIfAborted();
       // An idle route asks Redis once, in the script that reserves its slot; behind a queue, the cool-down is read
       // first so that the call fails fast instead of waiting its turn.
-      const coolEnd = lane.idle ? this.#localEnd() : await this.#coolEnd(signal, true);
+      const coolEnd = lane.idle ? this.#localEnd() : await this.#coolEnd(signal, true, true);
       const coolingFor = coolEnd - this.#now();
       if (coolingFor > 0) {
         // Only the call told to come back after a Retry-After waits; every other call fails fast.
@@ -502,12 +547,22 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** The end of the cool-down in force (0 for none), from Redis when it answers, else from this process's record. */
-  async #coolEnd(signal: AbortSignal | undefined, strict: boolean): Promise<number> {
-    const ttl = await untilAborted(
-      this.#redisCall((redis) => redis.pttl(this.#coolDownKey)),
-      signal,
-    );
+  /**
+   * The end of the cool-down in force (0 for none), from Redis when it answers, else from this process's record.
+   * `shared`: the answer may be that of a read already on its way (the check before queuing, which only spares a
+   * call its wait; the one that lets a call go is never shared). A burst of 100 000 calls otherwise sent as many
+   * PTTLs at once: the event loop stalled for seconds, and the reads that timed out degraded the limiter.
+   */
+  async #coolEnd(signal: AbortSignal | undefined, strict: boolean, shared = false): Promise<number> {
+    let read: Promise<number | undefined>;
+    if (shared) {
+      read = this.#sharedTtl ??= this.#redisCall((redis) => redis.pttl(this.#coolDownKey)).finally(() => {
+        this.#sharedTtl = undefined;
+      });
+    } else {
+      read = this.#redisCall((redis) => redis.pttl(this.#coolDownKey));
+    }
+    const ttl = await untilAborted(read, signal);
     if (ttl === undefined && strict && this.#failClosed) throw new RedisUnavailableError('cool-down');
     return this.#merge(ttl);
   }
@@ -619,35 +674,82 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
+function noop(): void {
+  // Nothing to stop listening to.
+}
+
+interface AbortFanOut {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+const abortFanOuts = new WeakMap<AbortSignal, AbortFanOut>();
+
+/**
+ * Calls `callback` when `signal` aborts; answers the function that stops it. Every call waiting on one signal
+ * shares one listener: Node's `addEventListener` looks through the listeners already there, so 100 000 calls queued
+ * on one deadline each adding their own took minutes, on the event loop.
+ */
+function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let fanOut = abortFanOuts.get(signal);
+  if (fanOut === undefined) {
+    const callbacks = new Set<() => void>();
+    const listener = () => {
+      abortFanOuts.delete(signal);
+      for (const each of callbacks) each();
+    };
+    fanOut = { callbacks, listener };
+    abortFanOuts.set(signal, fanOut);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  const { callbacks, listener } = fanOut;
+  callbacks.add(callback);
+  return () => {
+    callbacks.delete(callback);
+    if (callbacks.size === 0 && abortFanOuts.get(signal) === fanOut) {
+      abortFanOuts.delete(signal);
+      signal.removeEventListener('abort', listener);
+    }
+  };
+}
+
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
+    if (signal.aborted) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
       reject(signal.reason);
-    };
-    if (signal.aborted) {
-      onAbort();
       return;
     }
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      signal.removeEventListener('abort', onAbort);
+    const unsubscribe = onAbort(signal, () => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+      reject(signal.reason);
     });
+    promise.then(resolve, reject).finally(unsubscribe);
   });
 }
 
 function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
+    if (signal?.aborted === true) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+      reject(signal.reason);
+      return;
+    }
+    const unsubscribe =
+      signal === undefined
+        ? noop
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+            reject(signal.reason);
+          });
+    const timer = setTimeout(
+      () => {
+        unsubscribe();
+        resolve();
+      },
+      Math.min(ms, MAX_COOL_DOWN_MS),
+    );
   });
 }

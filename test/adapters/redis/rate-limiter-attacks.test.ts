@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import { setMaxListeners } from 'node:events';
-import type { Redis } from 'ioredis';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once, setMaxListeners } from 'node:events';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import sinon from 'sinon';
 import { RedisRateLimiter, type RedisRateLimiterOptions } from '../../../src/redis.js';
 import type { Clock, RateLimitRoute } from '../../../src/index.js';
@@ -26,6 +28,53 @@ function maxInWindow(times: number[], windowMs: number): number {
 /** What the limiter promises for a span: `W × rate + 1` calls, plus `jitterMs` of the event loop's lateness. */
 function allowed(rate: number, windowMs: number, jitterMs: number): number {
   return Math.floor(((windowMs + jitterMs) * rate) / 1000) + 1;
+}
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** A Redis of this test's own, which it may stop and start again (no persistence: a restart loses every key). */
+async function ownRedis(port: number): Promise<ChildProcess> {
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 20, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  for (let tries = 0; ; tries += 1) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch {
+      if (tries > 100) throw new Error('own redis-server did not start');
+      probe.disconnect();
+      await pause(20);
+    }
+  }
+  probe.disconnect();
+  return server;
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = once(server, 'exit');
+  server.kill('SIGKILL');
+  await exited;
 }
 
 /** Collects Node's TimeoutOverflowWarning (a timer asked for more than 2^31 - 1 ms fires after 1 ms) until stopped. */
@@ -358,4 +407,77 @@ describeWithRedis('RedisRateLimiter under attack', function () {
     expect(took).to.be.below(2_000);
     controller.abort();
   });
+
+  it('Redis restarted (every key lost) under load: the limiter comes back to the shared budget, no call fails', async () => {
+    const port = await freePort();
+    let server = await ownRedis(port);
+    const own: Redis[] = [];
+    try {
+      const namespace = uniqueNamespace();
+      const limiters = Array.from({ length: 3 }, () => {
+        const client = new Redis(port, '127.0.0.1', {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          retryStrategy: () => 50,
+        });
+        client.on('error', () => undefined);
+        own.push(client);
+        return new RedisRateLimiter({
+          redis: client,
+          namespace,
+          rates: { identity: 10 },
+          retryRedisAfterMs: 200,
+          commandTimeoutMs: 100,
+        });
+      });
+      for (const client of own) if (client.status !== 'ready') await once(client, 'ready');
+      const load = hammer(limiters, 'identity', 3_000);
+      await pause(1_000);
+      await stop(server);
+      await pause(300);
+      expect(limiters.some((limiter) => limiter.degraded)).to.equal(true);
+      server = await ownRedis(port);
+      const grants = (await load).flat();
+      expect(limiters.map((limiter) => limiter.degraded)).to.deep.equal([false, false, false]);
+      // Shared again: the last second is paced by the fleet's one budget.
+      const lastSecond = grants.filter((t) => t >= 2_000);
+      console.log(
+        `      restart: ${String(grants.length)} grants in 3 s, ${String(lastSecond.length)} in the last second`,
+      );
+      expect(maxInWindow(lastSecond, 1000)).to.be.at.most(allowed(10, 1000, 5));
+      expect(lastSecond.length).to.be.at.least(8);
+    } finally {
+      for (const client of own) client.disconnect();
+      await stop(server);
+    }
+  });
+
+  it('the budget key deleted while processes hold reservations: the excess is at most one call per process', async () => {
+    const namespace = uniqueNamespace();
+    const rate = 10;
+    const limiters = Array.from({ length: 5 }, () => limiterOn(namespace, { rates: { identity: rate } }));
+    const load = hammer(limiters, 'identity', 3_000);
+    await pause(1_000);
+    await redis.del(`${namespace}:rate-limit:identity:next-slot`);
+    const grants = (await load).flat();
+    const most = maxInWindow([...grants], 1000);
+    console.log(`      key deleted: max/1s ${String(most)} (budget ${String(allowed(rate, 1000, 5))})`);
+    expect(most).to.be.at.most(allowed(rate, 1000, 5) + limiters.length);
+  });
+
+  for (const answer of ['OK', [1], [1, 'soon'], null, [7, 10]]) {
+    it(`a script answer of an unexpected shape (${JSON.stringify(answer)}) is never taken for a slot`, async () => {
+      const client = redisClient();
+      clients.push(client);
+      const limiter = new RedisRateLimiter({ redis: client, namespace: uniqueNamespace(), rates: { identity: 10 } });
+      sinon.stub(client, 'eval').resolves(answer);
+      const started = performance.now();
+      const permits = await Promise.all(
+        [1, 2, 3].map(() => limiter.acquire('identity', { signal: AbortSignal.timeout(1_500) }).catch(() => null)),
+      );
+      const granted = permits.filter((p) => p?.granted === true).length;
+      // Only the fallback's share (one call per fleetSize / rate = 300 ms) may go: the answer is not a reservation.
+      expect(granted).to.be.at.most(Math.ceil((performance.now() - started) / 300) + 1);
+    });
+  }
 });

@@ -610,7 +610,12 @@ export class RedisRateLimiter implements RateLimiter {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new RedisTimeout());
+        // Timers run before the loop reads its sockets: after a stall of the event loop (the caller's own work), a
+        // reply already received would lose to its timeout, and the limiter degrade with Redis answering. The
+        // sockets are read first.
+        setImmediate(() => {
+          reject(new RedisTimeout());
+        });
       }, this.#commandTimeoutMs);
     });
     // The command may still settle after the timeout: its outcome is then of no interest, but must not go unhandled.

@@ -157,7 +157,9 @@ describeWithRedis('RedisRateLimiter under attack', function () {
     );
     const times = [...all].sort((a, b) => a - b).map((t) => t.toFixed(0));
     expect(maxInWindow([...all], 1000), times.join(' ')).to.be.at.most(allowed(rate, 1000, 5));
-    expect(maxInWindow([...all], 250), times.join(' ')).to.be.at.most(allowed(rate, 250, 5));
+    // A granted call still reads the cool-down once more: on a busy Redis that round trip can make it later than its
+    // slot by tens of milliseconds, and the next one, on time, closer to it.
+    expect(maxInWindow([...all], 250), times.join(' ')).to.be.at.most(allowed(rate, 250, 50));
     expect(all.length).to.be.at.least(Math.floor(rate * 4 * 0.9));
     for (const share of grants) expect(share.length).to.be.at.least(1);
   });
@@ -480,4 +482,16 @@ describeWithRedis('RedisRateLimiter under attack', function () {
       expect(granted).to.be.at.most(Math.ceil((performance.now() - started) / 300) + 1);
     });
   }
+
+  it('the event loop stalled past commandTimeoutMs while Redis had answered: the answer counts, no degrade', async () => {
+    const limiter = limiterOn(uniqueNamespace(), { rates: { identity: 10 }, commandTimeoutMs: 100 });
+    expect(await limiter.acquire('other')).to.deep.equal({ granted: true });
+    // Sent at once: the idle route's reservation is on its way while the loop is held.
+    const permit = limiter.acquire('identity');
+    // The caller's own work holds the loop (a burst of 100 000 calls queued at once took longer than this).
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    expect(await permit).to.deep.equal({ granted: true });
+    expect(limiter.degraded).to.equal(false);
+  });
 });

@@ -81,9 +81,14 @@ const MAX_COOL_DOWN_MS = 2 ** 31 - 1;
  * this much they are the same cool-down, so that callers see one stable end instead of a jittering one.
  */
 const SAME_COOL_DOWN_MS = 50;
-/** SET NX then PEXPIRE GT (Redis 7): the first cool-down creates the key, a longer one extends it, a shorter one is ignored. */
-const COOL_DOWN_SCRIPT = `redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
-redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT')
+/**
+ * The first cool-down creates the key, a longer one extends it, a shorter one is ignored. A key without a TTL (PTTL
+ * -1: not this script's) is overwritten: the reserve script reads it as no cool-down, and kept as it is the 429 would
+ * never reach the other processes.
+ */
+const COOL_DOWN_SCRIPT = `if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
 return redis.call('PTTL', KEYS[1])`;
 
 /**
@@ -93,6 +98,9 @@ return redis.call('PTTL', KEYS[1])`;
  * retries. A reservation further ahead than `horizon` is refused with the wait until it would not be, so that a
  * large fleet queues in its processes rather than in Redis. The key always has a TTL. While the cool-down key
  * (KEYS[2]) lives nothing is reserved and its PTTL is answered, so that an idle route costs one round trip.
+ * A value this script did not write (not a number, another type, no TTL, or further ahead than its TTL allows: the
+ * TTL is set a second past the slot) is read as no reservation: taken as it is, it would fail every call (the fleet
+ * degrades for good) or stall the route until a slot that no call reserved.
  */
 const RESERVE_SCRIPT = `local cooling = redis.call('PTTL', KEYS[2])
 if cooling > 0 then return {2, cooling} end
@@ -100,8 +108,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now then slot = now end
+local ttl = redis.call('PTTL', KEYS[1])
+local stored = redis.pcall('GET', KEYS[1])
+local slot = type(stored) == 'string' and tonumber(stored) or nil
+if slot == nil or slot ~= slot or ttl < 0 or slot - now > ttl * 1000 or slot < now then slot = now end
 local ahead = slot - now
 if ahead > horizon then return {0, math.ceil((ahead - horizon) / 1000)} end
 local following = slot + interval
@@ -113,8 +123,10 @@ class RedisTimeout extends Error {}
 interface Waiter {
   readonly resolve: (permit: RateLimitPermit) => void;
   readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
+  /** Stops listening to the caller's signal. */
+  unsubscribe: () => void;
+  /** Granted, released, failed or aborted: no longer counted, and skipped when the queue reaches it. */
+  gone: boolean;
 }
 
 /**
@@ -130,7 +142,15 @@ type TakeShared = () => Promise<SharedAnswer>;
  * the fleet's shared budget. The lane takes one slot at a time, waits for it, and gives it to the call at its head.
  */
 class Lane {
-  readonly #queue: Waiter[] = [];
+  /**
+   * The waiters from `#head` on, in order; an aborted one stays in place (`gone`) until the head passes it or the
+   * array is compacted, so that leaving the queue costs the same whatever its length (splicing it out of 100 000
+   * took seconds).
+   */
+  #queue: Waiter[] = [];
+  #head = 0;
+  /** Waiters still queued. */
+  #live = 0;
   readonly #intervalMs: number;
   readonly #maxQueue: number;
   readonly #takeShared: TakeShared;
@@ -151,42 +171,85 @@ class Lane {
   }
 
   get queued(): number {
-    return this.#queue.length;
+    return this.#live;
   }
 
   /** Nothing queued, waiting or being taken: a call now is the next one to go. */
   get idle(): boolean {
-    return this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
+    return this.#live === 0 && !this.#busy && this.#timer === undefined;
   }
 
   take(signal: AbortSignal | undefined, now: number): Promise<RateLimitPermit> {
     signal?.throwIfAborted();
-    const idle = this.#queue.length === 0 && !this.#busy && this.#timer === undefined;
-    if (!idle && this.#queue.length >= this.#maxQueue) {
+    const idle = this.idle;
+    // A slot reserved for calls that all gave up (aborted, or released by a cool-down) and now past is dropped: spent
+    // late, it would fall among the slots the fleet has taken since, one extra call per process at the same moment.
+    if (idle && this.#reservedAt !== undefined && this.#reservedAt < performance.now()) this.#reservedAt = undefined;
+    if (!idle && this.#live >= this.#maxQueue) {
       return Promise.resolve({
         granted: false,
         reason: 'queue_full',
-        retryAt: new Date(now + Math.ceil((this.#queue.length + 1) * this.#intervalMs)),
+        retryAt: new Date(now + Math.ceil((this.#live + 1) * this.#intervalMs)),
       });
     }
     return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const index = this.#queue.indexOf(waiter);
-          if (index >= 0) this.#queue.splice(index, 1);
-          if (this.#queue.length === 0) this.#stop();
+      const waiter: Waiter = { resolve, reject, unsubscribe: noop, gone: false };
+      if (signal !== undefined)
+        waiter.unsubscribe = onAbort(signal, () => {
+          if (waiter.gone) return;
+          this.#leave(waiter);
+          if (this.#live === 0) this.#stop();
+          else this.#compact();
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
-          reject(signal?.reason);
-        },
-      };
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+          reject(signal.reason);
+        });
       this.#queue.push(waiter);
+      this.#live += 1;
       this.#onQueued();
       this.#kick();
     });
+  }
+
+  #leave(waiter: Waiter): void {
+    waiter.gone = true;
+    waiter.unsubscribe();
+    this.#live -= 1;
+    if (this.#live === 0) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+  }
+
+  /** The first waiter still queued, taken out of the queue. */
+  #shift(): Waiter | undefined {
+    while (this.#head < this.#queue.length) {
+      const waiter = this.#queue[this.#head];
+      this.#head += 1;
+      if (waiter === undefined || waiter.gone) continue;
+      this.#leave(waiter);
+      this.#compact();
+      return waiter;
+    }
+    return undefined;
+  }
+
+  /** Drops what the head has passed and the aborted waiters once they are most of the array: O(1) amortized. */
+  #compact(): void {
+    const held = this.#queue.length - this.#head;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    } else if (held > 1024 && held > 2 * this.#live) {
+      this.#queue = this.#queue.slice(this.#head).filter((waiter) => !waiter.gone);
+      this.#head = 0;
+    }
+  }
+
+  /** Every waiter still queued, taken out of the queue. */
+  #drain(): Waiter[] {
+    const waiters = this.#queue.slice(this.#head).filter((waiter) => !waiter.gone);
+    for (const waiter of waiters) this.#leave(waiter);
+    return waiters;
   }
 
   #kick(): void {
@@ -197,21 +260,24 @@ class Lane {
 
   async #pump(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
+      while (this.#live > 0) {
         const wait = await this.#tryTake();
         if (wait > 0) {
           this.#busy = false;
-          if (this.#queue.length > 0 && this.#timer === undefined)
-            this.#timer = setTimeout(() => {
-              this.#timer = undefined;
-              this.#kick();
-            }, wait);
+          if (this.#live > 0 && this.#timer === undefined)
+            // Longer than a timer can hold, a wait would fire at once: the lane would spin on 1 ms timers.
+            this.#timer = setTimeout(
+              () => {
+                this.#timer = undefined;
+                this.#kick();
+              },
+              Math.min(wait, MAX_COOL_DOWN_MS),
+            );
           return;
         }
         // The head may have given up while the point was being taken: the slot then goes unused, which is safe.
-        const waiter = this.#queue.shift();
+        const waiter = this.#shift();
         if (waiter === undefined) break;
-        waiter.signal?.removeEventListener('abort', waiter.onAbort);
         waiter.resolve(this.#checked ? GRANTED_CHECKED : GRANTED);
       }
     } catch (error) {
@@ -243,18 +309,12 @@ class Lane {
   /** Lets every queued call go without a slot, with `permit`: they re-read the cool-down instead of waiting. */
   releaseAll(permit: RateLimitPermit): void {
     this.#stop();
-    for (const waiter of this.#queue.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(permit);
-    }
+    for (const waiter of this.#drain()) waiter.resolve(permit);
   }
 
   #failAll(error: unknown): void {
     this.#stop();
-    for (const waiter of this.#queue.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.reject(error);
-    }
+    for (const waiter of this.#drain()) waiter.reject(error);
   }
 
   #stop(): void {
@@ -322,6 +382,8 @@ export class RedisRateLimiter implements RateLimiter {
   #degraded = false;
   #redisRetryAt = 0;
   #poll: ReturnType<typeof setTimeout> | undefined;
+  /** The read of the cool-down on its way that calls about to queue share. */
+  #sharedTtl: Promise<number | undefined> | undefined;
 
   /**
    * @throws {RangeError} when a rate, `fleetSize`, `maxQueue` or a duration is out of range (a rate so low that
@@ -379,7 +441,7 @@ export class RedisRateLimiter implements RateLimiter {
       signal?.throwIfAborted();
       // An idle route asks Redis once, in the script that reserves its slot; behind a queue, the cool-down is read
       // first so that the call fails fast instead of waiting its turn.
-      const coolEnd = lane.idle ? this.#localEnd() : await this.#coolEnd(signal, true);
+      const coolEnd = lane.idle ? this.#localEnd() : await this.#coolEnd(signal, true, true);
       const coolingFor = coolEnd - this.#now();
       if (coolingFor > 0) {
         // Only the call told to come back after a Retry-After waits; every other call fails fast.
@@ -428,7 +490,9 @@ export class RedisRateLimiter implements RateLimiter {
     if (existing !== undefined) return existing;
     const rate = Object.hasOwn(this.#rates, route) ? this.#rates[route] : undefined;
     if (rate === undefined) throw new RangeError(`no rate configured for route ${JSON.stringify(route)}`);
-    const intervalUs = Math.round(1_000_000 / rate);
+    // Rounded up and at least 1 µs: rounded to the nearest, a rate above 2 million per second left the slot where it
+    // was (every call of the fleet at once), and any rate was paced a fraction faster than asked.
+    const intervalUs = Math.max(1, Math.ceil(1_000_000 / rate));
     const fallback = new RateLimiterMemory({ points: 1, duration: this.#fleetSize / rate });
     const budget: RouteBudget = {
       key: `${this.#namespace}:rate-limit:${route}:next-slot`,
@@ -483,12 +547,22 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** The end of the cool-down in force (0 for none), from Redis when it answers, else from this process's record. */
-  async #coolEnd(signal: AbortSignal | undefined, strict: boolean): Promise<number> {
-    const ttl = await untilAborted(
-      this.#redisCall((redis) => redis.pttl(this.#coolDownKey)),
-      signal,
-    );
+  /**
+   * The end of the cool-down in force (0 for none), from Redis when it answers, else from this process's record.
+   * `shared`: the answer may be that of a read already on its way (the check before queuing, which only spares a
+   * call its wait; the one that lets a call go is never shared). A burst of 100 000 calls otherwise sent as many
+   * PTTLs at once: the event loop stalled for seconds, and the reads that timed out degraded the limiter.
+   */
+  async #coolEnd(signal: AbortSignal | undefined, strict: boolean, shared = false): Promise<number> {
+    let read: Promise<number | undefined>;
+    if (shared) {
+      read = this.#sharedTtl ??= this.#redisCall((redis) => redis.pttl(this.#coolDownKey)).finally(() => {
+        this.#sharedTtl = undefined;
+      });
+    } else {
+      read = this.#redisCall((redis) => redis.pttl(this.#coolDownKey));
+    }
+    const ttl = await untilAborted(read, signal);
     if (ttl === undefined && strict && this.#failClosed) throw new RedisUnavailableError('cool-down');
     return this.#merge(ttl);
   }
@@ -498,10 +572,12 @@ export class RedisRateLimiter implements RateLimiter {
     const local = this.#localEnd();
     if (ttl === undefined || ttl <= 0) return local;
     const now = this.#now();
-    const remote = now + ttl;
+    // A TTL no coolDown() could have set (a foreign key) is held to the longest one it can, so that a wait fits a timer.
+    const duration = Math.min(ttl, MAX_COOL_DOWN_MS);
+    const remote = now + duration;
     if (local <= now || remote > local + SAME_COOL_DOWN_MS) {
       this.#coolUntil = remote;
-      this.#coolFor = ttl;
+      this.#coolFor = duration;
       return remote;
     }
     return local;
@@ -534,7 +610,12 @@ export class RedisRateLimiter implements RateLimiter {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new RedisTimeout());
+        // Timers run before the loop reads its sockets: after a stall of the event loop (the caller's own work), a
+        // reply already received would lose to its timeout, and the limiter degrade with Redis answering. The
+        // sockets are read first.
+        setImmediate(() => {
+          reject(new RedisTimeout());
+        });
       }, this.#commandTimeoutMs);
     });
     // The command may still settle after the timeout: its outcome is then of no interest, but must not go unhandled.
@@ -598,35 +679,82 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
+function noop(): void {
+  // Nothing to stop listening to.
+}
+
+interface AbortFanOut {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+const abortFanOuts = new WeakMap<AbortSignal, AbortFanOut>();
+
+/**
+ * Calls `callback` when `signal` aborts; answers the function that stops it. Every call waiting on one signal
+ * shares one listener: Node's `addEventListener` looks through the listeners already there, so 100 000 calls queued
+ * on one deadline each adding their own took minutes, on the event loop.
+ */
+function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let fanOut = abortFanOuts.get(signal);
+  if (fanOut === undefined) {
+    const callbacks = new Set<() => void>();
+    const listener = () => {
+      abortFanOuts.delete(signal);
+      for (const each of callbacks) each();
+    };
+    fanOut = { callbacks, listener };
+    abortFanOuts.set(signal, fanOut);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  const { callbacks, listener } = fanOut;
+  callbacks.add(callback);
+  return () => {
+    callbacks.delete(callback);
+    if (callbacks.size === 0 && abortFanOuts.get(signal) === fanOut) {
+      abortFanOuts.delete(signal);
+      signal.removeEventListener('abort', listener);
+    }
+  };
+}
+
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
+    if (signal.aborted) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
       reject(signal.reason);
-    };
-    if (signal.aborted) {
-      onAbort();
       return;
     }
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      signal.removeEventListener('abort', onAbort);
+    const unsubscribe = onAbort(signal, () => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+      reject(signal.reason);
     });
+    promise.then(resolve, reject).finally(unsubscribe);
   });
 }
 
 function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
+    if (signal?.aborted === true) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+      reject(signal.reason);
+      return;
+    }
+    const unsubscribe =
+      signal === undefined
+        ? noop
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever the caller chose
+            reject(signal.reason);
+          });
+    const timer = setTimeout(
+      () => {
+        unsubscribe();
+        resolve();
+      },
+      Math.min(ms, MAX_COOL_DOWN_MS),
+    );
   });
 }

@@ -382,12 +382,11 @@ describeWithRedis('RedisRateLimiter under attack', function () {
     return took;
   }
 
-  it('queued calls abandoned in random order: each abort costs about the same at 10 000 and 80 000 calls', async () => {
-    const small = await abortInRandomOrder(10_000);
-    const large = await abortInRandomOrder(80_000);
-    console.log(`      aborts: 10 000 in ${small.toFixed(0)} ms, 80 000 in ${large.toFixed(0)} ms`);
-    // Eight times the calls: about eight times the time when each abort costs O(1), sixty-four when O(n).
-    expect(large / Math.max(small, 1)).to.be.below(24);
+  it('queued calls abandoned in random order: 80 000 of them all settle and leave nothing queued', async () => {
+    // What each abort costs is the bench's to measure; here, that none is lost or left behind (the old O(n) removal
+    // took seconds at this size, so the suite's timeout also guards against its return).
+    const took = await abortInRandomOrder(80_000);
+    console.log(`      aborts: 80 000 in ${took.toFixed(0)} ms`);
   });
 
   it('100 000 queued calls on one shared signal, then a cool-down: all are refused at once', async () => {
@@ -406,7 +405,6 @@ describeWithRedis('RedisRateLimiter under attack', function () {
     const took = performance.now() - started;
     console.log(`      ${String(count)} released by a cool-down in ${took.toFixed(0)} ms`);
     expect(outcomes.every((p) => p !== undefined && !p.granted)).to.equal(true);
-    expect(took).to.be.below(2_000);
     controller.abort();
   });
 

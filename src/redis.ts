@@ -39,7 +39,7 @@ export {
   RedisWebhookDeliveryRecord,
   type RedisWebhookDeliveryRecordOptions,
 } from './adapters/redis/redis-webhook-delivery-record.js';
-export type { RedisClient } from './adapters/redis/redis-commands.js';
+export type { OnRedisUnavailable, RedisClient } from './adapters/redis/redis-commands.js';
 export {
   redisBatch,
   RedisBatch,

@@ -10,10 +10,10 @@ export const PAXOS_TEXT_PATTERN = /^[0-9A-Za-z /?:().,&'+-]+$/;
  * Free text longer than this, in a field whose length Paxos does not document, is probably a mistake (a file pasted
  * into a field): it is sent, with a warning. Only a documented limit refuses.
  */
-export const ADVISORY_MAX_LENGTH = 1000;
+const ADVISORY_MAX_LENGTH = 1000;
 
 /** Lists longer than this, where Paxos documents no limit, are sent with a warning. */
-export const ADVISORY_MAX_ITEMS = 100;
+const ADVISORY_MAX_ITEMS = 100;
 
 /**
  * Not a Paxos rule but a bound on the work of reading one list: a Proxy or a sparse array can claim billions of

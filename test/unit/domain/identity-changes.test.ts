@@ -160,6 +160,31 @@ describe('IdentityUpdate', () => {
     });
   });
 
+  describe('under a rule profile', () => {
+    const rules = { customerDueDiligence: 'required' } as const;
+
+    it('§6.2 does not hold answers the identity already lacked against a change of other fields', () => {
+      const update = IdentityUpdate.plan(person, { person: { lastName: 'Smith' } }, { now: NOW, rules });
+      expect(update.delta.person).to.deep.equal({ lastName: 'Smith' });
+    });
+
+    it('§6.2 refuses a change of the answers that leaves some missing', () => {
+      let caught: unknown;
+      try {
+        IdentityUpdate.plan(person, { customerDueDiligence: { employmentStatus: 'FULL_TIME' } }, { now: NOW, rules });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(IdentityValidationError);
+      expect((caught as IdentityValidationError).violations.map((v) => `${v.path} ${v.code}`)).to.have.members([
+        'customerDueDiligence.estimatedYearlyIncome required',
+        'customerDueDiligence.expectedTransferValue required',
+        'customerDueDiligence.sourceOfWealth required',
+        'customerDueDiligence.employmentIndustrySector required',
+      ]);
+    });
+  });
+
   describe('checks the identity as it will be', () => {
     it('runs the create rules on the merged identity and reports them with the paths of the changes', () => {
       expect(refusal(person, { person: { lastName: '', dateOfBirth: '2999-01-01' } })).to.have.members([

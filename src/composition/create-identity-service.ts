@@ -24,7 +24,7 @@ export interface CoordinationOptions {
 
 /** Settings shared by every adapter. */
 export interface CommonServiceOptions {
-  /** Source of the current time for "not in the future" rules (and the fake's timestamps). */
+  /** Source of the current time for the "in the future" warnings (and the fake's timestamps). */
   readonly clock?: Clock;
   /** Source of generated `refId`s. Default: random UUID v4. */
   readonly idGenerator?: IdGenerator;
@@ -118,7 +118,9 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   const rules = resolveIdentityRules(options.rules);
   const container = new Container();
   container.load(identityCoreModule);
-  const logger = options.logger ?? (options.adapter === 'paxos' ? options.paxos.logger : undefined);
+  // An untyped caller may leave `paxos` out: that is for the Paxos configuration to report, not a TypeError here.
+  const paxos = options.adapter === 'paxos' ? (options.paxos as PaxosGatewayOptions | undefined) : undefined;
+  const logger = options.logger ?? paxos?.logger;
   container
     .rebind<ValidationSettings>(TOKENS.ValidationSettings)
     .toConstantValue(Object.freeze({ rules, ...(logger !== undefined && { logger }) }));

@@ -146,7 +146,7 @@ const HOOKS: ReadHooks = {
   },
 };
 
-/** Checks one member: an identity id, at least one role allowed for the institution type, ownership 0–100. */
+/** Checks one member: an identity id, roles allowed for the institution type, ownership in Paxos's decimal format. */
 function parseMember(
   v: ViolationList,
   path: string,

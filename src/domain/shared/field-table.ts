@@ -341,7 +341,7 @@ const NO_HOOKS: ReadHooks = Object.freeze({});
 /**
  * Reads every input field of `t` from `f`, in table order, reporting each broken rule at `path.name`. Returns the
  * values that passed, by camelCase name, personal data wrapped in {@link Sensitive}; absent fields have no key.
- * `now` is the time the "not in the future" rules compare with; `context` is handed to the hooks.
+ * `now` is the time the "in the future" warnings compare with; `context` is handed to the hooks.
  * Hooks are expected to be module constants: the reading plan is cached per hooks object.
  */
 export function readFields(

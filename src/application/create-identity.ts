@@ -6,21 +6,26 @@ import {
   type Identity,
 } from '../domain/index.js';
 import type { CallOptions, Clock, IdentityGateway, IdGenerator } from '../ports/index.js';
+import { logWarnings, type ValidationSettings } from './validation-settings.js';
 
 /**
  * Creates an identity: checks the command against every rule (nothing is sent when one fails), gives it a `refId`
  * when it has none, and sends it through the gateway. A duplicate `refId` whose identity has the same CIP triple is
  * the replay of an earlier call (a retry after a lost response, a resumed import): it resolves to that identity.
+ * The command is checked with `validation.rules`; the warnings of advisory rules go to `validation.logger`.
  */
 export class CreateIdentity {
   constructor(
     private readonly gateway: IdentityGateway,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly validation: ValidationSettings = {},
   ) {}
 
   async execute(command: CreateIdentityCommand, options: CallOptions = {}): Promise<Identity> {
-    let draft = NewIdentity.create(command, { now: this.clock.now() });
+    const rules = this.validation.rules;
+    let draft = NewIdentity.create(command, { now: this.clock.now(), ...(rules !== undefined && { rules }) });
+    logWarnings(this.validation.logger, 'create', draft.warnings);
     if (draft.refId === undefined) draft = draft.withRefId(this.ids.next());
     try {
       return await this.gateway.create(draft, options);

@@ -2,6 +2,7 @@ export { CreateIdentity } from './create-identity.js';
 export { IdentityService, type IdentityUseCases } from './identity-service.js';
 export { ListIdentities } from './list-identities.js';
 export { UpdateIdentity } from './update-identity.js';
+export type { ValidationSettings } from './validation-settings.js';
 export {
   ImportIdentities,
   type ImportItem,

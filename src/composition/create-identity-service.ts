@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import type { IdentityService } from '../application/index.js';
+import type { IdentityService, ValidationSettings } from '../application/index.js';
+import { resolveIdentityRules, type IdentityRules } from '../domain/index.js';
 import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
 import type { PaxosGatewayOptions } from '../adapters/paxos/index.js';
-import type { Clock, IdGenerator, RateLimiter, TokenCache, WebhookDeliveryRecord } from '../ports/index.js';
+import type { Clock, IdGenerator, Logger, RateLimiter, TokenCache, WebhookDeliveryRecord } from '../ports/index.js';
 import { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './modules.js';
 import { TOKENS } from './tokens.js';
 
@@ -23,10 +24,26 @@ export interface CoordinationOptions {
 
 /** Settings shared by every adapter. */
 export interface CommonServiceOptions {
-  /** Source of the current time for "not in the future" rules (and the fake's timestamps). */
+  /** Source of the current time for the "in the future" warnings (and the fake's timestamps). */
   readonly clock?: Clock;
   /** Source of generated `refId`s. Default: random UUID v4. */
   readonly idGenerator?: IdGenerator;
+  /**
+   * Opt-in profiles for the requirements Paxos leaves to the licensing arrangement. Default: what Paxos's schema and
+   * documented rules require, no more.
+   *
+   * @example
+   * ```ts
+   * createIdentityService({ adapter: 'in-memory', rules: { customerDueDiligence: 'required', passthrough: 'strict' } });
+   * ```
+   */
+  readonly rules?: IdentityRules;
+  /**
+   * Where the warnings of advisory rules go when an identity is created or updated: one `warn` line each, with the
+   * field's `path` and `code` (never a value). A warning never stops the call. Default: `paxos.logger` for the Paxos
+   * adapter, none otherwise (then warnings are only on `NewIdentity.create(...).warnings`).
+   */
+  readonly logger?: Logger;
   /**
    * Where webhook deliveries are claimed and handled ids kept. Default: an `InMemoryWebhookDeliveryRecord` (from
    * `paxos-identity/gateways`), which dedupes within this process only; pass a shared one when several processes
@@ -95,10 +112,18 @@ export type IdentityServiceOptions = InMemoryServiceOptions | PaxosServiceOption
  *
  * @throws {PaxosConfigurationError} for `adapter: 'paxos'` when an option is invalid (an `http:` URL to a
  * non-loopback host, a missing client id or secret, ...).
+ * @throws {TypeError} when `rules` names an unknown rule or choice.
  */
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
+  const rules = resolveIdentityRules(options.rules);
   const container = new Container();
   container.load(identityCoreModule);
+  // An untyped caller may leave `paxos` out: that is for the Paxos configuration to report, not a TypeError here.
+  const paxos = options.adapter === 'paxos' ? (options.paxos as PaxosGatewayOptions | undefined) : undefined;
+  const logger = options.logger ?? paxos?.logger;
+  container
+    .rebind<ValidationSettings>(TOKENS.ValidationSettings)
+    .toConstantValue(Object.freeze({ rules, ...(logger !== undefined && { logger }) }));
   if (options.clock !== undefined) container.rebind<Clock>(TOKENS.Clock).toConstantValue(options.clock);
   if (options.idGenerator !== undefined)
     container.rebind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(options.idGenerator);

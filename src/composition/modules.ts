@@ -9,6 +9,7 @@ import {
   ListIdentities,
   UpdateIdentity,
   WebhookDeliveries,
+  type ValidationSettings,
 } from '../application/index.js';
 import {
   InMemoryIdentityGateway,
@@ -66,10 +67,12 @@ const DEFAULT_SEEN_STORES = new WeakSet<SeenStore>();
 export const identityCoreModule = new ContainerModule(({ bind }) => {
   bind<Clock>(TOKENS.Clock).toConstantValue(systemClock);
   bind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(uuidGenerator);
+  bind<ValidationSettings>(TOKENS.ValidationSettings).toConstantValue({});
   bind<CreateIdentity>(TOKENS.CreateIdentity)
     .toResolvedValue(
-      (gateway: IdentityGateway, ids: IdGenerator, clock: Clock) => new CreateIdentity(gateway, ids, clock),
-      [TOKENS.IdentityGateway, TOKENS.IdGenerator, TOKENS.Clock],
+      (gateway: IdentityGateway, ids: IdGenerator, clock: Clock, validation: ValidationSettings) =>
+        new CreateIdentity(gateway, ids, clock, validation),
+      [TOKENS.IdentityGateway, TOKENS.IdGenerator, TOKENS.Clock, TOKENS.ValidationSettings],
     )
     .inSingletonScope();
   bind<ListIdentities>(TOKENS.ListIdentities)
@@ -77,8 +80,9 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind<UpdateIdentity>(TOKENS.UpdateIdentity)
     .toResolvedValue(
-      (gateway: IdentityGateway, clock: Clock) => new UpdateIdentity(gateway, clock),
-      [TOKENS.IdentityGateway, TOKENS.Clock],
+      (gateway: IdentityGateway, clock: Clock, validation: ValidationSettings) =>
+        new UpdateIdentity(gateway, clock, validation),
+      [TOKENS.IdentityGateway, TOKENS.Clock, TOKENS.ValidationSettings],
     )
     .inSingletonScope();
   bind<ImportIdentities>(TOKENS.ImportIdentities)

@@ -1,6 +1,7 @@
 import type {
   Accounts,
   CreateIdentity,
+  ValidationSettings,
   IdentityLifecycle,
   IdentityService,
   ImportIdentities,
@@ -56,6 +57,10 @@ export const TOKENS = {
    */
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated token still names its type
   SeenStore: Symbol.for('paxos-identity.SeenStore') as symbol & { readonly __type?: SeenStore },
+  /** The rule profiles and the logger of advisory warnings the create and update use cases use (default: none). */
+  ValidationSettings: Symbol.for('paxos-identity.ValidationSettings') as symbol & {
+    readonly __type?: ValidationSettings;
+  },
   CreateIdentity: Symbol.for('paxos-identity.CreateIdentity') as symbol & { readonly __type?: CreateIdentity },
   ListIdentities: Symbol.for('paxos-identity.ListIdentities') as symbol & { readonly __type?: ListIdentities },
   UpdateIdentity: Symbol.for('paxos-identity.UpdateIdentity') as symbol & { readonly __type?: UpdateIdentity },

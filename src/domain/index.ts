@@ -1,15 +1,21 @@
 export * from './shared/sensitive.js';
-export { ViolationList, type Violation, type ViolationCode } from './shared/violations.js';
+export { ViolationList, type Violation, type ViolationCode, type ValidationWarning } from './shared/violations.js';
 export * from './shared/errors.js';
 export { isCountryCode, countryCodes } from './shared/country-code.js';
 export { parseCalendarDate, parseDateTime } from './shared/dates.js';
 export * from './identity/enums.js';
 export type { Address, AddressInput } from './identity/address.js';
-export { sameCip, isUsTaxCip, cipIdFormat, type CipTriple } from './identity/cip-id.js';
+export { sameCip, isUsTaxCip, derivesTaxDetail, cipIdFormat, type CipTriple } from './identity/cip-id.js';
+export { DEFAULT_IDENTITY_RULES, resolveIdentityRules, type IdentityRules } from './identity/rule-profiles.js';
 export type { TaxDetail, TaxDetailInput, TaxRequirement } from './identity/tax-detail.js';
 export type { PersonDetails, PersonDetailsInput } from './identity/person.js';
 export type { InstitutionDetails, InstitutionDetailsInput } from './identity/institution.js';
-export { rolesAllowedFor, type InstitutionMember, type InstitutionMemberInput } from './identity/institution-member.js';
+export {
+  rolesAllowedFor,
+  rolesRestrictedFor,
+  type InstitutionMember,
+  type InstitutionMemberInput,
+} from './identity/institution-member.js';
 export type { CustomerDueDiligence, CustomerDueDiligenceInput } from './identity/customer-due-diligence.js';
 export type { Metadata } from './identity/metadata.js';
 export { NewIdentity, cipOf, type CreateIdentityCommand, type NewIdentityOptions } from './identity/new-identity.js';

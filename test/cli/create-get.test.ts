@@ -111,7 +111,7 @@ describe('CLI: paxos-identity create and get', () => {
   it('lists every violation of an invalid body by its wire name, sends nothing and exits 1', async () => {
     const body = seedBody();
     body.person_details.first_name = 'Jöhn';
-    body.person_details.nationality = 'XYZ';
+    body.person_details.nationality = 'xyz';
     body.person_details.cipIdType = 'SSN';
     emulator.clearRequestLog();
     const io = withBody(envIo(), body);
@@ -121,7 +121,7 @@ describe('CLI: paxos-identity create and get', () => {
     expect(lines.slice(1)).to.have.members([
       "  person_details.cipIdType: is not a field of this request in Paxos's schema [unknown_field]",
       '  person_details.first_name: contains characters Paxos does not accept [pattern]',
-      '  person_details.nationality: is not an assigned ISO 3166-1 alpha-3 country code [country]',
+      '  person_details.nationality: must be an ISO 3166-1 alpha-3 country code (three capital letters) [pattern]',
     ]);
     expect(io.err).not.to.include(body.person_details.cip_id);
     expect(emulator.requests).to.deep.equal([]);

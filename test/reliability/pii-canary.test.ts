@@ -172,8 +172,8 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
       'identity_already_exists',
     );
     await path(
-      'validation: a date of birth in the future',
-      () => service.createIdentity(canaryCommand({ dateOfBirth: `2999${DOB.slice(4)}` })),
+      'validation: a date of birth that does not exist',
+      () => service.createIdentity(canaryCommand({ dateOfBirth: `${DOB.slice(0, 4)}-02-30` })),
       'identity_invalid',
     );
     await path(

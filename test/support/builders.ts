@@ -59,13 +59,14 @@ export class PersonBuilder {
     return this;
   }
 
-  /** A non-US person with a passport, who needs explicit tax details or the not-required flag. */
+  /** A person living in Germany with a German passport, who needs explicit tax details or the not-required flag. */
   foreign(): this {
     return this.with({
       cipIdType: 'PASSPORT',
       cipIdCountry: 'DEU',
       nationality: 'DEU',
       cipId: `P${uniqueSsn().replace(/-/g, '')}`,
+      address: { country: 'DEU', address1: 'Beispielstrasse 1', city: 'Berlin', province: 'BE', zipCode: '10115' },
     });
   }
 

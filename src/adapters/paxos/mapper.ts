@@ -220,7 +220,7 @@ function detailsFromWire(t: FieldTable, wire: object, path: string, issues: stri
   for (const field of t.fields) {
     const item = source[field.wire];
     if (!isPresent(item)) {
-      if (field.required === 'always') {
+      if (field.required === 'always' || field.required === 'held') {
         const empty = field.type === 'strings' ? [] : '';
         out[field.name] = field.sensitive === true ? Sensitive.of(empty) : empty;
       }

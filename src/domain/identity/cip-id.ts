@@ -28,7 +28,12 @@ export function cipIdFormat(cipIdType: string): { readonly pattern: RegExp; read
   return undefined;
 }
 
-/** SSN, ITIN and EIN issued by the USA are tax ids: Paxos derives the identity's tax detail from them. */
+/** Paxos derives an identity's tax detail from an SSN, ITIN or EIN CIP id (API reference §6.4, §6.6). */
+export function derivesTaxDetail(cipIdType: string | undefined): boolean {
+  return cipIdType === 'SSN' || cipIdType === 'ITIN' || cipIdType === 'EIN';
+}
+
+/** SSN, ITIN and EIN issued by the USA: US tax ids. */
 export function isUsTaxCip(cipIdType: string, cipIdCountry: string): boolean {
   return cipIdCountry === 'USA' && (cipIdType === 'SSN' || cipIdType === 'ITIN' || cipIdType === 'EIN');
 }

@@ -73,7 +73,7 @@ const flag = <const N extends string, const W extends string>(name: N, wire: W) 
 
 /** Paxos's `CustomerDueDiligence`, field by field. */
 export const CUSTOMER_DUE_DILIGENCE_TABLE = table('CustomerDueDiligence', [
-  { name: 'aliases', wire: 'aliases', type: 'strings', kind: 'texts', max: 200, maxItems: 20 },
+  { name: 'aliases', wire: 'aliases', type: 'strings', kind: 'texts', advise: 200, maxItems: 20 },
   choice('estimatedNetWorth', 'estimated_net_worth', NET_WORTH_RANGES),
   choice('estimatedYearlyIncome', 'estimated_yearly_income', YEARLY_INCOME_RANGES),
   choice('expectedTransferValue', 'expected_transfer_value', TRANSFER_VALUE_RANGES),
@@ -93,7 +93,7 @@ export const CUSTOMER_DUE_DILIGENCE_TABLE = table('CustomerDueDiligence', [
 
 const CDD_FIELDS = inputNames(CUSTOMER_DUE_DILIGENCE_TABLE);
 
-/** Checks due-diligence answers: each enum value known, booleans boolean, aliases strings. */
+/** Checks due-diligence answers: each enum value known, booleans boolean, aliases strings (more than 20, or longer than 200 characters, are warned about). */
 export function parseCustomerDueDiligence(
   v: ViolationList,
   path: string,

@@ -8,7 +8,7 @@ import {
 } from '../shared/field-table.js';
 import { keys, readBoolean, readObject, readString } from '../shared/guard.js';
 import { Sensitive } from '../shared/sensitive.js';
-import { ViolationList, type Violation } from '../shared/violations.js';
+import { ViolationList, type ValidationWarning, type Violation } from '../shared/violations.js';
 import { ADDRESS_TABLE, type AddressInput } from './address.js';
 import {
   CUSTOMER_DUE_DILIGENCE_TABLE,
@@ -19,8 +19,9 @@ import type { Identity } from './identity.js';
 import { INSTITUTION_TABLE, type InstitutionDetails, type InstitutionDetailsInput } from './institution.js';
 import { INSTITUTION_MEMBER_TABLE } from './institution-member.js';
 import type { Metadata } from './metadata.js';
-import { isUsTaxCip } from './cip-id.js';
+import { derivesTaxDetail } from './cip-id.js';
 import { cipOf, NewIdentity } from './new-identity.js';
+import type { IdentityRules } from './rule-profiles.js';
 import { PERSON_TABLE, type PersonDetails, type PersonDetailsInput } from './person.js';
 import { TAX_DETAIL_TABLE, type TaxDetail, type TaxDetailInput } from './tax-detail.js';
 
@@ -83,8 +84,10 @@ export interface IdentityDelta {
 
 /** Options of {@link IdentityUpdate.plan}. */
 export interface IdentityUpdateOptions {
-  /** The current time, for "not in the future" rules. Defaults to the system clock. */
+  /** The current time, for the "in the future" warnings. Defaults to the system clock. */
   readonly now?: Date;
+  /** The profiles the identity as it will be is checked with (as on create). Default: all advisory. */
+  readonly rules?: IdentityRules;
 }
 
 const CHANGE_FIELDS = keys(
@@ -191,12 +194,17 @@ function shallowMerge(base: unknown, changes: unknown): unknown {
   return out;
 }
 
-function violationsOf(command: Plain, now: Date): { violations: readonly Violation[] } {
+interface Verdict {
+  readonly violations: readonly Violation[];
+  readonly warnings: readonly ValidationWarning[];
+}
+
+function verdictOf(command: Plain, now: Date, rules: IdentityRules | undefined): Verdict {
   try {
-    NewIdentity.create(command, { now });
-    return { violations: [] };
+    const checked = NewIdentity.create(command, { now, ...(rules !== undefined && { rules }) });
+    return { violations: [], warnings: checked.warnings };
   } catch (error) {
-    if (error instanceof IdentityValidationError) return { violations: error.violations };
+    if (error instanceof IdentityValidationError) return { violations: error.violations, warnings: [] };
     throw error;
   }
 }
@@ -250,6 +258,8 @@ export class IdentityUpdate {
   private constructor(
     /** The fields to send, in the domain's types. */
     readonly delta: IdentityDelta,
+    /** Advice about the change (path, code, message; never a value); it never stops the update. */
+    readonly warnings: readonly ValidationWarning[] = [],
   ) {
     Object.freeze(this);
   }
@@ -269,7 +279,8 @@ export class IdentityUpdate {
     if (f === undefined) throw new IdentityValidationError(v.items);
 
     const given = [...CHANGE_FIELDS].filter((key) => f.get(key) !== undefined);
-    if (given.length === 0 && v.isEmpty) v.add('', 'required', 'must change at least one field');
+    // Paxos documents no refusal of an empty update (it changes nothing); it is advice.
+    if (given.length === 0 && v.isEmpty) v.warn('', 'no_change', 'changes nothing');
     if (f.get('institutionMembers') !== undefined) {
       v.add(
         'institutionMembers',
@@ -280,7 +291,7 @@ export class IdentityUpdate {
     if (f.get('taxDetailsNotRequired') !== undefined) {
       v.add('taxDetailsNotRequired', 'forbidden', 'is called setTaxDetailsNotRequired in an update');
     }
-    const refId = readString(v, 'refId', f.get('refId'), { required: f.get('refId') !== undefined, max: 255 });
+    const refId = readString(v, 'refId', f.get('refId'), { required: f.get('refId') !== undefined, advise: 255 });
     const setTaxDetailsNotRequired = readBoolean(v, 'setTaxDetailsNotRequired', f.get('setTaxDetailsNotRequired'));
     const setUserDisabled = readBoolean(v, 'setUserDisabled', f.get('setUserDisabled'));
     const lastKycRefreshDate = readPastDateTime(v, 'lastKycRefreshDate', f.get('lastKycRefreshDate'), now, false);
@@ -323,15 +334,19 @@ export class IdentityUpdate {
     }
     if (f.get('taxDetails') !== undefined) touched.push('taxDetailsNotRequired');
 
-    const after = violationsOf(merged, now).violations;
-    if (after.length > 0) {
-      const before = violationsOf(base, now).violations;
-      const known = new Set(before.map((x) => `${x.path}|${x.code}`));
-      for (const violation of after) {
-        const untouched = !touched.some((prefix) => under(violation.path, prefix));
-        if (untouched && known.has(`${violation.path}|${violation.code}`)) continue;
+    const after = verdictOf(merged, now, options.rules);
+    if (after.violations.length > 0 || after.warnings.length > 0) {
+      const before = verdictOf(base, now, options.rules);
+      const known = new Set([...before.violations, ...before.warnings].map((x) => `${x.path}|${x.code}`));
+      const isNew = (x: Violation) =>
+        touched.some((prefix) => under(x.path, prefix)) || !known.has(`${x.path}|${x.code}`);
+      for (const violation of after.violations.filter(isNew)) {
         const shown = renamed(violation);
         v.add(shown.path, shown.code, shown.message.slice(shown.path.length + 2));
+      }
+      for (const warning of after.warnings.filter(isNew)) {
+        const shown = renamed(warning);
+        v.warn(shown.path, shown.code, shown.message.slice(shown.path.length + 2));
       }
     }
     if (!v.isEmpty) throw new IdentityValidationError(v.items);
@@ -366,12 +381,12 @@ export class IdentityUpdate {
     const metadata = f.get('metadata');
     if (isPlain(metadata)) delta.metadata = Object.freeze({ ...(metadata as Record<string, string>) });
     if (lastKycRefreshDate !== undefined) delta.lastKycRefreshDate = lastKycRefreshDate;
-    return new IdentityUpdate(Object.freeze(delta));
+    return new IdentityUpdate(Object.freeze(delta), Object.freeze([...v.warnings]));
   }
 
   /**
    * The identity with the delta applied, as Paxos applies it: sub-statuses and everything not sent stay; a cleared
-   * `address2` is gone; tax details that are required again and empty are derived from a US tax CIP id.
+   * `address2` is gone; tax details that are required again and empty are derived from an SSN, ITIN or EIN CIP id.
    * `updatedAt` and the summary status are the caller's (the server's) to set.
    */
   applyTo(current: Identity): Identity {
@@ -389,13 +404,8 @@ export class IdentityUpdate {
     let taxDetails = d.taxDetails ?? current.taxDetails;
     if (taxDetailsNotRequired) taxDetails = [];
     const cip = cipOf(person ?? institution);
-    if (
-      !taxDetailsNotRequired &&
-      taxDetails.length === 0 &&
-      cip !== undefined &&
-      isUsTaxCip(cip.cipIdType, cip.cipIdCountry)
-    ) {
-      taxDetails = [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: 'USA' }];
+    if (!taxDetailsNotRequired && taxDetails.length === 0 && cip !== undefined && derivesTaxDetail(cip.cipIdType)) {
+      taxDetails = [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: cip.cipIdCountry }];
     }
     return current.with({
       refId: d.refId ?? current.refId,

@@ -7,8 +7,9 @@ import { INSTITUTION_ROLE_TYPES, type IdentityStatus, type InstitutionRoleType, 
 export interface InstitutionMemberInput {
   /** Id of an existing identity of the same API user. */
   identityId: string;
-  roles: InstitutionRoleType[];
-  /** Ownership in percent as a decimal, `"25"` or `"12.5"`; 0 to 100. */
+  /** The member's roles. A TRUST's members may only hold TRUSTEE, GRANTOR or BENEFICIARY, and one must hold one. */
+  roles?: InstitutionRoleType[];
+  /** Ownership in percent as a decimal, `"25"` or `"12.5"` (a value outside 0 to 100 is warned about). */
   ownership?: string | number;
   position?: string;
 }
@@ -18,6 +19,7 @@ export interface InstitutionMember {
   /** The member link's id, set by Paxos; remove a member by this id. */
   readonly id?: string;
   readonly identityId: string;
+  /** Empty when the member was given no role. */
   readonly roles: readonly Open<InstitutionRoleType>[];
   readonly ownership?: string;
   readonly position?: string;
@@ -27,13 +29,23 @@ export interface InstitutionMember {
   readonly summaryStatus?: Open<IdentityStatus>;
 }
 
-/** Roles each institution type allows. Types missing here have no documented grid and accept any role. */
-const ROLES_BY_TYPE: Readonly<Record<string, readonly InstitutionRoleType[]>> = {
-  TRUST: ['TRUSTEE', 'GRANTOR', 'BENEFICIARY'],
-  CORPORATION: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
-  LLC: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
-  PARTNERSHIP: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
+/**
+ * The role grid of Paxos's institution types guide (API reference §6.5). A trust allows *only* its three roles, so
+ * another role is refused; for operating companies the guide lists the roles they use without excluding others
+ * (ACCOUNT_OPENER is in Paxos's enum but in no row), so another role there is sent with a warning. Types missing
+ * here have no documented grid.
+ */
+const ROLES_BY_TYPE: Readonly<
+  Record<string, { readonly roles: readonly InstitutionRoleType[]; readonly only: boolean }>
+> = {
+  TRUST: { roles: ['TRUSTEE', 'GRANTOR', 'BENEFICIARY'], only: true },
+  CORPORATION: { roles: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'], only: false },
+  LLC: { roles: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'], only: false },
+  PARTNERSHIP: { roles: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'], only: false },
 };
+
+/** Roles an operating company's guide says it "typically requires" among its members (§6.5): advice only. */
+const TYPICAL_COMPANY_ROLES: readonly InstitutionRoleType[] = ['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'];
 
 /** Paxos's `InstitutionMember`, field by field. */
 export const INSTITUTION_MEMBER_TABLE = table('InstitutionMember', [
@@ -53,8 +65,8 @@ export const INSTITUTION_MEMBER_TABLE = table('InstitutionMember', [
     type: 'strings',
     kind: 'custom',
     values: INSTITUTION_ROLE_TYPES,
-    minItems: 1,
-    required: 'always',
+    // Paxos's schema requires only identity_id: a member without roles is sent (with a warning), held as [].
+    required: 'held',
   },
   /** A decimal percentage: a string on the wire, a string or a number in a command. */
   { name: 'ownership', wire: 'ownership', type: 'decimal', kind: 'custom' },
@@ -64,11 +76,20 @@ export const INSTITUTION_MEMBER_TABLE = table('InstitutionMember', [
 ]);
 
 const MEMBER_FIELDS = inputNames(INSTITUTION_MEMBER_TABLE);
-const DECIMAL = /^\d{1,3}(\.\d{1,10})?$/;
+/** Paxos's `decimal` format, as its schema's validator reads it. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
-/** Roles an institution type allows, or undefined when any role is accepted. */
+/**
+ * The roles Paxos's guide lists for an institution type, or undefined when it lists none. Only a TRUST's list is
+ * exclusive (see {@link rolesRestrictedFor}).
+ */
 export function rolesAllowedFor(institutionType: string | undefined): readonly InstitutionRoleType[] | undefined {
-  return institutionType === undefined ? undefined : ROLES_BY_TYPE[institutionType];
+  return institutionType === undefined ? undefined : ROLES_BY_TYPE[institutionType]?.roles;
+}
+
+/** True when a role outside {@link rolesAllowedFor} is refused for this institution type (a TRUST), not only advised against. */
+export function rolesRestrictedFor(institutionType: string | undefined): boolean {
+  return institutionType !== undefined && ROLES_BY_TYPE[institutionType]?.only === true;
 }
 
 function readOwnership(v: ViolationList, path: string, value: unknown): string | undefined {
@@ -80,10 +101,12 @@ function readOwnership(v: ViolationList, path: string, value: unknown): string |
     v.add(path, 'type', 'must be a decimal string or a number');
     return undefined;
   }
-  if (!DECIMAL.test(text) || Number(text) > 100) {
-    v.add(path, 'range', 'must be a decimal percentage from 0 to 100');
+  if (!DECIMAL.test(text)) {
+    v.add(path, 'format', 'must be a decimal percentage such as 25 or 12.5');
     return undefined;
   }
+  const percent = Number(text);
+  if (percent < 0 || percent > 100) v.warn(path, 'range', 'is a percentage outside 0 to 100; it is sent as given');
   return text;
 }
 
@@ -93,14 +116,16 @@ const HOOKS: ReadHooks = {
     roles: (v, rolesPath, raw, _got, institutionType) => {
       const type = institutionType as string | undefined;
       const allowed = rolesAllowedFor(type);
-      return readArray(
-        v,
-        rolesPath,
-        raw,
-        { required: true, minItems: 1, maxItems: INSTITUTION_ROLE_TYPES.length },
-        (rolePath, role) => {
-          const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
-          if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
+      const only = rolesRestrictedFor(type);
+      // Paxos's schema requires no role (only identity_id), so a member without one is sent, with a warning.
+      if (raw === undefined || (Array.isArray(raw) && raw.length === 0)) {
+        v.warn(rolesPath, 'required', 'is empty: the member is added without a role');
+        return [];
+      }
+      return readArray(v, rolesPath, raw, { adviseItems: INSTITUTION_ROLE_TYPES.length }, (rolePath, role) => {
+        const parsed = readEnum(v, rolePath, role, INSTITUTION_ROLE_TYPES, true);
+        if (parsed !== undefined && allowed !== undefined && !allowed.includes(parsed)) {
+          if (only) {
             v.add(
               rolePath,
               'forbidden',
@@ -108,15 +133,20 @@ const HOOKS: ReadHooks = {
             );
             return undefined;
           }
-          return parsed;
-        },
-      );
+          v.warn(
+            rolePath,
+            'unexpected',
+            `is not among the roles Paxos lists for a ${type ?? ''} (${allowed.join(', ')})`,
+          );
+        }
+        return parsed;
+      });
     },
     ownership: (v, ownershipPath, raw) => readOwnership(v, ownershipPath, raw),
   },
 };
 
-/** Checks one member: an identity id, at least one role allowed for the institution type, ownership 0–100. */
+/** Checks one member: an identity id, roles allowed for the institution type, ownership in Paxos's decimal format. */
 function parseMember(
   v: ViolationList,
   path: string,
@@ -131,21 +161,45 @@ function parseMember(
   return got as unknown as InstitutionMember;
 }
 
-/** Checks the member list of a new institution: at least one member, each valid, no identity listed twice. */
+/**
+ * Checks the member list of a new institution: at least one member (§6.5), each valid, and for a TRUST at least one
+ * member holding a trust role (changelog 2025-10-27). An identity listed twice, and an operating company without a
+ * beneficial owner or a control person, are warned about. `existing` are the members the institution already has
+ * when members are added to it (then the trust rule, a rule of the created institution, is not run again).
+ */
 export function parseMembers(
   v: ViolationList,
   path: string,
   value: unknown,
   institutionType: string | undefined,
+  existing?: readonly InstitutionMember[],
 ): InstitutionMember[] | undefined {
+  const before = v.items.length;
   const members = readArray(v, path, value, { required: true, minItems: 1 }, (itemPath, item) =>
     parseMember(v, itemPath, item, institutionType),
   );
   if (members === undefined) return undefined;
   const seen = new Set<string>();
   members.forEach((member) => {
-    if (seen.has(member.identityId)) v.add(path, 'duplicate', 'lists the same identityId more than once');
+    if (seen.has(member.identityId)) v.warn(path, 'duplicate', 'lists the same identityId more than once');
     seen.add(member.identityId);
   });
+  // Judged on a list that read cleanly: a member refused for its own reasons would make the count wrong.
+  if (v.items.length === before && members.length > 0) {
+    const held = new Set([...(existing ?? []), ...members].flatMap((m) => m.roles));
+    const grid = institutionType === undefined ? undefined : ROLES_BY_TYPE[institutionType];
+    // The rule is on the institution Paxos creates; members added later join members Paxos already accepted.
+    if (existing === undefined && grid?.only === true && !grid.roles.some((role) => held.has(role)))
+      v.add(path, 'required', `must include a member holding one of ${grid.roles.join(', ')}`);
+    if (grid !== undefined && !grid.only) {
+      const missing = TYPICAL_COMPANY_ROLES.filter((role) => !held.has(role));
+      if (missing.length > 0)
+        v.warn(
+          path,
+          'required',
+          `has no ${missing.join(' or ')}, which Paxos typically requires of a ${institutionType ?? ''}`,
+        );
+    }
+  }
   return members;
 }

@@ -78,7 +78,8 @@ export interface InstitutionDetails {
   readonly additionalScreeningStatus?: Open<IdentityStatus>;
 }
 
-const TEXT_200 = { type: 'string', kind: 'text', max: 200 } as const;
+/** Free text without a documented limit: sent whatever its length, with a warning past 1000 characters. */
+const TEXT = { type: 'string', kind: 'text' } as const;
 const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
 
 /**
@@ -86,7 +87,7 @@ const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
  * come first: the other rules depend on them).
  */
 export const INSTITUTION_TABLE = table('InstitutionDetails', [
-  { name: 'name', wire: 'name', ...TEXT_200, pattern: PAXOS_TEXT_PATTERN, required: 'always' },
+  { name: 'name', wire: 'name', ...TEXT, max: 200, pattern: PAXOS_TEXT_PATTERN, required: 'always' },
   {
     name: 'institutionType',
     wire: 'institution_type',
@@ -141,26 +142,25 @@ export const INSTITUTION_TABLE = table('InstitutionDetails', [
   { name: 'incorporationAddress', wire: 'incorporation_address', type: 'object', kind: 'object', of: ADDRESS_TABLE },
   { name: 'regulationStatus', wire: 'regulation_status', type: 'string', kind: 'enum', values: REGULATION_STATUSES },
   { name: 'tradingType', wire: 'trading_type', type: 'string', kind: 'enum', values: TRADING_TYPES },
-  { name: 'phoneNumber', wire: 'phone_number', type: 'string', kind: 'text', max: 64 },
-  { name: 'email', wire: 'email', type: 'string', kind: 'text', max: 254 },
-  { name: 'listedExchange', wire: 'listed_exchange', ...TEXT_200 },
-  { name: 'tickerSymbol', wire: 'ticker_symbol', ...TEXT_200 },
-  { name: 'parentInstitutionName', wire: 'parent_institution_name', ...TEXT_200 },
-  { name: 'regulatorName', wire: 'regulator_name', ...TEXT_200 },
-  { name: 'regulatorJurisdiction', wire: 'regulator_jurisdiction', ...TEXT_200 },
-  { name: 'regulatorRegisterNumber', wire: 'regulator_register_number', ...TEXT_200 },
-  { name: 'doingBusinessAs', wire: 'doing_business_as', ...TEXT_200 },
-  { name: 'businessDescription', wire: 'business_description', ...TEXT_200 },
+  { name: 'phoneNumber', wire: 'phone_number', ...TEXT, advise: 64 },
+  { name: 'email', wire: 'email', ...TEXT, advise: 254 },
+  { name: 'listedExchange', wire: 'listed_exchange', ...TEXT },
+  { name: 'tickerSymbol', wire: 'ticker_symbol', ...TEXT },
+  { name: 'parentInstitutionName', wire: 'parent_institution_name', ...TEXT },
+  { name: 'regulatorName', wire: 'regulator_name', ...TEXT },
+  { name: 'regulatorJurisdiction', wire: 'regulator_jurisdiction', ...TEXT },
+  { name: 'regulatorRegisterNumber', wire: 'regulator_register_number', ...TEXT },
+  { name: 'doingBusinessAs', wire: 'doing_business_as', ...TEXT },
+  { name: 'businessDescription', wire: 'business_description', ...TEXT },
   { name: 'sanctionsVerificationStatus', wire: 'sanctions_verification_status', ...SET_BY_PAXOS },
   { name: 'documentVerificationStatus', wire: 'document_verification_status', ...SET_BY_PAXOS },
   { name: 'additionalScreeningStatus', wire: 'additional_screening_status', ...SET_BY_PAXOS },
 ]);
 
 const INSTITUTION_FIELDS = inputNames(INSTITUTION_TABLE);
-const TEXT_RULE = Object.freeze({ max: 200 });
 
 /** Institution types that must state their incorporation, regulation, trading and business. */
-const OPERATING_COMPANY_TYPES: readonly string[] = ['CORPORATION', 'LLC', 'PARTNERSHIP'];
+export const OPERATING_COMPANY_TYPES: readonly string[] = ['CORPORATION', 'LLC', 'PARTNERSHIP'];
 
 const REGULATOR_FIELDS = ['regulatorName', 'regulatorJurisdiction', 'regulatorRegisterNumber'] as const;
 const LISTING_FIELDS = ['listedExchange', 'tickerSymbol'] as const;
@@ -207,7 +207,7 @@ const matrixText: FieldHook = (v, fieldPath, raw, got) => {
     v.add(fieldPath, 'required', `is required when regulationStatus is ${regulation} and tradingType is ${trading}`);
     return undefined;
   }
-  return readString(v, fieldPath, raw, TEXT_RULE);
+  return readString(v, fieldPath, raw);
 };
 
 const HOOKS: ReadHooks = {

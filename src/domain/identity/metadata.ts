@@ -1,4 +1,3 @@
-import { DEFAULT_MAX_ITEMS } from '../shared/guard.js';
 import { at, type ViolationList } from '../shared/violations.js';
 
 /** Free-form string key/value pairs stored with an identity. */
@@ -6,13 +5,20 @@ export type Metadata = Readonly<Record<string, string>>;
 
 // Keys that would change an object's prototype or shadow its machinery when copied into a plain object.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const MAX_KEY = 100;
-const MAX_VALUE = 1000;
+/**
+ * Paxos documents no metadata limit for identities; other Paxos resources cap metadata at 6 pairs of at most 100
+ * characters (API reference §2). Past those, the metadata is sent with a warning.
+ */
+const ADVISED_PAIRS = 6;
+const ADVISED_LENGTH = 100;
 // eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SAFE_KEY = /^[A-Za-z0-9_$-]+$/;
 
-/** Checks metadata: a plain object whose keys and values are strings; prototype-related keys are refused. */
+/**
+ * Checks metadata: a plain object whose keys and values are strings; prototype-related keys and control characters
+ * are refused. Sizes past the caps of Paxos's other resources are warned about.
+ */
 export function parseMetadata(v: ViolationList, path: string, value: unknown): Metadata | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object') {
@@ -40,29 +46,30 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     v.add(path, 'type', 'keys must be strings');
     return undefined;
   }
-  if (entries.length > DEFAULT_MAX_ITEMS) {
-    v.add(path, 'max_items', `must have at most ${DEFAULT_MAX_ITEMS} keys`);
-    return undefined;
-  }
+  if (entries.length > ADVISED_PAIRS)
+    v.warn(path, 'max_items', `has more than ${ADVISED_PAIRS} keys, the cap of Paxos's other resources; it is sent`);
   const before = v.items.length;
   const out: Record<string, string> = {};
   for (const [key, item] of entries) {
-    if (FORBIDDEN_KEYS.has(key) || key.length === 0 || key.length > MAX_KEY || CONTROL.test(key)) {
-      v.add(
-        path,
-        'forbidden',
-        `keys must be 1 to ${MAX_KEY} printable characters and not __proto__, constructor or prototype`,
-      );
+    if (FORBIDDEN_KEYS.has(key) || CONTROL.test(key)) {
+      v.add(path, 'forbidden', 'keys must be printable and not __proto__, constructor or prototype');
       continue;
     }
-    if (typeof item === 'string' && item.length <= MAX_VALUE && !CONTROL.test(item)) {
+    if (key.length === 0 || key.length > ADVISED_LENGTH)
+      v.warn(path, 'max_length', `has a key that is empty or longer than ${ADVISED_LENGTH} characters; it is sent`);
+    if (typeof item === 'string' && !CONTROL.test(item)) {
+      if (item.length > ADVISED_LENGTH)
+        v.warn(
+          at(path, SAFE_KEY.test(key) ? key : '[key]'),
+          'max_length',
+          `is longer than ${ADVISED_LENGTH} characters, the cap of Paxos's other resources; it is sent`,
+        );
       out[key] = item;
       continue;
     }
     // The path is only built for a value that is reported.
     const itemPath = at(path, SAFE_KEY.test(key) ? key : JSON.stringify(key));
     if (typeof item !== 'string') v.add(itemPath, 'type', 'must be a string');
-    else if (item.length > MAX_VALUE) v.add(itemPath, 'max_length', `must be at most ${MAX_VALUE} characters`);
     else v.add(itemPath, 'pattern', 'must not contain control characters');
   }
   return v.items.length === before ? Object.freeze(out) : undefined;

@@ -1,9 +1,8 @@
-import { isCountryCode } from '../shared/country-code.js';
 import { IdentityValidationError } from '../shared/errors.js';
 import { keys, readArray, readBoolean, readObject, readString } from '../shared/guard.js';
 import { Sensitive } from '../shared/sensitive.js';
-import { ViolationList } from '../shared/violations.js';
-import { isUsTaxCip, type CipTriple } from './cip-id.js';
+import { ViolationList, type ValidationWarning } from '../shared/violations.js';
+import { derivesTaxDetail, type CipTriple } from './cip-id.js';
 import {
   parseCustomerDueDiligence,
   type CustomerDueDiligence,
@@ -14,6 +13,7 @@ import { parseInstitution, type InstitutionDetails, type InstitutionDetailsInput
 import { parseMembers, type InstitutionMember, type InstitutionMemberInput } from './institution-member.js';
 import { parseMetadata, type Metadata } from './metadata.js';
 import { parsePerson, type PersonDetails, type PersonDetailsInput } from './person.js';
+import { checkProfiles, resolveIdentityRules, type IdentityRules } from './rule-profiles.js';
 import { parseTaxDetail, type TaxDetail, type TaxDetailInput, type TaxRequirement } from './tax-detail.js';
 
 /**
@@ -37,7 +37,7 @@ export interface CreateIdentityCommand {
   person?: PersonDetailsInput;
   institution?: InstitutionDetailsInput;
   institutionMembers?: InstitutionMemberInput[];
-  /** Required unless `taxDetailsNotRequired` is true or the CIP id is a US SSN, ITIN or EIN (then Paxos derives it). */
+  /** Required unless `taxDetailsNotRequired` is true or the CIP id is an SSN, ITIN or EIN (then Paxos derives it). */
   taxDetails?: TaxDetailInput[];
   /** Set to true when no tax details are legally required; never for a CIP id issued by the USA. */
   taxDetailsNotRequired?: boolean;
@@ -48,8 +48,10 @@ export interface CreateIdentityCommand {
 
 /** Options for {@link NewIdentity.create}. */
 export interface NewIdentityOptions {
-  /** The current time, for "not in the future" rules. Defaults to the system clock. */
+  /** The current time, for the "in the future" warnings. Defaults to the system clock. */
   readonly now?: Date;
+  /** Which of Paxos's licensing-dependent requirements refuse rather than warn. Default: all advisory. */
+  readonly rules?: IdentityRules;
 }
 
 const COMMAND_FIELDS = keys(
@@ -64,7 +66,8 @@ const COMMAND_FIELDS = keys(
   'metadata',
 );
 
-const REF_ID_RULE = { max: 255 } as const;
+/** Paxos documents no length for `ref_id`; past 255 characters it is sent with a warning. */
+const REF_ID_RULE = { advise: 255 } as const;
 
 interface NewIdentityProps {
   readonly type: IdentityType;
@@ -76,12 +79,14 @@ interface NewIdentityProps {
   readonly customerDueDiligence: CustomerDueDiligence | undefined;
   readonly isMerchant: boolean | undefined;
   readonly metadata: Metadata | undefined;
+  readonly warnings: readonly ValidationWarning[];
 }
 
 /**
  * An identity that satisfies every rule Paxos states and has not been sent yet. The only way to get one is
  * {@link NewIdentity.create}, which checks the whole command and throws one {@link IdentityValidationError} listing
- * every violation; so a `NewIdentity` is always valid.
+ * every violation; so a `NewIdentity` is always valid. What Paxos accepts but is probably a mistake (or what a
+ * stricter {@link IdentityRules} profile would refuse) is in {@link NewIdentity.warnings}; it never stops a create.
  */
 export class NewIdentity {
   readonly type: IdentityType;
@@ -93,6 +98,8 @@ export class NewIdentity {
   readonly customerDueDiligence: CustomerDueDiligence | undefined;
   readonly isMerchant: boolean | undefined;
   readonly metadata: Metadata | undefined;
+  /** Advice about the command (path, code, message; never a value). Empty when there is none. */
+  readonly warnings: readonly ValidationWarning[];
 
   private constructor(props: NewIdentityProps) {
     this.type = props.type;
@@ -104,6 +111,7 @@ export class NewIdentity {
     this.customerDueDiligence = props.customerDueDiligence;
     this.isMerchant = props.isMerchant;
     this.metadata = props.metadata;
+    this.warnings = props.warnings;
     Object.freeze(this);
   }
 
@@ -115,6 +123,7 @@ export class NewIdentity {
    */
   static create(command: unknown, options: NewIdentityOptions = {}): NewIdentity {
     const now = options.now ?? new Date();
+    const rules = resolveIdentityRules(options.rules);
     const v = new ViolationList();
     const f = readObject(v, '', command, COMMAND_FIELDS, true);
     if (f === undefined) throw new IdentityValidationError(v.items);
@@ -156,6 +165,8 @@ export class NewIdentity {
     const customerDueDiligence = parseCustomerDueDiligence(v, 'customerDueDiligence', f.get('customerDueDiligence'));
     const isMerchant = readBoolean(v, 'isMerchant', f.get('isMerchant'));
     const metadata = parseMetadata(v, 'metadata', f.get('metadata'));
+    // The profiles judge a command that is otherwise valid: on a broken one their verdicts would only add noise.
+    if (v.isEmpty) checkProfiles(v, { person, institution, customerDueDiligence }, rules);
 
     if (!v.isEmpty || type === undefined || tax === undefined) throw new IdentityValidationError(v.items);
     return new NewIdentity({
@@ -168,6 +179,7 @@ export class NewIdentity {
       customerDueDiligence,
       isMerchant,
       metadata,
+      warnings: Object.freeze([...v.warnings]),
     });
   }
 
@@ -180,7 +192,7 @@ export class NewIdentity {
     return new NewIdentity({ ...this, refId: checked });
   }
 
-  /** The tax details Paxos will hold: the provided list, the one derived from a US tax CIP id, or none. */
+  /** The tax details Paxos will hold: the provided list, the one derived from an SSN, ITIN or EIN, or none. */
   get taxDetails(): readonly TaxDetail[] {
     return this.tax.kind === 'not_required' ? [] : this.tax.details;
   }
@@ -238,31 +250,35 @@ function parseTax(
   const detailsReported = v.items.length !== before;
   const cipIdType = cip?.cipIdType ?? rawString(owner.raw, 'cipIdType');
   const cipIdCountry = cip?.cipIdCountry ?? rawString(owner.raw, 'cipIdCountry');
-  // Only a valid type and country tell whether Paxos would derive the detail; a typo there is reported on its own.
-  const knownCip =
-    cipIdType !== undefined &&
-    cipIdCountry !== undefined &&
-    owner.cipIdTypes.includes(cipIdType) &&
-    isCountryCode(cipIdCountry);
+  // Only a valid type tells whether Paxos would derive the detail; a typo there is reported on its own.
+  const knownCip = cipIdType !== undefined && owner.cipIdTypes.includes(cipIdType);
+  const given = details !== undefined && details.length > 0;
   if (notRequired === true) {
-    if (rawDetails !== undefined) {
-      v.add('taxDetailsNotRequired', 'conflict', 'must not be true when taxDetails are given');
-    }
+    // §6.6 (SPEC26): never for a CIP id issued by the USA, whatever else is given.
     if (cipIdCountry === 'USA') {
       v.add('taxDetailsNotRequired', 'forbidden', 'must not be true when cipIdCountry is USA');
     }
+    // Paxos documents no rule against both; the details are the more specific statement, so they are what is sent.
+    if (rawDetails !== undefined) {
+      v.warn('taxDetailsNotRequired', 'conflict', 'is ignored: taxDetails are given, and they are sent instead');
+      if (given) return { kind: 'provided', details };
+    }
     return { kind: 'not_required' };
   }
-  if (details !== undefined && details.length > 0) return { kind: 'provided', details };
-  if (cip !== undefined && isUsTaxCip(cip.cipIdType, cip.cipIdCountry)) {
-    return { kind: 'derived', details: [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: 'USA' }] };
+  if (given) return { kind: 'provided', details };
+  // §6.4, §6.6: Paxos fills tax_details from an SSN, ITIN or EIN, whichever country the caller named.
+  if (cip !== undefined && derivesTaxDetail(cip.cipIdType)) {
+    return {
+      kind: 'derived',
+      details: [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: cip.cipIdCountry }],
+    };
   }
   // Also when the details themselves were invalid: the caller learns about missing tax details in the same error.
-  if (!detailsReported && knownCip && !isUsTaxCip(cipIdType, cipIdCountry)) {
+  if (!detailsReported && knownCip && !derivesTaxDetail(cipIdType)) {
     v.add(
       'taxDetails',
       'required',
-      'are required unless taxDetailsNotRequired is true or the CIP id is a US SSN, ITIN or EIN',
+      'are required unless taxDetailsNotRequired is true or the CIP id is an SSN, ITIN or EIN',
     );
   }
   return undefined;

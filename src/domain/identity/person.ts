@@ -35,8 +35,9 @@ import {
 export interface PersonDetailsInput {
   verifierType?: VerifierType;
   verifierId?: string;
-  passthroughVerifierType?: PassthroughVerifierType;
-  /** RFC 3339 date-time, not in the future. Required for PASSTHROUGH. */
+  /** The verifier vendor; Paxos adds vendors over time, so a value it has not published yet is sent (with a warning). */
+  passthroughVerifierType?: Open<PassthroughVerifierType>;
+  /** RFC 3339 date-time. Required for PASSTHROUGH. */
   passthroughVerifiedAt?: string;
   passthroughVerificationId?: string;
   passthroughVerificationStatus?: PassthroughVerificationStatus;
@@ -44,16 +45,17 @@ export interface PersonDetailsInput {
   firstName: string;
   middleName?: string;
   lastName: string;
-  /** `YYYY-MM-DD`, a real date, not in the future. */
+  /** `YYYY-MM-DD`, a real calendar date. */
   dateOfBirth: string;
   address: AddressInput;
   phoneNumber?: string;
   email?: string;
-  /** ISO 3166-1 alpha-3. */
+  /** ISO 3166-1 alpha-3 (three capitals). */
   nationality: string;
   cipId: string;
+  /** A US resident (address country `USA`) identifies with an SSN or ITIN. */
   cipIdType: PersonCipIdType;
-  /** ISO 3166-1 alpha-3. */
+  /** ISO 3166-1 alpha-3 (three capitals): the country that issued the CIP id. */
   cipIdCountry: string;
   profession?: string;
   countryOfBirth?: string;
@@ -96,7 +98,8 @@ export interface PersonDetails {
 
 const PASSTHROUGH = Object.freeze({ when: 'verifierType', is: 'PASSTHROUGH' });
 const NAME = { type: 'string', kind: 'text', max: 200, pattern: PAXOS_TEXT_PATTERN } as const;
-const TEXT_200 = { type: 'string', kind: 'text', max: 200 } as const;
+/** Free text without a documented limit: sent whatever its length, with a warning past 200 characters. */
+const TEXT = { type: 'string', kind: 'text', advise: 200 } as const;
 const SET_BY_PAXOS = { type: 'string', kind: 'text', serverSet: true } as const;
 
 /**
@@ -112,6 +115,7 @@ export const PERSON_TABLE = table('PersonDetails', [
     type: 'string',
     kind: 'enum',
     values: PASSTHROUGH_VERIFIER_TYPES,
+    open: true,
     required: PASSTHROUGH,
     allowedWhen: PASSTHROUGH,
   },
@@ -123,7 +127,7 @@ export const PERSON_TABLE = table('PersonDetails', [
     required: PASSTHROUGH,
     allowedWhen: PASSTHROUGH,
   },
-  { name: 'passthroughVerificationId', wire: 'passthrough_verification_id', ...TEXT_200, allowedWhen: PASSTHROUGH },
+  { name: 'passthroughVerificationId', wire: 'passthrough_verification_id', ...TEXT, allowedWhen: PASSTHROUGH },
   {
     name: 'passthroughVerificationStatus',
     wire: 'passthrough_verification_status',
@@ -141,7 +145,7 @@ export const PERSON_TABLE = table('PersonDetails', [
     allowedWhen: PASSTHROUGH,
   },
   { name: 'firstName', wire: 'first_name', ...NAME, required: 'always' },
-  { name: 'middleName', wire: 'middle_name', ...TEXT_200 },
+  { name: 'middleName', wire: 'middle_name', type: 'string', kind: 'text', max: 200 },
   { name: 'lastName', wire: 'last_name', ...NAME, required: 'always' },
   // Longer than the date so that a date-time (as Paxos's older responses show it) is reported as a format error.
   {
@@ -154,8 +158,8 @@ export const PERSON_TABLE = table('PersonDetails', [
     sensitive: true,
   },
   { name: 'address', wire: 'address', type: 'object', kind: 'object', of: ADDRESS_TABLE, required: 'create' },
-  { name: 'phoneNumber', wire: 'phone_number', type: 'string', kind: 'text', max: 64 },
-  { name: 'email', wire: 'email', type: 'string', kind: 'text', max: 254 },
+  { name: 'phoneNumber', wire: 'phone_number', type: 'string', kind: 'text', advise: 64 },
+  { name: 'email', wire: 'email', type: 'string', kind: 'text', advise: 254 },
   { name: 'nationality', wire: 'nationality', type: 'string', kind: 'country', required: 'create' },
   {
     name: 'cipIdType',
@@ -167,8 +171,8 @@ export const PERSON_TABLE = table('PersonDetails', [
   },
   { name: 'cipIdCountry', wire: 'cip_id_country', type: 'string', kind: 'country', required: 'create' },
   { name: 'cipId', wire: 'cip_id', ...NAME, kind: 'custom', required: 'create', sensitive: true },
-  { name: 'profession', wire: 'profession', ...TEXT_200 },
-  { name: 'countryOfBirth', wire: 'country_of_birth', ...TEXT_200 },
+  { name: 'profession', wire: 'profession', ...TEXT },
+  { name: 'countryOfBirth', wire: 'country_of_birth', ...TEXT },
   { name: 'idVerificationStatus', wire: 'id_verification_status', ...SET_BY_PAXOS },
   { name: 'sanctionsVerificationStatus', wire: 'sanctions_verification_status', ...SET_BY_PAXOS },
   { name: 'additionalScreeningStatus', wire: 'additional_screening_status', ...SET_BY_PAXOS },
@@ -210,15 +214,38 @@ const HOOKS: ReadHooks = {
   },
 };
 
-/** Checks a person's details against Paxos's rules (names, date of birth, countries, CIP id, address, verifier). */
+/** The CIP id types of a US resident. */
+const US_RESIDENT_CIP_TYPES: readonly string[] = ['SSN', 'ITIN'];
+
+/** The country of the person's address: the checked one, or the raw one when the address failed its own checks. */
+function residenceOf(address: unknown, raw: unknown): unknown {
+  if (address !== undefined) return (address as Address).country;
+  try {
+    const given: unknown = (raw as { address?: unknown }).address;
+    return given !== null && typeof given === 'object' ? (given as { country?: unknown }).country : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks a person's details against Paxos's rules (names, date of birth, countries, CIP id, address, verifier).
+ * A US resident (address country `USA`) must identify with an SSN or ITIN (API reference §6.2).
+ */
 export function parsePerson(v: ViolationList, path: string, value: unknown, now: Date): PersonDetails | undefined {
   const f = readObject(v, path, value, PERSON_FIELDS, true);
   if (f === undefined) return undefined;
   const before = v.items.length;
   const got = readFields(v, path, f, PERSON_TABLE, HOOKS, now);
   const cipIdType = got['cipIdType'];
-  if (got['cipIdCountry'] === 'USA' && cipIdType !== undefined && cipIdType !== 'SSN' && cipIdType !== 'ITIN') {
-    v.add(at(path, 'cipIdType'), 'forbidden', 'must be SSN or ITIN when cipIdCountry is USA');
+  // Residence decides, not the CIP id's country: a US citizen abroad may identify with a US passport, and a US
+  // resident with a foreign passport may not (whatever the tax flag says).
+  if (
+    residenceOf(got['address'], value) === 'USA' &&
+    cipIdType !== undefined &&
+    !US_RESIDENT_CIP_TYPES.includes(cipIdType as string)
+  ) {
+    v.add(at(path, 'cipIdType'), 'forbidden', 'must be SSN or ITIN for a US resident (address.country USA)');
   }
   if (v.items.length !== before || got['firstName'] === undefined || got['lastName'] === undefined) return undefined;
   return got as unknown as PersonDetails;

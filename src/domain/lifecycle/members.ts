@@ -12,7 +12,8 @@ export interface InstitutionMembersAdded {
 
 /**
  * Checks members to add to `institution`: it must be an INSTITUTION, each member valid with roles its institution type
- * allows (the same rules as on create), at least one member, and no person listed twice or already a member.
+ * allows (the same rules as on create) and at least one member. A person listed twice or already a member is sent
+ * (Paxos documents no rule against it).
  *
  * @param members a list of `InstitutionMemberInput`, or any value an untyped caller sends (it is checked all the same).
  * @throws {IdentityValidationError} listing every problem, with paths `members[i].roles[j]` and the like.
@@ -23,11 +24,13 @@ export function parseMembersToAdd(institution: Identity, members: unknown): Inst
     v.add('institutionId', 'forbidden', 'must be the id of an INSTITUTION identity');
     throw new IdentityValidationError(v.items);
   }
-  const parsed = parseMembers(v, 'members', members, institution.institution?.institutionType);
-  const existing = new Set((institution.institutionMembers ?? []).map((m) => m.identityId));
+  const current = institution.institutionMembers ?? [];
+  const parsed = parseMembers(v, 'members', members, institution.institution?.institutionType, current);
+  const existing = new Set(current.map((m) => m.identityId));
+  // Paxos documents no refusal of a person who is already a member: it is advice, not a rule.
   parsed?.forEach((member, i) => {
     if (existing.has(member.identityId))
-      v.add(`members[${i}].identityId`, 'duplicate', 'is already a member of this institution');
+      v.warn(`members[${i}].identityId`, 'duplicate', 'is already a member of this institution');
   });
   if (!v.isEmpty || parsed === undefined) throw new IdentityValidationError(v.items);
   return parsed;

@@ -13,11 +13,11 @@ export type WireType = 'string' | 'boolean' | 'strings' | 'decimal' | 'object' |
 /**
  * How the domain reads a field of a command:
  * - `text`: a string within `max` characters, of `pattern` when given (control characters refused otherwise);
- * - `enum`: one of `values`; `enums`: a list of them, each at most once in number (`maxItems` defaults to the count);
+ * - `enum`: one of `values` (with `open`, another value is sent with a warning); `enums`: a list of them;
  * - `texts`: a list of strings within `max`;
- * - `country`: an assigned ISO 3166-1 alpha-3 code;
- * - `pastDate`: a real `YYYY-MM-DD` calendar date, not in the future;
- * - `pastDateTime`: an RFC 3339 date-time, not in the future;
+ * - `country`: three capital letters, Paxos's pattern (a code ISO has not assigned, such as `XKX`, is warned about);
+ * - `pastDate`: a real `YYYY-MM-DD` calendar date (one in the future is warned about);
+ * - `pastDateTime`: an RFC 3339 date-time (one in the future is warned about);
  * - `boolean`;
  * - `object` / `objects`: one or a list of nested objects of the table `of`;
  * - `custom`: read by the module that owns the table (a rule that depends on other fields).
@@ -37,9 +37,10 @@ type FieldKind =
 
 /**
  * Whether a create must give the field: `always` (and the held object always has it), `create` (required on create,
- * but a record Paxos returns may lack it), or a condition on a sibling field read before it.
+ * but a record Paxos returns may lack it), `held` (optional in a command, but the held object always has it: the
+ * domain fills a default), or a condition on a sibling field read before it.
  */
-type Requirement = 'always' | 'create' | { readonly when: string; readonly is: string };
+type Requirement = 'always' | 'create' | 'held' | { readonly when: string; readonly is: string };
 
 /** One field of a Paxos object: its names on both sides, its rule, and whether its value is personal data. */
 export interface FieldSpec {
@@ -51,10 +52,16 @@ export interface FieldSpec {
   readonly kind: FieldKind;
   /** Absent: optional. */
   readonly required?: Requirement;
+  /** A length Paxos documents (its schema's `maxLength`): longer is refused. */
   readonly max?: number;
+  /** A length Paxos does not document, past which the value is sent with a warning. */
+  readonly advise?: number;
   readonly pattern?: RegExp;
   readonly patternMessage?: string;
   readonly values?: readonly string[];
+  /** For `enum`: Paxos adds values without notice, so another value is sent with a warning. */
+  readonly open?: boolean;
+  /** A list length past which the list is sent with a warning (Paxos documents no list limits). */
   readonly maxItems?: number;
   readonly minItems?: number;
   /** The nested object's table, for `object` and `objects`. */
@@ -63,7 +70,7 @@ export interface FieldSpec {
   readonly sensitive?: boolean;
   /** Set by Paxos on reads: never part of a command, never sent. */
   readonly serverSet?: boolean;
-  /** The field may only be given when this sibling (read before it) is absent or has this value. */
+  /** The field only means something when this sibling (read before it) is absent or has this value; a warning otherwise. */
   readonly allowedWhen?: { readonly when: string; readonly is: string };
 }
 
@@ -96,9 +103,11 @@ function uniform(f: FieldSpec): FieldSpec {
     kind: f.kind,
     required: f.required,
     max: f.max,
+    advise: f.advise,
     pattern: f.pattern,
     patternMessage: f.patternMessage,
     values: f.values,
+    open: f.open,
     maxItems: f.maxItems,
     minItems: f.minItems,
     of: f.of,
@@ -119,7 +128,7 @@ export type InputName<T> = NameOf<InputSpecOf<T>>;
 /** The names a create must give unconditionally. */
 export type RequiredInputName<T> = NameOf<Extract<InputSpecOf<T>, { readonly required: 'always' | 'create' }>>;
 /** The names the object the domain holds always has. */
-export type AlwaysName<T> = NameOf<Extract<SpecOf<T>, { readonly required: 'always' }>>;
+export type AlwaysName<T> = NameOf<Extract<SpecOf<T>, { readonly required: 'always' | 'held' }>>;
 /** The names of personal-data fields. */
 export type SensitiveName<T> = NameOf<Extract<SpecOf<T>, { readonly sensitive: true }>>;
 /** The names of fields of one wire type. */
@@ -166,7 +175,7 @@ export interface ReadHooks {
 }
 
 const COUNTRY_SHAPE = /^[A-Z]{3}$/;
-const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-3 country code';
+const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-3 country code (three capital letters)';
 const DATE_TIME_MESSAGE = 'must be an RFC 3339 date-time such as 2021-06-16T09:28:14Z';
 
 function stringRule(field: FieldSpec, required: boolean): StringRule {
@@ -175,6 +184,7 @@ function stringRule(field: FieldSpec, required: boolean): StringRule {
     required,
     // The country bound only keeps hostile input small: a country name must fail as "not an alpha-3 code".
     ...(field.max !== undefined || isCountry ? { max: field.max ?? 64 } : {}),
+    ...(field.advise !== undefined && { advise: field.advise }),
     ...(isCountry
       ? { pattern: COUNTRY_SHAPE, patternMessage: COUNTRY_MESSAGE }
       : field.pattern !== undefined
@@ -218,30 +228,35 @@ function planOf(t: FieldTable, hooks: ReadHooks): readonly Step[] {
   return plan;
 }
 
-/** Reads an ISO 3166-1 alpha-3 code that exists. */
+/**
+ * Reads a country code by Paxos's pattern (three capitals). A code ISO has not assigned (`XKX` for Kosovo, used by
+ * many verifiers) passes the pattern and is sent, with a warning.
+ */
 function readCountryCode(v: ViolationList, path: string, value: unknown, rule: StringRule): string | undefined {
   const code = readString(v, path, value, rule);
   if (code === undefined || code === '') return undefined;
-  if (!isCountryCode(code)) {
-    v.add(path, 'country', 'is not an assigned ISO 3166-1 alpha-3 country code');
-    return undefined;
-  }
+  if (!isCountryCode(code))
+    v.warn(path, 'country', 'is not an assigned ISO 3166-1 alpha-3 code; it has the shape Paxos takes, so it is sent');
   return code;
 }
+
+const FUTURE_MESSAGE = 'is in the future; Paxos documents no rule against it, so it is sent';
 
 function readPastDate(v: ViolationList, path: string, value: unknown, now: Date, rule: StringRule): string | undefined {
   const text = readString(v, path, value, rule);
   if (text === undefined) return undefined;
   const date = parseCalendarDate(text);
-  if (date === undefined) v.add(path, 'format', 'must be a real calendar date formatted YYYY-MM-DD');
-  else if (date.getTime() > now.getTime()) v.add(path, 'future_date', 'must not be in the future');
-  else return text;
-  return undefined;
+  if (date === undefined) {
+    v.add(path, 'format', 'must be a real calendar date formatted YYYY-MM-DD');
+    return undefined;
+  }
+  if (date.getTime() > now.getTime()) v.warn(path, 'future_date', FUTURE_MESSAGE);
+  return text;
 }
 
 const PAST_DATE_TIME_RULES = [false, true].map((required) => Object.freeze({ required, max: 64 }));
 
-/** Reads an RFC 3339 date-time (at most 64 characters) not later than `now`. */
+/** Reads an RFC 3339 date-time (at most 64 characters); one later than `now` is warned about. */
 export function readPastDateTime(
   v: ViolationList,
   path: string,
@@ -259,10 +274,7 @@ export function readPastDateTime(
     v.add(path, 'format', DATE_TIME_MESSAGE);
     return undefined;
   }
-  if (date.getTime() > now.getTime()) {
-    v.add(path, 'future_date', 'must not be in the future');
-    return undefined;
-  }
+  if (date.getTime() > now.getTime()) v.warn(path, 'future_date', FUTURE_MESSAGE);
   return text;
 }
 
@@ -270,7 +282,7 @@ function isRequired(field: FieldSpec, got: Readonly<Record<string, unknown>>, ho
   const decided = hooks.required?.(field.name, got);
   if (decided !== undefined) return decided;
   const r = field.required;
-  if (r === undefined) return false;
+  if (r === undefined || r === 'held') return false;
   if (r === 'always' || r === 'create') return true;
   return got[r.when] === r.is;
 }
@@ -290,7 +302,7 @@ function readStep(
     case 'text':
       return readString(v, path, value, rule);
     case 'enum':
-      return readEnum(v, path, value, field.values ?? [], required);
+      return readEnum(v, path, value, field.values ?? [], required, field.open === true);
     case 'country':
       return readCountryCode(v, path, value, rule);
     case 'pastDate':
@@ -304,7 +316,7 @@ function readStep(
         v,
         path,
         value,
-        { required, maxItems: field.maxItems ?? field.values?.length ?? 0, ...minItemsOf(field) },
+        { required, adviseItems: field.maxItems ?? field.values?.length ?? 0, ...minItemsOf(field) },
         (itemPath, item) => readEnum(v, itemPath, item, field.values ?? [], true),
       );
     case 'texts':
@@ -312,7 +324,7 @@ function readStep(
         v,
         path,
         value,
-        { required, ...(field.maxItems !== undefined && { maxItems: field.maxItems }), ...minItemsOf(field) },
+        { required, ...(field.maxItems !== undefined && { adviseItems: field.maxItems }), ...minItemsOf(field) },
         (itemPath, item) => readString(v, itemPath, item, step.item),
       );
     default:
@@ -329,7 +341,7 @@ const NO_HOOKS: ReadHooks = Object.freeze({});
 /**
  * Reads every input field of `t` from `f`, in table order, reporting each broken rule at `path.name`. Returns the
  * values that passed, by camelCase name, personal data wrapped in {@link Sensitive}; absent fields have no key.
- * `now` is the time the "not in the future" rules compare with; `context` is handed to the hooks.
+ * `now` is the time the "in the future" warnings compare with; `context` is handed to the hooks.
  * Hooks are expected to be module constants: the reading plan is cached per hooks object.
  */
 export function readFields(
@@ -353,7 +365,7 @@ export function readFields(
         : readStep(v, fieldPath, step, value, isRequired(field, got, hooks), now);
     const only = field.allowedWhen;
     if (only !== undefined && value !== undefined && got[only.when] !== undefined && got[only.when] !== only.is) {
-      v.add(fieldPath, 'forbidden', `is only allowed when ${only.when} is ${only.is}`);
+      v.warn(fieldPath, 'unexpected', `only means something when ${only.when} is ${only.is}; it is sent as given`);
     }
     if (read !== undefined) got[field.name] = field.sensitive === true ? Sensitive.of(read) : read;
   }

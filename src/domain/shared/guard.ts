@@ -6,11 +6,20 @@ import { at, index, type ViolationList } from './violations.js';
  */
 export const PAXOS_TEXT_PATTERN = /^[0-9A-Za-z /?:().,&'+-]+$/;
 
-/** Upper bound for free-text fields whose length Paxos does not document, so that hostile input stays bounded. */
-const DEFAULT_MAX_LENGTH = 1000;
+/**
+ * Free text longer than this, in a field whose length Paxos does not document, is probably a mistake (a file pasted
+ * into a field): it is sent, with a warning. Only a documented limit refuses.
+ */
+const ADVISORY_MAX_LENGTH = 1000;
 
-/** Upper bound for lists whose length Paxos does not document. */
-export const DEFAULT_MAX_ITEMS = 100;
+/** Lists longer than this, where Paxos documents no limit, are sent with a warning. */
+const ADVISORY_MAX_ITEMS = 100;
+
+/**
+ * Not a Paxos rule but a bound on the work of reading one list: a Proxy or a sparse array can claim billions of
+ * items. No onboarding comes near it (Paxos's identity objects hold a handful of members, tax details or aliases).
+ */
+const READ_MAX_ITEMS = 10_000;
 
 // C0 controls, DEL and C1 controls: never meaningful in onboarding data and a classic log-injection vector.
 // eslint-disable-next-line no-control-regex -- finds control characters so that values holding them are refused
@@ -133,7 +142,10 @@ class ObjectFields implements Fields {
 /** Options for {@link readString}. */
 export interface StringRule {
   readonly required?: boolean;
+  /** A limit Paxos documents (its schema's `maxLength`): longer is refused. */
   readonly max?: number;
+  /** A length past which the value is sent with a warning (default {@link ADVISORY_MAX_LENGTH}). */
+  readonly advise?: number;
   readonly pattern?: RegExp;
   readonly patternMessage?: string;
 }
@@ -152,11 +164,15 @@ export function readString(v: ViolationList, path: string, value: unknown, rule:
     v.add(path, 'required', 'is required and must not be empty');
     return undefined;
   }
-  const max = rule.max ?? DEFAULT_MAX_LENGTH;
+  const max = rule.max ?? Infinity;
   let ok = true;
   if (value.length > max) {
     v.add(path, 'max_length', `must be at most ${max} characters`);
     ok = false;
+  } else {
+    const advise = rule.advise ?? ADVISORY_MAX_LENGTH;
+    if (value.length > advise)
+      v.warn(path, 'max_length', `is longer than ${advise} characters; Paxos documents no limit, so it is sent`);
   }
   if (rule.pattern !== undefined) {
     if (value.length <= max && !rule.pattern.test(value)) {
@@ -170,13 +186,17 @@ export function readString(v: ViolationList, path: string, value: unknown, rule:
   return ok ? value : undefined;
 }
 
-/** Reads a string that must be one of `allowed`. */
+/**
+ * Reads a string that must be one of `allowed`. An `open` enumeration is one Paxos extends without notice (new
+ * verifier vendors): another value is sent, with a warning.
+ */
 export function readEnum<T extends string>(
   v: ViolationList,
   path: string,
   value: unknown,
   allowed: readonly T[],
   required = false,
+  open = false,
 ): T | undefined {
   if (value === undefined) {
     if (required) v.add(path, 'required', 'is required');
@@ -191,6 +211,10 @@ export function readEnum<T extends string>(
     return undefined;
   }
   if (!(allowed as readonly string[]).includes(value)) {
+    if (open && !CONTROL_CHARACTERS.test(value) && value.length <= ADVISORY_MAX_LENGTH) {
+      v.warn(path, 'enum', "is not a value of Paxos's published list; it is sent, as Paxos adds values over time");
+      return value as T;
+    }
     const list = allowed.length <= 12 ? `: ${allowed.join(', ')}` : '';
     v.add(path, 'enum', `must be one of the allowed values${list}`);
     return undefined;
@@ -212,7 +236,10 @@ export function readBoolean(v: ViolationList, path: string, value: unknown): boo
 export interface ArrayRule {
   readonly required?: boolean;
   readonly minItems?: number;
+  /** A limit Paxos documents: a longer list is refused. */
   readonly maxItems?: number;
+  /** A length past which the list is sent with a warning (default {@link ADVISORY_MAX_ITEMS}). */
+  readonly adviseItems?: number;
 }
 
 /**
@@ -247,11 +274,14 @@ export function readArray<T>(
     return undefined;
   }
   const items = value as unknown[];
-  const maxItems = rule.maxItems ?? DEFAULT_MAX_ITEMS;
+  const maxItems = Math.min(rule.maxItems ?? READ_MAX_ITEMS, READ_MAX_ITEMS);
   if (length > maxItems) {
     v.add(path, 'max_items', `must have at most ${maxItems} items`);
     return undefined;
   }
+  const adviseItems = rule.adviseItems ?? ADVISORY_MAX_ITEMS;
+  if (length > adviseItems)
+    v.warn(path, 'max_items', `has more than ${adviseItems} items; Paxos documents no limit, so it is sent`);
   if (rule.minItems !== undefined && length < rule.minItems) {
     v.add(path, 'min_items', `must have at least ${rule.minItems} item${rule.minItems === 1 ? '' : 's'}`);
   }

@@ -6,10 +6,14 @@
  * Where the documents conflict or leave a rule to the "licensing arrangement" (§6.2), the emulator takes the reading
  * that refuses least, so that it never refuses what Paxos would accept; each such choice is said where it is made.
  */
-import countries from './country-codes.json' with { type: 'json' };
 import { isCalendarDate, type IssueCode, type WireIssue, type WireObject } from './schemas.js';
 
-const COUNTRIES: ReadonlySet<string> = new Set(countries.codes);
+/**
+ * §4.4, §6.7: the schema's pattern for `nationality`, and the shape the reference describes for `cip_id_country` and
+ * `tax_payer_country`. Not the list of assigned ISO codes: verifiers use user-assigned codes such as XKX (Kosovo),
+ * and Paxos documents no list, so the reading that refuses least is the pattern.
+ */
+const COUNTRY_SHAPE = /^[A-Z]{3}$/;
 
 /** What the rules need to know about other identities of the same API user. */
 export interface RuleContext {
@@ -58,19 +62,20 @@ const PROHIBITED_SUB_TYPES = ['ADULT_ENTERTAINMENT', 'DRUGS', 'SHELL_BANK', 'WEA
 /** Institution types that operate a business (§6.4, §6.5). */
 const OPERATING_TYPES = ['CORPORATION', 'LLC', 'PARTNERSHIP'];
 
-/** Member roles by institution type (§6.5, changelog 2025-10-27). Types not listed have no documented grid. */
+/**
+ * Member roles refused by institution type (§6.5, changelog 2025-10-27). Only the trust row says "only"; the rows of
+ * corporations, LLCs and partnerships list the roles they use without excluding others (ACCOUNT_OPENER is in no row),
+ * so they refuse nothing. Types not listed have no documented grid.
+ */
 const ROLES_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   TRUST: ['TRUSTEE', 'GRANTOR', 'BENEFICIARY'],
-  CORPORATION: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
-  LLC: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
-  PARTNERSHIP: ['BENEFICIAL_OWNER', 'AUTHORIZED_USER', 'MANAGEMENT_CONTROL_PERSON'],
 };
 
 function checkCountry(issues: Issues, value: unknown, path: string): void {
   const code = text(value);
   // §4.4, §4.8, §6.7: nationality, cip_id_country and tax_payer_country are ISO 3166-1 alpha-3 codes.
-  if (code !== undefined && !COUNTRIES.has(code))
-    issues.add(path, 'country', 'must be an ISO 3166-1 alpha-3 country code');
+  if (code !== undefined && !COUNTRY_SHAPE.test(code))
+    issues.add(path, 'country', 'must be an ISO 3166-1 alpha-3 country code (three capital letters)');
 }
 
 function checkCip(issues: Issues, details: WireObject, at: string): void {

@@ -93,13 +93,27 @@ describe('CreateIdentity with the in-memory gateway', () => {
     });
   });
 
-  it('checks "not in the future" against the injected clock, and sends nothing when a rule fails', async () => {
-    const { gateway, useCase } = setup(new Date('2021-06-16T09:28:13Z'));
+  it('warns of a date in the future of the injected clock through the logger, and sends the identity', async () => {
+    const { gateway, refIds } = setup(new Date('2021-06-16T09:28:13Z'));
+    const warn = sinon.spy();
+    const logger = { debug: sinon.spy(), info: sinon.spy(), warn, error: sinon.spy() };
+    const clock = new ManualClock(new Date('2021-06-16T09:28:13Z'));
+    const useCase = new CreateIdentity(gateway, refIds, clock, { logger });
     const create = sinon.spy(gateway, 'create');
-    const error = await rejection(useCase.execute(seedCommand()));
+    await useCase.execute(seedCommand());
+    expect(create.calledOnce).to.equal(true);
+    expect(warn.args.map(([, fields]) => fields as unknown)).to.deep.equal([
+      { operation: 'create', path: 'person.passthroughVerifiedAt', code: 'future_date' },
+    ]);
+  });
+
+  it('sends nothing when a rule fails', async () => {
+    const { gateway, useCase } = setup();
+    const create = sinon.spy(gateway, 'create');
+    const error = await rejection(useCase.execute(aPerson().with({ firstName: 'Jörg' }).build()));
     expect(error).to.be.instanceOf(IdentityValidationError);
     expect((error as IdentityValidationError).violations.map((x) => `${x.path} ${x.code}`)).to.deep.equal([
-      'person.passthroughVerifiedAt future_date',
+      'person.firstName pattern',
     ]);
     expect(create.called).to.equal(false);
   });

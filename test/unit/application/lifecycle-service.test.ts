@@ -91,9 +91,12 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const service = createIdentityService({ adapter: 'in-memory' });
       const a = await service.createIdentity(aPerson().build());
       const b = await service.createIdentity(aPerson().build());
-      const org = await service.createIdentity(anInstitution([a.id]));
+      const org = await service.createIdentity({
+        ...anInstitution([a.id], { institutionType: 'TRUST', institutionSubType: 'INVESTMENT' }),
+        institutionMembers: [{ identityId: a.id, roles: ['TRUSTEE'] }],
+      });
       const error = await expect(
-        service.addInstitutionMembers(org.id, [{ identityId: b.id, roles: ['TRUSTEE'] }]),
+        service.addInstitutionMembers(org.id, [{ identityId: b.id, roles: ['BENEFICIAL_OWNER'] }]),
       ).to.be.rejectedWith(IdentityValidationError);
       expect(error.violations.map((v: { path: string }) => v.path)).to.deep.equal(['members[0].roles[0]']);
       const got = await service.getIdentity(org.id, { includeInstitutionMembers: true });

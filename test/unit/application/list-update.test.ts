@@ -73,14 +73,19 @@ describe('updating an identity', () => {
     expect((await service.getIdentity(created.id)).person?.lastName).to.equal('Smith');
   });
 
-  it('checks "not in the future" rules against the service clock', async () => {
-    const service = createIdentityService({ adapter: 'in-memory', clock: CLOCK });
+  it('warns of a date after the service clock (Paxos documents no rule against it), and sends it', async () => {
+    const warn = sinon.spy();
+    const logger = { debug: sinon.spy(), info: sinon.spy(), warn, error: sinon.spy() };
+    const service = createIdentityService({ adapter: 'in-memory', clock: CLOCK, logger });
     const created = await service.createIdentity(aPerson().build());
-    await expect(service.updateIdentity(created.id, { lastKycRefreshDate: '2026-03-16T00:00:00Z' })).to.be.rejectedWith(
-      IdentityValidationError,
-    );
+    const later = await service.updateIdentity(created.id, { lastKycRefreshDate: '2026-03-16T00:00:00Z' });
+    expect(later.lastKycRefreshDate).to.equal('2026-03-16T00:00:00Z');
+    expect(warn.args.map(([, fields]) => fields as unknown)).to.deep.equal([
+      { operation: 'update', path: 'lastKycRefreshDate', code: 'future_date' },
+    ]);
     const ok = await service.updateIdentity(created.id, { lastKycRefreshDate: '2026-03-15T11:00:00Z' });
     expect(ok.lastKycRefreshDate).to.equal('2026-03-15T11:00:00Z');
+    expect(warn.callCount).to.equal(1);
   });
 
   it('sends nothing when the change is invalid, and checks the id before reading', async () => {

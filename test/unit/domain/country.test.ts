@@ -3,6 +3,7 @@ import countries from 'i18n-iso-countries';
 import { countryCodes, isCountryCode } from '../../../src/gateways.js';
 import { aPerson } from '../../support/builders.js';
 import { accept, expectViolation } from '../../support/domain.js';
+import { expectWarning, warningPairs } from './warnings.js';
 
 // XKK (Kosovo) is a user-assigned code some libraries carry; ISO 3166-1 has not assigned it.
 const ISO_ALPHA3 = Object.keys(countries.getAlpha3Codes())
@@ -29,12 +30,23 @@ describe('ISO 3166-1 alpha-3 country codes', () => {
     }
   });
 
-  it('reject three capitals that are not assigned', () => {
-    for (const code of ['XYZ', 'XKK', 'AAA', 'UKK', 'EUR']) expect(isCountryCode(code), code).to.equal(false);
-    expectViolation(
-      aPerson().foreign().withoutTaxDetails().with({ nationality: 'XYZ' }).build(),
+  it('§6.7 are told apart from three capitals ISO has not assigned, which are sent with a warning (XKX, Kosovo)', () => {
+    for (const code of ['XYZ', 'XKK', 'XKX', 'AAA', 'UKK', 'EUR']) expect(isCountryCode(code), code).to.equal(false);
+    const identity = expectWarning(
+      aPerson().foreign().withoutTaxDetails().with({ nationality: 'XKX', cipIdCountry: 'XKX' }).build(),
       'person.nationality',
       'country',
     );
+    expect(identity.person?.nationality).to.equal('XKX');
+    expect(warningPairs(identity)).to.include('person.cipIdCountry country');
+  });
+
+  it("§4.4 refuse what breaks the schema's pattern (three capitals)", () => {
+    for (const code of ['DE', 'deu', 'Germany', 'DEU1'])
+      expectViolation(
+        aPerson().foreign().withoutTaxDetails().with({ nationality: code }).build(),
+        'person.nationality',
+        'pattern',
+      );
   });
 });

@@ -160,12 +160,39 @@ describe('IdentityUpdate', () => {
     });
   });
 
+  describe('under a rule profile', () => {
+    const rules = { customerDueDiligence: 'required' } as const;
+
+    it('§6.2 does not hold answers the identity already lacked against a change of other fields', () => {
+      const update = IdentityUpdate.plan(person, { person: { lastName: 'Smith' } }, { now: NOW, rules });
+      expect(update.delta.person).to.deep.equal({ lastName: 'Smith' });
+    });
+
+    it('§6.2 refuses a change of the answers that leaves some missing', () => {
+      let caught: unknown;
+      try {
+        IdentityUpdate.plan(person, { customerDueDiligence: { employmentStatus: 'FULL_TIME' } }, { now: NOW, rules });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(IdentityValidationError);
+      expect((caught as IdentityValidationError).violations.map((v) => `${v.path} ${v.code}`)).to.have.members([
+        'customerDueDiligence.estimatedYearlyIncome required',
+        'customerDueDiligence.expectedTransferValue required',
+        'customerDueDiligence.sourceOfWealth required',
+        'customerDueDiligence.employmentIndustrySector required',
+      ]);
+    });
+  });
+
   describe('checks the identity as it will be', () => {
     it('runs the create rules on the merged identity and reports them with the paths of the changes', () => {
       expect(refusal(person, { person: { lastName: '', dateOfBirth: '2999-01-01' } })).to.have.members([
         'person.lastName required',
-        'person.dateOfBirth future_date',
       ]);
+      expect(
+        plan(person, { person: { dateOfBirth: '2999-01-01' } }).warnings.map((w) => `${w.path} ${w.code}`),
+      ).to.deep.equal(['person.dateOfBirth future_date']);
       expect(refusal(person, { person: { cipIdType: 'PASSPORT' } })).to.deep.equal(['person.cipIdType forbidden']);
       expect(refusal(person, { person: { address: { city: 'x'.repeat(36) } } })).to.deep.equal([
         'person.address.city max_length',
@@ -177,13 +204,18 @@ describe('IdentityUpdate', () => {
       expect(refusal(person, { setTaxDetailsNotRequired: true })).to.deep.equal(['setTaxDetailsNotRequired forbidden']);
     });
 
-    it('refuses a change of type, members, the create-only flag, an empty change and other top-level fields', () => {
+    it('§3.4 sends an empty change (it changes nothing, and Paxos documents no refusal), with a warning', () => {
+      const update = plan(person, {});
+      expect(update.delta).to.deep.equal({});
+      expect(update.warnings.map((w) => `${w.path} ${w.code}`)).to.deep.equal([' no_change']);
+    });
+
+    it('refuses a change of type, members, the create-only flag and other top-level fields', () => {
       expect(refusal(person, { institution: { name: 'X' } })).to.deep.equal(['institution forbidden']);
       const llc = held(anInstitution(['member-1']));
       expect(refusal(llc, { person: { lastName: 'Smith' } })).to.deep.equal(['person forbidden']);
       expect(refusal(person, { institutionMembers: [] })).to.deep.equal(['institutionMembers forbidden']);
       expect(refusal(person, { taxDetailsNotRequired: true })).to.deep.equal(['taxDetailsNotRequired forbidden']);
-      expect(refusal(person, {})).to.deep.equal([' required']);
       expect(refusal(person, { type: 'INSTITUTION' })).to.deep.equal(['type unknown_field']);
       expect(refusal(person, 'lastName=Smith')).to.deep.equal([' type']);
       expect(refusal(person, { setUserDisabled: 'yes', lastKycRefreshDate: '2026-13-01' })).to.have.members([

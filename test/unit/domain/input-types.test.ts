@@ -258,7 +258,7 @@ describe('Input of any JavaScript type', () => {
           firstName: 'Jörg',
           lastName: '',
           dateOfBirth: '2023-02-29',
-          nationality: 'XYZ',
+          nationality: 'xyz',
           cipId: '111111234',
           cipIdType: 'SSN',
           cipIdCountry: 'USA',
@@ -278,7 +278,7 @@ describe('Input of any JavaScript type', () => {
         ['person.firstName', 'pattern'],
         ['person.lastName', 'required'],
         ['person.dateOfBirth', 'format'],
-        ['person.nationality', 'country'],
+        ['person.nationality', 'pattern'],
         ['person.cipId', 'format'],
         ['person.address.address1', 'type'],
         ['person.address.city', 'type'],
@@ -309,8 +309,8 @@ describe('Input of any JavaScript type', () => {
 
     it('uses camelCase dotted paths with indexes', () => {
       const violations = violationsOf({
-        ...anInstitution(['member-1']),
-        institutionMembers: [{ identityId: 'member-1', roles: ['TRUSTEE'] }],
+        ...anInstitution(['member-1'], { institutionType: 'TRUST', institutionSubType: 'INVESTMENT' }),
+        institutionMembers: [{ identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] }],
       });
       expect(pairs(violations)).to.deep.equal(['institutionMembers[0].roles[0] forbidden']);
       for (const violation of violationsOf({ person: { address: {} } })) {

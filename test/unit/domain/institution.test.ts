@@ -3,6 +3,7 @@ import { type InstitutionDetailsInput, type RegulationStatus, type TradingType }
 import { INSTITUTION_SUB_TYPES } from '../../../src/gateways.js';
 import { anInstitution, uniqueSsn } from '../../support/builders.js';
 import { accept, anInstitutionWithRoles, aTrust, expectViolation, expectViolations } from '../../support/domain.js';
+import { expectWarning } from './warnings.js';
 
 type Changes = Partial<Record<keyof InstitutionDetailsInput, unknown>>;
 const institution = (changes: Changes) => anInstitution(['member-1'], changes as Partial<InstitutionDetailsInput>);
@@ -125,8 +126,9 @@ describe('InstitutionDetails', () => {
       expectViolation(institution({ cipIdType: 'PASSPORT', cipId: 'P123' }), 'institution.cipIdType', 'enum');
     });
 
-    it('rejects a cipIdCountry that is not an assigned code', () => {
-      expectViolation(institution({ cipIdCountry: 'XYZ' }), 'institution.cipIdCountry', 'country');
+    it('§6.7 sends a cipIdCountry that is not an assigned code, with a warning, and refuses one of another shape', () => {
+      expectWarning(institution({ cipIdCountry: 'XKX' }), 'institution.cipIdCountry', 'country');
+      expectViolation(institution({ cipIdCountry: 'Kosovo' }), 'institution.cipIdCountry', 'pattern');
     });
   });
 
@@ -143,9 +145,9 @@ describe('InstitutionDetails', () => {
       );
     });
 
-    it('rejects a date in the future of the given now', () => {
+    it('§6.7 sends a date in the future of the given now, with a warning (no documented rule)', () => {
       const now = new Date('2026-03-15T12:00:00Z');
-      expectViolation(
+      expectWarning(
         institution({ govtRegistrationDate: '2026-03-16T00:00:00Z' }),
         'institution.govtRegistrationDate',
         'future_date',

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { INSTITUTION_ROLE_TYPES, rolesAllowedFor } from '../../../src/gateways.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
 import { accept, anInstitutionWithRoles, aTrust, expectViolation, expectViolations } from '../../support/domain.js';
+import { expectWarning, warningPairs } from './warnings.js';
 
 const withMembers = (institutionMembers: unknown) => ({
   ...anInstitution(['member-1']),
@@ -37,11 +38,11 @@ describe('Institution members', () => {
       expectViolation(withMembers([]), 'institutionMembers', 'min_items');
     });
 
-    it('rejects the same identity listed twice', () => {
-      expectViolation(
+    it('§3.7 sends the same identity listed twice, with a warning (Paxos documents no rule against it)', () => {
+      expectWarning(
         withMembers([
           { identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] },
-          { identityId: 'member-1', roles: ['AUTHORIZED_USER'] },
+          { identityId: 'member-1', roles: ['MANAGEMENT_CONTROL_PERSON'] },
         ]),
         'institutionMembers',
         'duplicate',
@@ -90,22 +91,58 @@ describe('Institution members', () => {
         expect(accept(command).institutionMembers?.[0]?.roles).to.have.length(3);
       });
 
-      it(`${institutionType}: rejects trust roles, ACCOUNT_OPENER and SOLE_PROPRIETOR`, () => {
+      it(`§6.5 ${institutionType}: sends trust roles, ACCOUNT_OPENER and SOLE_PROPRIETOR with a warning (the grid lists, it does not exclude)`, () => {
         for (const role of ['TRUSTEE', 'GRANTOR', 'BENEFICIARY', 'ACCOUNT_OPENER', 'SOLE_PROPRIETOR'] as const) {
-          expectViolation(
-            anInstitutionWithRoles([role], { institutionType }),
-            'institutionMembers[0].roles[0]',
-            'forbidden',
+          const identity = expectWarning(
+            anInstitutionWithRoles(['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON', role], { institutionType }),
+            'institutionMembers[0].roles[2]',
+            'unexpected',
           );
+          expect(identity.institutionMembers?.[0]?.roles).to.include(role);
         }
+      });
+
+      it(`§6.5 ${institutionType}: warns when no member is a BENEFICIAL_OWNER or a MANAGEMENT_CONTROL_PERSON`, () => {
+        expectWarning(
+          anInstitutionWithRoles(['AUTHORIZED_USER'], { institutionType }),
+          'institutionMembers',
+          'required',
+        );
+        expect(
+          warningPairs(
+            accept(anInstitutionWithRoles(['BENEFICIAL_OWNER', 'MANAGEMENT_CONTROL_PERSON'], { institutionType })),
+          ),
+        ).to.deep.equal([]);
       });
     }
 
-    it('rejects a role that does not exist, and an empty role list', () => {
+    it('§4.7 rejects a role that does not exist and roles that are no list', () => {
       expectViolation(member({ roles: ['MANAGEMENT'] }), 'institutionMembers[0].roles[0]', 'enum');
-      expectViolation(member({ roles: [] }), 'institutionMembers[0].roles', 'min_items');
-      expectViolation(member({ roles: undefined }), 'institutionMembers[0].roles', 'required');
       expectViolation(member({ roles: 'BENEFICIAL_OWNER' }), 'institutionMembers[0].roles', 'type');
+    });
+
+    it('§4.7 sends a member without roles (the schema requires only identity_id), with a warning', () => {
+      for (const roles of [[], undefined]) {
+        const identity = expectWarning(member({ roles }), 'institutionMembers[0].roles', 'required');
+        expect(identity.institutionMembers?.[0]?.roles).to.deep.equal([]);
+      }
+    });
+
+    it('§6.5 TRUST: refuses a trust none of whose members holds TRUSTEE, GRANTOR or BENEFICIARY', () => {
+      expectViolation(
+        { ...aTrust(), institutionMembers: [{ identityId: 'member-1', roles: [] }] },
+        'institutionMembers',
+        'required',
+      );
+      expect(
+        accept({
+          ...aTrust(),
+          institutionMembers: [
+            { identityId: 'member-1', roles: [] },
+            { identityId: 'member-2', roles: ['GRANTOR'] },
+          ],
+        }).institutionMembers,
+      ).to.have.length(2);
     });
   });
 
@@ -117,10 +154,17 @@ describe('Institution members', () => {
       expect(accept(member({ ownership: 33.5 })).institutionMembers?.[0]?.ownership).to.equal('33.5');
     });
 
-    it('rejects values outside 0–100 and non-decimal text', () => {
-      for (const ownership of ['-1', '100.01', '101', '1e2', '25%', 'abc', '', ' 25', '.5', -5, 150]) {
-        expectViolation(member({ ownership }), 'institutionMembers[0].ownership', 'range');
+    it("§4.7 rejects text that is not Paxos's decimal format", () => {
+      for (const ownership of ['1e2', '25%', 'abc', '', ' 25', '1,5']) {
+        expectViolation(member({ ownership }), 'institutionMembers[0].ownership', 'format');
       }
+    });
+
+    it('§4.7 sends decimals outside 0–100 with a warning (Paxos documents no range)', () => {
+      for (const ownership of ['-1', '100.01', '101', -5, 150]) {
+        expectWarning(member({ ownership }), 'institutionMembers[0].ownership', 'range');
+      }
+      expect(accept(member({ ownership: '.5' })).institutionMembers?.[0]?.ownership).to.equal('.5');
     });
 
     it('rejects other types', () => {
@@ -145,12 +189,12 @@ describe('Institution members', () => {
     expectViolations(
       withMembers([
         { identityId: 'member-1', roles: ['BENEFICIAL_OWNER'] },
-        { identityId: 'member-2', roles: ['TRUSTEE'], ownership: '120' },
+        { identityId: 'member-2', roles: ['OWNER'], ownership: '12%' },
         'member-3',
       ]),
       [
-        ['institutionMembers[1].roles[0]', 'forbidden'],
-        ['institutionMembers[1].ownership', 'range'],
+        ['institutionMembers[1].roles[0]', 'enum'],
+        ['institutionMembers[1].ownership', 'format'],
         ['institutionMembers[2]', 'type'],
       ],
     );

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { aPerson } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
+import { expectWarning, warningPairs } from './warnings.js';
 
 const withMetadata = (metadata: unknown) => ({ ...aPerson().build(), metadata: metadata as never });
 
@@ -61,10 +62,15 @@ describe('Metadata', () => {
     expectViolation(withMetadata({ prototype: 'x' }), 'metadata', 'forbidden');
   });
 
-  it('refuses empty and over-long keys, and over-long values', () => {
-    expectViolation(withMetadata({ '': 'x' }), 'metadata', 'forbidden');
-    expectViolation(withMetadata({ ['k'.repeat(101)]: 'x' }), 'metadata', 'forbidden');
-    expectViolation(withMetadata({ k: 'v'.repeat(1001) }), 'metadata.k', 'max_length');
+  it("§2 sends empty or long keys, long values and many pairs, warning past the caps of Paxos's other resources", () => {
+    expectWarning(withMetadata({ '': 'x' }), 'metadata', 'max_length');
+    expectWarning(withMetadata({ ['k'.repeat(101)]: 'x' }), 'metadata', 'max_length');
+    expect(accept(withMetadata({ k: 'v'.repeat(1001) })).metadata?.['k']).to.have.length(1001);
+    expectWarning(withMetadata({ k: 'v'.repeat(101) }), 'metadata.k', 'max_length');
+    const many = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`key${i}`, 'v']));
+    expect(Object.keys(expectWarning(withMetadata(many), 'metadata', 'max_items').metadata ?? {})).to.have.length(150);
+    const six = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`key${i}`, 'v'.repeat(100)]));
+    expect(warningPairs(accept(withMetadata(six)))).to.deep.equal([]);
   });
 
   it('returns a frozen copy', () => {

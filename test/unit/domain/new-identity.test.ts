@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { NewIdentity } from '../../../src/index.js';
 import { aPerson, anInstitution, seedCommand } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations, NOW } from '../../support/domain.js';
+import { expectWarning } from './warnings.js';
 
 describe('NewIdentity: identity-level rules', () => {
   describe('exactly one of person or institution', () => {
@@ -39,9 +40,13 @@ describe('NewIdentity: identity-level rules', () => {
       expect(accept({ ...aPerson().build(), refId: '' }).refId).to.equal(undefined);
     });
 
-    it('rejects a refId that is not a string or too long', () => {
+    it('rejects a refId that is not a string', () => {
       expectViolation({ ...aPerson().build(), refId: 42 }, 'refId', 'type');
-      expectViolation({ ...aPerson().build(), refId: 'r'.repeat(256) }, 'refId', 'max_length');
+    });
+
+    it('§4.2 sends a refId of any length (Paxos documents none), warning past 255 characters', () => {
+      const identity = expectWarning({ ...aPerson().build(), refId: 'r'.repeat(256) }, 'refId', 'max_length');
+      expect(identity.refId).to.have.length(256);
     });
 
     it('gives a refId through withRefId, and checks it', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { PersonDetailsInput } from '../../../src/index.js';
 import { aPerson, uniqueSsn } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
+import { expectWarning } from './warnings.js';
 
 const person = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) =>
   aPerson()
@@ -78,11 +79,13 @@ describe('PersonDetails', () => {
       expectViolation(person({ dateOfBirth: '1980-01-01T00:00:00Z' }), 'person.dateOfBirth', 'format');
     });
 
-    it('accepts today and rejects tomorrow, measured against the given now', () => {
+    it('§6.7 sends a date in the future with a warning (Paxos documents no such rule), measured against the given now', () => {
       const now = new Date('2026-03-15T00:00:00Z');
-      accept(person({ dateOfBirth: '2026-03-15' }), now);
-      expectViolation(person({ dateOfBirth: '2026-03-16' }), 'person.dateOfBirth', 'future_date', now);
-      accept(person({ dateOfBirth: '2026-03-16' }), new Date('2026-03-16T00:00:00Z'));
+      expect(accept(person({ dateOfBirth: '2026-03-15' }), now).warnings).to.deep.equal([]);
+      expectWarning(person({ dateOfBirth: '2026-03-16' }), 'person.dateOfBirth', 'future_date', now);
+      expect(accept(person({ dateOfBirth: '2026-03-16' }), new Date('2026-03-16T00:00:00Z')).warnings).to.deep.equal(
+        [],
+      );
     });
 
     it('is required', () => {
@@ -97,9 +100,9 @@ describe('PersonDetails', () => {
     });
 
     for (const field of ['nationality', 'cipIdCountry'] as const) {
-      it(`${field}: rejects three capitals that are not an assigned code`, () => {
-        expectViolation(foreign({ [field]: 'XYZ' }), `person.${field}`, 'country');
-        expectViolation(foreign({ [field]: 'XKK' }), `person.${field}`, 'country');
+      it(`§6.7 ${field}: sends three capitals that are not an assigned code, with a warning`, () => {
+        expectWarning(foreign({ [field]: 'XYZ' }), `person.${field}`, 'country');
+        expectWarning(foreign({ [field]: 'XKX' }), `person.${field}`, 'country');
       });
 
       it(`${field}: rejects alpha-2, lower case and names`, () => {
@@ -191,9 +194,15 @@ describe('PersonDetails', () => {
       ]);
     });
 
-    it('bounds their length', () => {
-      expectViolation(person({ phoneNumber: '1'.repeat(65) }), 'person.phoneNumber', 'max_length');
-      expectViolation(person({ email: `${'a'.repeat(250)}@b.io` }), 'person.email', 'max_length');
+    it('§4.4 sends them whatever their length (Paxos documents none), warning past the usual sizes', () => {
+      expectWarning(person({ phoneNumber: '1'.repeat(65) }), 'person.phoneNumber', 'max_length');
+      expectWarning(person({ email: `${'a'.repeat(250)}@b.io` }), 'person.email', 'max_length');
+      expectWarning(person({ profession: 'p'.repeat(201) }), 'person.profession', 'max_length');
+      expect(accept(person({ phoneNumber: '1'.repeat(64), profession: 'p'.repeat(200) })).warnings).to.deep.equal([]);
+    });
+
+    it("§4.4 refuses a middleName over the schema's 200 characters", () => {
+      expectViolation(person({ middleName: 'm'.repeat(201) }), 'person.middleName', 'max_length');
     });
   });
 

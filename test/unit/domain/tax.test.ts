@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { aPerson, anInstitution, uniqueEin, uniqueSsn } from '../../support/builders.js';
 import { accept, expectViolation, expectViolations } from '../../support/domain.js';
+import { expectWarning } from './warnings.js';
 
 const GERMAN_TAX = [{ taxPayerId: '12345678901', taxPayerCountry: 'DEU' }];
 
@@ -37,12 +38,13 @@ describe('Tax rules', () => {
       expect(identity.taxDetails.map((t) => t.taxPayerCountry)).to.deep.equal(['USA', 'DEU']);
     });
 
-    it('does not derive from an SSN issued outside the USA', () => {
-      expectViolation(
-        aPerson().foreign().with({ cipIdType: 'SSN', cipId: uniqueSsn() }).build(),
-        'taxDetails',
-        'required',
-      );
+    it('§6.4, §6.6 derives from an SSN whichever country is named, as Paxos fills tax_details from the CIP id', () => {
+      const cipId = uniqueSsn();
+      const identity = accept(aPerson().foreign().with({ cipIdType: 'SSN', cipId }).build());
+      expect(identity.tax.kind).to.equal('derived');
+      expect(identity.taxDetails.map((t) => [t.taxPayerId.reveal(), t.taxPayerCountry])).to.deep.equal([
+        [cipId, 'DEU'],
+      ]);
     });
 
     it('does not derive from a US registration number', () => {
@@ -99,17 +101,19 @@ describe('Tax rules', () => {
       );
     });
 
-    it('rejects details and the flag together', () => {
-      expectViolation(
+    it('§6.6 sends details given together with the flag, with a warning that the flag is not sent', () => {
+      const identity = expectWarning(
         aPerson().foreign().withCommand({ taxDetails: GERMAN_TAX, taxDetailsNotRequired: true }).build(),
         'taxDetailsNotRequired',
         'conflict',
       );
-      expectViolation(
+      expect(identity.tax.kind).to.equal('provided');
+      const empty = expectWarning(
         aPerson().foreign().withCommand({ taxDetails: [], taxDetailsNotRequired: true }).build(),
         'taxDetailsNotRequired',
         'conflict',
       );
+      expect(empty.tax.kind).to.equal('not_required');
     });
 
     it('rejects a flag that is not a boolean', () => {
@@ -161,9 +165,9 @@ describe('Tax rules', () => {
       );
     });
 
-    it('rejects a taxPayerCountry that is not an assigned alpha-3 code', () => {
-      expectViolation(
-        withDetail({ taxPayerId: '1', taxPayerCountry: 'XYZ' }),
+    it('§4.8 sends a taxPayerCountry of three capitals ISO has not assigned, with a warning; refuses other shapes', () => {
+      expectWarning(
+        withDetail({ taxPayerId: '1', taxPayerCountry: 'XKX' }),
         'taxDetails[0].taxPayerCountry',
         'country',
       );

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { type PersonDetailsInput } from '../../../src/index.js';
 import { PASSTHROUGH_VERIFIER_TYPES } from '../../../src/gateways.js';
 import { aPerson } from '../../support/builders.js';
-import { accept, expectViolation, expectViolations } from '../../support/domain.js';
+import { accept, expectViolation } from '../../support/domain.js';
+import { expectWarning, warningPairs } from './warnings.js';
 
 const person = (changes: Partial<Record<keyof PersonDetailsInput, unknown>>) =>
   aPerson()
@@ -46,8 +47,19 @@ describe('Verifier rules', () => {
       expectViolation(person({ passthroughVerifierType: undefined }), 'person.passthroughVerifierType', 'required');
     });
 
-    it('rejects an unknown passthroughVerifierType', () => {
-      expectViolation(person({ passthroughVerifierType: 'ACME' }), 'person.passthroughVerifierType', 'enum');
+    it('§2, §11.10 sends a passthroughVerifierType Paxos has not published yet, with a warning', () => {
+      const identity = expectWarning(
+        person({ passthroughVerifierType: 'ACME_ID' }),
+        'person.passthroughVerifierType',
+        'enum',
+      );
+      expect(identity.person?.passthroughVerifierType).to.equal('ACME_ID');
+      expect(warningPairs(accept(person({ passthroughVerifierType: 'AIPRISE' })))).to.deep.equal([]);
+    });
+
+    it('§4.4 still refuses a passthroughVerifierType that is no string or empty', () => {
+      expectViolation(person({ passthroughVerifierType: 7 }), 'person.passthroughVerifierType', 'type');
+      expectViolation(person({ passthroughVerifierType: '' }), 'person.passthroughVerifierType', 'required');
     });
 
     it('requires passthroughVerifiedAt', () => {
@@ -74,17 +86,19 @@ describe('Verifier rules', () => {
       }
     });
 
-    it('rejects passthroughVerifiedAt in the future of the given now', () => {
+    it('§6.7 sends passthroughVerifiedAt in the future of the given now, with a warning (no documented rule)', () => {
       const now = new Date('2026-03-15T12:00:00Z');
-      accept(person({ passthroughVerifiedAt: '2026-03-15T12:00:00Z' }), now);
-      expectViolation(
+      expect(warningPairs(accept(person({ passthroughVerifiedAt: '2026-03-15T12:00:00Z' }), now))).to.deep.equal([]);
+      expectWarning(
         person({ passthroughVerifiedAt: '2026-03-15T12:00:01Z' }),
         'person.passthroughVerifiedAt',
         'future_date',
         now,
       );
       // The offset counts: 13:30+02:00 is 11:30Z, before now.
-      accept(person({ passthroughVerifiedAt: '2026-03-15T13:30:00+02:00' }), now);
+      expect(warningPairs(accept(person({ passthroughVerifiedAt: '2026-03-15T13:30:00+02:00' }), now))).to.deep.equal(
+        [],
+      );
     });
 
     it('allows passthroughVerificationStatus APPROVED or DENIED only', () => {
@@ -129,8 +143,8 @@ describe('Verifier rules', () => {
         expect(accept(person({ ...NO_PASSTHROUGH, verifierType })).person?.verifierType).to.equal(verifierType);
       });
 
-      it(`${verifierType} refuses every passthrough field`, () => {
-        expectViolations(
+      it(`§6.3 ${verifierType} sends passthrough fields with a warning each (no documented rule refuses them)`, () => {
+        const identity = accept(
           person({
             verifierType,
             passthroughVerifierType: 'JUMIO',
@@ -139,14 +153,14 @@ describe('Verifier rules', () => {
             passthroughVerificationStatus: 'APPROVED',
             passthroughVerificationFields: ['ADDRESS'],
           }),
-          [
-            ['person.passthroughVerifierType', 'forbidden'],
-            ['person.passthroughVerifiedAt', 'forbidden'],
-            ['person.passthroughVerificationId', 'forbidden'],
-            ['person.passthroughVerificationStatus', 'forbidden'],
-            ['person.passthroughVerificationFields', 'forbidden'],
-          ],
         );
+        expect(warningPairs(identity)).to.have.members([
+          'person.passthroughVerifierType unexpected',
+          'person.passthroughVerifiedAt unexpected',
+          'person.passthroughVerificationId unexpected',
+          'person.passthroughVerificationStatus unexpected',
+          'person.passthroughVerificationFields unexpected',
+        ]);
       });
     }
 

@@ -6,7 +6,7 @@
  *   npx tsx scripts/extract-paxos-schemas.ts <path-to-paxos-v2.openapi.json> [output.json]
  *
  * Kept: every operation under /identity/identities, /identity/institution-members, /identity/kycrefresh,
- * /identity/accounts, /identity/account-members and /events
+ * /identity/accounts, /identity/account-members, /identity/controls and /events
  * (method, path, parameters, request and 200 response schema names), and every component schema those operations
  * `$ref`, transitively, unmodified. Refs keep their `#/components/schemas/…` form, so the output is itself a
  * document ajv can resolve them in.
@@ -27,6 +27,7 @@ const PATH_PREFIXES = [
   '/identity/kycrefresh',
   '/identity/accounts',
   '/identity/account-members',
+  '/identity/controls',
   '/events',
 ];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];

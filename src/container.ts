@@ -14,6 +14,7 @@ export {
   ImportIdentities,
   IdentityLifecycle,
   Accounts,
+  IdentityControls,
   WebhookDeliveries,
   IdentityService,
   type IdentityUseCases,

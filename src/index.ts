@@ -35,6 +35,8 @@ export type {
   EventPageRequest,
   AccountGateway,
   AccountMembersAdded,
+  IdentityControlGateway,
+  KycRefreshGateway,
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
   SeenStore,
 } from './ports/index.js';
@@ -87,6 +89,7 @@ export {
   AccountMemberNotFoundError,
   AccountAlreadyExistsError,
 } from './domain/account/errors.js';
+export { IdentityControlNotFoundError } from './domain/control/errors.js';
 export {
   PaxosApiError,
   PaxosConfigurationError,

@@ -63,6 +63,11 @@ export {
   type AccountContractOptions,
 } from './testing/contracts/account-gateway.js';
 export {
+  describeIdentityControlContract,
+  type ControlContractGateways,
+  type ControlContractOptions,
+} from './testing/contracts/identity-control.js';
+export {
   describeRateLimiterContract,
   type RateLimiterContractSettings,
   type RateLimiterContractOptions,
@@ -82,6 +87,11 @@ export { InMemoryMemberGateway, type InMemorySharedState } from './adapters/in-m
 export { InMemoryDocumentGateway } from './adapters/in-memory/in-memory-document-gateway.js';
 export { InMemoryEventGateway } from './adapters/in-memory/in-memory-event-gateway.js';
 export { InMemoryAccountGateway } from './adapters/in-memory/in-memory-account-gateway.js';
+export {
+  InMemoryIdentityControlGateway,
+  InMemoryKycRefreshGateway,
+} from './adapters/in-memory/in-memory-control-gateway.js';
+export type { ControlDraft } from './adapters/in-memory/simulation/simulated-controls.js';
 export {
   SimulatedAccounts,
   type AccountDraft,

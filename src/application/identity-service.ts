@@ -16,6 +16,13 @@ import type { UpdateIdentity } from './update-identity.js';
 import type { ImportIdentities, ImportItem, ImportOptions, ImportSummary } from './import-identities.js';
 import type { IdentityLifecycle } from './identity-lifecycle.js';
 import type { Accounts } from './accounts.js';
+import type { IdentityControls } from './identity-controls.js';
+import type {
+  CreateIdentityControlCommand,
+  IdentityControl,
+  IdentityControlPage,
+  ListIdentityControlsFilter,
+} from '../domain/index.js';
 import type { AccountMembersAdded } from '../ports/index.js';
 import { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
 import type { WebhookDeliveries, WebhookDeliveryOptions, WebhookEventHandler, WebhookOutcome } from './webhooks.js';
@@ -54,6 +61,8 @@ export interface IdentityUseCases {
   readonly webhooks?: WebhookDeliveries;
   /** Absent when there is no account gateway; the account calls then throw a TypeError. */
   readonly accounts?: Accounts;
+  /** Absent when there is no identity control gateway; the control and KYC refresh calls then throw a TypeError. */
+  readonly controls?: IdentityControls;
 }
 
 /**
@@ -410,6 +419,74 @@ export class IdentityService {
    */
   removeAccountMember(memberId: string, options?: CallOptions): Promise<void> {
     return this.#accounts().removeMember(memberId, options);
+  }
+
+  /**
+   * Sets a control on an identity (§4.12): `SELL_ONLY`, `CLOSED` or `DORMANT`, with one of Paxos's reason codes. An
+   * approved identity becomes DISABLED and `identity.control.created` follows. Not retried: a repeat would set two.
+   *
+   * @example
+   * ```ts
+   * const control = await service.createControl({ identityId: john.id, type: 'DORMANT', reasonCode: 'INACTIVITY' });
+   * ```
+   *
+   * @throws {IdentityValidationError} for a FROZEN type (Paxos's alone) or an unknown reason code; nothing is sent.
+   * @throws {IdentityNotFoundError} when the identity does not exist.
+   */
+  createControl(command: CreateIdentityControlCommand, options?: CallOptions): Promise<IdentityControl> {
+    return this.#controls().create(command, options);
+  }
+
+  /** Every control of an identity, active ones unless `includeDeleted`. */
+  listControls(filter: ListIdentityControlsFilter, options?: CallOptions): AsyncIterable<IdentityControl> {
+    return this.#controls().all(filter, options);
+  }
+
+  /** One page of an identity's controls; pass `nextPageCursor` back as `pageCursor` for the next one. */
+  listControlsPage(filter: ListIdentityControlsFilter, options?: CallOptions): Promise<IdentityControlPage> {
+    return this.#controls().page(filter, options);
+  }
+
+  /**
+   * Deletes a control the API user set (only overridable controls can be deleted); the identity's status follows and
+   * `identity.control.deleted` is recorded.
+   *
+   * @throws {IdentityControlNotFoundError} when no active control has this id.
+   * @throws {IdentityRejectedError} for a control Paxos set.
+   */
+  deleteControl(controlId: string, reason?: string, options?: CallOptions): Promise<void> {
+    return this.#controls().delete(controlId, reason, options);
+  }
+
+  /**
+   * Sandbox: starts a KYC refresh of an eligible identity (§8.5); `identity.kyc_refresh.started` follows. Complete it
+   * with `updateIdentity(id, { lastKycRefreshDate })`.
+   *
+   * @throws {SandboxOnlyError} against production, unsent.
+   */
+  startKycRefresh(identityId: string, options?: CallOptions): Promise<void> {
+    return this.#controls().startKycRefresh(identityId, options);
+  }
+
+  /**
+   * Sandbox: starts a KYC refresh whatever the eligibility, expiring after `expiryDays` (1–90), then
+   * `identity.kyc_refresh.expired`.
+   *
+   * @throws {IdentityValidationError} for an id outside §8.5's pattern or days outside 1–90; nothing is sent.
+   */
+  forceStartKycRefresh(identityId: string, expiryDays: number, options?: CallOptions): Promise<void> {
+    return this.#controls().forceStartKycRefresh(identityId, expiryDays, options);
+  }
+
+  /** Sandbox: clears the identity's KYC refresh state. */
+  resetKycRefresh(identityId: string, options?: CallOptions): Promise<void> {
+    return this.#controls().resetKycRefresh(identityId, options);
+  }
+
+  #controls(): IdentityControls {
+    if (this.useCases.controls === undefined)
+      throw new TypeError('This IdentityService has no identity control gateway; build it with createIdentityService');
+    return this.useCases.controls;
   }
 
   #accounts(): Accounts {

@@ -23,3 +23,4 @@ export {
 } from './webhooks.js';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook-handler.js';
 export { Accounts } from './accounts.js';
+export { IdentityControls } from './identity-controls.js';

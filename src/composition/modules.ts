@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ContainerModule } from 'inversify';
 import {
   Accounts,
+  IdentityControls,
   CreateIdentity,
   IdentityLifecycle,
   IdentityService,
@@ -24,6 +25,10 @@ import {
 import { MemoryRateLimiter } from '../adapters/rate-limiter/index.js';
 import { systemClock, uuidGenerator } from '../ports/index.js';
 import { InMemoryAccountGateway } from '../adapters/in-memory/in-memory-account-gateway.js';
+import {
+  InMemoryIdentityControlGateway,
+  InMemoryKycRefreshGateway,
+} from '../adapters/in-memory/in-memory-control-gateway.js';
 import { InMemoryDocumentGateway } from '../adapters/in-memory/in-memory-document-gateway.js';
 import { InMemoryEventGateway } from '../adapters/in-memory/in-memory-event-gateway.js';
 import { InMemoryMemberGateway } from '../adapters/in-memory/in-memory-member-gateway.js';
@@ -32,6 +37,8 @@ import { InMemoryWebhookDeliveryRecord } from '../adapters/in-memory/in-memory-w
 import { PaxosSimulator } from '../adapters/in-memory/simulation/paxos-simulator.js';
 import {
   PaxosAccountGateway,
+  PaxosIdentityControlGateway,
+  PaxosKycRefreshGateway,
   PaxosConnection,
   PaxosDocumentGateway,
   PaxosEventGateway,
@@ -40,6 +47,8 @@ import {
 import { InMemoryTokenCache } from '../adapters/paxos/in-memory-token-cache.js';
 import type {
   AccountGateway,
+  IdentityControlGateway,
+  KycRefreshGateway,
   DocumentGateway,
   EventGateway,
   InstitutionMemberGateway,
@@ -110,6 +119,16 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
       ],
     )
     .inSingletonScope();
+  bind<IdentityControls | undefined>(TOKENS.IdentityControls)
+    .toResolvedValue(
+      (controls: IdentityControlGateway | undefined, kyc: KycRefreshGateway | undefined) =>
+        controls === undefined && kyc === undefined ? undefined : new IdentityControls(controls, kyc),
+      [
+        { serviceIdentifier: TOKENS.IdentityControlGateway, optional: true },
+        { serviceIdentifier: TOKENS.KycRefreshGateway, optional: true },
+      ],
+    )
+    .inSingletonScope();
   bind<Accounts | undefined>(TOKENS.Accounts)
     .toResolvedValue(
       (gateway: AccountGateway | undefined, ids: IdGenerator) =>
@@ -157,6 +176,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
         lifecycle: IdentityLifecycle,
         webhooks: WebhookDeliveries | undefined,
         accounts: Accounts | undefined,
+        controls: IdentityControls | undefined,
       ) =>
         new IdentityService(gateway, {
           create,
@@ -166,6 +186,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
           lifecycle,
           ...(webhooks !== undefined && { webhooks }),
           ...(accounts !== undefined && { accounts }),
+          ...(controls !== undefined && { controls }),
         }),
       [
         TOKENS.IdentityGateway,
@@ -176,6 +197,7 @@ export const identityCoreModule = new ContainerModule(({ bind }) => {
         TOKENS.IdentityLifecycle,
         TOKENS.WebhookDeliveries,
         TOKENS.Accounts,
+        TOKENS.IdentityControls,
       ],
     )
     .inSingletonScope();
@@ -218,6 +240,15 @@ export function inMemoryGatewayModule(options: InMemoryIdentityGatewayOptions = 
       .inSingletonScope();
     bind<AccountGateway>(TOKENS.AccountGateway)
       .toResolvedValue((simulator: PaxosSimulator) => new InMemoryAccountGateway(shared(simulator)), [SIMULATOR])
+      .inSingletonScope();
+    bind<IdentityControlGateway>(TOKENS.IdentityControlGateway)
+      .toResolvedValue(
+        (simulator: PaxosSimulator) => new InMemoryIdentityControlGateway(shared(simulator)),
+        [SIMULATOR],
+      )
+      .inSingletonScope();
+    bind<KycRefreshGateway>(TOKENS.KycRefreshGateway)
+      .toResolvedValue((simulator: PaxosSimulator) => new InMemoryKycRefreshGateway(shared(simulator)), [SIMULATOR])
       .inSingletonScope();
   });
 }
@@ -273,6 +304,12 @@ export function paxosGatewayModule(options: PaxosGatewayOptions): ContainerModul
       .inSingletonScope();
     bind<AccountGateway>(TOKENS.AccountGateway)
       .toResolvedValue((connection: PaxosConnection) => new PaxosAccountGateway(connection), [PAXOS_CONNECTION])
+      .inSingletonScope();
+    bind<IdentityControlGateway>(TOKENS.IdentityControlGateway)
+      .toResolvedValue((connection: PaxosConnection) => new PaxosIdentityControlGateway(connection), [PAXOS_CONNECTION])
+      .inSingletonScope();
+    bind<KycRefreshGateway>(TOKENS.KycRefreshGateway)
+      .toResolvedValue((connection: PaxosConnection) => new PaxosKycRefreshGateway(connection), [PAXOS_CONNECTION])
       .inSingletonScope();
   });
 }

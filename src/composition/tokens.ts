@@ -1,5 +1,6 @@
 import type {
   Accounts,
+  IdentityControls,
   CreateIdentity,
   ValidationSettings,
   IdentityLifecycle,
@@ -12,6 +13,8 @@ import type {
 import type {
   AccountGateway,
   Clock,
+  IdentityControlGateway,
+  KycRefreshGateway,
   DocumentGateway,
   EventGateway,
   IdentityGateway,
@@ -42,6 +45,10 @@ export const TOKENS = {
   DocumentGateway: Symbol.for('paxos-identity.DocumentGateway') as symbol & { readonly __type?: DocumentGateway },
   EventGateway: Symbol.for('paxos-identity.EventGateway') as symbol & { readonly __type?: EventGateway },
   AccountGateway: Symbol.for('paxos-identity.AccountGateway') as symbol & { readonly __type?: AccountGateway },
+  IdentityControlGateway: Symbol.for('paxos-identity.IdentityControlGateway') as symbol & {
+    readonly __type?: IdentityControlGateway;
+  },
+  KycRefreshGateway: Symbol.for('paxos-identity.KycRefreshGateway') as symbol & { readonly __type?: KycRefreshGateway },
   /**
    * Where webhook deliveries are claimed and handled ids kept: an `InMemoryWebhookDeliveryRecord` per container
    * by default; rebind it to a shared record when several processes receive webhooks.
@@ -68,6 +75,10 @@ export const TOKENS = {
   IdentityLifecycle: Symbol.for('paxos-identity.IdentityLifecycle') as symbol & { readonly __type?: IdentityLifecycle },
   /** The account use cases; bound to `undefined` when no account gateway is bound. */
   Accounts: Symbol.for('paxos-identity.Accounts') as symbol & { readonly __type?: Accounts | undefined },
+  /** The control and KYC refresh use cases; bound to `undefined` when neither gateway is bound. */
+  IdentityControls: Symbol.for('paxos-identity.IdentityControls') as symbol & {
+    readonly __type?: IdentityControls | undefined;
+  },
   /** The webhook use case; bound to `undefined` when no event gateway is bound. */
   WebhookDeliveries: Symbol.for('paxos-identity.WebhookDeliveries') as symbol & {
     readonly __type?: WebhookDeliveries | undefined;

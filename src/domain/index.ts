@@ -74,3 +74,4 @@ export {
   type WebhookNotification,
 } from './lifecycle/events.js';
 export * from './account/index.js';
+export * from './control/index.js';

@@ -17,3 +17,4 @@ export type { SeenStore } from './seen-store.js';
 export type { WebhookDeliveryRecord, WebhookDeliveryClaim } from './webhook-delivery-record.js';
 export type { TokenCache, CachedAccessToken } from './token-cache.js';
 export type { AccountGateway, AccountMembersAdded } from './account-gateway.js';
+export type { IdentityControlGateway, KycRefreshGateway } from './identity-control-gateway.js';

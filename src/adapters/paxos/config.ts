@@ -99,6 +99,8 @@ export interface ResolvedPaxosConfig {
   readonly eventScopes: readonly string[];
   /** The Accounts API token's scopes: `scopes` when given, else {@link ACCOUNT_SCOPES}. */
   readonly accountScopes: readonly string[];
+  /** The Identity Controls token's scopes: `scopes` when given, else {@link CONTROL_SCOPES}. */
+  readonly controlScopes: readonly string[];
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly initialDelayMs: number;
@@ -127,6 +129,12 @@ export const EVENT_SCOPES: readonly string[] = Object.freeze([...DEFAULT_SCOPES,
 
 /** The scopes of the account calls (reference §1.1): read for get and list, write for create, update and members. */
 export const ACCOUNT_SCOPES: readonly string[] = Object.freeze(['identity:read_account', 'identity:write_account']);
+
+/** The scopes of the Identity Controls calls (reference §1.1): read for list, write for create and delete. */
+export const CONTROL_SCOPES: readonly string[] = Object.freeze([
+  'identity:read_identity_control',
+  'identity:write_identity_control',
+]);
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
@@ -274,6 +282,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     scopes: Object.freeze([...scopes]),
     eventScopes: options.scopes === undefined ? EVENT_SCOPES : Object.freeze([...scopes]),
     accountScopes: options.scopes === undefined ? ACCOUNT_SCOPES : Object.freeze([...scopes]),
+    controlScopes: options.scopes === undefined ? CONTROL_SCOPES : Object.freeze([...scopes]),
     timeoutMs: checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     maxRetries: checkInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES),
     initialDelayMs,

@@ -48,6 +48,8 @@ export class PaxosConnection {
   readonly eventScopes: readonly string[];
   /** The scopes of the Accounts API token: `identity:read_account identity:write_account`, unless `scopes` was set. */
   readonly accountScopes: readonly string[];
+  /** The scopes of the Identity Controls token: `identity:read_identity_control identity:write_identity_control`. */
+  readonly controlScopes: readonly string[];
   readonly #sender: RequestSender;
 
   /**
@@ -78,6 +80,7 @@ export class PaxosConnection {
     // A key without events:read_event must still get identity tokens: the events token is asked for separately.
     this.eventScopes = config.eventScopes;
     this.accountScopes = config.accountScopes;
+    this.controlScopes = config.controlScopes;
     const http = createPaxosKy();
     const clock = dependencies.clock ?? systemClock;
     const tokens = new OAuthTokenProvider(config, http, clock, dependencies.rateLimiter, dependencies.tokenCache);

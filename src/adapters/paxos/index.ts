@@ -5,11 +5,13 @@ export { PaxosMemberGateway } from './paxos-member-gateway.js';
 export { PaxosDocumentGateway } from './paxos-document-gateway.js';
 export { PaxosEventGateway } from './paxos-event-gateway.js';
 export { PaxosAccountGateway } from './paxos-account-gateway.js';
+export { PaxosIdentityControlGateway, PaxosKycRefreshGateway } from './paxos-control-gateway.js';
 export {
   PAXOS_ENVIRONMENTS,
   DEFAULT_SCOPES,
   EVENT_SCOPES,
   ACCOUNT_SCOPES,
+  CONTROL_SCOPES,
   DEFAULT_RATE_LIMIT,
   resolvePaxosConfig,
   type ResolvedPaxosConfig,

@@ -18,6 +18,11 @@ function objectFromWire(wire: EventObjectDto | undefined): EventObject {
   if (wire.required_documents !== undefined) out.requiredDocuments = wire.required_documents;
   if (wire.last_kyc_refresh_date !== undefined) out.lastKycRefreshDate = wire.last_kyc_refresh_date;
   if (wire.next_kyc_refresh_date !== undefined) out.nextKycRefreshDate = wire.next_kyc_refresh_date;
+  if (wire.control_id !== undefined) out.controlId = wire.control_id;
+  if (wire.control_type !== undefined) out.controlType = wire.control_type;
+  if (wire.set_by !== undefined) out.setBy = wire.set_by;
+  if (wire.is_overridable !== undefined) out.isOverridable = wire.is_overridable;
+  if (wire.reason_code !== undefined) out.reasonCode = wire.reason_code;
   return out;
 }
 

@@ -118,7 +118,8 @@ export class PaxosIdentityGateway implements IdentityGateway {
 
   /**
    * `GET /identity/identities` with the filter as query parameters (`summary_status`, `identity_type`,
-   * `created_at.gte`, `limit`, `order`, `page_cursor`); items come without details.
+   * `created_at.gte`, `limit`, `order`, `page_cursor`, repeated `control_types` / `control_reason_codes`); items come
+   * without details.
    */
   async listPage(filter: ListIdentitiesFilter, options: CallOptions = {}): Promise<IdentityPage> {
     const answer = await this.#connection.send({
@@ -188,6 +189,9 @@ function listQuery(filter: ListIdentitiesFilter): string {
   };
   range('created_at', filter.createdAt);
   range('updated_at', filter.updatedAt);
+  // Arrays travel as repeated keys (§2).
+  for (const type of filter.controlTypes ?? []) query.append('control_types', type);
+  for (const code of filter.controlReasonCodes ?? []) query.append('control_reason_codes', code);
   query.set('order', filter.order ?? 'DESC');
   if (filter.pageCursor !== undefined) query.set('page_cursor', filter.pageCursor);
   return query.toString();

@@ -1,8 +1,17 @@
 import { parseDateTime } from '../shared/dates.js';
 import { IdentityValidationError } from '../shared/errors.js';
-import { keys, readEnum, readObject, readString } from '../shared/guard.js';
+import { keys, readArray, readEnum, readObject, readString } from '../shared/guard.js';
 import { at, ViolationList } from '../shared/violations.js';
-import { IDENTITY_STATUSES, IDENTITY_TYPES, type IdentityStatus, type IdentityType } from './enums.js';
+import {
+  IDENTITY_CONTROL_REASON_CODES,
+  IDENTITY_CONTROL_TYPES,
+  IDENTITY_STATUSES,
+  IDENTITY_TYPES,
+  type IdentityControlReasonCode,
+  type IdentityControlType,
+  type IdentityStatus,
+  type IdentityType,
+} from './enums.js';
 import type { Identity } from './identity.js';
 
 /** The order of a listing, by creation time. Paxos's default for identities is DESC (newest first). */
@@ -48,6 +57,10 @@ export interface ListIdentitiesFilter {
   order?: ListOrder;
   /** The `nextPageCursor` of the previous page, as it was returned: opaque. */
   pageCursor?: string;
+  /** Only identities with an active control of any of these types (§3.3, SPEC26). */
+  controlTypes?: IdentityControlType[];
+  /** Only identities with an active control of any of these reason codes (§3.3, SPEC26). */
+  controlReasonCodes?: IdentityControlReasonCode[];
 }
 
 /** One page of a listing. `nextPageCursor` is absent on the last page. */
@@ -64,7 +77,17 @@ export interface IdentityPage {
 export const MAX_LIST_LIMIT = 1000;
 
 const MAX_CURSOR_LENGTH = 2048;
-const FILTER_FIELDS = keys('limit', 'summaryStatus', 'identityType', 'createdAt', 'updatedAt', 'order', 'pageCursor');
+const FILTER_FIELDS = keys(
+  'limit',
+  'summaryStatus',
+  'identityType',
+  'createdAt',
+  'updatedAt',
+  'order',
+  'pageCursor',
+  'controlTypes',
+  'controlReasonCodes',
+);
 const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
 const RANGE_FIELDS = keys(...RANGE_BOUNDS);
 
@@ -113,6 +136,14 @@ export function parseListIdentitiesFilter(value: unknown = {}): ListIdentitiesFi
     // Opaque: only bounded and free of control characters. An empty cursor is how a last page ends: no cursor.
     const pageCursor = readString(v, 'pageCursor', f.get('pageCursor'), { max: MAX_CURSOR_LENGTH });
     if (pageCursor !== undefined && pageCursor !== '') out.pageCursor = pageCursor;
+    const controlTypes = readArray(v, 'controlTypes', f.get('controlTypes'), { maxItems: 4 }, (p, item) =>
+      readEnum(v, p, item, IDENTITY_CONTROL_TYPES, true),
+    );
+    if (controlTypes !== undefined && controlTypes.length > 0) out.controlTypes = controlTypes;
+    const reasonCodes = readArray(v, 'controlReasonCodes', f.get('controlReasonCodes'), { maxItems: 11 }, (p, item) =>
+      readEnum(v, p, item, IDENTITY_CONTROL_REASON_CODES, true),
+    );
+    if (reasonCodes !== undefined && reasonCodes.length > 0) out.controlReasonCodes = reasonCodes;
   }
   if (!v.isEmpty) throw new IdentityValidationError(v.items);
   return out;

@@ -14,6 +14,8 @@ export const IDENTITY_EVENT_TYPES = [
   'identity.kyc_refresh.started',
   'identity.kyc_refresh.completed',
   'identity.kyc_refresh.expired',
+  'identity.control.created',
+  'identity.control.deleted',
 ] as const;
 /** A documented identity event type. */
 export type IdentityEventType = (typeof IDENTITY_EVENT_TYPES)[number];
@@ -21,7 +23,8 @@ export type IdentityEventType = (typeof IDENTITY_EVENT_TYPES)[number];
 /**
  * The event's payload, camelCased. Which fields are set depends on `type` (key off `type`, not `objectType`, which
  * Paxos spells two ways): status changes carry `old/newSummaryStatus`, `identity.documents_required` carries
- * `requiredDocuments`, KYC refresh events the refresh dates. Unknown event types keep `id` and `identityId` when present.
+ * `requiredDocuments`, KYC refresh events the refresh dates, control events the control (`controlId`, `controlType`,
+ * `setBy` as `PAXOS` / `CLIENT`, `isOverridable`, `reasonCode`; §8.3). Unknown event types keep `id` and `identityId` when present.
  */
 export interface EventObject {
   readonly id?: string;
@@ -31,6 +34,12 @@ export interface EventObject {
   readonly requiredDocuments?: readonly Open<DocumentType>[];
   readonly lastKycRefreshDate?: string;
   readonly nextKycRefreshDate?: string;
+  readonly controlId?: string;
+  readonly controlType?: string;
+  /** `PAXOS` or `CLIENT` in the event object (§8.3), where the control itself says `SET_BY_…`. */
+  readonly setBy?: string;
+  readonly isOverridable?: boolean;
+  readonly reasonCode?: string;
 }
 
 /** An event as `GET /events/{id}` returns it. */

@@ -76,6 +76,11 @@ function readListQuery(
     }
     if (Object.keys(range).length > 0) filter[field] = range;
   }
+  // Repeated keys (§2); their values were judged by Paxos's parameter schemas above.
+  const controlTypes = query.getAll('control_types');
+  if (controlTypes.length > 0) filter['controlTypes'] = controlTypes;
+  const reasonCodes = query.getAll('control_reason_codes');
+  if (reasonCodes.length > 0) filter['controlReasonCodes'] = reasonCodes;
   return violations.length === 0 ? { ok: true, filter } : { ok: false, violations };
 }
 
@@ -87,6 +92,8 @@ const LIST_WIRE_PATHS: Readonly<Record<string, string>> = {
   pageCursor: 'page_cursor',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
+  controlTypes: 'control_types',
+  controlReasonCodes: 'control_reason_codes',
 };
 
 function listViolationsToWire(violations: readonly Violation[]): Violation[] {
@@ -134,7 +141,13 @@ export function listUpdateRoutes(ctx: IdentityRouteContext): Route[] {
       const judgement = judgeUpdate(body, merged, current.type, ctx.judge);
       ctx.record(judgement, request);
       if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
-      const identity = ctx.simulator.replace(request.clientId, id, changesFromWire(merged, current));
+      const sent = (body as WireObject)['last_kyc_refresh_date'];
+      const identity = ctx.simulator.replace(
+        request.clientId,
+        id,
+        changesFromWire(merged, current),
+        typeof sent === 'string' ? sent : undefined,
+      );
       return { status: 200, body: writeIdentity(identity) };
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));

@@ -18,6 +18,8 @@ export const DEFAULT_CLIENT_SCOPES: readonly string[] = Object.freeze([
   'identity:write_identity',
   'identity:read_account',
   'identity:write_account',
+  'identity:read_identity_control',
+  'identity:write_identity_control',
   'events:read_event',
 ]);
 

@@ -7,6 +7,7 @@ import { FaultInjector, type EmulatorFault, type EmulatorFaultKind } from './fau
 import { Approvals, identityRoutes, type ApprovalBehaviour } from './identity-routes.js';
 import { listUpdateRoutes } from './list-update-routes.js';
 import { accountRoutes } from './account-routes.js';
+import { controlRoutes } from './control-routes.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, lifecycleRoutes } from './lifecycle-routes.js';
 import type { PaxosEvent } from '../../domain/index.js';
 import { generateCredentials, TokenIssuer, type EmulatorCredentials } from './oauth.js';
@@ -165,6 +166,7 @@ export class PaxosEmulator {
         undeliveredWebhooks: (eventId) => webhooks.undeliveredCount(eventId),
       }),
       ...accountRoutes({ simulator, approvals, judge, record }),
+      ...controlRoutes({ simulator, approvals, judge, record }),
     ];
     this.#router = new Router(routes);
     this.#server = createServer((req, res) => {
@@ -239,6 +241,14 @@ export class PaxosEmulator {
   /** Sandbox control: records an event of any type (a KYC refresh, or a type Paxos has yet to add) for `clientId`. */
   recordEvent(type: string, object: PaxosEvent['object'], clientId: string = this.#clientId): PaxosEvent {
     return this.#simulator.recordEvent(clientId, type, object);
+  }
+
+  /**
+   * Sets a control as Paxos would itself (`SET_BY_PAXOS`, not overridable), such as FROZEN, which API users cannot
+   * create; the identity's status and `identity.control.created` follow. Resolves to the control's id.
+   */
+  setPaxosControl(identityId: string, type: string, reasonCode: string, clientId: string = this.#clientId): string {
+    return this.#simulator.createControl(clientId, { identityId, type, reasonCode, setBy: 'SET_BY_PAXOS' }).id;
   }
 
   /** The webhooks: add and remove endpoints, every delivery attempt, what is undelivered, `settled()`. */

@@ -31,6 +31,12 @@ import {
   type PaxosEvent,
 } from '../../../domain/index.js';
 import { IdentityUpdate, type IdentityPage, type ListIdentitiesFilter } from '../../../domain/index.js';
+import {
+  IdentityControlNotFoundError,
+  type IdentityControl,
+  type IdentityControlPage,
+  type ListIdentityControlsFilter,
+} from '../../../domain/index.js';
 import type { Clock, GetIdentityOptions, IdGenerator } from '../../../ports/index.js';
 import { DEFAULT_PAGE_SIZE, pageOf } from './listing.js';
 import { systemClock, uuidGenerator } from '../../../ports/index.js';
@@ -42,6 +48,7 @@ import {
   type UploadRefusal,
 } from './simulated-documents.js';
 import { SimulatedAccounts } from './simulated-accounts.js';
+import { controlledStatus, eventSetBy, SimulatedControls, type ControlDraft } from './simulated-controls.js';
 import { SimulatedEventLog, STATUS_EVENT_TYPES } from './simulated-events.js';
 import { MicrosecondTimestamps } from './timestamps.js';
 
@@ -100,6 +107,7 @@ export class PaxosSimulator {
   private readonly eventLogs = new WeakMap<ClientStore, SimulatedEventLog>();
   private readonly documents = new WeakMap<ClientStore, SimulatedDocuments>();
   private readonly accountStores = new WeakMap<ClientStore, SimulatedAccounts>();
+  private readonly controlStores = new WeakMap<ClientStore, SimulatedControls>();
   /** Upload slots by file id: the pre-signed URL carries no credentials, so the slot is found without a client. */
   private readonly uploads = new Map<string, DocumentRecord>();
 
@@ -169,6 +177,7 @@ export class PaxosSimulator {
   /** Reads an identity of `clientId`, as `GET /identity/identities/{id}` does. */
   get(clientId: string, id: string, options: GetIdentityOptions = {}): Identity {
     const store = this.store(clientId);
+    this.expireKycRefreshes(store);
     return this.view(store, this.require(store, id), options);
   }
 
@@ -180,7 +189,10 @@ export class PaxosSimulator {
    */
   listPage(clientId: string, filter: ListIdentitiesFilter): IdentityPage {
     const store = this.store(clientId);
-    const page = pageOf(store.byId.values(), filter, this.maxPageSize);
+    this.expireKycRefreshes(store);
+    const controls = this.controlsOf(store);
+    const identities = [...store.byId.values()].filter((identity) => controls.matches(identity.id, filter));
+    const page = pageOf(identities, filter, this.maxPageSize);
     return {
       items: page.items.map((identity) => this.view(store, identity, { includeDetails: false })),
       ...(page.nextPageCursor !== undefined && { nextPageCursor: page.nextPageCursor }),
@@ -198,6 +210,7 @@ export class PaxosSimulator {
    */
   update(clientId: string, id: string, changes: unknown): Identity {
     const store = this.store(clientId);
+    this.expireKycRefreshes(store);
     const current = this.require(store, id);
     let update: IdentityUpdate;
     try {
@@ -207,20 +220,24 @@ export class PaxosSimulator {
         throw new IdentityRejectedError('the changes break a rule', { violations: error.violations });
       throw error;
     }
-    return this.commit(store, current, update.applyTo(current));
+    const saved = this.commit(store, current, update.applyTo(current));
+    return this.kycRefreshed(store, saved, update.delta.lastKycRefreshDate);
   }
 
   /**
    * Replaces fields of an identity of `clientId` without checking them: for a caller that judged the update itself
    * (the emulator, by Paxos's schemas and rules). `refId` and the CIP triple stay unique, `updatedAt` moves and the
-   * summary status follows. Resolves to the identity with details.
+   * summary status follows. Resolves to the identity with details. `kycRefreshDate` is the `last_kyc_refresh_date`
+   * the request carried: it completes a KYC refresh under way.
    *
    * @throws {IdentityAlreadyExistsError} when the new `refId` or CIP triple belongs to another identity.
    */
-  replace(clientId: string, id: string, changes: Partial<IdentityProps>): Identity {
+  replace(clientId: string, id: string, changes: Partial<IdentityProps>, kycRefreshDate?: string): Identity {
     const store = this.store(clientId);
+    this.expireKycRefreshes(store);
     const current = this.require(store, id);
-    return this.commit(store, current, current.with({ ...changes, id, type: current.type }));
+    const saved = this.commit(store, current, current.with({ ...changes, id, type: current.type }));
+    return this.kycRefreshed(store, saved, kycRefreshDate);
   }
 
   private commit(store: ClientStore, current: Identity, next: Identity): Identity {
@@ -490,6 +507,157 @@ export class PaxosSimulator {
     return accounts;
   }
 
+  /**
+   * One page of an identity's controls, as `GET /identity/controls` does: oldest first, deleted ones only with
+   * `includeDeleted`.
+   */
+  listControls(clientId: string, filter: ListIdentityControlsFilter): IdentityControlPage {
+    const store = this.store(clientId);
+    this.expireKycRefreshes(store);
+    this.require(store, filter.identityId);
+    return this.controlsOf(store).page(filter, Math.max(this.maxPageSize, 1000));
+  }
+
+  /**
+   * Sets a control, as `POST /identity/controls` does (`SET_BY_CLIENT`, overridable), or as Paxos sets one itself
+   * (`SET_BY_PAXOS`, not overridable: FROZEN, a compliance hold). The identity's status follows and
+   * `identity.control.created` is recorded.
+   */
+  createControl(clientId: string, draft: ControlDraft): IdentityControl {
+    const store = this.store(clientId);
+    const identity = this.require(store, draft.identityId);
+    const control = this.controlsOf(store).add(this.ids.next(), draft, this.timestamps.next(this.clock.now()));
+    this.appendEvent(store, 'identity.control.created', controlEventObject(draft.identityId, control));
+    this.save(store, identity.with({ updatedAt: this.timestamps.next(this.clock.now()) }));
+    return control;
+  }
+
+  /**
+   * Deletes an overridable control, as `DELETE /identity/controls` does; the identity's status follows (back to
+   * APPROVED once no control holds it) and `identity.control.deleted` is recorded.
+   *
+   * @throws {IdentityControlNotFoundError} for an unknown or already deleted control.
+   * @throws {IdentityRejectedError} (status 400) for a control Paxos set that may not be overridden.
+   */
+  deleteControl(clientId: string, controlId: string): void {
+    const store = this.store(clientId);
+    const controls = this.controlsOf(store);
+    const record = controls.active(controlId);
+    if (record === undefined) throw new IdentityControlNotFoundError(controlId);
+    if (!record.control.isOverridable) {
+      const message = 'control_id: the control was set by Paxos and is not overridable';
+      throw new IdentityRejectedError('the control is not overridable', {
+        violations: [{ path: 'control_id', code: 'forbidden', message }],
+      });
+    }
+    controls.markDeleted(record, this.timestamps.next(this.clock.now()));
+    this.appendEvent(store, 'identity.control.deleted', controlEventObject(record.identityId, record.control));
+    const identity = this.require(store, record.identityId);
+    this.save(store, identity.with({ updatedAt: this.timestamps.next(this.clock.now()) }));
+  }
+
+  /**
+   * Starts a KYC refresh, as the sandbox `POST …/kyc-refresh` does: only an approved (or disabled) identity with no
+   * refresh under way is eligible. The window is 30 days (§8.5); `identity.kyc_refresh.started` is recorded.
+   *
+   * @throws {IdentityRejectedError} (status 400) when the identity is not eligible.
+   */
+  startKycRefresh(clientId: string, identityId: string): void {
+    const store = this.store(clientId);
+    this.expireKycRefreshes(store);
+    const identity = this.require(store, identityId);
+    const eligible =
+      (identity.summaryStatus === 'APPROVED' || identity.summaryStatus === 'DISABLED') &&
+      !this.controlsOf(store).refreshing(identityId);
+    if (!eligible) {
+      const message = 'identity_id: the identity is not eligible for a KYC refresh';
+      throw new IdentityRejectedError('the identity is not eligible for a KYC refresh', {
+        violations: [{ path: 'identity_id', code: 'forbidden', message }],
+      });
+    }
+    this.beginKycRefresh(store, identity, KYC_REFRESH_WINDOW_DAYS);
+  }
+
+  /**
+   * Starts a KYC refresh whatever the eligibility, expiring after `expiryDays`, as the sandbox force-start does.
+   *
+   * @throws {IdentityRejectedError} (status 400) for `expiryDays` outside 1–90.
+   */
+  forceStartKycRefresh(clientId: string, identityId: string, expiryDays: number): void {
+    if (!Number.isInteger(expiryDays) || expiryDays < 1 || expiryDays > 90) {
+      const message = 'expiry_days: must be an integer from 1 to 90';
+      throw new IdentityRejectedError('expiry_days is out of range', {
+        violations: [{ path: 'expiry_days', code: 'range', message }],
+      });
+    }
+    const store = this.store(clientId);
+    this.expireKycRefreshes(store);
+    this.beginKycRefresh(store, this.require(store, identityId), expiryDays);
+  }
+
+  /** Clears an identity's KYC refresh state, as the sandbox reset does; no event. */
+  resetKycRefresh(clientId: string, identityId: string): void {
+    const store = this.store(clientId);
+    this.require(store, identityId);
+    this.controlsOf(store).endRefresh(identityId);
+  }
+
+  private beginKycRefresh(store: ClientStore, identity: Identity, days: number): void {
+    const now = this.clock.now().getTime();
+    const deadline = now + days * DAY_MS;
+    const nextKycRefreshDate = new Date(deadline).toISOString();
+    this.controlsOf(store).startRefresh(identity.id, deadline, nextKycRefreshDate);
+    this.appendEvent(store, 'identity.kyc_refresh.started', {
+      identityId: identity.id,
+      ...(identity.lastKycRefreshDate !== undefined && { lastKycRefreshDate: identity.lastKycRefreshDate }),
+      nextKycRefreshDate,
+    });
+  }
+
+  /** An update that carried `lastKycRefreshDate` completes the refresh under way (§8.5). */
+  private kycRefreshed(store: ClientStore, saved: Identity, lastKycRefreshDate: string | undefined): Identity {
+    const controls = this.controlsOf(store);
+    if (lastKycRefreshDate === undefined || !controls.refreshing(saved.id)) return saved;
+    controls.endRefresh(saved.id);
+    const last = Date.parse(lastKycRefreshDate);
+    // The next one is due a period later; Paxos's periods are one to three years, the shortest is assumed.
+    const next = Number.isNaN(last) ? undefined : new Date(last + 365 * DAY_MS).toISOString();
+    this.appendEvent(store, 'identity.kyc_refresh.completed', {
+      identityId: saved.id,
+      lastKycRefreshDate,
+      ...(next !== undefined && { nextKycRefreshDate: next }),
+    });
+    return saved;
+  }
+
+  /**
+   * Refreshes whose window passed expire: `identity.kyc_refresh.expired`, then Paxos restricts the identity to selling
+   * (a SELL_ONLY control it set, reason COMPLIANCE_KYC; §8.5 "the identity gets disabled").
+   */
+  private expireKycRefreshes(store: ClientStore): void {
+    for (const { identityId, nextKycRefreshDate } of this.controlsOf(store).takeExpired(this.clock.now().getTime())) {
+      const identity = store.byId.get(identityId);
+      if (identity === undefined) continue;
+      this.appendEvent(store, 'identity.kyc_refresh.expired', {
+        identityId,
+        ...(identity.lastKycRefreshDate !== undefined && { lastKycRefreshDate: identity.lastKycRefreshDate }),
+        nextKycRefreshDate,
+      });
+      this.createControl(store.clientId, {
+        identityId,
+        type: 'SELL_ONLY',
+        reasonCode: 'COMPLIANCE_KYC',
+        setBy: 'SET_BY_PAXOS',
+      });
+    }
+  }
+
+  private controlsOf(store: ClientStore): SimulatedControls {
+    let controls = this.controlStores.get(store);
+    if (controls === undefined) this.controlStores.set(store, (controls = new SimulatedControls()));
+    return controls;
+  }
+
   private documentsOf(store: ClientStore): SimulatedDocuments {
     let documents = this.documents.get(store);
     if (documents === undefined) this.documents.set(store, (documents = new SimulatedDocuments()));
@@ -498,7 +666,10 @@ export class PaxosSimulator {
 
   private save(store: ClientStore, identity: Identity): void {
     const statusOf = (memberId: string) => store.byId.get(memberId)?.summaryStatus;
-    const summaryStatus = deriveSummaryStatus(identity, statusOf);
+    const summaryStatus = controlledStatus(
+      deriveSummaryStatus(identity, statusOf),
+      this.controlsOf(store).activeOf(identity.id),
+    );
     const saved = summaryStatus === identity.summaryStatus ? identity : identity.with({ summaryStatus });
     const previous = store.byId.get(saved.id);
     store.byId.set(saved.id, saved);
@@ -571,6 +742,22 @@ export class PaxosSimulator {
     }
     return store;
   }
+}
+
+const DAY_MS = 86_400_000;
+/** The usual window of a KYC refresh (§8.5). */
+const KYC_REFRESH_WINDOW_DAYS = 30;
+
+/** The `identity_control` object of a control event (§8.3's table). */
+function controlEventObject(identityId: string, control: IdentityControl): PaxosEvent['object'] {
+  return {
+    identityId,
+    controlId: control.id,
+    controlType: control.type,
+    setBy: eventSetBy(control.setBy),
+    isOverridable: control.isOverridable,
+    ...(control.reasonCode !== undefined && { reasonCode: control.reasonCode }),
+  };
 }
 
 function keyOf(type: string, cip: NewIdentity['cip']): string {

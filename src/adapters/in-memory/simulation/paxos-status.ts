@@ -10,6 +10,7 @@ import {
   IdentityValidationError,
   InstitutionMemberNotFoundError,
   IdentityServiceError,
+  IdentityControlNotFoundError,
 } from '../../../domain/index.js';
 
 /**
@@ -26,6 +27,7 @@ const PAXOS_STATUS: ReadonlyArray<readonly [abstract new (...args: never[]) => I
   [EventNotFoundError, 404],
   [AccountNotFoundError, 404],
   [AccountMemberNotFoundError, 404],
+  [IdentityControlNotFoundError, 404],
   [IdentityAlreadyExistsError, 409],
   [DocumentAlreadyExistsError, 409],
   [AccountAlreadyExistsError, 409],

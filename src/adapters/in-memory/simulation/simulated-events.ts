@@ -9,6 +9,8 @@ const OBJECT_TYPES: Readonly<Record<string, string>> = {
   'identity.kyc_refresh.started': 'identity_kyc_refresh',
   'identity.kyc_refresh.completed': 'identity_kyc_refresh',
   'identity.kyc_refresh.expired': 'identity_kyc_refresh',
+  'identity.control.created': 'identity_control',
+  'identity.control.deleted': 'identity_control',
 };
 
 /** The event a move into a summary status emits. Paxos documents none for moves into PENDING or ERROR. */

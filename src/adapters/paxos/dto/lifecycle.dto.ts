@@ -30,7 +30,7 @@ export class ListIdentityDocumentsResponseDto {
 }
 
 /**
- * An event's `object`, the union of the identity payloads: status change, documents required, KYC refresh. Fields of
+ * An event's `object`, the union of the identity payloads: status change, documents required, KYC refresh, control. Fields of
  * payloads not listed here are dropped; the event's `type` says which ones to read.
  */
 export class EventObjectDto {
@@ -41,6 +41,11 @@ export class EventObjectDto {
   @WireStrings() required_documents?: string[];
   @WireString() last_kyc_refresh_date?: string;
   @WireString() next_kyc_refresh_date?: string;
+  @WireString() control_id?: string;
+  @WireString() control_type?: string;
+  @WireString() set_by?: string;
+  @WireBoolean() is_overridable?: boolean;
+  @WireString() reason_code?: string;
 }
 
 /** `Event`. */

@@ -7,6 +7,7 @@ import {
   IdentityAlreadyExistsError,
   IdentityNotFoundError,
   InstitutionMemberNotFoundError,
+  IdentityControlNotFoundError,
   type IdentityConflict,
   type IdentityServiceError,
 } from '../../../domain/index.js';
@@ -32,7 +33,8 @@ export type NamedResource =
   | { readonly member: string }
   | { readonly event: string }
   | { readonly account: string }
-  | { readonly accountMember: string };
+  | { readonly accountMember: string }
+  | { readonly control: string };
 
 /**
  * What a 409 on this route means: a create meeting an existing identity, a document name already taken, or an
@@ -122,6 +124,7 @@ function notFound(resource: NamedResource, options: PaxosErrorOptions): Identity
   if ('account' in resource) return answeredByPaxos(new AccountNotFoundError(resource.account), options);
   if ('accountMember' in resource)
     return answeredByPaxos(new AccountMemberNotFoundError(resource.accountMember), options);
+  if ('control' in resource) return answeredByPaxos(new IdentityControlNotFoundError(resource.control), options);
   return answeredByPaxos(new EventNotFoundError(resource.event), options);
 }
 

@@ -18,6 +18,7 @@ export {
   WebhookDeliveries,
   IdentityService,
   type IdentityUseCases,
+  type ValidationSettings,
   type WebhookDeliveriesOptions,
 } from './application/index.js';
 export type { InMemoryIdentityGatewayOptions } from './adapters/in-memory/in-memory-identity-gateway.js';

@@ -14,6 +14,7 @@ import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { Router, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { announce, type Judgement, type JudgementListener } from './judge.js';
+import { judgeResponse } from './response-judge.js';
 import {
   WebhookDispatcher,
   type EmulatorWebhook,
@@ -341,6 +342,7 @@ export class PaxosEmulator {
     }
 
     const response = await this.#process(req, method, url, body);
+    judgeResponse(method, route, response.status, response.body);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;

@@ -82,3 +82,25 @@ export function statusDetailsFromWire(wire: Plain): IdentityStatusDetails {
     requirements: itemsOf(own(wire, 'requirements'), requirementFromWire),
   };
 }
+
+/** The domain's {@link IdentityStatusDetails} as Paxos's `status_details` JSON (for printing an identity). */
+export function statusDetailsToWire(details: IdentityStatusDetails): Plain {
+  return {
+    active_controls: details.activeControls.map((c) => ({
+      id: c.id,
+      type: c.type,
+      set_by: c.setBy,
+      ...(c.isOverridable !== undefined && { is_overridable: c.isOverridable }),
+      ...(c.reasonCode !== undefined && { reason_code: c.reasonCode }),
+      ...(c.reason !== undefined && { reason: c.reason }),
+      created_at: c.createdAt,
+      ...(c.deletedAt !== undefined && { deleted_at: c.deletedAt }),
+    })),
+    requirements: details.requirements.map((r) => ({
+      type: r.type,
+      status: r.status,
+      ...(r.awaitingActionFrom !== undefined && { awaiting_action_from: r.awaitingActionFrom }),
+      errors: r.errors.map((e) => ({ code: e.code, description: e.description })),
+    })),
+  };
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { decode, decodeJsonText, IdentityDto } from '../../../src/adapters/paxos/dto/index.js';
 import { toIdentity } from '../../../src/adapters/paxos/mapper.js';
+import { identityToJson } from '../../../src/adapters/paxos/wire-json.js';
 import type { Identity } from '../../../src/index.js';
 import { wireIdentity } from './support.js';
 
@@ -112,5 +113,33 @@ describe('Paxos adapter: status and status_details (identity-api.md §4.1, §4.1
     expect(mapped.ok).to.equal(true);
     expect(mapped.ok && mapped.value.statusDetails).to.deep.equal({ activeControls: [], requirements: [] });
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+  });
+
+  it('§4.11 an identity printed as Paxos returns it carries status and status_details as they came', () => {
+    const statusDetails = {
+      active_controls: [
+        {
+          id: 'c-9',
+          type: 'DORMANT',
+          set_by: 'SET_BY_CLIENT',
+          is_overridable: true,
+          reason_code: 'INACTIVITY',
+          created_at: '2026-02-01T00:00:00Z',
+        },
+      ],
+      requirements: [
+        {
+          type: 'KYC_REFRESH',
+          status: 'PENDING',
+          awaiting_action_from: 'CLIENT',
+          errors: [{ code: 'KYC_REFRESH_REQUIRED', description: 'refresh due' }],
+        },
+      ],
+    };
+    const printed = identityToJson(
+      identityOf(wireIdentity('sd-7', { status: 'DISABLED', status_details: statusDetails })),
+    );
+    expect(printed['status']).to.equal('DISABLED');
+    expect(printed['status_details']).to.deep.equal(statusDetails);
   });
 });

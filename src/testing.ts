@@ -55,6 +55,7 @@ export {
   describeIdentityLifecycleContract,
   type LifecycleGateways,
   type LifecycleContractOptions,
+  type EnhancedDueDiligenceControls,
 } from './testing/contracts/lifecycle.js';
 export * from './testing/contracts/webhook-delivery-record.js';
 export {
@@ -104,3 +105,4 @@ export {
   type IdentityDraft,
 } from './adapters/in-memory/simulation/paxos-simulator.js';
 export type { UploadRefusal } from './adapters/in-memory/simulation/simulated-documents.js';
+export type { StatusContext } from './adapters/in-memory/simulation/status-model.js';

@@ -335,9 +335,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--port <port>', 'TCP port (0 picks a free one)', parsePort, 4010)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--rate-limit', "enforce Paxos's rate limits (10 rps identity, 1 rps token, per IP)", false)
-    .option('--auto-approve', 'approve persons right after creation, as the sandbox does', false)
-    .action(async (options: { port: number; host: string; rateLimit: boolean; autoApprove: boolean }) => {
-      setExit(await runEmulator(io, { ...options, approval: options.autoApprove ? 'auto' : 'manual' }));
+    .option('--manual-approval', 'hold every identity PENDING until a sandbox-status call', false)
+    // The sandbox's behaviour is the default now; the old flag still parses so that scripts using it keep working.
+    .addOption(new Option('--auto-approve', 'approve valid passthrough persons, as the sandbox does').hideHelp())
+    .action(async (options: { port: number; host: string; rateLimit: boolean; manualApproval: boolean }) => {
+      setExit(await runEmulator(io, { ...options, approval: options.manualApproval ? 'manual' : 'auto' }));
     });
 
   program

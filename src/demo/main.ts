@@ -76,6 +76,8 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
   const endpointUrl = `http://127.0.0.1:${String((endpoint.address() as AddressInfo).port)}/paxos/webhooks`;
   const emulator = await startPaxosEmulator({
+    // Each step below moves the statuses itself, through sandbox-status, instead of the sandbox's auto-approval.
+    approval: 'manual',
     webhooks: [{ url: endpointUrl, auth: { type: 'api_key', header: 'x-api-key', value: apiKey } }],
   });
   try {

@@ -20,6 +20,18 @@ export type { CustomerDueDiligence, CustomerDueDiligenceInput } from './identity
 export type { Metadata } from './identity/metadata.js';
 export { NewIdentity, cipOf, type CreateIdentityCommand, type NewIdentityOptions } from './identity/new-identity.js';
 export { Identity, type IdentityProps } from './identity/identity.js';
+export {
+  IDENTITY_REQUIREMENT_TYPES,
+  IDENTITY_REQUIREMENT_ERROR_CODES,
+  type ActiveIdentityControl,
+  type IdentityRequirement,
+  type IdentityRequirementActor,
+  type IdentityRequirementError,
+  type IdentityRequirementErrorCode,
+  type IdentityRequirementStatus,
+  type IdentityRequirementType,
+  type IdentityStatusDetails,
+} from './identity/status-details.js';
 export { parseSandboxStatusChange, type SandboxStatusChange } from './identity/sandbox-status.js';
 export { parseIdentityId } from './identity/identity-id.js';
 export {

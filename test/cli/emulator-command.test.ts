@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
 import { run } from '../../src/cli/program.js';
+import { seedBody } from '../emulator/support.js';
 import { FakeIo } from './support.js';
 
 describe('CLI: paxos-identity emulator', () => {
@@ -33,6 +34,43 @@ describe('CLI: paxos-identity emulator', () => {
     }
     expect(refused, 'the port is closed after Ctrl-C').to.be.instanceOf(TypeError);
   });
+
+  for (const [flags, expected] of [
+    [[], 'APPROVED'],
+    [['--manual-approval'], 'PENDING'],
+    [['--auto-approve'], 'APPROVED'],
+  ] as const) {
+    it(`§9 ${flags.join(' ') || 'by default'}: a valid passthrough person reads ${expected} after its create`, async () => {
+      const io = new FakeIo();
+      const exit = run(['emulator', '--port', '0', ...flags], io);
+      try {
+        await io.waitForOutput('Press Ctrl-C to stop.');
+        const baseUrl = io.printed('PAXOS_BASE_URL');
+        const tokenAnswer = await fetch(io.printed('PAXOS_TOKEN_URL'), {
+          method: 'POST',
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: io.printed('PAXOS_CLIENT_ID'),
+            client_secret: io.printed('PAXOS_CLIENT_SECRET'),
+            scope: 'identity:read_identity identity:write_identity',
+          }),
+        });
+        const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+        const created = await fetch(`${baseUrl}/identity/identities`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(seedBody()),
+        });
+        const { id } = (await created.json()) as { id: string };
+        const got = await fetch(`${baseUrl}/identity/identities/${id}`, { headers });
+        expect(((await got.json()) as { summary_status: string }).summary_status).to.equal(expected);
+      } finally {
+        io.pressCtrlC();
+        expect(await exit).to.equal(0);
+      }
+    });
+  }
 
   it('says in one line when the port is taken, and exits 1', async () => {
     const blocker: Server = createServer();

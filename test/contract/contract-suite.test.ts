@@ -59,11 +59,11 @@ class ForgetfulGateway implements IdentityGateway {
 }
 
 describe('describeIdentityGatewayContract', () => {
-  it('registers twenty cases in one suite named after the gateway, nineteen without the sandbox case', () => {
+  it('registers twenty-six cases in one suite named after the gateway, twenty without the sandbox-status cases', () => {
     const all = collect(() => new InMemoryIdentityGateway());
     expect(all.suite).to.equal('IdentityGateway contract: under test');
-    expect(all.cases).to.have.length(20);
-    expect(collect(() => new InMemoryIdentityGateway(), { sandboxStatus: false }).cases).to.have.length(19);
+    expect(all.cases).to.have.length(26);
+    expect(collect(() => new InMemoryIdentityGateway(), { sandboxStatus: false }).cases).to.have.length(20);
   });
 
   it('passes for the in-memory gateway, calling the factory once', async () => {
@@ -113,7 +113,8 @@ describe('describeIdentityGatewayContract', () => {
       'updates only the fields sent',
       'clears address2',
       'replaces the whole list of tax details',
-      'setUserDisabled',
+      '§8.1 set_user_disabled',
+      '§8.1 a never-approved identity is not DISABLED',
       'refuses to change the type',
     ]) {
       expect(
@@ -135,6 +136,10 @@ describe('describeIdentityGatewayContract', () => {
       };
     });
     expect(await failures(cases)).to.deep.equal([
+      'filters by summary status and update time',
+      '§8.1 set_user_disabled: true makes an APPROVED person DISABLED, false makes it APPROVED again',
+      '§8.1 a disabled identity whose checks then pass was approved, then off-boarded: DISABLED',
+      '§3.5 sanctions APPROVED alone approves an institution whose members are APPROVED',
       'sandbox status: approving id verification and sanctions makes the person APPROVED',
     ]);
   });

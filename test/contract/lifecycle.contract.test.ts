@@ -16,15 +16,23 @@ import {
 } from '../../src/testing.js';
 import { describeIdentityLifecycleContract, startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 
-describeIdentityLifecycleContract('in-memory gateways', () => {
-  const simulator = new PaxosSimulator();
-  return {
+const simulator = new PaxosSimulator();
+const inMemoryDocuments = new InMemoryDocumentGateway({ simulator });
+describeIdentityLifecycleContract(
+  'in-memory gateways',
+  () => ({
     identities: new InMemoryIdentityGateway({ simulator }),
     members: new InMemoryMemberGateway({ simulator }),
-    documents: new InMemoryDocumentGateway({ simulator }),
+    documents: inMemoryDocuments,
     events: new InMemoryEventGateway({ simulator }),
-  };
-});
+  }),
+  {
+    enhancedDueDiligence: {
+      requireDocuments: (identityId, types) => inMemoryDocuments.requireDocuments(identityId, types),
+      upload: (url, bytes, contentType) => inMemoryDocuments.upload(url, bytes, contentType),
+    },
+  },
+);
 
 function paxosGateways(options: PaxosGatewayOptions) {
   const transport = new PaxosTransport(options);
@@ -47,14 +55,25 @@ describe('Paxos gateways over HTTP against the emulator', () => {
     await emulator.close();
   });
 
-  describeIdentityLifecycleContract('Paxos gateways → emulator', () =>
-    paxosGateways({
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    }),
+  describeIdentityLifecycleContract(
+    'Paxos gateways → emulator',
+    () =>
+      paxosGateways({
+        environment: 'sandbox',
+        baseUrl: emulator.baseUrl,
+        tokenUrl: emulator.tokenUrl,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+      }),
+    {
+      enhancedDueDiligence: {
+        requireDocuments: (identityId, types) => emulator.requireDocuments(identityId, types),
+        upload: async (url, bytes, contentType) => {
+          const answer = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': contentType } });
+          if (!answer.ok) throw new Error(`the upload URL answered ${answer.status}`);
+        },
+      },
+    },
   );
 });
 

@@ -11,7 +11,8 @@ describe('emulator: identities', () => {
   const clock = new ManualClock('2026-01-15T10:00:00.123Z');
 
   before(async () => {
-    emulator = await startPaxosEmulator({ clock });
+    // These cases read identities as created: no auto-approval moves them on in between.
+    emulator = await startPaxosEmulator({ clock, approval: 'manual' });
     token = await tokenFor(emulator);
   });
 
@@ -273,14 +274,20 @@ describe('emulator: identities', () => {
       expect(after.body.updated_at > created.body.updated_at).to.equal(true);
     });
 
-    it('turns DENIED on a denied screening and DISABLED on user_disabled', async () => {
+    it('§8.1 turns DENIED on a denied screening, and DISABLED on user_disabled once approved', async () => {
       const denied = await create(seedBody());
       await sandbox(denied.body.id, { sanctions_verification_status: 'DENIED' });
       expect((await get(denied.body.id)).body.summary_status).to.equal('DENIED');
       const disabled = await create(seedBody());
       await sandbox(disabled.body.id, { user_disabled: { disabled: true } });
+      const pending = await get(disabled.body.id);
+      expect(pending.body, 'never approved, so not DISABLED').to.include({
+        summary_status: 'PENDING',
+        user_disabled: true,
+      });
+      await sandbox(disabled.body.id, { sanctions_verification_status: 'APPROVED' });
       const got = await get(disabled.body.id);
-      expect(got.body).to.include({ summary_status: 'DISABLED', user_disabled: true });
+      expect(got.body).to.include({ summary_status: 'DISABLED', status: 'DISABLED', user_disabled: true });
     });
 
     it("accepts the identity id in the body, as Paxos's example sends it", async () => {

@@ -173,6 +173,8 @@ describe('emulator webhook delivery (identity-api.md §8.3)', () => {
       await ref.handler?.serve(request, res);
     });
     const emulator = await emulatorWith({
+      // The scenario makes every status move itself: no auto-approval comes in between.
+      approval: 'manual',
       webhooks: [
         { url: hook.url(), auth: { type: 'api_key', header: 'X-Paxos-Key', value: 'k-123' }, ratePerSecond: 100 },
       ],

@@ -32,6 +32,7 @@ import type {
   UpdateIdentityRequestDto,
 } from './dto/index.js';
 import { isPresent } from './present.js';
+import { statusDetailsFromWire } from './status-details-mapper.js';
 
 // The one translation between the camelCase domain and Paxos's snake_case wire. Personal data leaves its
 // Sensitive wrapper here, on the way out, and enters one here, on the way in; nowhere else.
@@ -284,6 +285,7 @@ export function toIdentity(wire: IdentityDto): Mapped<Identity> {
   };
   put(props, 'refId', wire.ref_id);
   put(props, 'status', wire.status);
+  if (wire.status_details != null) props.statusDetails = statusDetailsFromWire(wire.status_details);
   if (person !== undefined) props.person = personFromWire(person, issues);
   if (institution !== undefined) props.institution = institutionFromWire(institution, issues);
   if (wire.institution_members != null) props.institutionMembers = wire.institution_members.map(memberFromWire);

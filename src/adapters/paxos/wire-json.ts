@@ -13,6 +13,7 @@ import {
   type ViolationCode,
 } from '../../domain/index.js';
 import { detailsToWire, type WireWriteOptions } from './mapper.js';
+import { statusDetailsToWire } from './status-details-mapper.js';
 
 // Paxos's JSON for people who write it by hand (the CLI): a create body read into the camelCase command, every
 // violation named by its wire path, and an identity printed as Paxos returns it. Field names come from the same
@@ -262,6 +263,7 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions 
   put(out, 'ref_id', identity.refId);
   put(out, 'summary_status', identity.summaryStatus);
   put(out, 'status', identity.status);
+  put(out, 'status_details', identity.statusDetails && statusDetailsToWire(identity.statusDetails));
   put(out, 'person_details', identity.person && detailsToWire(PERSON_TABLE, identity.person, write));
   put(
     out,

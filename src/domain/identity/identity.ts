@@ -6,6 +6,7 @@ import type { InstitutionMember } from './institution-member.js';
 import type { Metadata } from './metadata.js';
 import { cipOf } from './new-identity.js';
 import type { PersonDetails } from './person.js';
+import type { IdentityStatusDetails } from './status-details.js';
 import type { TaxDetail } from './tax-detail.js';
 
 /** Everything Paxos returns about an identity, in camelCase. Statuses are open: Paxos adds values over time. */
@@ -17,6 +18,8 @@ export interface IdentityProps {
   readonly summaryStatus: Open<IdentityStatus>;
   /** The newer name of the summary status, when Paxos sends it. */
   readonly status?: Open<IdentityStatus> | undefined;
+  /** Why the identity has its status: active controls and the requirements still open (SPEC26), when Paxos sends them. */
+  readonly statusDetails?: IdentityStatusDetails | undefined;
   readonly person?: PersonDetails | undefined;
   readonly institution?: InstitutionDetails | undefined;
   readonly institutionMembers?: readonly InstitutionMember[] | undefined;
@@ -49,6 +52,7 @@ export class Identity {
   readonly refId: string | undefined;
   readonly summaryStatus: Open<IdentityStatus>;
   readonly status: Open<IdentityStatus> | undefined;
+  readonly statusDetails: IdentityStatusDetails | undefined;
   readonly person: PersonDetails | undefined;
   readonly institution: InstitutionDetails | undefined;
   readonly institutionMembers: readonly InstitutionMember[] | undefined;
@@ -70,6 +74,7 @@ export class Identity {
     this.refId = props.refId;
     this.summaryStatus = props.summaryStatus;
     this.status = props.status;
+    this.statusDetails = props.statusDetails;
     this.person = props.person;
     this.institution = props.institution;
     this.institutionMembers = props.institutionMembers;

@@ -42,14 +42,27 @@ function randomSsn(): string {
 /** A create command that names its `refId` and carries person details. */
 type PersonCommand = CreateIdentityCommand & { refId: string; person: NonNullable<CreateIdentityCommand['person']> };
 
-/** A passthrough-verified US person, as on Paxos's create page, with a fresh SSN and `refId`. */
-function person(changes: { ssn?: string; refId?: string } = {}): PersonCommand {
+/**
+ * A passthrough-verified US person, as on Paxos's create page, with a fresh SSN and `refId`. `verifiedBy: 'PAXOS'`
+ * leaves the verification to Paxos instead: the sandboxes do not auto-approve such a person (§9), so it stays PENDING;
+ * `passthroughStatus: 'DENIED'` reports a failed passthrough verification.
+ */
+function person(
+  changes: { ssn?: string; refId?: string; verifiedBy?: 'PAXOS'; passthroughStatus?: 'APPROVED' | 'DENIED' } = {},
+): PersonCommand {
+  const verification: Partial<PersonCommand['person']> =
+    changes.verifiedBy === 'PAXOS'
+      ? { verifierType: 'PAXOS' }
+      : {
+          verifierType: 'PASSTHROUGH',
+          passthroughVerifierType: 'JUMIO',
+          passthroughVerifiedAt: '2021-06-16T09:28:14Z',
+          ...(changes.passthroughStatus !== undefined && { passthroughVerificationStatus: changes.passthroughStatus }),
+        };
   return {
     refId: changes.refId ?? randomUUID(),
     person: {
-      verifierType: 'PASSTHROUGH',
-      passthroughVerifierType: 'JUMIO',
-      passthroughVerifiedAt: '2021-06-16T09:28:14Z',
+      ...verification,
       firstName: 'John',
       lastName: 'Doe',
       dateOfBirth: '1980-01-01',
@@ -139,6 +152,37 @@ async function pagesOf(
 function draft(command: CreateIdentityCommand): NewIdentity {
   return NewIdentity.create(command);
 }
+
+/** Reads the identity until its status is no longer PENDING (Paxos decides asynchronously) or the time is up. */
+async function settled(gateway: IdentityGateway, id: string, timeoutMs = 10_000): Promise<Identity> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const identity = await gateway.get(id);
+    if (identity.summaryStatus !== 'PENDING' || Date.now() >= deadline) return identity;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Array.isArray without its narrowing, which would widen a readonly list to any[]. */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
+}
+
+/** Checks that an identity answer carries SPEC26's `status` (equal to the summary) and `status_details` (§4.1). */
+function assertStatusShape(identity: Identity, where: string): void {
+  assert.equal(identity.status, identity.summaryStatus, `${where}: status is the summary status`);
+  const details = identity.statusDetails;
+  assert.ok(details !== undefined, `${where}: status_details is there`);
+  assert.ok(isList(details.activeControls), `${where}: active_controls is a list`);
+  assert.ok(isList(details.requirements), `${where}: requirements is a list`);
+  for (const requirement of details.requirements) {
+    assert.equal(typeof requirement.type, 'string', `${where}: a requirement has a type`);
+    assert.ok(['PENDING', 'FAILED'].includes(requirement.status), `${where}: requirement status ${requirement.status}`);
+    assert.ok(isList(requirement.errors), `${where}: a requirement lists its errors`);
+  }
+}
+
+const approvePerson = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;
 
 /** Checks a rejection by the library's stable error `code`, so that it holds across copies of the library. */
 async function rejectsWith(
@@ -373,30 +417,6 @@ export function describeIdentityGatewayContract(
       assert.deepEqual(persons.flat(), [a.id]);
     });
 
-    it('filters by summary status and update time', async () => {
-      const g = await gateway();
-      const a = await g.create(draft(person()));
-      const b = await g.create(draft(person()));
-      const disabled = await g.update(b.id, await planUpdate(g, b.id, { setUserDisabled: true }));
-      assert.equal(disabled.summaryStatus, 'DISABLED');
-      const pending = await pagesOf(g, { summaryStatus: 'PENDING', createdAt: { gte: a.createdAt }, limit: 100 }, [
-        a.id,
-        b.id,
-      ]);
-      assert.ok(!pending.flat().includes(b.id), 'a DISABLED identity is not listed as PENDING');
-      const off = await pagesOf(g, { summaryStatus: 'DISABLED', createdAt: { gte: a.createdAt }, limit: 100 }, [
-        a.id,
-        b.id,
-      ]);
-      assert.deepEqual(off.flat(), [b.id]);
-      const touched = await pagesOf(
-        g,
-        { updatedAt: { gte: disabled.updatedAt }, createdAt: { gte: a.createdAt }, limit: 100 },
-        [a.id, b.id],
-      );
-      assert.deepEqual(touched.flat(), [b.id]);
-    });
-
     it('updates only the fields sent, and moves updatedAt', async () => {
       const g = await gateway();
       const command = person();
@@ -456,17 +476,6 @@ export function describeIdentityGatewayContract(
       );
     });
 
-    it('setUserDisabled: true makes the identity DISABLED, false enables it again', async () => {
-      const g = await gateway();
-      const created = await g.create(draft(person()));
-      const disabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: true }));
-      assert.equal(disabled.summaryStatus, 'DISABLED');
-      assert.equal((await g.get(created.id)).summaryStatus, 'DISABLED');
-      const enabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: false }));
-      assert.equal(enabled.userDisabled, false);
-      assert.ok(['PENDING', 'APPROVED'].includes(enabled.summaryStatus), `enabled again, not ${enabled.summaryStatus}`);
-    });
-
     it('refuses to change the type of an identity', async () => {
       const g = await gateway();
       const member = await g.create(draft(person()));
@@ -498,7 +507,122 @@ export function describeIdentityGatewayContract(
       });
     });
 
+    it('§4.1 §4.11 every identity answer carries status and status_details: create, get, list and update', async () => {
+      const g = await gateway();
+      const created = await g.create(draft(person({ verifiedBy: 'PAXOS' })));
+      assertStatusShape(created, 'create');
+      assert.equal(created.status, 'PENDING');
+      assert.ok((created.statusDetails?.requirements.length ?? 0) > 0, 'a PENDING identity has a requirement open');
+      const got = await g.get(created.id, { includeDetails: true });
+      assertStatusShape(got, 'get');
+      assert.ok(
+        got.statusDetails?.requirements.some((r) => r.type === 'ID_VERIFICATION'),
+        'Paxos has not verified the person yet',
+      );
+      const listed = (await g.listPage({ createdAt: { gte: created.createdAt }, limit: 100 })).items.find(
+        (item) => item.id === created.id,
+      );
+      assert.ok(listed !== undefined, 'the identity is listed');
+      assertStatusShape(listed, 'list');
+      const updated = await g.update(created.id, await planUpdate(g, created.id, { metadata: { touched: 'yes' } }));
+      assertStatusShape(updated, 'update');
+    });
+
+    it('§8.2 a DENIED passthrough verification leads to DENIED: create answers PENDING, then the identity is DENIED', async () => {
+      const g = await gateway();
+      const created = await g.create(draft(person({ passthroughStatus: 'DENIED' })));
+      assert.equal(created.summaryStatus, 'PENDING', 'create always answers PENDING (§3.1)');
+      const decided = await settled(g, created.id);
+      assert.equal(decided.summaryStatus, 'DENIED');
+      assert.equal(decided.status, 'DENIED');
+      assert.ok(
+        decided.statusDetails?.requirements.some((r) => r.type === 'ID_VERIFICATION' && r.status === 'FAILED'),
+        'the failed verification is the requirement that failed',
+      );
+    });
+
+    it('§8.1 a never-approved identity is not DISABLED: set_user_disabled leaves a PENDING person PENDING', async () => {
+      const g = await gateway();
+      const created = await g.create(draft(person({ verifiedBy: 'PAXOS' })));
+      const disabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: true }));
+      assert.equal(disabled.userDisabled, true);
+      assert.equal(disabled.summaryStatus, 'PENDING', 'DISABLED means "was approved, then off-boarded"');
+      assert.equal((await g.get(created.id)).summaryStatus, 'PENDING');
+    });
+
     if (options.sandboxStatus !== false) {
+      it('filters by summary status and update time', async () => {
+        const g = await gateway();
+        const a = await g.create(draft(person()));
+        const b = await g.create(draft(person()));
+        await g.setSandboxStatus(b.id, approvePerson);
+        const disabled = await g.update(b.id, await planUpdate(g, b.id, { setUserDisabled: true }));
+        assert.equal(disabled.summaryStatus, 'DISABLED');
+        const pending = await pagesOf(g, { summaryStatus: 'PENDING', createdAt: { gte: a.createdAt }, limit: 100 }, [
+          a.id,
+          b.id,
+        ]);
+        assert.ok(!pending.flat().includes(b.id), 'a DISABLED identity is not listed as PENDING');
+        const off = await pagesOf(g, { summaryStatus: 'DISABLED', createdAt: { gte: a.createdAt }, limit: 100 }, [
+          a.id,
+          b.id,
+        ]);
+        assert.deepEqual(off.flat(), [b.id]);
+        const touched = await pagesOf(
+          g,
+          { updatedAt: { gte: disabled.updatedAt }, createdAt: { gte: a.createdAt }, limit: 100 },
+          [a.id, b.id],
+        );
+        assert.deepEqual(touched.flat(), [b.id]);
+      });
+
+      it('§8.1 set_user_disabled: true makes an APPROVED person DISABLED, false makes it APPROVED again', async () => {
+        const g = await gateway();
+        const created = await g.create(draft(person()));
+        await g.setSandboxStatus(created.id, approvePerson);
+        assert.equal((await g.get(created.id)).summaryStatus, 'APPROVED');
+        const disabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: true }));
+        assert.equal(disabled.summaryStatus, 'DISABLED');
+        assert.equal((await g.get(created.id)).summaryStatus, 'DISABLED');
+        const enabled = await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: false }));
+        assert.equal(enabled.userDisabled, false);
+        assert.equal(enabled.summaryStatus, 'APPROVED');
+      });
+
+      it('§8.1 a disabled identity whose checks then pass was approved, then off-boarded: DISABLED', async () => {
+        const g = await gateway();
+        const created = await g.create(draft(person({ verifiedBy: 'PAXOS' })));
+        await g.update(created.id, await planUpdate(g, created.id, { setUserDisabled: true }));
+        await g.setSandboxStatus(created.id, approvePerson);
+        assert.equal((await g.get(created.id)).summaryStatus, 'DISABLED');
+      });
+
+      it('§3.5 sanctions APPROVED alone approves an institution whose members are APPROVED', async () => {
+        const g = await gateway();
+        const member = await g.create(draft(person({ verifiedBy: 'PAXOS' })));
+        await g.setSandboxStatus(member.id, approvePerson);
+        const institution = await g.create(draft(trust(member.id)));
+        assert.equal(institution.summaryStatus, 'PENDING');
+        await g.setSandboxStatus(institution.id, { sanctionsVerification: 'APPROVED' });
+        const got = await g.get(institution.id, { includeDetails: true });
+        assert.equal(got.summaryStatus, 'APPROVED');
+        assert.equal(got.institution?.documentVerificationStatus, 'PENDING', 'no document verification was set');
+        assert.deepEqual(got.statusDetails?.requirements, [], 'nothing is left to do');
+      });
+
+      it('§3.5 an institution with sanctions APPROVED stays PENDING while a member is not APPROVED', async () => {
+        const g = await gateway();
+        const member = await g.create(draft(person({ verifiedBy: 'PAXOS' })));
+        const institution = await g.create(draft(trust(member.id)));
+        await g.setSandboxStatus(institution.id, { sanctionsVerification: 'APPROVED' });
+        const got = await g.get(institution.id);
+        assert.equal(got.summaryStatus, 'PENDING');
+        assert.ok(
+          got.statusDetails?.requirements.some((r) => r.type === 'MEMBERS' && r.status === 'PENDING'),
+          'the members are what it waits for',
+        );
+      });
+
       it('sandbox status: approving id verification and sanctions makes the person APPROVED', async () => {
         const g = await gateway();
         const created = await g.create(draft(person()));

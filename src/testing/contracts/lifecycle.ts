@@ -23,7 +23,23 @@ export interface LifecycleContractOptions {
   readonly sandboxStatus?: boolean;
   /** How often to look again for an event that may be emitted asynchronously (Paxos's sandbox). Default 10. */
   readonly eventAttempts?: number;
+  /**
+   * Sandbox controls of a fake or an emulator that make Paxos ask for EDD documents (§8.6) and put a file's bytes at
+   * its upload URL. With them, the EDD case runs; Paxos's sandbox has no such control.
+   */
+  readonly enhancedDueDiligence?: EnhancedDueDiligenceControls;
 }
+
+/** See {@link LifecycleContractOptions.enhancedDueDiligence}. */
+export interface EnhancedDueDiligenceControls {
+  /** Paxos asks `identityId` for documents of these types (and emits `identity.documents_required`). */
+  requireDocuments(identityId: string, documentTypes: readonly string[]): unknown;
+  /** PUTs `bytes` to an upload URL a `requestUpload` returned. */
+  upload(uploadUrl: string, bytes: Uint8Array, contentType: string): Promise<void>;
+}
+
+/** The first bytes of a PDF: enough for the object store's type check. */
+const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n%contract\n');
 
 function randomSsn(): string {
   let area = randomInt(1, 900);
@@ -31,13 +47,27 @@ function randomSsn(): string {
   return `${String(area).padStart(3, '0')}-${String(randomInt(1, 100)).padStart(2, '0')}-${String(randomInt(1, 10_000)).padStart(4, '0')}`;
 }
 
-function person(): NewIdentity {
+/**
+ * A person; `verifiedBy: 'PAXOS'` leaves the verification to Paxos, so that the sandboxes do not auto-approve it (§9)
+ * and it stays PENDING until a sandbox-status call.
+ */
+function person(verifiedBy: 'PASSTHROUGH' | 'PAXOS' = 'PASSTHROUGH'): NewIdentity {
+  const verification: {
+    verifierType: 'PAXOS' | 'PASSTHROUGH';
+    passthroughVerifierType?: 'JUMIO';
+    passthroughVerifiedAt?: string;
+  } =
+    verifiedBy === 'PAXOS'
+      ? { verifierType: 'PAXOS' }
+      : {
+          verifierType: 'PASSTHROUGH',
+          passthroughVerifierType: 'JUMIO',
+          passthroughVerifiedAt: '2021-06-16T09:28:14Z',
+        };
   return NewIdentity.create({
     refId: randomUUID(),
     person: {
-      verifierType: 'PASSTHROUGH',
-      passthroughVerifierType: 'JUMIO',
-      passthroughVerifiedAt: '2021-06-16T09:28:14Z',
+      ...verification,
       firstName: 'Jane',
       lastName: 'Roe',
       dateOfBirth: '1985-02-03',
@@ -98,6 +128,24 @@ async function rejectsWith(promise: Promise<unknown>, check: (error: Record<stri
 
 const approve = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;
 const approveInstitution = { sanctionsVerification: 'APPROVED', documentVerification: 'APPROVED' } as const;
+
+/** The `identity_summary_status_change` events about `identityId` since `since`, oldest first, one listing. */
+async function statusEventsOf(events: EventGateway, identityId: string, since: string): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await events.listPage({
+      createdAt: { gte: since },
+      ...(cursor !== undefined && { pageCursor: cursor }),
+    });
+    for (const e of page.events) {
+      if (e.object.identityId === identityId && e.object.newSummaryStatus !== undefined)
+        seen.push(`${String(e.object.oldSummaryStatus)}→${String(e.object.newSummaryStatus)}`);
+    }
+    cursor = page.nextPageCursor;
+  } while (cursor !== undefined);
+  return seen;
+}
 
 /**
  * Registers the contract of institution members, documents, events and status tracking: member links with ids, an
@@ -203,13 +251,13 @@ export function describeIdentityLifecycleContract(
     if (options.sandboxStatus !== false) {
       it('an institution is APPROVED only while its own checks and every member are', async () => {
         const g = await gateways();
-        const member = await g.identities.create(person());
+        const member = await g.identities.create(person('PAXOS'));
         const org = await g.identities.create(institution([member.id]));
         await g.identities.setSandboxStatus(org.id, approveInstitution);
         assert.equal((await g.identities.get(org.id)).summaryStatus, 'PENDING', 'its member is still PENDING');
         await g.identities.setSandboxStatus(member.id, approve);
         assert.equal((await g.identities.get(org.id)).summaryStatus, 'APPROVED', 'the member approval carries up');
-        const newcomer = await g.identities.create(person());
+        const newcomer = await g.identities.create(person('PAXOS'));
         const added = await g.members.addMembers(org.id, [{ identityId: newcomer.id, roles: ['AUTHORIZED_USER'] }]);
         assert.equal((await g.identities.get(org.id)).summaryStatus, 'PENDING', 'a new PENDING member holds it back');
         const linkId = added.members[0]?.id;
@@ -270,7 +318,7 @@ export function describeIdentityLifecycleContract(
 
       it('events: listing by type returns that type only', async () => {
         const g = await gateways();
-        const created = await g.identities.create(person());
+        const created = await g.identities.create(person('PAXOS'));
         await g.identities.setSandboxStatus(created.id, { idVerification: 'DENIED' });
         const denied = await findEvent(g.events, 'identity.denied', created.id, created.createdAt);
         assert.ok(denied !== undefined, 'an identity.denied event about the person');
@@ -296,6 +344,51 @@ export function describeIdentityLifecycleContract(
       });
     }
 
+    if (options.sandboxStatus !== false) {
+      it('§8.1 §8.3 identity.disabled is emitted APPROVED → DISABLED, never for an identity that was not approved', async () => {
+        const g = await gateways();
+        const approved = await g.identities.create(person('PAXOS'));
+        const never = await g.identities.create(person('PAXOS'));
+        await g.identities.setSandboxStatus(approved.id, approve);
+        await g.identities.setSandboxStatus(approved.id, { userDisabled: true });
+        await g.identities.setSandboxStatus(never.id, { userDisabled: true });
+        const event = await findEvent(g.events, 'identity.disabled', approved.id, approved.createdAt);
+        assert.equal(event?.object.oldSummaryStatus, 'APPROVED');
+        assert.equal(event.object.newSummaryStatus, 'DISABLED');
+        assert.equal((await g.identities.get(never.id)).summaryStatus, 'PENDING');
+        assert.deepEqual(await statusEventsOf(g.events, never.id, never.createdAt), []);
+      });
+    }
+
+    const edd = options.enhancedDueDiligence;
+    if (edd !== undefined && options.sandboxStatus !== false) {
+      it('§8.6 EDD documents keep a person PENDING until uploaded; then it is APPROVED and identity.approved is emitted', async () => {
+        const g = await gateways();
+        const created = await g.identities.create(person('PAXOS'));
+        await edd.requireDocuments(created.id, ['PROOF_OF_FUNDS']);
+        await g.identities.setSandboxStatus(created.id, approve);
+        const held = await g.identities.get(created.id);
+        assert.equal(held.summaryStatus, 'PENDING', 'the screening passed, the documents are missing');
+        assert.ok(
+          held.statusDetails?.requirements.some((r) => r.type === 'ENHANCED_DUE_DILIGENCE' && r.status === 'PENDING'),
+          'status_details names enhanced due diligence',
+        );
+        assert.deepEqual((await g.documents.list(created.id, { includePending: true })).pendingDocuments, [
+          'PROOF_OF_FUNDS',
+        ]);
+        const slot = await g.documents.requestUpload(created.id, {
+          name: `funds-${randomUUID()}.pdf`,
+          documentTypes: ['PROOF_OF_FUNDS'],
+        });
+        assert.equal((await g.identities.get(created.id)).summaryStatus, 'PENDING', 'a slot is not a document');
+        await edd.upload(slot.uploadUrl, PDF_BYTES, 'application/pdf');
+        const done = await g.identities.get(created.id);
+        assert.equal(done.summaryStatus, 'APPROVED');
+        assert.deepEqual(done.statusDetails?.requirements, []);
+        assert.deepEqual(await statusEventsOf(g.events, created.id, created.createdAt), ['PENDING→APPROVED']);
+      });
+    }
+
     it('reports an unknown event id as event_not_found', async () => {
       const g = await gateways();
       await rejectsWith(g.events.get(randomUUID()), (error) => {
@@ -305,7 +398,7 @@ export function describeIdentityLifecycleContract(
 
     it('waitForStatus gives up with status_wait_timeout while the identity stays PENDING', async () => {
       const g = await gateways();
-      const created = await g.identities.create(person());
+      const created = await g.identities.create(person('PAXOS'));
       await rejectsWith(
         waitForStatus(g.identities, created.id, ['APPROVED'], { timeoutMs: 250, pollIntervalMs: 100 }),
         (error) => {

@@ -12,7 +12,10 @@ export const SCOPES = {
   writeIdentity: 'identity:write_identity',
 } as const;
 
-/** How identities move on without a sandbox-status call. */
+/**
+ * How identities move on without a sandbox-status call: `'auto'` approves low-risk passthrough persons at once (as
+ * Paxos's sandbox, §9), `{ autoApproveAfterMs }` after a delay, `'manual'` holds every identity PENDING.
+ */
 export type ApprovalBehaviour = 'manual' | 'auto' | { readonly autoApproveAfterMs: number };
 
 /** What the identity routes work on. */
@@ -53,9 +56,11 @@ function readFlag(query: URLSearchParams, name: string): boolean | Problem {
 }
 
 /**
- * Paxos's sandbox auto-approves low-risk persons a moment after creation. With `approval: 'auto'` the emulator does
- * the same, lazily: a person's id verification and sanctions screening turn APPROVED on the first request after the
- * delay, on the emulator's clock. Institutions stay PENDING, as in Paxos's sandbox.
+ * Paxos's sandbox auto-approves a low-risk person created with valid passthrough details (§9). With `approval:
+ * 'auto'` (the default) the emulator does the same, lazily: the sanctions screening of a person whose passthrough
+ * verification is APPROVED turns APPROVED on the first request after the delay, on the emulator's clock. Others wait
+ * for sandbox-status: a person verified by Paxos or whose verification is not APPROVED, and institutions (§9). A
+ * person with EDD documents pending stays PENDING until they are uploaded (§8.6), whatever its screening says.
  */
 export class Approvals {
   private readonly due: { clientId: string; id: string; at: number }[] = [];
@@ -66,8 +71,9 @@ export class Approvals {
     private readonly clock: Clock,
   ) {}
 
-  created(clientId: string, id: string, type: string, passthroughDenied: boolean): void {
-    if (this.behaviour === 'manual' || type !== 'PERSON' || passthroughDenied) return;
+  /** Notes a new identity; `passthroughApproved` is true for a person whose passthrough verification is APPROVED. */
+  created(clientId: string, id: string, type: string, passthroughApproved: boolean): void {
+    if (this.behaviour === 'manual' || type !== 'PERSON' || !passthroughApproved) return;
     const delay = this.behaviour === 'auto' ? 0 : this.behaviour.autoApproveAfterMs;
     this.due.push({ clientId, id, at: this.clock.now().getTime() + delay });
   }
@@ -81,11 +87,8 @@ export class Approvals {
       this.due.splice(i, 1);
       const current = this.simulator.get(entry.clientId, entry.id).person;
       // A sandbox-status call that came first decides.
-      if (current?.sanctionsVerificationStatus !== 'PENDING' || current.idVerificationStatus === 'DENIED') continue;
-      this.simulator.setSandboxStatus(entry.clientId, entry.id, {
-        idVerification: 'APPROVED',
-        sanctionsVerification: 'APPROVED',
-      });
+      if (current?.sanctionsVerificationStatus !== 'PENDING' || current.idVerificationStatus !== 'APPROVED') continue;
+      this.simulator.setSandboxStatus(entry.clientId, entry.id, { sanctionsVerification: 'APPROVED' });
     }
   }
 }
@@ -110,7 +113,7 @@ export function identityRoutes(ctx: IdentityRouteContext): Route[] {
         request.clientId,
         identity.id,
         identity.type,
-        identity.person?.passthroughVerificationStatus === 'DENIED',
+        identity.person?.verifierType === 'PASSTHROUGH' && identity.person.idVerificationStatus === 'APPROVED',
       );
       return json(200, writeIdentity(identity));
     } catch (error) {

@@ -15,6 +15,7 @@ import { insufficientScopes, problem, TOO_MANY_REQUESTS, type Problem } from './
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { Router, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { announce, type Judgement, type JudgementListener } from './judge.js';
+import { judgeResponse } from './response-judge.js';
 import {
   WebhookDispatcher,
   type EmulatorWebhook,
@@ -40,8 +41,10 @@ export interface PaxosEmulatorOptions {
   /** Source of identity ids. Default: random UUID v4. */
   readonly ids?: IdGenerator;
   /**
-   * `'manual'` (default): identities stay PENDING until `PUT …/sandbox-status`, like the in-memory gateway.
-   * `'auto'` or `{ autoApproveAfterMs }`: persons are approved after the delay, as Paxos's sandbox does.
+   * `'auto'` (default): a person created with valid passthrough details (verification APPROVED) is approved on the
+   * next request, as Paxos's sandbox does (§9); `{ autoApproveAfterMs }` after that delay on the emulator's clock.
+   * Institutions, persons with EDD documents pending and persons verified otherwise stay PENDING.
+   * `'manual'`: every identity stays PENDING until `PUT …/sandbox-status`, like the in-memory gateway.
    */
   readonly approval?: ApprovalBehaviour;
   /**
@@ -143,7 +146,7 @@ export class PaxosEmulator {
       ...(options.ids !== undefined && { ids: options.ids }),
       ...(options.maxPageSize !== undefined && { maxPageSize: options.maxPageSize }),
     });
-    const approvals = new Approvals(options.approval ?? 'manual', simulator, clock);
+    const approvals = new Approvals(options.approval ?? 'auto', simulator, clock);
     this.#simulator = simulator;
     const judge = { strict: (options.unknownFields ?? 'reject') === 'reject' };
     const onJudgement = options.onJudgement;
@@ -349,6 +352,7 @@ export class PaxosEmulator {
     }
 
     const response = await this.#process(req, method, url, body);
+    judgeResponse(method, route, response.status, response.body);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;

@@ -281,7 +281,11 @@ describe('PaxosIdentityGateway over HTTP', () => {
       expect(identity.summaryStatus).to.equal('SUSPENDED_FOR_REVIEW');
       expect(identity.person?.verifierType).to.equal('QUANTUM');
       expect(identity).not.to.have.property('brand_new_field');
-      expect(identity).not.to.have.property('statusDetails');
+      // §4.11: an unknown requirement type is kept as it came (Paxos's enums are open).
+      expect(identity.statusDetails).to.deep.equal({
+        activeControls: [],
+        requirements: [{ type: 'NEW_THING', status: 'PENDING', errors: [] }],
+      });
     });
 
     it('drops a __proto__ key in metadata without touching any prototype', async () => {

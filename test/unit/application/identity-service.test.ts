@@ -97,8 +97,9 @@ describe('IdentityService over the in-memory adapter', () => {
       expect((await service.getIdentity(company.id)).summaryStatus).to.equal('APPROVED');
     });
 
-    it('disables an identity', async () => {
+    it('§8.1 disables an approved identity', async () => {
       const { id } = await service.createIdentity(aPerson().build());
+      await service.setSandboxStatus(id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
       await service.setSandboxStatus(id, { userDisabled: true });
       const disabled = await service.getIdentity(id);
       expect([disabled.summaryStatus, disabled.userDisabled]).to.deep.equal(['DISABLED', true]);

@@ -51,6 +51,9 @@ import { SimulatedAccounts } from './simulated-accounts.js';
 import { controlledStatus, eventSetBy, SimulatedControls, type ControlDraft } from './simulated-controls.js';
 import { SimulatedEventLog, STATUS_EVENT_TYPES } from './simulated-events.js';
 import { MicrosecondTimestamps } from './timestamps.js';
+import { deriveSummaryStatus, statusDetailsOf, type StatusContext } from './status-model.js';
+
+export { deriveSummaryStatus } from './status-model.js';
 
 /** Options of a {@link PaxosSimulator}. */
 export interface PaxosSimulatorOptions {
@@ -90,6 +93,8 @@ interface ClientStore {
   readonly byCip: Map<string, string>;
   /** Person id → ids of the institutions it is a member of, so their status follows the member's. */
   readonly memberOf: Map<string, Set<string>>;
+  /** Ids of the identities that were APPROVED at some point: only those can be DISABLED (§8.1). */
+  readonly approvedOnce: Set<string>;
 }
 
 /**
@@ -110,6 +115,8 @@ export class PaxosSimulator {
   private readonly controlStores = new WeakMap<ClientStore, SimulatedControls>();
   /** Upload slots by file id: the pre-signed URL carries no credentials, so the slot is found without a client. */
   private readonly uploads = new Map<string, DocumentRecord>();
+  /** The API user of each upload slot, so that an upload can move its identity's status on (§8.6). */
+  private readonly uploadOwners = new Map<string, ClientStore>();
 
   constructor(options: PaxosSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -154,7 +161,10 @@ export class PaxosSimulator {
       if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
       set.add(id);
     }
-    return this.view(store, identity, { includeDetails: true, includeInstitutionMembers: true });
+    const created = this.view(store, identity, { includeDetails: true, includeInstitutionMembers: true });
+    // Create always answers PENDING; the checks decide right after (a DENIED passthrough verification, §8.2).
+    this.save(store, identity);
+    return created;
   }
 
   /**
@@ -400,6 +410,7 @@ export class PaxosSimulator {
     );
     documents.add(record);
     this.uploads.set(record.fileId, record);
+    this.uploadOwners.set(record.fileId, store);
     return { fileId: record.fileId, name: record.name, uploadUrl: uploadUrl(record.fileId, record.uploadToken) };
   }
 
@@ -419,6 +430,7 @@ export class PaxosSimulator {
     const refusal = checkUploadBytes(bytes, contentType, maxBytes);
     if (refusal !== undefined) return refusal;
     record.uploaded = true;
+    this.resettle(this.uploadOwners.get(fileId), record.identityId);
     return undefined;
   }
 
@@ -437,10 +449,12 @@ export class PaxosSimulator {
     const store = this.store(clientId);
     this.require(store, identityId);
     this.documentsOf(store).require(identityId, documentTypes);
-    return this.recordEvent(clientId, 'identity.documents_required', {
+    const event = this.recordEvent(clientId, 'identity.documents_required', {
       identityId,
       requiredDocuments: [...documentTypes],
     });
+    this.resettle(store, identityId);
+    return event;
   }
 
   /** Records an event of any type (a KYC refresh, or one Paxos has not documented yet), as Paxos would emit it. */
@@ -471,10 +485,34 @@ export class PaxosSimulator {
   }
 
   private statusChanged(store: ClientStore, previous: Open<IdentityStatus>, saved: Identity): void {
+    // Checks that pass on an identity the client disabled meanwhile: it was approved, then off-boarded (§8.1).
+    if (saved.summaryStatus === 'DISABLED' && previous !== 'APPROVED' && !store.approvedOnce.has(saved.id)) {
+      this.statusChanged(store, previous, saved.with({ summaryStatus: 'APPROVED' }));
+      previous = 'APPROVED';
+    }
+    if (saved.summaryStatus === 'APPROVED') store.approvedOnce.add(saved.id);
     const type = STATUS_EVENT_TYPES[saved.summaryStatus];
     if (type === undefined) return;
     const object = { identityId: saved.id, oldSummaryStatus: previous, newSummaryStatus: saved.summaryStatus };
     this.appendEvent(store, type, object);
+  }
+
+  /** The status model's view of what an identity's status depends on beyond itself. */
+  private statusContext(store: ClientStore, id: string): StatusContext {
+    return {
+      memberStatus: (memberId) => store.byId.get(memberId)?.summaryStatus,
+      documentsPending: this.documents.get(store)?.hasPending(id) ?? false,
+      wasApproved: store.approvedOnce.has(id),
+    };
+  }
+
+  /** Derives an identity's status again after something it depends on changed outside it (documents). */
+  private resettle(store: ClientStore | undefined, id: string): void {
+    const identity = store?.byId.get(id);
+    if (store === undefined || identity === undefined) return;
+    const context = this.statusContext(store, id);
+    if (deriveSummaryStatus(identity, context.memberStatus, context) === identity.summaryStatus) return;
+    this.save(store, identity.with({ updatedAt: this.timestamps.next(this.clock.now()) }));
   }
 
   private appendEvent(store: ClientStore, type: string, object: PaxosEvent['object']): PaxosEvent {
@@ -665,9 +703,9 @@ export class PaxosSimulator {
   }
 
   private save(store: ClientStore, identity: Identity): void {
-    const statusOf = (memberId: string) => store.byId.get(memberId)?.summaryStatus;
+    const context = this.statusContext(store, identity.id);
     const summaryStatus = controlledStatus(
-      deriveSummaryStatus(identity, statusOf),
+      deriveSummaryStatus(identity, context.memberStatus, context),
       this.controlsOf(store).activeOf(identity.id),
     );
     const saved = summaryStatus === identity.summaryStatus ? identity : identity.with({ summaryStatus });
@@ -678,7 +716,11 @@ export class PaxosSimulator {
     // An institution's status depends on its members': follow the change upwards.
     for (const institutionId of store.memberOf.get(saved.id) ?? []) {
       const institution = store.byId.get(institutionId);
-      if (institution !== undefined && deriveSummaryStatus(institution, statusOf) !== institution.summaryStatus) {
+      const upward = this.statusContext(store, institutionId);
+      if (
+        institution !== undefined &&
+        deriveSummaryStatus(institution, upward.memberStatus, upward) !== institution.summaryStatus
+      ) {
         this.save(store, institution.with({ updatedAt: this.timestamps.next(this.clock.now()) }));
       }
     }
@@ -715,8 +757,13 @@ export class PaxosSimulator {
   private view(store: ClientStore, identity: Identity, options: GetIdentityOptions): Identity {
     const includeDetails = options.includeDetails ?? true;
     const includeMembers = options.includeInstitutionMembers ?? false;
-    if (includeDetails && includeMembers && identity.institutionMembers === undefined) return identity;
     return identity.with({
+      // Every answer carries SPEC26's `status` and `status_details` beside the deprecated `summary_status` (§4.1).
+      status: identity.summaryStatus,
+      statusDetails: {
+        ...statusDetailsOf(identity, this.statusContext(store, identity.id)),
+        activeControls: this.controlsOf(store).activeOf(identity.id),
+      },
       person: includeDetails ? identity.person : undefined,
       institution: includeDetails ? identity.institution : undefined,
       institutionMembers: includeMembers
@@ -737,7 +784,14 @@ export class PaxosSimulator {
   private store(clientId: string): ClientStore {
     let store = this.clients.get(clientId);
     if (store === undefined) {
-      store = { clientId, byId: new Map(), byRefId: new Map(), byCip: new Map(), memberOf: new Map() };
+      store = {
+        clientId,
+        byId: new Map(),
+        byRefId: new Map(),
+        byCip: new Map(),
+        memberOf: new Map(),
+        approvedOnce: new Set(),
+      };
       this.clients.set(clientId, store);
     }
     return store;
@@ -784,50 +838,4 @@ function initialInstitutionStatuses(institution: InstitutionDetails): Institutio
   copy.documentVerificationStatus = 'PENDING';
   copy.additionalScreeningStatus = 'PENDING';
   return copy;
-}
-
-/**
- * The summary status Paxos reaches from the sub-statuses (inferred; Paxos publishes no formula):
- * disabled → DISABLED; any check DENIED → DENIED; a person with id verification and sanctions APPROVED, or an
- * institution with sanctions and documents APPROVED and every member APPROVED → APPROVED; otherwise PENDING.
- */
-export function deriveSummaryStatus(
-  identity: Identity,
-  memberStatus: (identityId: string) => Open<IdentityStatus> | undefined,
-): Open<IdentityStatus> {
-  if (identity.userDisabled || identity.adminDisabled) return 'DISABLED';
-  const p = identity.person;
-  const i = identity.institution;
-  const checks = [
-    p?.idVerificationStatus,
-    p?.sanctionsVerificationStatus,
-    p?.additionalScreeningStatus,
-    i?.sanctionsVerificationStatus,
-    i?.documentVerificationStatus,
-    i?.additionalScreeningStatus,
-  ];
-  if (checks.includes('DENIED')) return 'DENIED';
-  const screeningBlocks = (s: string | undefined) => s === 'ERROR';
-  if (p !== undefined) {
-    if (
-      p.idVerificationStatus === 'APPROVED' &&
-      p.sanctionsVerificationStatus === 'APPROVED' &&
-      !screeningBlocks(p.additionalScreeningStatus)
-    ) {
-      return 'APPROVED';
-    }
-    return 'PENDING';
-  }
-  if (i !== undefined) {
-    const membersApproved = (identity.institutionMembers ?? []).every((m) => memberStatus(m.identityId) === 'APPROVED');
-    if (
-      i.sanctionsVerificationStatus === 'APPROVED' &&
-      i.documentVerificationStatus === 'APPROVED' &&
-      !screeningBlocks(i.additionalScreeningStatus) &&
-      membersApproved
-    ) {
-      return 'APPROVED';
-    }
-  }
-  return 'PENDING';
 }

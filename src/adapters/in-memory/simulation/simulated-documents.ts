@@ -49,6 +49,11 @@ export class SimulatedDocuments {
     for (const type of types) set.add(type);
   }
 
+  /** True while a document type Paxos asked the identity for has no uploaded file (§8.6). */
+  hasPending(identityId: string): boolean {
+    return this.list(identityId, true).pendingDocuments.length > 0;
+  }
+
   list(identityId: string, includePending: boolean): { documents: IdentityDocument[]; pendingDocuments: string[] } {
     const records = this.byIdentity.get(identityId) ?? [];
     const documents = records.map((d) => ({

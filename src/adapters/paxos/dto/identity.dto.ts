@@ -4,6 +4,7 @@ import {
   WireBoolean,
   WireNested,
   WireNestedList,
+  WireObject,
   WireString,
   WireStringMap,
   WireStrings,
@@ -121,13 +122,15 @@ export class CustomerDueDiligenceDto {
 
 /**
  * `Identity`, the response of create and get. Only `id` is required, as in Paxos's schema; unknown properties
- * (`status_details`, the deprecated `govt_id`, whatever comes next) are dropped when decoding.
+ * (the deprecated `govt_id`, whatever comes next) are dropped when decoding.
  */
 export class IdentityDto {
   @RequiredString() id!: string;
   @WireString() type?: string;
   @WireString() status?: string;
   @WireString() summary_status?: string;
+  /** SPEC26's `IdentityStatusDetails`, kept as parsed: the mapper reads it item by item, dropping what it cannot. */
+  @WireObject() status_details?: Record<string, unknown>;
   @WireString() ref_id?: string;
   @WireStringMap() metadata?: Record<string, string>;
   @WireBoolean() user_disabled?: boolean;

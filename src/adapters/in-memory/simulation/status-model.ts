@@ -1,0 +1,191 @@
+import type {
+  Identity,
+  IdentityRequirement,
+  IdentityStatus,
+  IdentityStatusDetails,
+  Open,
+} from '../../../domain/index.js';
+
+/** What the summary status depends on beyond the identity itself. */
+export interface StatusContext {
+  /** The summary status of a member identity, for an institution's members. */
+  readonly memberStatus: (identityId: string) => Open<IdentityStatus> | undefined;
+  /** Enhanced due diligence asked for documents that are not uploaded yet (§8.6). */
+  readonly documentsPending?: boolean | undefined;
+  /** The identity was APPROVED at some point: only such an identity can be DISABLED (§8.1). */
+  readonly wasApproved?: boolean | undefined;
+}
+
+const blocks = (status: string | undefined): boolean => status === 'ERROR';
+
+/**
+ * The verdict of the checks alone, before disabling: DENIED when one failed, APPROVED when everything a person or an
+ * institution needs passed (§3.5: id verification and sanctions for a person; sanctions and approved members for an
+ * institution), otherwise PENDING.
+ */
+function verdictOf(identity: Identity, context: StatusContext): 'APPROVED' | 'DENIED' | 'PENDING' {
+  const p = identity.person;
+  const i = identity.institution;
+  const checks = [
+    p?.idVerificationStatus,
+    p?.sanctionsVerificationStatus,
+    p?.additionalScreeningStatus,
+    i?.sanctionsVerificationStatus,
+    i?.documentVerificationStatus,
+    i?.additionalScreeningStatus,
+  ];
+  if (checks.includes('DENIED')) return 'DENIED';
+  // A high-risk identity waits for its EDD documents, unless it was approved before EDD started (§8.6).
+  if (context.documentsPending === true && context.wasApproved !== true) return 'PENDING';
+  if (p !== undefined) {
+    const cleared =
+      p.idVerificationStatus === 'APPROVED' &&
+      p.sanctionsVerificationStatus === 'APPROVED' &&
+      !blocks(p.additionalScreeningStatus);
+    return cleared ? 'APPROVED' : 'PENDING';
+  }
+  if (i !== undefined) {
+    const membersApproved = (identity.institutionMembers ?? []).every(
+      (m) => context.memberStatus(m.identityId) === 'APPROVED',
+    );
+    // Paxos's sandbox-status description: sanctions APPROVED enables an institution. Document verification, PENDING
+    // by default (which is why institutions stay PENDING, §9), holds it back only once it is in review (ERROR).
+    const cleared =
+      i.sanctionsVerificationStatus === 'APPROVED' &&
+      !blocks(i.documentVerificationStatus) &&
+      !blocks(i.additionalScreeningStatus) &&
+      membersApproved;
+    return cleared ? 'APPROVED' : 'PENDING';
+  }
+  return 'PENDING';
+}
+
+/**
+ * The summary status Paxos reaches from the sub-statuses (inferred; Paxos publishes no formula, §8.2): any check
+ * DENIED → DENIED; a person with id verification and sanctions APPROVED, or an institution with sanctions APPROVED
+ * and every member APPROVED, with no screening in review (ERROR) and no EDD document missing → APPROVED; otherwise
+ * PENDING. A user- or admin-disabled identity is DISABLED once it is or was approved: DISABLED means "was approved,
+ * then off-boarded" (§8.1), so a never-approved one keeps the verdict of its checks until they pass.
+ *
+ * @param memberStatus the summary status of a member identity (institutions).
+ * @param context documents pending and whether the identity was approved before; both false when left out.
+ */
+export function deriveSummaryStatus(
+  identity: Identity,
+  memberStatus: (identityId: string) => Open<IdentityStatus> | undefined,
+  context: Omit<StatusContext, 'memberStatus'> = {},
+): Open<IdentityStatus> {
+  const full = { ...context, memberStatus };
+  const verdict = verdictOf(identity, full);
+  if (!(identity.userDisabled || identity.adminDisabled)) return verdict;
+  return context.wasApproved === true || verdict === 'APPROVED' ? 'DISABLED' : verdict;
+}
+
+const requirement = (
+  type: string,
+  status: 'PENDING' | 'FAILED',
+  code: string,
+  description: string,
+  awaitingActionFrom?: 'CLIENT' | 'PAXOS',
+): IdentityRequirement => ({
+  type,
+  status,
+  ...(awaitingActionFrom !== undefined && { awaitingActionFrom }),
+  errors: [{ code, description }],
+});
+
+function screening(status: string | undefined, into: IdentityRequirement[], additional: boolean): void {
+  if (status === 'DENIED') {
+    const what = additional ? 'additional screening' : 'sanctions screening';
+    into.push(requirement('SCREENING_CHECK', 'FAILED', 'SCREENING_FAILED', `the ${what} found a match`));
+  } else if (status === 'ERROR') {
+    const what = additional ? 'additional screening' : 'sanctions screening';
+    into.push(
+      requirement(
+        'COMPLIANCE_CHECK',
+        'PENDING',
+        'COMPLIANCE_REVIEW_REQUIRED',
+        `a possible ${what} match is in review`,
+        'PAXOS',
+      ),
+    );
+  } else if (status === 'PENDING' && !additional) {
+    into.push(
+      requirement('SCREENING_CHECK', 'PENDING', 'SCREENING_IN_PROGRESS', 'sanctions screening is running', 'PAXOS'),
+    );
+  }
+}
+
+/**
+ * `status_details` (§4.11) as the status model above sees it: one requirement per check that holds the identity back
+ * or failed, each with one error code (never personal data in the description). Active controls are not simulated
+ * here; the list is empty.
+ */
+export function statusDetailsOf(identity: Identity, context: StatusContext): IdentityStatusDetails {
+  const requirements: IdentityRequirement[] = [];
+  const p = identity.person;
+  const i = identity.institution;
+  if (p !== undefined) {
+    if (p.idVerificationStatus === 'DENIED') {
+      requirements.push(
+        requirement('ID_VERIFICATION', 'FAILED', 'IDENTITY_VERIFICATION_FAILED', 'the identity verification failed'),
+      );
+    } else if (p.idVerificationStatus !== 'APPROVED') {
+      requirements.push(
+        requirement(
+          'ID_VERIFICATION',
+          'PENDING',
+          'IDENTITY_VERIFICATION_REQUIRED',
+          'the identity verification is not complete',
+          'CLIENT',
+        ),
+      );
+    }
+    screening(p.sanctionsVerificationStatus, requirements, false);
+    screening(p.additionalScreeningStatus, requirements, true);
+  }
+  if (i !== undefined) {
+    screening(i.sanctionsVerificationStatus, requirements, false);
+    screening(i.additionalScreeningStatus, requirements, true);
+    if (i.documentVerificationStatus === 'DENIED') {
+      requirements.push(
+        requirement(
+          'DOCUMENT_VERIFICATION',
+          'FAILED',
+          'DOCUMENT_VERIFICATION_FAILED',
+          'the document verification failed',
+        ),
+      );
+    } else if (i.documentVerificationStatus === 'ERROR') {
+      requirements.push(
+        requirement(
+          'DOCUMENT_VERIFICATION',
+          'PENDING',
+          'COMPLIANCE_REVIEW_REQUIRED',
+          'the documents are in review',
+          'PAXOS',
+        ),
+      );
+    }
+    const statuses = (identity.institutionMembers ?? []).map((m) => context.memberStatus(m.identityId));
+    if (statuses.includes('DENIED')) {
+      requirements.push(requirement('MEMBERS', 'FAILED', 'MEMBER_VERIFICATION_FAILED', 'a member was denied'));
+    } else if (statuses.some((s) => s !== 'APPROVED')) {
+      requirements.push(
+        requirement('MEMBERS', 'PENDING', 'MEMBER_VERIFICATION_PENDING', 'a member is not approved yet'),
+      );
+    }
+  }
+  if (context.documentsPending === true) {
+    requirements.push(
+      requirement(
+        'ENHANCED_DUE_DILIGENCE',
+        'PENDING',
+        'EDD_DOCUMENTATION_REQUIRED',
+        'documents are required: list them with include_pending_docs',
+        'CLIENT',
+      ),
+    );
+  }
+  return { activeControls: [], requirements };
+}

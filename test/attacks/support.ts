@@ -1,0 +1,62 @@
+/** Shared set-up of the attack suites: an emulator and a service on the Paxos adapter with a recording logger. */
+import { inspect } from 'node:util';
+import { createIdentityService, type IdentityService } from '../../src/index.js';
+import { startPaxosEmulator, type PaxosEmulator, type PaxosEmulatorOptions } from '../../src/testing.js';
+import { recordingLogger, type LogLine } from '../support/logging.js';
+
+/** A running emulator, a service talking to it and every line the service and its connection logged. */
+export interface Rig {
+  readonly emulator: PaxosEmulator;
+  readonly service: IdentityService;
+  readonly lines: LogLine[];
+}
+
+/** Starts an emulator and a service on the Paxos adapter logging into a recorder. */
+export async function startRig(
+  options: PaxosEmulatorOptions = {},
+  environment: 'sandbox' | 'production' = 'sandbox',
+): Promise<Rig> {
+  const emulator = await startPaxosEmulator(options);
+  const logger = recordingLogger();
+  const service = createIdentityService({
+    adapter: 'paxos',
+    logger,
+    paxos: {
+      environment,
+      baseUrl: emulator.baseUrl,
+      tokenUrl: emulator.tokenUrl,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      logger,
+    },
+  });
+  return { emulator, service, lines: logger.lines };
+}
+
+/** Everything a value shows anywhere: util.inspect (deep), JSON, String and, for errors, message and stack. */
+export function everyRendering(value: unknown): string {
+  const parts = [inspect(value, { depth: 20, showHidden: true, getters: true })];
+  try {
+    parts.push(JSON.stringify(value) ?? '');
+  } catch {
+    // A circular value cannot be JSON; inspect already showed it.
+  }
+  parts.push(String(value));
+  if (value instanceof Error) parts.push(value.message, value.stack ?? '');
+  return parts.join('\n');
+}
+
+/** Every logged line, message and fields, as text. */
+export function logText(lines: readonly LogLine[]): string {
+  return lines.map((line) => `${line.level} ${line.message} ${inspect(line.fields, { depth: 20 })}`).join('\n');
+}
+
+/** Awaits `promise` and hands back what it rejected with; fails if it resolved. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -68,7 +68,11 @@ describe('attacks: hostile sizes', () => {
     const service = createIdentityService({ adapter: 'in-memory' });
     const started = performance.now();
     const error = (await rejection(
-      service.createIdentity(aPerson().withCommand({ metadata: metadata as never }).build()),
+      service.createIdentity(
+        aPerson()
+          .withCommand({ metadata: metadata as never })
+          .build(),
+      ),
     )) as Error;
     expect(performance.now() - started).to.be.lessThan(5000);
     expect(error.name).to.equal('IdentityValidationError');

@@ -28,7 +28,11 @@ describe('attacks: personal data in warnings, logs, errors and status_details', 
     const identity = await service.createIdentity(command);
     expect(rig.lines.some((l) => l.level === 'warn')).to.equal(true);
     const logged = logText(rig.lines);
-    expect(logged).not.to.include(dob).and.not.include('2999').and.not.include(ssn).and.not.include(ssn.replace(/-/g, ''));
+    expect(logged)
+      .not.to.include(dob)
+      .and.not.include('2999')
+      .and.not.include(ssn)
+      .and.not.include(ssn.replace(/-/g, ''));
     expect(everyRendering(identity)).not.to.include(ssn).and.not.include(dob);
   });
 
@@ -54,7 +58,11 @@ describe('attacks: personal data in warnings, logs, errors and status_details', 
     const ssn = uniqueSsn();
     const value = `${ssn} `.repeat(20);
     rig.lines.length = 0;
-    await service.createIdentity(aPerson().withCommand({ metadata: { note: value } }).build());
+    await service.createIdentity(
+      aPerson()
+        .withCommand({ metadata: { note: value } })
+        .build(),
+    );
     expect(rig.lines.filter((l) => l.level === 'warn').length).to.be.greaterThan(0);
     expect(logText(rig.lines)).not.to.include(ssn);
   });

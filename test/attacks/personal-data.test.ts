@@ -86,7 +86,7 @@ describe('attacks: personal data in warnings, logs, errors and status_details', 
     const value = `${uniqueSsn()}\u0001`;
     const error = await rejection(
       service.updateIdentity((await service.createIdentity(aPerson().build())).id, {
-        person: { cipId: value } as never,
+        person: { cipId: value },
       }),
     );
     expect(everyRendering(error)).not.to.include(value.slice(0, 11));

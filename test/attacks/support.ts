@@ -37,7 +37,9 @@ export async function startRig(
 export function everyRendering(value: unknown): string {
   const parts = [inspect(value, { depth: 20, showHidden: true, getters: true })];
   try {
-    parts.push(JSON.stringify(value) ?? '');
+    // JSON.stringify answers undefined for undefined and functions, whatever its declared type says.
+    const json = JSON.stringify(value) as string | undefined;
+    if (json !== undefined) parts.push(json);
   } catch {
     // A circular value cannot be JSON; inspect already showed it.
   }

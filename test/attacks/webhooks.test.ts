@@ -40,7 +40,11 @@ class Hostile {
 
   async close(): Promise<void> {
     this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      this.#server.close(() => {
+        resolve();
+      }),
+    );
   }
 }
 
@@ -146,7 +150,9 @@ describe('attacks: emulator webhook delivery to hostile endpoints', () => {
         if (res.destroyed) clearInterval(timer);
         else res.write('x'.repeat(64 * 1024));
       }, 1);
-      res.on('close', () => clearInterval(timer));
+      res.on('close', () => {
+        clearInterval(timer);
+      });
     });
     const { emulator, service } = await emulatorWith({
       webhooks: [{ url: endless.url(), auth: { type: 'api_key', header: 'X-Api-Key', value: KEY } }],

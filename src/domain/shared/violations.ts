@@ -39,6 +39,9 @@ export interface Violation {
  */
 export type ValidationWarning = Violation;
 
+/** Warnings kept per command; one more line then says the rest were left out. */
+const MAX_WARNINGS = 100;
+
 /**
  * Collects violations while a command is checked, so that every problem is reported at once, and the warnings of
  * advisory rules beside them.
@@ -46,6 +49,7 @@ export type ValidationWarning = Violation;
 export class ViolationList {
   readonly items: Violation[] = [];
   readonly warnings: ValidationWarning[] = [];
+  readonly #warned = new Set<string>();
 
   add(path: string, code: ViolationCode, message: string): void {
     // A field whose getter threw reads as absent; saying it is also missing would be a second, wrong diagnosis.
@@ -55,7 +59,19 @@ export class ViolationList {
 
   /** Records advice that does not refuse the command; the same advice at the same path is kept once. */
   warn(path: string, code: ViolationCode, message: string): void {
-    if (this.warnings.some((x) => x.path === path && x.code === code)) return;
+    // A hostile command can raise one warning per key of a 100,000-key map: each is found in a set, not by a scan of
+    // the list, and past MAX_WARNINGS one line says the rest were left out, so that a log never gets them all.
+    const key = `${path}\u0000${code}`;
+    if (this.#warned.has(key) || this.warnings.length > MAX_WARNINGS) return;
+    this.#warned.add(key);
+    if (this.warnings.length === MAX_WARNINGS) {
+      this.warnings.push({
+        path: '',
+        code: 'max_items',
+        message: `command: more than ${String(MAX_WARNINGS)} warnings; the rest are left out`,
+      });
+      return;
+    }
     this.warnings.push({ path, code, message: `${path || 'command'}: ${message}` });
   }
 

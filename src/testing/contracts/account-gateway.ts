@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AccountUpdate,
   IdentityRejectedError,
   NewAccount,
-  NewIdentity,
   type Account,
   type AccountMemberInput,
   type CreateAccountCommand,
 } from '../../domain/index.js';
 import type { AccountGateway, IdentityGateway } from '../../ports/index.js';
+import { contractPerson as person, rejectsWith } from './fixtures.js';
 import { runnerGlobal } from './mocha-globals.js';
 
 /** The gateways {@link describeAccountGatewayContract} runs against: one backend, its identities and its accounts. */
@@ -26,52 +26,8 @@ export interface AccountContractOptions {
   readonly it?: (title: string, body: () => Promise<void>) => unknown;
 }
 
-function randomSsn(): string {
-  let area = randomInt(1, 900);
-  if (area === 666) area = 665;
-  return `${String(area).padStart(3, '0')}-${String(randomInt(1, 100)).padStart(2, '0')}-${String(randomInt(1, 10_000)).padStart(4, '0')}`;
-}
-
-/** A person; `verifiedBy: 'PAXOS'` leaves the verification to Paxos, so that the sandboxes hold it PENDING (§9). */
-function person(verifiedBy: 'PASSTHROUGH' | 'PAXOS' = 'PASSTHROUGH'): NewIdentity {
-  const verification: {
-    verifierType: 'PAXOS' | 'PASSTHROUGH';
-    passthroughVerifierType?: 'JUMIO';
-    passthroughVerifiedAt?: string;
-  } =
-    verifiedBy === 'PAXOS'
-      ? { verifierType: 'PAXOS' }
-      : {
-          verifierType: 'PASSTHROUGH',
-          passthroughVerifierType: 'JUMIO',
-          passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-        };
-  return NewIdentity.create({
-    refId: randomUUID(),
-    person: {
-      ...verification,
-      firstName: 'Jane',
-      lastName: 'Roe',
-      dateOfBirth: '1985-02-03',
-      cipId: randomSsn(),
-      cipIdType: 'SSN',
-      cipIdCountry: 'USA',
-      nationality: 'USA',
-      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-    },
-  });
-}
-
 function account(command: Omit<CreateAccountCommand, 'refId'> & { refId?: string }): NewAccount {
   return NewAccount.create({ refId: randomUUID(), ...command });
-}
-
-async function rejectsWith(promise: Promise<unknown>, check: (error: Record<string, unknown>) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error !== null && typeof error === 'object', 'expected an error object');
-    check(error as Record<string, unknown>);
-    return true;
-  });
 }
 
 function rolesByIdentity(account: Account): Record<string, string[]> {

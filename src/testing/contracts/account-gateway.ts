@@ -67,6 +67,17 @@ export function describeAccountGatewayContract(
     return (await g.identities.create(person(verifiedBy))).id;
   }
 
+  /** An account of a new owner, with a new identity, Jane, as its BENEFICIAL_OWNER member. */
+  async function accountOwnedWithJane(): Promise<{ jane: string; created: Account }> {
+    const g = await gateways();
+    const owner = await newIdentity();
+    const jane = await newIdentity();
+    const created = await g.accounts.create(
+      account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
+    );
+    return { jane, created };
+  }
+
   describe(`AccountGateway contract: ${name}`, () => {
     it('§3.8 create opens an account for the identity with what was sent, and get reads the same back', async () => {
       const g = await gateways();
@@ -170,12 +181,8 @@ export function describeAccountGatewayContract(
 
     it('§3 #20 members added join the existing ones, each link with its own id', async () => {
       const g = await gateways();
-      const owner = await newIdentity();
-      const jane = await newIdentity();
+      const { jane, created } = await accountOwnedWithJane();
       const advisor = await newIdentity();
-      const created = await g.accounts.create(
-        account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
-      );
       const added = await g.accounts.addMembers(created.id, [{ identityId: advisor, roles: ['FINANCIAL_ADVISOR'] }]);
       assert.equal(added.accountId, created.id);
       assert.equal(added.members.length, 1);
@@ -188,11 +195,7 @@ export function describeAccountGatewayContract(
 
     it('§3 #21 a member is removed by its link id, the last one too; an unknown link is account_member_not_found', async () => {
       const g = await gateways();
-      const owner = await newIdentity();
-      const jane = await newIdentity();
-      const created = await g.accounts.create(
-        account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
-      );
+      const { created } = await accountOwnedWithJane();
       const link = created.members?.[0]?.id;
       assert.ok(link !== undefined, 'the member link has an id');
       await g.accounts.removeMember(link);
@@ -244,12 +247,8 @@ export function describeAccountGatewayContract(
 
     it('§3.8 the server refuses an update that removes a BENEFICIAL_OWNER, even when the client read a stale list', async () => {
       const g = await gateways();
-      const owner = await newIdentity();
-      const jane = await newIdentity();
+      const { jane, created } = await accountOwnedWithJane();
       const advisor = await newIdentity();
-      const created = await g.accounts.create(
-        account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
-      );
       // A stale read that never saw Jane lets the client-side check pass: the server's own check must refuse.
       const stale: Account = { ...created, members: [{ identityId: advisor, roles: ['FINANCIAL_ADVISOR'] }] };
       const update = AccountUpdate.create(stale, {

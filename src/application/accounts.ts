@@ -14,6 +14,7 @@ import {
   type ListAccountsFilter,
 } from '../domain/index.js';
 import type { AccountGateway, AccountMembersAdded, CallOptions, IdGenerator } from '../ports/index.js';
+import { followPages } from './paging.js';
 
 /**
  * The account use cases: open, read, list, update an account and add or remove its members, each command checked in
@@ -67,21 +68,7 @@ export class Accounts {
    * the first `next()`.
    */
   async *all(filter: ListAccountsFilter = {}, options: CallOptions = {}): AsyncGenerator<Account, void, undefined> {
-    const checked = parseListAccountsFilter(filter);
-    let cursor = checked.pageCursor;
-    const seen = new Set<string>();
-    for (;;) {
-      const page = await this.gateway.listPage(
-        { ...checked, ...(cursor !== undefined && { pageCursor: cursor }) },
-        options,
-      );
-      yield* page.items;
-      const next = page.nextPageCursor;
-      // A server that hands back a cursor it already gave would make this loop forever.
-      if (next === undefined || next === '' || seen.has(next) || page.items.length === 0) return;
-      seen.add(next);
-      cursor = next;
-    }
+    yield* followPages(parseListAccountsFilter(filter), (page) => this.gateway.listPage(page, options));
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type ListIdentityControlsFilter,
 } from '../domain/index.js';
 import type { CallOptions, IdentityControlGateway, KycRefreshGateway } from '../ports/index.js';
+import { followPages } from './paging.js';
 
 /**
  * The identity control use cases (list, create, delete) and the sandbox KYC refresh helpers, each input checked in
@@ -45,21 +46,7 @@ export class IdentityControls {
 
   /** Every control of an identity (active ones unless `includeDeleted`), page after page. */
   async *all(filter: ListIdentityControlsFilter, options: CallOptions = {}): AsyncGenerator<IdentityControl> {
-    const checked = parseListIdentityControlsFilter(filter);
-    const seen = new Set<string>();
-    let cursor = checked.pageCursor;
-    for (;;) {
-      const page = await this.#controls().listPage(
-        { ...checked, ...(cursor !== undefined && { pageCursor: cursor }) },
-        options,
-      );
-      yield* page.items;
-      const next = page.nextPageCursor;
-      // A server that hands back a cursor it already gave would make this loop forever.
-      if (next === undefined || next === '' || seen.has(next) || page.items.length === 0) return;
-      seen.add(next);
-      cursor = next;
-    }
+    yield* followPages(parseListIdentityControlsFilter(filter), (page) => this.#controls().listPage(page, options));
   }
 
   /** Deletes an overridable control, with an optional reason. */

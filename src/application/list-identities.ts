@@ -5,6 +5,7 @@ import {
   type ListIdentitiesFilter,
 } from '../domain/index.js';
 import type { CallOptions, IdentityGateway } from '../ports/index.js';
+import { followPages } from './paging.js';
 
 /**
  * Lists identities: one page at a time (for a UI that keeps the cursor), or all of them as an async iterable that
@@ -27,20 +28,6 @@ export class ListIdentities {
    * The filter is checked on the first `next()`, so an invalid one rejects the iteration, not this call.
    */
   async *all(filter: ListIdentitiesFilter = {}, options: CallOptions = {}): AsyncGenerator<Identity, void, undefined> {
-    const checked = parseListIdentitiesFilter(filter);
-    let cursor = checked.pageCursor;
-    const seen = new Set<string>();
-    for (;;) {
-      const page = await this.gateway.listPage(
-        { ...checked, ...(cursor !== undefined && { pageCursor: cursor }) },
-        options,
-      );
-      yield* page.items;
-      const next = page.nextPageCursor;
-      // A server that hands back a cursor it already gave would make this loop forever.
-      if (next === undefined || next === '' || seen.has(next) || page.items.length === 0) return;
-      seen.add(next);
-      cursor = next;
-    }
+    yield* followPages(parseListIdentitiesFilter(filter), (page) => this.gateway.listPage(page, options));
   }
 }

@@ -18,12 +18,12 @@ import {
 import type { PaxosConnection } from './connection.js';
 import { AccountDto, AddAccountMembersResponseDto, ListAccountsResponseDto } from './dto/account.dto.js';
 import type { PaxosAnswer } from './http/request-sender.js';
+import { deleteMemberLink, postMemberLinks } from './member-links.js';
 import { isPresent } from './present.js';
 
 const ACCOUNTS = '/identity/accounts';
 const ACCOUNT = '/identity/accounts/{id}';
 const MEMBERS = '/identity/account-members';
-const MEMBER = '/identity/account-members/{id}';
 const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
 
 /**
@@ -139,35 +139,32 @@ export class PaxosAccountGateway implements AccountGateway {
     members: readonly AccountMember[],
     options: CallOptions = {},
   ): Promise<AccountMembersAdded> {
-    const answer = await this.#connection.send({
-      method: 'POST',
-      path: MEMBERS,
-      template: MEMBERS,
-      budget: 'identity',
-      body: { account_id: accountId, members: members.map(accountMemberToWire) },
-      idempotent: false,
-      readJson: true,
-      resource: { account: accountId },
-      scopes: this.#connection.accountScopes,
-      signal: options.signal,
-    });
+    const answer = await postMemberLinks(
+      this.#connection,
+      {
+        collection: MEMBERS,
+        resource: { account: accountId },
+        scopes: this.#connection.accountScopes,
+        signal: options.signal,
+      },
+      { account_id: accountId, members: members.map(accountMemberToWire) },
+    );
     const dto = this.#connection.decode(AddAccountMembersResponseDto, answer, 'an account-members response');
     return { accountId: dto.account_id, members: (dto.members ?? []).map(accountMemberFromWire) };
   }
 
   /** `DELETE /identity/account-members/{id}`; Paxos answers `{}`. Retried: deleting twice removes nothing more. */
   async removeMember(memberId: string, options: CallOptions = {}): Promise<void> {
-    await this.#connection.send({
-      method: 'DELETE',
-      path: `${MEMBERS}/${encodeURIComponent(memberId)}`,
-      template: MEMBER,
-      budget: 'identity',
-      idempotent: true,
-      readJson: false,
-      resource: { accountMember: memberId },
-      scopes: this.#connection.accountScopes,
-      signal: options.signal,
-    });
+    await deleteMemberLink(
+      this.#connection,
+      {
+        collection: MEMBERS,
+        resource: { accountMember: memberId },
+        scopes: this.#connection.accountScopes,
+        signal: options.signal,
+      },
+      memberId,
+    );
   }
 
   #account(answer: PaxosAnswer): Account {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AccountUpdate,
   IdentityRejectedError,
   NewAccount,
-  NewIdentity,
   type Account,
   type AccountMemberInput,
   type CreateAccountCommand,
 } from '../../domain/index.js';
 import type { AccountGateway, IdentityGateway } from '../../ports/index.js';
+import { contractPerson as person, rejectsWith } from './fixtures.js';
 import { runnerGlobal } from './mocha-globals.js';
 
 /** The gateways {@link describeAccountGatewayContract} runs against: one backend, its identities and its accounts. */
@@ -26,52 +26,8 @@ export interface AccountContractOptions {
   readonly it?: (title: string, body: () => Promise<void>) => unknown;
 }
 
-function randomSsn(): string {
-  let area = randomInt(1, 900);
-  if (area === 666) area = 665;
-  return `${String(area).padStart(3, '0')}-${String(randomInt(1, 100)).padStart(2, '0')}-${String(randomInt(1, 10_000)).padStart(4, '0')}`;
-}
-
-/** A person; `verifiedBy: 'PAXOS'` leaves the verification to Paxos, so that the sandboxes hold it PENDING (§9). */
-function person(verifiedBy: 'PASSTHROUGH' | 'PAXOS' = 'PASSTHROUGH'): NewIdentity {
-  const verification: {
-    verifierType: 'PAXOS' | 'PASSTHROUGH';
-    passthroughVerifierType?: 'JUMIO';
-    passthroughVerifiedAt?: string;
-  } =
-    verifiedBy === 'PAXOS'
-      ? { verifierType: 'PAXOS' }
-      : {
-          verifierType: 'PASSTHROUGH',
-          passthroughVerifierType: 'JUMIO',
-          passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-        };
-  return NewIdentity.create({
-    refId: randomUUID(),
-    person: {
-      ...verification,
-      firstName: 'Jane',
-      lastName: 'Roe',
-      dateOfBirth: '1985-02-03',
-      cipId: randomSsn(),
-      cipIdType: 'SSN',
-      cipIdCountry: 'USA',
-      nationality: 'USA',
-      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-    },
-  });
-}
-
 function account(command: Omit<CreateAccountCommand, 'refId'> & { refId?: string }): NewAccount {
   return NewAccount.create({ refId: randomUUID(), ...command });
-}
-
-async function rejectsWith(promise: Promise<unknown>, check: (error: Record<string, unknown>) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error !== null && typeof error === 'object', 'expected an error object');
-    check(error as Record<string, unknown>);
-    return true;
-  });
 }
 
 function rolesByIdentity(account: Account): Record<string, string[]> {
@@ -109,6 +65,17 @@ export function describeAccountGatewayContract(
   async function newIdentity(verifiedBy?: 'PASSTHROUGH' | 'PAXOS'): Promise<string> {
     const g = await gateways();
     return (await g.identities.create(person(verifiedBy))).id;
+  }
+
+  /** An account of a new owner, with a new identity, Jane, as its BENEFICIAL_OWNER member. */
+  async function accountOwnedWithJane(): Promise<{ jane: string; created: Account }> {
+    const g = await gateways();
+    const owner = await newIdentity();
+    const jane = await newIdentity();
+    const created = await g.accounts.create(
+      account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
+    );
+    return { jane, created };
   }
 
   describe(`AccountGateway contract: ${name}`, () => {
@@ -214,12 +181,8 @@ export function describeAccountGatewayContract(
 
     it('§3 #20 members added join the existing ones, each link with its own id', async () => {
       const g = await gateways();
-      const owner = await newIdentity();
-      const jane = await newIdentity();
+      const { jane, created } = await accountOwnedWithJane();
       const advisor = await newIdentity();
-      const created = await g.accounts.create(
-        account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
-      );
       const added = await g.accounts.addMembers(created.id, [{ identityId: advisor, roles: ['FINANCIAL_ADVISOR'] }]);
       assert.equal(added.accountId, created.id);
       assert.equal(added.members.length, 1);
@@ -232,11 +195,7 @@ export function describeAccountGatewayContract(
 
     it('§3 #21 a member is removed by its link id, the last one too; an unknown link is account_member_not_found', async () => {
       const g = await gateways();
-      const owner = await newIdentity();
-      const jane = await newIdentity();
-      const created = await g.accounts.create(
-        account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
-      );
+      const { created } = await accountOwnedWithJane();
       const link = created.members?.[0]?.id;
       assert.ok(link !== undefined, 'the member link has an id');
       await g.accounts.removeMember(link);
@@ -288,12 +247,8 @@ export function describeAccountGatewayContract(
 
     it('§3.8 the server refuses an update that removes a BENEFICIAL_OWNER, even when the client read a stale list', async () => {
       const g = await gateways();
-      const owner = await newIdentity();
-      const jane = await newIdentity();
+      const { jane, created } = await accountOwnedWithJane();
       const advisor = await newIdentity();
-      const created = await g.accounts.create(
-        account({ identityId: owner, members: [{ identityId: jane, roles: ['BENEFICIAL_OWNER'] }] }),
-      );
       // A stale read that never saw Jane lets the client-side check pass: the server's own check must refuse.
       const stale: Account = { ...created, members: [{ identityId: advisor, roles: ['FINANCIAL_ADVISOR'] }] };
       const update = AccountUpdate.create(stale, {

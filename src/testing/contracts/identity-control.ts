@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   IdentityUpdate,
-  NewIdentity,
   type Identity,
   type IdentityControlReasonCode,
   type IdentityControlType,
@@ -10,6 +9,7 @@ import {
   type PaxosEvent,
 } from '../../domain/index.js';
 import type { EventGateway, IdentityControlGateway, IdentityGateway, KycRefreshGateway } from '../../ports/index.js';
+import { contractPerson as person, rejectsWith } from './fixtures.js';
 import { runnerGlobal } from './mocha-globals.js';
 
 /** The gateways {@link describeIdentityControlContract} runs against: one backend seen through four ports. */
@@ -44,39 +44,6 @@ export interface ControlContractOptions {
 }
 
 const DAY_MS = 86_400_000;
-
-function randomSsn(): string {
-  let area = randomInt(1, 900);
-  if (area === 666) area = 665;
-  return `${String(area).padStart(3, '0')}-${String(randomInt(1, 100)).padStart(2, '0')}-${String(randomInt(1, 10_000)).padStart(4, '0')}`;
-}
-
-function person(): NewIdentity {
-  return NewIdentity.create({
-    refId: randomUUID(),
-    person: {
-      verifierType: 'PASSTHROUGH',
-      passthroughVerifierType: 'JUMIO',
-      passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-      firstName: 'Jane',
-      lastName: 'Roe',
-      dateOfBirth: '1985-02-03',
-      cipId: randomSsn(),
-      cipIdType: 'SSN',
-      cipIdCountry: 'USA',
-      nationality: 'USA',
-      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-    },
-  });
-}
-
-async function rejectsWith(promise: Promise<unknown>, check: (error: Record<string, unknown>) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error !== null && typeof error === 'object', 'expected an error object');
-    check(error as Record<string, unknown>);
-    return true;
-  });
-}
 
 /**
  * Registers the contract of identity controls (§4.12, §3 #13–15) and KYC refresh (§8.5, §3 #10–12): controls set,

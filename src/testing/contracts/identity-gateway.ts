@@ -10,6 +10,7 @@ import {
   type ListIdentitiesFilter,
 } from '../../domain/index.js';
 import type { IdentityGateway } from '../../ports/index.js';
+import { randomSsn } from './fixtures.js';
 import { runnerGlobal } from './mocha-globals.js';
 
 /** A mocha-compatible `describe`. */
@@ -29,15 +30,6 @@ export interface IdentityGatewayContractOptions {
 
 /** Paxos's timestamps: RFC 3339 in UTC with fractional seconds (`2022-02-15T05:46:50.957068Z`). */
 const PAXOS_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-
-/** An SSN-shaped id that is unique with overwhelming likelihood, in ranges the SSA issues (no 000, 666, 9xx). */
-function randomSsn(): string {
-  let area = randomInt(1, 900);
-  if (area === 666) area = 665;
-  const group = randomInt(1, 100);
-  const serial = randomInt(1, 10_000);
-  return `${String(area).padStart(3, '0')}-${String(group).padStart(2, '0')}-${String(serial).padStart(4, '0')}`;
-}
 
 /** A create command that names its `refId` and carries person details. */
 type PersonCommand = CreateIdentityCommand & { refId: string; person: NonNullable<CreateIdentityCommand['person']> };

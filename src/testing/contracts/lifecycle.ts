@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { waitForStatus } from '../../application/wait-for-status.js';
 import { NewIdentity, type CreateIdentityCommand, type Identity, type PaxosEvent } from '../../domain/index.js';
 import type { DocumentGateway, EventGateway, IdentityGateway, InstitutionMemberGateway } from '../../ports/index.js';
+import { contractPerson as person, rejectsWith } from './fixtures.js';
 import { runnerGlobal } from './mocha-globals.js';
 
 /** The gateways one backend offers, sharing its state: what {@link describeIdentityLifecycleContract} runs against. */
@@ -41,45 +42,6 @@ export interface EnhancedDueDiligenceControls {
 /** The first bytes of a PDF: enough for the object store's type check. */
 const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n%contract\n');
 
-function randomSsn(): string {
-  let area = randomInt(1, 900);
-  if (area === 666) area = 665;
-  return `${String(area).padStart(3, '0')}-${String(randomInt(1, 100)).padStart(2, '0')}-${String(randomInt(1, 10_000)).padStart(4, '0')}`;
-}
-
-/**
- * A person; `verifiedBy: 'PAXOS'` leaves the verification to Paxos, so that the sandboxes do not auto-approve it (§9)
- * and it stays PENDING until a sandbox-status call.
- */
-function person(verifiedBy: 'PASSTHROUGH' | 'PAXOS' = 'PASSTHROUGH'): NewIdentity {
-  const verification: {
-    verifierType: 'PAXOS' | 'PASSTHROUGH';
-    passthroughVerifierType?: 'JUMIO';
-    passthroughVerifiedAt?: string;
-  } =
-    verifiedBy === 'PAXOS'
-      ? { verifierType: 'PAXOS' }
-      : {
-          verifierType: 'PASSTHROUGH',
-          passthroughVerifierType: 'JUMIO',
-          passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-        };
-  return NewIdentity.create({
-    refId: randomUUID(),
-    person: {
-      ...verification,
-      firstName: 'Jane',
-      lastName: 'Roe',
-      dateOfBirth: '1985-02-03',
-      cipId: randomSsn(),
-      cipIdType: 'SSN',
-      cipIdCountry: 'USA',
-      nationality: 'USA',
-      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-    },
-  });
-}
-
 function institution(memberIds: readonly string[]): NewIdentity {
   const ein = String(randomInt(100_000_000, 1_000_000_000));
   const command: CreateIdentityCommand = {
@@ -116,14 +78,6 @@ function institution(memberIds: readonly string[]): NewIdentity {
     })),
   };
   return NewIdentity.create(command);
-}
-
-async function rejectsWith(promise: Promise<unknown>, check: (error: Record<string, unknown>) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error !== null && typeof error === 'object', 'expected an error object');
-    check(error as Record<string, unknown>);
-    return true;
-  });
 }
 
 const approve = { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' } as const;

@@ -8,7 +8,6 @@ import {
   type AccountMember,
   type ListAccountsFilter,
   type Metadata,
-  type TimeRange,
   type Violation,
 } from '../../domain/index.js';
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
@@ -16,16 +15,16 @@ import type { AccountDraft } from '../../adapters/in-memory/simulation/simulated
 import { addAccountMembersRules, createAccountRules, updateAccountRules } from './account-rules.js';
 import type { Approvals } from './identity-routes.js';
 import type { Judgement, JudgeOptions } from './judge.js';
-import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
+import { identityNotFound, fail, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
-import { validateAgainst, validateQueryParameters, type WireIssue, type WireObject } from './schemas.js';
+import { isWireObject, validateAgainst, validateQueryParameters, type WireIssue, type WireObject } from './schemas.js';
+import { readTimeRanges } from './time-ranges.js';
 import { fromWire, writeAs } from './wire.js';
 import { schemaOf } from './schemas.js';
 
 /** The account scopes (reference §1.1). */
 const ACCOUNT_SCOPES = { read: 'identity:read_account', write: 'identity:write_account' } as const;
 const ALREADY_EXISTS = 'https://developer.paxos.com/docs/v2/problems/already-exists';
-const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
 /** Paxos documents no maximum for accounts; the emulator pages as it does identities (§12 #15). */
 const MAX_LIMIT = 1000;
 
@@ -38,14 +37,6 @@ export interface AccountRouteContext {
   readonly record: (judgement: Judgement, request: RouteRequest) => void;
 }
 
-function fail(p: Problem): RouteResponse {
-  return { status: p.status, body: p };
-}
-
-function isObject(value: unknown): value is WireObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const NOT_AN_OBJECT: WireIssue = { path: 'body', code: 'type', message: 'body: must be a JSON object' };
 
 function merge(...lists: (readonly WireIssue[])[]): WireIssue[] {
@@ -54,7 +45,7 @@ function merge(...lists: (readonly WireIssue[])[]): WireIssue[] {
 }
 
 function judged(schema: string, body: unknown, strict: boolean, rules: (body: WireObject) => WireIssue[]): Judgement {
-  if (!isObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
+  if (!isWireObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
   return { schema, issues: merge(validateAgainst(schema, body, strict), rules(body)) };
 }
 
@@ -92,7 +83,7 @@ function refusal(error: unknown, identityId?: string): RouteResponse {
 
 function membersFromWire(value: unknown): AccountMember[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.filter(isObject).map((m) => {
+  return value.filter(isWireObject).map((m) => {
     const roles = Array.isArray(m['roles'])
       ? (m['roles'] as string[])
       : typeof m['type'] === 'string'
@@ -135,17 +126,7 @@ function readListQuery(query: URLSearchParams): ListAccountsFilter | WireIssue[]
   if (identityId !== undefined && identityId !== '') filter.identityId = identityId;
   const cursor = single('page_cursor');
   if (cursor !== undefined && cursor !== '') filter.pageCursor = cursor;
-  for (const [name, field] of [
-    ['created_at', 'createdAt'],
-    ['updated_at', 'updatedAt'],
-  ] as const) {
-    const range: TimeRange = {};
-    for (const bound of RANGE_BOUNDS) {
-      const value = single(`${name}.${bound}`);
-      if (value !== undefined) range[bound] = value;
-    }
-    if (Object.keys(range).length > 0) filter[field] = range;
-  }
+  Object.assign(filter, readTimeRanges(single));
   return issues.length > 0 ? merge(issues) : filter;
 }
 
@@ -169,7 +150,7 @@ export function accountRoutes(ctx: AccountRouteContext): Route[] {
       identityId: account['identityId'] as string,
       ...(typeof account['description'] === 'string' && { description: account['description'] }),
       ...(typeof account['refId'] === 'string' && account['refId'] !== '' && { refId: account['refId'] }),
-      ...(isObject(account['metadata']) && { metadata: { ...(account['metadata'] as Metadata) } }),
+      ...(isWireObject(account['metadata']) && { metadata: { ...(account['metadata'] as Metadata) } }),
       ...(members !== undefined && { members }),
       ...(typeof account['type'] === 'string' && { type: account['type'] }),
       createProfile: body['create_profile'] === true,
@@ -209,7 +190,7 @@ export function accountRoutes(ctx: AccountRouteContext): Route[] {
 
   const updateAccount = (request: RouteRequest): RouteResponse => {
     const body = request.body;
-    const account = isObject(body) && isObject(body['account']) ? body['account'] : undefined;
+    const account = isWireObject(body) && isWireObject(body['account']) ? body['account'] : undefined;
     const id = typeof account?.['id'] === 'string' ? account['id'] : undefined;
     let current: Account | undefined;
     if (id !== undefined) {
@@ -233,7 +214,7 @@ export function accountRoutes(ctx: AccountRouteContext): Route[] {
       const updated = accounts(request.clientId).update(id, {
         ...(typeof read['description'] === 'string' && { description: read['description'] }),
         ...(typeof read['refId'] === 'string' && { refId: read['refId'] }),
-        ...(isObject(read['metadata']) && { metadata: { ...(read['metadata'] as Metadata) } }),
+        ...(isWireObject(read['metadata']) && { metadata: { ...(read['metadata'] as Metadata) } }),
         ...(members !== undefined && { members }),
         ...(typeof setUserDisabled === 'boolean' && { setUserDisabled }),
       });

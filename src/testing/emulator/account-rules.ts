@@ -3,7 +3,7 @@
  * UpdateAccount, AddAccountMembers), written from the reference alone: nothing of the library's domain is imported,
  * so that a rule the library gets wrong is not repeated here.
  */
-import type { IssueCode, WireIssue, WireObject } from './schemas.js';
+import { isWireObject, type IssueCode, type WireIssue, type WireObject } from './schemas.js';
 
 /** The roles Update Account may add or remove (§3.8). */
 const UPDATABLE_ROLES = new Set(['FINANCIAL_ADVISOR', 'AUTHORIZED_USER']);
@@ -20,12 +20,8 @@ class Issues {
   }
 }
 
-function isObject(value: unknown): value is WireObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function membersOf(value: unknown): WireObject[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isWireObject) : [];
 }
 
 /** A member's roles: `roles`, or the schema's single `type`. */
@@ -55,7 +51,7 @@ function refuseUnlisted(issues: Issues, account: WireObject, allowed: ReadonlySe
 export function createAccountRules(body: WireObject, strict: boolean): WireIssue[] {
   const issues = new Issues();
   const account = body['account'];
-  if (!isObject(account)) return issues.items;
+  if (!isWireObject(account)) return issues.items;
   const identityId = account['identity_id'];
   if (typeof identityId !== 'string' || identityId === '')
     issues.add('account.identity_id', 'required', 'is required on create');
@@ -73,7 +69,7 @@ export function createAccountRules(body: WireObject, strict: boolean): WireIssue
 export function updateAccountRules(body: WireObject, current: WireObject | undefined, strict: boolean): WireIssue[] {
   const issues = new Issues();
   const account = body['account'];
-  if (!isObject(account)) return issues.items;
+  if (!isWireObject(account)) return issues.items;
   const id = account['id'];
   if (typeof id !== 'string' || id === '') issues.add('account.id', 'required', 'is required on update');
   if (strict) refuseUnlisted(issues, account, UPDATE_FIELDS, 'is not a field Update Account updates');

@@ -8,9 +8,9 @@ import {
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import { SCOPES, type Approvals } from './identity-routes.js';
 import type { Judgement, JudgeOptions } from './judge.js';
-import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
+import { identityNotFound, fail, invalidRequest, problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
-import { validateAgainst, validateQueryParameters, type WireIssue, type WireObject } from './schemas.js';
+import { isWireObject, validateAgainst, validateQueryParameters, type WireIssue, type WireObject } from './schemas.js';
 
 /** The Identity Controls scopes (reference §1.1). */
 const CONTROL_SCOPES = { read: 'identity:read_identity_control', write: 'identity:write_identity_control' } as const;
@@ -25,16 +25,8 @@ export interface ControlRouteContext {
   readonly record: (judgement: Judgement, request: RouteRequest) => void;
 }
 
-function fail(p: Problem): RouteResponse {
-  return { status: p.status, body: p };
-}
-
-function isObject(value: unknown): value is WireObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function judged(schema: string, body: unknown, strict: boolean): Judgement {
-  if (!isObject(body))
+  if (!isWireObject(body))
     return { schema, issues: [{ path: 'body', code: 'type', message: 'body: must be a JSON object' }] };
   return { schema, issues: validateAgainst(schema, body, strict) };
 }
@@ -51,6 +43,20 @@ function writeControl(control: IdentityControl): WireObject {
     created_at: control.createdAt,
     ...(control.deletedAt !== undefined && { deleted_at: control.deletedAt }),
   };
+}
+
+/**
+ * Runs a simulator call whose success Paxos answers with `{}`, after the approvals clock ticks (as it does on every
+ * request); a refusal becomes Paxos's answer for it.
+ */
+function emptyAnswer(ctx: ControlRouteContext, identityId: string | undefined, act: () => void): RouteResponse {
+  ctx.approvals.tick();
+  try {
+    act();
+    return { status: 200, body: {} };
+  } catch (error) {
+    return refusal(error, identityId);
+  }
 }
 
 /** The simulator's refusals as Paxos's answers; anything else is the emulator's bug and becomes a 500. */
@@ -131,24 +137,16 @@ export function controlRoutes(ctx: ControlRouteContext): Route[] {
     if (controlId === null || controlId === '')
       issues.push({ path: 'control_id', code: 'required', message: 'control_id: is required' });
     if (issues.length > 0 || controlId === null) return fail(invalidRequest(issues));
-    ctx.approvals.tick();
-    try {
+    return emptyAnswer(ctx, undefined, () => {
       ctx.simulator.deleteControl(request.clientId, controlId);
-      return { status: 200, body: {} };
-    } catch (error) {
-      return refusal(error);
-    }
+    });
   };
 
   const startKycRefresh = (request: RouteRequest): RouteResponse => {
     const identityId = pathParam(request, 'identity_id');
-    ctx.approvals.tick();
-    try {
+    return emptyAnswer(ctx, identityId, () => {
       ctx.simulator.startKycRefresh(request.clientId, identityId);
-      return { status: 200, body: {} };
-    } catch (error) {
-      return refusal(error, identityId);
-    }
+    });
   };
 
   const forceStartKycRefresh = (request: RouteRequest): RouteResponse => {
@@ -157,13 +155,9 @@ export function controlRoutes(ctx: ControlRouteContext): Route[] {
     if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
     const body = request.body as WireObject;
     const identityId = body['identity_id'] as string;
-    ctx.approvals.tick();
-    try {
+    return emptyAnswer(ctx, identityId, () => {
       ctx.simulator.forceStartKycRefresh(request.clientId, identityId, body['expiry_days'] as number);
-      return { status: 200, body: {} };
-    } catch (error) {
-      return refusal(error, identityId);
-    }
+    });
   };
 
   const resetKycRefresh = (request: RouteRequest): RouteResponse => {
@@ -171,13 +165,9 @@ export function controlRoutes(ctx: ControlRouteContext): Route[] {
     ctx.record(judgement, request);
     if (judgement.issues.length > 0) return fail(invalidRequest(judgement.issues));
     const identityId = (request.body as WireObject)['identity_id'] as string;
-    ctx.approvals.tick();
-    try {
+    return emptyAnswer(ctx, identityId, () => {
       ctx.simulator.resetKycRefresh(request.clientId, identityId);
-      return { status: 200, body: {} };
-    } catch (error) {
-      return refusal(error, identityId);
-    }
+    });
   };
 
   const route = (

@@ -1,7 +1,7 @@
 import { IdentityAlreadyExistsError, IdentityNotFoundError } from '../../domain/index.js';
 import type { Clock } from '../../ports/index.js';
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
-import { alreadyExists, identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
+import { alreadyExists, identityNotFound, fail, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { judgeCreate, judgeSandboxStatus, withoutEchoedId, type Judgement, type JudgeOptions } from './judge.js';
 import { draftFromWire, liftPersonMetadata, sandboxChangeFromWire, writeIdentity, type WireObject } from './wire.js';
@@ -42,10 +42,6 @@ export function typeLookup(ctx: { readonly simulator: PaxosSimulator }, clientId
 
 function json(status: number, body: unknown): RouteResponse {
   return { status, body };
-}
-
-function fail(p: Problem): RouteResponse {
-  return { status: p.status, body: p };
 }
 
 function readFlag(query: URLSearchParams, name: string): boolean | Problem {

@@ -3,7 +3,7 @@
  * (rules.ts), every refused field listed once by its wire path. Imports nothing of the library's domain.
  */
 import { addMembersRules, createRules, updateRules, type RuleContext } from './rules.js';
-import { validateAgainst, type SchemaName, type WireIssue, type WireObject } from './schemas.js';
+import { isWireObject, validateAgainst, type SchemaName, type WireIssue, type WireObject } from './schemas.js';
 
 /** One judged request: the body's schema name, whether it passed, and the issues found. */
 export interface Judgement {
@@ -41,10 +41,6 @@ export interface JudgeOptions {
   readonly strict: boolean;
 }
 
-function isObject(value: unknown): value is WireObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function merge(...lists: (readonly WireIssue[])[]): WireIssue[] {
   const seen = new Set<string>();
   const out: WireIssue[] = [];
@@ -60,14 +56,14 @@ const NOT_AN_OBJECT: WireIssue = { path: 'body', code: 'type', message: 'body: m
 
 /** A body without the identity id Paxos's own update and sandbox-status examples repeat in it (the path decides). */
 export function withoutEchoedId(body: unknown): unknown {
-  if (!isObject(body) || body['id'] === undefined) return body;
+  if (!isWireObject(body) || body['id'] === undefined) return body;
   return Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'id'));
 }
 
 /** Judges a `CreateIdentityRequest` (metadata inside person_details already lifted to the top). */
 export function judgeCreate(body: unknown, options: JudgeOptions, ctx: RuleContext): Judgement {
   const schema = 'CreateIdentityRequest';
-  if (!isObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
+  if (!isWireObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
   return { schema, issues: merge(validateAgainst(schema, body, options.strict), createRules(body, ctx)) };
 }
 
@@ -78,7 +74,7 @@ export function judgeCreate(body: unknown, options: JudgeOptions, ctx: RuleConte
  */
 function withoutClearedAddress2(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutClearedAddress2);
-  if (!isObject(value)) return value;
+  if (!isWireObject(value)) return value;
   const out: WireObject = {};
   for (const [key, item] of Object.entries(value)) {
     if (key === 'address2' && item === '') continue;
@@ -90,7 +86,7 @@ function withoutClearedAddress2(value: unknown): unknown {
 /** Judges an `IdentityPublicUpdateIdentityBody` against the identity of `type` as it will be (`merged`). */
 export function judgeUpdate(body: unknown, merged: WireObject, type: string, options: JudgeOptions): Judgement {
   const schema = 'IdentityPublicUpdateIdentityBody';
-  if (!isObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
+  if (!isWireObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
   const checked = validateAgainst(schema, withoutClearedAddress2(body), options.strict);
   return { schema, issues: merge(checked, updateRules(body, merged, type)) };
 }
@@ -98,7 +94,7 @@ export function judgeUpdate(body: unknown, merged: WireObject, type: string, opt
 /** Judges an `IdentitySandboxSandboxSetIdentityStatusBody`. */
 export function judgeSandboxStatus(body: unknown, options: JudgeOptions): Judgement {
   const schema = 'IdentitySandboxSandboxSetIdentityStatusBody';
-  if (!isObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
+  if (!isWireObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
   return { schema, issues: validateAgainst(schema, body, options.strict) };
 }
 
@@ -110,7 +106,7 @@ export function judgeAddMembers(
   ctx: RuleContext,
 ): Judgement {
   const schema = 'AddInstitutionMembersRequest';
-  if (!isObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
+  if (!isWireObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
   return {
     schema,
     issues: merge(validateAgainst(schema, body, options.strict), addMembersRules(body, institutionType, ctx)),
@@ -120,6 +116,6 @@ export function judgeAddMembers(
 /** Judges an `IdentityPublicDocumentUploadBody`. */
 export function judgeDocumentUpload(body: unknown, options: JudgeOptions): Judgement {
   const schema = 'IdentityPublicDocumentUploadBody';
-  if (!isObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
+  if (!isWireObject(body)) return { schema, issues: [NOT_AN_OBJECT] };
   return { schema, issues: validateAgainst(schema, body, options.strict) };
 }

@@ -15,9 +15,9 @@ import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-s
 import type { Approvals } from './identity-routes.js';
 import { SCOPES, typeLookup } from './identity-routes.js';
 import { judgeAddMembers, judgeDocumentUpload, type Judgement, type JudgeOptions } from './judge.js';
-import { schemaOf } from './schemas.js';
+import { isWireObject, schemaOf } from './schemas.js';
 import { fromWire, memberFromWire, SERVER_SET, writeAs } from './wire.js';
-import { identityNotFound, invalidRequest, problem, type Problem } from './problems.js';
+import { identityNotFound, fail, invalidRequest, problem, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 
 /** The scope of Paxos's Events API. */
@@ -45,14 +45,6 @@ const ALREADY_EXISTS = 'https://developer.paxos.com/docs/v2/problems/already-exi
 /** Paxos's limit on a document's name (its 400 example: "up to 260 characters"). */
 const MAX_DOCUMENT_NAME_LENGTH = 260;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-function fail(p: Problem): RouteResponse {
-  return { status: p.status, body: p };
-}
-
-function isObject(value: unknown): value is Wire {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function writeEvent(e: PaxosEvent, undeliveredWebhooks = 0): Wire {
   return writeAs('Event', { ...e, undeliveredWebhooks });
@@ -146,7 +138,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
   const requestUpload = (request: RouteRequest): RouteResponse => {
     const body = request.body;
     const identityId = pathParam(request, 'identity_id');
-    if (!isObject(body))
+    if (!isWireObject(body))
       return fail(invalidRequest([{ path: 'body', code: 'type', message: 'body: must be a JSON object' }]));
     const judgement = judgeDocumentUpload(body, ctx.judge);
     ctx.record(judgement, request);

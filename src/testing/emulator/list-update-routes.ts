@@ -5,21 +5,15 @@ import {
   IdentityValidationError,
   MAX_LIST_LIMIT,
   parseListIdentitiesFilter,
-  type TimeRange,
   type Violation,
 } from '../../domain/index.js';
 import { judgeUpdate, withoutEchoedId } from './judge.js';
-import { alreadyExists, identityNotFound, invalidRequest, type Problem } from './problems.js';
+import { alreadyExists, identityNotFound, fail, invalidRequest } from './problems.js';
 import { validateQueryParameters, type WireIssue } from './schemas.js';
 import { SCOPES, type IdentityRouteContext } from './identity-routes.js';
+import { readTimeRanges } from './time-ranges.js';
 import type { Route, RouteRequest, RouteResponse } from './router.js';
 import { changesFromWire, mergeUpdate, writeIdentity, type WireObject } from './wire.js';
-
-function fail(p: Problem): RouteResponse {
-  return { status: p.status, body: p };
-}
-
-const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
 
 /** Query parameters of `GET /identity/identities` and the filter field each one fills. */
 const LIST_PARAMS: Readonly<Record<string, string>> = {
@@ -65,17 +59,7 @@ function readListQuery(
   const orderBy = single('order_by');
   if (orderBy !== undefined && orderBy !== 'CREATED_AT')
     violations.push(wireViolation('order_by', 'enum', 'must be CREATED_AT'));
-  for (const [name, field] of [
-    ['created_at', 'createdAt'],
-    ['updated_at', 'updatedAt'],
-  ] as const) {
-    const range: TimeRange = {};
-    for (const bound of RANGE_BOUNDS) {
-      const value = single(`${name}.${bound}`);
-      if (value !== undefined) range[bound] = value;
-    }
-    if (Object.keys(range).length > 0) filter[field] = range;
-  }
+  Object.assign(filter, readTimeRanges(single));
   // Repeated keys (§2); their values were judged by Paxos's parameter schemas above.
   const controlTypes = query.getAll('control_types');
   if (controlTypes.length > 0) filter['controlTypes'] = controlTypes;

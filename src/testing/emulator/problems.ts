@@ -1,3 +1,5 @@
+import type { RouteResponse } from './router.js';
+
 /** An RFC 7807 Problem as Paxos sends it: `{type, title, status, detail, meta}`. */
 export interface Problem {
   readonly type: string;
@@ -82,4 +84,9 @@ export function invalidRequest(
   return problem(400, detail, {
     violations: violations.map((v) => ({ path: v.path, code: v.code, message: v.message })),
   });
+}
+
+/** The response that carries a Problem: its status, and the Problem as the body. */
+export function fail(p: Problem): RouteResponse {
+  return { status: p.status, body: p };
 }

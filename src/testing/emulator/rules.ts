@@ -6,7 +6,7 @@
  * Where the documents conflict or leave a rule to the "licensing arrangement" (§6.2), the emulator takes the reading
  * that refuses least, so that it never refuses what Paxos would accept; each such choice is said where it is made.
  */
-import { isCalendarDate, type IssueCode, type WireIssue, type WireObject } from './schemas.js';
+import { isCalendarDate, isWireObject, type IssueCode, type WireIssue, type WireObject } from './schemas.js';
 
 /**
  * §4.4, §6.7: the schema's pattern for `nationality`, and the shape the reference describes for `cip_id_country` and
@@ -19,10 +19,6 @@ const COUNTRY_SHAPE = /^[A-Z]{3}$/;
 export interface RuleContext {
   /** The type (`PERSON`, `INSTITUTION`) of an identity of this API user, or undefined when there is none. */
   readonly typeOf: (identityId: string) => string | undefined;
-}
-
-function isObject(value: unknown): value is WireObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {
@@ -135,7 +131,7 @@ function checkPerson(issues: Issues, given: WireObject): void {
   // §6.3: only APPROVED or DENIED may be reported for a passthrough verification.
   if (status !== undefined && status !== 'APPROVED' && status !== 'DENIED')
     issues.add(`${at}.passthrough_verification_status`, 'enum', 'must be APPROVED or DENIED');
-  const address = isObject(person['address']) ? person['address'] : undefined;
+  const address = isWireObject(person['address']) ? person['address'] : undefined;
   const type = text(person['cip_id_type']);
   // §6.2: US residents identify with an SSN or ITIN.
   if (text(address?.['country']) === 'USA' && type !== undefined && type !== 'SSN' && type !== 'ITIN')
@@ -218,7 +214,7 @@ function checkMembers(
   if (!Array.isArray(members)) return;
   const allowed = institutionType === undefined ? undefined : ROLES_BY_TYPE[institutionType];
   members.forEach((member: unknown, i) => {
-    if (!isObject(member)) return;
+    if (!isWireObject(member)) return;
     const path = `${at}[${i}]`;
     if (member['id'] !== undefined)
       issues.add(`${path}.id`, 'forbidden', 'is set by Paxos: specifying an institution member id is a client error');
@@ -247,7 +243,8 @@ function checkTax(issues: Issues, body: WireObject, details: WireObject | undefi
   const taxDetails = body['tax_details'];
   if (Array.isArray(taxDetails)) {
     taxDetails.forEach((detail: unknown, i) => {
-      if (isObject(detail)) checkCountry(issues, detail['tax_payer_country'], `tax_details[${i}].tax_payer_country`);
+      if (isWireObject(detail))
+        checkCountry(issues, detail['tax_payer_country'], `tax_details[${i}].tax_payer_country`);
     });
   }
   const given = Array.isArray(taxDetails) && taxDetails.length > 0;
@@ -263,8 +260,8 @@ function checkTax(issues: Issues, body: WireObject, details: WireObject | undefi
 /** The cross-field rules of `POST /identity/identities` on a body Paxos's schema accepted (§3.1, §6). */
 export function createRules(body: WireObject, ctx: RuleContext): WireIssue[] {
   const issues = new Issues();
-  const person = isObject(body['person_details']) ? body['person_details'] : undefined;
-  const institution = isObject(body['institution_details']) ? body['institution_details'] : undefined;
+  const person = isWireObject(body['person_details']) ? body['person_details'] : undefined;
+  const institution = isWireObject(body['institution_details']) ? body['institution_details'] : undefined;
   // §3.1: the request has no type; it is a person or an institution by which details it carries.
   if (body['person_details'] !== undefined && body['institution_details'] !== undefined) {
     issues.add('institution_details', 'conflict', 'must not be given together with person_details');
@@ -286,7 +283,7 @@ export function createRules(body: WireObject, ctx: RuleContext): WireIssue[] {
     // §6.5 (changelog 2025-10-27): a trust needs at least one member holding one of the trust roles.
     const trustRoles = ROLES_BY_TYPE['TRUST'] ?? [];
     const holdsTrustRole = (member: unknown) =>
-      isObject(member) &&
+      isWireObject(member) &&
       Array.isArray(member['roles']) &&
       member['roles'].some((r: unknown) => typeof r === 'string' && trustRoles.includes(r));
     if (text(institution['institution_type']) === 'TRUST' && Array.isArray(members) && !members.some(holdsTrustRole))
@@ -307,9 +304,9 @@ export function updateRules(body: WireObject, merged: WireObject, type: string):
     issues.add('institution_details', 'forbidden', 'cannot be set on a PERSON identity: its type cannot change', true);
   if (type === 'INSTITUTION' && body['person_details'] !== undefined)
     issues.add('person_details', 'forbidden', 'cannot be set on an INSTITUTION identity: its type cannot change', true);
-  const details = isObject(merged['person_details'])
+  const details = isWireObject(merged['person_details'])
     ? merged['person_details']
-    : isObject(merged['institution_details'])
+    : isWireObject(merged['institution_details'])
       ? merged['institution_details']
       : undefined;
   if (type === 'PERSON' && details !== undefined) checkPerson(issues, details);

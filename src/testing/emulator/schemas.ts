@@ -9,6 +9,11 @@ import document from './paxos-schemas.json' with { type: 'json' };
 /** A JSON object as it travels. */
 export type WireObject = { [key: string]: unknown };
 
+/** True for a JSON object: neither null nor an array. */
+export function isWireObject(value: unknown): value is WireObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Why a field is refused: the codes of the emulator's 400s (`meta.violations[].code`). */
 export const ISSUE_CODES = [
   'required',

@@ -48,7 +48,15 @@ export class Accounts {
     } catch (error) {
       if (!(error instanceof AccountAlreadyExistsError)) throw error;
       const existing = await this.gateway.get(error.existingId, options);
-      if (existing.identityId === account.identityId && existing.refId === account.refId) return existing;
+      // Only this create's own lost answer is handed back: an account that lacks what this command asks for (a
+      // profile, which cannot be attached later; another type or description) was opened by another command.
+      const same =
+        existing.identityId === account.identityId &&
+        existing.refId === account.refId &&
+        (!account.createProfile || existing.profileId !== undefined) &&
+        (account.type === undefined || existing.type === account.type) &&
+        (account.description === undefined || existing.description === account.description);
+      if (same) return existing;
       throw error;
     }
   }

@@ -8,6 +8,7 @@ import {
   startPaxosEmulator,
   type PaxosEmulator,
 } from '../../src/testing.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 describeAccountGatewayContract('in-memory gateways', () => {
   const simulator = new PaxosSimulator();
@@ -33,15 +34,7 @@ describe('Paxos account gateway over HTTP against the emulator', () => {
     await emulator.close();
   });
 
-  describeAccountGatewayContract('Paxos gateways → emulator', () =>
-    paxosGateways({
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    }),
-  );
+  describeAccountGatewayContract('Paxos gateways → emulator', () => paxosGateways(paxosOptionsFor(emulator)));
 });
 
 const sandboxId = process.env['PAXOS_CLIENT_ID'];

@@ -16,6 +16,7 @@ import {
   startPaxosEmulator,
   type PaxosEmulator,
 } from '../../src/testing.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /** A clock the test moves by hand, starting at the wall clock. */
 function movableClock() {
@@ -73,13 +74,7 @@ describe('Paxos control and KYC refresh gateways over HTTP against the emulator'
   describeIdentityControlContract(
     'Paxos gateways → emulator',
     () => ({
-      ...paxosGateways({
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-      }),
+      ...paxosGateways(paxosOptionsFor(emulator)),
       setPaxosControl: (identityId, type, reasonCode) => {
         emulator.setPaxosControl(identityId, type, reasonCode);
         return Promise.resolve();

@@ -1,6 +1,7 @@
 import { PaxosIdentityGateway } from '../../src/gateways.js';
 import { InMemoryIdentityGateway } from '../../src/testing.js';
 import { describeIdentityGatewayContract, startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 describeIdentityGatewayContract('InMemoryIdentityGateway', () => new InMemoryIdentityGateway());
 
@@ -17,14 +18,7 @@ describe('PaxosIdentityGateway over HTTP against the emulator', () => {
 
   describeIdentityGatewayContract(
     'PaxosIdentityGateway → emulator',
-    () =>
-      new PaxosIdentityGateway({
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-      }),
+    () => new PaxosIdentityGateway(paxosOptionsFor(emulator)),
   );
 });
 

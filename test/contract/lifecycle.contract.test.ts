@@ -15,6 +15,7 @@ import {
   PaxosSimulator,
 } from '../../src/testing.js';
 import { describeIdentityLifecycleContract, startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 const simulator = new PaxosSimulator();
 const inMemoryDocuments = new InMemoryDocumentGateway({ simulator });
@@ -55,26 +56,15 @@ describe('Paxos gateways over HTTP against the emulator', () => {
     await emulator.close();
   });
 
-  describeIdentityLifecycleContract(
-    'Paxos gateways → emulator',
-    () =>
-      paxosGateways({
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-      }),
-    {
-      enhancedDueDiligence: {
-        requireDocuments: (identityId, types) => emulator.requireDocuments(identityId, types),
-        upload: async (url, bytes, contentType) => {
-          const answer = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': contentType } });
-          if (!answer.ok) throw new Error(`the upload URL answered ${answer.status}`);
-        },
+  describeIdentityLifecycleContract('Paxos gateways → emulator', () => paxosGateways(paxosOptionsFor(emulator)), {
+    enhancedDueDiligence: {
+      requireDocuments: (identityId, types) => emulator.requireDocuments(identityId, types),
+      upload: async (url, bytes, contentType) => {
+        const answer = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': contentType } });
+        if (!answer.ok) throw new Error(`the upload URL answered ${answer.status}`);
       },
     },
-  );
+  });
 });
 
 const sandboxId = process.env['PAXOS_CLIENT_ID'];

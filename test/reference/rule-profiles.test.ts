@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { createIdentityService, IdentityValidationError, type LogFields, type Logger } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson, seedCommand } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /** A logger that keeps its `warn` lines. */
 function recordingLogger(): Logger & { readonly warnings: { message: string; fields: LogFields | undefined }[] } {
@@ -127,11 +128,7 @@ describe('createIdentityService rules and warnings', () => {
       const service = createIdentityService({
         adapter: 'paxos',
         paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
+          ...paxosOptionsFor(emulator),
           logger,
         },
       });

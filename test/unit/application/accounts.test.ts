@@ -17,6 +17,7 @@ import {
 } from '../../../src/container.js';
 import { InMemoryIdentityGateway, startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -112,11 +113,7 @@ describe('IdentityService: accounts', () => {
       const service = createIdentityService({
         adapter: 'paxos',
         paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
+          ...paxosOptionsFor(emulator),
           retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
         },
       });

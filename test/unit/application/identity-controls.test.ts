@@ -10,6 +10,7 @@ import {
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -70,13 +71,7 @@ describe('IdentityService: identity controls and KYC refresh', () => {
     try {
       const service = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'production',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-        },
+        paxos: { ...paxosOptionsFor(emulator), environment: 'production' },
       });
       const id = '36ae1728-c54a-4046-86df-8a413e0ab9b3';
       await expect(service.startKycRefresh(id)).to.be.rejectedWith(SandboxOnlyError);
@@ -93,13 +88,7 @@ describe('IdentityService: identity controls and KYC refresh', () => {
     try {
       const service = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-        },
+        paxos: paxosOptionsFor(emulator),
       });
       const john = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(john.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });

@@ -9,6 +9,7 @@ import {
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { anInstitution } from '../../support/builders.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 
 /** What a host's `catch` sees when the server refuses a request the client could not check itself. */
 async function refusal(service: IdentityService): Promise<unknown> {
@@ -43,11 +44,7 @@ describe('server-side refusals are one error class on the fake and over HTTP', (
     const service = createIdentityService({
       adapter: 'paxos',
       paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...paxosOptionsFor(emulator),
         rateLimit: false,
       },
     });

@@ -13,6 +13,7 @@ import {
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 import { notification } from '../../support/webhooks.js';
 
 /** A limiter that lets everything through and remembers which routes it was asked about. */
@@ -59,13 +60,7 @@ describe('createIdentityService: the coordination option', () => {
     await emulator.close();
   });
 
-  const paxos = () => ({
-    environment: 'sandbox' as const,
-    baseUrl: emulator.baseUrl,
-    tokenUrl: emulator.tokenUrl,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-  });
+  const paxos = () => paxosOptionsFor(emulator);
 
   it('a coordination rate limiter and token cache replace the in-memory defaults', async () => {
     const rateLimiter = new CountingLimiter();

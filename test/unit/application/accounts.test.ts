@@ -4,29 +4,17 @@ import {
   AccountAlreadyExistsError,
   AccountNotFoundError,
   createIdentityService,
-  IdentityService,
   IdentityValidationError,
   type Account,
 } from '../../../src/index.js';
-import {
-  CreateIdentity,
-  IdentityLifecycle,
-  ImportIdentities,
-  ListIdentities,
-  UpdateIdentity,
-} from '../../../src/container.js';
+import { IdentityLifecycle } from '../../../src/container.js';
 import { InMemoryIdentityGateway, startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { collect, identityServiceOver } from '../../support/services.js';
 import { paxosOptionsFor } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('IdentityService: accounts', () => {
   it('§3.8 opens, lists, updates an account and adds and removes its members (in-memory)', async () => {
@@ -85,16 +73,7 @@ describe('IdentityService: accounts', () => {
 
   it('a service built without an account gateway says so with a TypeError', () => {
     const identities = new InMemoryIdentityGateway();
-    const ids = { next: () => 'x' };
-    const clock = { now: () => new Date() };
-    const create = new CreateIdentity(identities, ids, clock);
-    const service = new IdentityService(identities, {
-      create,
-      list: new ListIdentities(identities),
-      update: new UpdateIdentity(identities, clock),
-      importIdentities: new ImportIdentities(create),
-      lifecycle: new IdentityLifecycle(identities, {}),
-    });
+    const service = identityServiceOver(identities, { lifecycle: new IdentityLifecycle(identities, {}) });
     expect(() => service.getAccount('a')).to.throw(TypeError, /no account gateway/);
   });
 

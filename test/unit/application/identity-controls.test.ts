@@ -10,16 +10,11 @@ import {
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { collect } from '../../support/services.js';
 import { paxosOptionsFor } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('IdentityService: identity controls and KYC refresh', () => {
   it('§4.12 createControl, listControls and deleteControl move an approved identity to DISABLED and back (in-memory)', async () => {

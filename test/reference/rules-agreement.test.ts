@@ -11,6 +11,7 @@ import { createIdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { uniqueEin, uniqueSsn } from '../support/builders.js';
 import { call, tokenFor } from '../emulator/support.js';
+import { seedPersonDetails } from '../support/seed.js';
 
 type Wire = Record<string, unknown>;
 
@@ -75,19 +76,7 @@ function person(details: Wire = {}, top: Wire = {}): Wire {
   return {
     ref_id: randomUUID(),
     person_details: {
-      verifier_type: 'PASSTHROUGH',
-      passthrough_verifier_type: 'JUMIO',
-      passthrough_verified_at: '2021-06-16T09:28:14Z',
-      first_name: 'John',
-      last_name: 'Doe',
-      date_of_birth: '1980-01-01',
-      phone_number: '+1 555 678 1234',
-      email: 'example@somemail.org',
-      cip_id: uniqueSsn(),
-      cip_id_type: 'SSN',
-      cip_id_country: 'USA',
-      nationality: 'USA',
-      address: US_ADDRESS,
+      ...seedPersonDetails(uniqueSsn()),
       ...details,
     },
     metadata: { custom_property1: 'custom value 1' },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueEin, uniqueSsn } from '../support/builders.js';
-import { seedPersonDetails } from '../support/seed.js';
+import { llcDetails, seedPersonDetails } from '../support/seed.js';
 import type { PaxosEmulator } from '../../src/testing.js';
 
 /** The seed page's create body (snake_case, `metadata` inside `person_details`), with a fresh SSN and ref_id. */
@@ -83,32 +83,7 @@ export class ManualClock {
 export function llcBody(members: unknown[], refId: string = randomUUID()): Record<string, any> {
   return {
     ref_id: refId,
-    institution_details: {
-      name: 'Example Holdings LLC',
-      business_address: {
-        country: 'USA',
-        address1: '2 Example Ave',
-        city: 'New York',
-        province: 'NY',
-        zip_code: '10002',
-      },
-      incorporation_address: {
-        country: 'USA',
-        address1: '2 Example Ave',
-        city: 'Dover',
-        province: 'DE',
-        zip_code: '19901',
-      },
-      institution_type: 'LLC',
-      institution_sub_type: 'INVESTMENT',
-      cip_id: uniqueEin(),
-      cip_id_type: 'EIN',
-      cip_id_country: 'USA',
-      govt_registration_date: '2021-04-14T00:00:00Z',
-      regulation_status: 'NON_REGULATED',
-      trading_type: 'PRIVATE',
-      business_description: 'Holding company',
-    },
+    institution_details: llcDetails(uniqueEin()),
     institution_members: members,
   };
 }

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { createIdentityService, IdentityValidationError, type LogFields, type Logger } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { aPerson, seedCommand } from '../support/builders.js';
+import { aPerson, PERSON_CDD, seedCommand } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
 
 /** A logger that keeps its `warn` lines. */
@@ -30,14 +30,6 @@ async function refusal(promise: Promise<unknown>): Promise<string[]> {
   }
   return expect.fail('expected a refusal');
 }
-
-const CDD = {
-  estimatedYearlyIncome: 'INCOME_50K_TO_100K',
-  expectedTransferValue: 'TRANSFER_VALUE_25K_TO_50K',
-  sourceOfWealth: 'EMPLOYMENT_INCOME',
-  employmentStatus: 'FULL_TIME',
-  employmentIndustrySector: 'ARTS_ENTERTAINMENT_RECREATION',
-} as const;
 
 describe('createIdentityService rules and warnings', () => {
   it('§10 by default the seed request is created as it is, with no warning', async () => {
@@ -74,7 +66,7 @@ describe('createIdentityService rules and warnings', () => {
         .foreign()
         .withoutTaxDetails()
         .with({ address: hongKong })
-        .withCommand({ customerDueDiligence: CDD })
+        .withCommand({ customerDueDiligence: PERSON_CDD })
         .build(),
     );
     const renamed = await strict.updateIdentity(created.id, { person: { lastName: 'Smith' } });

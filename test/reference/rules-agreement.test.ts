@@ -11,7 +11,7 @@ import { createIdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { uniqueEin, uniqueSsn } from '../support/builders.js';
 import { call, tokenFor } from '../emulator/support.js';
-import { seedPersonDetails } from '../support/seed.js';
+import { llcDetails, seedPersonDetails } from '../support/seed.js';
 
 type Wire = Record<string, unknown>;
 
@@ -104,18 +104,9 @@ function llc(members: () => Wire[], details: Wire = {}, top: Wire = {}): () => W
   return () => ({
     ref_id: randomUUID(),
     institution_details: {
-      name: 'Example Holdings LLC',
-      business_address: { ...US_ADDRESS, address1: '2 Example Ave', zip_code: '10002' },
+      ...llcDetails(uniqueEin()),
+      // These cases were written with the New York zip code on the incorporation address too.
       incorporation_address: { ...US_ADDRESS, address1: '2 Example Ave', city: 'Dover', province: 'DE' },
-      institution_type: 'LLC',
-      institution_sub_type: 'INVESTMENT',
-      cip_id: uniqueEin(),
-      cip_id_type: 'EIN',
-      cip_id_country: 'USA',
-      govt_registration_date: '2021-04-14T00:00:00Z',
-      regulation_status: 'NON_REGULATED',
-      trading_type: 'PRIVATE',
-      business_description: 'Holding company',
       ...details,
     },
     institution_members: members(),

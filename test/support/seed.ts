@@ -24,3 +24,36 @@ export function seedPersonDetails(cipId: string): Record<string, unknown> {
     address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zip_code: '10001' },
   };
 }
+
+/**
+ * A valid non-regulated private LLC's `institution_details`, with `cipId` as its EIN: incorporated in Delaware, doing
+ * business in New York.
+ */
+export function llcDetails(cipId: string): Record<string, unknown> {
+  return {
+    name: 'Example Holdings LLC',
+    business_address: {
+      country: 'USA',
+      address1: '2 Example Ave',
+      city: 'New York',
+      province: 'NY',
+      zip_code: '10002',
+    },
+    incorporation_address: {
+      country: 'USA',
+      address1: '2 Example Ave',
+      city: 'Dover',
+      province: 'DE',
+      zip_code: '19901',
+    },
+    institution_type: 'LLC',
+    institution_sub_type: 'INVESTMENT',
+    cip_id: cipId,
+    cip_id_type: 'EIN',
+    cip_id_country: 'USA',
+    govt_registration_date: '2021-04-14T00:00:00Z',
+    regulation_status: 'NON_REGULATED',
+    trading_type: 'PRIVATE',
+    business_description: 'Holding company',
+  };
+}

@@ -4,9 +4,8 @@
  */
 import { expect } from 'chai';
 import { createIdentityService, IdentityValidationError, type LogFields, type Logger } from '../../src/index.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson, PERSON_CDD, seedCommand } from '../support/builders.js';
-import { paxosOptionsFor } from '../support/paxos.js';
+import { paxosOptionsFor, useEmulator } from '../support/paxos.js';
 
 /** A logger that keeps its `warn` lines. */
 function recordingLogger(): Logger & { readonly warnings: { message: string; fields: LogFields | undefined }[] } {
@@ -105,22 +104,14 @@ describe('createIdentityService rules and warnings', () => {
   });
 
   describe('through the Paxos adapter', () => {
-    let emulator: PaxosEmulator;
-
-    before(async () => {
-      emulator = await startPaxosEmulator();
-    });
-
-    after(async () => {
-      await emulator.close();
-    });
+    const emulator = useEmulator();
 
     it('§4.4 sends what only warns (Paxos accepts it), and writes the warning to paxos.logger', async () => {
       const logger = recordingLogger();
       const service = createIdentityService({
         adapter: 'paxos',
         paxos: {
-          ...paxosOptionsFor(emulator),
+          ...paxosOptionsFor(emulator()),
           logger,
         },
       });

@@ -2,7 +2,8 @@
  * The two places a gateway contract runs over HTTP: one emulator per suite, and Paxos's sandbox when credentials are
  * in the environment (a pending case that says how to run it otherwise).
  */
-import { startPaxosEmulator, type PaxosEmulator, type PaxosEmulatorOptions } from '../../src/testing.js';
+import type { PaxosEmulator, PaxosEmulatorOptions } from '../../src/testing.js';
+import { useEmulator } from './paxos.js';
 
 /** Paxos sandbox options built from `PAXOS_CLIENT_ID` and `PAXOS_CLIENT_SECRET`. */
 export interface SandboxPaxosOptions {
@@ -28,20 +29,7 @@ export function describeWithEmulator(
   options?: PaxosEmulatorOptions,
 ): void {
   describe(title, () => {
-    let emulator: PaxosEmulator | undefined;
-
-    before(async () => {
-      emulator = await startPaxosEmulator(options);
-    });
-
-    after(async () => {
-      await emulator?.close();
-    });
-
-    body(() => {
-      if (emulator === undefined) throw new Error('the emulator is not started yet: read it inside a case or a hook');
-      return emulator;
-    });
+    body(useEmulator(options));
   });
 }
 

@@ -8,10 +8,10 @@ import {
   type Account,
 } from '../../../src/index.js';
 import { IdentityLifecycle } from '../../../src/container.js';
-import { InMemoryIdentityGateway, startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
+import { InMemoryIdentityGateway } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
 import { collect, identityServiceOver } from '../../support/services.js';
-import { paxosOptionsFor } from '../../support/paxos.js';
+import { paxosOptionsFor, useEmulator } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -78,31 +78,23 @@ describe('IdentityService: accounts', () => {
   });
 
   describe('over the Paxos adapter and the emulator', () => {
-    let emulator: PaxosEmulator;
-
-    before(async () => {
-      emulator = await startPaxosEmulator();
-    });
-
-    after(async () => {
-      await emulator.close();
-    });
+    const emulator = useEmulator();
 
     it('§6.1 #3/#4 a create whose response was lost is retried and resolves to the one account it opened', async () => {
       const service = createIdentityService({
         adapter: 'paxos',
         paxos: {
-          ...paxosOptionsFor(emulator),
+          ...paxosOptionsFor(emulator()),
           retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
         },
       });
       const john = await service.createIdentity(aPerson().build());
-      emulator.faults.inject(
+      emulator().faults.inject(
         { kind: 'drop', when: 'after-processing' },
         { match: { method: 'POST', path: '/v2/identity/accounts' } },
       );
       const opened = await service.createAccount({ identityId: john.id });
-      expect(emulator.faults.pending).to.have.length(0);
+      expect(emulator().faults.pending).to.have.length(0);
       const all = await collect(service.listAccounts({ identityId: john.id }));
       expect(all.map((a) => a.id)).to.deep.equal([opened.id]);
     });

@@ -11,9 +11,8 @@ import {
   type WebhookDeliveryClaim,
   type WebhookDeliveryRecord,
 } from '../../../src/index.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
-import { paxosOptionsFor } from '../../support/paxos.js';
+import { paxosOptionsFor, useEmulator } from '../../support/paxos.js';
 import { notification } from '../../support/webhooks.js';
 
 /** A limiter that lets everything through and remembers which routes it was asked about. */
@@ -50,17 +49,9 @@ class CountingTokenCache implements TokenCache {
 }
 
 describe('createIdentityService: the coordination option', () => {
-  let emulator: PaxosEmulator;
+  const emulator = useEmulator();
 
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
-
-  const paxos = () => paxosOptionsFor(emulator);
+  const paxos = () => paxosOptionsFor(emulator());
 
   it('a coordination rate limiter and token cache replace the in-memory defaults', async () => {
     const rateLimiter = new CountingLimiter();

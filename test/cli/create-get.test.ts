@@ -1,28 +1,20 @@
 import { expect } from 'chai';
 import { run } from '../../src/cli/program.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { seedBody } from '../emulator/support.js';
 import { FakeIo } from './support.js';
+import { useEmulator } from '../support/paxos.js';
 
 describe('CLI: paxos-identity create and get', () => {
-  let emulator: PaxosEmulator;
-
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
+  const emulator = useEmulator();
 
   /** An environment pointing the CLI at the shared emulator, as a user would at the sandbox. */
   function envIo(): FakeIo {
     return new FakeIo({
       PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator.baseUrl,
-      PAXOS_TOKEN_URL: emulator.tokenUrl,
-      PAXOS_CLIENT_ID: emulator.clientId,
-      PAXOS_CLIENT_SECRET: emulator.clientSecret,
+      PAXOS_BASE_URL: emulator().baseUrl,
+      PAXOS_TOKEN_URL: emulator().tokenUrl,
+      PAXOS_CLIENT_ID: emulator().clientId,
+      PAXOS_CLIENT_SECRET: emulator().clientSecret,
     });
   }
 
@@ -113,7 +105,7 @@ describe('CLI: paxos-identity create and get', () => {
     body.person_details.first_name = 'Jöhn';
     body.person_details.nationality = 'xyz';
     body.person_details.cipIdType = 'SSN';
-    emulator.clearRequestLog();
+    emulator().clearRequestLog();
     const io = withBody(envIo(), body);
     expect(await run(['create', '--file', 'body.json'], io)).to.equal(1);
     const lines = io.err.trimEnd().split('\n');
@@ -124,7 +116,7 @@ describe('CLI: paxos-identity create and get', () => {
       '  person_details.nationality: must be an ISO 3166-1 alpha-3 country code (three capital letters) [pattern]',
     ]);
     expect(io.err).not.to.include(body.person_details.cip_id);
-    expect(emulator.requests).to.deep.equal([]);
+    expect(emulator().requests).to.deep.equal([]);
   });
 
   it('reports an unreadable file or a body that is not JSON without quoting it', async () => {
@@ -145,9 +137,9 @@ describe('CLI: paxos-identity create and get', () => {
 
   it('reports refused credentials in one line without the secret', async () => {
     const io = new FakeIo({
-      PAXOS_BASE_URL: emulator.baseUrl,
-      PAXOS_TOKEN_URL: emulator.tokenUrl,
-      PAXOS_CLIENT_ID: emulator.clientId,
+      PAXOS_BASE_URL: emulator().baseUrl,
+      PAXOS_TOKEN_URL: emulator().tokenUrl,
+      PAXOS_CLIENT_ID: emulator().clientId,
       PAXOS_CLIENT_SECRET: 'not-the-secret-at-all',
     });
     expect(await run(['get', 'some-id'], io)).to.equal(1);

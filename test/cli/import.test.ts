@@ -2,9 +2,9 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { run } from '../../src/cli/program.js';
 import { createIdentityService, type CreateIdentityCommand, type ImportResult } from '../../src/index.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { seedBody } from '../emulator/support.js';
 import { FakeIo } from './support.js';
+import { useEmulator } from '../support/paxos.js';
 
 use(chaiAsPromised);
 
@@ -31,23 +31,15 @@ function resultsOf(io: FakeIo, path = 'results.ndjson'): ResultLine[] {
 }
 
 describe('CLI: paxos-identity import', () => {
-  let emulator: PaxosEmulator;
-
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
+  const emulator = useEmulator();
 
   function envIo(): ImportIo {
     return new ImportIo({
       PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator.baseUrl,
-      PAXOS_TOKEN_URL: emulator.tokenUrl,
-      PAXOS_CLIENT_ID: emulator.clientId,
-      PAXOS_CLIENT_SECRET: emulator.clientSecret,
+      PAXOS_BASE_URL: emulator().baseUrl,
+      PAXOS_TOKEN_URL: emulator().tokenUrl,
+      PAXOS_CLIENT_ID: emulator().clientId,
+      PAXOS_CLIENT_SECRET: emulator().clientSecret,
     });
   }
 
@@ -129,14 +121,14 @@ describe('CLI: paxos-identity import', () => {
       `${first.files.get('results.ndjson')!}${JSON.stringify({ line: 3, ref_id: bodies[2]!.ref_id, status: 'failed', error: 'paxos_server_error', http_status: 503 })}\n`,
     );
 
-    const before = emulator.requests.filter(
+    const before = emulator().requests.filter(
       (r) => r.method === 'POST' && r.path.endsWith('/identity/identities'),
     ).length;
     expect(await run(['import', '--file', 'people.ndjson', '--out', 'results.ndjson', '--rate', '200'], io)).to.equal(
       0,
     );
     const posts =
-      emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/identity/identities')).length - before;
+      emulator().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/identity/identities')).length - before;
     expect(posts).to.equal(2, 'only lines 3 and 4 are sent again');
     expect(io.err).to.match(/2 lines already created in results\.ndjson, skipped/);
     expect(io.out).to.match(/import: 2 created, 0 failed, 2 skipped/);

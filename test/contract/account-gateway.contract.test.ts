@@ -5,9 +5,9 @@ import {
   InMemoryAccountGateway,
   InMemoryIdentityGateway,
   PaxosSimulator,
-  startPaxosEmulator,
-  type PaxosEmulator,
 } from '../../src/testing.js';
+import { describeWithEmulator, describeWithSandbox } from '../support/contracts.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 describeAccountGatewayContract('in-memory gateways', () => {
   const simulator = new PaxosSimulator();
@@ -22,39 +22,14 @@ function paxosGateways(options: PaxosGatewayOptions) {
   return { identities: new PaxosIdentityGateway(connection), accounts: new PaxosAccountGateway(connection) };
 }
 
-describe('Paxos account gateway over HTTP against the emulator', () => {
-  let emulator: PaxosEmulator;
-
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
-
-  describeAccountGatewayContract('Paxos gateways → emulator', () =>
-    paxosGateways({
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    }),
-  );
+describeWithEmulator('Paxos account gateway over HTTP against the emulator', (emulator) => {
+  describeAccountGatewayContract('Paxos gateways → emulator', () => paxosGateways(paxosOptionsFor(emulator())));
 });
 
-const sandboxId = process.env['PAXOS_CLIENT_ID'];
-const sandboxSecret = process.env['PAXOS_CLIENT_SECRET'];
-if (sandboxId === undefined || sandboxId === '' || sandboxSecret === undefined || sandboxSecret === '') {
-  describe('AccountGateway contract: Paxos gateways → Paxos sandbox', () => {
-    it('skipped: no sandbox credentials (set PAXOS_CLIENT_ID and PAXOS_CLIENT_SECRET to run it)');
-  });
-} else {
-  describe("Paxos account gateway over HTTP against Paxos's sandbox", function () {
-    this.timeout(60_000);
-    describeAccountGatewayContract('Paxos gateways → Paxos sandbox', () =>
-      paxosGateways({ environment: 'sandbox', clientId: sandboxId, clientSecret: sandboxSecret }),
-    );
-  });
-}
+describeWithSandbox(
+  "Paxos account gateway over HTTP against Paxos's sandbox",
+  'AccountGateway contract: Paxos gateways → Paxos sandbox',
+  (sandbox) => {
+    describeAccountGatewayContract('Paxos gateways → Paxos sandbox', () => paxosGateways(sandbox));
+  },
+);

@@ -13,9 +13,9 @@ import {
   InMemoryIdentityGateway,
   InMemoryKycRefreshGateway,
   PaxosSimulator,
-  startPaxosEmulator,
-  type PaxosEmulator,
 } from '../../src/testing.js';
+import { describeWithEmulator, describeWithSandbox } from '../support/contracts.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /** A clock the test moves by hand, starting at the wall clock. */
 function movableClock() {
@@ -58,49 +58,31 @@ function paxosGateways(options: PaxosGatewayOptions) {
   };
 }
 
-describe('Paxos control and KYC refresh gateways over HTTP against the emulator', () => {
-  let emulator: PaxosEmulator;
-  const emulatorTime = movableClock();
+const emulatorTime = movableClock();
 
-  before(async () => {
-    emulator = await startPaxosEmulator({ clock: emulatorTime.clock });
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
-
-  describeIdentityControlContract(
-    'Paxos gateways → emulator',
-    () => ({
-      ...paxosGateways({
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+describeWithEmulator(
+  'Paxos control and KYC refresh gateways over HTTP against the emulator',
+  (emulator) => {
+    describeIdentityControlContract(
+      'Paxos gateways → emulator',
+      () => ({
+        ...paxosGateways(paxosOptionsFor(emulator())),
+        setPaxosControl: (identityId, type, reasonCode) => {
+          emulator().setPaxosControl(identityId, type, reasonCode);
+          return Promise.resolve();
+        },
+        advanceClock: emulatorTime.advance,
       }),
-      setPaxosControl: (identityId, type, reasonCode) => {
-        emulator.setPaxosControl(identityId, type, reasonCode);
-        return Promise.resolve();
-      },
-      advanceClock: emulatorTime.advance,
-    }),
-    { paxosSetControls: true, movableClock: true },
-  );
-});
-
-const sandboxId = process.env['PAXOS_CLIENT_ID'];
-const sandboxSecret = process.env['PAXOS_CLIENT_SECRET'];
-if (sandboxId === undefined || sandboxId === '' || sandboxSecret === undefined || sandboxSecret === '') {
-  describe('IdentityControlGateway contract: Paxos gateways → Paxos sandbox', () => {
-    it('skipped: no sandbox credentials (set PAXOS_CLIENT_ID and PAXOS_CLIENT_SECRET to run it)');
-  });
-} else {
-  describe("Paxos control and KYC refresh gateways over HTTP against Paxos's sandbox", function () {
-    this.timeout(60_000);
-    describeIdentityControlContract('Paxos gateways → Paxos sandbox', () =>
-      paxosGateways({ environment: 'sandbox', clientId: sandboxId, clientSecret: sandboxSecret }),
+      { paxosSetControls: true, movableClock: true },
     );
-  });
-}
+  },
+  { clock: emulatorTime.clock },
+);
+
+describeWithSandbox(
+  "Paxos control and KYC refresh gateways over HTTP against Paxos's sandbox",
+  'IdentityControlGateway contract: Paxos gateways → Paxos sandbox',
+  (sandbox) => {
+    describeIdentityControlContract('Paxos gateways → Paxos sandbox', () => paxosGateways(sandbox));
+  },
+);

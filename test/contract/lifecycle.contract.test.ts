@@ -14,7 +14,9 @@ import {
   InMemoryMemberGateway,
   PaxosSimulator,
 } from '../../src/testing.js';
-import { describeIdentityLifecycleContract, startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
+import { describeIdentityLifecycleContract } from '../../src/testing.js';
+import { describeWithEmulator, describeWithSandbox } from '../support/contracts.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 const simulator = new PaxosSimulator();
 const inMemoryDocuments = new InMemoryDocumentGateway({ simulator });
@@ -44,50 +46,22 @@ function paxosGateways(options: PaxosGatewayOptions) {
   };
 }
 
-describe('Paxos gateways over HTTP against the emulator', () => {
-  let emulator: PaxosEmulator;
-
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
-
-  describeIdentityLifecycleContract(
-    'Paxos gateways → emulator',
-    () =>
-      paxosGateways({
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-      }),
-    {
-      enhancedDueDiligence: {
-        requireDocuments: (identityId, types) => emulator.requireDocuments(identityId, types),
-        upload: async (url, bytes, contentType) => {
-          const answer = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': contentType } });
-          if (!answer.ok) throw new Error(`the upload URL answered ${answer.status}`);
-        },
+describeWithEmulator('Paxos gateways over HTTP against the emulator', (emulator) => {
+  describeIdentityLifecycleContract('Paxos gateways → emulator', () => paxosGateways(paxosOptionsFor(emulator())), {
+    enhancedDueDiligence: {
+      requireDocuments: (identityId, types) => emulator().requireDocuments(identityId, types),
+      upload: async (url, bytes, contentType) => {
+        const answer = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': contentType } });
+        if (!answer.ok) throw new Error(`the upload URL answered ${answer.status}`);
       },
     },
-  );
+  });
 });
 
-const sandboxId = process.env['PAXOS_CLIENT_ID'];
-const sandboxSecret = process.env['PAXOS_CLIENT_SECRET'];
-if (sandboxId === undefined || sandboxId === '' || sandboxSecret === undefined || sandboxSecret === '') {
-  describe('Identity lifecycle contract: Paxos gateways → Paxos sandbox', () => {
-    it('skipped: no sandbox credentials (set PAXOS_CLIENT_ID and PAXOS_CLIENT_SECRET to run it)');
-  });
-} else {
-  describe("Paxos gateways over HTTP against Paxos's sandbox", function () {
-    this.timeout(60_000);
-    describeIdentityLifecycleContract('Paxos gateways → Paxos sandbox', () =>
-      paxosGateways({ environment: 'sandbox', clientId: sandboxId, clientSecret: sandboxSecret }),
-    );
-  });
-}
+describeWithSandbox(
+  "Paxos gateways over HTTP against Paxos's sandbox",
+  'Identity lifecycle contract: Paxos gateways → Paxos sandbox',
+  (sandbox) => {
+    describeIdentityLifecycleContract('Paxos gateways → Paxos sandbox', () => paxosGateways(sandbox));
+  },
+);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { call, seedBody, tokenFor } from './support.js';
+import { call, seedBody, tokenFor, identityCalls } from './support.js';
 
 describe('emulator: fault injection', () => {
   let emulator: PaxosEmulator;
@@ -17,7 +17,7 @@ describe('emulator: fault injection', () => {
     await emulator.close();
   });
 
-  const create = (body: unknown) => call(emulator, 'POST', '/identity/identities', { token, body });
+  const { create } = identityCalls(() => ({ emulator, token }));
 
   it('fails the next N matching requests with a status and Retry-After, without processing them', async () => {
     const fault = emulator.faults.inject({ kind: 'status', status: 503, retryAfter: 2 }, { times: 2 });

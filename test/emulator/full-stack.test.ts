@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createIdentityService, IdentityServiceError, type IdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /**
  * The emulator's faults through the whole stack: use case → Paxos adapter (ky, OAuth) → emulator. These assert what
@@ -16,11 +17,7 @@ describe('emulator faults through the service and the Paxos adapter', () => {
     return createIdentityService({
       adapter: 'paxos',
       paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...paxosOptionsFor(emulator),
         timeoutMs,
         retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
       },

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { uniqueSsn } from '../support/builders.js';
-import { call, llcBody, ManualClock, seedBody, tokenFor } from './support.js';
+import { call, llcBody, ManualClock, seedBody, tokenFor, identityCalls } from './support.js';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -20,10 +20,7 @@ describe('emulator: identities', () => {
     await emulator.close();
   });
 
-  const create = (body: unknown) => call(emulator, 'POST', '/identity/identities', { token, body });
-  const get = (id: string, query = '') => call(emulator, 'GET', `/identity/identities/${id}${query}`, { token });
-  const sandbox = (id: string, body: unknown) =>
-    call(emulator, 'PUT', `/identity/identities/${id}/sandbox-status`, { token, body });
+  const { create, get, sandbox } = identityCalls(() => ({ emulator, token }));
 
   describe('POST /v2/identity/identities', () => {
     it("creates the seed's person with 200 and the seed response's shape", async () => {

@@ -7,6 +7,7 @@ import { aPerson } from '../support/builders.js';
 import { ISSUE_CODES } from '../../src/testing/emulator/schemas.js';
 import { judgedSoFar } from '../support/judgements.hooks.js';
 import { call, seedBody, tokenFor } from './support.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 const JUDGES = ['schemas.ts', 'rules.ts', 'judge.ts'];
 const EMULATOR_DIR = resolve(import.meta.dirname, '../../src/testing/emulator');
@@ -58,13 +59,7 @@ describe('emulator judge', () => {
       const before = judgedSoFar();
       const service = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-        },
+        paxos: paxosOptionsFor(emulator),
       });
       const created = await service.createIdentity(aPerson().build());
       await service.updateIdentity(created.id, { person: { lastName: 'Smith' } });

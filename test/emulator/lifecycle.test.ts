@@ -11,6 +11,7 @@ import {
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson, anInstitution, uniqueSsn } from '../support/builders.js';
 import { call, llcBody, seedBody, tokenFor } from './support.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
 
@@ -22,13 +23,7 @@ describe('emulator: institution members, documents and events', () => {
   before(async () => {
     emulator = await startPaxosEmulator({ maxUploadBytes: 1024 });
     token = await tokenFor(emulator, 'identity:read_identity identity:write_identity events:read_event');
-    options = {
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    };
+    options = paxosOptionsFor(emulator);
   });
 
   after(async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { call, llcBody, seedBody, tokenFor } from './support.js';
+import { call, llcBody, seedBody, tokenFor, identityCalls } from './support.js';
 
 /** Bodies and queries at the edges of Paxos's schema and documented rules, sent as bare HTTP. */
 describe('emulator: judged as Paxos judges', () => {
@@ -16,7 +16,7 @@ describe('emulator: judged as Paxos judges', () => {
     await emulator.close();
   });
 
-  const create = (body: unknown) => call(emulator, 'POST', '/identity/identities', { token, body });
+  const { create } = identityCalls(() => ({ emulator, token }));
   const paths = (response: { body: { meta?: { violations?: { path: string; code: string }[] } } }) =>
     (response.body.meta?.violations ?? []).map((v) => `${v.path}:${v.code}`);
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { ALL_SCOPES, call, llcBody, seedBody, tokenFor } from './support.js';
+import { ALL_SCOPES, call, llcBody, seedBody, tokenFor, identityCalls } from './support.js';
 
 const PDF = new TextEncoder().encode('%PDF-1.4\n%status-model\n');
 
@@ -30,10 +30,7 @@ describe("emulator: the sandbox's status model (identity-api.md §4.1, §4.11, �
     await emulator.close();
   });
 
-  const create = (body: unknown) => call(emulator, 'POST', '/identity/identities', { token, body });
-  const get = (id: string, query = '') => call(emulator, 'GET', `/identity/identities/${id}${query}`, { token });
-  const sandbox = (id: string, body: unknown) =>
-    call(emulator, 'PUT', `/identity/identities/${id}/sandbox-status`, { token, body });
+  const { create, get, sandbox } = identityCalls(() => ({ emulator, token }));
   const events = (type: string) => call(emulator, 'GET', `/events?type=${type}&limit=100`, { token });
 
   it('§9 by default a person created with valid passthrough details answers PENDING, then reads APPROVED', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueEin, uniqueSsn } from '../support/builders.js';
+import { llcDetails, seedPersonDetails } from '../support/seed.js';
 import type { PaxosEmulator } from '../../src/testing.js';
 
 /** The seed page's create body (snake_case, `metadata` inside `person_details`), with a fresh SSN and ref_id. */
@@ -7,19 +8,7 @@ import type { PaxosEmulator } from '../../src/testing.js';
 export function seedBody(changes: { ssn?: string; refId?: string } = {}): Record<string, any> {
   return {
     person_details: {
-      verifier_type: 'PASSTHROUGH',
-      passthrough_verifier_type: 'JUMIO',
-      passthrough_verified_at: '2021-06-16T09:28:14Z',
-      first_name: 'John',
-      last_name: 'Doe',
-      date_of_birth: '1980-01-01',
-      phone_number: '+1 555 678 1234',
-      email: 'example@somemail.org',
-      cip_id: changes.ssn ?? uniqueSsn(),
-      cip_id_type: 'SSN',
-      cip_id_country: 'USA',
-      nationality: 'USA',
-      address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zip_code: '10001' },
+      ...seedPersonDetails(changes.ssn ?? uniqueSsn()),
       metadata: { custom_property1: 'custom value 1', custom_property2: 'custom value 2' },
     },
     ref_id: changes.refId ?? randomUUID(),
@@ -94,32 +83,27 @@ export class ManualClock {
 export function llcBody(members: unknown[], refId: string = randomUUID()): Record<string, any> {
   return {
     ref_id: refId,
-    institution_details: {
-      name: 'Example Holdings LLC',
-      business_address: {
-        country: 'USA',
-        address1: '2 Example Ave',
-        city: 'New York',
-        province: 'NY',
-        zip_code: '10002',
-      },
-      incorporation_address: {
-        country: 'USA',
-        address1: '2 Example Ave',
-        city: 'Dover',
-        province: 'DE',
-        zip_code: '19901',
-      },
-      institution_type: 'LLC',
-      institution_sub_type: 'INVESTMENT',
-      cip_id: uniqueEin(),
-      cip_id_type: 'EIN',
-      cip_id_country: 'USA',
-      govt_registration_date: '2021-04-14T00:00:00Z',
-      regulation_status: 'NON_REGULATED',
-      trading_type: 'PRIVATE',
-      business_description: 'Holding company',
-    },
+    institution_details: llcDetails(uniqueEin()),
     institution_members: members,
+  };
+}
+
+/**
+ * The identity calls most emulator suites make with their one token, reading the emulator and the token only when a
+ * call is made (both are set in a `before` hook, after the suite has registered its cases).
+ */
+export function identityCalls(session: () => { emulator: PaxosEmulator; token: string }): {
+  create: (body: unknown) => Promise<JsonResponse>;
+  get: (id: string, query?: string) => Promise<JsonResponse>;
+  sandbox: (id: string, body: unknown) => Promise<JsonResponse>;
+} {
+  const send = (method: string, path: string, body?: unknown) => {
+    const { emulator, token } = session();
+    return call(emulator, method, path, { token, body });
+  };
+  return {
+    create: (body) => send('POST', '/identity/identities', body),
+    get: (id, query = '') => send('GET', `/identity/identities/${id}${query}`),
+    sandbox: (id, body) => send('PUT', `/identity/identities/${id}/sandbox-status`, body),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 import { call, tokenFor } from './support.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /** One request the test endpoint received. */
 interface Received {
@@ -79,13 +80,7 @@ class Endpoint {
 function serviceOf(emulator: PaxosEmulator): IdentityService {
   return createIdentityService({
     adapter: 'paxos',
-    paxos: {
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    },
+    paxos: paxosOptionsFor(emulator),
   });
 }
 

@@ -10,6 +10,7 @@ import {
   type ListIdentitiesFilter,
 } from '../../src/index.js';
 import { startPaxosEmulator } from '../../src/testing.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 // Random sequences of create / get / list / update / sandbox-status calls must be observed the same on the in-memory
 // fake and on the Paxos adapter talking to the emulator over HTTP. Ids are compared by creation order and
@@ -298,11 +299,7 @@ describe('model: the in-memory fake and the Paxos adapter → emulator answer al
             createIdentityService({
               adapter: 'paxos',
               paxos: {
-                environment: 'sandbox',
-                baseUrl: emulator.baseUrl,
-                tokenUrl: emulator.tokenUrl,
-                clientId: emulator.clientId,
-                clientSecret: emulator.clientSecret,
+                ...paxosOptionsFor(emulator),
                 rateLimit: false,
               },
             }),

@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import { createIdentityService, IdentityValidationError, type LogFields, type Logger } from '../../src/index.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { aPerson, seedCommand } from '../support/builders.js';
+import { aPerson, PERSON_CDD, seedCommand } from '../support/builders.js';
+import { paxosOptionsFor, useEmulator } from '../support/paxos.js';
 
 /** A logger that keeps its `warn` lines. */
 function recordingLogger(): Logger & { readonly warnings: { message: string; fields: LogFields | undefined }[] } {
@@ -29,14 +29,6 @@ async function refusal(promise: Promise<unknown>): Promise<string[]> {
   }
   return expect.fail('expected a refusal');
 }
-
-const CDD = {
-  estimatedYearlyIncome: 'INCOME_50K_TO_100K',
-  expectedTransferValue: 'TRANSFER_VALUE_25K_TO_50K',
-  sourceOfWealth: 'EMPLOYMENT_INCOME',
-  employmentStatus: 'FULL_TIME',
-  employmentIndustrySector: 'ARTS_ENTERTAINMENT_RECREATION',
-} as const;
 
 describe('createIdentityService rules and warnings', () => {
   it('§10 by default the seed request is created as it is, with no warning', async () => {
@@ -73,7 +65,7 @@ describe('createIdentityService rules and warnings', () => {
         .foreign()
         .withoutTaxDetails()
         .with({ address: hongKong })
-        .withCommand({ customerDueDiligence: CDD })
+        .withCommand({ customerDueDiligence: PERSON_CDD })
         .build(),
     );
     const renamed = await strict.updateIdentity(created.id, { person: { lastName: 'Smith' } });
@@ -112,26 +104,14 @@ describe('createIdentityService rules and warnings', () => {
   });
 
   describe('through the Paxos adapter', () => {
-    let emulator: PaxosEmulator;
-
-    before(async () => {
-      emulator = await startPaxosEmulator();
-    });
-
-    after(async () => {
-      await emulator.close();
-    });
+    const emulator = useEmulator();
 
     it('§4.4 sends what only warns (Paxos accepts it), and writes the warning to paxos.logger', async () => {
       const logger = recordingLogger();
       const service = createIdentityService({
         adapter: 'paxos',
         paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
+          ...paxosOptionsFor(emulator()),
           logger,
         },
       });

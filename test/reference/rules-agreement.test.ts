@@ -11,6 +11,7 @@ import { createIdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { uniqueEin, uniqueSsn } from '../support/builders.js';
 import { call, tokenFor } from '../emulator/support.js';
+import { llcDetails, seedPersonDetails } from '../support/seed.js';
 
 type Wire = Record<string, unknown>;
 
@@ -75,19 +76,7 @@ function person(details: Wire = {}, top: Wire = {}): Wire {
   return {
     ref_id: randomUUID(),
     person_details: {
-      verifier_type: 'PASSTHROUGH',
-      passthrough_verifier_type: 'JUMIO',
-      passthrough_verified_at: '2021-06-16T09:28:14Z',
-      first_name: 'John',
-      last_name: 'Doe',
-      date_of_birth: '1980-01-01',
-      phone_number: '+1 555 678 1234',
-      email: 'example@somemail.org',
-      cip_id: uniqueSsn(),
-      cip_id_type: 'SSN',
-      cip_id_country: 'USA',
-      nationality: 'USA',
-      address: US_ADDRESS,
+      ...seedPersonDetails(uniqueSsn()),
       ...details,
     },
     metadata: { custom_property1: 'custom value 1' },
@@ -115,18 +104,9 @@ function llc(members: () => Wire[], details: Wire = {}, top: Wire = {}): () => W
   return () => ({
     ref_id: randomUUID(),
     institution_details: {
-      name: 'Example Holdings LLC',
-      business_address: { ...US_ADDRESS, address1: '2 Example Ave', zip_code: '10002' },
+      ...llcDetails(uniqueEin()),
+      // These cases were written with the New York zip code on the incorporation address too.
       incorporation_address: { ...US_ADDRESS, address1: '2 Example Ave', city: 'Dover', province: 'DE' },
-      institution_type: 'LLC',
-      institution_sub_type: 'INVESTMENT',
-      cip_id: uniqueEin(),
-      cip_id_type: 'EIN',
-      cip_id_country: 'USA',
-      govt_registration_date: '2021-04-14T00:00:00Z',
-      regulation_status: 'NON_REGULATED',
-      trading_type: 'PRIVATE',
-      business_description: 'Holding company',
       ...details,
     },
     institution_members: members(),

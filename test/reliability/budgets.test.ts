@@ -11,6 +11,7 @@ import { NewIdentity, type PaxosGatewayOptions } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type RateLimitOptions } from '../../src/testing.js';
 import { ManualClock } from '../adapters/paxos/support.js';
 import { aPerson } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /**
  * Scaling, as in rate-limit.test.ts: Paxos's limits (identity 10/s, token 1/s, other 50/s, over five minutes) at 20
@@ -34,11 +35,7 @@ const CLIENT_LIMITS = {
 
 function optionsOn(emulator: PaxosEmulator, extra: Partial<PaxosGatewayOptions> = {}): PaxosGatewayOptions {
   return {
-    environment: 'sandbox',
-    baseUrl: emulator.baseUrl,
-    tokenUrl: emulator.tokenUrl,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
+    ...paxosOptionsFor(emulator),
     retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
     timeoutMs: 20_000,
     ...extra,

@@ -8,6 +8,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 class ManualClock implements Clock {
   #now = Date.now();
@@ -44,11 +45,7 @@ describe('exactly-once creates, one fault at a time, through the service and the
       adapter: 'paxos',
       clock,
       paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...paxosOptionsFor(emulator),
         timeoutMs: 10_000,
         maxRetries: 3,
         retryBackoff: { initialDelayMs: 1, maxDelayMs: 4 },

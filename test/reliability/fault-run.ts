@@ -11,6 +11,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator, type EmulatorFault, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same fault schedule. */
 function seededRandom(seed: number): () => number {
@@ -132,11 +133,7 @@ export async function runRateLimitedBurst(calls: number): Promise<RateLimitedRun
     const service = createIdentityService({
       adapter: 'paxos',
       paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...paxosOptionsFor(emulator),
         timeoutMs: 120_000,
         rateLimit: { requestsPerSecond: 160, tokenRequestsPerSecond: 10, maxQueue: calls },
       },
@@ -194,11 +191,7 @@ function faultRunService(emulator: PaxosEmulator, timeoutMs: number, logger?: Lo
   return createIdentityService({
     adapter: 'paxos',
     paxos: {
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
+      ...paxosOptionsFor(emulator),
       timeoutMs,
       maxRetries: 3,
       retryBackoff: { initialDelayMs: 1, maxDelayMs: 8 },

@@ -10,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 const RUNS = Number(process.env['RELIABILITY_FC_RUNS'] ?? 10_000);
 const SEED = process.env['FC_SEED'] === undefined ? {} : { seed: Number(process.env['FC_SEED']) };
@@ -126,11 +127,7 @@ describe('hostile input through the service: IdentityValidationError and nothing
     service = createIdentityService({
       adapter: 'paxos',
       paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...paxosOptionsFor(emulator),
         rateLimit: false,
       },
     });

@@ -10,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type RateLimitOptions } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
+import { paxosOptionsFor } from '../support/paxos.js';
 
 /**
  * Scaling: Paxos allows 10 requests/s on identity routes averaged over five minutes. To run in seconds, the emulator
@@ -29,11 +30,7 @@ function serviceOn(emulator: PaxosEmulator, paxos: Partial<PaxosGatewayOptions>)
   return createIdentityService({
     adapter: 'paxos',
     paxos: {
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
+      ...paxosOptionsFor(emulator),
       retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
       ...paxos,
     },

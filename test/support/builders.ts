@@ -123,3 +123,15 @@ export function anInstitution(
     })),
   };
 }
+
+/**
+ * The five customer due diligence answers `rules: { customerDueDiligence: 'required' }` asks of a person: the least a
+ * person command carries to pass that rule.
+ */
+export const PERSON_CDD = {
+  estimatedYearlyIncome: 'INCOME_50K_TO_100K',
+  expectedTransferValue: 'TRANSFER_VALUE_25K_TO_50K',
+  sourceOfWealth: 'EMPLOYMENT_INCOME',
+  employmentStatus: 'FULL_TIME',
+  employmentIndustrySector: 'ARTS_ENTERTAINMENT_RECREATION',
+} as const;

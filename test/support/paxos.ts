@@ -2,7 +2,7 @@
  * Aiming the Paxos adapter at an emulator: the options every suite on the Paxos adapter starts from, and the routes
  * the emulator's request log names.
  */
-import type { PaxosEmulator } from '../../src/testing.js';
+import { startPaxosEmulator, type PaxosEmulator, type PaxosEmulatorOptions } from '../../src/testing.js';
 
 /**
  * The sandbox options that reach one emulator: its URLs and the credentials it accepts. Plain data, so that a test can
@@ -37,3 +37,34 @@ export function paxosOptionsFor(emulator: PaxosEmulator): EmulatorPaxosOptions {
 
 /** The route the emulator logs an identity create (`POST`) and a listing (`GET`) under. */
 export const IDENTITIES_ROUTE = '/v2/identity/identities';
+
+/**
+ * One emulator for the suite this is called in: started in its `before` hook, closed in its `after` hook. Returns a
+ * function that reads the emulator, because the emulator only exists once the hook has run.
+ *
+ * @example
+ * ```ts
+ * describe('over the Paxos adapter', () => {
+ *   const emulator = useEmulator();
+ *   it('creates', async () => {
+ *     const service = createIdentityService({ adapter: 'paxos', paxos: paxosOptionsFor(emulator()) });
+ *   });
+ * });
+ * ```
+ */
+export function useEmulator(options?: PaxosEmulatorOptions): () => PaxosEmulator {
+  let emulator: PaxosEmulator | undefined;
+
+  before(async () => {
+    emulator = await startPaxosEmulator(options);
+  });
+
+  after(async () => {
+    await emulator?.close();
+  });
+
+  return () => {
+    if (emulator === undefined) throw new Error('the emulator is not started yet: read it inside a case or a hook');
+    return emulator;
+  };
+}

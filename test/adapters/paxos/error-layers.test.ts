@@ -26,6 +26,7 @@ import {
 import type { Sensitive } from '../../../src/domain/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { anInstitution, aPerson } from '../../support/builders.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -41,11 +42,7 @@ describe('errors by layer: one catch on the fake and over HTTP', () => {
   before(async () => {
     emulator = await startPaxosEmulator();
     options = {
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
+      ...paxosOptionsFor(emulator),
       rateLimit: false,
       maxRetries: 0,
     };
@@ -148,11 +145,7 @@ describe('one Paxos connection per service', () => {
   beforeEach(async () => {
     emulator = await startPaxosEmulator();
     options = {
-      environment: 'sandbox',
-      baseUrl: emulator.baseUrl,
-      tokenUrl: emulator.tokenUrl,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
+      ...paxosOptionsFor(emulator),
       rateLimit: false,
     };
   });

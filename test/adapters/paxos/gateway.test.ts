@@ -17,26 +17,13 @@ import {
   serviceFor,
   wireIdentity,
 } from './support.js';
+import { seedPersonDetails } from '../../support/seed.js';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 
 /** The seed page's request body, with `metadata` at the top level where Paxos's schema puts it. */
 const SEED_REQUEST = {
-  person_details: {
-    verifier_type: 'PASSTHROUGH',
-    passthrough_verifier_type: 'JUMIO',
-    passthrough_verified_at: '2021-06-16T09:28:14Z',
-    first_name: 'John',
-    last_name: 'Doe',
-    date_of_birth: '1980-01-01',
-    phone_number: '+1 555 678 1234',
-    email: 'example@somemail.org',
-    cip_id: '111-11-1234',
-    cip_id_type: 'SSN',
-    cip_id_country: 'USA',
-    nationality: 'USA',
-    address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zip_code: '10001' },
-  },
+  person_details: seedPersonDetails('111-11-1234'),
   ref_id: '33ece656-eef1-43b5-a851-b6b9099089a5',
   metadata: { custom_property1: 'custom value 1', custom_property2: 'custom value 2' },
 };

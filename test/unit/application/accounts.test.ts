@@ -4,28 +4,17 @@ import {
   AccountAlreadyExistsError,
   AccountNotFoundError,
   createIdentityService,
-  IdentityService,
   IdentityValidationError,
   type Account,
 } from '../../../src/index.js';
-import {
-  CreateIdentity,
-  IdentityLifecycle,
-  ImportIdentities,
-  ListIdentities,
-  UpdateIdentity,
-} from '../../../src/container.js';
-import { InMemoryIdentityGateway, startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
+import { IdentityLifecycle } from '../../../src/container.js';
+import { InMemoryIdentityGateway } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { collect, identityServiceOver } from '../../support/services.js';
+import { paxosOptionsFor, useEmulator } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('IdentityService: accounts', () => {
   it('§3.8 opens, lists, updates an account and adds and removes its members (in-memory)', async () => {
@@ -84,49 +73,28 @@ describe('IdentityService: accounts', () => {
 
   it('a service built without an account gateway says so with a TypeError', () => {
     const identities = new InMemoryIdentityGateway();
-    const ids = { next: () => 'x' };
-    const clock = { now: () => new Date() };
-    const create = new CreateIdentity(identities, ids, clock);
-    const service = new IdentityService(identities, {
-      create,
-      list: new ListIdentities(identities),
-      update: new UpdateIdentity(identities, clock),
-      importIdentities: new ImportIdentities(create),
-      lifecycle: new IdentityLifecycle(identities, {}),
-    });
+    const service = identityServiceOver(identities, { lifecycle: new IdentityLifecycle(identities, {}) });
     expect(() => service.getAccount('a')).to.throw(TypeError, /no account gateway/);
   });
 
   describe('over the Paxos adapter and the emulator', () => {
-    let emulator: PaxosEmulator;
-
-    before(async () => {
-      emulator = await startPaxosEmulator();
-    });
-
-    after(async () => {
-      await emulator.close();
-    });
+    const emulator = useEmulator();
 
     it('§6.1 #3/#4 a create whose response was lost is retried and resolves to the one account it opened', async () => {
       const service = createIdentityService({
         adapter: 'paxos',
         paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
+          ...paxosOptionsFor(emulator()),
           retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 },
         },
       });
       const john = await service.createIdentity(aPerson().build());
-      emulator.faults.inject(
+      emulator().faults.inject(
         { kind: 'drop', when: 'after-processing' },
         { match: { method: 'POST', path: '/v2/identity/accounts' } },
       );
       const opened = await service.createAccount({ identityId: john.id });
-      expect(emulator.faults.pending).to.have.length(0);
+      expect(emulator().faults.pending).to.have.length(0);
       const all = await collect(service.listAccounts({ identityId: john.id }));
       expect(all.map((a) => a.id)).to.deep.equal([opened.id]);
     });

@@ -10,15 +10,11 @@ import {
 } from '../../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { collect } from '../../support/services.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('IdentityService: identity controls and KYC refresh', () => {
   it('§4.12 createControl, listControls and deleteControl move an approved identity to DISABLED and back (in-memory)', async () => {
@@ -70,13 +66,7 @@ describe('IdentityService: identity controls and KYC refresh', () => {
     try {
       const service = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'production',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-        },
+        paxos: { ...paxosOptionsFor(emulator), environment: 'production' },
       });
       const id = '36ae1728-c54a-4046-86df-8a413e0ab9b3';
       await expect(service.startKycRefresh(id)).to.be.rejectedWith(SandboxOnlyError);
@@ -93,13 +83,7 @@ describe('IdentityService: identity controls and KYC refresh', () => {
     try {
       const service = createIdentityService({
         adapter: 'paxos',
-        paxos: {
-          environment: 'sandbox',
-          baseUrl: emulator.baseUrl,
-          tokenUrl: emulator.tokenUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
-        },
+        paxos: paxosOptionsFor(emulator),
       });
       const john = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(john.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });

@@ -7,18 +7,10 @@ import {
   EventNotFoundError,
   IdentityValidationError,
   WebhookPayloadError,
-  IdentityService,
   type PaxosEvent,
 } from '../../../src/index.js';
 import { InMemorySeenStore, InMemoryWebhookDeliveryRecord } from '../../../src/gateways.js';
-import {
-  CreateIdentity,
-  IdentityLifecycle,
-  ImportIdentities,
-  ListIdentities,
-  UpdateIdentity,
-  WebhookDeliveries,
-} from '../../../src/container.js';
+import { IdentityLifecycle, WebhookDeliveries } from '../../../src/container.js';
 import {
   InMemoryDocumentGateway,
   InMemoryEventGateway,
@@ -27,6 +19,7 @@ import {
   PaxosSimulator,
 } from '../../../src/testing.js';
 import { aPerson, anInstitution } from '../../support/builders.js';
+import { identityServiceOver } from '../../support/services.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -39,14 +32,7 @@ function setUp() {
   const identities = new InMemoryIdentityGateway({ simulator });
   const documents = new InMemoryDocumentGateway({ simulator });
   const events = new InMemoryEventGateway({ simulator });
-  const ids = { next: () => crypto.randomUUID() };
-  const clock = { now: () => new Date() };
-  const create = new CreateIdentity(identities, ids, clock);
-  const service = new IdentityService(identities, {
-    create,
-    list: new ListIdentities(identities),
-    update: new UpdateIdentity(identities, clock),
-    importIdentities: new ImportIdentities(create),
+  const service = identityServiceOver(identities, {
     lifecycle: new IdentityLifecycle(identities, {
       members: new InMemoryMemberGateway({ simulator }),
       documents,

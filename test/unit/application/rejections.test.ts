@@ -7,8 +7,8 @@ import {
   PaxosBadRequestError,
   type IdentityService,
 } from '../../../src/index.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { anInstitution } from '../../support/builders.js';
+import { paxosOptionsFor, useEmulator } from '../../support/paxos.js';
 
 /** What a host's `catch` sees when the server refuses a request the client could not check itself. */
 async function refusal(service: IdentityService): Promise<unknown> {
@@ -19,15 +19,7 @@ async function refusal(service: IdentityService): Promise<unknown> {
 }
 
 describe('server-side refusals are one error class on the fake and over HTTP', () => {
-  let emulator: PaxosEmulator;
-
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
+  const emulator = useEmulator();
 
   it('the in-memory fake refuses a missing member with IdentityRejectedError naming the member', async () => {
     const error = await refusal(createIdentityService({ adapter: 'in-memory' }));
@@ -43,11 +35,7 @@ describe('server-side refusals are one error class on the fake and over HTTP', (
     const service = createIdentityService({
       adapter: 'paxos',
       paxos: {
-        environment: 'sandbox',
-        baseUrl: emulator.baseUrl,
-        tokenUrl: emulator.tokenUrl,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...paxosOptionsFor(emulator()),
         rateLimit: false,
       },
     });

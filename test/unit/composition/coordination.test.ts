@@ -11,8 +11,8 @@ import {
   type WebhookDeliveryClaim,
   type WebhookDeliveryRecord,
 } from '../../../src/index.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../../../src/testing.js';
 import { aPerson } from '../../support/builders.js';
+import { paxosOptionsFor, useEmulator } from '../../support/paxos.js';
 import { notification } from '../../support/webhooks.js';
 
 /** A limiter that lets everything through and remembers which routes it was asked about. */
@@ -49,23 +49,9 @@ class CountingTokenCache implements TokenCache {
 }
 
 describe('createIdentityService: the coordination option', () => {
-  let emulator: PaxosEmulator;
+  const emulator = useEmulator();
 
-  before(async () => {
-    emulator = await startPaxosEmulator();
-  });
-
-  after(async () => {
-    await emulator.close();
-  });
-
-  const paxos = () => ({
-    environment: 'sandbox' as const,
-    baseUrl: emulator.baseUrl,
-    tokenUrl: emulator.tokenUrl,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-  });
+  const paxos = () => paxosOptionsFor(emulator());
 
   it('a coordination rate limiter and token cache replace the in-memory defaults', async () => {
     const rateLimiter = new CountingLimiter();

@@ -6,20 +6,12 @@ import {
   type IdentityRules,
 } from '../../../src/index.js';
 import { resolveIdentityRules } from '../../../src/gateways.js';
-import { aPerson, anInstitution, uniqueSsn } from '../../support/builders.js';
+import { aPerson, anInstitution, PERSON_CDD, uniqueSsn } from '../../support/builders.js';
 import { accept, aTrust, expectViolation, expectViolations, NOW, pairs } from '../../support/domain.js';
 import { warningPairs } from './warnings.js';
 
 const DE_ADDRESS = { country: 'DEU', address1: 'Beispielstrasse 1', city: 'Berlin', province: 'BE', zipCode: '10115' };
 const US_ADDRESS = { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' };
-
-const PERSON_CDD = {
-  estimatedYearlyIncome: 'INCOME_50K_TO_100K',
-  expectedTransferValue: 'TRANSFER_VALUE_25K_TO_50K',
-  sourceOfWealth: 'EMPLOYMENT_INCOME',
-  employmentStatus: 'FULL_TIME',
-  employmentIndustrySector: 'ARTS_ENTERTAINMENT_RECREATION',
-} as const;
 
 const COMPANY_CDD = {
   sourceOfWealth: 'BUSINESS_OWNERSHIP_DIVIDENDS',

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { uniqueSsn } from '../support/builders.js';
-import { ALL_SCOPES, call, llcBody, seedBody, tokenFor } from '../emulator/support.js';
-
-const PDF = new TextEncoder().encode('%PDF-1.4\n%attack\n');
+import { ALL_SCOPES, call, llcBody, seedBody, tokenFor, uploadPdf } from '../emulator/support.js';
 
 // The emulator's status model against identity-api.md §8.1/§8.2 (inferred derivation) and §8.6, from a raw client.
 describe('attacks: the status model (institution approval, DENIED passthrough, EDD)', () => {
@@ -100,17 +98,10 @@ describe('attacks: the status model (institution approval, DENIED passthrough, E
     expect((held.body.status_details.requirements as { type: string }[]).map((r) => r.type)).to.include(
       'ENHANCED_DUE_DILIGENCE',
     );
-    const slot = await call(emulator, 'PUT', `/identity/identities/${created.body.id}/documents`, {
-      token,
-      body: { name: 'funds.pdf', document_types: ['PROOF_OF_FUNDS'] },
+    expect(await uploadPdf(emulator, token, created.body.id, ['PROOF_OF_FUNDS'], 'funds.pdf')).to.deep.equal({
+      slot: 200,
+      upload: 200,
     });
-    expect(slot.status).to.equal(200);
-    const put = await fetch(slot.body.upload_url as string, {
-      method: 'PUT',
-      body: PDF,
-      headers: { 'content-type': 'application/pdf' },
-    });
-    expect(put.status).to.equal(200);
     expect(await status(created.body.id)).to.equal('APPROVED');
   });
 
@@ -118,16 +109,7 @@ describe('attacks: the status model (institution approval, DENIED passthrough, E
     const created = await create(seedBody());
     emulator.requireDocuments(created.body.id, ['PROOF_OF_FUNDS']);
     await approve(created.body.id);
-    const slot = await call(emulator, 'PUT', `/identity/identities/${created.body.id}/documents`, {
-      token,
-      body: { name: 'other.pdf', document_types: ['PROOF_OF_RESIDENCY'] },
-    });
-    expect(slot.status).to.equal(200);
-    await fetch(slot.body.upload_url as string, {
-      method: 'PUT',
-      body: PDF,
-      headers: { 'content-type': 'application/pdf' },
-    });
+    expect((await uploadPdf(emulator, token, created.body.id, ['PROOF_OF_RESIDENCY'], 'other.pdf')).slot).to.equal(200);
     expect(await status(created.body.id)).to.equal('PENDING');
   });
 

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
-import { ALL_SCOPES, call, llcBody, seedBody, tokenFor, identityCalls } from './support.js';
-
-const PDF = new TextEncoder().encode('%PDF-1.4\n%status-model\n');
+import { ALL_SCOPES, call, llcBody, seedBody, tokenFor, identityCalls, uploadPdf } from './support.js';
 
 /** A person Paxos verifies itself (no passthrough details): the sandbox does not auto-approve it. */
 function paxosVerifiedBody(): Record<string, unknown> {
@@ -119,17 +117,10 @@ describe("emulator: the sandbox's status model (identity-api.md §4.1, §4.11, �
         ],
       },
     ]);
-    const slot = await call(emulator, 'PUT', `/identity/identities/${created.body.id}/documents`, {
-      token,
-      body: { name: 'funds.pdf', document_types: ['PROOF_OF_FUNDS'] },
+    expect(await uploadPdf(emulator, token, created.body.id, ['PROOF_OF_FUNDS'], 'funds.pdf')).to.deep.equal({
+      slot: 200,
+      upload: 200,
     });
-    expect(slot.status).to.equal(200);
-    const put = await fetch(slot.body.upload_url as string, {
-      method: 'PUT',
-      body: PDF,
-      headers: { 'content-type': 'application/pdf' },
-    });
-    expect(put.status).to.equal(200);
     expect((await get(created.body.id)).body.summary_status).to.equal('APPROVED');
   });
 

@@ -61,6 +61,31 @@ export async function call(
   return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
 }
 
+/**
+ * Asks the emulator for an upload slot of `types` on an identity, PUTs a small PDF at its pre-signed URL, and answers
+ * both statuses, so that a test asserts on them.
+ */
+export async function uploadPdf(
+  emulator: PaxosEmulator,
+  token: string,
+  identityId: string,
+  types: readonly string[],
+  name = 'document.pdf',
+): Promise<{ slot: number; upload: number }> {
+  const slot = await call(emulator, 'PUT', `/identity/identities/${identityId}/documents`, {
+    token,
+    body: { name, document_types: types },
+  });
+  if (slot.status !== 200) return { slot: slot.status, upload: 0 };
+  const put = await fetch(slot.body.upload_url as string, {
+    method: 'PUT',
+    body: new TextEncoder().encode('%PDF-1.4\n%test\n'),
+    headers: { 'content-type': 'application/pdf' },
+  });
+  await put.arrayBuffer();
+  return { slot: slot.status, upload: put.status };
+}
+
 /** A clock the test moves by hand. */
 export class ManualClock {
   private ms: number;

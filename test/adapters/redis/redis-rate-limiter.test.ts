@@ -167,7 +167,8 @@ describe('RedisRateLimiter without Redis', function () {
     hole = undefined;
   });
 
-  it('Redis refusing connections: calls are paced at 1/fleetSize in process, and the outage is logged once', async () => {
+  /** A client of a port nothing listens on, that never retries: Redis refusing connections. */
+  async function refusingRedis(): Promise<Redis> {
     const redis = new Redis(await closedPort(), '127.0.0.1', {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -175,6 +176,11 @@ describe('RedisRateLimiter without Redis', function () {
     });
     redis.on('error', () => undefined);
     clients.push(redis);
+    return redis;
+  }
+
+  it('Redis refusing connections: calls are paced at 1/fleetSize in process, and the outage is logged once', async () => {
+    const redis = await refusingRedis();
     const logger = recordingLogger();
     const limiter = new RedisRateLimiter({
       redis,
@@ -252,13 +258,7 @@ describe('RedisRateLimiter without Redis', function () {
   });
 
   it('a service on the Paxos adapter fails closed with RedisUnavailableError, sending nothing', async () => {
-    const redis = new Redis(await closedPort(), '127.0.0.1', {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    redis.on('error', () => undefined);
-    clients.push(redis);
+    const redis = await refusingRedis();
     const emulator = await startPaxosEmulator();
     try {
       const service = createIdentityService({

@@ -22,7 +22,11 @@ export class CreateIdentity {
     private readonly validation: ValidationSettings = {},
   ) {}
 
-  async execute(command: CreateIdentityCommand, options: CallOptions = {}): Promise<Identity> {
+  /** `onReplay` is called when the identity resolved to is the one an earlier call created with this `refId`. */
+  async execute(
+    command: CreateIdentityCommand,
+    options: CallOptions & { readonly onReplay?: () => void } = {},
+  ): Promise<Identity> {
     const rules = this.validation.rules;
     let draft = NewIdentity.create(command, { now: this.clock.now(), ...(rules !== undefined && { rules }) });
     logWarnings(this.validation.logger, 'create', draft.warnings);
@@ -36,7 +40,10 @@ export class CreateIdentity {
           includeInstitutionMembers: draft.type === 'INSTITUTION',
           signal: options.signal,
         });
-        if (sameCip(existing.cip, draft.cip)) return existing;
+        if (sameCip(existing.cip, draft.cip)) {
+          options.onReplay?.();
+          return existing;
+        }
       }
       throw error;
     }

@@ -131,8 +131,9 @@ async function withBatch<T>(
 function statusLine(status: BatchStatus): string {
   return (
     `total ${String(status.total)}, waiting ${String(status.waiting)}, active ${String(status.active)}, ` +
-    `done ${String(status.done)} (${String(status.succeeded)} created, ${String(status.failed)} failed, ` +
-    `${String(status.invalid)} invalid)`
+    // The batch's `failed` includes its invalid lines; each line is counted once here, as the single-process import does.
+    `done ${String(status.done)} (${String(status.succeeded)} created, ${String(status.invalid)} invalid, ` +
+    `${String(status.failed - status.invalid)} failed)`
   );
 }
 
@@ -191,19 +192,23 @@ export async function runBatchWork(
     try {
       return await withBatch(io, where, key, async (batch) => {
         let created = 0;
+        let invalid = 0;
         let failed = 0;
         const worker = await batch.work(service, {
           concurrency: options.concurrency,
           onResult: (result) => {
             if (result.ok) created += 1;
             else {
-              failed += 1;
+              if (result.code === 'identity_invalid') invalid += 1;
+              else failed += 1;
               io.stderr(
                 `line ${String(result.line)}: ${result.code}${result.status === undefined ? '' : ` (${String(result.status)})`}\n`,
               );
             }
           },
         });
+        const here = (): string =>
+          `${String(created)} created, ${String(invalid)} invalid, ${String(failed)} failed here`;
         io.stderr(`work: working batch ${where.batch} (${String(options.concurrency)} at a time)\n`);
         const stop = new AbortController();
         void io.untilInterrupted().then(() => {
@@ -212,9 +217,7 @@ export async function runBatchWork(
         const progress = setInterval(() => {
           void batch.status().then(
             (status) => {
-              io.stderr(
-                `work: ${String(created)} created, ${String(failed)} failed here; batch ${statusLine(status)}\n`,
-              );
+              io.stderr(`work: ${here()}; batch ${statusLine(status)}\n`);
             },
             () => undefined,
           );
@@ -237,8 +240,8 @@ export async function runBatchWork(
           await worker.close();
         }
         const status = await batch.status();
-        io.stdout(`work: ${String(created)} created, ${String(failed)} failed here; batch ${statusLine(status)}\n`);
-        return failed;
+        io.stdout(`work: ${here()}; batch ${statusLine(status)}\n`);
+        return invalid + failed;
       });
     } finally {
       await made.close();

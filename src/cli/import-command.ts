@@ -1,6 +1,6 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, truncate } from 'node:fs/promises';
 import type { IdentityService, ImportItem, ImportProgress, Violation } from '../index.js';
-import { readInputLine, refIdOf, toResultLine, type ResultLine } from './ndjson.js';
+import { readInputLine, toResultLine, type ResultLine } from './ndjson.js';
 
 /** What `paxos-identity import` needs from its surroundings besides the service; the real process or a test's fakes. */
 export interface ImportIo {
@@ -9,6 +9,8 @@ export interface ImportIo {
   readonly readFile: (path: string) => Promise<string>;
   /** Appends whole lines to a file (created when missing). Default: `fs.appendFile`. */
   readonly appendFile?: (path: string, text: string) => Promise<void>;
+  /** Cuts a file to its first `bytes` bytes (a last line torn by a crash). Default: `fs.truncate`. */
+  readonly truncateFile?: (path: string, bytes: number) => Promise<void>;
   /** A terminal to draw the progress bar on; without one, progress is plain periodic lines on stderr. */
   readonly progressTerminal?: NodeJS.WritableStream;
   /** Resolves on Ctrl-C: the import then stops after the calls in flight. */
@@ -27,33 +29,91 @@ export interface ImportCommandOptions {
 
 const DEFAULT_PROGRESS_INTERVAL_MS = 2000;
 
-/** The line numbers (with their ref_id) that an earlier run's result file records as created. */
-function doneLines(text: string): Map<number, string | undefined> {
-  const done = new Map<number, string | undefined>();
-  for (const raw of text.split('\n')) {
-    if (raw.trim() === '') continue;
-    let parsed: Partial<ResultLine>;
-    try {
-      parsed = JSON.parse(raw) as Partial<ResultLine>;
-    } catch {
-      // A line cut short by a crash of an older writer: that input is simply done again.
-      continue;
-    }
-    if (typeof parsed.line !== 'number') continue;
-    if (parsed.status === 'created') done.set(parsed.line, parsed.ref_id);
-    else done.delete(parsed.line);
-  }
-  return done;
+const STATUSES: ReadonlySet<string> = new Set(['sending', 'created', 'replayed', 'failed', 'invalid']);
+
+/** What an earlier run's result file says of a line: its last status, and the last `ref_id` recorded for it. */
+interface Recorded {
+  readonly status: ResultLine['status'];
+  readonly refId: string | undefined;
 }
 
-/** Reads the file line by line into import items; a line that is not a valid create body carries its violations. */
-function* itemsOf(lines: readonly string[], skip: Map<number, string | undefined>): Generator<ImportItem> {
+function recordsOf(text: string): Map<number, Recorded> {
+  const records = new Map<number, Recorded>();
+  for (const raw of text.split('\n')) {
+    if (raw.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      // Only an older writer leaves a cut line inside the file (a torn last one is repaired before reading).
+      continue;
+    }
+    if (parsed === null || typeof parsed !== 'object') continue;
+    const { line, status, ref_id: refId } = parsed as Partial<Record<keyof ResultLine, unknown>>;
+    if (typeof line !== 'number' || !Number.isSafeInteger(line) || typeof status !== 'string' || !STATUSES.has(status))
+      continue;
+    // An invalid line's result may name no ref_id: the one generated earlier for the line still holds.
+    const kept = typeof refId === 'string' && refId !== '' ? refId : records.get(line)?.refId;
+    records.set(line, { status: status as ResultLine['status'], refId: kept });
+  }
+  return records;
+}
+
+/**
+ * A crash in the middle of an append leaves the file's last line cut short, and the next record would be glued to
+ * it. A cut line whose text is whole JSON only lacks its newline, which is added; anything else is cut off. That
+ * loses nothing: a `sending` record is complete before its create is sent, and a line whose result was cut is sent
+ * again with the `ref_id` recorded before it, which replays.
+ */
+async function repairTail(io: ImportIo, path: string, text: string): Promise<string> {
+  if (text === '' || text.endsWith('\n')) return text;
+  const cut = text.lastIndexOf('\n') + 1;
+  const tail = text.slice(cut);
+  let whole: boolean;
+  try {
+    JSON.parse(tail);
+    whole = true;
+  } catch {
+    whole = false;
+  }
+  if (whole) {
+    await (io.appendFile ?? ((p: string, data: string) => appendFile(p, data, 'utf8')))(path, '\n');
+    io.stderr(`import: the last line of ${path} had no newline; added\n`);
+    return `${text}\n`;
+  }
+  const kept = text.slice(0, cut);
+  // The kept text ends at a newline this writer wrote, so its UTF-8 length is the file's byte offset there.
+  await (io.truncateFile ?? truncate)(path, Buffer.byteLength(kept, 'utf8'));
+  io.stderr(`import: the last line of ${path} was cut short by a crash; removed (that line is sent again)\n`);
+  return kept;
+}
+
+/** What to do with the input: the lines to send (with the `ref_id` recorded for each), and those already done. */
+function planOf(
+  lines: readonly string[],
+  records: ReadonlyMap<number, Recorded>,
+): { items: ImportItem[]; skipped: number } {
+  const items: ImportItem[] = [];
+  let skipped = 0;
   for (const [i, text] of lines.entries()) {
-    if (skip.has(i + 1)) continue;
     const item = readInputLine(text, i + 1);
     if (item === undefined) continue;
-    yield item.command !== undefined ? { line: item.line, command: item.command } : item;
+    const recorded = records.get(item.line);
+    // The line's own ref_id decides; a line without one is the line the recorded (generated) ref_id was sent for.
+    const refId = item.refId ?? recorded?.refId;
+    if (
+      recorded !== undefined &&
+      (recorded.status === 'created' || recorded.status === 'replayed') &&
+      recorded.refId !== undefined &&
+      refId === recorded.refId
+    ) {
+      skipped += 1;
+      continue;
+    }
+    if (item.command === undefined) items.push(item);
+    else items.push({ line: item.line, command: item.command, ...(refId !== undefined && { refId }) });
   }
+  return { items, skipped };
 }
 
 function formatSeconds(seconds: number | undefined): string {
@@ -63,7 +123,7 @@ function formatSeconds(seconds: number | undefined): string {
 }
 
 function plainProgress(p: ImportProgress): string {
-  return `import: ${p.done}/${p.total ?? '?'} done, ${p.failed} errors, ${p.ratePerSecond.toFixed(1)}/s, ETA ${formatSeconds(p.etaSeconds)}`;
+  return `import: ${p.done}/${p.total ?? '?'} done, ${p.invalid + p.failed} errors, ${p.ratePerSecond.toFixed(1)}/s, ETA ${formatSeconds(p.etaSeconds)}`;
 }
 
 function printInvalid(io: ImportIo, line: number, violations: readonly Violation[]): void {
@@ -73,43 +133,43 @@ function printInvalid(io: ImportIo, line: number, violations: readonly Violation
   for (const v of violations) io.stderr(`  ${v.message} [${v.code}]\n`);
 }
 
+/** What `runImport` did. */
+export interface ImportCommandOutcome {
+  /** Lines that failed or were invalid in this run. */
+  readonly failed: number;
+  readonly interrupted: boolean;
+}
+
 /**
  * `paxos-identity import --file people.ndjson`: one Paxos create body per line, created at `rate` per second with at
- * most `concurrency` in flight. Each input gets one whole line in `--out`; lines an earlier run recorded as created
- * are skipped, and a replayed `ref_id` resolves to the existing identity. Resolves to the number of failed lines.
+ * most `concurrency` in flight. With `--out`, a line without `ref_id` gets a generated one, appended to `--out` as a
+ * `sending` record before its create is sent, and each line's result is appended as one whole line once known. A
+ * rerun with the same `--out` repairs a torn last line, skips the lines recorded as created or replayed, and sends
+ * the others with the `ref_id` recorded for them: one in flight when the process died replays to its identity.
  */
 export async function runImport(
   io: ImportIo,
   service: IdentityService,
   options: ImportCommandOptions,
-): Promise<{ failed: number; interrupted: boolean }> {
+): Promise<ImportCommandOutcome> {
   const text = await io.readFile(options.file);
   const lines = text.split(/\r?\n/);
-  let skip = new Map<number, string | undefined>();
+  let records = new Map<number, Recorded>();
   if (options.out !== undefined) {
+    let earlier: string | undefined;
     try {
-      skip = doneLines(await io.readFile(options.out));
+      earlier = await io.readFile(options.out);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
     }
+    if (earlier !== undefined) records = recordsOf(await repairTail(io, options.out, earlier));
   }
-  // A recorded line is only skipped if it still holds the same ref_id: the input file may have been edited since.
-  for (const [line, refId] of skip) {
-    const current = lines[line - 1];
-    let currentRef: string | undefined;
-    try {
-      currentRef = current === undefined ? undefined : refIdOf(JSON.parse(current));
-    } catch {
-      currentRef = undefined;
-    }
-    if (current === undefined || currentRef !== refId || refId === undefined) skip.delete(line);
-  }
-  const total = lines.filter((l, i) => l.trim() !== '' && !skip.has(i + 1)).length;
-  if (skip.size > 0)
-    io.stderr(`import: ${skip.size} line${skip.size === 1 ? '' : 's'} already created in ${options.out}, skipped\n`);
+  const { items, skipped } = planOf(lines, records);
+  if (skipped > 0)
+    io.stderr(`import: ${skipped} line${skipped === 1 ? '' : 's'} already created in ${options.out ?? ''}, skipped\n`);
 
   const append = io.appendFile ?? ((path: string, data: string) => appendFile(path, data, 'utf8'));
-  // Result lines are written one at a time, each whole, in the order the results arrive.
+  // Records are appended one at a time, each whole, in the order they are made.
   let writes: Promise<void> = Promise.resolve();
   const write = (line: ResultLine): Promise<void> => {
     if (options.out === undefined) return Promise.resolve();
@@ -117,6 +177,7 @@ export async function runImport(
     writes = writes.then(() => append(out, `${JSON.stringify(line)}\n`));
     return writes;
   };
+  let warnedUnrecorded = false;
 
   const controller = new AbortController();
   let interruptedByUser = false;
@@ -137,7 +198,7 @@ export async function runImport(
       hideCursor: true,
       etaBuffer: 50,
     });
-    single.start(total, 0, { rate: '0.0', errors: 0 });
+    single.start(items.length, 0, { rate: '0.0', errors: 0 });
     bar = single;
   }
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
@@ -145,11 +206,25 @@ export async function runImport(
   let last: ImportProgress | undefined;
 
   try {
-    const summary = await service.importIdentities(itemsOf(lines, skip), {
+    const summary = await service.importIdentities(items, {
       ratePerSecond: options.rate,
       concurrency: options.concurrency,
-      total,
       signal: controller.signal,
+      beforeSend: async ({ line, refId, generated }) => {
+        if (!generated) return;
+        if (options.out === undefined) {
+          if (!warnedUnrecorded) {
+            warnedUnrecorded = true;
+            io.stderr(
+              `import: line ${line} has no ref_id and there is no --out to record the one generated for it: ` +
+                'a rerun cannot replay such lines\n',
+            );
+          }
+          return;
+        }
+        // Write-ahead: the create is sent only once its ref_id is in the file.
+        await write({ line, ref_id: refId, status: 'sending' });
+      },
       onResult: async (result) => {
         // A message must not be appended to the half-drawn bar: clear its line first; the bar redraws below.
         if (!result.ok && bar !== undefined) io.progressTerminal?.write('\r\x1b[2K');
@@ -161,7 +236,7 @@ export async function runImport(
       },
       onProgress: (p) => {
         last = p;
-        if (bar !== undefined) bar.update(p.done, { rate: p.ratePerSecond.toFixed(1), errors: p.failed });
+        if (bar !== undefined) bar.update(p.done, { rate: p.ratePerSecond.toFixed(1), errors: p.invalid + p.failed });
         else if (p.elapsedMs - lastPrinted >= interval) {
           lastPrinted = p.elapsedMs;
           io.stderr(`${plainProgress(p)}\n`);
@@ -169,17 +244,15 @@ export async function runImport(
       },
     });
     last = summary;
-    return { failed: summary.failed, interrupted: summary.interrupted || interruptedByUser };
+    return { failed: summary.invalid + summary.failed, interrupted: summary.interrupted || interruptedByUser };
   } finally {
     await writes;
     bar?.stop();
-    if (last !== undefined) {
-      io.stdout(
-        `import: ${last.succeeded} created, ${last.failed} failed, ${skip.size} skipped` +
-          `${controller.signal.aborted ? ' (interrupted; rerun to continue)' : ''}\n`,
-      );
-    } else {
-      io.stdout(`import: nothing to do, ${skip.size} skipped${controller.signal.aborted ? ' (interrupted)' : ''}\n`);
-    }
+    const n = last ?? { created: 0, replayed: 0, invalid: 0, failed: 0 };
+    io.stdout(
+      `import: ${n.created} created, ${n.replayed} replayed, ${n.invalid} invalid, ${n.failed} failed, ` +
+        `${skipped} skipped of ${items.length + skipped} lines` +
+        `${controller.signal.aborted ? ' (interrupted; rerun to continue)' : ''}\n`,
+    );
   }
 }

@@ -1,11 +1,15 @@
 import { readCreateIdentityRequest } from '../gateways.js';
 import type { CreateIdentityCommand, Violation } from '../index.js';
 
-/** One line of a result file, as `import --out` and `import status --out` write them. */
+/**
+ * One line of a result file, as `import --out` and `import status --out` write them. `sending` is the write-ahead
+ * record of a `ref_id` the import generated, appended before that line's create is sent; the line's result follows
+ * it. A line's last record is the one that counts.
+ */
 export interface ResultLine {
   readonly line: number;
   readonly ref_id?: string;
-  readonly status: 'created' | 'failed' | 'invalid';
+  readonly status: 'sending' | 'created' | 'replayed' | 'failed' | 'invalid';
   readonly identity_id?: string;
   readonly error?: string;
   readonly http_status?: number;
@@ -14,7 +18,14 @@ export interface ResultLine {
 
 /** What both a single-process import and a batch report of one line. */
 export type LineOutcome =
-  | { readonly line: number; readonly refId: string | undefined; readonly ok: true; readonly identityId: string }
+  | {
+      readonly line: number;
+      readonly refId: string | undefined;
+      readonly ok: true;
+      /** Absent where replays are not told apart (a batch): `created`. */
+      readonly outcome?: 'created' | 'replayed';
+      readonly identityId: string;
+    }
   | {
       readonly line: number;
       readonly refId: string | undefined;
@@ -32,9 +43,11 @@ export interface InputLine {
   readonly violations?: readonly Violation[];
 }
 
+/** The result file's line for an outcome. */
 export function toResultLine(result: LineOutcome): ResultLine {
   const base = { line: result.line, ...(result.refId !== undefined && { ref_id: result.refId }) };
-  if (result.ok) return { ...base, status: 'created', identity_id: result.identityId };
+  if (result.ok)
+    return { ...base, status: result.outcome === 'replayed' ? 'replayed' : 'created', identity_id: result.identityId };
   // Lines of the file are checked before they reach the service, so these paths are already the wire's; the
   // messages stay out, so that nothing of a value can reach the file.
   const violations = result.violations?.map((v) => ({ path: v.path, code: v.code }));
@@ -47,6 +60,7 @@ export function toResultLine(result: LineOutcome): ResultLine {
   };
 }
 
+/** The `ref_id` of a wire body, when it is one that may be echoed; undefined otherwise. */
 export function refIdOf(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const refId = (body as Record<string, unknown>)['ref_id'];

@@ -80,7 +80,7 @@ describeWithRedis('CLI: paxos-identity import enqueue | work | status (a batch o
     );
     expect(code, worker.err).to.equal(0);
     expect(worker.out).to.equal(
-      'work: 8 created, 0 failed here; batch total 10, waiting 0, active 0, done 10 (8 created, 2 failed, 2 invalid)\n',
+      'work: 8 created, 0 invalid, 0 failed here; batch total 10, waiting 0, active 0, done 10 (8 created, 2 invalid, 0 failed)\n',
     );
 
     // status needs no key: results hold no personal data. The Redis URL may come from the environment.
@@ -88,7 +88,7 @@ describeWithRedis('CLI: paxos-identity import enqueue | work | status (a batch o
     const located = ['--batch', batch, '--namespace', namespace];
     expect(await run(['import', 'status', ...located, '--out', 'results.ndjson'], reader)).to.equal(0);
     expect(reader.out).to.equal(
-      'status: total 10, waiting 0, active 0, done 10 (8 created, 2 failed, 2 invalid)\n' +
+      'status: total 10, waiting 0, active 0, done 10 (8 created, 2 invalid, 0 failed)\n' +
         'status: 10 results written to results.ndjson\n',
     );
     const lines = (reader.files.get('results.ndjson') ?? '')
@@ -136,6 +136,6 @@ describeWithRedis('CLI: paxos-identity import enqueue | work | status (a batch o
     const single = io();
     single.files.set('one.ndjson', JSON.stringify(seedBody({ ssn: uniqueSsn() })));
     expect(await run(['import', '--file', 'one.ndjson', '--concurrency', '1', '--rate', '50'], single)).to.equal(0);
-    expect(single.out).to.include('import: 1 created, 0 failed');
+    expect(single.out).to.include('import: 1 created, 0 replayed, 0 invalid, 0 failed');
   });
 });

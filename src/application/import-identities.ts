@@ -44,7 +44,10 @@ export type ImportResult =
       /** Undefined only for an invalid item that names none: an invalid item is never sent, so none is generated. */
       readonly refId: string | undefined;
       readonly ok: false;
-      /** `invalid`: the input broke a rule and was not sent (`code` is `identity_invalid`). `failed`: anything else. */
+      /**
+       * `invalid`: the input broke a rule (`code` is `identity_invalid`), found before sending, or by Paxos (with
+       * `status`). `failed`: anything else.
+       */
       readonly outcome: 'invalid' | 'failed';
       /** The library's stable error code (`identity_invalid`, `identity_already_exists`, `paxos_rate_limited`, …). */
       readonly code: string;
@@ -63,7 +66,7 @@ export interface ImportProgress {
   readonly created: number;
   /** Items whose `refId` an earlier call had already created: resolved to that identity, nothing new. */
   readonly replayed: number;
-  /** Items that broke a rule and were never sent. */
+  /** Items that broke a rule: most never sent, the rest refused by Paxos for it. */
   readonly invalid: number;
   /** Items sent that failed (refused, conflicting, rate limited, unreachable, …). */
   readonly failed: number;
@@ -252,7 +255,7 @@ export class ImportIdentities {
    * Runs the import; resolves once every item is finished, or, after the signal aborts, once the creates in flight
    * are.
    *
-   * @throws {RangeError} when `ratePerSecond` or `concurrency` makes no sense.
+   * @throws {RangeError} when `ratePerSecond`, `concurrency` or `total` makes no sense.
    */
   async execute(
     source: AsyncIterable<CreateIdentityCommand | ImportItem> | Iterable<CreateIdentityCommand | ImportItem>,

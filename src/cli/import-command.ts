@@ -71,8 +71,8 @@ async function repairTail(io: ImportIo, path: string, text: string): Promise<str
   const tail = text.slice(cut);
   let whole: boolean;
   try {
-    JSON.parse(tail);
-    whole = true;
+    const record: unknown = JSON.parse(tail);
+    whole = record !== null && typeof record === 'object';
   } catch {
     whole = false;
   }
@@ -222,7 +222,9 @@ export async function runImport(
           }
           return;
         }
-        // Write-ahead: the create is sent only once its ref_id is in the file.
+        // Write-ahead: the create is sent only once its ref_id is in the file. The ref_id is random, like the one
+        // createIdentity makes: one derived from an import id and the line number would need that id written ahead all
+        // the same, so deriving would save nothing.
         await write({ line, ref_id: refId, status: 'sending' });
       },
       onResult: async (result) => {

@@ -265,6 +265,18 @@ describe('CLI: paxos-identity import, recovering from interruptions and crashes'
     }
   });
 
+  it('says, without --out, that the ref_ids generated for lines without one are not kept', async () => {
+    const io = new ImportIo(env());
+    io.files.set(
+      'people.ndjson',
+      [seedBody(), bodyWithoutRef(), bodyWithoutRef()].map((b) => JSON.stringify(b)).join('\n'),
+    );
+    expect(await run(['import', '--file', 'people.ndjson', '--rate', '200', '--concurrency', '1'], io)).to.equal(0);
+    expect(io.err.match(/no ref_id and there is no --out/g)).to.have.length(1, 'said once');
+    expect(io.err).to.match(/line 2 has no ref_id and there is no --out .*: a rerun cannot replay such lines/);
+    expect(io.out).to.match(/import: 3 created, 0 replayed, 0 invalid, 0 failed, 0 skipped of 3 lines/);
+  });
+
   it('counts created, replayed, invalid, failed and skipped separately', async () => {
     const created = seedBody();
     const replayed = seedBody();

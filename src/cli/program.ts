@@ -32,7 +32,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a UTF-8 file. */
   readonly readFile: (path: string) => Promise<string>;
-  /** Resolves when a foreground command (the emulator) should stop: Ctrl-C or SIGTERM in a terminal. */
+  /**
+   * Resolves when a long command (the emulator, an import) should wind down: Ctrl-C or SIGTERM. A command that never
+   * asks is stopped at once by the signal.
+   */
   readonly untilInterrupted: () => Promise<void>;
   /** Appends text to a file, creating it when missing (`import --out`). Default: `fs.appendFile`. */
   readonly appendFile?: (path: string, text: string) => Promise<void>;

@@ -67,6 +67,7 @@ export {
 } from './application/index.js';
 
 export { Sensitive } from './domain/shared/sensitive.js';
+export { LIBRARY_VERSION as VERSION } from './adapters/paxos/version.js';
 export { Identity } from './domain/identity/identity.js';
 export { NewIdentity } from './domain/identity/new-identity.js';
 export {

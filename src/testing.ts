@@ -5,6 +5,8 @@
  *   Problems, 409 duplicates, sandbox status), with fault injection and a request log.
  * - {@link describeIdentityGatewayContract} and the other contract suites: the mocha suites every gateway and store
  *   of this library passes (the in-memory fakes, the Paxos adapter against the emulator and the sandbox); run them on yours.
+ * - {@link createTestKit}: the in-memory fake in one call, the service and the fake's controls (sandbox status,
+ *   document uploads, events, time) together.
  * - The fakes: the in-memory gateways and the simulated Paxos they share.
  *
  * @packageDocumentation
@@ -78,6 +80,8 @@ export {
   type TokenCacheContractOptions,
   type TokenCacheContractClock,
 } from './testing/contracts/token-cache.js';
+
+export { createTestKit, TestClock, type TestKit, type TestKitGateways, type TestKitOptions } from './testing/kit.js';
 
 // The fakes: the in-memory gateways, and the simulated Paxos they share with the emulator.
 export {

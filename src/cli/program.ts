@@ -9,6 +9,7 @@ import {
   type IdentityService,
   type PaxosEnvironment,
   type Violation,
+  VERSION,
 } from '../index.js';
 import {
   BATCH_KEY_ENV,
@@ -18,6 +19,7 @@ import {
   runBatchWork,
   type BatchLocation,
 } from './batch-command.js';
+import { programHelpFooter, REDIS_URL_ENV } from './help-text.js';
 import { runImport } from './import-command.js';
 
 /** What the CLI reads from and writes to; the real process in `main.ts`, fakes in tests. */
@@ -30,7 +32,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a UTF-8 file. */
   readonly readFile: (path: string) => Promise<string>;
-  /** Resolves when a foreground command (the emulator) should stop: Ctrl-C or SIGTERM in a terminal. */
+  /**
+   * Resolves when a long command (the emulator, an import) should wind down: Ctrl-C or SIGTERM. A command that never
+   * asks is stopped at once by the signal.
+   */
   readonly untilInterrupted: () => Promise<void>;
   /** Appends text to a file, creating it when missing (`import --out`). Default: `fs.appendFile`. */
   readonly appendFile?: (path: string, text: string) => Promise<void>;
@@ -40,7 +45,10 @@ export interface CliIo {
   readonly progressTerminal?: NodeJS.WritableStream;
 }
 
-/** Exit codes: 0 done, 1 the call failed, 2 the command line or configuration is wrong. */
+/**
+ * Exit codes: 0 done, 1 the call failed, 2 the command line or configuration is wrong. An interrupted run ends as
+ * killed by its signal (`main.ts`), which a shell reports as 130 or 143.
+ */
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
@@ -297,7 +305,6 @@ interface BatchWorkOptions extends BatchLocation {
 }
 
 const DEFAULT_NAMESPACE = 'paxos-identity';
-const REDIS_URL_ENV = 'PAXOS_IDENTITY_REDIS_URL';
 
 /** Where the batch is, `--redis` falling back to the environment. */
 function located(io: CliIo, options: Omit<BatchLocation, 'redis'> & { redis?: string }): BatchLocation {
@@ -327,6 +334,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description("Onboard identities to Paxos's v2 Identity API, or run a local emulator of it.")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .version(VERSION, '-V, --version', 'print the version of paxos-identity')
+    .addHelpText('after', programHelpFooter())
     .showHelpAfterError('(run paxos-identity --help for usage)');
 
   program

@@ -22,8 +22,9 @@ const REFUSALS: Readonly<Record<UploadRefusal, { status: number; message: string
 };
 
 /**
- * The in-memory {@link DocumentGateway}. Its upload URLs are `memory://documents/{fileId}?token=…`: nothing can
- * fetch them, so hand the bytes to {@link InMemoryDocumentGateway.upload} where your code would PUT them.
+ * The in-memory {@link DocumentGateway}. Its upload URLs are `memory://documents/{fileId}?token=…`, which the global
+ * `fetch` refuses: hand the bytes to {@link InMemoryDocumentGateway.upload} where your code would PUT them, or PUT
+ * them with the `fetch` of a test kit (`createTestKit` in `paxos-identity/testing`), which calls it.
  *
  * @example
  * ```ts

@@ -23,8 +23,12 @@ async function* everyItem<T>(fetchPage: (pageCursor: string | undefined) => Prom
 
 // Each named page type is a Page of its items, so a helper typed on Page<T> takes any of them.
 type IsPage<P> = P extends Page<unknown> ? true : false;
-const everyPageTypeIsAPage: [IsPage<IdentityPage>, IsPage<AccountPage>, IsPage<IdentityControlPage>, IsPage<EventPage>] =
-  [true, true, true, true];
+const everyPageTypeIsAPage: [
+  IsPage<IdentityPage>,
+  IsPage<AccountPage>,
+  IsPage<IdentityControlPage>,
+  IsPage<EventPage>,
+] = [true, true, true, true];
 assert.deepEqual(everyPageTypeIsAPage, [true, true, true, true]);
 // @ts-expect-error -- a last page leaves the cursor out; it is never present as undefined
 const lastPage: Page<string> = { items: [], nextPageCursor: undefined };

@@ -67,7 +67,7 @@ try {
   await service.setSandboxStatus(identity.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
   const [event] = await service
     .listEventsPage({ type: 'identity.approved', limit: 1, order: 'DESC' })
-    .then((p) => p.events);
+    .then((p) => p.items);
   if (event === undefined) throw new Error('the emulator recorded no identity.approved event');
 
   // What Paxos would POST: metadata only, never the event itself.

@@ -3,14 +3,17 @@
  * (a) a strict TypeScript file against the public API and the testing entry, compiled with tsc;
  * (b) that file run with plain node (ESM); (c) `require()` from a CommonJS file;
  * (d) the exported ContainerModules in the consumer's own inversify container, with the gateway swapped by `rebind`;
- * (e) `npx paxos-identity --help`.
+ * (e) `npx paxos-identity --help`; (f) the one cursor loop over every page type (`src/paging.ts`, compiled in (a));
+ * (g) with ioredis and bullmq added (after (c), which shows the entries load without them), every TypeScript block of
+ * README.md, unchanged: type-checked, and run unless marked no-run (see scripts/readme-blocks.ts).
  * Only the package registry is reached, by `npm install`, as for any user.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkReadmeBlocks } from './readme-blocks.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = join(root, 'test', 'consumer');
@@ -74,6 +77,33 @@ try {
     run(process.execPath, ['out/container.js'], app),
   );
   step('(e) npx paxos-identity --help', () => run(npm, ['exec', '--offline', '--', 'paxos-identity', '--help'], app));
+  step('(f) one cursor loop over every page type', () => run(process.execPath, ['out/paging.js'], app));
+  // The README's Redis blocks import ioredis and bullmq: the versions this repository is tested with.
+  const optionalPeers = ['ioredis', 'bullmq'].map((name) => {
+    const manifest = readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8');
+    return `${name}@${(JSON.parse(manifest) as { version: string }).version}`;
+  });
+  step(`npm install ${optionalPeers.join(' ')}`, () =>
+    run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', ...optionalPeers], app),
+  );
+  const readmeStarted = Date.now();
+  const readme = await checkReadmeBlocks({
+    readmePath: join(root, 'README.md'),
+    projectDir: app,
+    tsc,
+    packageJson: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string },
+    log: (line) => {
+      console.log(`    ${line}`);
+    },
+  });
+  if (readme.problems.length > 0) {
+    for (const problem of readme.problems) console.error(`  ✘ ${problem}`);
+    throw new Error(`consumer test failed at: (g) README blocks (${readme.problems.length} problems)`);
+  }
+  console.log(
+    `  ✔ (g) README blocks from the installed tarball: ${readme.typeChecked} type-checked, ${readme.ran} ran, ` +
+      `${readme.notRun} not run by their no-run reason (${Date.now() - readmeStarted} ms)`,
+  );
   console.log(`Consumer test passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   rmSync(work, { recursive: true, force: true });

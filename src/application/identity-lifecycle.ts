@@ -93,7 +93,7 @@ export class IdentityLifecycle {
   }
 
   async listEventsPage(
-    filter: EventFilter & { pageCursor?: string } = {},
+    filter: EventFilter & { pageCursor?: string | undefined } = {},
     options: CallOptions = {},
   ): Promise<EventPage> {
     const gateway = this.ports.events ?? missing('event');
@@ -114,7 +114,7 @@ export class IdentityLifecycle {
         { ...checked, ...(cursor !== undefined && { pageCursor: cursor }) },
         options,
       );
-      yield* page.events;
+      yield* page.items;
       // A cursor that does not move would page forever.
       if (page.nextPageCursor !== undefined && page.nextPageCursor === cursor)
         throw new TypeError('The event listing returned the same cursor twice');

@@ -262,7 +262,10 @@ export class IdentityService {
   }
 
   /** One page of events, for UIs; pass the page's `nextPageCursor` as `pageCursor` for the next one. */
-  listEventsPage(filter?: EventFilter & { pageCursor?: string }, options?: CallOptions): Promise<EventPage> {
+  listEventsPage(
+    filter?: EventFilter & { pageCursor?: string | undefined },
+    options?: CallOptions,
+  ): Promise<EventPage> {
     return this.useCases.lifecycle.listEventsPage(filter, options);
   }
 

@@ -1,8 +1,4 @@
-/** What a page of any list carries: its items and, when more follow, the cursor of the next page. */
-interface CursorPage<T> {
-  readonly items: readonly T[];
-  readonly nextPageCursor?: string | undefined;
-}
+import type { Page } from '../domain/index.js';
 
 /**
  * Every item of a cursor-paged list, page after page, each page fetched only when the previous one is consumed.
@@ -10,7 +6,7 @@ interface CursorPage<T> {
  */
 export async function* followPages<F extends { readonly pageCursor?: string | undefined }, T>(
   checked: F,
-  fetchPage: (filter: F) => Promise<CursorPage<T>>,
+  fetchPage: (filter: F) => Promise<Page<T>>,
 ): AsyncGenerator<T, void, undefined> {
   let cursor = checked.pageCursor;
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 export * from './shared/sensitive.js';
 export { ViolationList, type Violation, type ViolationCode, type ValidationWarning } from './shared/violations.js';
 export * from './shared/errors.js';
+export type { Page } from './shared/page.js';
 export { isCountryCode, countryCodes } from './shared/country-code.js';
 export { parseCalendarDate, parseDateTime } from './shared/dates.js';
 export * from './identity/enums.js';

@@ -4,7 +4,7 @@ import type { CallOptions } from './identity-gateway.js';
 /** One page request of {@link EventGateway.listPage}. */
 export interface EventPageRequest extends EventFilter {
   /** The `nextPageCursor` of the previous page. */
-  pageCursor?: string;
+  pageCursor?: string | undefined;
 }
 
 /** The driven port to Paxos's events (`GET /events`, `GET /events/{id}`). Unknown event types are passed through. */

@@ -170,7 +170,7 @@ describe('emulator: institution members, documents and events', () => {
         type: 'identity.documents_required',
         createdAt: { gte: required.createdAt },
       });
-      expect(page.events.map((e) => e.object.requiredDocuments)).to.deep.include(['PROOF_OF_FUNDS']);
+      expect(page.items.map((e) => e.object.requiredDocuments)).to.deep.include(['PROOF_OF_FUNDS']);
       expect(page.nextPageCursor).to.equal(undefined);
     });
   });

@@ -223,7 +223,7 @@ describe('emulator webhook delivery (identity-api.md §8.3)', () => {
     const body: unknown = JSON.parse(post?.body ?? 'null');
     const validate = ajv.compile(NOTIFICATION_SCHEMA);
     expect(validate(body), JSON.stringify(validate.errors)).to.equal(true);
-    const [event] = await service.listEventsPage({}).then((p) => p.events);
+    const [event] = await service.listEventsPage({}).then((p) => p.items);
     expect(body).to.deep.equal({
       id: event?.id,
       type: 'identity.approved',

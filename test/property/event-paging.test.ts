@@ -30,8 +30,8 @@ describe('property: event pages', () => {
           do {
             const result = log.page({ limit, order, ...(cursor !== undefined && { pageCursor: cursor }) });
             if (result === 'bad-cursor') throw new Error('a cursor the log issued was refused');
-            expect(result.events.length).to.be.at.most(limit);
-            served.push(...result.events.map((e) => e.id));
+            expect(result.items.length).to.be.at.most(limit);
+            served.push(...result.items.map((e) => e.id));
             for (let k = 0; k < (insertsPerPage[page] ?? 0); k++) append();
             page += 1;
             cursor = result.nextPageCursor;

@@ -16,5 +16,5 @@ export function notification(id: string): Record<string, unknown> {
 /** An event gateway that knows every id it is asked for. */
 export const events: EventGateway = {
   get: (id) => Promise.resolve({ id, type: 'identity.approved', object: {}, createdAt: '2026-01-01T00:00:00Z' }),
-  listPage: () => Promise.resolve({ events: [] }),
+  listPage: () => Promise.resolve({ items: [] }),
 };

@@ -74,7 +74,7 @@ export class PaxosEventGateway implements EventGateway {
     const cursor = dto.next_page_cursor;
     // Paxos sends an empty cursor on the last page.
     return {
-      events: (dto.events ?? []).map(eventFromWire),
+      items: (dto.events ?? []).map(eventFromWire),
       ...(cursor !== undefined && cursor !== '' && { nextPageCursor: cursor }),
     };
   }

@@ -1,3 +1,4 @@
+import type { Page } from '../shared/page.js';
 import { IdentityValidationError } from '../shared/errors.js';
 import { keys, readObject, readString } from '../shared/guard.js';
 import { ViolationList, type Violation } from '../shared/violations.js';
@@ -22,14 +23,11 @@ export interface ListAccountsFilter {
   /** By creation time; Paxos's default is DESC. */
   order?: ListOrder;
   /** The `nextPageCursor` of the previous page, as it was returned: opaque. */
-  pageCursor?: string;
+  pageCursor?: string | undefined;
 }
 
 /** One page of accounts. `nextPageCursor` is absent on the last page. */
-export interface AccountPage {
-  readonly items: readonly Account[];
-  readonly nextPageCursor?: string | undefined;
-}
+export type AccountPage = Page<Account>;
 
 const FIELDS = keys('limit', 'identityId', 'createdAt', 'updatedAt', 'order', 'pageCursor');
 const SHARED = ['limit', 'createdAt', 'updatedAt', 'order', 'pageCursor'] as const;

@@ -1,3 +1,4 @@
+import type { Page } from '../shared/page.js';
 import { IdentityValidationError } from '../shared/errors.js';
 import { keys, readBoolean, readEnum, readObject, readString } from '../shared/guard.js';
 import { ViolationList } from '../shared/violations.js';
@@ -61,14 +62,11 @@ export interface ListIdentityControlsFilter {
   /** 1–1000; Paxos's default is 100. */
   limit?: number;
   /** The `nextPageCursor` of the previous page. */
-  pageCursor?: string;
+  pageCursor?: string | undefined;
 }
 
 /** One page of controls; `nextPageCursor` is absent on the last page. */
-export interface IdentityControlPage {
-  readonly items: readonly IdentityControl[];
-  readonly nextPageCursor?: string | undefined;
-}
+export type IdentityControlPage = Page<IdentityControl>;
 
 /** Paxos documents no bound for `reason`; the client keeps it to what a log line can hold. */
 export const MAX_CONTROL_REASON_LENGTH = 1000;

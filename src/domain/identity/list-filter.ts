@@ -1,4 +1,5 @@
 import { parseDateTime } from '../shared/dates.js';
+import type { Page } from '../shared/page.js';
 import { IdentityValidationError } from '../shared/errors.js';
 import { keys, readArray, readEnum, readObject, readString } from '../shared/guard.js';
 import { at, ViolationList } from '../shared/violations.js';
@@ -56,7 +57,7 @@ export interface ListIdentitiesFilter {
   /** By creation time; default DESC. */
   order?: ListOrder;
   /** The `nextPageCursor` of the previous page, as it was returned: opaque. */
-  pageCursor?: string;
+  pageCursor?: string | undefined;
   /** Only identities with an active control of any of these types (§3.3, SPEC26). */
   controlTypes?: IdentityControlType[];
   /** Only identities with an active control of any of these reason codes (§3.3, SPEC26). */
@@ -64,13 +65,12 @@ export interface ListIdentitiesFilter {
 }
 
 /** One page of a listing. `nextPageCursor` is absent on the last page. */
-export interface IdentityPage {
+export interface IdentityPage extends Page<Identity> {
   /**
    * The identities of this page. Paxos's list leaves out person and institution details; when it also leaves out
    * `type`, the type is the filter's `identityType`, or `''` (unknown) without one.
    */
   readonly items: readonly Identity[];
-  readonly nextPageCursor?: string | undefined;
 }
 
 /** The largest page size the client asks for. Paxos documents none for identities; its other lists stop at 1000. */

@@ -1,3 +1,4 @@
+import type { Page } from '../shared/page.js';
 import { IdentityValidationError } from '../shared/errors.js';
 import { parseDateTime } from '../shared/dates.js';
 import { keys, readBoolean, readEnum, readObject, readString } from '../shared/guard.js';
@@ -75,10 +76,7 @@ export interface EventFilter {
 }
 
 /** One page of events; `nextPageCursor` is absent on the last page. */
-export interface EventPage {
-  readonly events: readonly PaxosEvent[];
-  readonly nextPageCursor?: string;
-}
+export type EventPage = Page<PaxosEvent>;
 
 const FILTER_FIELDS = keys('type', 'isTest', 'createdAt', 'order', 'limit');
 const RANGE_FIELDS = keys('gt', 'gte', 'lt', 'lte');

@@ -97,7 +97,7 @@ export function describeIdentityControlContract(
         createdAt: { gte: since },
         ...(cursor !== undefined && { pageCursor: cursor }),
       });
-      found.push(...result.events.filter((e) => e.object.identityId === identityId));
+      found.push(...result.items.filter((e) => e.object.identityId === identityId));
       cursor = result.nextPageCursor;
       if (cursor === undefined) break;
     }

@@ -92,7 +92,7 @@ async function statusEventsOf(events: EventGateway, identityId: string, since: s
       createdAt: { gte: since },
       ...(cursor !== undefined && { pageCursor: cursor }),
     });
-    for (const e of page.events) {
+    for (const e of page.items) {
       if (e.object.identityId === identityId && e.object.newSummaryStatus !== undefined)
         seen.push(`${String(e.object.oldSummaryStatus)}→${String(e.object.newSummaryStatus)}`);
     }
@@ -144,7 +144,7 @@ export function describeIdentityLifecycleContract(
           createdAt: { gte: since },
           ...(cursor !== undefined && { pageCursor: cursor }),
         });
-        const hit = page.events.find((e) => e.object.identityId === identityId);
+        const hit = page.items.find((e) => e.object.identityId === identityId);
         if (hit !== undefined) return hit;
         cursor = page.nextPageCursor;
       } while (cursor !== undefined);
@@ -281,8 +281,8 @@ export function describeIdentityLifecycleContract(
           createdAt: { gte: created.createdAt },
           limit: 100,
         });
-        assert.ok(page.events.every((e) => e.type === 'identity.approved'));
-        assert.ok(!page.events.some((e) => e.id === denied.id));
+        assert.ok(page.items.every((e) => e.type === 'identity.approved'));
+        assert.ok(!page.items.some((e) => e.id === denied.id));
       });
 
       it('waitForStatus resolves once the identity is APPROVED', async () => {

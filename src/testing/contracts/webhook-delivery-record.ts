@@ -61,7 +61,7 @@ function eventsFor(): EventGateway {
       const event: PaxosEvent = { id, type: 'identity.approved', object: {}, createdAt: '2026-01-01T00:00:00Z' };
       return Promise.resolve(event);
     },
-    listPage: () => Promise.resolve({ events: [] }),
+    listPage: () => Promise.resolve({ items: [] }),
   };
 }
 
@@ -73,7 +73,7 @@ function paxosEvents(): EventGateway {
       const event: PaxosEvent = { id: real, type: 'identity.approved', object: {}, createdAt: '2026-01-01T00:00:00Z' };
       return Promise.resolve(event);
     },
-    listPage: () => Promise.resolve({ events: [] }),
+    listPage: () => Promise.resolve({ items: [] }),
   };
 }
 

@@ -252,7 +252,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
       // Paxos sends an empty cursor on the last page.
       return {
         status: 200,
-        body: { events: page.events.map(eventOut), next_page_cursor: page.nextPageCursor ?? '' },
+        body: { events: page.items.map(eventOut), next_page_cursor: page.nextPageCursor ?? '' },
       };
     } catch (error) {
       if (error instanceof IdentityValidationError) return fail(problem(400, 'page_cursor: invalid cursor'));

@@ -54,7 +54,7 @@ describeWithRedis('redisCoordination: every shared piece over one client and nam
     }
 
     await service.setSandboxStatus(identity.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-    const event = (await service.listEventsPage({ type: 'identity.approved', order: 'DESC', limit: 1 })).events[0];
+    const event = (await service.listEventsPage({ type: 'identity.approved', order: 'DESC', limit: 1 })).items[0];
     if (event === undefined) throw new Error('no identity.approved event');
     const handled: string[] = [];
     const deliver = () =>

@@ -179,14 +179,14 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
         seen.push(event.object.identityId!);
       expect(seen).to.deep.equal(ids);
       const first = await service.listEventsPage({ type: 'identity.approved', limit: 2, order: 'DESC' });
-      expect(first.events.map((e) => e.object.identityId)).to.deep.equal([ids[2], ids[1]]);
+      expect(first.items.map((e) => e.object.identityId)).to.deep.equal([ids[2], ids[1]]);
       const second = await service.listEventsPage({
         type: 'identity.approved',
         limit: 2,
         order: 'DESC',
         pageCursor: first.nextPageCursor!,
       });
-      expect(second.events.map((e) => e.object.identityId)).to.deep.equal([ids[0]]);
+      expect(second.items.map((e) => e.object.identityId)).to.deep.equal([ids[0]]);
       expect(second.nextPageCursor).to.equal(undefined);
     });
 
@@ -226,7 +226,7 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const { service } = setUp();
       const person = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(person.id, approve);
-      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).events;
+      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
       const handled: PaxosEvent[] = [];
       // The body lies about the type: only its id is used.
       const body = JSON.stringify(notification(event!, { type: 'identity.denied' }));
@@ -244,7 +244,7 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const { service } = setUp();
       const person = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(person.id, approve);
-      const [event] = (await service.listEventsPage()).events;
+      const [event] = (await service.listEventsPage()).items;
       await expect(
         service.handleWebhook(notification(event!), () => Promise.reject(new Error('database down'))),
       ).to.be.rejectedWith('database down');
@@ -258,7 +258,7 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const { service } = setUp();
       const person = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(person.id, approve);
-      const [event] = (await service.listEventsPage()).events;
+      const [event] = (await service.listEventsPage()).items;
       let release!: () => void;
       const first = service.handleWebhook(
         notification(event!),
@@ -310,7 +310,7 @@ describe('IdentityService: institutions, documents, events and webhooks', () => 
       const { service } = setUp();
       const person = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(person.id, approve);
-      const [event] = (await service.listEventsPage()).events;
+      const [event] = (await service.listEventsPage()).items;
       const shared = new InMemorySeenStore();
       shared.add(event!.id);
       const onWebhook = createWebhookHandler(service, {

@@ -73,7 +73,7 @@ function remoteSeenStore(ms: number): SeenStore & { readonly added: string[] } {
 async function anEvent(service: IdentityService): Promise<PaxosEvent> {
   const person = await service.createIdentity(aPerson().build());
   await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-  const [event] = (await service.listEventsPage({ type: 'identity.approved' })).events;
+  const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
   if (event === undefined) throw new Error('no identity.approved event was recorded');
   return event;
 }

@@ -467,7 +467,7 @@ export class PaxosSimulator {
    *
    * @throws {IdentityValidationError} for a cursor this simulator did not issue for this order.
    */
-  listEvents(clientId: string, request: EventFilter & { pageCursor?: string }): EventPage {
+  listEvents(clientId: string, request: EventFilter & { pageCursor?: string | undefined }): EventPage {
     const page = this.eventLogOf(this.store(clientId)).page(request);
     if (page === 'bad-cursor') {
       throw new IdentityValidationError([

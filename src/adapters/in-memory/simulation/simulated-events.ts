@@ -55,7 +55,7 @@ export class SimulatedEventLog {
    * A page of events matching `filter`. The cursor names the last event served (by sequence number, never a
    * position), so events appended while a client pages neither repeat nor go missing.
    */
-  page(filter: EventFilter & { pageCursor?: string }): EventPage | 'bad-cursor' {
+  page(filter: EventFilter & { pageCursor?: string | undefined }): EventPage | 'bad-cursor' {
     const order = filter.order ?? 'ASC';
     const limit = filter.limit ?? 100;
     let after: number | undefined;
@@ -85,7 +85,7 @@ export class SimulatedEventLog {
     const page = remaining.slice(0, limit);
     const last = page.at(-1);
     return {
-      events: page.map((s) => s.event),
+      items: page.map((s) => s.event),
       ...(remaining.length > limit && last !== undefined && { nextPageCursor: encodeCursor(last.seq, order) }),
     };
   }

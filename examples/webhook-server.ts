@@ -38,7 +38,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     // Answer fast: Paxos retries anything but a 2xx.
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: outcome.status }));
   } catch (error) {
-    // A body over the cap has had its connection closed already; the status is for a sender that is still listening.
+    // The request of a body over the cap was destroyed: its connection closes after this answer, which may go unread.
     const status = error instanceof WebhookPayloadError ? (error.field === 'body' ? 413 : 400) : 500;
     if (!res.destroyed) res.writeHead(status).end();
   }

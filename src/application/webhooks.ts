@@ -61,10 +61,10 @@ export interface WebhookDeliveriesOptions {
    */
   readonly leaseMs?: number;
   /**
-   * The largest body read, in bytes. Default 1 MiB (1,048,576 bytes). A string or byte body
-   * over it is refused before it is parsed; a stream (a Node `IncomingMessage`, any async iterable of bytes) is read
-   * only up to it, then released (a Node stream is destroyed, and with it the request's connection). Either way a
-   * {@link WebhookPayloadError} names the field `body`, and nothing is claimed or fetched.
+   * The largest body read, in bytes. Default 1 MiB (1,048,576 bytes). A string or byte body over it is refused before
+   * it is parsed; a stream (a Node `IncomingMessage`, any async iterable of bytes or text) is read only up to it, then
+   * destroyed (a request's connection closes after the answer). Either way a {@link WebhookPayloadError} names the
+   * field `body`, and nothing is claimed or fetched.
    */
   readonly maxBodyBytes?: number;
   /** Adapts a `seenStore` given per call into a record. Without it, such a call is refused. */

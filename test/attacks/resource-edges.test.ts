@@ -101,6 +101,19 @@ describe('attacks: resource edges', () => {
       ]);
     });
 
+    it('an update carrying 10⁶ metadata keys is refused the same way, nothing read and nothing changed', async () => {
+      const service = createIdentityService({ adapter: 'in-memory' });
+      const identity = await service.createIdentity(aPerson().build());
+      const { map, reads } = countingMap(1_000_000);
+      const error = await rejection(service.updateIdentity(identity.id, { metadata: map as never }));
+      expect(error).to.be.instanceOf(IdentityValidationError);
+      expect((error as IdentityValidationError).violations.map((v) => `${v.path}:${v.code}`)).to.deep.equal([
+        'metadata:max_items',
+      ]);
+      expect(reads.values + reads.descriptors).to.equal(0);
+      expect((await service.getIdentity(identity.id)).metadata).to.deep.equal({});
+    });
+
     it('the cap itself is accepted, one more is refused', () => {
       const { map: atCap, reads } = countingMap(METADATA_LIMITS.maxPairs);
       const accepted = NewIdentity.create(

@@ -20,10 +20,13 @@ export const METADATA_LIMITS = Object.freeze({ maxPairs: 10_000, maxKeyLength: 1
 // eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** The own keys of `value` (symbols too), or undefined when a Proxy's trap throws. */
-function ownKeysOf(value: object): (string | symbol)[] | undefined {
+/** How many pairs `value` holds, and whether it has symbol keys; undefined when a Proxy's trap throws. */
+function shapeOf(value: object): { readonly pairs: number; readonly symbols: boolean } | undefined {
   try {
-    return Reflect.ownKeys(value);
+    // Object.keys is V8's quickest listing of a large map (twice Reflect.ownKeys'), and counts exactly what
+    // Object.entries would read; the symbols are looked for only in a map under the cap.
+    const pairs = Object.keys(value).length;
+    return { pairs, symbols: pairs <= METADATA_LIMITS.maxPairs && Object.getOwnPropertySymbols(value).length > 0 };
   } catch {
     return undefined;
   }
@@ -55,16 +58,16 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     return undefined;
   }
   // The count comes first, from the key list alone: a map of a million keys is refused without reading one value.
-  const keys = ownKeysOf(value);
-  if (keys === undefined) {
+  const shape = shapeOf(value);
+  if (shape === undefined) {
     v.add(path, 'unreadable', 'could not be read');
     return undefined;
   }
-  if (keys.length > METADATA_LIMITS.maxPairs) {
+  if (shape.pairs > METADATA_LIMITS.maxPairs) {
     v.add(path, 'max_items', `has more than ${METADATA_LIMITS.maxPairs} keys`);
     return undefined;
   }
-  if (keys.some((key) => typeof key === 'symbol')) {
+  if (shape.symbols) {
     v.add(path, 'type', 'keys must be strings');
     return undefined;
   }

@@ -24,6 +24,7 @@ const service = createIdentityService({
 
 const approved: string[] = [];
 const onWebhook = createWebhookHandler(service, {
+  maxBodyBytes: 64 * 1024,
   onEvent: (event) => {
     if (event.type === 'identity.approved' && event.object.identityId !== undefined)
       approved.push(event.object.identityId);
@@ -31,14 +32,15 @@ const onWebhook = createWebhookHandler(service, {
 });
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
   try {
-    const outcome = await onWebhook(Buffer.concat(chunks));
+    // The request itself: the handler reads at most maxBodyBytes (default 1 MiB) of it, never a whole 50 MB body.
+    const outcome = await onWebhook(req);
     // Answer fast: Paxos retries anything but a 2xx.
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: outcome.status }));
   } catch (error) {
-    res.writeHead(error instanceof WebhookPayloadError ? 400 : 500).end();
+    // The request of a body over the cap was destroyed: its connection closes after this answer, which may go unread.
+    const status = error instanceof WebhookPayloadError ? (error.field === 'body' ? 413 : 400) : 500;
+    if (!res.destroyed) res.writeHead(status).end();
   }
 }
 
@@ -89,6 +91,11 @@ try {
   }
   const forged = await fetch(url, { method: 'POST', body: '{"id": 42}' });
   console.log(`forged body: ${forged.status}`);
+  const huge = await fetch(url, { method: 'POST', body: 'x'.repeat(1024 * 1024) }).then(
+    (res) => `${res.status}`,
+    () => 'connection closed',
+  );
+  console.log(`1 MiB body: ${huge}`);
   console.log(`identities approved by the handler: ${approved.length} (${approved.join(', ')})`);
 } finally {
   server.close();

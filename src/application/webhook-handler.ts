@@ -17,6 +17,12 @@ export interface WebhookHandlerOptions {
   readonly seenStore?: SeenStore;
   /** How long a delivery owns its event, in milliseconds. Default 60 000; see {@link DEFAULT_WEBHOOK_LEASE_MS}. */
   readonly leaseMs?: number;
+  /**
+   * The largest body read, in bytes. Default 1 MiB (1,048,576). A string or byte body over it is refused before it is
+   * parsed; pass the request itself (`onWebhook(req)`) and it is read only up to the cap, then destroyed. Either way
+   * the call throws a `WebhookPayloadError` naming the field `body`.
+   */
+  readonly maxBodyBytes?: number;
 }
 
 /**
@@ -25,7 +31,7 @@ export interface WebhookHandlerOptions {
  * @example
  * ```ts
  * const onWebhook = createWebhookHandler(service, { onEvent: (event) => queue.push(event), webhookDeliveryRecord: redisRecord });
- * const outcome = await onWebhook(rawBody); // { status: 'handled', event } or { status: 'duplicate', eventId }
+ * const outcome = await onWebhook(req); // { status: 'handled', event } or { status: 'duplicate', eventId }
  * ```
  */
 export function createWebhookHandler(
@@ -33,12 +39,13 @@ export function createWebhookHandler(
   options: WebhookHandlerOptions,
 ): (body: unknown, callOptions?: WebhookDeliveryOptions) => Promise<WebhookOutcome> {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- still honoured, as documented
-  const { onEvent, webhookDeliveryRecord, seenStore, leaseMs } = options;
+  const { onEvent, webhookDeliveryRecord, seenStore, leaseMs, maxBodyBytes } = options;
   const fixed: WebhookDeliveryOptions = {
     ...(webhookDeliveryRecord !== undefined && { webhookDeliveryRecord }),
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- passed on to the call, which adapts it
     ...(seenStore !== undefined && { seenStore }),
     ...(leaseMs !== undefined && { leaseMs }),
+    ...(maxBodyBytes !== undefined && { maxBodyBytes }),
   };
   return (body, callOptions = {}) => service.handleWebhook(body, onEvent, { ...callOptions, ...fixed });
 }

@@ -1,4 +1,9 @@
-import { parseWebhookNotification, type PaxosEvent, type WebhookNotification } from '../domain/index.js';
+import {
+  parseWebhookNotification,
+  WebhookPayloadError,
+  type PaxosEvent,
+  type WebhookNotification,
+} from '../domain/index.js';
 import type {
   CallOptions,
   EventGateway,
@@ -23,6 +28,12 @@ export type WebhookOutcome =
  */
 export const DEFAULT_WEBHOOK_LEASE_MS = 60_000;
 
+/**
+ * The largest webhook body read by default: 1 MiB (1,048,576 bytes). Paxos's notifications carry an event's id and
+ * type, a few hundred bytes; anything near the cap is not from Paxos.
+ */
+export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
 /** Options of one webhook delivery. */
 export interface WebhookDeliveryOptions extends CallOptions {
   /** Overrides the service's delivery record for this call. */
@@ -36,6 +47,8 @@ export interface WebhookDeliveryOptions extends CallOptions {
   readonly seenStore?: SeenStore;
   /** How long this delivery owns the event; see {@link WebhookDeliveriesOptions.leaseMs}. */
   readonly leaseMs?: number;
+  /** The largest body this delivery reads; see {@link WebhookDeliveriesOptions.maxBodyBytes}. */
+  readonly maxBodyBytes?: number;
 }
 
 /** Options of {@link WebhookDeliveries}. */
@@ -47,6 +60,13 @@ export interface WebhookDeliveriesOptions {
    * handlers well inside the lease (queue slow work), or raise it.
    */
   readonly leaseMs?: number;
+  /**
+   * The largest body read, in bytes. Default 1 MiB (1,048,576 bytes). A string or byte body over it is refused before
+   * it is parsed; a stream (a Node `IncomingMessage`, any async iterable of bytes or text) is read only up to it, then
+   * destroyed (a request's connection closes after the answer). Either way a {@link WebhookPayloadError} names the
+   * field `body`, and nothing is claimed or fetched.
+   */
+  readonly maxBodyBytes?: number;
   /** Adapts a `seenStore` given per call into a record. Without it, such a call is refused. */
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- the bridge that keeps the per-call option working
   readonly fromSeenStore?: (store: SeenStore) => WebhookDeliveryRecord;
@@ -75,27 +95,32 @@ export class WebhookDeliveries {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- one adapted record per store keeps its claims shared
   private readonly adapted = new WeakMap<SeenStore, WebhookDeliveryRecord>();
   private readonly leaseMs: number;
+  private readonly maxBodyBytes: number;
 
-  /** @throws {RangeError} when `options.leaseMs` is not a positive number. */
+  /** @throws {RangeError} when `options.leaseMs` or `options.maxBodyBytes` is not a positive number. */
   constructor(
     private readonly events: EventGateway,
     private readonly record: WebhookDeliveryRecord,
     private readonly options: WebhookDeliveriesOptions = {},
   ) {
     this.leaseMs = checkLease(options.leaseMs ?? DEFAULT_WEBHOOK_LEASE_MS);
+    this.maxBodyBytes = checkMaxBody(options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES);
   }
 
   /**
-   * Handles one delivery; see {@link IdentityService.handleWebhook}.
+   * Handles one delivery; see {@link IdentityService.handleWebhook}. `body` is the raw body (a string, bytes, or a
+   * stream of them such as the request itself) or the parsed JSON.
    *
-   * @throws {WebhookPayloadError} naming the bad field; nothing is claimed or fetched.
+   * @throws {WebhookPayloadError} naming the bad field (`body` for one over `maxBodyBytes`); nothing is claimed or
+   *   fetched.
    */
   async handle(
     body: unknown,
     handler: WebhookEventHandler,
     options: WebhookDeliveryOptions = {},
   ): Promise<WebhookOutcome> {
-    const notification = parseWebhookNotification(body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
+    const maxBytes = options.maxBodyBytes === undefined ? this.maxBodyBytes : checkMaxBody(options.maxBodyBytes);
+    const notification = parseWebhookNotification(await rawBodyOf(body, maxBytes));
     const id = notification.id;
     const leaseMs = options.leaseMs === undefined ? this.leaseMs : checkLease(options.leaseMs);
     const record = this.recordFor(options);
@@ -162,4 +187,76 @@ async function releaseQuietly(claim: Claimed): Promise<void> {
 function checkLease(leaseMs: number): number {
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError('leaseMs must be a positive number');
   return leaseMs;
+}
+
+function checkMaxBody(maxBodyBytes: number): number {
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0)
+    throw new RangeError('maxBodyBytes must be a positive integer');
+  return maxBodyBytes;
+}
+
+function tooLarge(maxBytes: number): WebhookPayloadError {
+  return new WebhookPayloadError('body', `is larger than ${maxBytes} bytes`);
+}
+
+/** The UTF-8 length of `text`, counted only as far as `maxBytes` + 1 (a string is never encoded to be measured). */
+function utf8Length(text: string, maxBytes: number): number {
+  // Each UTF-16 unit is at least one byte: a string longer than the cap needs no counting.
+  if (text.length > maxBytes) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= maxBytes; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/**
+ * Reads a streamed body up to `maxBytes`. The chunk that crosses the cap ends the loop, and leaving a `for await`
+ * releases its source (a Node stream is destroyed): at most `maxBytes` plus one chunk is ever pulled.
+ */
+async function readCapped(source: AsyncIterable<unknown>, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    if (!(bytes instanceof Uint8Array)) throw new WebhookPayloadError('body', 'must be a stream of bytes or text');
+    total += bytes.byteLength;
+    if (total > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(bytes);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** The body as the parser takes it, refused past `maxBytes` before anything parses it. */
+async function rawBodyOf(body: unknown, maxBytes: number): Promise<unknown> {
+  if (typeof body === 'string') {
+    if (utf8Length(body, maxBytes) > maxBytes) throw tooLarge(maxBytes);
+    return body;
+  }
+  const bytes =
+    body instanceof Uint8Array ? body : isAsyncIterable(body) ? await readCapped(body, maxBytes) : undefined;
+  // A parsed object was sized by whoever parsed it.
+  if (bytes === undefined) return body;
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  return new TextDecoder().decode(bytes);
 }

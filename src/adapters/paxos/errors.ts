@@ -1,4 +1,5 @@
 import { IdentityRejectedError, IdentityServiceError, type IdentityServiceErrorOptions } from '../../domain/index.js';
+import { scrubServerText } from '../../domain/shared/scrub.js';
 
 /** A redacted description of the HTTP request behind an error: method and path template only. */
 export interface RequestSummary {
@@ -386,24 +387,10 @@ export interface ProblemFields {
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
 }
 
-const MAX_DETAIL = 300;
-// SSN and ITIN (with or without dashes) and EIN shapes: Paxos's validation messages may quote the value they refuse.
-const TAX_ID_SHAPES = /\b\d{3}-?\d{2}-?\d{4}\b|\b\d{2}-\d{7}\b/g;
-// eslint-disable-next-line no-control-regex -- matches control characters so that they are stripped from error texts
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
-const REDACTED = '[REDACTED]';
-
 /**
- * Paxos's `detail` made safe to show: control characters removed, the request's own personal values and anything
- * shaped like a tax id replaced by `[REDACTED]`, and the length bounded.
+ * Paxos's `detail` made safe to show: control characters removed, the request's own personal values (in any
+ * spelling) and anything shaped like a tax id replaced by `[REDACTED]`, and the length bounded.
  */
 export function redactDetail(detail: string | undefined, sensitive: readonly string[] = []): string | undefined {
-  if (detail === undefined) return undefined;
-  let text = detail.slice(0, MAX_DETAIL * 4).replace(CONTROL, ' ');
-  for (const value of sensitive) {
-    if (value.length >= 4) text = text.split(value).join(REDACTED);
-  }
-  text = text.replace(TAX_ID_SHAPES, REDACTED).trim();
-  if (text.length > MAX_DETAIL) text = `${text.slice(0, MAX_DETAIL)}…`;
-  return text === '' ? undefined : text;
+  return scrubServerText(detail, sensitive);
 }

@@ -1,4 +1,4 @@
-import { at, type ViolationList } from '../shared/violations.js';
+import { index, type ViolationList } from '../shared/violations.js';
 
 /** Free-form string key/value pairs stored with an identity. */
 export type Metadata = Readonly<Record<string, string>>;
@@ -11,13 +11,32 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 const ADVISED_PAIRS = 6;
 const ADVISED_LENGTH = 100;
+/**
+ * The library's own caps, far past anything Paxos's other resources allow (6 pairs of 100 characters, §2): a map this
+ * large is a mistake or an attack, and is refused before a single entry is read. 10,000 is also the most items of any
+ * list the library reads.
+ */
+export const METADATA_LIMITS = Object.freeze({ maxPairs: 10_000, maxKeyLength: 1_000, maxValueLength: 10_000 });
 // eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const SAFE_KEY = /^[A-Za-z0-9_$-]+$/;
+
+/** How many pairs `value` holds, and whether it has symbol keys; undefined when a Proxy's trap throws. */
+function shapeOf(value: object): { readonly pairs: number; readonly symbols: boolean } | undefined {
+  try {
+    // Object.keys is V8's quickest listing of a large map (twice Reflect.ownKeys'), and counts exactly what
+    // Object.entries would read; the symbols are looked for only in a map under the cap.
+    const pairs = Object.keys(value).length;
+    return { pairs, symbols: pairs <= METADATA_LIMITS.maxPairs && Object.getOwnPropertySymbols(value).length > 0 };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Checks metadata: a plain object whose keys and values are strings; prototype-related keys and control characters
- * are refused. Sizes past the caps of Paxos's other resources are warned about.
+ * are refused, and so is a map past {@link METADATA_LIMITS}. Sizes past the caps of Paxos's other resources are
+ * warned about. A key is never repeated in a violation or a warning (a caller may key a map by SSN or birth date):
+ * an entry is named by its position in key order, `metadata[3]`.
  */
 export function parseMetadata(v: ViolationList, path: string, value: unknown): Metadata | undefined {
   if (value === undefined) return undefined;
@@ -26,13 +45,9 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     return undefined;
   }
   let plain: boolean;
-  let entries: [string, unknown][];
-  let symbolKeys: number;
   try {
     const proto: unknown = Object.getPrototypeOf(value);
     plain = (proto === Object.prototype || proto === null) && !Array.isArray(value);
-    entries = Object.entries(value);
-    symbolKeys = Object.getOwnPropertySymbols(value).length;
   } catch {
     v.add(path, 'unreadable', 'could not be read');
     return undefined;
@@ -42,35 +57,60 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     v.add(path, 'type', 'must be a plain object of string values');
     return undefined;
   }
-  if (symbolKeys > 0) {
+  // The count comes first, from the key list alone: a map of a million keys is refused without reading one value.
+  const shape = shapeOf(value);
+  if (shape === undefined) {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  if (shape.pairs > METADATA_LIMITS.maxPairs) {
+    v.add(path, 'max_items', `has more than ${METADATA_LIMITS.maxPairs} keys`);
+    return undefined;
+  }
+  if (shape.symbols) {
     v.add(path, 'type', 'keys must be strings');
     return undefined;
   }
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(value);
+  } catch {
+    v.add(path, 'unreadable', 'could not be read');
+    return undefined;
+  }
+  return readEntries(v, path, entries);
+}
+
+function readEntries(v: ViolationList, path: string, entries: readonly [string, unknown][]): Metadata | undefined {
   if (entries.length > ADVISED_PAIRS)
     v.warn(path, 'max_items', `has more than ${ADVISED_PAIRS} keys, the cap of Paxos's other resources; it is sent`);
   const before = v.items.length;
   const out: Record<string, string> = {};
-  for (const [key, item] of entries) {
+  entries.forEach(([key, item], i) => {
+    const entry = index(path, i);
     if (FORBIDDEN_KEYS.has(key) || CONTROL.test(key)) {
       v.add(path, 'forbidden', 'keys must be printable and not __proto__, constructor or prototype');
-      continue;
+      return;
+    }
+    if (key.length > METADATA_LIMITS.maxKeyLength) {
+      v.add(entry, 'max_length', `has a key longer than ${METADATA_LIMITS.maxKeyLength} characters`);
+      return;
     }
     if (key.length === 0 || key.length > ADVISED_LENGTH)
       v.warn(path, 'max_length', `has a key that is empty or longer than ${ADVISED_LENGTH} characters; it is sent`);
-    if (typeof item === 'string' && !CONTROL.test(item)) {
+    if (typeof item !== 'string') v.add(entry, 'type', 'must be a string');
+    else if (CONTROL.test(item)) v.add(entry, 'pattern', 'must not contain control characters');
+    else if (item.length > METADATA_LIMITS.maxValueLength)
+      v.add(entry, 'max_length', `must be at most ${METADATA_LIMITS.maxValueLength} characters`);
+    else {
       if (item.length > ADVISED_LENGTH)
         v.warn(
-          at(path, SAFE_KEY.test(key) ? key : '[key]'),
+          entry,
           'max_length',
           `is longer than ${ADVISED_LENGTH} characters, the cap of Paxos's other resources; it is sent`,
         );
       out[key] = item;
-      continue;
     }
-    // The path is only built for a value that is reported.
-    const itemPath = at(path, SAFE_KEY.test(key) ? key : JSON.stringify(key));
-    if (typeof item !== 'string') v.add(itemPath, 'type', 'must be a string');
-    else v.add(itemPath, 'pattern', 'must not contain control characters');
-  }
+  });
   return v.items.length === before ? Object.freeze(out) : undefined;
 }

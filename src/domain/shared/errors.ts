@@ -1,3 +1,4 @@
+import { scrubText } from './scrub.js';
 import type { Violation } from './violations.js';
 
 /** What every {@link IdentityServiceError} may carry besides its message. */
@@ -87,15 +88,17 @@ export class IdentityRejectedError extends IdentityServiceError {
       readonly message?: string;
     } = {},
   ) {
-    const violations = options.violations ?? [];
+    // A refusal's texts come from the server: whatever built this error, nothing shaped like a tax id is kept.
+    const violations = (options.violations ?? []).map((x) => ({ ...x, message: scrubText(x.message) }));
+    const safeDetail = detail === undefined ? undefined : scrubText(detail);
     const listed = violations
       .slice(0, MAX_LISTED)
       .map((x) => x.message)
       .join('; ');
     // The violations name the fields; the detail only explains when there are none.
-    const reason = listed === '' ? detail : listed;
+    const reason = listed === '' ? safeDetail : listed;
     super(options.message ?? `Request rejected${reason === undefined ? '' : `: ${reason}`}`, options);
-    this.detail = detail;
+    this.detail = safeDetail;
     this.violations = Object.freeze(violations.map((x) => Object.freeze({ ...x })));
   }
 

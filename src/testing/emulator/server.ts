@@ -65,6 +65,12 @@ export interface PaxosEmulatorOptions {
   readonly tokenTtlSeconds?: number;
   /** Largest request body accepted. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * How many requests {@link PaxosEmulator.requests} keeps: the newest, the oldest dropped first (and counted in
+   * {@link PaxosEmulator.droppedRequests}), so that a long-running emulator under load stays in bounded memory.
+   * Default 10,000.
+   */
+  readonly maxRequestLog?: number;
   /** Largest document accepted at an upload URL; one this size or larger is a 413. Default 100 MB, as Paxos. */
   readonly maxUploadBytes?: number;
   /** The most identities a list page returns, whatever `limit` asks for. Default 100. */
@@ -89,6 +95,7 @@ export interface RequestLogEntry {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_REQUEST_LOG = 10_000;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 class BodyTooLarge extends Error {}
@@ -108,7 +115,11 @@ export class PaxosEmulator {
   readonly #router: Router;
   readonly #tokens: TokenIssuer;
   readonly #limiter: RateLimiter | undefined;
+  // A ring: once full, the oldest entry, at #logStart, is overwritten.
   readonly #log: RequestLogEntry[] = [];
+  #logStart = 0;
+  #dropped = 0;
+  readonly #maxLog: number;
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   readonly #maxBody: number;
   readonly #simulator: PaxosSimulator;
@@ -129,6 +140,9 @@ export class PaxosEmulator {
     this.#secret = first.clientSecret;
     this.#host = options.host ?? '127.0.0.1';
     this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const maxLog = options.maxRequestLog ?? DEFAULT_MAX_REQUEST_LOG;
+    if (!Number.isSafeInteger(maxLog) || maxLog < 1) throw new RangeError('maxRequestLog must be a positive integer');
+    this.#maxLog = maxLog;
     this.#tokens = new TokenIssuer(credentials, clock, options.tokenTtlSeconds);
     const rateLimit = options.rateLimit ?? false;
     this.#limiter = rateLimit === false ? undefined : new RateLimiter(rateLimit === 'paxos' ? {} : rateLimit, clock);
@@ -219,14 +233,34 @@ export class PaxosEmulator {
     return this.#secret;
   }
 
-  /** Every request served so far, oldest first: method, path, route, status and fault; never bodies or headers. */
+  /**
+   * The requests served so far, oldest first: method, path, route, status and fault; never bodies or headers. At most
+   * the newest `maxRequestLog` (default 10,000); see {@link PaxosEmulator.droppedRequests}.
+   */
   get requests(): readonly RequestLogEntry[] {
-    return this.#log.slice();
+    return [...this.#log.slice(this.#logStart), ...this.#log.slice(0, this.#logStart)];
   }
 
-  /** Empties the request log. */
+  /** How many requests left the log, oldest first, to keep it within `maxRequestLog` since it was last cleared. */
+  get droppedRequests(): number {
+    return this.#dropped;
+  }
+
+  /** Empties the request log and resets {@link PaxosEmulator.droppedRequests}. */
   clearRequestLog(): void {
     this.#log.length = 0;
+    this.#logStart = 0;
+    this.#dropped = 0;
+  }
+
+  #logRequest(entry: RequestLogEntry): void {
+    if (this.#log.length < this.#maxLog) {
+      this.#log.push(entry);
+      return;
+    }
+    this.#log[this.#logStart] = entry;
+    this.#logStart = (this.#logStart + 1) % this.#maxLog;
+    this.#dropped += 1;
   }
 
   /**
@@ -311,7 +345,7 @@ export class PaxosEmulator {
       path,
       ...(route !== undefined && { route }),
     };
-    this.#log.push(entry);
+    this.#logRequest(entry);
 
     const matched = this.#router.match(method, path);
     const maxBody = (matched.kind === 'found' ? matched.route.maxBodyBytes : undefined) ?? this.#maxBody;

@@ -286,7 +286,7 @@ describe('Input of any JavaScript type', () => {
         ['taxDetails[0].taxPayerCountry', 'pattern'],
         ['customerDueDiligence.employmentStatus', 'enum'],
         ['isMerchant', 'type'],
-        ['metadata.a', 'type'],
+        ['metadata[0]', 'type'],
       ]);
     });
 

@@ -15,13 +15,13 @@ describe('Metadata', () => {
     expect(accept(aPerson().build()).metadata).to.equal(undefined);
   });
 
-  it('rejects values that are not strings, each at its own path', () => {
+  it('rejects values that are not strings, each at its position in key order, never by its key', () => {
     expectViolations(withMetadata({ a: 1, b: true, c: null, d: { nested: 'x' }, e: ['x'], ok: 'fine' }), [
-      ['metadata.a', 'type'],
-      ['metadata.b', 'type'],
-      ['metadata.c', 'type'],
-      ['metadata.d', 'type'],
-      ['metadata.e', 'type'],
+      ['metadata[0]', 'type'],
+      ['metadata[1]', 'type'],
+      ['metadata[2]', 'type'],
+      ['metadata[3]', 'type'],
+      ['metadata[4]', 'type'],
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('Metadata', () => {
     expectWarning(withMetadata({ '': 'x' }), 'metadata', 'max_length');
     expectWarning(withMetadata({ ['k'.repeat(101)]: 'x' }), 'metadata', 'max_length');
     expect(accept(withMetadata({ k: 'v'.repeat(1001) })).metadata?.['k']).to.have.length(1001);
-    expectWarning(withMetadata({ k: 'v'.repeat(101) }), 'metadata.k', 'max_length');
+    expectWarning(withMetadata({ k: 'v'.repeat(101) }), 'metadata[0]', 'max_length');
     const many = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`key${i}`, 'v']));
     expect(Object.keys(expectWarning(withMetadata(many), 'metadata', 'max_items').metadata ?? {})).to.have.length(150);
     const six = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`key${i}`, 'v'.repeat(100)]));

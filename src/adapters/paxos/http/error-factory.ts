@@ -11,6 +11,7 @@ import {
   type IdentityConflict,
   type IdentityServiceError,
 } from '../../../domain/index.js';
+import { holdsSensitive, scrubServerText } from '../../../domain/shared/scrub.js';
 import {
   answeredByPaxos,
   PaxosAuthenticationError,
@@ -21,7 +22,6 @@ import {
   PaxosResponseError,
   PaxosServerError,
   PaxosTimeoutError,
-  redactDetail,
   type PaxosErrorOptions,
   type ProblemFields,
   type RequestSummary,
@@ -58,7 +58,10 @@ export interface FailedAnswer {
   readonly retryAfterMs?: number | undefined;
   /** The end of the cool-down the 429 started, when a limiter holds one. */
   readonly retryAt?: Date | undefined;
-  /** The personal values sent in this request, to scrub from Paxos's `detail` should it echo them. */
+  /**
+   * The personal values sent in this request, to scrub from every text of Paxos's answer that reaches an error, in
+   * any spelling (separators, date formats).
+   */
   readonly sensitive?: readonly string[] | undefined;
   /** The token endpoint's RFC 6749 `error` code (never its description, which may echo what was sent). */
   readonly oauthError?: string | undefined;
@@ -81,12 +84,13 @@ function safeProblemType(type: string | undefined, sensitive: readonly string[] 
   // eslint-disable-next-line no-control-regex -- a type holding a control character is refused, so the regex must match them
   if (type === undefined || type.length > MAX_PROBLEM_TYPE || /[\s\u0000-\u001f\u007f-\u009f]/.test(type))
     return undefined;
-  return redactDetail(type, sensitive) === type ? type : undefined;
+  return holdsSensitive(type, sensitive) ? undefined : type;
 }
 
-function scopeList(text: string | undefined): string[] {
+/** The scopes named in Paxos's prose; one that spells a value sent (`518:274930`) is no scope and is left out. */
+function scopeList(text: string | undefined, sensitive: readonly string[] | undefined): string[] {
   if (text === undefined) return [];
-  return text.split(/[\s,]+/).filter((scope) => SCOPE.test(scope));
+  return text.split(/[\s,]+/).filter((scope) => SCOPE.test(scope) && !holdsSensitive(scope, sensitive));
 }
 
 function existingOf(meta: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
@@ -94,9 +98,13 @@ function existingOf(meta: Readonly<Record<string, unknown>> | undefined): Readon
   return existing !== null && typeof existing === 'object' ? (existing as Record<string, unknown>) : {};
 }
 
-function existingIdOf(existing: Readonly<Record<string, unknown>>): string | undefined {
+/** `meta.existing.id`, when it looks like an id and spells none of the values sent (an SSN passes {@link ID}). */
+function existingIdOf(
+  existing: Readonly<Record<string, unknown>>,
+  sensitive: readonly string[] | undefined,
+): string | undefined {
   const id: unknown = Object.hasOwn(existing, 'id') ? existing['id'] : undefined;
-  return typeof id === 'string' && ID.test(id) ? id : undefined;
+  return typeof id === 'string' && ID.test(id) && !holdsSensitive(id, sensitive) ? id : undefined;
 }
 
 /**
@@ -131,7 +139,7 @@ function notFound(resource: NamedResource, options: PaxosErrorOptions): Identity
 function conflict(answer: FailedAnswer, detail: string | undefined, options: PaxosErrorOptions): IdentityServiceError {
   if (answer.conflict === 'document') return answeredByPaxos(new DocumentAlreadyExistsError(), options);
   const existing = existingOf(answer.problem?.meta);
-  const existingId = existingIdOf(existing);
+  const existingId = existingIdOf(existing, answer.sensitive);
   // An account has one uniqueness rule, its ref_id (§6.1): no prose to read.
   if (answer.conflict === 'account')
     return existingId === undefined
@@ -155,7 +163,7 @@ function rateLimited(answer: FailedAnswer, options: PaxosErrorOptions): PaxosRat
 /** The API's status → error table; a 3xx is never followed, so it is a response that cannot be used. */
 function apiError(answer: FailedAnswer, options: PaxosErrorOptions): IdentityServiceError {
   const { status, problem } = answer;
-  const detail = redactDetail(problem?.detail, answer.sensitive);
+  const detail = scrubServerText(problem?.detail, answer.sensitive);
   if (status >= 300 && status < 400)
     return new PaxosResponseError(
       `answered with a redirect (${status}), which is never followed; check baseUrl`,
@@ -169,8 +177,9 @@ function apiError(answer: FailedAnswer, options: PaxosErrorOptions): IdentitySer
       return new PaxosAuthenticationError('the access token was refused (401) even after a refresh', options);
     case 403: {
       const scopes = INSUFFICIENT_SCOPES.exec(problem?.detail ?? '');
-      const required = scopeList(scopes?.[2]);
-      return new PaxosPermissionError(detail, { required, granted: scopeList(scopes?.[1]) }, options);
+      const required = scopeList(scopes?.[2], answer.sensitive);
+      const granted = scopeList(scopes?.[1], answer.sensitive);
+      return new PaxosPermissionError(detail, { required, granted }, options);
     }
     case 404:
       return answer.resource === undefined

@@ -246,12 +246,19 @@ export class PaxosRateLimitError extends PaxosApiError {
     } = {},
   ) {
     const reason = options.reason ?? 'throttled';
+    // Built from what a server sent: an invalid date or a non-finite wait is dropped rather than thrown over.
+    const retryAt =
+      options.retryAt instanceof Date && Number.isFinite(options.retryAt.getTime()) ? options.retryAt : undefined;
+    const retryAfterMs =
+      typeof options.retryAfterMs === 'number' && Number.isFinite(options.retryAfterMs) && options.retryAfterMs >= 0
+        ? options.retryAfterMs
+        : undefined;
     const after =
-      options.retryAt !== undefined
-        ? `; retry after ${options.retryAt.toISOString()}`
-        : options.retryAfterMs === undefined
+      retryAt !== undefined
+        ? `; retry after ${retryAt.toISOString()}`
+        : retryAfterMs === undefined
           ? ''
-          : `; retry after ${Math.ceil(options.retryAfterMs / 1000)} s`;
+          : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
     const what =
       reason === 'cooling_down'
         ? 'was not sent: the client is cooling down after a 429'
@@ -260,8 +267,8 @@ export class PaxosRateLimitError extends PaxosApiError {
           : 'was rate limited (429)';
     super(`${where(options.request)} ${what}${after}`, { status: 429, ...options });
     this.reason = reason;
-    this.retryAfterMs = options.retryAfterMs;
-    this.retryAt = options.retryAt;
+    this.retryAfterMs = retryAfterMs;
+    this.retryAt = retryAt;
   }
 
   /** Alias of {@link PaxosRateLimitError.retryAt}: the end of the cool-down. */

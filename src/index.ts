@@ -102,6 +102,7 @@ export {
   PaxosTimeoutError,
   PaxosResponseError,
   PaxosHttpError,
+  PaxosConflictError,
   PAXOS_ENVIRONMENTS,
   DEFAULT_RATE_LIMIT,
   type PaxosErrorOptions,

@@ -383,6 +383,29 @@ export class PaxosHttpError extends PaxosApiError {
   }
 }
 
+/**
+ * Paxos answered 409 to a create (its `ref_id` is taken) but the record it names as the existing one cannot be read
+ * with these credentials (a 404), or does not exist. The create may or may not have taken effect; nothing was
+ * returned as created. `existingId` is the id Paxos named. Contact Paxos support with `requestId`.
+ */
+export class PaxosConflictError extends PaxosApiError {
+  readonly code = 'paxos_conflict';
+  /** The id Paxos named in `meta.existing.id`, which could not be read back. */
+  readonly existingId: string;
+
+  constructor(existingId: string, options: PaxosErrorOptions = {}) {
+    super(`${where(options.request)} answered 409 naming an existing record (${existingId}) that cannot be read back`, {
+      status: 409,
+      ...options,
+    });
+    this.existingId = existingId;
+  }
+
+  protected override ownJson(): Record<string, unknown> {
+    return { existingId: this.existingId };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Paxos's `detail`, made safe to keep
 

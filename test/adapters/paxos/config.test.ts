@@ -64,10 +64,7 @@ describe('Paxos adapter configuration', () => {
     ['maxRetryAfterMs', Number.NaN],
   ] as const) {
     it(`refuses ${name}: ${String(value)} with an error naming it`, () => {
-      expect(() => resolvePaxosConfig({ ...BASE, [name]: value } as never))
-        .to.throw(PaxosConfigurationError)
-        .with.property('message')
-        .that.includes(name);
+      expect(configError({ ...BASE, [name]: value }).message).to.include(name);
     });
   }
 

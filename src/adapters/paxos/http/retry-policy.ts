@@ -84,7 +84,7 @@ export function backoffDelay(
  * The longest `Retry-After` taken at its word by default: Paxos's five-minute IP throttle. Beyond it a broken proxy
  * could lock the client out for years, or push the cool-down's end past what a `Date` can hold.
  */
-export const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
+const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /**
  * The three HTTP-date forms (IMF-fixdate, RFC 850, asctime) all open with a day name. `Date.parse` alone reads `-5`,

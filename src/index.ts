@@ -103,6 +103,7 @@ export {
   PaxosTimeoutError,
   PaxosResponseError,
   PaxosHttpError,
+  PaxosConflictError,
   PAXOS_ENVIRONMENTS,
   DEFAULT_RATE_LIMIT,
   type PaxosErrorOptions,

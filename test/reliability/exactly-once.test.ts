@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createIdentityService,
   IdentityAlreadyExistsError,
+  PaxosResponseError,
   type Clock,
   type IdentityService,
 } from '../../src/index.js';
@@ -72,11 +73,24 @@ describe('exactly-once creates, one fault at a time, through the service and the
     ]);
   });
 
-  it('a lost response then a 409 duplicate ref_id resolves to the identity the first attempt made', async () => {
+  it('a truncated answer, then a 409 duplicate ref_id, resolves in the same call to the identity it made', async () => {
     emulator.faults.inject({ kind: 'truncate-body' }, { match: { method: 'POST', path: CREATE } });
     const command = aPerson().withCommand({ refId: randomUUID() }).build();
+    const identity = await service.createIdentity(command);
+    expect(issued).to.deep.equal([identity.id]);
+    expect(identity.refId).to.equal(command.refId);
+    expect(emulator.requests.filter((r) => r.route === CREATE).map((r) => r.fault ?? r.status)).to.deep.equal([
+      'truncate-body',
+      409,
+    ]);
+  });
+
+  it('every create attempt truncated: a typed error; the same command sent again resolves to the one identity', async () => {
+    emulator.faults.inject({ kind: 'truncate-body' }, { times: 10, match: { method: 'POST', path: CREATE } });
+    const command = aPerson().withCommand({ refId: randomUUID() }).build();
     const first = await service.createIdentity(command).catch((error: unknown) => error);
-    expect(first).to.be.instanceOf(Error);
+    expect(first).to.be.instanceOf(PaxosResponseError);
+    emulator.faults.clear();
     const again = await service.createIdentity(command);
     expect(issued).to.deep.equal([again.id]);
     expect(again.refId).to.equal(command.refId);

@@ -137,11 +137,24 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     fault({ kind: 'drop', when: 'after-processing' });
     await path('reset after processing, replayed', () => service.createIdentity(canaryCommand()), 'ok');
     fault({ kind: 'stall-body' });
-    await path('stalled body', () => service.createIdentity(canaryCommand()), 'paxos_timeout');
+    await path('stalled body, cut and replayed', () => service.createIdentity(canaryCommand()), 'ok');
+    fault({ kind: 'stall-headers' }, 3);
+    await path('stalled headers, every attempt', () => service.createIdentity(canaryCommand()), 'paxos_timeout');
     fault({ kind: 'truncate-body' });
-    await path('truncated body', () => service.createIdentity(canaryCommand()), 'paxos_invalid_response');
+    await path('truncated body, replayed', () => service.createIdentity(canaryCommand()), 'ok');
+    fault({ kind: 'truncate-body' }, 3);
+    await path(
+      'truncated body, every attempt',
+      () => service.createIdentity(canaryCommand()),
+      'paxos_invalid_response',
+    );
     fault({ kind: 'delay', ms: 1_500 });
-    await path('slow response past the deadline', () => service.createIdentity(canaryCommand()), 'paxos_timeout');
+    // An attempt budget beyond the deadline, so that the deadline is what ends the wait.
+    await path(
+      'slow response past the deadline',
+      () => serviceWith({ attemptTimeoutMs: 5_000 }).createIdentity(canaryCommand()),
+      'paxos_timeout',
+    );
     const echoed = canaryCommand();
     const echoedSsn = echoed.person!.cipId;
     fault({
@@ -247,7 +260,13 @@ describe('PII canary: no SSN, date of birth or client secret in any error, log l
     await path('get of an unknown id', () => service.getIdentity(randomUUID()), 'identity_not_found');
     const created = await service.createIdentity(canaryCommand());
     emulator.faults.inject({ kind: 'truncate-body' }, { match: { method: 'GET' } });
-    await path('get with a truncated body', () => service.getIdentity(created.id), 'paxos_invalid_response');
+    await path('get with a truncated body, asked again', () => service.getIdentity(created.id), 'ok');
+    emulator.faults.inject({ kind: 'truncate-body' }, { times: 3, match: { method: 'GET' } });
+    await path(
+      'get with a truncated body, every attempt',
+      () => service.getIdentity(created.id),
+      'paxos_invalid_response',
+    );
 
     // The search: every rendering of every outcome, and every log line.
     const haystack = [...seen, ...logger.lines];

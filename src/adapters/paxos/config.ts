@@ -66,7 +66,23 @@ export interface PaxosGatewayOptions {
   readonly scopes?: readonly string[];
   /** Total deadline of one call, covering the token, every attempt, the waits between them and the body. Default 30000. */
   readonly timeoutMs?: number;
-  /** Retries after a transient failure (408, 5xx, connection reset). Default 2, so at most 3 attempts. */
+  /**
+   * Time one attempt may take, headers and body included, inside `timeoutMs`: an attempt that stalls is cut and, for
+   * an idempotent request (a GET, a PUT, a create carrying its `refId`), retried like a reset. Default: a quarter of
+   * `timeoutMs`, at most 10000.
+   */
+  readonly attemptTimeoutMs?: number;
+  /**
+   * Time the `clientSecret` function may take, inside the call's deadline; one that hangs or throws fails that call
+   * with a typed error, and the next call asks it again. Default 5000.
+   */
+  readonly secretTimeoutMs?: number;
+  /**
+   * The longest `Retry-After` taken at its word, in milliseconds; a longer one (or an HTTP date further away) is
+   * read as this. Default 300000, Paxos's five-minute throttle.
+   */
+  readonly maxRetryAfterMs?: number;
+  /** Retries after a transient failure (408, 5xx, connection reset, a cut or stalled answer). Default 3, so at most 4 attempts. */
   readonly maxRetries?: number;
   /** Backoff between retries. */
   readonly retryBackoff?: RetryBackoffOptions;
@@ -102,6 +118,12 @@ export interface ResolvedPaxosConfig {
   /** The Identity Controls token's scopes: `scopes` when given, else {@link CONTROL_SCOPES}. */
   readonly controlScopes: readonly string[];
   readonly timeoutMs: number;
+  /** One attempt's budget, headers and body, inside `timeoutMs`. */
+  readonly attemptTimeoutMs: number;
+  /** The `clientSecret` function's budget, inside the call's deadline. */
+  readonly secretTimeoutMs: number;
+  /** The cap of a `Retry-After`. */
+  readonly maxRetryAfterMs: number;
   readonly maxRetries: number;
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
@@ -137,7 +159,14 @@ export const CONTROL_SCOPES: readonly string[] = Object.freeze([
 ]);
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_RETRIES = 2;
+// Four attempts: with a quarter of the requests failing at random, three in a row fail once in about 60 calls,
+// four in a row once in about 250.
+const DEFAULT_MAX_RETRIES = 3;
+/** The longest default attempt: a quarter of the deadline leaves room for three more after a stall. */
+const DEFAULT_MAX_ATTEMPT_TIMEOUT_MS = 10_000;
+const DEFAULT_SECRET_TIMEOUT_MS = 5_000;
+/** Paxos's IP throttle lasts five minutes: a longer `Retry-After` is a broken proxy's, not Paxos's. */
+const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
 const DEFAULT_INITIAL_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 8_000;
 const MAX_TIMEOUT_MS = 10 * 60_000;
@@ -273,6 +302,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     initialDelayMs,
     300_000,
   );
+  const timeoutMs = checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
   const resolved: ResolvedPaxosConfig = Object.freeze({
     environment: options.environment,
     baseUrl: checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl),
@@ -283,7 +313,28 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     eventScopes: options.scopes === undefined ? EVENT_SCOPES : Object.freeze([...scopes]),
     accountScopes: options.scopes === undefined ? ACCOUNT_SCOPES : Object.freeze([...scopes]),
     controlScopes: options.scopes === undefined ? CONTROL_SCOPES : Object.freeze([...scopes]),
-    timeoutMs: checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
+    timeoutMs,
+    attemptTimeoutMs: checkInteger(
+      'attemptTimeoutMs',
+      options.attemptTimeoutMs,
+      Math.max(1, Math.min(DEFAULT_MAX_ATTEMPT_TIMEOUT_MS, Math.ceil(timeoutMs / 4))),
+      1,
+      MAX_TIMEOUT_MS,
+    ),
+    secretTimeoutMs: checkInteger(
+      'secretTimeoutMs',
+      options.secretTimeoutMs,
+      DEFAULT_SECRET_TIMEOUT_MS,
+      1,
+      MAX_TIMEOUT_MS,
+    ),
+    maxRetryAfterMs: checkInteger(
+      'maxRetryAfterMs',
+      options.maxRetryAfterMs,
+      DEFAULT_MAX_RETRY_AFTER_MS,
+      0,
+      60 * 60_000,
+    ),
     maxRetries: checkInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES),
     initialDelayMs,
     maxDelayMs,

@@ -247,12 +247,19 @@ export class PaxosRateLimitError extends PaxosApiError {
     } = {},
   ) {
     const reason = options.reason ?? 'throttled';
+    // Built from what a server sent: an invalid date or a non-finite wait is dropped rather than thrown over.
+    const retryAt =
+      options.retryAt instanceof Date && Number.isFinite(options.retryAt.getTime()) ? options.retryAt : undefined;
+    const retryAfterMs =
+      typeof options.retryAfterMs === 'number' && Number.isFinite(options.retryAfterMs) && options.retryAfterMs >= 0
+        ? options.retryAfterMs
+        : undefined;
     const after =
-      options.retryAt !== undefined
-        ? `; retry after ${options.retryAt.toISOString()}`
-        : options.retryAfterMs === undefined
+      retryAt !== undefined
+        ? `; retry after ${retryAt.toISOString()}`
+        : retryAfterMs === undefined
           ? ''
-          : `; retry after ${Math.ceil(options.retryAfterMs / 1000)} s`;
+          : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
     const what =
       reason === 'cooling_down'
         ? 'was not sent: the client is cooling down after a 429'
@@ -261,8 +268,8 @@ export class PaxosRateLimitError extends PaxosApiError {
           : 'was rate limited (429)';
     super(`${where(options.request)} ${what}${after}`, { status: 429, ...options });
     this.reason = reason;
-    this.retryAfterMs = options.retryAfterMs;
-    this.retryAt = options.retryAt;
+    this.retryAfterMs = retryAfterMs;
+    this.retryAt = retryAt;
   }
 
   /** Alias of {@link PaxosRateLimitError.retryAt}: the end of the cool-down. */
@@ -374,6 +381,29 @@ export class PaxosHttpError extends PaxosApiError {
 
   protected override ownJson(): Record<string, unknown> {
     return { detail: this.detail };
+  }
+}
+
+/**
+ * Paxos answered 409 to a create (its `ref_id` is taken) but the record it names as the existing one cannot be read
+ * with these credentials (a 404), or does not exist. The create may or may not have taken effect; nothing was
+ * returned as created. `existingId` is the id Paxos named. Contact Paxos support with `requestId`.
+ */
+export class PaxosConflictError extends PaxosApiError {
+  readonly code = 'paxos_conflict';
+  /** The id Paxos named in `meta.existing.id`, which could not be read back. */
+  readonly existingId: string;
+
+  constructor(existingId: string, options: PaxosErrorOptions = {}) {
+    super(`${where(options.request)} answered 409 naming an existing record (${existingId}) that cannot be read back`, {
+      status: 409,
+      ...options,
+    });
+    this.existingId = existingId;
+  }
+
+  protected override ownJson(): Record<string, unknown> {
+    return { existingId: this.existingId };
   }
 }
 

@@ -33,6 +33,7 @@ export {
   PaxosTimeoutError,
   PaxosResponseError,
   PaxosHttpError,
+  PaxosConflictError,
   type PaxosErrorOptions,
   type PaxosApiFields,
   type RequestSummary,

@@ -52,9 +52,10 @@ export type OAuthTokenConfig = Pick<
   ResolvedPaxosConfig,
   'tokenUrl' | 'clientId' | 'clientSecret' | 'scopes' | 'timeoutMs' | 'logger'
 > &
-  Partial<Pick<ResolvedPaxosConfig, 'rateLimit' | 'maxResponseBytes'>>;
+  Partial<Pick<ResolvedPaxosConfig, 'rateLimit' | 'maxResponseBytes' | 'secretTimeoutMs' | 'maxRetryAfterMs'>>;
 
 const DEFAULT_MAX_TOKEN_RESPONSE = 1024 * 1024;
+const DEFAULT_SECRET_TIMEOUT_MS = 5_000;
 
 /**
  * OAuth 2 client credentials against Paxos's token endpoint. The token is cached until shortly before
@@ -187,7 +188,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     let status: number | undefined;
     let requestId: string | undefined;
     try {
-      const secret = await this.#secret();
+      const secret = await this.#secret(deadline);
       const form = new URLSearchParams();
       form.set('grant_type', 'client_credentials');
       form.set('client_id', this.#config.clientId);
@@ -263,20 +264,42 @@ export class OAuthTokenProvider implements AccessTokenSource {
     }
   }
 
-  /** Reads the client secret; a vault function is called for every new token so that rotations are picked up. */
-  async #secret(): Promise<string> {
+  /**
+   * Reads the client secret; a vault function is called for every new token so that rotations are picked up. The
+   * function runs under the token request's deadline and a timeout of its own: one that never settles fails this
+   * request, which clears the shared in-flight promise, so that the next call asks the vault again.
+   */
+  async #secret(deadline: Deadline): Promise<string> {
     const source = this.#config.clientSecret;
     if (typeof source !== 'function') return source.reveal();
+    const timeoutMs = this.#config.secretTimeoutMs ?? DEFAULT_SECRET_TIMEOUT_MS;
+    const own = new Deadline(timeoutMs, deadline.signal);
     let value: unknown;
     try {
-      value = await source();
+      // A function that throws synchronously is a failing vault as much as one that rejects.
+      value = await untilAborted(
+        new Promise<unknown>((resolve) => {
+          resolve(source());
+        }),
+        own.signal,
+      );
     } catch {
+      if (deadline.signal.aborted)
+        throw new PaxosTimeoutError(this.#config.timeoutMs, { request: this.#request, attempts: 0 });
+      if (own.signal.aborted)
+        throw new PaxosAuthenticationError(`the clientSecret function did not settle within ${timeoutMs} ms`, {
+          request: this.#request,
+          status: undefined,
+          attempts: 0,
+        });
       // The vault's error is dropped: it may quote the secret or the vault's own credentials.
       throw new PaxosAuthenticationError('the clientSecret function failed', {
         request: this.#request,
         status: undefined,
         attempts: 0,
       });
+    } finally {
+      own.dispose();
     }
     if (typeof value !== 'string' || value === '') {
       throw new PaxosAuthenticationError('the clientSecret function did not return a non-empty string', {
@@ -345,7 +368,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     scopes: readonly string[],
     signal: AbortSignal,
   ): Promise<IdentityServiceError> {
-    const after = status === 429 ? retryAfterMs(headers) : undefined;
+    const after = status === 429 ? retryAfterMs(headers, Date.now(), this.#config.maxRetryAfterMs) : undefined;
     const limits = this.#config.rateLimit;
     const retryAt =
       status === 429 && limits !== undefined && limits !== false

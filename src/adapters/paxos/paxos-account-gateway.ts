@@ -7,6 +7,7 @@ import type {
   NewAccount,
   TimeRange,
 } from '../../domain/index.js';
+import { AccountAlreadyExistsError } from '../../domain/index.js';
 import type { AccountGateway, AccountMembersAdded, CallOptions } from '../../ports/index.js';
 import {
   accountMemberFromWire,
@@ -17,6 +18,7 @@ import {
 } from './account-mapper.js';
 import type { PaxosConnection } from './connection.js';
 import { AccountDto, AddAccountMembersResponseDto, ListAccountsResponseDto } from './dto/account.dto.js';
+import type { PaxosResponseError } from './errors.js';
 import type { PaxosAnswer } from './http/request-sender.js';
 import { deleteMemberLink, postMemberLinks } from './member-links.js';
 import { isPresent } from './present.js';
@@ -47,10 +49,40 @@ export class PaxosAccountGateway implements AccountGateway {
 
   /**
    * `POST /identity/accounts`. Retried only with a `ref_id`: a repeat then meets 409, which the use case resolves to
-   * the account the first attempt made.
+   * the account the first attempt made. The answer must be the account sent (its `ref_id` and primary identity): a
+   * 200 carrying another is a {@link PaxosResponseError}, unless asking again by `ref_id` finds the one sent.
    */
   async create(account: NewAccount, options: CallOptions = {}): Promise<Account> {
-    const answer = await this.#connection.send({
+    const answer = await this.#post(account, options);
+    const created = this.#account(answer);
+    const issues = notTheOneSent(created, account);
+    if (issues.length === 0) return created;
+    const mismatch = this.#connection.invalid(answer, 'the account sent', issues);
+    if (account.refId === undefined) throw mismatch;
+    return this.#reconcile(account, options, mismatch);
+  }
+
+  /** The create asked again: the account its 409 names, or its 200, is returned only if it is the one sent. */
+  async #reconcile(account: NewAccount, options: CallOptions, mismatch: PaxosResponseError): Promise<Account> {
+    let again: Account;
+    try {
+      again = this.#account(await this.#post(account, options));
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      if (!(error instanceof AccountAlreadyExistsError)) throw mismatch;
+      const existing = await this.get(error.existingId, options).catch(() => {
+        options.signal?.throwIfAborted();
+        throw mismatch;
+      });
+      if (notTheOneSent(existing, account).length === 0) return existing;
+      throw mismatch;
+    }
+    if (notTheOneSent(again, account).length === 0) return again;
+    throw mismatch;
+  }
+
+  #post(account: NewAccount, options: CallOptions): Promise<PaxosAnswer> {
+    return this.#connection.send({
       method: 'POST',
       path: ACCOUNTS,
       template: ACCOUNTS,
@@ -65,10 +97,9 @@ export class PaxosAccountGateway implements AccountGateway {
       scopes: this.#connection.accountScopes,
       signal: options.signal,
     });
-    return this.#account(answer);
   }
 
-  /** `GET /identity/accounts/{id}`. */
+  /** `GET /identity/accounts/{id}`; an answer carrying another id is a {@link PaxosResponseError}. */
   async get(id: string, options: CallOptions = {}): Promise<Account> {
     const answer = await this.#connection.send({
       method: 'GET',
@@ -81,7 +112,7 @@ export class PaxosAccountGateway implements AccountGateway {
       scopes: this.#connection.accountScopes,
       signal: options.signal,
     });
-    return this.#account(answer);
+    return this.#account(answer, id);
   }
 
   /** `GET /identity/accounts` with `identity_id`, `created_at.*`, `updated_at.*`, `limit`, `order`, `page_cursor`. */
@@ -130,7 +161,7 @@ export class PaxosAccountGateway implements AccountGateway {
       scopes: this.#connection.accountScopes,
       signal: options.signal,
     });
-    return this.#account(answer);
+    return this.#account(answer, id);
   }
 
   /** `POST /identity/account-members`. Not retried: a repeat could link a member twice. */
@@ -150,6 +181,10 @@ export class PaxosAccountGateway implements AccountGateway {
       { account_id: accountId, members: members.map(accountMemberToWire) },
     );
     const dto = this.#connection.decode(AddAccountMembersResponseDto, answer, 'an account-members response');
+    if (dto.account_id !== accountId)
+      throw this.#connection.invalid(answer, 'the account-members response asked for', [
+        'account_id: not the one sent',
+      ]);
     return { accountId: dto.account_id, members: (dto.members ?? []).map(accountMemberFromWire) };
   }
 
@@ -167,11 +202,22 @@ export class PaxosAccountGateway implements AccountGateway {
     );
   }
 
-  #account(answer: PaxosAnswer): Account {
+  /** The account of a 2xx answer; with `id`, it must be that account (Paxos echoes the id asked for). */
+  #account(answer: PaxosAnswer, id?: string): Account {
     const mapped = toAccount(this.#connection.decode(AccountDto, answer, 'an account'));
     if (!mapped.ok) throw this.#connection.invalid(answer, 'an account', mapped.issues);
+    if (id !== undefined && mapped.value.id !== id)
+      throw this.#connection.invalid(answer, 'the account asked for', ['id: not the one asked for']);
     return mapped.value;
   }
+}
+
+/** Why `answered` is not the account a create sent: field names only. */
+function notTheOneSent(answered: Account, sent: NewAccount): string[] {
+  const issues: string[] = [];
+  if (answered.refId !== sent.refId) issues.push('ref_id: not the one sent');
+  if (answered.identityId !== sent.identityId) issues.push('identity_id: not the one sent');
+  return issues;
 }
 
 /** The query string of a list call, in Paxos's names. */

@@ -79,7 +79,7 @@ export class PaxosEventGateway implements EventGateway {
     };
   }
 
-  /** `GET /events/{id}`. */
+  /** `GET /events/{id}`; an answer carrying another id is a `PaxosResponseError`. */
   async get(id: string, options: CallOptions & { readonly isTest?: boolean } = {}): Promise<PaxosEvent> {
     const answer = await this.#transport.send({
       method: 'GET',
@@ -93,6 +93,8 @@ export class PaxosEventGateway implements EventGateway {
       scopes: this.#transport.eventScopes,
       signal: options.signal,
     });
-    return eventFromWire(this.#transport.decode(EventDto, answer, 'an event'));
+    const dto = this.#transport.decode(EventDto, answer, 'an event');
+    if (dto.id !== id) throw this.#transport.invalid(answer, 'the event asked for', ['id: not the one asked for']);
+    return eventFromWire(dto);
   }
 }

@@ -1,4 +1,4 @@
-import { SandboxOnlyError } from '../../domain/index.js';
+import { IdentityAlreadyExistsError, IdentityNotFoundError, SandboxOnlyError, sameCip } from '../../domain/index.js';
 import type {
   Identity,
   IdentityPage,
@@ -12,6 +12,7 @@ import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../../por
 import type { PaxosGatewayOptions } from './config.js';
 import { PaxosConnection, type PaxosConnectionDependencies } from './connection.js';
 import { IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
+import { PaxosConflictError, PaxosResponseError, type PaxosApiFields } from './errors.js';
 import type { PaxosAnswer } from './http/request-sender.js';
 import {
   sensitiveValuesOf,
@@ -61,9 +62,86 @@ export class PaxosIdentityGateway implements IdentityGateway {
         : (dependencies.transport ?? new PaxosConnection(options, dependencies));
   }
 
-  /** `POST /identity/identities`. A retry that meets 409 duplicate `ref_id` surfaces it for the use case to replay. */
+  /**
+   * `POST /identity/identities`. The answer must be the identity sent (its `ref_id`, type, CIP triple and name): a
+   * 200 carrying another is a {@link PaxosResponseError}, unless asking again by `ref_id` finds the one this create
+   * made. A retry that meets 409 duplicate `ref_id` resolves to the identity named when it is this create's (same
+   * `ref_id` and CIP triple), and is a {@link PaxosConflictError} when that identity cannot be read; otherwise the
+   * 409 surfaces for the use case.
+   */
   async create(identity: NewIdentity, options: CallOptions = {}): Promise<Identity> {
-    const answer = await this.#connection.send({
+    let answer: PaxosAnswer;
+    try {
+      answer = await this.#post(identity, options);
+    } catch (error) {
+      return this.#replay(error, identity, options);
+    }
+    const created = this.#identity(answer);
+    const issues = notTheOneSent(created, identity);
+    if (issues.length === 0) return created;
+    const mismatch = this.#connection.invalid(answer, 'the identity sent', issues);
+    // Without a ref_id nothing ties this create to a record: nothing can be looked up, nothing is returned.
+    if (identity.refId === undefined) throw mismatch;
+    return this.#reconcile(identity, options, mismatch);
+  }
+
+  /**
+   * The create asked again, as the lookup by `ref_id` Paxos offers: a 409 names the identity holding it, which is
+   * returned only if it is the one sent; a 200 only if it is. Anything else is `mismatch`.
+   */
+  async #reconcile(identity: NewIdentity, options: CallOptions, mismatch: PaxosResponseError): Promise<Identity> {
+    let again: Identity;
+    try {
+      again = this.#identity(await this.#post(identity, options));
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      if (!isRefIdConflict(error)) throw mismatch;
+      const existing = await this.#existing(error, identity, options).catch(() => {
+        options.signal?.throwIfAborted();
+        throw mismatch;
+      });
+      if (notTheOneSent(existing, identity).length === 0) return existing;
+      throw mismatch;
+    }
+    if (notTheOneSent(again, identity).length === 0) return again;
+    throw mismatch;
+  }
+
+  /**
+   * A create's failure: a 409 duplicate `ref_id` whose identity is this create's resolves to it, one whose identity
+   * cannot be read is a {@link PaxosConflictError}; anything else is rethrown as it is.
+   */
+  async #replay(error: unknown, identity: NewIdentity, options: CallOptions): Promise<Identity> {
+    if (!isRefIdConflict(error) || identity.refId === undefined) throw error;
+    let existing: Identity;
+    try {
+      existing = await this.#existing(error, identity, options);
+    } catch (failure) {
+      if (!(failure instanceof IdentityNotFoundError)) throw failure;
+      const api = error as Partial<PaxosApiFields>;
+      throw new PaxosConflictError(error.existingId, {
+        request: api.request,
+        requestId: api.requestId,
+        attempts: api.attempts,
+        problemType: api.problemType,
+      });
+    }
+    // The rule of the use case's replay: the same ref_id and CIP triple. Otherwise the 409 is the caller's to see.
+    if (existing.refId === identity.refId && sameCip(existing.cip, identity.cip)) return existing;
+    throw error;
+  }
+
+  /** The identity a 409 names, read as the replay needs it (with details and, for an institution, its members). */
+  #existing(error: IdentityAlreadyExistsError, identity: NewIdentity, options: CallOptions): Promise<Identity> {
+    return this.get(error.existingId, {
+      includeDetails: true,
+      includeInstitutionMembers: identity.type === 'INSTITUTION',
+      ...(options.signal !== undefined && { signal: options.signal }),
+    });
+  }
+
+  #post(identity: NewIdentity, options: CallOptions): Promise<PaxosAnswer> {
+    return this.#connection.send({
       method: 'POST',
       path: IDENTITIES,
       template: IDENTITIES,
@@ -77,10 +155,12 @@ export class PaxosIdentityGateway implements IdentityGateway {
       sensitive: sensitiveValuesOf(identity),
       signal: options.signal,
     });
-    return this.#identity(answer);
   }
 
-  /** `GET /identity/identities/{id}?include_details=true`; details are included unless `includeDetails` is false. */
+  /**
+   * `GET /identity/identities/{id}?include_details=true`; details are included unless `includeDetails` is false. An
+   * answer carrying another id is a {@link PaxosResponseError}.
+   */
   async get(id: string, options: GetIdentityOptions = {}): Promise<Identity> {
     const query: string[] = [];
     if (options.includeDetails ?? true) query.push('include_details=true');
@@ -96,7 +176,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       resource: { identity: id },
       signal: options.signal,
     });
-    return this.#identity(answer);
+    return this.#identity(answer, id);
   }
 
   /** `PUT /identity/identities/{id}/sandbox-status`; Paxos answers `{}`. Refused with SandboxOnlyError, unsent, for production. */
@@ -166,14 +246,47 @@ export class PaxosIdentityGateway implements IdentityGateway {
       sensitive: sensitiveValuesOf(update.delta),
       signal: options.signal,
     });
-    return this.#identity(answer);
+    return this.#identity(answer, id);
   }
 
-  #identity(answer: PaxosAnswer): Identity {
+  /** The identity of a 2xx answer; with `id`, it must be that identity (Paxos echoes the id asked for). */
+  #identity(answer: PaxosAnswer, id?: string): Identity {
     const mapped = toIdentity(this.#connection.decode(IdentityDto, answer, 'an identity'));
     if (!mapped.ok) throw this.#connection.invalid(answer, 'an identity', mapped.issues);
+    if (id !== undefined && mapped.value.id !== id)
+      throw this.#connection.invalid(answer, 'the identity asked for', ['id: not the one asked for']);
     return mapped.value;
   }
+}
+
+function isRefIdConflict(error: unknown): error is IdentityAlreadyExistsError {
+  return error instanceof IdentityAlreadyExistsError && error.conflict === 'ref_id';
+}
+
+/** Names, compared as people type them: Paxos may trim or recase, but not change the letters. */
+function sameName(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
+}
+
+/**
+ * Why `answered` is not the identity a create sent: field names only, never values. Fields Paxos left out are not
+ * held against it; one it sends must be the one sent.
+ */
+function notTheOneSent(answered: Identity, sent: NewIdentity): string[] {
+  const issues: string[] = [];
+  if (answered.refId !== sent.refId) issues.push('ref_id: not the one sent');
+  if (answered.type !== sent.type) issues.push('type: not the one sent');
+  const cip = answered.cip;
+  if (cip !== undefined && !sameCip(cip, sent.cip)) issues.push('cip_id: not the one sent');
+  const person = answered.person;
+  if (person !== undefined && sent.person !== undefined) {
+    if (!sameName(person.firstName, sent.person.firstName)) issues.push('person_details.first_name: not the one sent');
+    if (!sameName(person.lastName, sent.person.lastName)) issues.push('person_details.last_name: not the one sent');
+  }
+  const institution = answered.institution;
+  if (institution !== undefined && sent.institution !== undefined && !sameName(institution.name, sent.institution.name))
+    issues.push('institution_details.name: not the one sent');
+  return issues;
 }
 
 const RANGE_BOUNDS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;

@@ -36,6 +36,10 @@ export class PaxosMemberGateway implements InstitutionMemberGateway {
       { institution_id: institutionId, members: members.map(memberToWire) },
     );
     const dto = this.#transport.decode(AddInstitutionMembersResponseDto, answer, 'an institution-members response');
+    if (dto.institution_id !== institutionId)
+      throw this.#transport.invalid(answer, 'the institution-members response asked for', [
+        'institution_id: not the one sent',
+      ]);
     return { institutionId: dto.institution_id, members: (dto.members ?? []).map(memberFromWire) };
   }
 

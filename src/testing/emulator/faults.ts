@@ -6,6 +6,8 @@
  * - `drop` `before-processing`: close the connection before anything happens (nothing was created).
  * - `drop` `after-processing`: process the request, then close the connection instead of answering: the lost
  *   response, after which a retried create meets its own first attempt as a 409.
+ * - `stall-headers`: process, then send nothing at all, not even the headers, until the client gives up or the
+ *   emulator closes: the request took effect, and only a per-attempt timeout tells the client to ask again.
  * - `stall-body`: process, send the headers and half the body, then stall until the client gives up or the
  *   emulator closes (a per-attempt timeout that stops at the headers never fires).
  * - `truncate-body`: process, then send only half of the JSON body and end the response cleanly.
@@ -14,6 +16,7 @@
 export type EmulatorFault =
   | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly body?: unknown }
   | { readonly kind: 'drop'; readonly when: 'before-processing' | 'after-processing' }
+  | { readonly kind: 'stall-headers' }
   | { readonly kind: 'stall-body' }
   | { readonly kind: 'truncate-body' }
   | { readonly kind: 'delay'; readonly ms: number };
@@ -102,6 +105,7 @@ function checkFault(fault: EmulatorFault): void {
         throw new RangeError("drop fault needs when: 'before-processing' | 'after-processing'");
       }
       return;
+    case 'stall-headers':
     case 'stall-body':
     case 'truncate-body':
       return;

@@ -391,6 +391,7 @@ export class PaxosEmulator {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'stall-headers') return; // Left open without a byte; close() or the client ends it.
     entry.status = response.status;
     if (fault?.kind === 'stall-body' || fault?.kind === 'truncate-body') {
       this.#sendPartial(res, response, fault);

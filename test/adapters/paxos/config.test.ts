@@ -39,11 +39,34 @@ describe('Paxos adapter configuration', () => {
     expect(PAXOS_ENVIRONMENTS.production.baseUrl).to.equal('https://api.paxos.com/v2');
   });
 
-  it('fills in the defaults: both identity scopes, 30 s deadline, 2 retries, 500 ms first backoff', () => {
+  it('fills in the defaults: both identity scopes, 30 s deadline, 3 retries, 500 ms first backoff', () => {
     const config = resolvePaxosConfig(BASE);
-    expect(config).to.deep.include({ timeoutMs: 30_000, maxRetries: 2, initialDelayMs: 500, maxDelayMs: 8_000 });
+    expect(config).to.deep.include({ timeoutMs: 30_000, maxRetries: 3, initialDelayMs: 500, maxDelayMs: 8_000 });
+    expect(config).to.deep.include({ attemptTimeoutMs: 7_500, secretTimeoutMs: 5_000, maxRetryAfterMs: 300_000 });
     expect(config.scopes).to.deep.equal(['identity:read_identity', 'identity:write_identity']);
   });
+
+  it('takes a quarter of the deadline per attempt by default, at most 10 s, and the options as given', () => {
+    expect(resolvePaxosConfig({ ...BASE, timeoutMs: 2_000 }).attemptTimeoutMs).to.equal(500);
+    expect(resolvePaxosConfig({ ...BASE, timeoutMs: 120_000 }).attemptTimeoutMs).to.equal(10_000);
+    expect(resolvePaxosConfig({ ...BASE, timeoutMs: 1 }).attemptTimeoutMs).to.equal(1);
+    expect(
+      resolvePaxosConfig({ ...BASE, attemptTimeoutMs: 900, secretTimeoutMs: 50, maxRetryAfterMs: 0 }),
+    ).to.deep.include({ attemptTimeoutMs: 900, secretTimeoutMs: 50, maxRetryAfterMs: 0 });
+  });
+
+  for (const [name, value] of [
+    ['attemptTimeoutMs', 0],
+    ['attemptTimeoutMs', 1.5],
+    ['secretTimeoutMs', -1],
+    ['secretTimeoutMs', '100'],
+    ['maxRetryAfterMs', 60 * 60_000 + 1],
+    ['maxRetryAfterMs', Number.NaN],
+  ] as const) {
+    it(`refuses ${name}: ${String(value)} with an error naming it`, () => {
+      expect(configError({ ...BASE, [name]: value }).message).to.include(name);
+    });
+  }
 
   it('lets baseUrl and tokenUrl override the environment, trailing slash removed', () => {
     const config = resolvePaxosConfig({

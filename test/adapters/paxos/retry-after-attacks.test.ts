@@ -54,15 +54,26 @@ describe('Retry-After under attack', () => {
       expect(paxos.to(GET)).to.have.length(2);
     });
 
-    it('an HTTP date beyond the deadline is not waited for, and is reported', async () => {
+    it('an HTTP date beyond the deadline is not waited for, and is reported, capped at five minutes', async () => {
       const when = new Date(Date.now() + 10 * 60_000);
       paxos.otherwise(GET, problem(429, 'Too many requests', {}, { 'retry-after': when.toUTCString() }));
       const gateway = new PaxosIdentityGateway(options(), { rateLimiter: limiterOf() });
       const error = await rejectionOf(gateway.get('abc-1'));
 
       expect(error).to.be.instanceOf(PaxosRateLimitError);
-      expect((error as PaxosRateLimitError).retryAfterMs).to.be.within(9 * 60_000, 10 * 60_000);
+      expect((error as PaxosRateLimitError).retryAfterMs).to.equal(5 * 60_000);
       expect(paxos.to(GET)).to.have.length(1);
+    });
+
+    it('an HTTP date within maxRetryAfterMs is taken as it is', async () => {
+      const when = new Date(Date.now() + 10 * 60_000);
+      paxos.otherwise(GET, problem(429, 'Too many requests', {}, { 'retry-after': when.toUTCString() }));
+      const gateway = new PaxosIdentityGateway(options({ maxRetryAfterMs: 20 * 60_000 }), {
+        rateLimiter: limiterOf(),
+      });
+      const error = await rejectionOf(gateway.get('abc-1'));
+
+      expect((error as PaxosRateLimitError).retryAfterMs).to.be.within(9 * 60_000, 10 * 60_000);
     });
 
     it('reads the three HTTP-date forms, and refuses what only V8 would call a date', () => {

@@ -153,7 +153,8 @@ describe('transport under attack: tokens, bodies and what errors show', () => {
         res.write('{"id":"abc-1",');
       };
       paxos.script(CREATE, stall);
-      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300 }));
+      // An attempt budget beyond the deadline: the call's deadline is what ends the body here.
+      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300, attemptTimeoutMs: 5_000 }));
       const { error, ms } = await settle(
         gateway.create(NewIdentity.create({ ...aPerson().build(), refId: 'r-stall' }, { now: NOW })),
       );

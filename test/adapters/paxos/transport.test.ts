@@ -69,13 +69,13 @@ describe('PaxosIdentityGateway transport policy', () => {
       });
     }
 
-    it('gives up after maxRetries (default 2): 3 requests, PaxosServerError with attempts 3', async () => {
+    it('gives up after maxRetries (default 3): 4 requests, PaxosServerError with attempts 4', async () => {
       paxos.otherwise(GET, problem(503));
       const error = await rejectionOf(gatewayFor(paxos, logger).get('abc-1'));
 
       expect(error).to.be.instanceOf(PaxosServerError);
-      expect(error).to.deep.include({ status: 503, attempts: 3 });
-      expect(paxos.to(GET)).to.have.length(3);
+      expect(error).to.deep.include({ status: 503, attempts: 4 });
+      expect(paxos.to(GET)).to.have.length(4);
       expect(paxos.tokenRequests).to.have.length(1);
     });
 
@@ -95,13 +95,13 @@ describe('PaxosIdentityGateway transport policy', () => {
       expect(paxos.to(GET)).to.have.length(3);
     });
 
-    it('gives up on resets after maxRetries with PaxosConnectionError: 3 requests', async () => {
+    it('gives up on resets after maxRetries with PaxosConnectionError: 4 requests', async () => {
       paxos.otherwise(GET, reset);
       const error = await rejectionOf(gatewayFor(paxos, logger).get('abc-1'));
 
       expect(error).to.be.instanceOf(PaxosConnectionError);
-      expect(error).to.deep.include({ attempts: 3, reason: 'UND_ERR_SOCKET' });
-      expect(paxos.to(GET)).to.have.length(3);
+      expect(error).to.deep.include({ attempts: 4, reason: 'UND_ERR_SOCKET' });
+      expect(paxos.to(GET)).to.have.length(4);
     });
 
     it('retries the sandbox-status PUT on 502 and resets: 3 requests, same body each time', async () => {
@@ -247,14 +247,18 @@ describe('PaxosIdentityGateway transport policy', () => {
 
       expect(error).to.be.instanceOf(IdentityAlreadyExistsError);
       expect(error).to.deep.include({ existingId: 'someone-else', conflict: 'ref_id' });
-      expect(paxos.apiRequests).to.have.length(2);
+      // The create, then the identity it names, read by the gateway (to tell a missing one) and by the use case.
+      expect(paxos.apiRequests).to.have.length(3);
     });
   });
 
   describe('deadline', () => {
     it('times out a body that stalls after the headers: PaxosTimeoutError, 1 request', async () => {
       paxos.otherwise(GET, stallBody);
-      const error = await rejectionOf(gatewayFor(paxos, logger, { timeoutMs: 200 }).get('abc-1'));
+      // An attempt budget beyond the deadline: the call's deadline is what ends the body here.
+      const error = await rejectionOf(
+        gatewayFor(paxos, logger, { timeoutMs: 200, attemptTimeoutMs: 5_000 }).get('abc-1'),
+      );
 
       expect(error).to.be.instanceOf(PaxosTimeoutError);
       expect(error).to.deep.include({

@@ -26,11 +26,11 @@ export class Deadline {
     }, timeoutMs);
     this.#caller = caller;
     if (caller !== undefined) {
-      // A listener rather than AbortSignal.any: removable at dispose, so long-lived caller signals do not accumulate.
+      // A follower rather than AbortSignal.any: removable at dispose, so long-lived caller signals do not accumulate.
       this.#onCallerAbort = () => {
         this.#controller.abort(caller.reason);
       };
-      caller.addEventListener('abort', this.#onCallerAbort, { once: true });
+      follow(caller, this.#onCallerAbort);
     }
   }
 
@@ -73,8 +73,45 @@ export class Deadline {
   /** Clears the timer and the listener on the caller's signal. */
   dispose(): void {
     clearTimeout(this.#timer);
-    if (this.#onCallerAbort !== undefined) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+    if (this.#onCallerAbort !== undefined && this.#caller !== undefined) unfollow(this.#caller, this.#onCallerAbort);
   }
+}
+
+/** The calls following one caller signal, behind the one listener the signal carries for all of them. */
+interface Followers {
+  readonly callbacks: Set<() => void>;
+  readonly onAbort: () => void;
+}
+
+const FOLLOWERS = new WeakMap<AbortSignal, Followers>();
+
+/**
+ * Runs `callback` when `signal` aborts. However many calls share one caller signal, the signal carries a single
+ * listener: a listener per call would pass Node's limit of ten and print a MaxListenersExceededWarning.
+ */
+function follow(signal: AbortSignal, callback: () => void): void {
+  let followers = FOLLOWERS.get(signal);
+  if (followers === undefined) {
+    const callbacks = new Set<() => void>();
+    const onAbort = () => {
+      FOLLOWERS.delete(signal);
+      for (const each of callbacks) each();
+    };
+    followers = { callbacks, onAbort };
+    FOLLOWERS.set(signal, followers);
+    signal.addEventListener('abort', onAbort, { once: true });
+  }
+  followers.callbacks.add(callback);
+}
+
+/** Stops `callback` following `signal`; the signal's listener goes with its last follower. */
+function unfollow(signal: AbortSignal, callback: () => void): void {
+  const followers = FOLLOWERS.get(signal);
+  if (followers === undefined) return;
+  followers.callbacks.delete(callback);
+  if (followers.callbacks.size > 0) return;
+  FOLLOWERS.delete(signal);
+  signal.removeEventListener('abort', followers.onAbort);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
 import type { Logger, RateLimiter, RateLimitRoute } from '../../../ports/index.js';
 import type { ResolvedPaxosConfig } from '../config.js';
 import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
+import { ATTEMPT_TIMEOUT, AttemptTimer } from './attempt-timeout.js';
 import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
 import { Deadline, untilAborted } from './deadline.js';
 import { errorFromAnswer, type ConflictMeaning, type NamedResource } from './error-factory.js';
@@ -82,6 +83,22 @@ type Attempt =
 
 type Answered = Attempt & { readonly kind: 'answer' };
 
+/** Whether an answer says JSON but its (non-empty, complete within the cap) body does not parse: it was cut short. */
+function isCutJson(attempt: Answered): boolean {
+  if (attempt.oversized || attempt.text === '' || !isJsonContent(attempt.headers)) return false;
+  try {
+    JSON.parse(attempt.text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A 2xx body read: the JSON, or the refusal and whether the body was merely cut short (worth asking again). */
+type BodyRead =
+  | { readonly ok: true; readonly json: unknown }
+  | { readonly ok: false; readonly cut: boolean; readonly error: PaxosResponseError };
+
 /**
  * Sends API requests under the transport policy (the rules and their reasons are in the retry policy):
  * one deadline per call over the token, every attempt, every wait and the body; retries as the policy decides;
@@ -128,15 +145,37 @@ export class RequestSender {
           this.#log('error', log, { ...attempt, reason: 'ABORTED' });
           throw this.#abortedOr(deadline, summary, attempts, undefined);
         }
+        let cut: PaxosResponseError | undefined;
         if (attempt.kind === 'answer' && attempt.status >= 200 && attempt.status < 300) {
-          const json = this.#body(request, attempt, summary, attempts);
-          this.#log('debug', log, attempt);
-          return { status: attempt.status, json, requestId: attempt.requestId, attempts, request: summary };
+          const read = this.#body(request, attempt, summary, attempts);
+          if (read.ok) {
+            this.#log('debug', log, attempt);
+            return {
+              status: attempt.status,
+              json: read.json,
+              requestId: attempt.requestId,
+              attempts,
+              request: summary,
+            };
+          }
+          // A body that ends before its JSON does is a lost answer, retried like a reset; any other refusal is final.
+          if (!read.cut) throw read.error;
+          cut = read.error;
+        } else if (attempt.kind === 'answer' && isCutJson(attempt)) {
+          // An error answer cut short (a 409 whose meta is lost) cannot be read either: it is asked again as well.
+          const options = { status: attempt.status, requestId: attempt.requestId, request: summary, attempts };
+          cut = new PaxosResponseError(`answered ${attempt.status} with a body that is not valid JSON`, [], options);
         }
         const outcome: AttemptOutcome =
-          attempt.kind === 'network'
-            ? attempt
-            : { kind: 'answer', status: attempt.status, retryAfterMs: retryAfterMs(attempt.headers) };
+          cut !== undefined
+            ? { kind: 'network', reason: 'TRUNCATED_BODY' }
+            : attempt.kind === 'network'
+              ? attempt
+              : {
+                  kind: 'answer',
+                  status: attempt.status,
+                  retryAfterMs: retryAfterMs(attempt.headers, Date.now(), this.#config.maxRetryAfterMs),
+                };
         const decision = decideRetry(outcome, { retries, refreshed, remainingMs: deadline.remaining() }, rules);
         if (decision.retry && decision.refreshToken === true) {
           refreshed = true;
@@ -144,15 +183,18 @@ export class RequestSender {
           await this.#tokens.invalidate(token, request.scopes);
           continue;
         }
-        const failure = await this.#guard(
-          deadline,
-          summary,
-          attempts,
-          this.#failure(request, attempt, outcome, summary, attempts, deadline.signal),
-        );
+        const failure =
+          cut ??
+          (await this.#guard(
+            deadline,
+            summary,
+            attempts,
+            this.#failure(request, attempt, outcome, summary, attempts, deadline.signal),
+          ));
         const wait = decision.retry ? decision.afterMs : undefined;
         const fatal = wait === undefined && (attempt.kind === 'network' || attempt.status >= 500);
-        this.#log(fatal ? 'error' : 'warn', log, { ...attempt, wait, errorCode: failure.code });
+        const reason = cut === undefined ? {} : { reason: 'TRUNCATED_BODY' };
+        this.#log(fatal ? 'error' : 'warn', log, { ...attempt, ...reason, wait, errorCode: failure.code });
         if (wait === undefined) throw failure;
         retries += 1;
         // The call told to come back after a Retry-After may wait out the cool-down its own 429 started.
@@ -195,26 +237,44 @@ export class RequestSender {
     token: Sensitive,
     deadline: Deadline,
   ): Promise<Attempt> {
+    const timer = new AttemptTimer(this.#config.attemptTimeoutMs, deadline.signal);
+    try {
+      return await this.#exchange(url, method, body, token, deadline, timer);
+    } finally {
+      timer.dispose();
+    }
+  }
+
+  /** The exchange under `timer`: its expiry is this attempt's failure (retried), the deadline's the call's. */
+  async #exchange(
+    url: string,
+    method: string,
+    body: string | undefined,
+    token: Sensitive,
+    deadline: Deadline,
+    timer: AttemptTimer,
+  ): Promise<Attempt> {
     let response: Response;
     const authorization = `Bearer ${token.reveal()}`;
+    const cutOff = (error: unknown): string | undefined => (timer.expired ? ATTEMPT_TIMEOUT : networkReason(error));
     try {
       response = await this.#http(url, {
         method,
         body,
         headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
-        signal: deadline.signal,
+        signal: timer.signal,
       });
     } catch (error) {
-      return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: networkReason(error) };
+      return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: cutOff(error) };
     }
     const requestId = requestIdOf(response.headers, [token.reveal()]);
     const status = response.status;
     try {
-      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, deadline.signal);
+      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, timer.signal);
       return { kind: 'answer', status, headers: response.headers, text, oversized, requestId };
     } catch (error) {
       if (deadline.signal.aborted) return { kind: 'aborted', status, requestId };
-      return { kind: 'network', reason: networkReason(error), status, requestId };
+      return { kind: 'network', reason: cutOff(error), status, requestId };
     }
   }
 
@@ -229,6 +289,8 @@ export class RequestSender {
   ): Promise<IdentityServiceError> {
     if (attempt.kind === 'network') {
       const options = { request: summary, attempts, status: attempt.status, requestId: attempt.requestId };
+      // Every attempt stalled past its own budget: a timeout, as the caller would name it.
+      if (attempt.reason === ATTEMPT_TIMEOUT) return new PaxosTimeoutError(this.#config.attemptTimeoutMs, options);
       return new PaxosConnectionError(attempt.reason, options);
     }
     const after = outcome.kind === 'answer' ? outcome.retryAfterMs : undefined;
@@ -253,20 +315,29 @@ export class RequestSender {
     });
   }
 
-  /** The 2xx body: parsed JSON when the call needs it, else drained; never one that is cut off, empty or not JSON. */
-  #body(request: PaxosRequest, attempt: Answered, summary: RequestSummary, attempts: number): unknown {
+  /**
+   * The 2xx body: parsed JSON when the call needs it, else drained; never one that is too large, empty or not JSON.
+   * `cut` marks an empty or unparsable JSON body: the answer was lost on the way, and the loop may ask again.
+   */
+  #body(request: PaxosRequest, attempt: Answered, summary: RequestSummary, attempts: number): BodyRead {
     const options = { status: attempt.status, requestId: attempt.requestId, request: summary, attempts };
-    const refuse = (what: string) => new PaxosResponseError(`answered ${attempt.status} with ${what}`, [], options);
-    if (attempt.oversized) throw refuse(`a body larger than ${this.#config.maxResponseBytes} bytes, which was cut off`);
-    if (!request.readJson) return undefined;
-    if (attempt.text === '') throw refuse('an empty body');
+    const refuse = (what: string, cut = false): BodyRead => ({
+      ok: false,
+      cut,
+      error: new PaxosResponseError(`answered ${attempt.status} with ${what}`, [], options),
+    });
+    if (attempt.oversized)
+      return refuse(`a body larger than ${this.#config.maxResponseBytes} bytes, which was cut off`);
+    if (!request.readJson) return { ok: true, json: undefined };
     // An HTML error page from a proxy with a 200 is not an identity; its media type is named, nothing more of it.
-    if (!isJsonContent(attempt.headers)) throw refuse(`content type ${mediaTypeOf(attempt.headers)}, not JSON`);
+    if (attempt.text !== '' && !isJsonContent(attempt.headers))
+      return refuse(`content type ${mediaTypeOf(attempt.headers)}, not JSON`);
+    if (attempt.text === '') return refuse('an empty body', true);
     try {
-      return JSON.parse(attempt.text);
+      return { ok: true, json: JSON.parse(attempt.text) };
     } catch {
       // Never the SyntaxError itself: V8 quotes the text around the fault, which may be an SSN.
-      throw refuse('a body that is not valid JSON');
+      return refuse('a body that is not valid JSON', true);
     }
   }
 

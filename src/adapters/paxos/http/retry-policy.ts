@@ -62,6 +62,10 @@ const RETRY_NETWORK_REASONS: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  // The attempt's own timer cut a stalled answer; the call's deadline still has time.
+  'ATTEMPT_TIMEOUT',
+  // A 2xx whose body ended before its JSON did: the answer was lost on the way, as with a reset after processing.
+  'TRUNCATED_BODY',
 ]);
 
 /** Exponential backoff with equal jitter: half the delay is fixed (so retries do spread), half is random. */
@@ -77,28 +81,35 @@ export function backoffDelay(
 }
 
 /**
- * The longest `Retry-After` taken at its word: an hour, the longest cool-down the configuration accepts. Beyond it a
- * broken proxy could lock the client out for years, or push the cool-down's end past what a `Date` can hold.
+ * The longest `Retry-After` taken at its word by default: Paxos's five-minute IP throttle. Beyond it a broken proxy
+ * could lock the client out for years, or push the cool-down's end past what a `Date` can hold.
  */
-const MAX_RETRY_AFTER_MS = 60 * 60_000;
+const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /**
  * The three HTTP-date forms (IMF-fixdate, RFC 850, asctime) all open with a day name. `Date.parse` alone reads `-5`,
  * `+5` or `2026` as dates in the past, which would turn a malformed header into "retry now".
  */
-const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? [\w :-]+$/;
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? [\w :-]{1,64}$/;
+/** Delta-seconds, digits only; a fraction is tolerated. The length bound keeps `Number` away from exponents. */
+const DELTA_SECONDS = /^\d{1,20}(\.\d{1,6})?$/;
 
 /**
- * `Retry-After` in milliseconds, at most an hour: delta-seconds or an HTTP date; undefined when absent or
- * unreadable (a negative number included).
+ * `Retry-After` in milliseconds, at most `maxMs` (default five minutes): delta-seconds or an HTTP date; undefined
+ * when absent or unreadable (a negative number, garbage, a header too long to be either form). Never throws.
  */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: Headers,
+  now: number = Date.now(),
+  maxMs: number = DEFAULT_MAX_RETRY_AFTER_MS,
+): number | undefined {
   const value = headers.get('retry-after')?.trim();
-  if (value === undefined || value === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(value) * 1000));
+  if (value === undefined || value === '' || value.length > 64) return undefined;
+  const bound = (ms: number) => (Number.isFinite(ms) ? Math.min(maxMs, Math.max(0, Math.round(ms))) : maxMs);
+  if (DELTA_SECONDS.test(value)) return bound(Number(value) * 1000);
   if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
+  return Number.isNaN(date) ? undefined : bound(date - now);
 }
 
 /** Decides whether the call tries again after `outcome`, and how long it waits first. */

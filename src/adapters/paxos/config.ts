@@ -1,6 +1,8 @@
 import { Sensitive } from '../../domain/index.js';
 import type { Logger } from '../../ports/index.js';
 import { PaxosConfigurationError } from './errors.js';
+import type { PaxosHooks } from './http/observer.js';
+import type { PaxosTelemetryOptions } from './http/telemetry.js';
 
 /** Which Paxos: its sandbox or production. Each has its own URLs and its own credentials. */
 export type PaxosEnvironment = 'sandbox' | 'production';
@@ -58,7 +60,11 @@ export interface PaxosGatewayOptions {
   readonly clientId: string;
   /** The client secret, or an (async) function returning it; it is read again for every new token. */
   readonly clientSecret: ClientSecretSource;
-  /** Overrides the environment's API base URL (`https://api.sandbox.paxos.com/v2`). `http:` only for loopback hosts. */
+  /**
+   * Overrides the environment's API base URL (`https://api.sandbox.paxos.com/v2`); it ends with `/v2`. `http:` only
+   * for loopback hosts. A host other than Paxos's needs `tokenUrl` too: the credentials would otherwise go to
+   * Paxos's token URL while the calls go elsewhere.
+   */
   readonly baseUrl?: string;
   /** Overrides the environment's token URL (`https://oauth.sandbox.paxos.com/oauth2/token`). `http:` only for loopback. */
   readonly tokenUrl?: string;
@@ -76,6 +82,13 @@ export interface PaxosGatewayOptions {
   readonly rateLimit?: PaxosRateLimitOptions | false;
   /** Largest response body read, in bytes; a longer one is cut off with `PaxosResponseError`. Default 1048576 (1 MiB). */
   readonly maxResponseBytes?: number;
+  /** Called for every HTTP attempt (method, path template, attempt, status, duration, request id); see {@link PaxosHooks}. */
+  readonly hooks?: PaxosHooks;
+  /**
+   * OpenTelemetry client spans and the `http.client.request.duration` histogram, through `@opentelemetry/api` when
+   * it is installed. Default: the global tracer and meter providers; `false` turns it off.
+   */
+  readonly telemetry?: PaxosTelemetryOptions | false;
 }
 
 /** {@link PaxosRateLimitOptions} with the defaults filled in. */
@@ -108,6 +121,8 @@ export interface ResolvedPaxosConfig {
   readonly logger: Logger | undefined;
   readonly rateLimit: ResolvedPaxosRateLimit | false;
   readonly maxResponseBytes: number;
+  readonly hooks: PaxosHooks | undefined;
+  readonly telemetry: PaxosTelemetryOptions | false;
 }
 
 /** Paxos's published URLs per environment. */
@@ -188,6 +203,56 @@ function checkUrl(name: string, value: unknown): string {
     throw new PaxosConfigurationError(`${name} must be an https: URL`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** Paxos's own API hosts, whose token URL the environment already knows. */
+const PAXOS_API_HOSTS: ReadonlySet<string> = new Set(
+  Object.values(PAXOS_ENVIRONMENTS).map((urls) => new URL(urls.baseUrl).hostname),
+);
+
+/**
+ * A `baseUrl` elsewhere than Paxos with the environment's token URL would send the client secret to Paxos and the
+ * bearer token to the other host: almost always a forgotten `tokenUrl` (an emulator, a proxy), so it is refused.
+ */
+function checkTokenUrlGiven(baseUrl: string, tokenUrl: unknown): void {
+  if (tokenUrl !== undefined) return;
+  const host = new URL(baseUrl).hostname;
+  if (!PAXOS_API_HOSTS.has(host))
+    throw new PaxosConfigurationError(
+      `baseUrl points at ${host}, which is not Paxos's API, but tokenUrl is not set: set tokenUrl to the token endpoint of the same server`,
+    );
+}
+
+function checkHooks(value: unknown): PaxosHooks | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') throw new PaxosConfigurationError('hooks must be an object');
+  const hooks = value as PaxosHooks;
+  for (const name of ['onRequest', 'onResponse'] as const)
+    if (hooks[name] !== undefined && typeof hooks[name] !== 'function')
+      throw new PaxosConfigurationError(`hooks.${name} must be a function`);
+  return hooks;
+}
+
+function checkTelemetry(value: unknown): PaxosTelemetryOptions | false {
+  if (value === undefined) return {};
+  if (value === false) return false;
+  if (value === null || typeof value !== 'object')
+    throw new PaxosConfigurationError('telemetry must be an object or false');
+  const telemetry = value as Record<string, unknown>;
+  for (const [name, method] of [
+    ['tracerProvider', 'getTracer'],
+    ['meterProvider', 'getMeter'],
+  ] as const) {
+    const provider = telemetry[name];
+    if (
+      provider !== undefined &&
+      (provider === null ||
+        typeof provider !== 'object' ||
+        typeof (provider as Record<string, unknown>)[method] !== 'function')
+    )
+      throw new PaxosConfigurationError(`telemetry.${name} must be an OpenTelemetry ${name} (with ${method})`);
+  }
+  return value as PaxosTelemetryOptions;
 }
 
 function checkInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
@@ -273,9 +338,11 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     initialDelayMs,
     300_000,
   );
+  const baseUrl = checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl);
+  checkTokenUrlGiven(baseUrl, options.tokenUrl);
   const resolved: ResolvedPaxosConfig = Object.freeze({
     environment: options.environment,
-    baseUrl: checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl),
+    baseUrl,
     tokenUrl: checkUrl('tokenUrl', options.tokenUrl ?? environment.tokenUrl),
     clientId: options.clientId,
     clientSecret,
@@ -296,6 +363,8 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
       1024,
       256 * 1024 * 1024,
     ),
+    hooks: checkHooks(options.hooks),
+    telemetry: checkTelemetry(options.telemetry),
   });
   RESOLVED.add(resolved);
   return resolved;

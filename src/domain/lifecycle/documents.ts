@@ -53,7 +53,8 @@ export interface ListDocumentsOptions {
 }
 
 const UPLOAD_FIELDS = keys('name', 'documentTypes');
-const LIST_FIELDS = keys('includePending', 'signal');
+// The per-call options ride along with the list options: they are checked where the call is sent.
+const LIST_FIELDS = keys('includePending', 'signal', 'timeoutMs', 'maxRetries', 'headers', 'onResponse');
 
 /**
  * Checks an upload request: a name of 1–260 characters without control characters or path separators, and at least

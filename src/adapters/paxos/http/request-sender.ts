@@ -1,8 +1,9 @@
 import type { KyInstance } from 'ky';
 import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
-import type { Logger, RateLimiter, RateLimitRoute } from '../../../ports/index.js';
+import { checkCallOptions, type CallOptions, type Logger, type RateLimiter, type RateLimitRoute } from '../../../ports/index.js';
 import type { ResolvedPaxosConfig } from '../config.js';
 import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
+import { AttemptObserver, responseMetadataOf, targetOf, type AttemptWatch } from './observer.js';
 import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
 import { Deadline, untilAborted } from './deadline.js';
 import { errorFromAnswer, type ConflictMeaning, type NamedResource } from './error-factory.js';
@@ -49,6 +50,8 @@ export interface PaxosRequest {
   /** The token's scopes, when the route needs others than the configured ones (the Events API). */
   readonly scopes?: readonly string[];
   readonly signal?: AbortSignal | undefined;
+  /** The caller's per-call options: deadline, retries, extra headers, the response sink (and a signal). */
+  readonly call?: CallOptions | undefined;
 }
 
 /** A successful answer. */
@@ -59,6 +62,11 @@ export interface PaxosAnswer {
   readonly requestId: string | undefined;
   readonly attempts: number;
   readonly request: RequestSummary;
+}
+
+/** A per-call `maxRetries` over the configured one. */
+function maxRetriesOf(call: CallOptions | undefined): { readonly maxRetries?: number } {
+  return call?.maxRetries === undefined ? {} : { maxRetries: call.maxRetries };
 }
 
 /** One exchange reduced to what the policy needs: no ky or fetch error object survives it. */
@@ -95,6 +103,9 @@ export class RequestSender {
   readonly #tokens: AccessTokenSource;
   readonly #logger: Logger | undefined;
   readonly #limiter: RateLimiter | undefined;
+  readonly #observer: AttemptObserver;
+  /** `host:port` of the API, for connection errors. */
+  readonly #target: string;
 
   /** `limiter` paces every attempt and holds the 429 cool-down; without one, nothing is paced. */
   constructor(config: ResolvedPaxosConfig, tokens: AccessTokenSource, http: KyInstance, limiter?: RateLimiter) {
@@ -103,6 +114,8 @@ export class RequestSender {
     this.#http = http;
     this.#logger = config.logger;
     this.#limiter = config.rateLimit === false ? undefined : limiter;
+    this.#observer = new AttemptObserver(config.baseUrl, config.hooks, config.telemetry);
+    this.#target = targetOf(config.baseUrl);
   }
 
   /** Sends `request`; resolves with the 2xx answer or rejects with a typed error (or the caller's abort reason). */
@@ -111,19 +124,24 @@ export class RequestSender {
     const url = `${this.#config.baseUrl}${request.path}${request.query === undefined ? '' : `?${request.query}`}`;
     // Serialised once: every retry sends the same bytes.
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const rules: RetryRules = { ...this.#config, idempotent: request.idempotent };
-    const deadline = new Deadline(this.#config.timeoutMs, request.signal);
+    const call = request.call;
+    const extraHeaders = checkCallOptions(call);
+    const rules: RetryRules = { ...this.#config, idempotent: request.idempotent, ...maxRetriesOf(call) };
+    const deadline = new Deadline(call?.timeoutMs ?? this.#config.timeoutMs, call?.signal ?? request.signal);
     let attempts = 0;
     let retries = 0;
     let refreshed = false;
     let waitForCoolDown = false;
+    let watch: AttemptWatch | undefined;
     try {
       for (;;) {
         attempts += 1;
         const token = await this.#prepare(request, deadline, summary, attempts, waitForCoolDown);
+        watch = await this.#observer.start(summary, attempts);
         const started = performance.now();
-        const attempt = await this.#attempt(url, request.method, body, token, deadline);
-        const log = { durationMs: Math.round(performance.now() - started), attempts, summary };
+        const headers = { ...extraHeaders, ...watch.headers };
+        const attempt = await this.#attempt(url, request.method, body, token, deadline, headers);
+        const log = { durationMs: Math.round(performance.now() - started), attempts, summary, watch };
         if (attempt.kind === 'aborted') {
           this.#log('error', log, { ...attempt, reason: 'ABORTED' });
           throw this.#abortedOr(deadline, summary, attempts, undefined);
@@ -131,6 +149,7 @@ export class RequestSender {
         if (attempt.kind === 'answer' && attempt.status >= 200 && attempt.status < 300) {
           const json = this.#body(request, attempt, summary, attempts);
           this.#log('debug', log, attempt);
+          call?.onResponse?.(responseMetadataOf(attempt.status, attempt.headers, attempt.requestId, attempts));
           return { status: attempt.status, json, requestId: attempt.requestId, attempts, request: summary };
         }
         const outcome: AttemptOutcome =
@@ -160,6 +179,9 @@ export class RequestSender {
         await this.#guard(deadline, summary, attempts, deadline.sleep(wait));
       }
     } finally {
+      // An attempt whose answer was refused after the fact (a 2xx body cut off or not JSON) ends here; ending an
+      // ended attempt does nothing.
+      watch?.end({ outcome: 'fail' });
       deadline.dispose();
     }
   }
@@ -194,6 +216,7 @@ export class RequestSender {
     body: string | undefined,
     token: Sensitive,
     deadline: Deadline,
+    extra: Readonly<Record<string, string>>,
   ): Promise<Attempt> {
     let response: Response;
     const authorization = `Bearer ${token.reveal()}`;
@@ -201,7 +224,11 @@ export class RequestSender {
       response = await this.#http(url, {
         method,
         body,
-        headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
+        // The caller's extra headers first: checkCallOptions refused the ones the adapter sets.
+        headers:
+          body === undefined
+            ? { ...extra, authorization }
+            : { ...extra, authorization, 'content-type': 'application/json' },
         signal: deadline.signal,
       });
     } catch (error) {
@@ -229,7 +256,7 @@ export class RequestSender {
   ): Promise<IdentityServiceError> {
     if (attempt.kind === 'network') {
       const options = { request: summary, attempts, status: attempt.status, requestId: attempt.requestId };
-      return new PaxosConnectionError(attempt.reason, options);
+      return new PaxosConnectionError(attempt.reason, { ...options, target: this.#target });
     }
     const after = outcome.kind === 'answer' ? outcome.retryAfterMs : undefined;
     const limits = this.#config.rateLimit;
@@ -288,7 +315,12 @@ export class RequestSender {
 
   #log(
     level: 'debug' | 'warn' | 'error',
-    at: { readonly durationMs: number; readonly attempts: number; readonly summary: RequestSummary },
+    at: {
+      readonly durationMs: number;
+      readonly attempts: number;
+      readonly summary: RequestSummary;
+      readonly watch: AttemptWatch;
+    },
     fields: {
       readonly status?: number | undefined;
       readonly requestId?: string | undefined;
@@ -298,7 +330,6 @@ export class RequestSender {
       readonly refresh?: boolean;
     },
   ): void {
-    if (this.#logger === undefined) return;
     const outcome =
       fields.refresh === true
         ? 'refresh_token'
@@ -309,6 +340,8 @@ export class RequestSender {
             : fields.reason === 'ABORTED'
               ? 'aborted'
               : 'fail';
+    at.watch.end({ ...fields, outcome });
+    if (this.#logger === undefined) return;
     logAttempt(this.#logger, level, {
       method: at.summary.method,
       path: at.summary.path,

@@ -96,9 +96,10 @@ export class IdentityLifecycle {
     const gateway = this.ports.events ?? missing('event');
     const { pageCursor, ...rest } = filter;
     if (pageCursor !== undefined && (typeof pageCursor !== 'string' || pageCursor === '' || pageCursor.length > 2000)) {
-      throw new IdentityValidationError([
-        { path: 'pageCursor', code: 'format', message: 'pageCursor: must be the nextPageCursor of a previous page' },
-      ]);
+      throw new IdentityValidationError(
+        [{ path: 'pageCursor', code: 'format', message: 'pageCursor: must be the nextPageCursor of a previous page' }],
+        { subject: 'event filter' },
+      );
     }
     return gateway.listPage({ ...parseEventFilter(rest), ...(pageCursor !== undefined && { pageCursor }) }, options);
   }

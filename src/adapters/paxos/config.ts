@@ -306,7 +306,8 @@ function checkRateLimit(value: unknown): ResolvedPaxosRateLimit | false {
 export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosConfig {
   // Untyped callers can pass anything: check the shape before reading it.
   const given: unknown = options;
-  if (given === null || typeof given !== 'object') throw new PaxosConfigurationError('options are required');
+  if (given === null || typeof given !== 'object')
+    throw new PaxosConfigurationError('the paxos options are required: { environment, clientId, clientSecret }');
   if (!Object.hasOwn(PAXOS_ENVIRONMENTS, options.environment)) {
     throw new PaxosConfigurationError("environment must be 'sandbox' or 'production'");
   }

@@ -17,6 +17,6 @@ export function parseIdentityId(value: unknown, path = 'id'): string {
     pattern: ID_PATTERN,
     patternMessage: 'must be an identity id (letters, digits, ".", "_" and "-")',
   });
-  if (id === undefined) throw new IdentityValidationError(v.items);
+  if (id === undefined) throw new IdentityValidationError(v.items, { subject: 'identity id' });
   return id;
 }

@@ -73,7 +73,8 @@ export function checkCallOptions(options: CallOptions | undefined): Readonly<Rec
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     // The name is the caller's own text, never personal data; it is named only when it has a header's shape.
-    if (!HEADER_NAME.test(name)) throw new IdentityCallOptionsError('headers', 'holds a name that is not a header name');
+    if (!HEADER_NAME.test(name))
+      throw new IdentityCallOptionsError('headers', 'holds a name that is not a header name');
     const lower = name.toLowerCase();
     if (RESERVED_HEADERS.has(lower))
       throw new IdentityCallOptionsError(`headers.${lower}`, 'is set by the adapter and may not be set per call');

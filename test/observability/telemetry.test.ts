@@ -165,7 +165,11 @@ describe('Observability: OpenTelemetry client spans and the request-duration his
     closed.listen(0, '127.0.0.1');
     await once(closed, 'listening');
     const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      closed.close(() => {
+        resolve();
+      }),
+    );
     const service = serviceWith({ baseUrl: `http://127.0.0.1:${port}/v2`, maxRetries: 0 });
     const error = await service.getIdentity('abc-1').then(
       () => expect.fail('answered'),

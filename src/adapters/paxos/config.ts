@@ -252,7 +252,7 @@ function checkTelemetry(value: unknown): PaxosTelemetryOptions | false {
     )
       throw new PaxosConfigurationError(`telemetry.${name} must be an OpenTelemetry ${name} (with ${method})`);
   }
-  return value as PaxosTelemetryOptions;
+  return value;
 }
 
 function checkInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {

@@ -1,6 +1,12 @@
 import type { KyInstance } from 'ky';
 import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
-import { checkCallOptions, type CallOptions, type Logger, type RateLimiter, type RateLimitRoute } from '../../../ports/index.js';
+import {
+  checkCallOptions,
+  type CallOptions,
+  type Logger,
+  type RateLimiter,
+  type RateLimitRoute,
+} from '../../../ports/index.js';
 import type { ResolvedPaxosConfig } from '../config.js';
 import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
 import { AttemptObserver, responseMetadataOf, targetOf, type AttemptWatch } from './observer.js';

@@ -46,7 +46,7 @@ export interface PaxosHooks {
 }
 
 /** The part of a URL a connection goes to: `host:port`, the port filled in from the scheme. */
-export function hostPortOf(url: string): { readonly address: string; readonly port: number } {
+function hostPortOf(url: string): { readonly address: string; readonly port: number } {
   const parsed = new URL(url);
   const port = parsed.port === '' ? (parsed.protocol === 'http:' ? 80 : 443) : Number(parsed.port);
   return { address: parsed.hostname, port };
@@ -76,7 +76,7 @@ export function responseMetadataOf(
 }
 
 /** How one attempt ended, as the send loop knows it. */
-export interface AttemptEnd {
+interface AttemptEnd {
   readonly outcome: PaxosAttemptOutcome;
   readonly status?: number | undefined;
   readonly requestId?: string | undefined;

@@ -27,11 +27,22 @@ export interface PaxosTelemetryOptions {
 /** The instrumentation scope of every span and metric. */
 const SCOPE = 'paxos-identity';
 /** The semantic conventions' advised boundaries for `http.client.request.duration`, in seconds. */
-export const DURATION_BUCKETS: readonly number[] = Object.freeze([
+const DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ]);
 
 type Api = typeof OpenTelemetry;
+
+/**
+ * Where `@opentelemetry/api` 1.x keeps the providers a host registered (`trace.setGlobalTracerProvider`, ...). Until
+ * something is registered there, every span and metric would go to a no-op, so the API need not even be loaded.
+ */
+const GLOBAL_API = Symbol.for('opentelemetry.js.api.1');
+
+/** Whether a host registered any global OpenTelemetry provider or propagator in this process. */
+function globalsRegistered(): boolean {
+  return (globalThis as Record<symbol, unknown>)[GLOBAL_API] !== undefined;
+}
 
 /** Loaded once per process; `undefined` when `@opentelemetry/api` is not installed. */
 let loading: Promise<Api | undefined> | undefined;
@@ -63,8 +74,13 @@ export class PaxosTelemetry {
     this.#options = options;
   }
 
-  /** Starts the span of attempt `attempt` of `request`; `undefined` when `@opentelemetry/api` is absent. */
+  /**
+   * Starts the span of attempt `attempt` of `request`; `undefined` when `@opentelemetry/api` is absent, or when no
+   * provider was given or registered (then nothing would be recorded, and the API is not loaded at all).
+   */
   async start(request: RequestSummary, attempt: number): Promise<AttemptSpan | undefined> {
+    const given = this.#options.tracerProvider !== undefined || this.#options.meterProvider !== undefined;
+    if (!given && !globalsRegistered()) return undefined;
     const api = await loadApi();
     if (api === undefined) return undefined;
     const { tracer, duration } = this.#instrumentsOf(api);

@@ -205,8 +205,10 @@ export class ImportIdentities {
     const finish = async (result: ImportResult): Promise<void> => {
       if (result.ok) succeeded += 1;
       else failed += 1;
+      // The counts as of this result: another item can finish while onResult is awaited, and its count is its own.
+      const counted = progress();
       await options.onResult?.(result);
-      options.onProgress?.(progress());
+      options.onProgress?.(counted);
     };
 
     const inFlight = new Set<Promise<void>>();

@@ -165,7 +165,9 @@ describe('ids and validation errors say what was wrong', () => {
           return (e as Error).message;
         },
       );
-    expect(await messageOf(() => service.getIdentity('not an id'))).to.match(/^Invalid identity id: 1 violation: id:/);
+    expect(await messageOf(() => service.getIdentity('jane@example.com'))).to.match(
+      /^Invalid identity id: 1 violation: id: must be an identity id as Paxos returned it .*, not a refId$/,
+    );
     expect(await messageOf(() => service.listIdentitiesPage({ limit: -1 }))).to.match(/^Invalid list filter: /);
     expect(await messageOf(() => service.setSandboxStatus('abc', { idVerificationStatus: 'MAYBE' } as never))).to.match(
       /^Invalid sandbox status: /,

@@ -15,6 +15,7 @@ export type * from './domain/index.js';
 export type {
   IdentityGateway,
   CallOptions,
+  ResponseMetadata,
   GetIdentityOptions,
   Clock,
   IdGenerator,
@@ -40,9 +41,11 @@ export type {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- still public, as documented
   SeenStore,
 } from './ports/index.js';
+export { IdentityCallOptionsError } from './ports/index.js';
 
 export {
   createIdentityService,
+  IdentityServiceConfigError,
   type IdentityServiceOptions,
   type InMemoryServiceOptions,
   type PaxosServiceOptions,
@@ -51,6 +54,8 @@ export {
 } from './composition/create-identity-service.js';
 export {
   IdentityService,
+  withResponse,
+  type WithResponse,
   createWebhookHandler,
   DEFAULT_WEBHOOK_LEASE_MS,
   type ImportItem,
@@ -115,4 +120,11 @@ export {
   type PaxosEnvironment,
   type ClientSecretSource,
   type RetryBackoffOptions,
+  type PaxosHooks,
+  type PaxosRequestEvent,
+  type PaxosResponseEvent,
+  type PaxosAttemptOutcome,
+  type PaxosTelemetryOptions,
+  type TracerProviderLike,
+  type MeterProviderLike,
 } from './adapters/paxos/index.js';

@@ -36,9 +36,9 @@ export class CreateIdentity {
     } catch (error) {
       if (error instanceof IdentityAlreadyExistsError && error.conflict === 'ref_id') {
         const existing = await this.gateway.get(error.existingId, {
+          ...options,
           includeDetails: true,
           includeInstitutionMembers: draft.type === 'INSTITUTION',
-          signal: options.signal,
         });
         if (sameCip(existing.cip, draft.cip)) {
           options.onReplay?.();

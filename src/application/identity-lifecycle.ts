@@ -59,9 +59,9 @@ export class IdentityLifecycle {
     const gateway = this.ports.members ?? missing('institution-member');
     const id = parseIdentityId(institutionId, 'institutionId');
     const institution = await this.identities.get(id, {
+      ...options,
       includeDetails: true,
       includeInstitutionMembers: true,
-      ...(options.signal !== undefined && { signal: options.signal }),
     });
     return gateway.addMembers(id, parseMembersToAdd(institution, members), options);
   }
@@ -86,10 +86,7 @@ export class IdentityLifecycle {
   ): Promise<IdentityDocuments> {
     const gateway = this.ports.documents ?? missing('document');
     const { includePending } = parseListDocumentsOptions(options);
-    return gateway.list(parseIdentityId(identityId), {
-      includePending: includePending ?? false,
-      ...(options.signal !== undefined && { signal: options.signal }),
-    });
+    return gateway.list(parseIdentityId(identityId), { ...options, includePending: includePending ?? false });
   }
 
   async listEventsPage(
@@ -99,9 +96,10 @@ export class IdentityLifecycle {
     const gateway = this.ports.events ?? missing('event');
     const { pageCursor, ...rest } = filter;
     if (pageCursor !== undefined && (typeof pageCursor !== 'string' || pageCursor === '' || pageCursor.length > 2000)) {
-      throw new IdentityValidationError([
-        { path: 'pageCursor', code: 'format', message: 'pageCursor: must be the nextPageCursor of a previous page' },
-      ]);
+      throw new IdentityValidationError(
+        [{ path: 'pageCursor', code: 'format', message: 'pageCursor: must be the nextPageCursor of a previous page' }],
+        { subject: 'event filter' },
+      );
     }
     return gateway.listPage({ ...parseEventFilter(rest), ...(pageCursor !== undefined && { pageCursor }) }, options);
   }

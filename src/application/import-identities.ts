@@ -291,8 +291,10 @@ export class ImportIdentities {
 
     const finish = async (result: ImportResult): Promise<void> => {
       counts[result.outcome] += 1;
+      // The counts as of this result: another item can finish while onResult is awaited, and its count is its own.
+      const counted = progress();
       await options.onResult?.(result);
-      options.onProgress?.(progress());
+      options.onProgress?.(counted);
     };
 
     const inFlight = new Set<Promise<void>>();

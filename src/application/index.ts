@@ -24,3 +24,4 @@ export {
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook-handler.js';
 export { Accounts } from './accounts.js';
 export { IdentityControls } from './identity-controls.js';
+export { withResponse, type WithResponse } from './with-response.js';

@@ -18,9 +18,9 @@ export class UpdateIdentity {
   async execute(id: string, changes: IdentityChanges, options: CallOptions = {}): Promise<Identity> {
     const checkedId = parseIdentityId(id);
     const current = await this.gateway.get(checkedId, {
+      ...options,
       includeDetails: true,
       includeInstitutionMembers: true,
-      signal: options.signal,
     });
     const rules = this.validation.rules;
     const update = IdentityUpdate.plan(current, changes, {

@@ -45,6 +45,7 @@ function checkOptions(
   if (problems.length > 0 || options === undefined) {
     throw new IdentityValidationError(
       problems.map((p) => ({ path: p.path, code: 'range', message: `${p.path}: ${p.message}` })),
+      { subject: 'status wait options' },
     );
   }
   const first = options.pollIntervalMs ?? DEFAULT_POLL_MS;

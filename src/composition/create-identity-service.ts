@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { IdentityService, ValidationSettings } from '../application/index.js';
-import { resolveIdentityRules, type IdentityRules } from '../domain/index.js';
+import { IdentityServiceError, resolveIdentityRules, type IdentityRules } from '../domain/index.js';
 import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
 import type { PaxosGatewayOptions } from '../adapters/paxos/index.js';
 import type { Clock, IdGenerator, Logger, RateLimiter, TokenCache, WebhookDeliveryRecord } from '../ports/index.js';
@@ -101,6 +101,91 @@ export interface PaxosServiceOptions extends CommonServiceOptions {
 export type IdentityServiceOptions = InMemoryServiceOptions | PaxosServiceOptions;
 
 /**
+ * An option of {@link createIdentityService} is missing or of the wrong type (no options at all, an unknown
+ * `adapter`, a `clock` without `now()`, an unknown rule): thrown when the service is built, before anything is sent.
+ * `option` names it. The Paxos adapter's own options (`paxos.*`) are reported by `PaxosConfigurationError`.
+ */
+export class IdentityServiceConfigError extends IdentityServiceError {
+  readonly code = 'identity_service_configuration';
+  /** The option at fault: `adapter`, `clock`, `coordination.rateLimiter`, `rules`, ... */
+  readonly option: string;
+
+  constructor(option: string, rule: string) {
+    super(`Invalid createIdentityService options: ${option} ${rule}`);
+    this.option = option;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), option: this.option };
+  }
+}
+
+const ADAPTERS = ['in-memory', 'paxos'] as const;
+
+/** Refuses `value` at `option` unless it is an object with every one of `methods`. */
+function checkPort(option: string, value: unknown, methods: readonly string[], what: string): void {
+  if (value === undefined) return;
+  const object = value as Record<string, unknown> | null;
+  if (object === null || typeof object !== 'object' || methods.some((m) => typeof object[m] !== 'function'))
+    throw new IdentityServiceConfigError(option, `must be ${what} (an object with ${methods.join(', ')})`);
+}
+
+/** The checks of everything but `paxos.*`, which the Paxos configuration checks with the adapter's own error. */
+function checkServiceOptions(given: unknown): asserts given is IdentityServiceOptions {
+  if (given === null || typeof given !== 'object')
+    throw new IdentityServiceConfigError(
+      'options',
+      "are required: { adapter: 'in-memory' } or { adapter: 'paxos', paxos: { environment, clientId, clientSecret } }",
+    );
+  const options = given as Record<string, unknown>;
+  const adapter = options['adapter'];
+  if (!ADAPTERS.includes(adapter as (typeof ADAPTERS)[number]))
+    throw new IdentityServiceConfigError(
+      'adapter',
+      // The adapter name is the caller's own choice, never personal data, but it is still not echoed at length.
+      `must be 'in-memory' or 'paxos'${typeof adapter === 'string' ? `, not '${adapter.slice(0, 40)}'` : adapter === undefined ? ' (it is missing)' : `, not a ${typeof adapter}`}`,
+    );
+  checkPort('clock', options['clock'], ['now'], 'a Clock');
+  checkPort('idGenerator', options['idGenerator'], ['next'], 'an IdGenerator');
+  checkPort('logger', options['logger'], ['debug', 'info', 'warn', 'error'], 'a Logger');
+  checkPort('webhookDeliveryRecord', options['webhookDeliveryRecord'], ['claim'], 'a WebhookDeliveryRecord');
+  checkPort('rateLimiter', options['rateLimiter'], ['acquire', 'coolDown', 'coolingDownUntil'], 'a RateLimiter');
+  checkPort('tokenCache', options['tokenCache'], ['get', 'set', 'invalidate'], 'a TokenCache');
+  const coordination = options['coordination'];
+  if (coordination !== undefined) {
+    if (coordination === null || typeof coordination !== 'object')
+      throw new IdentityServiceConfigError('coordination', 'must be an object (see redisCoordination())');
+    const pieces = coordination as Record<string, unknown>;
+    checkPort(
+      'coordination.rateLimiter',
+      pieces['rateLimiter'],
+      ['acquire', 'coolDown', 'coolingDownUntil'],
+      'a RateLimiter',
+    );
+    checkPort('coordination.tokenCache', pieces['tokenCache'], ['get', 'set', 'invalidate'], 'a TokenCache');
+    checkPort(
+      'coordination.webhookDeliveryRecord',
+      pieces['webhookDeliveryRecord'],
+      ['claim'],
+      'a WebhookDeliveryRecord',
+    );
+  }
+  const inMemory = options['inMemory'];
+  if (adapter === 'in-memory' && inMemory !== undefined && (inMemory === null || typeof inMemory !== 'object'))
+    throw new IdentityServiceConfigError('inMemory', 'must be an object');
+}
+
+/** The rules resolved, an unknown rule or choice reported as the service's configuration error. */
+function rulesOf(rules: IdentityRules | undefined) {
+  try {
+    return resolveIdentityRules(rules);
+  } catch (error) {
+    if (error instanceof TypeError) throw new IdentityServiceConfigError('rules', `are invalid: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
  * Builds a ready {@link IdentityService} without touching inversify.
  *
  * @example
@@ -110,12 +195,15 @@ export type IdentityServiceOptions = InMemoryServiceOptions | PaxosServiceOption
  * const identity = await service.createIdentity({ person: { ... } });
  * ```
  *
- * @throws {PaxosConfigurationError} for `adapter: 'paxos'` when an option is invalid (an `http:` URL to a
+ * @throws {IdentityServiceConfigError} when an option is missing or of the wrong type (no options, an unknown
+ * `adapter`, a `clock` without `now()`, an unknown rule or choice in `rules`, ...), naming it.
+ * @throws {PaxosConfigurationError} for `adapter: 'paxos'` when a `paxos` option is invalid (an `http:` URL to a
  * non-loopback host, a missing client id or secret, ...).
- * @throws {TypeError} when `rules` names an unknown rule or choice.
  */
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
-  const rules = resolveIdentityRules(options.rules);
+  // Untyped callers (JavaScript, JSON config) can pass anything: name the option before anything reads it.
+  checkServiceOptions(options);
+  const rules = rulesOf(options.rules);
   const container = new Container();
   container.load(identityCoreModule);
   // An untyped caller may leave `paxos` out: that is for the Paxos configuration to report, not a TypeError here.
@@ -137,14 +225,12 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     case 'paxos': {
       container.load(paxosGatewayModule(options.paxos));
       const rateLimiter = options.rateLimiter ?? options.coordination?.rateLimiter;
-      if (rateLimiter !== undefined && options.paxos.rateLimit !== false)
+      if (rateLimiter !== undefined && paxos?.rateLimit !== false)
         container.rebind<RateLimiter>(TOKENS.RateLimiter).toConstantValue(rateLimiter);
       const tokenCache = options.tokenCache ?? options.coordination?.tokenCache;
       if (tokenCache !== undefined) container.rebind<TokenCache>(TOKENS.TokenCache).toConstantValue(tokenCache);
       break;
     }
-    default:
-      throw new TypeError(`Unknown adapter: ${String((options as { adapter?: unknown }).adapter)}`);
   }
   return container.get<IdentityService>(TOKENS.IdentityService);
 }

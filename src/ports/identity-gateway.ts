@@ -7,10 +7,42 @@ import type {
   SandboxStatusChange,
 } from '../domain/index.js';
 
+/**
+ * What the server answered to a successful call, for support tickets and debugging: the Paxos adapter fills it from
+ * the HTTP response; the in-memory fake answers in process, with `status` 200 and no request id or headers.
+ */
+export interface ResponseMetadata {
+  /** The HTTP status of the answer (the fake: 200). */
+  readonly status: number;
+  /** The server's request id, for a support ticket, when it sent one. */
+  readonly requestId: string | undefined;
+  /** The answer's headers, names in lower case (the fake: none). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** How many attempts the call made (retries and a token refresh included). */
+  readonly attempts: number;
+}
+
 /** Per-call options every gateway call accepts. */
 export interface CallOptions {
   /** Cancels the call. */
   readonly signal?: AbortSignal;
+  /**
+   * This call's deadline in milliseconds (1 to 600000), instead of the service's `timeoutMs`, over every attempt and
+   * every wait. The in-memory fake answers at once and ignores it (it still checks it).
+   */
+  readonly timeoutMs?: number;
+  /** This call's retries after a transient failure (0 to 10), instead of the service's `maxRetries`. */
+  readonly maxRetries?: number;
+  /**
+   * Extra request headers for this call (a tracing or correlation header). `authorization`, `content-type`, `host`,
+   * `content-length`, `cookie` and `connection` are the adapter's own and refused with `IdentityCallOptionsError`.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Receives the metadata of each successful answer of this call. A use case that sends two requests (an update
+   * reads before it writes) reports both, the last one last; see `withResponse`.
+   */
+  readonly onResponse?: (response: ResponseMetadata) => void;
 }
 
 /** What a get returns besides the summary. */

@@ -3,7 +3,13 @@
  * in-memory fake, and the Paxos adapter against the emulator (whose root hook judges every body the library sends).
  */
 import { expect } from 'chai';
-import { createIdentityService, IdentityValidationError, type LogFields, type Logger } from '../../src/index.js';
+import {
+  createIdentityService,
+  IdentityServiceConfigError,
+  IdentityValidationError,
+  type LogFields,
+  type Logger,
+} from '../../src/index.js';
 import { aPerson, PERSON_CDD, seedCommand } from '../support/builders.js';
 import { paxosOptionsFor, useEmulator } from '../support/paxos.js';
 
@@ -77,7 +83,7 @@ describe('createIdentityService rules and warnings', () => {
 
   it('rejects an unknown rule choice when the service is built', () => {
     expect(() => createIdentityService({ adapter: 'in-memory', rules: { passthrough: 'lenient' as never } })).to.throw(
-      TypeError,
+      IdentityServiceConfigError,
       /rules\.passthrough/,
     );
   });

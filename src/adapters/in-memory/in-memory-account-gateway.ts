@@ -63,8 +63,7 @@ export class InMemoryAccountGateway implements AccountGateway {
 
   private run<T>(options: CallOptions | undefined, work: () => T): Promise<T> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return work();
-    });
+    }, options);
   }
 }

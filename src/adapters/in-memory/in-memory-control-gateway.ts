@@ -27,23 +27,20 @@ export class InMemoryIdentityControlGateway implements IdentityControlGateway {
 
   listPage(filter: ListIdentityControlsFilter, options?: CallOptions): Promise<IdentityControlPage> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.listControls(this.clientId, filter);
-    });
+    }, options);
   }
 
   create(control: NewIdentityControl, options?: CallOptions): Promise<IdentityControl> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.createControl(this.clientId, { ...control, setBy: 'SET_BY_CLIENT' });
-    });
+    }, options);
   }
 
   delete(controlId: string, _reason?: string, options?: CallOptions): Promise<void> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       this.simulator.deleteControl(this.clientId, controlId);
-    });
+    }, options);
   }
 
   /** Sandbox control: a control as Paxos sets it (`SET_BY_PAXOS`, not overridable), such as FROZEN. */
@@ -70,22 +67,19 @@ export class InMemoryKycRefreshGateway implements KycRefreshGateway {
 
   start(identityId: string, options?: CallOptions): Promise<void> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       this.simulator.startKycRefresh(this.clientId, identityId);
-    });
+    }, options);
   }
 
   forceStart(identityId: string, expiryDays: number, options?: CallOptions): Promise<void> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       this.simulator.forceStartKycRefresh(this.clientId, identityId, expiryDays);
-    });
+    }, options);
   }
 
   reset(identityId: string, options?: CallOptions): Promise<void> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       this.simulator.resetKycRefresh(this.clientId, identityId);
-    });
+    }, options);
   }
 }

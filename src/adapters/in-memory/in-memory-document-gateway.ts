@@ -43,21 +43,19 @@ export class InMemoryDocumentGateway implements DocumentGateway {
 
   requestUpload(identityId: string, request: DocumentUploadRequest, options?: CallOptions): Promise<DocumentUpload> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.requestDocumentUpload(
         this.clientId,
         identityId,
         request,
         (fileId, token) => `memory://documents/${fileId}?token=${token}`,
       );
-    });
+    }, options);
   }
 
   list(identityId: string, options?: ListDocumentsCallOptions): Promise<IdentityDocuments> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.listDocuments(this.clientId, identityId, options?.includePending ?? false);
-    });
+    }, options);
   }
 
   /**

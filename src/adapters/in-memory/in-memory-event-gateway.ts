@@ -19,16 +19,14 @@ export class InMemoryEventGateway implements EventGateway {
 
   listPage(request: EventPageRequest, options?: CallOptions): Promise<EventPage> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.listEvents(this.clientId, request);
-    });
+    }, options);
   }
 
   get(id: string, options?: CallOptions & { readonly isTest?: boolean }): Promise<PaxosEvent> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.getEvent(this.clientId, id);
-    });
+    }, options);
   }
 
   /** Sandbox control: records an event of any type, as Paxos would emit it (KYC refresh, or a type not yet known). */

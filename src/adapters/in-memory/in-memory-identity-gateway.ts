@@ -41,37 +41,32 @@ export class InMemoryIdentityGateway implements IdentityGateway {
 
   create(identity: NewIdentity, options?: CallOptions): Promise<Identity> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.create(this.clientId, identity);
-    });
+    }, options);
   }
 
   get(id: string, options?: GetIdentityOptions): Promise<Identity> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.get(this.clientId, id, options);
-    });
+    }, options);
   }
 
   setSandboxStatus(id: string, change: SandboxStatusChange, options?: CallOptions): Promise<void> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       this.simulator.setSandboxStatus(this.clientId, id, change);
-    });
+    }, options);
   }
 
   listPage(filter: ListIdentitiesFilter, options?: CallOptions): Promise<IdentityPage> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.listPage(this.clientId, filter);
-    });
+    }, options);
   }
 
   update(id: string, update: IdentityUpdate, options?: CallOptions): Promise<Identity> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       // The simulator applies the delta to what it holds now, as Paxos would to a concurrent change.
       return this.simulator.update(this.clientId, id, changesOf(update.delta));
-    });
+    }, options);
   }
 }

@@ -36,15 +36,13 @@ export class InMemoryMemberGateway implements InstitutionMemberGateway {
     options?: CallOptions,
   ): Promise<InstitutionMembersAdded> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       return this.simulator.addInstitutionMembers(this.clientId, institutionId, members);
-    });
+    }, options);
   }
 
   removeMember(memberId: string, options?: CallOptions): Promise<void> {
     return settle(() => {
-      options?.signal?.throwIfAborted();
       this.simulator.removeInstitutionMember(this.clientId, memberId);
-    });
+    }, options);
   }
 }

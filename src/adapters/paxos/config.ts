@@ -1,6 +1,8 @@
 import { Sensitive } from '../../domain/index.js';
 import type { Logger } from '../../ports/index.js';
 import { PaxosConfigurationError } from './errors.js';
+import type { PaxosHooks } from './http/observer.js';
+import type { PaxosTelemetryOptions } from './http/telemetry.js';
 
 /** Which Paxos: its sandbox or production. Each has its own URLs and its own credentials. */
 export type PaxosEnvironment = 'sandbox' | 'production';
@@ -58,7 +60,11 @@ export interface PaxosGatewayOptions {
   readonly clientId: string;
   /** The client secret, or an (async) function returning it; it is read again for every new token. */
   readonly clientSecret: ClientSecretSource;
-  /** Overrides the environment's API base URL (`https://api.sandbox.paxos.com/v2`). `http:` only for loopback hosts. */
+  /**
+   * Overrides the environment's API base URL (`https://api.sandbox.paxos.com/v2`); it ends with `/v2`. `http:` only
+   * for loopback hosts. A host other than Paxos's needs `tokenUrl` too: the credentials would otherwise go to
+   * Paxos's token URL while the calls go elsewhere.
+   */
   readonly baseUrl?: string;
   /** Overrides the environment's token URL (`https://oauth.sandbox.paxos.com/oauth2/token`). `http:` only for loopback. */
   readonly tokenUrl?: string;
@@ -92,6 +98,13 @@ export interface PaxosGatewayOptions {
   readonly rateLimit?: PaxosRateLimitOptions | false;
   /** Largest response body read, in bytes; a longer one is cut off with `PaxosResponseError`. Default 1048576 (1 MiB). */
   readonly maxResponseBytes?: number;
+  /** Called for every HTTP attempt (method, path template, attempt, status, duration, request id); see {@link PaxosHooks}. */
+  readonly hooks?: PaxosHooks;
+  /**
+   * OpenTelemetry client spans and the `http.client.request.duration` histogram, through `@opentelemetry/api` when
+   * it is installed. Default: the global tracer and meter providers; `false` turns it off.
+   */
+  readonly telemetry?: PaxosTelemetryOptions | false;
 }
 
 /** {@link PaxosRateLimitOptions} with the defaults filled in. */
@@ -120,6 +133,8 @@ export interface ResolvedPaxosConfig {
   readonly timeoutMs: number;
   /** One attempt's budget, headers and body, inside `timeoutMs`. */
   readonly attemptTimeoutMs: number;
+  /** Whether `attemptTimeoutMs` was configured; when not, a per-call `timeoutMs` derives the attempt's own. */
+  readonly attemptTimeoutConfigured: boolean;
   /** The `clientSecret` function's budget, inside the call's deadline. */
   readonly secretTimeoutMs: number;
   /** The cap of a `Retry-After`. */
@@ -130,6 +145,8 @@ export interface ResolvedPaxosConfig {
   readonly logger: Logger | undefined;
   readonly rateLimit: ResolvedPaxosRateLimit | false;
   readonly maxResponseBytes: number;
+  readonly hooks: PaxosHooks | undefined;
+  readonly telemetry: PaxosTelemetryOptions | false;
 }
 
 /** Paxos's published URLs per environment. */
@@ -164,6 +181,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 3;
 /** The longest default attempt: a quarter of the deadline leaves room for three more after a stall. */
 const DEFAULT_MAX_ATTEMPT_TIMEOUT_MS = 10_000;
+
+/** An attempt's budget when none is configured: a quarter of the call's, so that a stall leaves room for retries. */
+export function defaultAttemptTimeoutMs(timeoutMs: number): number {
+  return Math.max(1, Math.min(DEFAULT_MAX_ATTEMPT_TIMEOUT_MS, Math.ceil(timeoutMs / 4)));
+}
 const DEFAULT_SECRET_TIMEOUT_MS = 5_000;
 /** Paxos's IP throttle lasts five minutes: a longer `Retry-After` is a broken proxy's, not Paxos's. */
 const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
@@ -219,6 +241,56 @@ function checkUrl(name: string, value: unknown): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** Paxos's own API hosts, whose token URL the environment already knows. */
+const PAXOS_API_HOSTS: ReadonlySet<string> = new Set(
+  Object.values(PAXOS_ENVIRONMENTS).map((urls) => new URL(urls.baseUrl).hostname),
+);
+
+/**
+ * A `baseUrl` elsewhere than Paxos with the environment's token URL would send the client secret to Paxos and the
+ * bearer token to the other host: almost always a forgotten `tokenUrl` (an emulator, a proxy), so it is refused.
+ */
+function checkTokenUrlGiven(baseUrl: string, tokenUrl: unknown): void {
+  if (tokenUrl !== undefined) return;
+  const host = new URL(baseUrl).hostname;
+  if (!PAXOS_API_HOSTS.has(host))
+    throw new PaxosConfigurationError(
+      `baseUrl points at ${host}, which is not Paxos's API, but tokenUrl is not set: set tokenUrl to the token endpoint of the same server`,
+    );
+}
+
+function checkHooks(value: unknown): PaxosHooks | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') throw new PaxosConfigurationError('hooks must be an object');
+  const hooks = value as PaxosHooks;
+  for (const name of ['onRequest', 'onResponse'] as const)
+    if (hooks[name] !== undefined && typeof hooks[name] !== 'function')
+      throw new PaxosConfigurationError(`hooks.${name} must be a function`);
+  return hooks;
+}
+
+function checkTelemetry(value: unknown): PaxosTelemetryOptions | false {
+  if (value === undefined) return {};
+  if (value === false) return false;
+  if (value === null || typeof value !== 'object')
+    throw new PaxosConfigurationError('telemetry must be an object or false');
+  const telemetry = value as Record<string, unknown>;
+  for (const [name, method] of [
+    ['tracerProvider', 'getTracer'],
+    ['meterProvider', 'getMeter'],
+  ] as const) {
+    const provider = telemetry[name];
+    if (
+      provider !== undefined &&
+      (provider === null ||
+        typeof provider !== 'object' ||
+        typeof (provider as Record<string, unknown>)[method] !== 'function')
+    )
+      throw new PaxosConfigurationError(`telemetry.${name} must be an OpenTelemetry ${name} (with ${method})`);
+  }
+  return value;
+}
+
 function checkInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -270,7 +342,8 @@ function checkRateLimit(value: unknown): ResolvedPaxosRateLimit | false {
 export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosConfig {
   // Untyped callers can pass anything: check the shape before reading it.
   const given: unknown = options;
-  if (given === null || typeof given !== 'object') throw new PaxosConfigurationError('options are required');
+  if (given === null || typeof given !== 'object')
+    throw new PaxosConfigurationError('the paxos options are required: { environment, clientId, clientSecret }');
   if (!Object.hasOwn(PAXOS_ENVIRONMENTS, options.environment)) {
     throw new PaxosConfigurationError("environment must be 'sandbox' or 'production'");
   }
@@ -303,9 +376,11 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     300_000,
   );
   const timeoutMs = checkInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+  const baseUrl = checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl);
+  checkTokenUrlGiven(baseUrl, options.tokenUrl);
   const resolved: ResolvedPaxosConfig = Object.freeze({
     environment: options.environment,
-    baseUrl: checkUrl('baseUrl', options.baseUrl ?? environment.baseUrl),
+    baseUrl,
     tokenUrl: checkUrl('tokenUrl', options.tokenUrl ?? environment.tokenUrl),
     clientId: options.clientId,
     clientSecret,
@@ -317,10 +392,11 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     attemptTimeoutMs: checkInteger(
       'attemptTimeoutMs',
       options.attemptTimeoutMs,
-      Math.max(1, Math.min(DEFAULT_MAX_ATTEMPT_TIMEOUT_MS, Math.ceil(timeoutMs / 4))),
+      defaultAttemptTimeoutMs(timeoutMs),
       1,
       MAX_TIMEOUT_MS,
     ),
+    attemptTimeoutConfigured: options.attemptTimeoutMs !== undefined,
     secretTimeoutMs: checkInteger(
       'secretTimeoutMs',
       options.secretTimeoutMs,
@@ -347,6 +423,8 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
       1024,
       256 * 1024 * 1024,
     ),
+    hooks: checkHooks(options.hooks),
+    telemetry: checkTelemetry(options.telemetry),
   });
   RESOLVED.add(resolved);
   return resolved;

@@ -1,4 +1,9 @@
-import { IdentityRejectedError, IdentityServiceError, type IdentityServiceErrorOptions } from '../../domain/index.js';
+import {
+  IdentityRejectedError,
+  IdentityServiceError,
+  type IdentityServiceErrorOptions,
+  type Violation,
+} from '../../domain/index.js';
 import { scrubServerText } from '../../domain/shared/scrub.js';
 
 /** A redacted description of the HTTP request behind an error: method and path template only. */
@@ -130,9 +135,14 @@ export class PaxosBadRequestError extends IdentityRejectedError implements Paxos
   declare readonly attempts: number | undefined;
   readonly [API_ERROR] = true;
 
-  constructor(detail: string | undefined, options: PaxosErrorOptions = {}) {
+  /** `violations`: the fields Paxos named in `meta.violations`, with camelCase paths as the fake gives them. */
+  constructor(
+    detail: string | undefined,
+    options: PaxosErrorOptions & { readonly violations?: readonly Violation[] } = {},
+  ) {
     super(detail, {
       ...(options.cause !== undefined && { cause: options.cause }),
+      ...(options.violations !== undefined && { violations: options.violations }),
       message: `${where(options.request)} was rejected as invalid (400)${detail === undefined ? '' : `: ${detail}`}`,
     });
     assignApiFields(this, { status: 400, ...options });
@@ -300,9 +310,11 @@ export class PaxosConnectionError extends PaxosApiError {
   /** The network error code, when known. */
   readonly reason: string | undefined;
 
-  constructor(reason: string | undefined, options: PaxosErrorOptions = {}) {
+  /** `target`: the `host:port` that did not answer (never a path, which may hold an id). */
+  constructor(reason: string | undefined, options: PaxosErrorOptions & { readonly target?: string } = {}) {
+    const from = options.target === undefined ? '' : ` from ${options.target}`;
     super(
-      `${where(options.request)}: no response${reason === undefined ? '' : ` (${reason})`}${tries(options.attempts)}`,
+      `${where(options.request)}: no response${from}${reason === undefined ? '' : ` (${reason})`}${tries(options.attempts)}`,
       options,
     );
     this.reason = reason;

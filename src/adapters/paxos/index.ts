@@ -39,3 +39,5 @@ export {
   type RequestSummary,
   type PaxosRateLimitReason,
 } from './errors.js';
+export type { PaxosHooks, PaxosRequestEvent, PaxosResponseEvent, PaxosAttemptOutcome } from './http/observer.js';
+export type { PaxosTelemetryOptions, TracerProviderLike, MeterProviderLike } from './http/telemetry.js';

@@ -1,3 +1,4 @@
+import type { CallOptions } from '../../ports/index.js';
 import type { PaxosConnection } from './connection.js';
 import type { NamedResource } from './http/error-factory.js';
 import type { PaxosAnswer } from './http/request-sender.js';
@@ -10,7 +11,8 @@ interface MemberLinkCall {
   readonly resource: NamedResource;
   /** The token's scopes, when the route needs others than the identity ones. */
   readonly scopes?: readonly string[];
-  readonly signal?: AbortSignal | undefined;
+  /** The caller's per-call options. */
+  readonly call?: CallOptions | undefined;
 }
 
 /** `POST <collection>`. Not retried: a repeat could link a member twice. */
@@ -25,7 +27,7 @@ export function postMemberLinks(connection: PaxosConnection, call: MemberLinkCal
     readJson: true,
     resource: call.resource,
     ...(call.scopes !== undefined && { scopes: call.scopes }),
-    signal: call.signal,
+    call: call.call,
   });
 }
 
@@ -44,6 +46,6 @@ export async function deleteMemberLink(
     readJson: false,
     resource: call.resource,
     ...(call.scopes !== undefined && { scopes: call.scopes }),
-    signal: call.signal,
+    call: call.call,
   });
 }

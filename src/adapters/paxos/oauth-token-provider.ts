@@ -5,6 +5,7 @@ import type { Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.j
 import { InMemoryTokenCache } from './in-memory-token-cache.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, decodeJsonText, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
+import { targetOf } from './http/observer.js';
 import {
   PaxosAuthenticationError,
   PaxosConnectionError,
@@ -234,7 +235,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
         const options = { request: this.#request, attempts: 1, status, requestId };
         throw deadline.signal.aborted
           ? new PaxosTimeoutError(this.#config.timeoutMs, options)
-          : new PaxosConnectionError(networkReason(error), options);
+          : new PaxosConnectionError(networkReason(error), { ...options, target: targetOf(this.#config.tokenUrl) });
       }
       const token = status >= 200 && status < 300 ? await this.#accept(key, text, status, requestId) : undefined;
       if (token === undefined) {

@@ -95,7 +95,7 @@ export class PaxosAccountGateway implements AccountGateway {
       // The route names no id; its 404 means the primary identity the body names.
       resource: { identity: account.identityId },
       scopes: this.#connection.accountScopes,
-      signal: options.signal,
+      call: options,
     });
   }
 
@@ -110,7 +110,7 @@ export class PaxosAccountGateway implements AccountGateway {
       readJson: true,
       resource: { account: id },
       scopes: this.#connection.accountScopes,
-      signal: options.signal,
+      call: options,
     });
     return this.#account(answer, id);
   }
@@ -126,7 +126,7 @@ export class PaxosAccountGateway implements AccountGateway {
       idempotent: true,
       readJson: true,
       scopes: this.#connection.accountScopes,
-      signal: options.signal,
+      call: options,
     });
     const page = this.#connection.decode(ListAccountsResponseDto, answer, 'a page of accounts');
     const items: Account[] = [];
@@ -159,7 +159,7 @@ export class PaxosAccountGateway implements AccountGateway {
       refId: update.delta.refId,
       resource: { account: id },
       scopes: this.#connection.accountScopes,
-      signal: options.signal,
+      call: options,
     });
     return this.#account(answer, id);
   }
@@ -176,7 +176,7 @@ export class PaxosAccountGateway implements AccountGateway {
         collection: MEMBERS,
         resource: { account: accountId },
         scopes: this.#connection.accountScopes,
-        signal: options.signal,
+        call: options,
       },
       { account_id: accountId, members: members.map(accountMemberToWire) },
     );
@@ -196,7 +196,7 @@ export class PaxosAccountGateway implements AccountGateway {
         collection: MEMBERS,
         resource: { accountMember: memberId },
         scopes: this.#connection.accountScopes,
-        signal: options.signal,
+        call: options,
       },
       memberId,
     );

@@ -59,7 +59,7 @@ export class PaxosIdentityControlGateway implements IdentityControlGateway {
       readJson: true,
       resource: { identity: filter.identityId },
       scopes: this.#connection.controlScopes,
-      signal: options.signal,
+      call: options,
     });
     const page = this.#connection.decode(ListIdentityControlsResponseDto, answer, 'a page of identity controls');
     const next = page.next_page_cursor;
@@ -86,7 +86,7 @@ export class PaxosIdentityControlGateway implements IdentityControlGateway {
       readJson: true,
       resource: { identity: control.identityId },
       scopes: this.#connection.controlScopes,
-      signal: options.signal,
+      call: options,
     });
     return this.#control(answer);
   }
@@ -108,7 +108,7 @@ export class PaxosIdentityControlGateway implements IdentityControlGateway {
       readJson: false,
       resource: { control: controlId },
       scopes: this.#connection.controlScopes,
-      signal: options.signal,
+      call: options,
     });
   }
 
@@ -140,7 +140,7 @@ export class PaxosKycRefreshGateway implements KycRefreshGateway {
       idempotent: true,
       readJson: false,
       resource: { identity: identityId },
-      signal: options.signal,
+      call: options,
     });
   }
 
@@ -166,7 +166,7 @@ export class PaxosKycRefreshGateway implements KycRefreshGateway {
       idempotent: true,
       readJson: false,
       resource: { identity: identityId },
-      signal: options.signal,
+      call: options,
     });
   }
 

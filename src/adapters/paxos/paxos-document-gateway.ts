@@ -47,7 +47,7 @@ export class PaxosDocumentGateway implements DocumentGateway {
       readJson: true,
       resource: { identity: identityId },
       conflict: 'document',
-      signal: options.signal,
+      call: options,
     });
     const dto = this.#transport.decode(DocumentUploadResponseDto, answer, 'a document upload response');
     if (!/^https?:\/\//i.test(dto.upload_url))
@@ -66,7 +66,7 @@ export class PaxosDocumentGateway implements DocumentGateway {
       idempotent: true,
       readJson: true,
       resource: { identity: identityId },
-      signal: options.signal,
+      call: options,
     });
     const dto = this.#transport.decode(ListIdentityDocumentsResponseDto, answer, 'a document list');
     return { documents: (dto.documents ?? []).map(documentFromWire), pendingDocuments: dto.pending_documents ?? [] };

@@ -68,7 +68,7 @@ export class PaxosEventGateway implements EventGateway {
       idempotent: true,
       readJson: true,
       scopes: this.#transport.eventScopes,
-      signal: options.signal,
+      call: options,
     });
     const dto = this.#transport.decode(ListEventsResponseDto, answer, 'an event list');
     const cursor = dto.next_page_cursor;
@@ -91,7 +91,7 @@ export class PaxosEventGateway implements EventGateway {
       readJson: true,
       resource: { event: id },
       scopes: this.#transport.eventScopes,
-      signal: options.signal,
+      call: options,
     });
     const dto = this.#transport.decode(EventDto, answer, 'an event');
     if (dto.id !== id) throw this.#transport.invalid(answer, 'the event asked for', ['id: not the one asked for']);

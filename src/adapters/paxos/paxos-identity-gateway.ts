@@ -153,7 +153,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       conflict: 'identity',
       refId: identity.refId,
       sensitive: sensitiveValuesOf(identity),
-      signal: options.signal,
+      call: options,
     });
   }
 
@@ -174,7 +174,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       idempotent: true,
       readJson: true,
       resource: { identity: id },
-      signal: options.signal,
+      call: options,
     });
     return this.#identity(answer, id);
   }
@@ -192,7 +192,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       idempotent: true,
       readJson: false,
       resource: { identity: id },
-      signal: options.signal,
+      call: options,
     });
   }
 
@@ -210,7 +210,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       query: listQuery(filter),
       idempotent: true,
       readJson: true,
-      signal: options.signal,
+      call: options,
     });
     const failure = (issues: readonly string[]) => this.#connection.invalid(answer, 'a page of identities', issues);
     const page = this.#connection.decode(ListIdentitiesResponseDto, answer, 'a page of identities');
@@ -244,7 +244,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       refId: update.delta.refId,
       resource: { identity: id },
       sensitive: sensitiveValuesOf(update.delta),
-      signal: options.signal,
+      call: options,
     });
     return this.#identity(answer, id);
   }

@@ -32,7 +32,7 @@ export class PaxosMemberGateway implements InstitutionMemberGateway {
     const answer = await postMemberLinks(
       this.#transport,
       // The route names no id, but its 404 means the institution: the body's institution_id.
-      { collection: MEMBERS, resource: { identity: institutionId }, signal: options.signal },
+      { collection: MEMBERS, resource: { identity: institutionId }, call: options },
       { institution_id: institutionId, members: members.map(memberToWire) },
     );
     const dto = this.#transport.decode(AddInstitutionMembersResponseDto, answer, 'an institution-members response');
@@ -47,7 +47,7 @@ export class PaxosMemberGateway implements InstitutionMemberGateway {
   async removeMember(memberId: string, options: CallOptions = {}): Promise<void> {
     await deleteMemberLink(
       this.#transport,
-      { collection: MEMBERS, resource: { member: memberId }, signal: options.signal },
+      { collection: MEMBERS, resource: { member: memberId }, call: options },
       memberId,
     );
   }

@@ -70,7 +70,7 @@ export function parseAccountChanges(changes: unknown): AccountDelta {
     if (disabled !== undefined) out.setUserDisabled = disabled;
     if (v.isEmpty && Object.keys(out).length === 0) v.add('', 'required', 'must change at least one field');
   }
-  if (!v.isEmpty) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'account changes' });
   return Object.freeze(out);
 }
 
@@ -91,7 +91,7 @@ export class AccountUpdate {
     if (delta.members !== undefined) {
       const v = new ViolationList();
       checkMembersReplacement(v, 'members', current.members ?? [], delta.members);
-      if (!v.isEmpty) throw new IdentityValidationError(v.items);
+      if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'account changes' });
     }
     return new AccountUpdate(delta);
   }

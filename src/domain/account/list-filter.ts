@@ -40,7 +40,7 @@ const SHARED = ['limit', 'createdAt', 'updatedAt', 'order', 'pageCursor'] as con
 export function parseListAccountsFilter(value: unknown = {}): ListAccountsFilter {
   const v = new ViolationList();
   const f = readObject(v, '', value, FIELDS, true);
-  if (f === undefined) throw new IdentityValidationError(v.items);
+  if (f === undefined) throw new IdentityValidationError(v.items, { subject: 'list filter' });
   const shared: Record<string, unknown> = {};
   for (const key of SHARED) if (f.get(key) !== undefined) shared[key] = f.get(key);
   let out: ListAccountsFilter = {};
@@ -57,6 +57,6 @@ export function parseListAccountsFilter(value: unknown = {}): ListAccountsFilter
     patternMessage: 'must be an identity id (letters, digits, ".", "_" and "-")',
   });
   const all = [...violations, ...v.items];
-  if (all.length > 0) throw new IdentityValidationError(all);
+  if (all.length > 0) throw new IdentityValidationError(all, { subject: 'list filter' });
   return { ...out, ...(identityId !== undefined && { identityId }) };
 }

@@ -39,7 +39,7 @@ export function readAccountMembers(
 export function parseAccountMembersToAdd(members: unknown): AccountMember[] {
   const v = new ViolationList();
   const parsed = readAccountMembers(v, 'members', members, { required: true, minItems: 1 });
-  if (!v.isEmpty || parsed === undefined) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty || parsed === undefined) throw new IdentityValidationError(v.items, { subject: 'account members' });
   return parsed;
 }
 
@@ -95,6 +95,6 @@ export function parseAccountId(value: unknown, path = 'accountId'): string {
     pattern: ID,
     patternMessage: 'must be an id (letters, digits, ".", "_" and "-")',
   });
-  if (id === undefined) throw new IdentityValidationError(v.items);
+  if (id === undefined) throw new IdentityValidationError(v.items, { subject: 'account id' });
   return id;
 }

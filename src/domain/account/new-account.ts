@@ -80,10 +80,10 @@ export class NewAccount {
   static create(command: unknown): NewAccount {
     const v = new ViolationList();
     const f = readObject(v, '', command, COMMAND_FIELDS, true);
-    if (f === undefined) throw new IdentityValidationError(v.items);
+    if (f === undefined) throw new IdentityValidationError(v.items, { subject: 'account' });
     const got = readFields(v, '', f, ACCOUNT_TABLE, HOOKS);
     const createProfile = readBoolean(v, 'createProfile', f.get('createProfile'));
-    if (!v.isEmpty) throw new IdentityValidationError(v.items);
+    if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'account' });
     const refId = got['refId'] as string | undefined;
     return new NewAccount({
       identityId: got['identityId'] as string,
@@ -100,7 +100,7 @@ export class NewAccount {
   withRefId(refId: string): NewAccount {
     const v = new ViolationList();
     const checked = readString(v, 'refId', refId, REF_ID_RULE);
-    if (checked === undefined) throw new IdentityValidationError(v.items);
+    if (checked === undefined) throw new IdentityValidationError(v.items, { subject: 'account' });
     return new NewAccount({
       identityId: this.identityId,
       description: this.description,

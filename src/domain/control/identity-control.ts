@@ -95,7 +95,7 @@ export function parseNewIdentityControl(value: unknown): NewIdentityControl {
     reason = readString(v, 'reason', f.get('reason'), { max: MAX_CONTROL_REASON_LENGTH });
   }
   if (!v.isEmpty || identityId === undefined || type === undefined || reasonCode === undefined)
-    throw new IdentityValidationError(v.items);
+    throw new IdentityValidationError(v.items, { subject: 'identity control' });
   return Object.freeze({ identityId, type, reasonCode, ...(reason !== undefined && reason !== '' && { reason }) });
 }
 
@@ -122,7 +122,7 @@ export function parseListIdentityControlsFilter(value: unknown): ListIdentityCon
     const pageCursor = readString(v, 'pageCursor', f.get('pageCursor'), { max: 2048 });
     if (pageCursor !== undefined && pageCursor !== '') out.pageCursor = pageCursor;
   }
-  if (!v.isEmpty || identityId === undefined) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty || identityId === undefined) throw new IdentityValidationError(v.items, { subject: 'list filter' });
   return { identityId, ...out };
 }
 
@@ -143,7 +143,7 @@ export function parseDeleteIdentityControl(
     patternMessage: 'must be a control id (letters, digits, ".", "_" and "-")',
   });
   const text = readString(v, 'reason', reason, { max: MAX_CONTROL_REASON_LENGTH });
-  if (!v.isEmpty || id === undefined) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty || id === undefined) throw new IdentityValidationError(v.items, { subject: 'identity control id' });
   return { controlId: id, ...(text !== undefined && text !== '' && { reason: text }) };
 }
 

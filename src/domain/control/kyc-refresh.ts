@@ -22,7 +22,7 @@ export function parseKycRefreshIdentityId(value: unknown): string {
     pattern: KYC_REFRESH_IDENTITY_ID,
     patternMessage: 'must be 6 to 64 letters, digits, "-" and ".", starting and ending with a letter or digit',
   });
-  if (id === undefined) throw new IdentityValidationError(v.items);
+  if (id === undefined) throw new IdentityValidationError(v.items, { subject: 'identity id' });
   return id;
 }
 
@@ -39,7 +39,7 @@ export function parseKycRefreshExpiryDays(value: unknown): number {
     value > KYC_REFRESH_EXPIRY_DAYS.max
   ) {
     const message = `expiryDays: must be an integer from ${String(KYC_REFRESH_EXPIRY_DAYS.min)} to ${String(KYC_REFRESH_EXPIRY_DAYS.max)}`;
-    throw new IdentityValidationError([{ path: 'expiryDays', code: 'range', message }]);
+    throw new IdentityValidationError([{ path: 'expiryDays', code: 'range', message }], { subject: 'KYC refresh' });
   }
   return value;
 }

@@ -15,8 +15,8 @@ export function parseIdentityId(value: unknown, path = 'id'): string {
     required: true,
     max: 64,
     pattern: ID_PATTERN,
-    patternMessage: 'must be an identity id (letters, digits, ".", "_" and "-")',
+    patternMessage: 'must be an identity id as Paxos returned it (letters, digits, ".", "_" and "-"), not a refId',
   });
-  if (id === undefined) throw new IdentityValidationError(v.items);
+  if (id === undefined) throw new IdentityValidationError(v.items, { subject: 'identity id' });
   return id;
 }

@@ -145,6 +145,6 @@ export function parseListIdentitiesFilter(value: unknown = {}): ListIdentitiesFi
     );
     if (reasonCodes !== undefined && reasonCodes.length > 0) out.controlReasonCodes = reasonCodes;
   }
-  if (!v.isEmpty) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'list filter' });
   return out;
 }

@@ -55,6 +55,6 @@ export function parseSandboxStatusChange(value: unknown): SandboxStatusChange {
     const adminDisabled = readBoolean(v, 'adminDisabled', f.get('adminDisabled'));
     if (adminDisabled !== undefined) out.adminDisabled = adminDisabled;
   }
-  if (!v.isEmpty) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'sandbox status' });
   return out;
 }

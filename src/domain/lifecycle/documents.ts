@@ -53,7 +53,8 @@ export interface ListDocumentsOptions {
 }
 
 const UPLOAD_FIELDS = keys('name', 'documentTypes');
-const LIST_FIELDS = keys('includePending', 'signal');
+// The per-call options ride along with the list options: they are checked where the call is sent.
+const LIST_FIELDS = keys('includePending', 'signal', 'timeoutMs', 'maxRetries', 'headers', 'onResponse');
 
 /**
  * Checks an upload request: a name of 1–260 characters without control characters or path separators, and at least
@@ -80,7 +81,8 @@ export function parseDocumentUploadRequest(value: unknown): DocumentUploadReques
       (path, item) => readEnum(v, path, item, DOCUMENT_TYPES, true),
     );
   }
-  if (!v.isEmpty || name === undefined || documentTypes === undefined) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty || name === undefined || documentTypes === undefined)
+    throw new IdentityValidationError(v.items, { subject: 'document upload' });
   return { name, documentTypes: [...new Set(documentTypes)] };
 }
 
@@ -94,7 +96,7 @@ export function parseListDocumentsOptions(value: unknown): ListDocumentsOptions 
   const v = new ViolationList();
   const f = readObject(v, '', value, LIST_FIELDS, false);
   const includePending = f === undefined ? undefined : readBoolean(v, 'includePending', f.get('includePending'));
-  if (!v.isEmpty) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'document list options' });
   return includePending === undefined ? {} : { includePending };
 }
 

@@ -121,7 +121,7 @@ export function parseEventFilter(value: unknown = {}): EventFilter {
       out.createdAt = bounds;
     }
   }
-  if (!v.isEmpty) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty) throw new IdentityValidationError(v.items, { subject: 'event filter' });
   return out;
 }
 
@@ -138,7 +138,7 @@ export function parseEventId(value: unknown): string {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
     patternMessage: 'must be an event id',
   });
-  if (id === undefined) throw new IdentityValidationError(v.items);
+  if (id === undefined) throw new IdentityValidationError(v.items, { subject: 'event id' });
   return id;
 }
 

@@ -22,7 +22,7 @@ export function parseMembersToAdd(institution: Identity, members: unknown): Inst
   const v = new ViolationList();
   if (institution.type !== 'INSTITUTION') {
     v.add('institutionId', 'forbidden', 'must be the id of an INSTITUTION identity');
-    throw new IdentityValidationError(v.items);
+    throw new IdentityValidationError(v.items, { subject: 'institution members' });
   }
   const current = institution.institutionMembers ?? [];
   const parsed = parseMembers(v, 'members', members, institution.institution?.institutionType, current);
@@ -32,7 +32,8 @@ export function parseMembersToAdd(institution: Identity, members: unknown): Inst
     if (existing.has(member.identityId))
       v.warn(`members[${i}].identityId`, 'duplicate', 'is already a member of this institution');
   });
-  if (!v.isEmpty || parsed === undefined) throw new IdentityValidationError(v.items);
+  if (!v.isEmpty || parsed === undefined)
+    throw new IdentityValidationError(v.items, { subject: 'institution members' });
   return parsed;
 }
 
@@ -49,6 +50,6 @@ export function parseMemberId(value: unknown): string {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
     patternMessage: 'must be a member id (letters, digits, ".", "_" and "-")',
   });
-  if (id === undefined) throw new IdentityValidationError(v.items);
+  if (id === undefined) throw new IdentityValidationError(v.items, { subject: 'institution member id' });
   return id;
 }

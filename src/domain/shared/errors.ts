@@ -53,14 +53,22 @@ export class IdentityValidationError extends IdentityServiceError {
   readonly code = 'identity_invalid';
   readonly violations: readonly Violation[];
 
-  constructor(violations: readonly Violation[], options: IdentityServiceErrorOptions = {}) {
+  /**
+   * `options.subject` says what was invalid, for the message's title: `identity` (the default), `list filter`,
+   * `sandbox status`, `identity id`, ...
+   */
+  constructor(
+    violations: readonly Violation[],
+    options: IdentityServiceErrorOptions & { readonly subject?: string } = {},
+  ) {
     const n = violations.length;
     const listed = violations
       .slice(0, MAX_LISTED)
       .map((x) => x.message)
       .join('; ');
     const more = n > MAX_LISTED ? `; and ${n - MAX_LISTED} more` : '';
-    super(`Invalid identity: ${n} violation${n === 1 ? '' : 's'}: ${listed}${more}`, options);
+    const subject = options.subject ?? 'identity';
+    super(`Invalid ${subject}: ${n} violation${n === 1 ? '' : 's'}: ${listed}${more}`, options);
     this.violations = Object.freeze(violations.map((x) => Object.freeze({ ...x })));
   }
 
@@ -132,13 +140,28 @@ export class IdentityAlreadyExistsError extends IdentityServiceError {
   }
 }
 
-/** No identity with this id exists for these credentials. */
+/** The shape of every id Paxos hands out (its schema says only `string`, so other ids are still sent). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id as the message shows it. An id that is not a UUID gets the likeliest mistake behind its 404 named: the
+ * caller's own `refId` passed where Paxos's id belongs (shortened, so that the message stays short).
+ */
+function shownId(id: string): string {
+  if (UUID.test(id)) return id;
+  return `${id.length > 48 ? `${id.slice(0, 47)}…` : id} (not a UUID: a refId?)`;
+}
+
+/**
+ * No identity with this id exists for these credentials. When the id is not a UUID, the message says it is probably
+ * a `refId` passed where the identity id belongs.
+ */
 export class IdentityNotFoundError extends IdentityServiceError {
   readonly code = 'identity_not_found';
   readonly identityId: string;
 
   constructor(identityId: string, options: IdentityServiceErrorOptions = {}) {
-    super(`Identity not found: ${identityId.slice(0, 64)}`, options);
+    super(`Identity not found: ${shownId(identityId)}`, options);
     this.identityId = identityId.slice(0, 64);
   }
 }

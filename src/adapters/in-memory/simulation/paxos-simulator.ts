@@ -583,9 +583,9 @@ export class PaxosSimulator {
     const record = controls.active(controlId);
     if (record === undefined) throw new IdentityControlNotFoundError(controlId);
     if (!record.control.isOverridable) {
-      const message = 'control_id: the control was set by Paxos and is not overridable';
+      const message = 'controlId: the control was set by Paxos and is not overridable';
       throw new IdentityRejectedError('the control is not overridable', {
-        violations: [{ path: 'control_id', code: 'forbidden', message }],
+        violations: [{ path: 'controlId', code: 'forbidden', message }],
       });
     }
     controls.markDeleted(record, this.timestamps.next(this.clock.now()));
@@ -608,9 +608,9 @@ export class PaxosSimulator {
       (identity.summaryStatus === 'APPROVED' || identity.summaryStatus === 'DISABLED') &&
       !this.controlsOf(store).refreshing(identityId);
     if (!eligible) {
-      const message = 'identity_id: the identity is not eligible for a KYC refresh';
+      const message = 'identityId: the identity is not eligible for a KYC refresh';
       throw new IdentityRejectedError('the identity is not eligible for a KYC refresh', {
-        violations: [{ path: 'identity_id', code: 'forbidden', message }],
+        violations: [{ path: 'identityId', code: 'forbidden', message }],
       });
     }
     this.beginKycRefresh(store, identity, KYC_REFRESH_WINDOW_DAYS);
@@ -623,9 +623,9 @@ export class PaxosSimulator {
    */
   forceStartKycRefresh(clientId: string, identityId: string, expiryDays: number): void {
     if (!Number.isInteger(expiryDays) || expiryDays < 1 || expiryDays > 90) {
-      const message = 'expiry_days: must be an integer from 1 to 90';
+      const message = 'expiryDays: must be an integer from 1 to 90';
       throw new IdentityRejectedError('expiry_days is out of range', {
-        violations: [{ path: 'expiry_days', code: 'range', message }],
+        violations: [{ path: 'expiryDays', code: 'range', message }],
       });
     }
     const store = this.store(clientId);

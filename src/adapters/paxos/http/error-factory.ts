@@ -10,6 +10,8 @@ import {
   IdentityControlNotFoundError,
   type IdentityConflict,
   type IdentityServiceError,
+  type Violation,
+  type ViolationCode,
 } from '../../../domain/index.js';
 import { holdsSensitive, scrubServerText } from '../../../domain/shared/scrub.js';
 import {
@@ -160,6 +162,78 @@ function rateLimited(answer: FailedAnswer, options: PaxosErrorOptions): PaxosRat
   });
 }
 
+/** The wire objects whose names the domain does not spell as their camelCase: Paxos's `*_details` blocks. */
+const WIRE_RENAMES: Readonly<Record<string, string>> = { person_details: 'person', institution_details: 'institution' };
+const CODES: ReadonlySet<string> = new Set<ViolationCode>([
+  'required',
+  'type',
+  'max_length',
+  'pattern',
+  'format',
+  'enum',
+  'country',
+  'future_date',
+  'forbidden',
+  'conflict',
+  'unknown_field',
+  'min_items',
+  'max_items',
+  'range',
+  'prohibited',
+  'duplicate',
+  'unreadable',
+  'not_found',
+  'no_change',
+  'unexpected',
+]);
+/** A wire path as Paxos writes it: dotted names with `[n]` indexes, no spaces. */
+const WIRE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\[\d{1,6}\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d{1,6}\])*)*$/;
+const MAX_VIOLATIONS = 100;
+const MAX_PATH = 200;
+
+/** `person_details.tax_details[0].tin_type` → `person.taxDetails[0].tinType`: the paths the domain and the fake use. */
+function camelPath(wire: string): string {
+  return wire
+    .split('.')
+    .map((segment) => {
+      const at = segment.indexOf('[');
+      const name = at < 0 ? segment : segment.slice(0, at);
+      const camel = WIRE_RENAMES[name] ?? name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+      return camel + (at < 0 ? '' : segment.slice(at));
+    })
+    .join('.');
+}
+
+/**
+ * The violations a 400 names in `meta.violations` (`{path, code, message}` with wire paths), as the domain names
+ * them: camelCase paths, the message led by that path. Anything malformed is left out, and every message goes
+ * through the same scrubbing as `detail`, since it is the server's text.
+ */
+function violationsOf(meta: Readonly<Record<string, unknown>> | undefined, sensitive?: readonly string[]): Violation[] {
+  const listed = meta?.['violations'];
+  if (!Array.isArray(listed)) return [];
+  const out: Violation[] = [];
+  for (const item of listed.slice(0, MAX_VIOLATIONS) as unknown[]) {
+    if (item === null || typeof item !== 'object') continue;
+    const { path, code, message } = item as Record<string, unknown>;
+    if (typeof path !== 'string' || path.length > MAX_PATH || !WIRE_PATH.test(path)) continue;
+    const camel = camelPath(path);
+    const said = typeof message === 'string' ? message : '';
+    // The server leads with its wire path; the domain's message leads with the camelCase one.
+    const rule = redactDetail(said.startsWith(`${path}: `) ? said.slice(path.length + 2) : said, sensitive);
+    out.push({
+      path: camel,
+      code: typeof code === 'string' && CODES.has(code) ? (code as ViolationCode) : 'unexpected',
+      message: `${camel}: ${rule ?? 'is invalid'}`,
+    });
+  }
+  return out;
+}
+
+/** A 404 from a route that names no resource (a create, a list): the route itself is missing, so the URL is wrong. */
+const NO_SUCH_ROUTE =
+  'this route answers 404 only when it does not exist: baseUrl is probably wrong (it must end with /v2, as https://api.sandbox.paxos.com/v2)';
+
 /** The API's status → error table; a 3xx is never followed, so it is a response that cannot be used. */
 function apiError(answer: FailedAnswer, options: PaxosErrorOptions): IdentityServiceError {
   const { status, problem } = answer;
@@ -172,7 +246,10 @@ function apiError(answer: FailedAnswer, options: PaxosErrorOptions): IdentitySer
     );
   switch (status) {
     case 400:
-      return new PaxosBadRequestError(detail, options);
+      return new PaxosBadRequestError(detail, {
+        ...options,
+        violations: violationsOf(problem?.meta, answer.sensitive),
+      });
     case 401:
       return new PaxosAuthenticationError('the access token was refused (401) even after a refresh', options);
     case 403: {
@@ -183,7 +260,7 @@ function apiError(answer: FailedAnswer, options: PaxosErrorOptions): IdentitySer
     }
     case 404:
       return answer.resource === undefined
-        ? new PaxosHttpError(status, detail, options)
+        ? new PaxosHttpError(status, `${detail ?? 'Not Found'}; ${NO_SUCH_ROUTE}`, options)
         : notFound(answer.resource, options);
     case 408:
       return new PaxosTimeoutError(undefined, options);

@@ -1,9 +1,16 @@
 import type { KyInstance } from 'ky';
 import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
-import type { Logger, RateLimiter, RateLimitRoute } from '../../../ports/index.js';
-import type { ResolvedPaxosConfig } from '../config.js';
+import {
+  checkCallOptions,
+  type CallOptions,
+  type Logger,
+  type RateLimiter,
+  type RateLimitRoute,
+} from '../../../ports/index.js';
+import { defaultAttemptTimeoutMs, type ResolvedPaxosConfig } from '../config.js';
 import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
 import { ATTEMPT_TIMEOUT, AttemptTimer } from './attempt-timeout.js';
+import { AttemptObserver, responseMetadataOf, targetOf, type AttemptWatch } from './observer.js';
 import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
 import { Deadline, untilAborted } from './deadline.js';
 import { errorFromAnswer, type ConflictMeaning, type NamedResource } from './error-factory.js';
@@ -50,6 +57,8 @@ export interface PaxosRequest {
   /** The token's scopes, when the route needs others than the configured ones (the Events API). */
   readonly scopes?: readonly string[];
   readonly signal?: AbortSignal | undefined;
+  /** The caller's per-call options: deadline, retries, extra headers, the response sink (and a signal). */
+  readonly call?: CallOptions | undefined;
 }
 
 /** A successful answer. */
@@ -60,6 +69,11 @@ export interface PaxosAnswer {
   readonly requestId: string | undefined;
   readonly attempts: number;
   readonly request: RequestSummary;
+}
+
+/** A per-call `maxRetries` over the configured one. */
+function maxRetriesOf(call: CallOptions | undefined): { readonly maxRetries?: number } {
+  return call?.maxRetries === undefined ? {} : { maxRetries: call.maxRetries };
 }
 
 /** One exchange reduced to what the policy needs: no ky or fetch error object survives it. */
@@ -112,6 +126,9 @@ export class RequestSender {
   readonly #tokens: AccessTokenSource;
   readonly #logger: Logger | undefined;
   readonly #limiter: RateLimiter | undefined;
+  readonly #observer: AttemptObserver;
+  /** `host:port` of the API, for connection errors. */
+  readonly #target: string;
 
   /** `limiter` paces every attempt and holds the 429 cool-down; without one, nothing is paced. */
   constructor(config: ResolvedPaxosConfig, tokens: AccessTokenSource, http: KyInstance, limiter?: RateLimiter) {
@@ -120,6 +137,8 @@ export class RequestSender {
     this.#http = http;
     this.#logger = config.logger;
     this.#limiter = config.rateLimit === false ? undefined : limiter;
+    this.#observer = new AttemptObserver(config.baseUrl, config.hooks, config.telemetry);
+    this.#target = targetOf(config.baseUrl);
   }
 
   /** Sends `request`; resolves with the 2xx answer or rejects with a typed error (or the caller's abort reason). */
@@ -128,19 +147,29 @@ export class RequestSender {
     const url = `${this.#config.baseUrl}${request.path}${request.query === undefined ? '' : `?${request.query}`}`;
     // Serialised once: every retry sends the same bytes.
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const rules: RetryRules = { ...this.#config, idempotent: request.idempotent };
-    const deadline = new Deadline(this.#config.timeoutMs, request.signal);
+    const call = request.call;
+    const extraHeaders = checkCallOptions(call);
+    const rules: RetryRules = { ...this.#config, idempotent: request.idempotent, ...maxRetriesOf(call) };
+    const deadline = new Deadline(call?.timeoutMs ?? this.#config.timeoutMs, call?.signal ?? request.signal);
+    // A per-call deadline scales the attempt's budget with it, unless an attempt budget was configured outright.
+    const attemptMs =
+      call?.timeoutMs !== undefined && !this.#config.attemptTimeoutConfigured
+        ? defaultAttemptTimeoutMs(call.timeoutMs)
+        : this.#config.attemptTimeoutMs;
     let attempts = 0;
     let retries = 0;
     let refreshed = false;
     let waitForCoolDown = false;
+    let watch: AttemptWatch | undefined;
     try {
       for (;;) {
         attempts += 1;
         const token = await this.#prepare(request, deadline, summary, attempts, waitForCoolDown);
+        watch = await this.#observer.start(summary, attempts);
         const started = performance.now();
-        const attempt = await this.#attempt(url, request.method, body, token, deadline);
-        const log = { durationMs: Math.round(performance.now() - started), attempts, summary };
+        const headers = { ...extraHeaders, ...watch.headers };
+        const attempt = await this.#attempt(url, request.method, body, token, deadline, headers, attemptMs);
+        const log = { durationMs: Math.round(performance.now() - started), attempts, summary, watch };
         if (attempt.kind === 'aborted') {
           this.#log('error', log, { ...attempt, reason: 'ABORTED' });
           throw this.#abortedOr(deadline, summary, attempts, undefined);
@@ -150,6 +179,7 @@ export class RequestSender {
           const read = this.#body(request, attempt, summary, attempts);
           if (read.ok) {
             this.#log('debug', log, attempt);
+            call?.onResponse?.(responseMetadataOf(attempt.status, attempt.headers, attempt.requestId, attempts));
             return {
               status: attempt.status,
               json: read.json,
@@ -189,7 +219,7 @@ export class RequestSender {
             deadline,
             summary,
             attempts,
-            this.#failure(request, attempt, outcome, summary, attempts, deadline.signal),
+            this.#failure(request, attempt, outcome, summary, attempts, deadline.signal, attemptMs),
           ));
         const wait = decision.retry ? decision.afterMs : undefined;
         const fatal = wait === undefined && (attempt.kind === 'network' || attempt.status >= 500);
@@ -202,6 +232,9 @@ export class RequestSender {
         await this.#guard(deadline, summary, attempts, deadline.sleep(wait));
       }
     } finally {
+      // An attempt whose answer was refused after the fact (a 2xx body cut off or not JSON) ends here; ending an
+      // ended attempt does nothing.
+      watch?.end({ outcome: 'fail' });
       deadline.dispose();
     }
   }
@@ -236,8 +269,10 @@ export class RequestSender {
     body: string | undefined,
     token: Sensitive,
     deadline: Deadline,
+    extra: Readonly<Record<string, string>>,
+    attemptMs: number,
   ): Promise<Attempt> {
-    const timer = new AttemptTimer(this.#config.attemptTimeoutMs, deadline.signal);
+    const timer = new AttemptTimer(attemptMs, deadline.signal);
     try {
       return await this.#exchange(url, method, body, token, deadline, timer);
     } finally {
@@ -261,7 +296,11 @@ export class RequestSender {
       response = await this.#http(url, {
         method,
         body,
-        headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
+        // The caller's extra headers first: checkCallOptions refused the ones the adapter sets.
+        headers:
+          body === undefined
+            ? { ...extra, authorization }
+            : { ...extra, authorization, 'content-type': 'application/json' },
         signal: timer.signal,
       });
     } catch (error) {
@@ -286,12 +325,13 @@ export class RequestSender {
     summary: RequestSummary,
     attempts: number,
     signal: AbortSignal,
+    attemptMs: number,
   ): Promise<IdentityServiceError> {
     if (attempt.kind === 'network') {
       const options = { request: summary, attempts, status: attempt.status, requestId: attempt.requestId };
       // Every attempt stalled past its own budget: a timeout, as the caller would name it.
-      if (attempt.reason === ATTEMPT_TIMEOUT) return new PaxosTimeoutError(this.#config.attemptTimeoutMs, options);
-      return new PaxosConnectionError(attempt.reason, options);
+      if (attempt.reason === ATTEMPT_TIMEOUT) return new PaxosTimeoutError(attemptMs, options);
+      return new PaxosConnectionError(attempt.reason, { ...options, target: this.#target });
     }
     const after = outcome.kind === 'answer' ? outcome.retryAfterMs : undefined;
     const limits = this.#config.rateLimit;
@@ -359,7 +399,12 @@ export class RequestSender {
 
   #log(
     level: 'debug' | 'warn' | 'error',
-    at: { readonly durationMs: number; readonly attempts: number; readonly summary: RequestSummary },
+    at: {
+      readonly durationMs: number;
+      readonly attempts: number;
+      readonly summary: RequestSummary;
+      readonly watch: AttemptWatch;
+    },
     fields: {
       readonly status?: number | undefined;
       readonly requestId?: string | undefined;
@@ -369,7 +414,6 @@ export class RequestSender {
       readonly refresh?: boolean;
     },
   ): void {
-    if (this.#logger === undefined) return;
     const outcome =
       fields.refresh === true
         ? 'refresh_token'
@@ -380,6 +424,8 @@ export class RequestSender {
             : fields.reason === 'ABORTED'
               ? 'aborted'
               : 'fail';
+    at.watch.end({ ...fields, outcome });
+    if (this.#logger === undefined) return;
     logAttempt(this.#logger, level, {
       method: at.summary.method,
       path: at.summary.path,

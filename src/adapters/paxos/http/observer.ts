@@ -1,0 +1,161 @@
+import type { ResponseMetadata } from '../../../ports/index.js';
+import type { RequestSummary } from '../errors.js';
+import { PaxosTelemetry, type PaxosTelemetryOptions } from './telemetry.js';
+
+/** One HTTP attempt as it starts: the route template only, never an id, a query string or a body. */
+export interface PaxosRequestEvent {
+  readonly method: string;
+  /** The route template, `/identity/identities/{id}`. */
+  readonly path: string;
+  /** 1 for the first attempt, 2 for the first retry (or the resend after a token refresh), and so on. */
+  readonly attempt: number;
+}
+
+/** What became of one HTTP attempt. */
+export type PaxosAttemptOutcome = 'ok' | 'retry' | 'refresh_token' | 'fail' | 'aborted';
+
+/** One HTTP attempt as it ended. */
+export interface PaxosResponseEvent extends PaxosRequestEvent {
+  /** The HTTP status, when an answer arrived. */
+  readonly status: number | undefined;
+  /** How long the attempt took, in milliseconds (token and rate-limit waits not included). */
+  readonly durationMs: number;
+  /** Paxos's request id, when it sent one. */
+  readonly requestId: string | undefined;
+  /** `ok`, or why the call goes on (`retry`, `refresh_token`) or stops (`fail`, `aborted`). */
+  readonly outcome: PaxosAttemptOutcome;
+  /** Why the attempt failed, as OpenTelemetry's `error.type`: the status (`"503"`), a network code, or `aborted`. */
+  readonly errorType: string | undefined;
+}
+
+/**
+ * Hooks that see every HTTP attempt of the Paxos adapter (retries and the token refresh included), as stripe-node's
+ * `request` and `response` events do. They carry no body, header, token or id. A hook that throws is ignored: it
+ * cannot break the call.
+ *
+ * @example
+ * ```ts
+ * hooks: { onResponse: (e) => metrics.observe(e.path, e.status, e.durationMs) }
+ * ```
+ */
+export interface PaxosHooks {
+  /** Called as an attempt is sent. */
+  readonly onRequest?: (event: PaxosRequestEvent) => void;
+  /** Called once the attempt has its answer, or has failed. */
+  readonly onResponse?: (event: PaxosResponseEvent) => void;
+}
+
+/** The part of a URL a connection goes to: `host:port`, the port filled in from the scheme. */
+function hostPortOf(url: string): { readonly address: string; readonly port: number } {
+  const parsed = new URL(url);
+  const port = parsed.port === '' ? (parsed.protocol === 'http:' ? 80 : 443) : Number(parsed.port);
+  return { address: parsed.hostname, port };
+}
+
+/** `host:port` of `url`, as a connection error names it. */
+export function targetOf(url: string): string {
+  const { address, port } = hostPortOf(url);
+  return `${address}:${port}`;
+}
+
+/** Response headers that are state, not metadata: never handed to a caller's sink. */
+const WITHHELD_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'set-cookie2']);
+
+/** The metadata of a 2xx answer for `onResponse`: lower-case header names, cookies withheld. */
+export function responseMetadataOf(
+  status: number,
+  headers: Headers,
+  requestId: string | undefined,
+  attempts: number,
+): ResponseMetadata {
+  const plain: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!WITHHELD_HEADERS.has(name)) plain[name] = value;
+  });
+  return Object.freeze({ status, requestId, headers: Object.freeze(plain), attempts });
+}
+
+/** How one attempt ended, as the send loop knows it. */
+interface AttemptEnd {
+  readonly outcome: PaxosAttemptOutcome;
+  readonly status?: number | undefined;
+  readonly requestId?: string | undefined;
+  /** The network code of a failed exchange. */
+  readonly reason?: string | undefined;
+  /** The library's error code of the failure. */
+  readonly errorCode?: string | undefined;
+}
+
+/** One attempt under watch: the headers that carry its trace context, and how to end it. */
+export interface AttemptWatch {
+  /** Trace-context headers (`traceparent`) to send with the attempt, when a propagator is registered. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Ends the attempt once, reporting it to the hooks, the span and the duration histogram. */
+  end(end: AttemptEnd): void;
+}
+
+const NOTHING: AttemptWatch = Object.freeze({ headers: Object.freeze({}), end: () => undefined });
+
+/** OpenTelemetry's `error.type`: the status of a refusal, a network code, or what stopped the attempt. */
+function errorTypeOf(end: AttemptEnd): string | undefined {
+  if (end.outcome === 'ok') return undefined;
+  if (end.status !== undefined && end.status >= 400) return String(end.status);
+  if (end.outcome === 'aborted') return 'aborted';
+  return end.reason ?? end.errorCode ?? '_OTHER';
+}
+
+/** Calls `hook`; a hook that throws is the caller's bug, and must not turn a good call into a failed one. */
+function safely<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (hook === undefined) return;
+  try {
+    hook(event);
+  } catch {
+    // Ignored on purpose: see above.
+  }
+}
+
+/**
+ * Watches the send loop's attempts for the hooks and OpenTelemetry. Without hooks and with telemetry off, it does
+ * nothing and costs nothing; with telemetry on, `@opentelemetry/api` is loaded on the first attempt only.
+ */
+export class AttemptObserver {
+  readonly #hooks: PaxosHooks | undefined;
+  readonly #telemetry: PaxosTelemetry | undefined;
+
+  constructor(baseUrl: string, hooks: PaxosHooks | undefined, telemetry: PaxosTelemetryOptions | false) {
+    this.#hooks = hooks?.onRequest === undefined && hooks?.onResponse === undefined ? undefined : hooks;
+    this.#telemetry = telemetry === false ? undefined : new PaxosTelemetry(hostPortOf(baseUrl), telemetry);
+  }
+
+  /** Starts watching attempt number `attempt` of `request`. */
+  async start(request: RequestSummary, attempt: number): Promise<AttemptWatch> {
+    const hooks = this.#hooks;
+    const span = this.#telemetry === undefined ? undefined : await this.#telemetry.start(request, attempt);
+    if (hooks === undefined && span === undefined) return NOTHING;
+    const event: PaxosRequestEvent = Object.freeze({ method: request.method, path: request.path, attempt });
+    safely(hooks?.onRequest, event);
+    const started = performance.now();
+    let ended = false;
+    return {
+      headers: span?.headers ?? {},
+      end: (end) => {
+        if (ended) return;
+        ended = true;
+        const durationMs = performance.now() - started;
+        const errorType = errorTypeOf(end);
+        span?.end(end.status, errorType, end.requestId, durationMs);
+        safely(
+          hooks?.onResponse,
+          Object.freeze({
+            ...event,
+            status: end.status,
+            durationMs: Math.round(durationMs),
+            requestId: end.requestId,
+            outcome: end.outcome,
+            errorType,
+          }),
+        );
+      },
+    };
+  }
+}

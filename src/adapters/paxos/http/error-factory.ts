@@ -220,7 +220,7 @@ function violationsOf(meta: Readonly<Record<string, unknown>> | undefined, sensi
     const camel = camelPath(path);
     const said = typeof message === 'string' ? message : '';
     // The server leads with its wire path; the domain's message leads with the camelCase one.
-    const rule = redactDetail(said.startsWith(`${path}: `) ? said.slice(path.length + 2) : said, sensitive);
+    const rule = scrubServerText(said.startsWith(`${path}: `) ? said.slice(path.length + 2) : said, sensitive);
     out.push({
       path: camel,
       code: typeof code === 'string' && CODES.has(code) ? (code as ViolationCode) : 'unexpected',

@@ -274,7 +274,7 @@ export class RequestSender {
   ): Promise<Attempt> {
     const timer = new AttemptTimer(attemptMs, deadline.signal);
     try {
-      return await this.#exchange(url, method, body, token, deadline, timer);
+      return await this.#exchange(url, method, body, token, deadline, timer, extra);
     } finally {
       timer.dispose();
     }
@@ -288,6 +288,7 @@ export class RequestSender {
     token: Sensitive,
     deadline: Deadline,
     timer: AttemptTimer,
+    extra: Readonly<Record<string, string>>,
   ): Promise<Attempt> {
     let response: Response;
     const authorization = `Bearer ${token.reveal()}`;

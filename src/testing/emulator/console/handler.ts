@@ -274,7 +274,14 @@ export class EmulatorConsole {
           order: 'DESC',
           ...(cursor !== undefined && { pageCursor: cursor }),
         });
-        for (const identity of page.items) all.push(this.#summary(clientId, identity));
+        for (const listed of page.items) {
+          // A list page has no details; an institution's name is in them (and is not personal data).
+          const identity =
+            listed.type === 'INSTITUTION'
+              ? this.#ctx.simulator.get(clientId, listed.id, { includeDetails: true })
+              : listed;
+          all.push(this.#summary(clientId, identity));
+        }
         cursor = page.nextPageCursor;
       } while (cursor !== undefined);
     }

@@ -199,7 +199,7 @@ function fill(tbody, rows, empty) {
 async function loadIdentities() {
   const { identities } = await api('/console/api/identities?q=' + encodeURIComponent(state.query));
   fill($('identity-rows'), identities.map((row) => {
-    const label = row.type === 'INSTITUTION' && row.name ? row.name : 'Person ' + short(row.id);
+    const label = row.name || (row.type === 'INSTITUTION' ? 'Institution ' : 'Person ') + short(row.id);
     const tr = el('tr', { class: state.selected && state.selected.id === row.id ? 'selected' : undefined, 'data-id': row.id },
       el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': 'Open identity ' + row.id,
         onclick: () => select(row.clientId, row.id) }, label), el('div', { class: 'mono', text: row.refId ? 'ref ' + row.refId : row.id })),
@@ -275,7 +275,7 @@ async function loadDetail() {
   const reasonCode = el('select', {}, ...d.choices.reasonCodes.map((t) => el('option', { value: t, text: t })));
   const byPaxos = el('input', { type: 'checkbox' });
   box.replaceChildren(
-    el('h3', {}, (s.type === 'INSTITUTION' && s.name ? s.name : 'Person') + ' ', badge(s.summaryStatus)),
+    el('h3', {}, (s.name || (s.type === 'INSTITUTION' ? 'Institution' : 'Person')) + ' ', badge(s.summaryStatus)),
     el('p', { class: 'mono', text: s.id + (s.refId ? ' · ref ' + s.refId : '') + ' · client ' + s.clientId }),
     el('div', { class: 'actions', role: 'group', 'aria-label': 'Sandbox decisions' },
       el('button', { type: 'button', class: 'primary', text: 'Approve', onclick: () => act('approve') }),

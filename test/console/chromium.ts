@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium, or the one PAXOS_IDENTITY_CHROMIUM names: the console is tested in it, never a downloaded one. */
-export const CHROMIUM_PATH = process.env['PAXOS_IDENTITY_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env['PAXOS_IDENTITY_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /**
  * Why the browser suites cannot run here, or undefined when they can. With PAXOS_IDENTITY_REQUIRE_CHROMIUM=1 (CI) a

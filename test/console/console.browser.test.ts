@@ -59,6 +59,7 @@ describe('the emulator console in Chromium', function () {
   before(async function () {
     const missing = chromiumMissing();
     if (missing !== undefined) {
+      console.log(`      skipped: ${missing}`);
       this.skip();
       return;
     }
@@ -180,33 +181,25 @@ describe('the emulator console in Chromium', function () {
     }
   });
 
-  it('is usable by keyboard: Tab reaches "Approve" and Enter presses it; every control has a name', async () => {
+  it('is usable by keyboard: Tab reaches "Approve", Enter and Space press buttons; every control has a name', async () => {
     const identity = await service.createIdentity(seedCommand());
     await openIdentity(identity.id);
     await page.locator('body').focus();
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.textContent === 'Approve');
+      reached = await page.evaluate<boolean>("document.activeElement?.textContent === 'Approve'");
     }
     expect(reached, 'Tab reaches Approve').to.equal(true);
-    const ring = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    const ring = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
     expect(ring, 'focus is visible').to.equal('solid');
     await page.keyboard.press('Enter');
     await page.locator('#identity-detail h3 .badge', { hasText: 'APPROVED' }).waitFor();
+    await page.getByRole('button', { name: 'Disable', exact: true }).focus();
+    await page.keyboard.press('Space');
+    await page.locator('#identity-detail h3 .badge', { hasText: 'DISABLED' }).waitFor();
 
-    const unnamed = await page.evaluate(() => {
-      const bad: string[] = [];
-      for (const button of document.querySelectorAll('button')) {
-        const name = (button.getAttribute('aria-label') ?? button.textContent ?? '').trim();
-        if (name === '') bad.push(button.outerHTML);
-      }
-      for (const input of document.querySelectorAll('input, select')) {
-        const control = input as HTMLInputElement;
-        if ((control.labels?.length ?? 0) === 0 && !control.getAttribute('aria-label')) bad.push(control.outerHTML);
-      }
-      return bad;
-    });
+    const unnamed = await page.evaluate<string[]>(UNNAMED_CONTROLS);
     expect(unnamed).to.deep.equal([]);
   });
 
@@ -221,6 +214,19 @@ describe('the emulator console in Chromium', function () {
     expect(lowContrast).to.deep.equal([]);
   });
 });
+
+/** Runs in the page: every button without an accessible name, and every field without a label. */
+const UNNAMED_CONTROLS = `(() => {
+  const bad = [];
+  for (const button of document.querySelectorAll('button')) {
+    const name = (button.getAttribute('aria-label') ?? button.textContent ?? '').trim();
+    if (name === '') bad.push(button.outerHTML);
+  }
+  for (const control of document.querySelectorAll('input, select')) {
+    if ((control.labels?.length ?? 0) === 0 && !control.getAttribute('aria-label')) bad.push(control.outerHTML);
+  }
+  return bad;
+})()`;
 
 /**
  * Runs in the page: every visible element with its own text whose colour on its background is below 4.5:1 (WCAG's

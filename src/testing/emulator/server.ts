@@ -93,8 +93,6 @@ export interface RequestLogEntry {
   readonly status?: number;
   /** The injected fault that hit this request. */
   readonly fault?: EmulatorFaultKind;
-  /** From the request's arrival to the end of its response (or of its connection), in milliseconds. */
-  readonly durationMs?: number;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -123,6 +121,8 @@ export class PaxosEmulator {
   readonly #simulator: PaxosSimulator;
   readonly #webhooks: WebhookDispatcher;
   readonly #console: EmulatorConsole | undefined;
+  /** How long each logged request took, from its arrival to the end of its response or connection (the console's). */
+  readonly #durations = new WeakMap<RequestLogEntry, number>();
   #closed = false;
   #port = 0;
   #host: string;
@@ -191,7 +191,7 @@ export class PaxosEmulator {
             clients: credentials.map((c) => c.clientId),
             faults: this.faults,
             webhooks,
-            requests: () => this.#log,
+            requests: () => this.#log.map((entry) => ({ ...entry, durationMs: this.#durations.get(entry) })),
             hosts: () => consoleHosts(this.#host, this.#port),
           })
         : undefined;
@@ -348,7 +348,7 @@ export class PaxosEmulator {
     this.#log.push(entry);
     const started = performance.now();
     res.once('close', () => {
-      entry.durationMs = performance.now() - started;
+      this.#durations.set(entry, performance.now() - started);
       this.#console?.changed('requests');
     });
 

@@ -17,7 +17,7 @@ const PERSONAL_KEYS = new Set([
 ]);
 
 /** What stands for a masked value on the page and in the JSON the page reads. */
-export const MASKED = '•••••';
+const MASKED = '•••••';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

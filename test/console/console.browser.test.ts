@@ -181,6 +181,15 @@ describe('the emulator console in Chromium', function () {
     }
   });
 
+  it('shows what a client sent as text, never as markup', async () => {
+    const markup = '<img src=x onerror="document.title=1">';
+    const identity = await service.createIdentity({ ...seedCommand(), metadata: { note: markup } });
+    await openIdentity(identity.id);
+    await page.locator('#identity-detail').getByText(markup, { exact: true }).waitFor();
+    expect(await page.locator('#identity-detail img').count()).to.equal(0);
+    expect(await page.title()).to.equal('Paxos emulator console');
+  });
+
   it('is usable by keyboard: Tab reaches "Approve", Enter and Space press buttons; every control has a name', async () => {
     const identity = await service.createIdentity(seedCommand());
     await openIdentity(identity.id);

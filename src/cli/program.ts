@@ -65,7 +65,7 @@ function line(write: (text: string) => void, text = ''): void {
 
 async function runEmulator(
   io: CliIo,
-  options: { port: number; host: string; rateLimit: boolean; approval: 'manual' | 'auto' },
+  options: { port: number; host: string; rateLimit: boolean; approval: 'manual' | 'auto'; console: boolean },
 ): Promise<number> {
   let emulator: PaxosEmulator;
   try {
@@ -74,6 +74,7 @@ async function runEmulator(
       host: options.host,
       rateLimit: options.rateLimit ? 'paxos' : false,
       approval: options.approval,
+      console: options.console,
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -85,6 +86,7 @@ async function runEmulator(
   }
   try {
     line(io.stdout, `Paxos emulator listening on ${emulator.baseUrl}`);
+    if (emulator.consoleUrl !== undefined) line(io.stdout, `Console: ${emulator.consoleUrl}`);
     line(io.stdout, 'Point the Paxos adapter or this CLI at it with:');
     line(io.stdout, `  PAXOS_ENV=sandbox`);
     line(io.stdout, `  PAXOS_BASE_URL=${emulator.baseUrl}`);
@@ -345,11 +347,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--rate-limit', "enforce Paxos's rate limits (10 rps identity, 1 rps token, per IP)", false)
     .option('--manual-approval', 'hold every identity PENDING until a sandbox-status call', false)
+    .option('--no-console', 'do not serve the console (the web page at /)')
     // The sandbox's behaviour is the default now; the old flag still parses so that scripts using it keep working.
     .addOption(new Option('--auto-approve', 'approve valid passthrough persons, as the sandbox does').hideHelp())
-    .action(async (options: { port: number; host: string; rateLimit: boolean; manualApproval: boolean }) => {
-      setExit(await runEmulator(io, { ...options, approval: options.manualApproval ? 'manual' : 'auto' }));
-    });
+    .action(
+      async (options: {
+        port: number;
+        host: string;
+        rateLimit: boolean;
+        manualApproval: boolean;
+        console: boolean;
+      }) => {
+        setExit(await runEmulator(io, { ...options, approval: options.manualApproval ? 'manual' : 'auto' }));
+      },
+    );
 
   program
     .command('create')

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   const emulator = await startPaxosEmulator({
     // Each step below moves the statuses itself, through sandbox-status, instead of the sandbox's auto-approval.
     approval: 'manual',
+    console: true,
     webhooks: [{ url: endpointUrl, auth: { type: 'api_key', header: 'x-api-key', value: apiKey } }],
   });
   try {
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
       },
     });
     console.log(`Paxos emulator on ${emulator.baseUrl} (token URL ${emulator.tokenUrl})`);
+    console.log(`Its console on ${emulator.consoleUrl ?? ''} while the demo runs (or: npx paxos-identity emulator)`);
     console.log(`Webhook endpoint on ${endpointUrl} (API-key header), registered with the emulator`);
 
     section(

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Clock, IdGenerator } from '../../ports/index.js';
 import { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import { systemClock } from '../../ports/index.js';
@@ -16,6 +17,7 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { Router, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { announce, type Judgement, type JudgementListener } from './judge.js';
 import { judgeResponse } from './response-judge.js';
+import { EmulatorConsole } from './console/handler.js';
 import {
   WebhookDispatcher,
   type EmulatorWebhook,
@@ -79,6 +81,11 @@ export interface PaxosEmulatorOptions {
   readonly webhooks?: readonly EmulatorWebhook[];
   /** Retry schedule (and its `timeScale`), timeout and jitter of webhook delivery. */
   readonly webhookDelivery?: EmulatorWebhookDeliveryOptions;
+  /**
+   * Serve the console, a web page to watch and steer the emulator, at `/` (its routes under `/console/`, never
+   * clashing with `/v2` and `/oauth2`); see {@link PaxosEmulator.consoleUrl}. Default off; the CLI turns it on.
+   */
+  readonly console?: boolean;
 }
 
 /** One line of the request log: never a body, a query string or a header. */
@@ -124,6 +131,9 @@ export class PaxosEmulator {
   readonly #maxBody: number;
   readonly #simulator: PaxosSimulator;
   readonly #webhooks: WebhookDispatcher;
+  readonly #console: EmulatorConsole | undefined;
+  /** How long each logged request took, from its arrival to the end of its response or connection (the console's). */
+  readonly #durations = new WeakMap<RequestLogEntry, number>();
   #closed = false;
   #port = 0;
   #host: string;
@@ -156,6 +166,7 @@ export class PaxosEmulator {
       clock,
       onEvent: (clientId, event) => {
         webhooks.notify(clientId, event);
+        this.#console?.changed('events');
       },
       ...(options.ids !== undefined && { ids: options.ids }),
       ...(options.maxPageSize !== undefined && { maxPageSize: options.maxPageSize }),
@@ -186,7 +197,24 @@ export class PaxosEmulator {
       ...controlRoutes({ simulator, approvals, judge, record }),
     ];
     this.#router = new Router(routes);
+    this.#console =
+      options.console === true
+        ? new EmulatorConsole({
+            simulator,
+            approvals,
+            clients: credentials.map((c) => c.clientId),
+            faults: this.faults,
+            webhooks,
+            requests: () => this.requests.map((entry) => ({ ...entry, durationMs: this.#durations.get(entry) })),
+            hosts: () => consoleHosts(this.#host, this.#port),
+          })
+        : undefined;
+    webhooks.onActivity = () => this.#console?.changed('webhooks');
     this.#server = createServer((req, res) => {
+      if (this.#console !== undefined && EmulatorConsole.owns(new URL(req.url ?? '/', 'http://emulator').pathname)) {
+        void this.#console.serve(req, res);
+        return;
+      }
       this.#handle(req, res).catch(() => {
         if (!res.headersSent) this.#send(res, 500, problem(500));
         else res.destroy();
@@ -221,6 +249,11 @@ export class PaxosEmulator {
   /** `http://127.0.0.1:PORT/oauth2/token`, the counterpart of `https://oauth.sandbox.paxos.com/oauth2/token`. */
   get tokenUrl(): string {
     return `${this.#origin()}/oauth2/token`;
+  }
+
+  /** `http://127.0.0.1:PORT/`, the console's page, when the emulator was started with `console: true`. */
+  get consoleUrl(): string | undefined {
+    return this.#console === undefined ? undefined : `${this.#origin()}/`;
   }
 
   /** The first client's id. */
@@ -306,6 +339,7 @@ export class PaxosEmulator {
     if (this.#closed) return;
     this.#closed = true;
     this.faults.clear();
+    this.#console?.close();
     await this.#webhooks.close();
     for (const pending of this.#timers) {
       clearTimeout(pending.timer);
@@ -346,6 +380,11 @@ export class PaxosEmulator {
       ...(route !== undefined && { route }),
     };
     this.#logRequest(entry);
+    const started = performance.now();
+    res.once('close', () => {
+      this.#durations.set(entry, performance.now() - started);
+      this.#console?.changed('requests');
+    });
 
     const matched = this.#router.match(method, path);
     const maxBody = (matched.kind === 'found' ? matched.route.maxBodyBytes : undefined) ?? this.#maxBody;
@@ -508,6 +547,12 @@ export class PaxosEmulator {
       this.#timers.add(pending);
     });
   }
+}
+
+/** The `Host` values the console answers to: the address it listens on, and loopback names for it. */
+function consoleHosts(host: string, port: number): string[] {
+  const names = new Set([host.includes(':') ? `[${host}]` : host, '127.0.0.1', 'localhost', '[::1]']);
+  return [...names].map((name) => `${name}:${port}`);
 }
 
 function fromProblem(p: Problem): RouteResponse {

@@ -127,6 +127,8 @@ export interface UndeliveredWebhook {
   readonly attempts: number;
   readonly lastStatus?: number;
   readonly lastError?: WebhookAttemptError;
+  /** When the next attempt is due (wall clock, RFC 3339), while it waits for one. */
+  readonly nextAttemptAt?: string;
 }
 
 /**
@@ -151,6 +153,13 @@ export interface EmulatorWebhooks {
   undelivered(eventId?: string): readonly UndeliveredWebhook[];
   /** Resolves once no delivery is waiting or in flight: each one was acknowledged or given up (or the emulator closed). */
   settled(): Promise<void>;
+  /**
+   * Sends `eventId` to the webhook named `webhook` once more, as a new delivery with its own retries, as Paxos's
+   * dashboard resends a notification: for an event given up on, or to replay one the endpoint mishandled.
+   *
+   * @throws {RangeError} for an unknown webhook, or an event that was never notified to it.
+   */
+  redeliver(webhook: string, eventId: string): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -217,6 +226,8 @@ export class WebhookDispatcher implements EmulatorWebhooks {
   readonly #clients: ReadonlySet<string>;
   #pending = 0;
   #seq = 0;
+  /** Told of every attempt and new delivery, so that a watcher (the console) can refresh; never given a body. */
+  onActivity: (() => void) | undefined;
   #named = 0;
   #closed = false;
 
@@ -309,7 +320,19 @@ export class WebhookDispatcher implements EmulatorWebhooks {
         attempts: d.attempts,
         ...(d.lastStatus !== undefined && { lastStatus: d.lastStatus }),
         ...(d.lastError !== undefined && { lastError: d.lastError }),
+        ...(d.state === 'waiting' && {
+          nextAttemptAt: new Date(Date.now() + Math.max(0, d.dueAt - performance.now())).toISOString(),
+        }),
       }));
+  }
+
+  redeliver(webhook: string, eventId: string): void {
+    if (this.#closed) throw new RangeError('the emulator is closed');
+    const endpoint = this.#endpoints.get(webhook);
+    if (endpoint === undefined) throw new RangeError(`no webhook named ${JSON.stringify(webhook)}`);
+    const earlier = (this.#byEvent.get(eventId) ?? []).find((d) => d.endpoint === endpoint);
+    if (earlier === undefined) throw new RangeError(`event ${JSON.stringify(eventId)} was not sent to ${webhook}`);
+    this.#queue(endpoint, earlier.event, earlier.body);
   }
 
   settled(): Promise<void> {
@@ -334,27 +357,31 @@ export class WebhookDispatcher implements EmulatorWebhooks {
       is_test: event.isTest ?? false,
     });
     for (const endpoint of this.#endpoints.values()) {
-      if (endpoint.clientId !== clientId) continue;
-      const delivery: Delivery = {
-        endpoint,
-        event,
-        body,
-        seq: ++this.#seq,
-        state: 'waiting',
-        attempts: 0,
-        firstAttemptAt: undefined,
-        dueAt: performance.now(),
-        lastStatus: undefined,
-        lastError: undefined,
-      };
-      let list = this.#byEvent.get(event.id);
-      if (list === undefined) this.#byEvent.set(event.id, (list = []));
-      list.push(delivery);
-      this.#pending += 1;
-      endpoint.waiting.push(delivery);
-      // Later, not inside the API call that recorded the event: Paxos delivers asynchronously.
-      this.#wake(endpoint, 0);
+      if (endpoint.clientId === clientId) this.#queue(endpoint, event, body);
     }
+  }
+
+  #queue(endpoint: Endpoint, event: PaxosEvent, body: string): void {
+    const delivery: Delivery = {
+      endpoint,
+      event,
+      body,
+      seq: ++this.#seq,
+      state: 'waiting',
+      attempts: 0,
+      firstAttemptAt: undefined,
+      dueAt: performance.now(),
+      lastStatus: undefined,
+      lastError: undefined,
+    };
+    let list = this.#byEvent.get(event.id);
+    if (list === undefined) this.#byEvent.set(event.id, (list = []));
+    list.push(delivery);
+    this.#pending += 1;
+    endpoint.waiting.push(delivery);
+    // Later, not inside the API call that recorded the event: Paxos delivers asynchronously.
+    this.#wake(endpoint, 0);
+    this.onActivity?.();
   }
 
   /** Stops every timer, aborts every request in flight and resolves {@link settled}. Idempotent. */
@@ -433,6 +460,7 @@ export class WebhookDispatcher implements EmulatorWebhooks {
     });
     d.lastStatus = status;
     d.lastError = error;
+    this.onActivity?.();
     if (delivered) {
       this.#settle(d, 'delivered');
       return;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readCreateIdentityRequest } from '../gateways.js';
 import type { CreateIdentityCommand, Violation } from '../index.js';
 
@@ -14,6 +15,11 @@ export interface ResultLine {
   readonly error?: string;
   readonly http_status?: number;
   readonly violations?: readonly { path: string; code: string }[];
+  /**
+   * The {@link fingerprintOf} of the input line the record was made for: a rerun refuses a results file whose
+   * records were made for other lines than its input's.
+   */
+  readonly fingerprint?: string;
 }
 
 /** What both a single-process import and a batch report of one line. */
@@ -41,6 +47,45 @@ export interface InputLine {
   readonly refId?: string;
   readonly command?: CreateIdentityCommand;
   readonly violations?: readonly Violation[];
+}
+
+/** Wire fields whose values are left out of a fingerprint: identifiers and dates of birth must not be guessable. */
+const UNHASHED: ReadonlySet<string> = new Set(['cip_id', 'date_of_birth', 'tax_payer_id']);
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([key]) => !UNHASHED.has(key))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([key, v]) => [key, canonical(v)]));
+}
+
+/**
+ * A short hash of a create body, its key order and its `ref_id` aside, that tells it from another line's. The CIP id,
+ * tax id and date of birth are left out: a hash of them could be reversed by trying every SSN, and the results file
+ * holds none of them. So a line whose only change is one of those keeps its record.
+ */
+export function fingerprintOf(body: unknown): string {
+  const rest =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => key !== 'ref_id'))
+      : body;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(rest)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The {@link fingerprintOf} of one line of an input file; undefined for a line that is not JSON. */
+export function fingerprintOfLine(text: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return fingerprintOf(body);
 }
 
 /** The result file's line for an outcome. */

@@ -1,4 +1,5 @@
-import { appendFile, open, readFile, rm, truncate } from 'node:fs/promises';
+import { appendFile, open, readFile, realpath, rm, truncate } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { IdentityService, ImportItem, ImportProgress, Violation } from '../index.js';
 import { fingerprintOfLine, readInputLine, toResultLine, type ResultLine } from './ndjson.js';
 
@@ -144,8 +145,9 @@ function planOf(
   lines: readonly string[],
   records: ReadonlyMap<number, Recorded>,
   out: string | undefined,
-): { items: ImportItem[]; skipped: number; fingerprints: Map<number, string> } {
+): { items: ImportItem[]; skipped: number; renamed: number[]; fingerprints: Map<number, string> } {
   const items: ImportItem[] = [];
+  const renamed: number[] = [];
   const fingerprints = new Map<number, string>();
   const differing: number[] = [];
   let skipped = 0;
@@ -161,12 +163,18 @@ function planOf(
     }
     // The line's own ref_id decides; a line without one is the line the recorded (generated) ref_id was sent for.
     const refId = item.refId ?? recorded?.refId;
-    if (
+    const done =
       recorded !== undefined &&
       (recorded.status === 'created' || recorded.status === 'replayed') &&
-      recorded.refId !== undefined &&
-      refId === recorded.refId
-    ) {
+      recorded.refId !== undefined;
+    if (done && refId === recorded.refId) {
+      skipped += 1;
+      continue;
+    }
+    if (done && recorded.fingerprint !== undefined && item.command !== undefined) {
+      // The same line (its fingerprint matched above) whose identity was made under the recorded ref_id: sent under
+      // the one it has now, it would only fail as a CIP conflict, and its last record would hide that identity.
+      renamed.push(item.line);
       skipped += 1;
       continue;
     }
@@ -183,7 +191,7 @@ function planOf(
       'results_file_mismatch',
     );
   }
-  return { items, skipped, fingerprints };
+  return { items, skipped, renamed, fingerprints };
 }
 
 async function openForAppend(path: string): Promise<void> {
@@ -210,7 +218,8 @@ function running(pid: number): boolean {
  * Resolves to its release.
  */
 async function lockResults(io: ImportIo, out: string): Promise<() => Promise<void>> {
-  const path = `${out}.lock`;
+  // Beside the file itself: two paths to one file (a symbolic link, `./`) take the same lock.
+  const path = `${await realpath(out).catch(() => resolve(out))}.lock`;
   for (let attempt = 0; ; attempt += 1) {
     try {
       const handle = await open(path, 'wx');
@@ -305,13 +314,19 @@ async function importLocked(
     }
     if (earlier !== undefined) records = recordsOf(await repairTail(io, options.out, earlier));
   }
-  const { items, skipped, fingerprints } = planOf(lines, records, options.out);
+  const { items, skipped, renamed, fingerprints } = planOf(lines, records, options.out);
   // A results file that cannot be written (EACCES, a directory) fails here, before anything is sent: a line with its
   // own ref_id needs no write-ahead record, so its first write would come only after its create.
   if (options.out !== undefined)
     await (io.checkWritable ?? (io.appendFile === undefined ? openForAppend : noCheck))(options.out);
   if (skipped > 0)
     io.stderr(`import: ${skipped} line${skipped === 1 ? '' : 's'} already created in ${options.out ?? ''}, skipped\n`);
+  for (const line of renamed) {
+    io.stderr(
+      `import: line ${line} has a ref_id other than the one ${options.out ?? ''} records its identity was created ` +
+        'with; skipped (that identity keeps the recorded ref_id)\n',
+    );
+  }
 
   // Records are appended one at a time, each whole, in the order they are made.
   let writes: Promise<void> = Promise.resolve();

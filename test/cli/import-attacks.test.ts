@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import sinon from 'sinon';
@@ -14,6 +15,8 @@ import { IDENTITIES_ROUTE, paxosOptionsFor, useEmulator } from '../support/paxos
 import { FakeIo } from './support.js';
 
 use(chaiAsPromised);
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed NDJSON line, read field by field in assertions
 type Record_ = Record<string, any>;
@@ -175,6 +178,104 @@ describe('CLI: paxos-identity import, under attack', () => {
     expect(again.out).to.match(/0 created, 0 replayed, 0 invalid, 0 failed, 1 skipped of 1 lines/);
   });
 
+  it('skips a created line that was given a ref_id of its own since, instead of failing it as a CIP conflict', async () => {
+    const body = bodyWithoutRef();
+    const first = io();
+    first.files.set('people.ndjson', ndjson([body]));
+    expect(await run(args(), first)).to.equal(0, first.err);
+    const again = io();
+    again.files.set('people.ndjson', ndjson([{ ...body, ref_id: 'given-since' }]));
+    again.files.set('results.ndjson', first.files.get('results.ndjson')!);
+    const posts = postsFrom();
+    expect(await run(args(), again)).to.equal(0, again.err);
+    expect(again.err).to.match(/line 1 has a ref_id other than the one results\.ndjson records/);
+    expect(again.out).to.match(/0 created, 0 replayed, 0 invalid, 0 failed, 1 skipped of 1 lines/);
+    expect(posts()).to.equal(0);
+    expect(again.files.get('results.ndjson')).to.equal(first.files.get('results.ndjson'));
+  });
+
+  it('a write-ahead record torn by kill -9 is dropped: its create was never sent, and the line is created once', async () => {
+    const [a, b] = [bodyWithoutRef(), bodyWithoutRef()];
+    const first = io();
+    first.files.set('people.ndjson', ndjson([a]));
+    expect(await run(args(), first)).to.equal(0, first.err);
+    const known = await refIds();
+    const torn = io();
+    torn.files.set('people.ndjson', ndjson([a, b]));
+    torn.files.set('results.ndjson', `${first.files.get('results.ndjson')!}{"line":2,"ref_id":"never-se`);
+    expect(await run(args(), torn)).to.equal(0, torn.err);
+    expect(torn.out).to.match(/1 created, 0 replayed, 0 invalid, 0 failed, 1 skipped of 2 lines/);
+    const made = [...(await refIds())].filter((ref) => !known.has(ref));
+    expect(made).to.deep.equal([lastPerLine(recordsIn(torn.files.get('results.ndjson')!)).get(2)!.ref_id]);
+  });
+
+  it('maps lines sharing a ref_id to one identity (same person) or fails the other person’s line', async () => {
+    const shared = seedBody();
+    const other = { ...seedBody(), ref_id: shared.ref_id };
+    const x = io();
+    x.files.set('people.ndjson', ndjson([shared, shared, other]));
+    expect(await run([...args(), '--concurrency', '3'], x)).to.equal(1);
+    const latest = lastPerLine(recordsIn(x.files.get('results.ndjson')!));
+    expect(latest.get(1)!.identity_id).to.be.a('string');
+    expect(latest.get(2)!.identity_id).to.equal(latest.get(1)!.identity_id);
+    expect([latest.get(1)!.status, latest.get(2)!.status].sort()).to.deep.equal(['created', 'replayed']);
+    expect(latest.get(3)).to.include({ status: 'failed', error: 'identity_already_exists' });
+  });
+
+  it('a second Ctrl-C with creates in flight ends the process at once; the resume replays them, none twice', async function () {
+    this.timeout(120_000);
+    const lines = 8;
+    const dir = await mkdtemp(join(tmpdir(), 'import-attack-'));
+    try {
+      const file = join(dir, 'people.ndjson');
+      const out = join(dir, 'results.ndjson');
+      await writeFile(file, ndjson(Array.from({ length: lines }, () => bodyWithoutRef())));
+      const known = await refIds();
+      const cli = (): { exited: Promise<NodeJS.Signals | number | null>; signal(): void; stderr(): string } => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', MAIN, 'import', '--file', file, '--out', out, '--rate', '50', '--concurrency', '2'],
+          { env: { ...process.env, ...io().env }, stdio: ['ignore', 'ignore', 'pipe'] },
+        );
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+        });
+        const exited = new Promise<NodeJS.Signals | number | null>((resolve) => {
+          child.once('close', (code, signal) => {
+            resolve(signal ?? code);
+          });
+        });
+        return { exited, signal: () => child.kill('SIGINT'), stderr: () => stderr };
+      };
+      // The first two creates are made by the emulator, which then never finishes answering.
+      const stall = emulator().faults.inject(
+        { kind: 'stall-body' },
+        { times: 2, match: { method: 'POST', path: IDENTITIES_ROUTE } },
+      );
+      const first = cli();
+      while (stall.hits < 2) {
+        if (/^error:/m.test(first.stderr())) throw new Error(first.stderr());
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      first.signal();
+      while (!first.stderr().includes('interrupted, finishing')) await new Promise((resolve) => setTimeout(resolve, 5));
+      first.signal();
+      expect(await first.exited).to.equal('SIGINT', 'the second Ctrl-C ends the process, as without a handler');
+      const resumed = cli();
+      expect(await resumed.exited).to.equal(0, resumed.stderr());
+      expect(resumed.stderr()).to.match(/which no longer runs; taken over/);
+      const latest = lastPerLine(recordsIn(await readFile(out, 'utf8')));
+      expect([...latest.values()].map((r) => r.status as string).filter((st) => st === 'replayed')).to.have.length(2);
+      expect(latest.size).to.equal(lines);
+      const made = [...(await refIds())].filter((ref) => !known.has(ref));
+      expect(made.sort()).to.deep.equal([...latest.values()].map((r) => r.ref_id as string).sort());
+    } finally {
+      emulator().faults.clear();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads an input file that starts with a byte order mark', async () => {
     const x = io();
     x.files.set('people.ndjson', `\uFEFF${ndjson([seedBody(), seedBody()])}\r\n`);
@@ -286,9 +387,12 @@ describe('CLI: paxos-identity import, under attack', () => {
       );
       while (!(await readFile(out, 'utf8').catch(() => '')).includes('"created"'))
         await new Promise((resolve) => setTimeout(resolve, 5));
+      // The second one names the file through a symbolic link.
+      const alias = join(dir, 'alias.ndjson');
+      await symlink(out, alias);
       const second = realFiles();
       const posts = postsFrom();
-      expect(await run(['import', '--file', 'people.ndjson', '--out', out, '--rate', '200'], second)).to.equal(1);
+      expect(await run(['import', '--file', 'people.ndjson', '--out', alias, '--rate', '200'], second)).to.equal(1);
       expect(second.err).to.match(/is in use by another import \(process \d+\)/);
       expect(posts()).to.be.at.most(1, 'only the first import sends (one more of its lines at most)');
       first.pressCtrlC();

@@ -276,6 +276,36 @@ describe('CLI: paxos-identity import, under attack', () => {
     }
   });
 
+  it('cuts off a huge torn tail and keeps every whole record before it', async () => {
+    const body = bodyWithoutRef();
+    const first = io();
+    first.files.set('people.ndjson', ndjson([body, bodyWithoutRef()]));
+    expect(await run([...args(), '--concurrency', '1'], first)).to.equal(0, first.err);
+    const whole = first.files.get('results.ndjson')!;
+    const torn = io();
+    torn.files.set('people.ndjson', first.files.get('people.ndjson')!);
+    torn.files.set('results.ndjson', `${whole}{"line":3,"ref_id":"${'x'.repeat(8 * 1024 * 1024)}`);
+    const posts = postsFrom();
+    expect(await run(args(), torn)).to.equal(0, torn.err);
+    expect(torn.files.get('results.ndjson')).to.equal(whole);
+    expect(torn.out).to.match(/0 created, 0 replayed, 0 invalid, 0 failed, 2 skipped of 2 lines/);
+    expect(posts()).to.equal(0);
+  });
+
+  it('reports a line too long for Paxos as failed, with its number and nothing of its content', async () => {
+    const long = bodyWithoutRef();
+    long.person_details.metadata = { note: 'n'.repeat(2 * 1024 * 1024) };
+    const x = io();
+    x.files.set('people.ndjson', ndjson([long, bodyWithoutRef()]));
+    expect(await run(args(), x)).to.equal(1);
+    const latest = lastPerLine(recordsIn(x.files.get('results.ndjson')!));
+    expect(latest.get(1)).to.include({ status: 'failed', http_status: 413 });
+    expect(latest.get(2)!.status).to.equal('created');
+    const everything = x.out + x.err + x.files.get('results.ndjson')!;
+    expect(everything).not.to.include('nnnn');
+    expect(everything).not.to.include(String(long.person_details.cip_id));
+  });
+
   it('reads an input file that starts with a byte order mark', async () => {
     const x = io();
     x.files.set('people.ndjson', `\uFEFF${ndjson([seedBody(), seedBody()])}\r\n`);

@@ -145,9 +145,10 @@ function planOf(
   lines: readonly string[],
   records: ReadonlyMap<number, Recorded>,
   out: string | undefined,
-): { items: ImportItem[]; skipped: number; renamed: number[]; fingerprints: Map<number, string> } {
+): { items: ImportItem[]; skipped: number; renamed: number[]; resent: number[]; fingerprints: Map<number, string> } {
   const items: ImportItem[] = [];
   const renamed: number[] = [];
+  const resent: number[] = [];
   const fingerprints = new Map<number, string>();
   const differing: number[] = [];
   let skipped = 0;
@@ -178,6 +179,21 @@ function planOf(
       skipped += 1;
       continue;
     }
+    if (
+      recorded !== undefined &&
+      (recorded.status === 'sending' || recorded.status === 'failed') &&
+      recorded.refId !== undefined &&
+      recorded.fingerprint !== undefined &&
+      item.command !== undefined &&
+      item.refId !== undefined &&
+      item.refId !== recorded.refId
+    ) {
+      // Sent before under the recorded ref_id, with no answer that says nothing was made (killed in flight, a timeout):
+      // only that ref_id can find the identity it may have made; the new one would meet it as a CIP conflict.
+      resent.push(item.line);
+      items.push({ line: item.line, command: { ...item.command, refId: recorded.refId } });
+      continue;
+    }
     if (item.command === undefined) items.push(item);
     else items.push({ line: item.line, command: item.command, ...(refId !== undefined && { refId }) });
   }
@@ -191,7 +207,7 @@ function planOf(
       'results_file_mismatch',
     );
   }
-  return { items, skipped, renamed, fingerprints };
+  return { items, skipped, renamed, resent, fingerprints };
 }
 
 async function openForAppend(path: string): Promise<void> {
@@ -314,7 +330,7 @@ async function importLocked(
     }
     if (earlier !== undefined) records = recordsOf(await repairTail(io, options.out, earlier));
   }
-  const { items, skipped, renamed, fingerprints } = planOf(lines, records, options.out);
+  const { items, skipped, renamed, resent, fingerprints } = planOf(lines, records, options.out);
   // A results file that cannot be written (EACCES, a directory) fails here, before anything is sent: a line with its
   // own ref_id needs no write-ahead record, so its first write would come only after its create.
   if (options.out !== undefined)
@@ -325,6 +341,12 @@ async function importLocked(
     io.stderr(
       `import: line ${line} has a ref_id other than the one ${options.out ?? ''} records its identity was created ` +
         'with; skipped (that identity keeps the recorded ref_id)\n',
+    );
+  }
+  for (const line of resent) {
+    io.stderr(
+      `import: line ${line} has a ref_id other than the one ${options.out ?? ''} records it was sent with; sent again ` +
+        'with the recorded one, which finds the identity that send may have made\n',
     );
   }
 

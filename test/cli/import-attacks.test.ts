@@ -194,6 +194,26 @@ describe('CLI: paxos-identity import, under attack', () => {
     expect(again.files.get('results.ndjson')).to.equal(first.files.get('results.ndjson'));
   });
 
+  it('resends a line given a ref_id of its own after a kill in flight under the recorded one, which replays', async () => {
+    const body = bodyWithoutRef();
+    const first = io();
+    first.files.set('people.ndjson', ndjson([body]));
+    expect(await run(args(), first)).to.equal(0, first.err);
+    // As if killed with the create in flight: made by Paxos, only the write-ahead record in the file.
+    const sending = recordsIn(first.files.get('results.ndjson')!).find((r) => r.status === 'sending')!;
+    const again = io();
+    again.files.set('people.ndjson', ndjson([{ ...body, ref_id: 'given-after-the-kill' }]));
+    again.files.set('results.ndjson', `${JSON.stringify(sending)}\n`);
+    expect(await run(args(), again)).to.equal(0, again.err);
+    expect(again.err).to.match(/line 1 has a ref_id other than the one results\.ndjson records it was sent with/);
+    expect(again.out).to.match(/0 created, 1 replayed, 0 invalid, 0 failed, 0 skipped of 1 lines/);
+    expect(lastPerLine(recordsIn(again.files.get('results.ndjson')!)).get(1)).to.include({
+      status: 'replayed',
+      ref_id: sending.ref_id,
+    });
+    expect((await refIds()).has('given-after-the-kill')).to.equal(false);
+  });
+
   it('a write-ahead record torn by kill -9 is dropped: its create was never sent, and the line is created once', async () => {
     const [a, b] = [bodyWithoutRef(), bodyWithoutRef()];
     const first = io();

@@ -47,7 +47,7 @@ const BOM = /^\uFEFF/;
  * The import cannot run as asked (its results file belongs to another input, or another import is using it):
  * nothing was sent. Its message names files and line numbers only.
  */
-export class ImportRefusedError extends Error {
+class ImportRefusedError extends Error {
   override readonly name = 'ImportRefusedError';
 
   constructor(

@@ -16,7 +16,7 @@ export interface ResultLine {
   readonly http_status?: number;
   readonly violations?: readonly { path: string; code: string }[];
   /**
-   * The {@link fingerprintOf} of the input line the record was made for: a rerun refuses a results file whose
+   * The fingerprint (see `fingerprintOf`) of the input line the record was made for: a rerun refuses a results file whose
    * records were made for other lines than its input's.
    */
   readonly fingerprint?: string;
@@ -66,7 +66,7 @@ function canonical(value: unknown): unknown {
  * tax id and date of birth are left out: a hash of them could be reversed by trying every SSN, and the results file
  * holds none of them. So a line whose only change is one of those keeps its record.
  */
-export function fingerprintOf(body: unknown): string {
+function fingerprintOf(body: unknown): string {
   const rest =
     body !== null && typeof body === 'object' && !Array.isArray(body)
       ? Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => key !== 'ref_id'))
@@ -77,7 +77,7 @@ export function fingerprintOf(body: unknown): string {
     .slice(0, 16);
 }
 
-/** The {@link fingerprintOf} of one line of an input file; undefined for a line that is not JSON. */
+/** The fingerprint (see `fingerprintOf`) of one line of an input file; undefined for a line that is not JSON. */
 export function fingerprintOfLine(text: string): string | undefined {
   let body: unknown;
   try {
@@ -106,7 +106,7 @@ export function toResultLine(result: LineOutcome): ResultLine {
 }
 
 /** The `ref_id` of a wire body, when it is one that may be echoed; undefined otherwise. */
-export function refIdOf(body: unknown): string | undefined {
+function refIdOf(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const refId = (body as Record<string, unknown>)['ref_id'];
   // Only a short printable ref_id is echoed: it names the line, and must not carry anything else into the output.

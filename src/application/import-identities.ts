@@ -82,8 +82,9 @@ export interface ImportOptions {
   /**
    * Creates started per second at most. Paxos allows 10 identity requests per second per IP, averaged over five
    * minutes, and throttles the whole IP for five minutes past it; the default stays at that limit. Starts are spaced
-   * evenly, and no one-second window ever holds more than `ratePerSecond` of them (its integer part), however late a
-   * timer fires or the event loop stalls: a late start is not made up by a burst.
+   * evenly, however late a timer fires or the event loop stalls: a late start is not made up by a burst. No window
+   * of `⌈rate⌉ / rate` seconds ever holds more than `⌈rate⌉` starts, so an integer rate never puts more than itself
+   * into one second, and a fractional one (9.5) is kept on average with at most `⌈rate⌉` (10) in any one second.
    */
   readonly ratePerSecond?: number;
   /** Creates in flight at most. Default 4. */
@@ -96,15 +97,19 @@ export interface ImportOptions {
    * Called before each create is sent, with the `refId` it is sent with, and awaited: the create is sent only once
    * it resolves. `generated` is true when the import made that `refId` up (the command and the item had none): record
    * it here, durably, and hand it back as the item's `refId` on a rerun, so that a create in flight when the process
-   * died is replayed, never created twice nor lost. When it throws, nothing more is sent and the import rejects with
-   * that error once the creates in flight have finished.
+   * died is replayed, never created twice nor lost. When it throws, that create and the ones after it are not sent,
+   * and the import rejects with that error once the creates in flight have finished.
    */
   readonly beforeSend?: (send: {
     readonly line: number;
     readonly refId: string;
     readonly generated: boolean;
   }) => void | Promise<void>;
-  /** Called with each result as soon as it is known (write it out here). Awaited before the slot is reused. */
+  /**
+   * Called with each result as soon as it is known (write it out here). Awaited before the slot is reused. When it
+   * throws (the results file cannot be written), nothing more is sent: the creates in flight finish, their results
+   * are offered too, and the import rejects with the first error.
+   */
   readonly onResult?: (result: ImportResult) => void | Promise<void>;
   /** Called after each result. */
   readonly onProgress?: (progress: ImportProgress) => void;
@@ -172,8 +177,9 @@ function failureOf(line: number, refId: string | undefined, error: unknown): Imp
  * Paces starts at a steady rate: slots are `1 / rate` apart, and a start late by at most one interval or 100 ms keeps
  * its slot (timers fire late; the long-run rate stays on target), one later than that restarts the schedule from
  * now. On top of the schedule, a start waits until the one `cap` starts before it is a whole window old: a kept
- * slot never turns into a burst that, with the starts that follow on schedule, puts more than the rate into one
- * second.
+ * slot never turns into a burst. The window holds `cap = ⌈rate⌉` starts and lasts `cap / rate` seconds: for an
+ * integer rate, one second holding the rate; for 9.5/s, 1.053 s holding 10, which keeps 9.5/s on average where a
+ * one-second window capped at 9 would hold the import to 9/s.
  */
 class Pacer {
   #next: number | undefined;
@@ -189,9 +195,9 @@ class Pacer {
     private readonly now: () => number,
   ) {
     this.#interval = 1000 / ratePerSecond;
-    // Below one per second the window is one interval long and holds a single start.
-    this.#cap = ratePerSecond >= 1 ? Math.floor(ratePerSecond) : 1;
-    this.#windowMs = ratePerSecond >= 1 ? 1000 : this.#interval;
+    // Below one per second this is one start per interval.
+    this.#cap = Math.ceil(ratePerSecond);
+    this.#windowMs = (this.#cap * 1000) / ratePerSecond;
   }
 
   /** Resolves true at the next slot, or false as soon as `signal` aborts. Call {@link started} on true. */
@@ -272,6 +278,21 @@ export class ImportIdentities {
     const now = options.now ?? (() => performance.now());
     const newRefId = options.newRefId ?? (() => globalThis.crypto.randomUUID());
     const signal = options.signal;
+    // Stops the pacing's wait at the caller's signal, or at the first failure to record (see `state`).
+    const stop = new AbortController();
+    const onAbort = (): void => {
+      stop.abort();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted === true) stop.abort();
+    /** The first error of `beforeSend` or `onResult`: nothing is sent after it, and the import rejects with it. */
+    const state: { failure?: { readonly error: unknown } } = {};
+    // A function, not a read of `state`: the failure comes from callbacks, which the compiler's narrowing cannot see.
+    const failed = (): boolean => state.failure !== undefined;
+    const fail = (error: unknown): void => {
+      state.failure ??= { error };
+      stop.abort();
+    };
     const pacer = new Pacer(rate, now);
     const started = now();
     const counts = { created: 0, replayed: 0, invalid: 0, failed: 0 };
@@ -293,8 +314,13 @@ export class ImportIdentities {
       counts[result.outcome] += 1;
       // The counts as of this result: another item can finish while onResult is awaited, and its count is its own.
       const counted = progress();
-      await options.onResult?.(result);
-      options.onProgress?.(counted);
+      try {
+        await options.onResult?.(result);
+        options.onProgress?.(counted);
+      } catch (error) {
+        // A task never rejects: a rejected one would leave its slot unnoticed (and unhandled) while more are sent.
+        fail(error);
+      }
     };
 
     const inFlight = new Set<Promise<void>>();
@@ -324,6 +350,7 @@ export class ImportIdentities {
     const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
     try {
       for (;;) {
+        if (failed()) break;
         if (signal?.aborted) {
           interrupted = true;
           break;
@@ -337,6 +364,7 @@ export class ImportIdentities {
         const item: ImportItem = isItem(next.value) ? next.value : { command: next.value };
         const line = item.line ?? position;
         const given = nameOf(item.refId);
+        if (failed()) break;
         if (item.violations !== undefined && item.violations.length > 0) {
           await finish({
             line,
@@ -365,10 +393,18 @@ export class ImportIdentities {
           refId = typeof own === 'string' ? own : undefined;
         }
         while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        if (failed()) break;
         // Recorded before the slot is taken, so that the pacing spaces the sends themselves.
-        if (refId !== undefined) await options.beforeSend?.({ line, refId, generated });
-        if (!(await pacer.wait(signal))) {
-          interrupted = true;
+        if (refId !== undefined) {
+          try {
+            await options.beforeSend?.({ line, refId, generated });
+          } catch (error) {
+            fail(error);
+            break;
+          }
+        }
+        if (!(await pacer.wait(stop.signal))) {
+          if (!failed()) interrupted = true;
           break;
         }
         pacer.started();
@@ -377,8 +413,10 @@ export class ImportIdentities {
       }
     } finally {
       await Promise.all(inFlight);
+      signal?.removeEventListener('abort', onAbort);
       if (!exhausted) await iterator.return?.();
     }
+    if (state.failure !== undefined) throw state.failure.error;
     return { ...progress(), interrupted };
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readCreateIdentityRequest } from '../gateways.js';
 import type { CreateIdentityCommand, Violation } from '../index.js';
 
@@ -14,6 +15,11 @@ export interface ResultLine {
   readonly error?: string;
   readonly http_status?: number;
   readonly violations?: readonly { path: string; code: string }[];
+  /**
+   * The fingerprint (see `fingerprintOf`) of the input line the record was made for: a rerun refuses a results file whose
+   * records were made for other lines than its input's.
+   */
+  readonly fingerprint?: string;
 }
 
 /** What both a single-process import and a batch report of one line. */
@@ -43,6 +49,45 @@ export interface InputLine {
   readonly violations?: readonly Violation[];
 }
 
+/** Wire fields whose values are left out of a fingerprint: identifiers and dates of birth must not be guessable. */
+const UNHASHED: ReadonlySet<string> = new Set(['cip_id', 'date_of_birth', 'tax_payer_id']);
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([key]) => !UNHASHED.has(key))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([key, v]) => [key, canonical(v)]));
+}
+
+/**
+ * A short hash of a create body, its key order and its `ref_id` aside, that tells it from another line's. The CIP id,
+ * tax id and date of birth are left out: a hash of them could be reversed by trying every SSN, and the results file
+ * holds none of them. So a line whose only change is one of those keeps its record.
+ */
+function fingerprintOf(body: unknown): string {
+  const rest =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => key !== 'ref_id'))
+      : body;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(rest)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The fingerprint (see `fingerprintOf`) of one line of an input file; undefined for a line that is not JSON. */
+export function fingerprintOfLine(text: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return fingerprintOf(body);
+}
+
 /** The result file's line for an outcome. */
 export function toResultLine(result: LineOutcome): ResultLine {
   const base = { line: result.line, ...(result.refId !== undefined && { ref_id: result.refId }) };
@@ -61,7 +106,7 @@ export function toResultLine(result: LineOutcome): ResultLine {
 }
 
 /** The `ref_id` of a wire body, when it is one that may be echoed; undefined otherwise. */
-export function refIdOf(body: unknown): string | undefined {
+function refIdOf(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const refId = (body as Record<string, unknown>)['ref_id'];
   // Only a short printable ref_id is echoed: it names the line, and must not carry anything else into the output.

@@ -16,6 +16,7 @@ export type {
   IdentityGateway,
   CallOptions,
   ResponseMetadata,
+  CreateIdentityOptions,
   GetIdentityOptions,
   Clock,
   IdGenerator,

@@ -45,6 +45,16 @@ export interface CallOptions {
   readonly onResponse?: (response: ResponseMetadata) => void;
 }
 
+/** Options of {@link IdentityGateway.create}. */
+export interface CreateIdentityOptions extends CallOptions {
+  /**
+   * Called when the gateway itself resolved this create to the identity an earlier call made with its `refId` (a
+   * 409 on the `refId` naming an identity with the same CIP triple), so that the caller can count it as a replay.
+   * A gateway that surfaces that 409 instead leaves the replay to the use case, which calls its own `onReplay`.
+   */
+  readonly onReplay?: () => void;
+}
+
 /** What a get returns besides the summary. */
 export interface GetIdentityOptions extends CallOptions {
   /** Include `person` / `institution` (Paxos leaves them out by default). Default: true. */
@@ -60,7 +70,7 @@ export interface GetIdentityOptions extends CallOptions {
  */
 export interface IdentityGateway {
   /** Creates the identity (its `refId` is set). Resolves to Paxos's view of it: PENDING, with sub-statuses. */
-  create(identity: NewIdentity, options?: CallOptions): Promise<Identity>;
+  create(identity: NewIdentity, options?: CreateIdentityOptions): Promise<Identity>;
   /** Reads one identity of this API user. */
   get(id: string, options?: GetIdentityOptions): Promise<Identity>;
   /** Sandbox only: sets verification sub-statuses; the summary status follows. */

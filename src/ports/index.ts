@@ -1,4 +1,10 @@
-export type { IdentityGateway, CallOptions, GetIdentityOptions, ResponseMetadata } from './identity-gateway.js';
+export type {
+  IdentityGateway,
+  CallOptions,
+  CreateIdentityOptions,
+  GetIdentityOptions,
+  ResponseMetadata,
+} from './identity-gateway.js';
 export { checkCallOptions, IdentityCallOptionsError } from './call-options.js';
 export { systemClock, type Clock } from './clock.js';
 export { uuidGenerator, type IdGenerator } from './id-generator.js';

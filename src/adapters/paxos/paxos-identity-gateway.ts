@@ -8,7 +8,7 @@ import type {
   SandboxStatusChange,
   TimeRange,
 } from '../../domain/index.js';
-import type { CallOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
+import type { CallOptions, CreateIdentityOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
 import type { PaxosGatewayOptions } from './config.js';
 import { PaxosConnection, type PaxosConnectionDependencies } from './connection.js';
 import { IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
@@ -69,7 +69,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
    * `ref_id` and CIP triple), and is a {@link PaxosConflictError} when that identity cannot be read; otherwise the
    * 409 surfaces for the use case.
    */
-  async create(identity: NewIdentity, options: CallOptions = {}): Promise<Identity> {
+  async create(identity: NewIdentity, options: CreateIdentityOptions = {}): Promise<Identity> {
     let answer: PaxosAnswer;
     try {
       answer = await this.#post(identity, options);
@@ -111,7 +111,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
    * A create's failure: a 409 duplicate `ref_id` whose identity is this create's resolves to it, one whose identity
    * cannot be read is a {@link PaxosConflictError}; anything else is rethrown as it is.
    */
-  async #replay(error: unknown, identity: NewIdentity, options: CallOptions): Promise<Identity> {
+  async #replay(error: unknown, identity: NewIdentity, options: CreateIdentityOptions): Promise<Identity> {
     if (!isRefIdConflict(error) || identity.refId === undefined) throw error;
     let existing: Identity;
     try {
@@ -127,16 +127,25 @@ export class PaxosIdentityGateway implements IdentityGateway {
       });
     }
     // The rule of the use case's replay: the same ref_id and CIP triple. Otherwise the 409 is the caller's to see.
-    if (existing.refId === identity.refId && sameCip(existing.cip, identity.cip)) return existing;
+    if (existing.refId === identity.refId && sameCip(existing.cip, identity.cip)) {
+      options.onReplay?.();
+      return existing;
+    }
     throw error;
   }
 
   /** The identity a 409 names, read as the replay needs it (with details and, for an institution, its members). */
   #existing(error: IdentityAlreadyExistsError, identity: NewIdentity, options: CallOptions): Promise<Identity> {
+    // The read is part of this call: its per-call options (deadline, headers, onResponse) hold for it too.
+    const { signal, timeoutMs, maxRetries, headers, onResponse } = options;
     return this.get(error.existingId, {
+      ...(signal !== undefined && { signal }),
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      ...(maxRetries !== undefined && { maxRetries }),
+      ...(headers !== undefined && { headers }),
+      ...(onResponse !== undefined && { onResponse }),
       includeDetails: true,
       includeInstitutionMembers: identity.type === 'INSTITUTION',
-      ...(options.signal !== undefined && { signal: options.signal }),
     });
   }
 

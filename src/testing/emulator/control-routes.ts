@@ -8,7 +8,7 @@ import {
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import { SCOPES, type Approvals } from './identity-routes.js';
 import type { Judgement, JudgeOptions } from './judge.js';
-import { identityNotFound, fail, invalidRequest, problem } from './problems.js';
+import { identityNotFound, fail, invalidRequest, problem, wireViolations } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { isWireObject, validateAgainst, validateQueryParameters, type WireIssue, type WireObject } from './schemas.js';
 
@@ -63,7 +63,7 @@ function emptyAnswer(ctx: ControlRouteContext, identityId: string | undefined, a
 function refusal(error: unknown, identityId?: string): RouteResponse {
   if (error instanceof IdentityNotFoundError) return fail(identityNotFound(identityId ?? error.identityId));
   if (error instanceof IdentityControlNotFoundError) return fail(problem(404, 'identity control not found'));
-  if (error instanceof IdentityRejectedError) return fail(invalidRequest(error.violations));
+  if (error instanceof IdentityRejectedError) return fail(invalidRequest(wireViolations(error.violations)));
   throw error;
 }
 

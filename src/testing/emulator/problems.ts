@@ -86,6 +86,20 @@ export function invalidRequest(
   });
 }
 
+/**
+ * The simulator's violations (the domain's camelCase paths, `identityId`) as Paxos names them on the wire
+ * (`identity_id`), message prefix included, so that the emulator answers in Paxos's words.
+ */
+export function wireViolations(
+  violations: readonly { readonly path: string; readonly code: string; readonly message: string }[],
+): { path: string; code: string; message: string }[] {
+  return violations.map((v) => {
+    const path = v.path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const message = v.message.startsWith(`${v.path}: `) ? `${path}: ${v.message.slice(v.path.length + 2)}` : v.message;
+    return { path, code: v.code, message };
+  });
+}
+
 /** The response that carries a Problem: its status, and the Problem as the body. */
 export function fail(p: Problem): RouteResponse {
   return { status: p.status, body: p };

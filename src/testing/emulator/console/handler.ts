@@ -16,6 +16,7 @@ import type { Approvals } from '../identity-routes.js';
 import type { EmulatorFault, FaultInjector } from '../faults.js';
 import type { WebhookDispatcher } from '../webhook-delivery.js';
 import { writeIdentity } from '../wire.js';
+import { wireViolations } from '../problems.js';
 import { maskPersonal, revealField } from './personal.js';
 import { CONSOLE_CSS, CONSOLE_HTML, CONSOLE_JS } from './page.js';
 
@@ -129,7 +130,12 @@ export class EmulatorConsole {
       else if (error instanceof IdentityNotFoundError) sendJson(res, 404, { error: 'identity not found' });
       else if (error instanceof IdentityControlNotFoundError) sendJson(res, 404, { error: 'control not found' });
       else if (error instanceof IdentityRejectedError || error instanceof IdentityValidationError)
-        sendJson(res, 400, { error: error.violations.map((v) => v.message).join('; ') || 'refused' });
+        sendJson(res, 400, {
+          error:
+            wireViolations(error.violations)
+              .map((v) => v.message)
+              .join('; ') || 'refused',
+        });
       else if (error instanceof RangeError) sendJson(res, 400, { error: error.message });
       else if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -364,7 +370,7 @@ export class EmulatorConsole {
           order: 'DESC',
           ...(cursor !== undefined && { pageCursor: cursor }),
         });
-        for (const event of page.events) rows.push(eventRow(clientId, event, this.#ctx.webhooks));
+        for (const event of page.items) rows.push(eventRow(clientId, event, this.#ctx.webhooks));
         cursor = page.nextPageCursor;
       } while (cursor !== undefined);
     }

@@ -1,5 +1,5 @@
 export type { IdentityGateway, CallOptions, GetIdentityOptions, ResponseMetadata } from './identity-gateway.js';
-export { checkCallOptions, IdentityCallOptionsError } from './call-options.js';
+export { checkCallOptions, IdentityCallOptionsError, reportResponse } from './call-options.js';
 export { systemClock, type Clock } from './clock.js';
 export { uuidGenerator, type IdGenerator } from './id-generator.js';
 export type { Logger, LogFields } from './logger.js';

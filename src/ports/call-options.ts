@@ -61,6 +61,11 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const NAMEABLE_HEADER = /^[A-Za-z](?!.*\d{3})[A-Za-z0-9_-]{0,63}$/;
 /** A header value: printable, no CR or LF (which would split the header). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]{0,4096}$/;
+/**
+ * All extra headers together, names and values: servers refuse larger header blocks (Node's default is 16 KiB) with a
+ * 431, which would only come back after a token and a rate-limit slot were spent.
+ */
+const MAX_HEADERS_SIZE = 16 * 1024;
 /** The same bounds as the service-wide `timeoutMs` and `maxRetries`. */
 const MAX_TIMEOUT_MS = 10 * 60_000;
 const MAX_RETRIES = 10;
@@ -95,6 +100,7 @@ export function checkCallOptions(options: CallOptions | undefined): Readonly<Rec
   if (headers === null || typeof headers !== 'object' || Array.isArray(headers))
     throw new IdentityCallOptionsError('headers', 'must be an object of header names to string values');
   const out: Record<string, string> = {};
+  let size = 0;
   for (const [name, value] of Object.entries(headers)) {
     // `__proto__` is a token by the grammar, but fetch drops it without a word: refused rather than lost.
     if (!HEADER_NAME.test(name) || name === '__proto__')
@@ -107,6 +113,9 @@ export function checkCallOptions(options: CallOptions | undefined): Readonly<Rec
       throw new IdentityCallOptionsError(option, 'must be a string without line breaks (at most 4096)');
     // Two spellings of one name would send one of them at random (the last own key wins): refuse the ambiguity.
     if (Object.hasOwn(out, lower)) throw new IdentityCallOptionsError(option, 'is given twice (names ignore case)');
+    size += name.length + value.length;
+    if (size > MAX_HEADERS_SIZE)
+      throw new IdentityCallOptionsError('headers', `must be at most ${MAX_HEADERS_SIZE} characters in all`);
     out[lower] = value;
   }
   return out;

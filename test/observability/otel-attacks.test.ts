@@ -157,6 +157,14 @@ describe('Attacks on the OpenTelemetry spans and the duration histogram', () => 
     expect(otel.finished()[0]?.attributes['error.type']).to.equal('429');
   });
 
+  it('a 401 and the resend with a fresh token: two spans, each ended once, the first with error.type 401', async () => {
+    bench.paxos.script(GET, problem(401));
+    await service().getIdentity('abc-1');
+    expectEachSpanEndedOnce(2);
+    expect(otel.finished().map((s) => s.attributes['error.type'])).to.deep.equal(['401', undefined]);
+    expect(await otel.histogramPoints()).to.equal(2);
+  });
+
   it('a token that cannot be had: no API span is started, so none is left open', async () => {
     bench.paxos.script(TOKEN, problem(401, 'invalid_client'));
     expect(await rejectionOf(service().getIdentity('abc-1'))).to.be.instanceOf(PaxosAuthenticationError);

@@ -130,6 +130,15 @@ function checkPort(option: string, value: unknown, methods: readonly string[], w
     throw new IdentityServiceConfigError(option, `must be ${what} (an object with ${methods.join(', ')})`);
 }
 
+/**
+ * A wrong adapter name as the error quotes it: a near miss (`'inmemory'`) is quoted, anything that does not read as a
+ * name is not, since a value pasted into the wrong option (an environment variable holding the client secret) must
+ * not reach a log through the error.
+ */
+function echoedAdapter(adapter: string): string {
+  return /^[A-Za-z][A-Za-z _-]{0,19}$/.test(adapter) ? `'${adapter}'` : `a string of ${adapter.length} characters`;
+}
+
 /** The checks of everything but `paxos.*`, which the Paxos configuration checks with the adapter's own error. */
 function checkServiceOptions(given: unknown): asserts given is IdentityServiceOptions {
   if (given === null || typeof given !== 'object')
@@ -142,8 +151,7 @@ function checkServiceOptions(given: unknown): asserts given is IdentityServiceOp
   if (!ADAPTERS.includes(adapter as (typeof ADAPTERS)[number]))
     throw new IdentityServiceConfigError(
       'adapter',
-      // The adapter name is the caller's own choice, never personal data, but it is still not echoed at length.
-      `must be 'in-memory' or 'paxos'${typeof adapter === 'string' ? `, not '${adapter.slice(0, 40)}'` : adapter === undefined ? ' (it is missing)' : `, not a ${typeof adapter}`}`,
+      `must be 'in-memory' or 'paxos'${typeof adapter === 'string' ? `, not ${echoedAdapter(adapter)}` : adapter === undefined ? ' (it is missing)' : `, not a ${typeof adapter}`}`,
     );
   checkPort('clock', options['clock'], ['now'], 'a Clock');
   checkPort('idGenerator', options['idGenerator'], ['next'], 'an IdGenerator');

@@ -34,13 +34,16 @@ export interface CallOptions {
   /** This call's retries after a transient failure (0 to 10), instead of the service's `maxRetries`. */
   readonly maxRetries?: number;
   /**
-   * Extra request headers for this call (a tracing or correlation header). `authorization`, `content-type`, `host`,
-   * `content-length`, `cookie` and `connection` are the adapter's own and refused with `IdentityCallOptionsError`.
+   * Extra request headers for this call (a tracing or correlation header). The adapter's own (`authorization`,
+   * `content-type`, `host`, `content-length`, `cookie`, ...) and those that change the framing, the range or the
+   * method (`connection`, `expect`, `upgrade`, `range`, `x-http-method-override`, ...) are refused with
+   * `IdentityCallOptionsError`.
    */
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * Receives the metadata of each successful answer of this call. A use case that sends two requests (an update
-   * reads before it writes) reports both, the last one last; see `withResponse`.
+   * reads before it writes) reports both, the last one last; see `withResponse`. A sink that throws, or an async
+   * one that rejects, is ignored: the call's answer stands.
    */
   readonly onResponse?: (response: ResponseMetadata) => void;
 }

@@ -5,7 +5,7 @@ export type {
   GetIdentityOptions,
   ResponseMetadata,
 } from './identity-gateway.js';
-export { checkCallOptions, IdentityCallOptionsError } from './call-options.js';
+export { checkCallOptions, IdentityCallOptionsError, reportResponse } from './call-options.js';
 export { systemClock, type Clock } from './clock.js';
 export { uuidGenerator, type IdGenerator } from './id-generator.js';
 export type { Logger, LogFields } from './logger.js';

@@ -1,4 +1,4 @@
-import { checkCallOptions, type CallOptions } from '../../ports/index.js';
+import { checkCallOptions, reportResponse, type CallOptions } from '../../ports/index.js';
 import { asPaxosAnswers } from './simulation/paxos-status.js';
 
 /** What the fake reports to `onResponse`: an answer in process, so no request id and no headers. */
@@ -17,7 +17,7 @@ export function settle<T>(work: () => T | PromiseLike<T>, options?: CallOptions)
     resolve(work());
   })
     .then((value) => {
-      options?.onResponse?.(IN_PROCESS);
+      reportResponse(options, IN_PROCESS);
       return value;
     })
     .catch((error: unknown) => {

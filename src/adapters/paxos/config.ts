@@ -269,6 +269,29 @@ function checkHooks(value: unknown): PaxosHooks | undefined {
   return hooks;
 }
 
+function checkLogger(value: unknown): Logger | undefined {
+  if (value === undefined) return undefined;
+  const logger = value as Record<string, unknown> | null;
+  if (
+    logger === null ||
+    typeof logger !== 'object' ||
+    LOGGER_METHODS.some((method) => typeof logger[method] !== 'function')
+  )
+    throw new PaxosConfigurationError(`logger must be a Logger (an object with ${LOGGER_METHODS.join(', ')})`);
+  return value as Logger;
+}
+
+/** What a logger is called with: a `console` fits. */
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** `retryBackoff` as an object (its fields are checked with the rest), so that `retryBackoff: 500` is not ignored. */
+function checkBackoff(value: unknown): RetryBackoffOptions {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new PaxosConfigurationError('retryBackoff must be an object: { initialDelayMs?, maxDelayMs? }');
+  return value;
+}
+
 function checkTelemetry(value: unknown): PaxosTelemetryOptions | false {
   if (value === undefined) return {};
   if (value === false) return false;
@@ -361,16 +384,17 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
   if (!isScopeList(scopes)) {
     throw new PaxosConfigurationError('scopes must be a non-empty list of scope names without spaces');
   }
+  const backoff = checkBackoff(options.retryBackoff);
   const initialDelayMs = checkInteger(
     'retryBackoff.initialDelayMs',
-    options.retryBackoff?.initialDelayMs,
+    backoff.initialDelayMs,
     DEFAULT_INITIAL_DELAY_MS,
     0,
     60_000,
   );
   const maxDelayMs = checkInteger(
     'retryBackoff.maxDelayMs',
-    options.retryBackoff?.maxDelayMs,
+    backoff.maxDelayMs,
     Math.max(DEFAULT_MAX_DELAY_MS, initialDelayMs),
     initialDelayMs,
     300_000,
@@ -414,7 +438,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     maxRetries: checkInteger('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES),
     initialDelayMs,
     maxDelayMs,
-    logger: options.logger,
+    logger: checkLogger(options.logger),
     rateLimit: checkRateLimit(options.rateLimit),
     maxResponseBytes: checkInteger(
       'maxResponseBytes',

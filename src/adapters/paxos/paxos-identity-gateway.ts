@@ -8,7 +8,13 @@ import type {
   SandboxStatusChange,
   TimeRange,
 } from '../../domain/index.js';
-import type { CallOptions, CreateIdentityOptions, GetIdentityOptions, IdentityGateway } from '../../ports/index.js';
+import {
+  checkCallOptions,
+  type CallOptions,
+  type CreateIdentityOptions,
+  type GetIdentityOptions,
+  type IdentityGateway,
+} from '../../ports/index.js';
 import type { PaxosGatewayOptions } from './config.js';
 import { PaxosConnection, type PaxosConnectionDependencies } from './connection.js';
 import { IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
@@ -171,6 +177,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
    * answer carrying another id is a {@link PaxosResponseError}.
    */
   async get(id: string, options: GetIdentityOptions = {}): Promise<Identity> {
+    checkCallOptions(options);
     const query: string[] = [];
     if (options.includeDetails ?? true) query.push('include_details=true');
     if (options.includeInstitutionMembers === true) query.push('include_institution_members=true');

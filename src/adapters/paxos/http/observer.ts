@@ -1,6 +1,6 @@
 import type { ResponseMetadata } from '../../../ports/index.js';
 import type { RequestSummary } from '../errors.js';
-import { PaxosTelemetry, type PaxosTelemetryOptions } from './telemetry.js';
+import { PaxosTelemetry, type AttemptSpan, type PaxosTelemetryOptions } from './telemetry.js';
 
 /** One HTTP attempt as it starts: the route template only, never an id, a query string or a body. */
 export interface PaxosRequestEvent {
@@ -58,19 +58,37 @@ export function targetOf(url: string): string {
   return `${address}:${port}`;
 }
 
-/** Response headers that are state, not metadata: never handed to a caller's sink. */
-const WITHHELD_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'set-cookie2']);
+/**
+ * Response headers that are state or credentials, not metadata: never handed to a caller's sink, which may well log
+ * them (a proxy that echoes `authorization` would otherwise hand the bearer token over).
+ */
+const WITHHELD_HEADERS: ReadonlySet<string> = new Set([
+  'set-cookie',
+  'set-cookie2',
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'proxy-authenticate',
+  'authentication-info',
+  'proxy-authentication-info',
+  'cookie',
+]);
 
-/** The metadata of a 2xx answer for `onResponse`: lower-case header names, cookies withheld. */
+/**
+ * The metadata of a 2xx answer for `onResponse`: lower-case header names; cookies, credential headers and any header
+ * holding one of `secrets` (the bearer token just sent, echoed by a proxy) withheld.
+ */
 export function responseMetadataOf(
   status: number,
   headers: Headers,
   requestId: string | undefined,
   attempts: number,
+  secrets: readonly string[] = [],
 ): ResponseMetadata {
   const plain: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (!WITHHELD_HEADERS.has(name)) plain[name] = value;
+    if (WITHHELD_HEADERS.has(name) || secrets.some((secret) => secret !== '' && value.includes(secret))) return;
+    plain[name] = value;
   });
   return Object.freeze({ status, requestId, headers: Object.freeze(plain), attempts });
 }
@@ -104,11 +122,18 @@ function errorTypeOf(end: AttemptEnd): string | undefined {
   return end.reason ?? end.errorCode ?? '_OTHER';
 }
 
-/** Calls `hook`; a hook that throws is the caller's bug, and must not turn a good call into a failed one. */
+/**
+ * Calls `hook`; a hook that throws is the caller's bug, and must not turn a good call into a failed one. An async hook
+ * fits the `void` type too: its rejection is ignored as well rather than left unhandled (which can end the process).
+ */
 function safely<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (hook === undefined) return;
   try {
-    hook(event);
+    // Typed `void`, yet an async hook fits: its result is looked at as what it may really be.
+    const call: (event: E) => unknown = hook;
+    const result = call(event);
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function')
+      (result as PromiseLike<unknown>).then(undefined, () => undefined);
   } catch {
     // Ignored on purpose: see above.
   }
@@ -130,7 +155,7 @@ export class AttemptObserver {
   /** Starts watching attempt number `attempt` of `request`. */
   async start(request: RequestSummary, attempt: number): Promise<AttemptWatch> {
     const hooks = this.#hooks;
-    const span = this.#telemetry === undefined ? undefined : await this.#telemetry.start(request, attempt);
+    const span = this.#telemetry === undefined ? undefined : await this.#startSpan(this.#telemetry, request, attempt);
     if (hooks === undefined && span === undefined) return NOTHING;
     const event: PaxosRequestEvent = Object.freeze({ method: request.method, path: request.path, attempt });
     safely(hooks?.onRequest, event);
@@ -143,7 +168,11 @@ export class AttemptObserver {
         ended = true;
         const durationMs = performance.now() - started;
         const errorType = errorTypeOf(end);
-        span?.end(end.status, errorType, end.requestId, durationMs);
+        try {
+          span?.end(end.status, errorType, end.requestId, durationMs);
+        } catch {
+          // A tracer or meter that throws is broken telemetry, not a failed call: the answer stands.
+        }
         safely(
           hooks?.onResponse,
           Object.freeze({
@@ -157,5 +186,18 @@ export class AttemptObserver {
         );
       },
     };
+  }
+
+  /** The attempt's span, or none when the tracer, meter or propagator given throws: telemetry never fails a call. */
+  async #startSpan(
+    telemetry: PaxosTelemetry,
+    request: RequestSummary,
+    attempt: number,
+  ): Promise<AttemptSpan | undefined> {
+    try {
+      return await telemetry.start(request, attempt);
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -2,6 +2,7 @@ import type { KyInstance } from 'ky';
 import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
 import {
   checkCallOptions,
+  reportResponse,
   type CallOptions,
   type Logger,
   type RateLimiter,
@@ -179,7 +180,11 @@ export class RequestSender {
           const read = this.#body(request, attempt, summary, attempts);
           if (read.ok) {
             this.#log('debug', log, attempt);
-            call?.onResponse?.(responseMetadataOf(attempt.status, attempt.headers, attempt.requestId, attempts));
+            if (call?.onResponse !== undefined)
+              reportResponse(
+                call,
+                responseMetadataOf(attempt.status, attempt.headers, attempt.requestId, attempts, [token.reveal()]),
+              );
             return {
               status: attempt.status,
               json: read.json,
@@ -188,8 +193,12 @@ export class RequestSender {
               request: summary,
             };
           }
-          // A body that ends before its JSON does is a lost answer, retried like a reset; any other refusal is final.
-          if (!read.cut) throw read.error;
+          // A body that ends before its JSON does is a lost answer, retried like a reset; any other refusal is final,
+          // and reported as this attempt's failure with the status that came.
+          if (!read.cut) {
+            this.#log('error', log, { ...attempt, errorCode: read.error.code });
+            throw read.error;
+          }
           cut = read.error;
         } else if (attempt.kind === 'answer' && isCutJson(attempt)) {
           // An error answer cut short (a 409 whose meta is lost) cannot be read either: it is asked again as well.

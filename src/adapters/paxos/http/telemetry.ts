@@ -39,10 +39,17 @@ type Api = typeof OpenTelemetry;
  */
 const GLOBAL_API = Symbol.for('opentelemetry.js.api.1');
 
-/** Whether a host registered any global OpenTelemetry provider or propagator in this process. */
+/**
+ * Whether a host registered a global tracer or meter provider or a propagator in this process. The slot itself is not
+ * enough: a diag logger or a context manager alone creates it, and a provider removed (`trace.disable()`) leaves it.
+ */
 function globalsRegistered(): boolean {
-  return (globalThis as Record<symbol, unknown>)[GLOBAL_API] !== undefined;
+  const slot = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[GLOBAL_API];
+  return slot !== undefined && REGISTRIES.some((name) => slot[name] !== undefined);
 }
+
+/** The parts of the global slot that change what an attempt records or sends. */
+const REGISTRIES = ['trace', 'metrics', 'propagation'] as const;
 
 /** Loaded once per process; `undefined` when `@opentelemetry/api` is not installed. */
 let loading: Promise<Api | undefined> | undefined;

@@ -64,7 +64,10 @@ function isPlainObject(value: unknown): value is WireObject {
 
 function wireAt(path: string, key: string): string {
   // A key is named so that a typo can be fixed, but an odd one (or one holding a value) is quoted and cut short.
-  const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(key) ? key : JSON.stringify(key.slice(0, 64));
+  // A key that is really a value (an SSN, a date of birth: a file converted without its header row) shows its
+  // runs of digits as `#`, so that the path says where it is without printing it.
+  const cut = key.slice(0, 64).replace(/\d{3,}/g, (run) => '#'.repeat(run.length));
+  const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(key) ? cut : JSON.stringify(cut);
   return path === '' ? shown : `${path}.${shown}`;
 }
 

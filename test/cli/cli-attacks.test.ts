@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { run } from '../../src/cli/program.js';
 import { Redactor } from '../../src/cli/redact.js';
 import { readCreateIdentityRequest } from '../../src/gateways.js';
 import { seedPersonDetails } from '../support/seed.js';
+import { CliProject, shellStatusOf } from './spawn.js';
 import { FakeIo } from './support.js';
 
 const SSN = '987-65-4321';
@@ -225,6 +226,58 @@ describe('CLI under attack: nothing personal or secret reaches stderr, whatever 
       expect(io.err, argv.join(' ')).to.include(said);
       expect(io.out).to.equal('');
     }
+  });
+});
+
+describe('CLI under attack: Ctrl-C during a create that Paxos never answers', function () {
+  // The real executable, started from the TypeScript sources.
+  this.timeout(120_000);
+  let project: CliProject;
+  const held: ServerResponse[] = [];
+  let posted: () => void = () => undefined;
+  const post = new Promise<void>((resolve) => {
+    posted = resolve;
+  });
+  // Issues a token, then holds the create open: the call is in flight, past the credentials, when Ctrl-C comes.
+  const server = createServer((request, response) => {
+    if (request.url?.startsWith('/oauth2/')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ access_token: 't', token_type: 'Bearer', expires_in: 3600, scope: '' }));
+      return;
+    }
+    held.push(response);
+    posted();
+  });
+
+  before(async () => {
+    project = new CliProject();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    for (const response of held) response.destroy();
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+    project.remove();
+  });
+
+  it('exits 130 at once and prints nothing on stdout, nor the personal values or the secret on stderr', async () => {
+    const { port } = server.address() as AddressInfo;
+    const file = project.file('person.json', JSON.stringify(personBody()));
+    const cli = project.direct(['create', '--file', file], {
+      PAXOS_BASE_URL: `http://127.0.0.1:${port}/v2`,
+      PAXOS_TOKEN_URL: `http://127.0.0.1:${port}/oauth2/token`,
+      PAXOS_CLIENT_ID: 'client',
+      PAXOS_CLIENT_SECRET: SECRET,
+    });
+    await post;
+    cli.signalGroup('SIGINT');
+    const ended = await cli.ended;
+    expect(shellStatusOf(ended), ended.stderr).to.equal(130);
+    expect(ended.stdout).to.equal('');
+    expectNone(ended.stderr, [SSN, BIRTH_DATE, SECRET], 'stderr of an interrupted create');
   });
 });
 

@@ -134,7 +134,7 @@ describe('createTestKit under attack: the global fetch, several kits, and carele
     const a = kit();
     const first = await uploadUrlOf(a, 'one.pdf');
     const second = await uploadUrlOf(a, 'two.pdf');
-    const put = (url: string, body: BodyInit, type?: string) =>
+    const put = (url: string, body: Uint8Array | string, type?: string) =>
       a.fetch(url, { method: 'PUT', body, ...(type !== undefined && { headers: { 'content-type': type } }) });
     expect((await put(first.replace(/token=.*$/, 'token=forged'), PDF)).status).to.equal(403);
     const otherToken = new URL(second).searchParams.get('token') ?? '';

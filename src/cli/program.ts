@@ -270,7 +270,8 @@ async function runCreate(
   }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // Editors on Windows start a UTF-8 file with a byte order mark, which JSON.parse refuses.
+    body = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     // JSON.parse's message quotes the text around the error, which may be an SSN: say only where it is.
     line(io.stderr, `error: ${options.file} is not valid JSON`);

@@ -79,15 +79,22 @@ function guard(io: CliIo): GuardedIo {
     io.env[BATCH_KEY_ENV],
     passwordOf(io.env[REDIS_URL_ENV]),
   ]);
-  return {
-    ...io,
-    stderr: (text) => {
-      io.stderr(redactor.redact(text));
-    },
-    hide: (values) => {
-      redactor = redactor.with(values);
-    },
+  const stderr = (text: string): void => {
+    io.stderr(redactor.redact(text));
   };
+  const hide = (values: readonly string[]): void => {
+    redactor = redactor.with(values);
+  };
+  // A proxy rather than a copy: every member a command reads (some commands take more than CliIo names) stays
+  // there, and a class's methods are still called on the object they belong to.
+  return new Proxy(io as GuardedIo, {
+    get(target, key) {
+      if (key === 'stderr') return stderr;
+      if (key === 'hide') return hide;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 class UsageError extends Error {}

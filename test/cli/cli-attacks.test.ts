@@ -213,6 +213,32 @@ describe('CLI under attack: nothing personal or secret reaches stderr, whatever 
     expect(JSON.parse(io.out)).to.include({ id: 'c0ffee00-0000-4000-8000-000000000002', ref_id: 'attack-1' });
   });
 
+  it('works with an io whose members are methods of a class, as the CliIo interface allows', async () => {
+    class MethodIo {
+      out = '';
+      err = '';
+      readonly env = {};
+      stdout(text: string): void {
+        this.out += text;
+      }
+      stderr(text: string): void {
+        this.err += text;
+      }
+      readFile(): Promise<string> {
+        const body = personBody();
+        body['person_details'] = { ...(body['person_details'] as object), '987-65-4321': 'x' };
+        return Promise.resolve(JSON.stringify(body));
+      }
+      untilInterrupted(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+    const io = new MethodIo();
+    expect(await run(['create', '--file', 'any.json'], io)).to.equal(1);
+    expect(io.err).to.include('person_details.###-65-####: is not a field');
+    expect(io.out).to.equal('');
+  });
+
   it('--help and --version win over other flags; an unknown command, flag or format exits 2 naming it', async () => {
     for (const argv of [
       ['--version', 'get', 'x'],

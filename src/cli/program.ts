@@ -6,6 +6,7 @@ import {
   IdentityServiceError,
   IdentityValidationError,
   type CoordinationOptions,
+  type CreateIdentityCommand,
   type IdentityService,
   type PaxosEnvironment,
   type Violation,
@@ -21,6 +22,7 @@ import {
 } from './batch-command.js';
 import { programHelpFooter, REDIS_URL_ENV } from './help-text.js';
 import { runImport } from './import-command.js';
+import { Redactor } from './redact.js';
 
 /** What the CLI reads from and writes to; the real process in `main.ts`, fakes in tests. */
 export interface CliIo {
@@ -50,6 +52,50 @@ export interface CliIo {
  * killed by its signal (`main.ts`), which a shell reports as 130 or 143.
  */
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The IO of a run, its stderr redacted of the run's secrets and of the personal values a command sends. */
+interface GuardedIo extends CliIo {
+  /** Adds values to what stderr redacts. */
+  hide(values: readonly string[]): void;
+}
+
+/** The password of a Redis URL, when it has one. */
+function passwordOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `io` with every write to stderr redacted: errors quote Paxos's words, key names and the command line, any of
+ * which may hold a personal value or a secret. Stdout is left alone: it carries what was asked for, `--reveal` too.
+ */
+function guard(io: CliIo): GuardedIo {
+  let redactor = new Redactor([
+    io.env['PAXOS_CLIENT_SECRET'],
+    io.env[BATCH_KEY_ENV],
+    passwordOf(io.env[REDIS_URL_ENV]),
+  ]);
+  const stderr = (text: string): void => {
+    io.stderr(redactor.redact(text));
+  };
+  const hide = (values: readonly string[]): void => {
+    redactor = redactor.with(values);
+  };
+  // A proxy rather than a copy: every member a command reads (some commands take more than CliIo names) stays
+  // there, and a class's methods are still called on the object they belong to.
+  return new Proxy(io as GuardedIo, {
+    get(target, key) {
+      if (key === 'stderr') return stderr;
+      if (key === 'hide') return hide;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 class UsageError extends Error {}
 
@@ -209,7 +255,20 @@ async function withService(
   }
 }
 
-async function runCreate(io: CliIo, options: { file: string; emulator: boolean; reveal: boolean }): Promise<number> {
+/** The personal values a create command sends, which an error's text must not repeat in any spelling. */
+function personalValuesOf(command: CreateIdentityCommand): string[] {
+  return [
+    command.person?.cipId,
+    command.person?.dateOfBirth,
+    command.institution?.cipId,
+    ...(command.taxDetails ?? []).map((t) => t.taxPayerId),
+  ].filter((value): value is string => typeof value === 'string');
+}
+
+async function runCreate(
+  io: GuardedIo,
+  options: { file: string; emulator: boolean; reveal: boolean },
+): Promise<number> {
   let text: string;
   try {
     text = await io.readFile(options.file);
@@ -220,7 +279,8 @@ async function runCreate(io: CliIo, options: { file: string; emulator: boolean; 
   }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // Editors on Windows start a UTF-8 file with a byte order mark, which JSON.parse refuses.
+    body = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     // JSON.parse's message quotes the text around the error, which may be an SSN: say only where it is.
     line(io.stderr, `error: ${options.file} is not valid JSON`);
@@ -232,6 +292,8 @@ async function runCreate(io: CliIo, options: { file: string; emulator: boolean; 
     printViolations(io, checked.violations, options.file);
     return EXIT.failed;
   }
+  // Paxos's answer may quote what it refuses, spelled its own way.
+  io.hide(personalValuesOf(checked.command));
   return withService(io, options.emulator, options.file, async (service) => {
     const identity = await service.createIdentity(checked.command);
     line(io.stdout, JSON.stringify(identityToJson(identity, { reveal: options.reveal }), null, 2));
@@ -331,7 +393,7 @@ async function runBatch(io: CliIo, body: () => Promise<number>): Promise<number>
 
 const REVEAL_HELP = 'print CIP ids, tax payer ids and dates of birth in clear (masked by default)';
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+function buildProgram(io: GuardedIo, setExit: (code: number) => void): Command {
   const program = new Command('paxos-identity')
     .description("Onboard identities to Paxos's v2 Identity API, or run a local emulator of it.")
     .exitOverride()
@@ -504,7 +566,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, (code) => {
+  const guarded = guard(io);
+  const program = buildProgram(guarded, (code) => {
     exitCode = code;
   });
   try {
@@ -513,7 +576,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof UsageError) {
-      line(io.stderr, `error: ${error.message}`);
+      line(guarded.stderr, `error: ${error.message}`);
       return EXIT.usage;
     }
     throw error;

@@ -1,8 +1,14 @@
 import type { IdentityService } from '../application/index.js';
 import { createIdentityService } from '../composition/create-identity-service.js';
 import type { TOKENS } from '../composition/tokens.js';
+import { DOCUMENT_TYPES } from '../domain/identity/enums.js';
+import { readArray, readEnum } from '../domain/shared/guard.js';
 import {
   IdentityServiceError,
+  IdentityValidationError,
+  parseIdentityId,
+  parseSandboxStatusChange,
+  ViolationList,
   type Identity,
   type IdentityRules,
   type PaxosEvent,
@@ -130,19 +136,32 @@ export interface TestKit {
   /**
    * Sets an identity's verification sub-statuses, as Paxos's sandbox does; the summary status follows.
    *
+   * @throws {IdentityValidationError} naming `identityId`, or each bad field as `change.<field>`.
    * @throws {IdentityNotFoundError} when the fake holds no such identity.
    */
   setSandboxStatus(identityId: string, change: SandboxStatusChange): Promise<Identity>;
   /**
    * Marks every verification of an identity APPROVED and answers it. It is APPROVED unless something else still
    * holds it: documents asked for and not uploaded, or (for an institution) a member not approved.
+   *
+   * @throws {IdentityValidationError} with path `identityId` when it is not an identity id.
+   * @throws {IdentityNotFoundError} when the fake holds no such identity.
    */
   approve(identityId: string): Promise<Identity>;
-  /** Fails an identity's sanctions screening and answers it, DENIED. */
+  /**
+   * Fails an identity's sanctions screening and answers it, DENIED.
+   *
+   * @throws {IdentityValidationError} with path `identityId` when it is not an identity id.
+   * @throws {IdentityNotFoundError} when the fake holds no such identity.
+   */
   deny(identityId: string): Promise<Identity>;
   /**
    * Asks the identity for documents of these types (enhanced due diligence): they are pending until a file covering
-   * them is uploaded, and an `identity.documents_required` event is recorded.
+   * them is uploaded, and an `identity.documents_required` event is recorded. A type outside Paxos's published list
+   * is accepted, as Paxos adds types over time.
+   *
+   * @throws {IdentityValidationError} naming `identityId` or `documentTypes` (not an array of one or more strings).
+   * @throws {IdentityNotFoundError} when the fake holds no such identity.
    */
   requireDocuments(identityId: string, documentTypes: readonly string[]): Promise<PaxosEvent>;
   /**
@@ -154,15 +173,21 @@ export interface TestKit {
   upload(uploadUrl: string, bytes: Uint8Array, contentType?: string): Promise<void>;
   /**
    * A `fetch` that performs a PUT to the fake's `memory://` upload URLs (answering 200, or 400, 403 or 413 as an
-   * object store would) and hands every other request to the global `fetch`. Give it to code that takes a `fetch`.
+   * object store would) and hands every other request to the global `fetch` (the one beneath every kit's
+   * interception). Give it to code that takes a `fetch`.
    */
   readonly fetch: typeof fetch;
   /**
    * Replaces the global `fetch` with {@link TestKit.fetch} until {@link TestKit.dispose}, for code under test that
-   * PUTs documents with the global `fetch`, as the README's upload does.
+   * PUTs documents with the global `fetch`, as the README's upload does. Calling it again changes nothing. Kits
+   * intercept in turn: the latest one's `fetch` is the global one, and disposing it gives the global `fetch` back
+   * to the one before, or to the `fetch` that was in place before any kit intercepted.
    */
   interceptFetch(): void;
-  /** Puts back the global `fetch` if {@link TestKit.interceptFetch} replaced it. */
+  /**
+   * Ends this kit's interception of the global `fetch`, if any: safe to call twice, without an interception, or in
+   * any order among several kits.
+   */
   dispose(): void;
 }
 
@@ -174,6 +199,60 @@ const APPROVED: SandboxStatusChange = {
 };
 
 const MEMORY_UPLOAD = 'memory://documents/';
+
+// The kits intercepting the global fetch, the latest last, and the fetch in place before the first of them: shared
+// by every kit, so that disposing them in any order never leaves the fetch of a disposed kit as the global one.
+const intercepting: (typeof fetch)[] = [];
+let beneath: typeof fetch | undefined;
+
+/** The fetch that requests a kit does not handle go to: never a kit's own, so that no request loops between kits. */
+function fetchBeneath(): typeof fetch {
+  return beneath ?? globalThis.fetch;
+}
+
+function intercept(kitFetch: typeof fetch): void {
+  if (intercepting.includes(kitFetch)) return;
+  if (intercepting.length === 0) beneath = globalThis.fetch;
+  intercepting.push(kitFetch);
+  globalThis.fetch = kitFetch;
+}
+
+function release(kitFetch: typeof fetch): void {
+  const at = intercepting.indexOf(kitFetch);
+  if (at < 0) return;
+  intercepting.splice(at, 1);
+  // Someone else's fetch installed since is theirs to put back; a kit's own is replaced by the one before it.
+  if (globalThis.fetch === kitFetch) globalThis.fetch = intercepting.at(-1) ?? beneath ?? globalThis.fetch;
+  if (intercepting.length === 0) beneath = undefined;
+}
+
+/** The violations of a check of `value`, re-rooted under `root` (the kit's parameter), as a typed error. */
+function underParameter(root: string, error: IdentityValidationError): IdentityValidationError {
+  return new IdentityValidationError(
+    error.violations.map((v) => {
+      const path = v.path === '' ? root : `${root}.${v.path}`;
+      const text = v.message.slice(v.message.indexOf(': ') + 2);
+      return { path, code: v.code, message: `${path}: ${text}` };
+    }),
+  );
+}
+
+function checkedChange(change: unknown): SandboxStatusChange {
+  try {
+    return parseSandboxStatusChange(change);
+  } catch (error) {
+    throw error instanceof IdentityValidationError ? underParameter('change', error) : error;
+  }
+}
+
+function checkedDocumentTypes(documentTypes: unknown): string[] {
+  const v = new ViolationList();
+  const types = readArray(v, 'documentTypes', documentTypes, { required: true, minItems: 1 }, (path, item) =>
+    readEnum(v, path, item, DOCUMENT_TYPES, true, true),
+  );
+  if (!v.isEmpty || types === undefined) throw new IdentityValidationError(v.items);
+  return types;
+}
 
 /**
  * Everything a test needs from the in-memory fake in one call: the service, and the fake's controls (sandbox status,
@@ -219,17 +298,16 @@ export function createTestKit(options: TestKitOptions = {}): TestKit {
   const identities = gateways.IdentityGateway;
   const documents = gateways.DocumentGateway;
 
+  // The fake's gateway trusts its caller; a test's typo must fail here as the service would fail it, naming the field.
   const setSandboxStatus = async (identityId: string, change: SandboxStatusChange): Promise<Identity> => {
-    await identities.setSandboxStatus(identityId, change);
-    return identities.get(identityId);
+    const id = parseIdentityId(identityId, 'identityId');
+    await identities.setSandboxStatus(id, checkedChange(change));
+    return identities.get(id);
   };
 
-  // The fetch in place when the kit was made: what the kit's fetch hands other URLs to, and what dispose restores.
-  const original = globalThis.fetch;
-  let intercepting = false;
   const kitFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
-    if (!url.startsWith(MEMORY_UPLOAD)) return original(input, init);
+    if (!url.startsWith(MEMORY_UPLOAD)) return fetchBeneath()(input, init);
     const request = new Request(input, init);
     if (request.method !== 'PUT') return new Response(null, { status: 405, headers: { allow: 'PUT' } });
     const bytes = new Uint8Array(await request.arrayBuffer());
@@ -255,17 +333,15 @@ export function createTestKit(options: TestKitOptions = {}): TestKit {
     setSandboxStatus,
     approve: (identityId) => setSandboxStatus(identityId, APPROVED),
     deny: (identityId) => setSandboxStatus(identityId, { sanctionsVerification: 'DENIED' }),
-    requireDocuments: (identityId, documentTypes) => documents.requireDocuments(identityId, documentTypes),
+    requireDocuments: async (identityId, documentTypes) =>
+      documents.requireDocuments(parseIdentityId(identityId, 'identityId'), checkedDocumentTypes(documentTypes)),
     upload: (uploadUrl, bytes, contentType) => documents.upload(uploadUrl, bytes, contentType),
     fetch: kitFetch,
     interceptFetch: () => {
-      globalThis.fetch = kitFetch;
-      intercepting = true;
+      intercept(kitFetch);
     },
     dispose: () => {
-      // Another kit may have intercepted since: leave its fetch alone.
-      if (intercepting && globalThis.fetch === kitFetch) globalThis.fetch = original;
-      intercepting = false;
+      release(kitFetch);
     },
   };
 }

@@ -62,11 +62,23 @@ export class InMemoryDocumentGateway implements DocumentGateway {
    * What a PUT of the bytes to the upload URL does: stores the file (PDF, JPG or PNG, under 100 MB) and clears the
    * pending document types it covers.
    *
-   * @throws {IdentityValidationError} with path `file` (status 400, 403 or 413, as the object store would answer).
+   * @throws {IdentityValidationError} with path `file` (status 400, 403 or 413, as the object store would answer):
+   * also status 400 when `bytes` is not a `Uint8Array`.
    */
   upload(uploadUrl: string, bytes: Uint8Array, contentType?: string): Promise<void> {
     return settle(() => {
-      const [, fileId, token] = MEMORY_URL.exec(uploadUrl) ?? [];
+      // A string or an ArrayBuffer would otherwise be refused as "not a PDF", which sends a test looking at its file.
+      const given: unknown = bytes;
+      if (!(given instanceof Uint8Array)) {
+        const got = given === null ? 'null' : typeof given === 'object' ? 'an object' : `a ${typeof given}`;
+        const violation: Violation = {
+          path: 'file',
+          code: 'type',
+          message: `file: must be the file's bytes as a Uint8Array (a Buffer is one), got ${got}`,
+        };
+        throw answeredWith(new IdentityValidationError([violation]), 400);
+      }
+      const [, fileId, token] = typeof uploadUrl === 'string' ? (MEMORY_URL.exec(uploadUrl) ?? []) : [];
       const refusal =
         fileId === undefined || token === undefined
           ? 'unknown-file'

@@ -62,9 +62,18 @@ function isPlainObject(value: unknown): value is WireObject {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * A key that is really a value (an SSN, a date of birth: a file converted without its header row, a metadata key)
+ * shows its runs of digits as `#`, so that a path says where it is without printing it.
+ */
+function maskDigitRuns(key: string): string {
+  return key.replace(/\d{3,}/g, (run) => '#'.repeat(run.length));
+}
+
 function wireAt(path: string, key: string): string {
   // A key is named so that a typo can be fixed, but an odd one (or one holding a value) is quoted and cut short.
-  const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(key) ? key : JSON.stringify(key.slice(0, 64));
+  const cut = maskDigitRuns(key.slice(0, 64));
+  const shown = /^[A-Za-z0-9_$-]{1,64}$/.test(key) ? cut : JSON.stringify(cut);
   return path === '' ? shown : `${path}.${shown}`;
 }
 
@@ -194,7 +203,8 @@ function toWirePath(path: string): string {
     }
     out.push(field.wire + index);
     if (field.kind === 'custom' && field.type === 'object') {
-      out.push(...segments.slice(i + 1));
+      // The caller's own keys (metadata), as the domain names them.
+      out.push(...segments.slice(i + 1).map(maskDigitRuns));
       break;
     }
     current = field.of;

@@ -136,7 +136,7 @@ describe('CLI: personal data is masked in every output unless --reveal is given'
       environment(),
     ).ended;
     expect(ended.code, ended.stderr).to.equal(1);
-    expect(ended.stdout).to.include('import: 2 created, 1 failed');
+    expect(ended.stdout).to.include('import: 2 created, 0 replayed, 1 invalid, 0 failed, 0 skipped of 3 lines');
     secrets.expectAbsent(ended, 'import');
     secrets.expectAbsentFrom(readFileSync(out, 'utf8'), 'the results of import');
   });

@@ -122,7 +122,7 @@ export class RequestSender {
         attempts += 1;
         const token = await this.#prepare(request, deadline, summary, attempts, waitForCoolDown);
         const started = performance.now();
-        const attempt = await this.#attempt(url, request.method, body, token, deadline);
+        const attempt = await this.#attempt(url, request.method, body, token, deadline, request.sensitive);
         const log = { durationMs: Math.round(performance.now() - started), attempts, summary };
         if (attempt.kind === 'aborted') {
           this.#log('error', log, { ...attempt, reason: 'ABORTED' });
@@ -194,6 +194,7 @@ export class RequestSender {
     body: string | undefined,
     token: Sensitive,
     deadline: Deadline,
+    sensitive: readonly string[] | undefined,
   ): Promise<Attempt> {
     let response: Response;
     const authorization = `Bearer ${token.reveal()}`;
@@ -207,7 +208,7 @@ export class RequestSender {
     } catch (error) {
       return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: networkReason(error) };
     }
-    const requestId = requestIdOf(response.headers, [token.reveal()]);
+    const requestId = requestIdOf(response.headers, [token.reveal()], sensitive);
     const status = response.status;
     try {
       const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, deadline.signal);

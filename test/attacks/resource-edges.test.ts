@@ -187,7 +187,7 @@ describe('attacks: resource edges', () => {
     it('a delivery within the default cap is handled from a stream as from a string', async () => {
       const person = await service.createIdentity(aPerson().build());
       await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).events;
+      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
       const body = JSON.stringify({
         id: event?.id,
         type: event?.type,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { errorFromAnswer, type FailedAnswer } from '../../src/adapters/paxos/http/error-factory.js';
 import { METADATA_LIMITS } from '../../src/domain/identity/metadata.js';
@@ -89,6 +89,8 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
       ['digits as HTML references', '&#53;&#49;&#56;-27-4930'],
       ['URL-encoded hyphens', '518%2D27%2D4930'],
       ['URL-encoded digits', '%35%31%38%32%37%34%39%33%30'],
+      ['URL-encoded UTF-8 en dashes', '518%E2%80%9327%E2%80%934930'],
+      ['URL-encoded bytes that are no UTF-8', '518%E2%8027%FF4930'],
       ['double URL encoding', '518%252D27%252D4930'],
       ['literal JSON escapes', '518\\u002d27\\u002d4930'],
       ['literal hex escapes', '518\\x2d27\\x2d4930'],
@@ -133,7 +135,7 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
     it('plain text is shown as it was; escapes are shown decoded, since the decoded text is what was scanned', () => {
       const plain = 'limit 100 per 5 minutes; field 2 of 12; retry after 2026-01-02; code 4930';
       expect(scrubServerText(plain, [SSN, DOB])).to.equal(plain);
-      expect(scrubServerText('a&amp;b %41 \\u0041 ｆｉｅｌｄ', [SSN])).to.equal('a&b A A field');
+      expect(scrubServerText('a&amp;b %41 \\u0041 ｆｉｅｌｄ caf%C3%A9', [SSN])).to.equal('a&b A A field café');
       // An unknown reference or a code point that is no character stays as written.
       expect(scrubText('&bogus; &#xD800; &#99999999;')).to.equal('&bogus; &#xD800; &#99999999;');
     });
@@ -390,6 +392,43 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
           });
         });
         expect(sizeRefusal(await received)).to.equal(true);
+      } finally {
+        await close(server);
+      }
+    });
+
+    it('a content-length lying small: only the declared bytes are the body, the rest never reaches the handler', async () => {
+      let seen = 0;
+      let received: Promise<unknown> = Promise.resolve();
+      const server = createServer((req, res) => {
+        async function* counted(): AsyncGenerator<Buffer> {
+          for await (const chunk of req as AsyncIterable<Buffer>) {
+            seen += chunk.byteLength;
+            yield chunk;
+          }
+        }
+        received = rejection(service.handleWebhook(counted(), never));
+        void received.then(() => res.end());
+      });
+      const url = new URL(await listen(server));
+      try {
+        await new Promise<void>((resolve) => {
+          const socket = connect(Number(url.port), '127.0.0.1', () => {
+            socket.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\n');
+            socket.end(Buffer.alloc(2 * MiB, 0x20));
+          });
+          socket.on('error', () => {
+            resolve();
+          });
+          socket.on('close', () => {
+            resolve();
+          });
+          socket.resume();
+        });
+        const error = await received;
+        expect(error).to.be.instanceOf(WebhookPayloadError);
+        expect(sizeRefusal(error), 'refused as what it is, ten spaces').to.equal(false);
+        expect(seen).to.equal(10);
       } finally {
         await close(server);
       }

@@ -142,11 +142,11 @@ const ENTITIES: Readonly<Record<string, string>> = {
 };
 /**
  * The escapes a value may hide behind in a server's text: HTML character references (`&#45;`, `&#x2D;`, `&ndash;`),
- * URL encoding (`%2D`, `%35`) and JSON or JavaScript escapes left literal by a double encoding (`\u002d`, `\x2d`).
+ * URL encoding (`%2D`, `%35`, `%E2%80%93`) and JSON or JavaScript escapes left literal by a double encoding (`\u002d`, `\x2d`).
  * Bounded (seven decimal digits, six hex digits), so that one escape is never long.
  */
 const ESCAPE =
-  /&#(\d{1,7});|&#[xX]([0-9A-Fa-f]{1,6});|&([a-zA-Z]{2,7});|%([0-9A-Fa-f]{2})|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})/g;
+  /&#(\d{1,7});|&#[xX]([0-9A-Fa-f]{1,6});|&([a-zA-Z]{2,7});|((?:%[0-9A-Fa-f]{2})+)|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})/g;
 /** A double encoding (`%252D`) takes one more pass to read; more than this is not a server's text. */
 const DECODE_PASSES = 3;
 /** Invisible format characters (zero-width space and joiners, soft hyphen, direction marks): a reader never sees them. */
@@ -159,10 +159,20 @@ const WHITESPACE = /\s+/g;
 function decodeEscape(match: string, dec?: string, hex?: string, name?: string, url?: string, ...rest: unknown[]) {
   const [js4, js2] = rest as [string | undefined, string | undefined];
   if (name !== undefined) return ENTITIES[name.toLowerCase()] ?? match;
-  const code = dec !== undefined ? Number(dec) : parseInt(hex ?? url ?? js4 ?? js2 ?? '', 16);
+  if (url !== undefined) return decodePercent(url);
+  const code = dec !== undefined ? Number(dec) : parseInt(hex ?? js4 ?? js2 ?? '', 16);
   // A code point that cannot be a character (a surrogate, past U+10FFFF) is left as written.
   if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return match;
   return String.fromCodePoint(code);
+}
+
+/** A run of URL escapes as the UTF-8 it spells (`%E2%80%93` is one en dash), or byte by byte when it spells none. */
+function decodePercent(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run.replace(/%([0-9A-Fa-f]{2})/g, (_, byte: string) => String.fromCharCode(parseInt(byte, 16)));
+  }
 }
 
 /** The ASCII digit a decimal digit of any script stands for: Unicode encodes each script's digits as a run 0 to 9. */

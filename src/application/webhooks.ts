@@ -208,12 +208,18 @@ function utf8Length(text: string, maxBytes: number): number {
     const unit = text.charCodeAt(i);
     if (unit < 0x80) bytes += 1;
     else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
       bytes += 4;
       i++;
-    } else bytes += 3;
+    }
+    // Anything else, a lone surrogate included (encoded as U+FFFD), takes three.
+    else bytes += 3;
   }
   return bytes;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -232,6 +238,8 @@ async function readCapped(source: AsyncIterable<unknown>, maxBytes: number): Pro
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of source) {
+    // A text chunk is measured before it is encoded: one chunk of a hundred megabytes is never copied.
+    if (typeof chunk === 'string' && utf8Length(chunk, maxBytes - total) > maxBytes - total) throw tooLarge(maxBytes);
     const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
     if (!(bytes instanceof Uint8Array)) throw new WebhookPayloadError('body', 'must be a stream of bytes or text');
     total += bytes.byteLength;

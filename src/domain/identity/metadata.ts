@@ -20,13 +20,17 @@ export const METADATA_LIMITS = Object.freeze({ maxPairs: 10_000, maxKeyLength: 1
 // eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** How many pairs `value` holds, and whether it has symbol keys; undefined when a Proxy's trap throws. */
-function shapeOf(value: object): { readonly pairs: number; readonly symbols: boolean } | undefined {
+/**
+ * The string keys of `value` and whether it has symbol keys; undefined when a Proxy's trap throws. Listed once: a
+ * Proxy answers each listing anew, and one that lists 10 keys to be counted and a million to be read would pass the
+ * cap, so the entries are read by this list and no other.
+ */
+function shapeOf(value: object): { readonly keys: readonly string[]; readonly symbols: boolean } | undefined {
   try {
-    // Object.keys is V8's quickest listing of a large map (twice Reflect.ownKeys'), and counts exactly what
-    // Object.entries would read; the symbols are looked for only in a map under the cap.
-    const pairs = Object.keys(value).length;
-    return { pairs, symbols: pairs <= METADATA_LIMITS.maxPairs && Object.getOwnPropertySymbols(value).length > 0 };
+    // Object.keys is V8's quickest listing of a large map (twice Reflect.ownKeys'); the symbols are looked for only
+    // in a map under the cap.
+    const keys = Object.keys(value);
+    return { keys, symbols: keys.length <= METADATA_LIMITS.maxPairs && Object.getOwnPropertySymbols(value).length > 0 };
   } catch {
     return undefined;
   }
@@ -63,7 +67,7 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     v.add(path, 'unreadable', 'could not be read');
     return undefined;
   }
-  if (shape.pairs > METADATA_LIMITS.maxPairs) {
+  if (shape.keys.length > METADATA_LIMITS.maxPairs) {
     v.add(path, 'max_items', `has more than ${METADATA_LIMITS.maxPairs} keys`);
     return undefined;
   }
@@ -73,7 +77,8 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
   }
   let entries: [string, unknown][];
   try {
-    entries = Object.entries(value);
+    const map = value as Readonly<Record<string, unknown>>;
+    entries = shape.keys.map((key) => [key, map[key]]);
   } catch {
     v.add(path, 'unreadable', 'could not be read');
     return undefined;

@@ -169,7 +169,16 @@ export class RequestSender {
         watch = await this.#observer.start(summary, attempts);
         const started = performance.now();
         const headers = { ...extraHeaders, ...watch.headers };
-        const attempt = await this.#attempt(url, request.method, body, token, deadline, headers, attemptMs);
+        const attempt = await this.#attempt(
+          url,
+          request.method,
+          body,
+          token,
+          deadline,
+          headers,
+          attemptMs,
+          request.sensitive,
+        );
         const log = { durationMs: Math.round(performance.now() - started), attempts, summary, watch };
         if (attempt.kind === 'aborted') {
           this.#log('error', log, { ...attempt, reason: 'ABORTED' });
@@ -280,10 +289,11 @@ export class RequestSender {
     deadline: Deadline,
     extra: Readonly<Record<string, string>>,
     attemptMs: number,
+    sensitive: readonly string[] | undefined,
   ): Promise<Attempt> {
     const timer = new AttemptTimer(attemptMs, deadline.signal);
     try {
-      return await this.#exchange(url, method, body, token, deadline, timer, extra);
+      return await this.#exchange(url, method, body, token, deadline, timer, extra, sensitive);
     } finally {
       timer.dispose();
     }
@@ -298,6 +308,7 @@ export class RequestSender {
     deadline: Deadline,
     timer: AttemptTimer,
     extra: Readonly<Record<string, string>>,
+    sensitive: readonly string[] | undefined,
   ): Promise<Attempt> {
     let response: Response;
     const authorization = `Bearer ${token.reveal()}`;
@@ -316,7 +327,7 @@ export class RequestSender {
     } catch (error) {
       return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: cutOff(error) };
     }
-    const requestId = requestIdOf(response.headers, [token.reveal()]);
+    const requestId = requestIdOf(response.headers, [token.reveal()], sensitive);
     const status = response.status;
     try {
       const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, timer.signal);

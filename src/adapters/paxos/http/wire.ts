@@ -1,3 +1,4 @@
+import { holdsSensitive } from '../../../domain/shared/scrub.js';
 import type { LogFields, Logger } from '../../../ports/index.js';
 
 /** Headers that may carry the request id Paxos support asks for; the first present wins. */
@@ -7,13 +8,22 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:/+=-]{1,128}$/;
 
 /**
  * Paxos's request id from the response headers, when present and printable, and holding none of `secrets` (the
- * bearer token or client secret just sent): a proxy that echoes request headers must not put them in an error.
+ * bearer token or client secret just sent), none of the personal values `sensitive` in any spelling and nothing
+ * shaped like a tax id: a proxy that echoes request headers must not put them in an error or a log line.
  */
-export function requestIdOf(headers: Headers, secrets: readonly string[] = []): string | undefined {
+export function requestIdOf(
+  headers: Headers,
+  secrets: readonly string[] = [],
+  sensitive: readonly string[] = [],
+): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
     const value = headers.get(name);
     if (value === null) continue;
-    if (!SAFE_REQUEST_ID.test(value) || secrets.some((secret) => secret !== '' && value.includes(secret)))
+    if (
+      !SAFE_REQUEST_ID.test(value) ||
+      secrets.some((secret) => secret !== '' && value.includes(secret)) ||
+      holdsSensitive(value, sensitive)
+    )
       return undefined;
     return value;
   }

@@ -85,15 +85,33 @@ writeFileSync(identityFile, responseText);
     const N = 600;
     for (const concurrency of [1, 16]) {
       const rates: Record<string, number[]> = {};
+      // This process's CPU time per create: what each client itself spends, which other processes on the machine
+      // disturb far less than they do the wall-clock rates.
+      const cpu: Record<string, number[]> = {};
       for (const [name, create] of Object.entries(clients)) {
         await throughput(300, concurrency, create);
         rates[name] = [];
+        cpu[name] = [];
       }
       for (let round = 0; round < 5; round++)
-        for (const [name, create] of Object.entries(clients))
+        for (const [name, create] of Object.entries(clients)) {
+          const before = process.cpuUsage();
           rates[name]!.push(await throughput(N, concurrency, create));
+          const used = process.cpuUsage(before);
+          cpu[name]!.push((used.user + used.system) / N);
+        }
       const rate = (name: string): number => median(rates[name]!);
+      const cpuOf = (name: string): number => median(cpu[name]!);
       const c = `concurrency ${concurrency}`;
+      add({
+        name: `client: CPU per create, createIdentity vs ky alone, ${c}`,
+        ours: `${fmt(cpuOf('ours'))} µs`,
+        baseline: `${fmt(cpuOf('ky'))} µs ky, ${fmt(cpuOf('bare'))} µs bare fetch`,
+        ratio: cpuOf('ours') / cpuOf('ky'),
+        ratioText: `${(cpuOf('ours') / cpuOf('ky')).toFixed(2)}× cost`,
+        target: 'reported',
+        met: undefined,
+      });
       add({
         name: `client: createIdentity vs ky alone, ${c}`,
         ours: `${fmt(rate('ours'))} creates/s`,

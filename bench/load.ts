@@ -2,22 +2,8 @@
  * A real load generator against a server: autocannon, 16 connections, a POST of a fresh create body (unique SSN and
  * ref_id) on every request, in rounds of fixed length.
  */
-import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
 import { wireBody } from './lib.js';
-
-/** The part of autocannon's API used here (the package ships no types). */
-type Autocannon = (options: {
-  readonly url: string;
-  readonly connections: number;
-  readonly duration: number;
-  readonly requests: readonly {
-    readonly method: string;
-    readonly headers: Record<string, string>;
-    readonly setupRequest: (request: Record<string, unknown>) => Record<string, unknown>;
-  }[];
-}) => Promise<{ requests: { total: number }; non2xx: number; errors: number; timeouts: number }>;
-
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** What one round served. */
 export interface LoadRound {

@@ -1,7 +1,8 @@
 /**
  * Memory per stored identity in the in-memory fake, measured alone in a process run with --expose-gc:
- * `memory ours` stores 100,000 identities through the service; `memory json` keeps the same number of parsed Paxos
- * identity responses in a Map (the naive way a fake could store them).
+ * `memory ours` stores 100,000 identities through the service; `memory naive` keeps each command's deep copy with an
+ * id in a Map (the bench's naive fake, which validates nothing); `memory json` keeps the same number of parsed Paxos
+ * identity responses in a Map.
  */
 const N = Number(process.argv[3] ?? 100_000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -27,6 +28,16 @@ if (mode === 'ours') {
   for (let i = 0; i < N; i++) await service.createIdentity(command() as never);
   const after = await settle();
   keep = service;
+  console.log(JSON.stringify({ bytesPerIdentity: (after - before) / N }));
+} else if (mode === 'naive') {
+  const before = await settle();
+  const map = new Map<string, unknown>();
+  for (let i = 0; i < N; i++) {
+    const copy = { ...structuredClone(command()), id: crypto.randomUUID() };
+    map.set(copy.id, copy);
+  }
+  const after = await settle();
+  keep = map;
   console.log(JSON.stringify({ bytesPerIdentity: (after - before) / N }));
 } else {
   const { createIdentityService } = await import('../dist/index.js');

@@ -24,17 +24,29 @@ if (mode === 'emulator') {
   process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
 } else if (mode === 'bare') {
   const body = readFileSync(arg!, 'utf8');
+  // The token route answers a token, so that a client that authenticates first (ours, openai-node's, stripe-node's
+  // with their own keys) runs against this server too; everything else answers the identity.
+  const token = JSON.stringify({ access_token: 'bench-token', token_type: 'bearer', expires_in: 3600, scope: '' });
   const server = createServer((req, res) => {
     // Read the whole request body, as the emulator does, then answer.
     req.on('data', () => {});
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+      const answer = req.url === '/oauth2/token' ? token : body;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+      res.end(answer);
     });
   });
   server.listen(0, '127.0.0.1', () => {
     const port = (server.address() as AddressInfo).port;
-    console.log(JSON.stringify({ baseUrl: `http://127.0.0.1:${port}/v2` }));
+    const origin = `http://127.0.0.1:${port}`;
+    console.log(
+      JSON.stringify({
+        baseUrl: `${origin}/v2`,
+        tokenUrl: `${origin}/oauth2/token`,
+        clientId: 'bench-client',
+        clientSecret: 'bench-secret',
+      }),
+    );
   });
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 } else {

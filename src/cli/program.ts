@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createViolationsToWire, identityToJson, readCreateIdentityRequest } from '../gateways.js';
-import { startPaxosEmulator, type PaxosEmulator } from '../testing.js';
+import type { PaxosEmulator } from '../testing.js';
 import {
   createIdentityService,
   IdentityServiceError,
@@ -115,6 +115,8 @@ async function runEmulator(
 ): Promise<number> {
   let emulator: PaxosEmulator;
   try {
+    // The emulator (and its schemas) loads only for the commands that start one: `get` against Paxos starts faster.
+    const { startPaxosEmulator } = await import('../testing.js');
     emulator = await startPaxosEmulator({
       port: options.port,
       host: options.host,
@@ -166,6 +168,7 @@ interface ConnectionTuning {
 
 async function connect(io: CliIo, embedded: boolean, tuning: ConnectionTuning = {}): Promise<Connection> {
   if (embedded) {
+    const { startPaxosEmulator } = await import('../testing.js');
     const emulator = await startPaxosEmulator();
     line(io.stderr, `using an embedded Paxos emulator at ${emulator.baseUrl}`);
     const service = createIdentityService({

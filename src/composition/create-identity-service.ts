@@ -1,12 +1,11 @@
-import 'reflect-metadata';
-import { Container } from 'inversify';
 import type { IdentityService, ValidationSettings } from '../application/index.js';
 import { IdentityServiceError, resolveIdentityRules, type IdentityRules } from '../domain/index.js';
 import type { InMemoryIdentityGatewayOptions } from '../adapters/in-memory/in-memory-identity-gateway.js';
 import type { PaxosGatewayOptions } from '../adapters/paxos/index.js';
 import type { Clock, IdGenerator, Logger, RateLimiter, TokenCache, WebhookDeliveryRecord } from '../ports/index.js';
-import { identityCoreModule, inMemoryGatewayModule, paxosGatewayModule } from './modules.js';
+import { CORE_BINDINGS, inMemoryGatewayBindings, paxosGatewayBindings } from './bindings.js';
 import { TOKENS } from './tokens.js';
+import { Wiring } from './wiring.js';
 
 /**
  * Shared pieces for a fleet of processes behind one egress IP (Paxos's limits and its 429 throttle are per IP): each
@@ -194,7 +193,8 @@ function rulesOf(rules: IdentityRules | undefined) {
 }
 
 /**
- * Builds a ready {@link IdentityService} without touching inversify.
+ * Builds a ready {@link IdentityService} without touching inversify: the bindings of `paxos-identity/container`'s
+ * modules, resolved by hand, so that this entry loads neither inversify nor reflect-metadata.
  *
  * @example
  * ```ts
@@ -212,8 +212,8 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   // Untyped callers (JavaScript, JSON config) can pass anything: name the option before anything reads it.
   checkServiceOptions(options);
   const rules = rulesOf(options.rules);
-  const container = new Container();
-  container.load(identityCoreModule);
+  const container = new Wiring();
+  container.load(CORE_BINDINGS);
   // An untyped caller may leave `paxos` out: that is for the Paxos configuration to report, not a TypeError here.
   const paxos = options.adapter === 'paxos' ? (options.paxos as PaxosGatewayOptions | undefined) : undefined;
   const logger = options.logger ?? paxos?.logger;
@@ -228,10 +228,10 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     container.rebind<WebhookDeliveryRecord>(TOKENS.WebhookDeliveryRecord).toConstantValue(webhookDeliveryRecord);
   switch (options.adapter) {
     case 'in-memory':
-      container.load(inMemoryGatewayModule(options.inMemory));
+      container.load(inMemoryGatewayBindings(options.inMemory));
       break;
     case 'paxos': {
-      container.load(paxosGatewayModule(options.paxos));
+      container.load(paxosGatewayBindings(options.paxos));
       const rateLimiter = options.rateLimiter ?? options.coordination?.rateLimiter;
       if (rateLimiter !== undefined && paxos?.rateLimit !== false)
         container.rebind<RateLimiter>(TOKENS.RateLimiter).toConstantValue(rateLimiter);

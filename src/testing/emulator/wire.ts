@@ -47,9 +47,18 @@ export function memberFromWire(member: WireObject): InstitutionMember {
   return Object.fromEntries(taken) as unknown as InstitutionMember;
 }
 
+// Every answer walks every property of the schema: converting the same few hundred names by regex each time was the
+// largest cost of serving a create. The cache is bounded, since free-form keys (metadata) pass through here too.
+const CAMEL = new Map<string, string>();
+
 /** `zip_code` → `zipCode`, `person_details` → `person`. */
 function camelOf(wire: string): string {
-  return RENAMES[wire] ?? wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  let camel = CAMEL.get(wire);
+  if (camel === undefined) {
+    camel = RENAMES[wire] ?? wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (CAMEL.size < 4096) CAMEL.set(wire, camel);
+  }
+  return camel;
 }
 
 /** `zipCode` → `zip_code`. */

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { NewIdentity, Sensitive } from '../../../src/index.js';
-import { CreateIdentityRequestDto } from '../../../src/adapters/paxos/dto/index.js';
+import { CreateIdentityRequestDto, referenceLibraries } from '../../../src/adapters/paxos/dto/index.js';
 import { LIBRARY_VERSION, USER_AGENT } from '../../../src/adapters/paxos/version.js';
 import { aPerson, anInstitution, seedCommand } from '../../support/builders.js';
 import {
@@ -84,8 +82,9 @@ describe('PaxosIdentityGateway over HTTP', () => {
       await gatewayFor(paxos, logger).create(NewIdentity.create(command, { now: NOW }));
 
       const body = JSON.parse(paxos.to('POST /v2/identity/identities')[0]!.body) as Record<string, unknown>;
-      const dto = plainToInstance(CreateIdentityRequestDto, body);
-      const errors = validateSync(dto, {
+      const { transformer, validator } = referenceLibraries();
+      const dto = transformer.plainToInstance(CreateIdentityRequestDto, body);
+      const errors = validator.validateSync(dto, {
         whitelist: true,
         forbidNonWhitelisted: true,
         validationError: { target: false, value: false },

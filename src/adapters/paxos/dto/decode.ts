@@ -1,6 +1,6 @@
-import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
-import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
-import { copyStringMap, wireFieldsOf, type WireField } from './wire.js';
+import type { ClassTransformOptions } from 'class-transformer';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
+import { copyStringMap, referenceLibraries, wireFieldsOf, type WireField } from './wire.js';
 
 // Built once: decoding runs on every response and must stay close to the cost of JSON.parse.
 const TRANSFORM: ClassTransformOptions = {
@@ -44,14 +44,19 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** class-transformer then class-validator: the reference semantics of every wire DTO. */
+/**
+ * class-transformer then class-validator: the reference semantics of every wire DTO. The first call loads both
+ * libraries (about as long as loading the rest of the package); `decode` only comes here for an answer its fast
+ * path does not accept.
+ */
 export function referenceDecode<T extends object>(type: ClassOf<T>, plain: unknown): Decoded<T> {
   if (!isJsonObject(plain)) return { ok: false, issues: ['body: must be a JSON object'] };
+  const { transformer, validator } = referenceLibraries();
   let value: T;
   let errors: ValidationError[];
   try {
-    value = plainToInstance(type, plain, TRANSFORM);
-    errors = validateSync(value, VALIDATE);
+    value = transformer.plainToInstance(type, plain, TRANSFORM);
+    errors = validator.validateSync(value, VALIDATE);
   } catch {
     // class-transformer can throw on hostile shapes (an object with a "constructor" key inside a list of strings):
     // that is an unusable body, and the TypeError, which may quote it, stays here.

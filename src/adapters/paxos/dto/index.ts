@@ -14,3 +14,4 @@ export { ProblemDto } from './problem.dto.js';
 export { SandboxSetIdentityStatusDto } from './sandbox-status.dto.js';
 export { TokenResponseDto, OAuthErrorDto } from './oauth.dto.js';
 export { decode, decodeJsonText, fastDecode, referenceDecode, type Decoded } from './decode.js';
+export { referenceLibraries } from './wire.js';

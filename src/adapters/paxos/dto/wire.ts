@@ -1,18 +1,6 @@
-// class-transformer's @Type reads Reflect.getMetadata, which only exists once this polyfill is loaded.
-import 'reflect-metadata';
-import { Expose, Transform, Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { createRequire } from 'node:module';
+import type * as ClassTransformer from 'class-transformer';
+import type * as ClassValidator from 'class-validator';
 
 type Decorator = (target: object, propertyKey: string | symbol) => void;
 type ClassOf<T> = new () => T;
@@ -47,9 +35,45 @@ export function wireFieldsOf(type: object): readonly WireField[] {
   return FIELDS.get(type) ?? [];
 }
 
-function compose(field: Omit<WireField, 'key'>, ...decorators: Decorator[]): PropertyDecorator {
+/** class-validator and class-transformer, once the reference decoder needs them. */
+export interface ReferenceLibraries {
+  readonly validator: typeof ClassValidator;
+  readonly transformer: typeof ClassTransformer;
+}
+
+/** The library decorators of one field, made once the libraries are loaded. */
+type Registration = (libraries: ReferenceLibraries) => Decorator[];
+
+// The two libraries and reflect-metadata cost about as much to load as the rest of the package, and a valid answer
+// never needs them (the fast path of decode.ts accepts it): their decorators are kept here as registrations, applied
+// in declaration order the first time the reference decoder runs, which is when an answer is not valid.
+const PENDING: { target: object; key: string | symbol; register: Registration }[] = [];
+let loaded: ReferenceLibraries | undefined;
+
+/**
+ * class-validator and class-transformer with every wire DTO's decorators registered: loaded on first call
+ * (synchronously, so that decoding stays synchronous), then the same objects.
+ */
+export function referenceLibraries(): ReferenceLibraries {
+  if (loaded === undefined) {
+    const require = createRequire(import.meta.url);
+    // class-transformer's @Type reads Reflect.getMetadata, which only exists once this polyfill is loaded.
+    require('reflect-metadata');
+    const libraries: ReferenceLibraries = {
+      validator: require('class-validator') as typeof ClassValidator,
+      transformer: require('class-transformer') as typeof ClassTransformer,
+    };
+    for (const { target, key, register } of PENDING.splice(0))
+      for (const decorate of register(libraries)) decorate(target, key);
+    loaded = libraries;
+  }
+  return loaded;
+}
+
+function compose(field: Omit<WireField, 'key'>, register: Registration): PropertyDecorator {
   return (target, key) => {
-    for (const decorate of decorators) decorate(target, key);
+    if (loaded === undefined) PENDING.push({ target, key, register });
+    else for (const decorate of register(loaded)) decorate(target, key);
     const owner = target.constructor;
     const fields = FIELDS.get(owner) ?? [];
     fields.push({ ...field, key: String(key) });
@@ -78,8 +102,8 @@ export function copyStringMap(value: unknown): unknown {
 }
 
 /** A map of string values (`metadata`). */
-function IsStringMap(): Decorator {
-  return ValidateBy({
+function IsStringMap({ validator }: ReferenceLibraries): Decorator {
+  return validator.ValidateBy({
     name: 'isStringMap',
     validator: {
       validate: (value: unknown) =>
@@ -96,67 +120,89 @@ function IsStringMap(): Decorator {
 // notice, and every enum is a plain string so that a value Paxos adds tomorrow does not fail today's decode.
 
 /** An optional string (enums included: Paxos's enums are open). */
-export const WireString = (): PropertyDecorator => compose({ kind: 'string' }, Expose(), IsOptional(), IsString());
+export const WireString = (): PropertyDecorator =>
+  compose({ kind: 'string' }, ({ transformer: t, validator: v }) => [t.Expose(), v.IsOptional(), v.IsString()]);
 
 /** A string that must be present and not empty. */
 export const RequiredString = (): PropertyDecorator =>
-  compose({ kind: 'requiredString' }, Expose(), IsDefined(), IsString(), IsNotEmpty());
+  compose({ kind: 'requiredString' }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    v.IsDefined(),
+    v.IsString(),
+    v.IsNotEmpty(),
+  ]);
 
 /** A string the schema requires (an address's country, address1, city, province). */
 export const SchemaRequiredString = (): PropertyDecorator =>
-  compose({ kind: 'schemaRequiredString' }, Expose(), IsDefined(), IsString());
+  compose({ kind: 'schemaRequiredString' }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    v.IsDefined(),
+    v.IsString(),
+  ]);
 
 /** An optional boolean. */
-export const WireBoolean = (): PropertyDecorator => compose({ kind: 'boolean' }, Expose(), IsOptional(), IsBoolean());
+export const WireBoolean = (): PropertyDecorator =>
+  compose({ kind: 'boolean' }, ({ transformer: t, validator: v }) => [t.Expose(), v.IsOptional(), v.IsBoolean()]);
 
 /** An optional number. */
 export const WireNumber = (): PropertyDecorator =>
-  compose({ kind: 'number' }, Expose(), IsOptional(), IsNumber({ allowNaN: false, allowInfinity: false }));
+  compose({ kind: 'number' }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    v.IsOptional(),
+    v.IsNumber({ allowNaN: false, allowInfinity: false }),
+  ]);
 
 /** An optional list of strings. */
 export const WireStrings = (): PropertyDecorator =>
-  compose({ kind: 'strings' }, Expose(), IsOptional(), IsArray(), IsString({ each: true }));
+  compose({ kind: 'strings' }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    v.IsOptional(),
+    v.IsArray(),
+    v.IsString({ each: true }),
+  ]);
 
-/** An optional map of strings. */
 // class-transformer walks an object without a @Type key by key and reads its `constructor` property: a map from
 // Paxos with a "constructor" key would crash it. Typed as Object (so the walk yields nothing) and then replaced
 // by a copy (maps) or the parsed value itself (free-form objects), such values are never walked.
 
 /** An optional map of strings (`metadata`). */
 export const WireStringMap = (): PropertyDecorator =>
-  compose(
-    { kind: 'stringMap' },
-    Expose(),
-    Type(() => Object),
-    Transform(({ obj, key }) => copyStringMap((obj as Record<string, unknown>)[key])),
-    IsOptional(),
-    IsStringMap(),
-  );
+  compose({ kind: 'stringMap' }, (libraries) => [
+    libraries.transformer.Expose(),
+    libraries.transformer.Type(() => Object),
+    libraries.transformer.Transform(({ obj, key }) => copyStringMap((obj as Record<string, unknown>)[key])),
+    libraries.validator.IsOptional(),
+    IsStringMap(libraries),
+  ]);
 
 /** An optional free-form object (Problem `meta`), kept as parsed; read it with `Object.hasOwn`. */
 export const WireObject = (): PropertyDecorator =>
-  compose(
-    { kind: 'object' },
-    Expose(),
-    Type(() => Object),
-    Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]),
-    IsOptional(),
-    IsObject(),
-  );
+  compose({ kind: 'object' }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    t.Type(() => Object),
+    t.Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]),
+    v.IsOptional(),
+    v.IsObject(),
+  ]);
 
 /** An optional nested object. `@Type` is explicit: tsx emits no decorator metadata to infer it from. */
 export function WireNested<T extends object>(type: () => ClassOf<T>): PropertyDecorator {
-  return compose({ kind: 'nested', type }, Expose(), IsOptional(), IsObject(), ValidateNested(), Type(type));
+  return compose({ kind: 'nested', type }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    v.IsOptional(),
+    v.IsObject(),
+    v.ValidateNested(),
+    t.Type(type),
+  ]);
 }
 
 /** An optional list of nested objects. */
 export function WireNestedList<T extends object>(type: () => ClassOf<T>): PropertyDecorator {
-  return compose(
-    { kind: 'nestedList', type },
-    Expose(),
-    IsOptional(),
-    IsArray(),
-    ValidateNested({ each: true }),
-    Type(type),
-  );
+  return compose({ kind: 'nestedList', type }, ({ transformer: t, validator: v }) => [
+    t.Expose(),
+    v.IsOptional(),
+    v.IsArray(),
+    v.ValidateNested({ each: true }),
+    t.Type(type),
+  ]);
 }

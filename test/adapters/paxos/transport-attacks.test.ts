@@ -165,8 +165,8 @@ describe('transport under attack: tokens, bodies and what errors show', () => {
         res.write('{"id":"abc-1",');
       };
       paxos.script(CREATE, stall);
-      // An attempt budget beyond the deadline: the call's deadline is what ends the body here.
-      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300, attemptTimeoutMs: 5_000 }));
+      // An attempt budget as long as the deadline, started after it: the call's deadline is what ends the body here.
+      const gateway = new PaxosIdentityGateway(options({ timeoutMs: 300, attemptTimeoutMs: 300 }));
       const { error, ms } = await settle(
         gateway.create(NewIdentity.create({ ...aPerson().build(), refId: 'r-stall' }, { now: NOW })),
       );

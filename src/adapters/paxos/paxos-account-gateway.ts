@@ -19,7 +19,7 @@ import {
 import type { PaxosConnection } from './connection.js';
 import { AccountDto, AddAccountMembersResponseDto, ListAccountsResponseDto } from './dto/account.dto.js';
 import type { PaxosResponseError } from './errors.js';
-import { sameId } from './http/echo.js';
+import { sameId, sameRefId } from './http/echo.js';
 import type { PaxosAnswer } from './http/request-sender.js';
 import { deleteMemberLink, postMemberLinks } from './member-links.js';
 import { isPresent } from './present.js';

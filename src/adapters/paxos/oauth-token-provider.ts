@@ -13,7 +13,7 @@ import {
   type RequestSummary,
 } from './errors.js';
 import { readCappedBody } from './http/body.js';
-import { AttemptTimer } from './http/attempt-timeout.js';
+import { ATTEMPT_TIMEOUT, AttemptTimer } from './http/attempt-timeout.js';
 import { Deadline, untilAborted } from './http/deadline.js';
 import { errorFromAnswer } from './http/error-factory.js';
 import { acquireSlot, startCoolDown } from './http/pacing.js';
@@ -229,14 +229,16 @@ export class OAuthTokenProvider implements AccessTokenSource {
         const retries = this.#config.maxRetries ?? 0;
         const wait = backoffDelay(attempts, this.#config.initialDelayMs ?? 0, this.#config.maxDelayMs ?? 0);
         if (attempts > retries || wait >= deadline.remaining()) throw exchanged.error;
-        this.#logger?.warn(`paxos POST ${this.#request.path}`, {
-          method: 'POST',
-          path: this.#request.path,
-          attempt: attempts,
-          outcome: 'retry',
-          reason: 'ATTEMPT_TIMEOUT',
-          retryInMs: wait,
-        });
+        if (this.#logger !== undefined)
+          logAttempt(this.#logger, 'warn', {
+            method: this.#request.method,
+            path: this.#request.path,
+            attempt: attempts,
+            durationMs: Math.round(performance.now() - started),
+            outcome: 'retry',
+            reason: ATTEMPT_TIMEOUT,
+            retryInMs: wait,
+          });
         await this.#bounded(deadline.sleep(wait), deadline);
       }
       ({ status, requestId } = exchanged);

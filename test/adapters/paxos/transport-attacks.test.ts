@@ -310,7 +310,13 @@ describe('transport under attack: attempt budgets, answer checks, Retry-After, s
       await settle(gateway.get('abc-1'));
       await settle(gateway.get('abc-1'));
       await gateway.get('abc-1');
-      expect(paxos.to(GET).length).to.be.at.least(7);
+      // A token request that stalls once, and one that always does, on gateways of their own.
+      paxos.script(TOKEN, stallHeaders);
+      await new PaxosIdentityGateway(options({ attemptTimeoutMs: 60 })).get('abc-1');
+      paxos.otherwise(TOKEN, stallHeaders);
+      await settle(new PaxosIdentityGateway(options({ attemptTimeoutMs: 60, maxRetries: 1 })).get('abc-1'));
+      expect(paxos.to(GET).length).to.be.at.least(8);
+      expect(paxos.tokenRequests).to.have.length(5);
       expect(liveTimers()).to.equal(before);
     });
   });
@@ -377,6 +383,24 @@ describe('transport under attack: attempt budgets, answer checks, Retry-After, s
 
       expect(identity).to.deep.include({ id: 'mine-7', refId: 'ref-7' });
       expect(paxos.apiRequests.map((r) => r.method)).to.deep.equal(['POST', 'POST', 'GET']);
+    });
+
+    it('a 409 naming an identity Paxos stored with the SSN spelled without dashes is this create’s: the replay', async () => {
+      paxos.store(
+        wireIdentity('mine-8', {
+          ref_id: 'ref-8',
+          person_details: {
+            ...(wireIdentity('x')['person_details'] as object),
+            cip_id: CANARY_SSN.replace(/-/g, ''),
+          },
+        }),
+      );
+      paxos.otherwise(
+        CREATE,
+        problem(409, 'duplicate ref_id provided', { type: 'already-exists', meta: { existing: { id: 'mine-8' } } }),
+      );
+      const identity = await new PaxosIdentityGateway(options()).create(sent('ref-8'));
+      expect(identity.id).to.equal('mine-8');
     });
 
     it('a get answered with its id in another case is the identity asked for (ids are UUIDs)', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import {
+  createIdentityService,
   IdentityNotFoundError,
   NewIdentity,
   PaxosAuthenticationError,
@@ -19,6 +20,8 @@ import {
 } from '../../../src/gateways.js';
 import { resolvePaxosConfig } from '../../../src/adapters/paxos/config.js';
 import { retryAfterMs } from '../../../src/adapters/paxos/http/retry-policy.js';
+import { startPaxosEmulator } from '../../../src/testing.js';
+import { paxosOptionsFor } from '../../support/paxos.js';
 import { aPerson } from '../../support/builders.js';
 import {
   CANARY_SECRET,
@@ -565,6 +568,29 @@ describe('transport under attack: attempt budgets, answer checks, Retry-After, s
         .to.include('attemptTimeoutMs')
         .and.include('timeoutMs (1000)');
       expect(resolvePaxosConfig(base({ timeoutMs: 1_000, attemptTimeoutMs: 1_000 })).attemptTimeoutMs).to.equal(1_000);
+    });
+  });
+
+  describe('against the emulator', () => {
+    it('its stall-headers and stall-body faults on the token route cost one token attempt each, not the call', async () => {
+      const emulator = await startPaxosEmulator();
+      try {
+        emulator.faults.inject({ kind: 'stall-headers' }, { match: { path: '/oauth2/token' } });
+        emulator.faults.inject({ kind: 'stall-body' }, { match: { path: '/oauth2/token' } });
+        const service = createIdentityService({
+          adapter: 'paxos',
+          paxos: { ...paxosOptionsFor(emulator), timeoutMs: 20_000, attemptTimeoutMs: 1_000, rateLimit: false },
+        });
+        const created = await service.createIdentity(aPerson().build());
+
+        expect(created.id).to.be.a('string');
+        const tokens = emulator.requests.filter((r) => r.path === '/oauth2/token');
+        expect(tokens.map((r) => r.fault ?? 'none')).to.deep.equal(['stall-headers', 'stall-body', 'none']);
+        // The create itself may be cut on a busy machine and resolved by the replay: one identity either way.
+        expect((await service.getIdentity(created.id)).refId).to.equal(created.refId);
+      } finally {
+        await emulator.close();
+      }
     });
   });
 });

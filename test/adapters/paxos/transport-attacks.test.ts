@@ -292,6 +292,25 @@ describe('transport under attack: attempt budgets, answer checks, Retry-After, s
       expect(paxos.apiRequests).to.have.length(0);
     });
 
+    it('50 calls on one caller signal wait out a stalled token request: no MaxListenersExceededWarning', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
+      try {
+        paxos.script(TOKEN, stallHeaders);
+        const gateway = new PaxosIdentityGateway(options({ attemptTimeoutMs: 100 }), { rateLimiter: limiterOf() });
+        const signal = new AbortController().signal;
+        const results = await Promise.all(Array.from({ length: 50 }, () => settle(gateway.get('abc-1', { signal }))));
+        await new Promise((resolve) => setImmediate(resolve));
+
+        for (const { error } of results) expect(error).to.equal(undefined);
+        expect(paxos.tokenRequests).to.have.length(2);
+        expect(warnings.map((w) => w.name)).to.deep.equal([]);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('a create without ref_id is sent once whatever its token took: a stalled token is not a sent create', async () => {
       paxos.script(TOKEN, stallHeaders);
       paxos.script(CREATE, stallHeaders);

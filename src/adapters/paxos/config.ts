@@ -74,8 +74,8 @@ export interface PaxosGatewayOptions {
   readonly timeoutMs?: number;
   /**
    * Time one attempt may take, headers and body included, inside `timeoutMs`: an attempt that stalls is cut and, for
-   * an idempotent request (a GET, a PUT, a create carrying its `refId`), retried like a reset. Default: a quarter of
-   * `timeoutMs`, at most 10000.
+   * an idempotent request (a GET, a PUT, a create carrying its `refId`), retried like a reset. At most `timeoutMs`
+   * (equal to it, the deadline alone ends a stall). Default: a quarter of `timeoutMs`, at most 10000.
    */
   readonly attemptTimeoutMs?: number;
   /**
@@ -322,6 +322,20 @@ function checkInteger(name: string, value: unknown, fallback: number, min: numbe
   return value;
 }
 
+/**
+ * One attempt's budget: at most the call's deadline, since a longer one could never fire and would read as a
+ * promise that a stalled attempt is retried.
+ */
+function checkAttemptTimeout(value: unknown, timeoutMs: number): number {
+  if (value === undefined) return defaultAttemptTimeoutMs(timeoutMs);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > timeoutMs) {
+    throw new PaxosConfigurationError(
+      `attemptTimeoutMs must be an integer from 1 to timeoutMs (${timeoutMs}), the deadline it runs inside`,
+    );
+  }
+  return value;
+}
+
 function checkRate(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100_000) {
@@ -413,13 +427,7 @@ export function resolvePaxosConfig(options: PaxosGatewayOptions): ResolvedPaxosC
     accountScopes: options.scopes === undefined ? ACCOUNT_SCOPES : Object.freeze([...scopes]),
     controlScopes: options.scopes === undefined ? CONTROL_SCOPES : Object.freeze([...scopes]),
     timeoutMs,
-    attemptTimeoutMs: checkInteger(
-      'attemptTimeoutMs',
-      options.attemptTimeoutMs,
-      defaultAttemptTimeoutMs(timeoutMs),
-      1,
-      MAX_TIMEOUT_MS,
-    ),
+    attemptTimeoutMs: checkAttemptTimeout(options.attemptTimeoutMs, timeoutMs),
     attemptTimeoutConfigured: options.attemptTimeoutMs !== undefined,
     secretTimeoutMs: checkInteger(
       'secretTimeoutMs',

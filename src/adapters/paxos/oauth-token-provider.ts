@@ -14,11 +14,12 @@ import {
   type RequestSummary,
 } from './errors.js';
 import { readCappedBody } from './http/body.js';
+import { ATTEMPT_TIMEOUT, AttemptTimer } from './http/attempt-timeout.js';
 import { Deadline, untilAborted } from './http/deadline.js';
 import { errorFromAnswer } from './http/error-factory.js';
 import { acquireSlot, startCoolDown } from './http/pacing.js';
 import type { AccessTokenSource } from './http/request-sender.js';
-import { retryAfterMs } from './http/retry-policy.js';
+import { backoffDelay, retryAfterMs } from './http/retry-policy.js';
 import { logAttempt, networkReason, requestIdOf } from './http/wire.js';
 import { isPresent } from './present.js';
 
@@ -53,7 +54,31 @@ export type OAuthTokenConfig = Pick<
   ResolvedPaxosConfig,
   'tokenUrl' | 'clientId' | 'clientSecret' | 'scopes' | 'timeoutMs' | 'logger'
 > &
-  Partial<Pick<ResolvedPaxosConfig, 'rateLimit' | 'maxResponseBytes' | 'secretTimeoutMs' | 'maxRetryAfterMs'>>;
+  Partial<
+    Pick<
+      ResolvedPaxosConfig,
+      | 'rateLimit'
+      | 'maxResponseBytes'
+      | 'secretTimeoutMs'
+      | 'maxRetryAfterMs'
+      | 'attemptTimeoutMs'
+      | 'maxRetries'
+      | 'initialDelayMs'
+      | 'maxDelayMs'
+    >
+  >;
+
+/** One token request's outcome: its answer (any status), or the stall that cut it, worth another attempt. */
+type TokenExchange =
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      readonly headers: Headers;
+      readonly text: string;
+      readonly requestId: string | undefined;
+      readonly attempts: number;
+    }
+  | { readonly kind: 'stalled'; readonly error: PaxosTimeoutError };
 
 const DEFAULT_MAX_TOKEN_RESPONSE = 1024 * 1024;
 const DEFAULT_SECRET_TIMEOUT_MS = 5_000;
@@ -61,9 +86,11 @@ const DEFAULT_SECRET_TIMEOUT_MS = 5_000;
 /**
  * OAuth 2 client credentials against Paxos's token endpoint. The token is cached until shortly before
  * `expires_in`; however many calls need a token at once, one token request is in flight (the endpoint allows one
- * request per second per IP, and exceeding it throttles the IP for five minutes). The token request itself is
- * never retried automatically, for the same reason; with a rate limiter it also waits for a token-route slot, and a
- * 429 starts the limiter's cool-down. When the cache offers {@link TokenCache.lockRefresh} (a cache shared by a
+ * request per second per IP, and exceeding it throttles the IP for five minutes). A token request that fails is
+ * not retried, for the same reason, with one exception: one that stalls past `attemptTimeoutMs` is cut and sent
+ * again (up to `maxRetries` times, after the backoff, within the deadline), since a stall would otherwise hold every
+ * waiting call until its deadline. With a rate limiter every attempt waits for a token-route slot, and a 429 starts
+ * the limiter's cool-down. When the cache offers {@link TokenCache.lockRefresh} (a cache shared by a
  * fleet), one process of the fleet fetches while the others read the cache until the token appears, within the same
  * deadline.
  */
@@ -195,58 +222,39 @@ export class OAuthTokenProvider implements AccessTokenSource {
       form.set('client_id', this.#config.clientId);
       form.set('client_secret', secret);
       form.set('scope', scopes.join(' '));
-      let text: string;
-      let headers: Headers;
-      try {
-        await acquireSlot(this.#limiter, 'token', deadline.signal, this.#request, 1);
-      } catch (error) {
-        if (!deadline.signal.aborted) throw error;
-        throw new PaxosTimeoutError(this.#config.timeoutMs, { request: this.#request, attempts: 0 });
+      let exchanged: TokenExchange;
+      for (let attempts = 1; ; attempts++) {
+        exchanged = await this.#exchange(form, secret, deadline, attempts);
+        if (exchanged.kind === 'answer') break;
+        // Only a stall is asked again: a reset or a refusal says the endpoint is there and answering.
+        const retries = this.#config.maxRetries ?? 0;
+        const wait = backoffDelay(attempts, this.#config.initialDelayMs ?? 0, this.#config.maxDelayMs ?? 0);
+        if (attempts > retries || wait >= deadline.remaining()) throw exchanged.error;
+        if (this.#logger !== undefined)
+          logAttempt(this.#logger, 'warn', {
+            method: this.#request.method,
+            path: this.#request.path,
+            attempt: attempts,
+            durationMs: Math.round(performance.now() - started),
+            outcome: 'retry',
+            reason: ATTEMPT_TIMEOUT,
+            retryInMs: wait,
+          });
+        await this.#bounded(deadline.sleep(wait), deadline);
       }
-      try {
-        const response = await this.#http(this.#config.tokenUrl, {
-          method: 'POST',
-          body: form,
-          signal: deadline.signal,
-        });
-        status = response.status;
-        headers = response.headers;
-        requestId = requestIdOf(headers, [secret]);
-        const body = await readCappedBody(
-          response,
-          this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE,
-          deadline.signal,
-        );
-        if (body.oversized) {
-          throw new PaxosResponseError(
-            'the token endpoint answered with a body that was too large and was cut off',
-            [],
-            {
-              request: this.#request,
-              status,
-              requestId,
-              attempts: 1,
-            },
-          );
-        }
-        text = body.text;
-      } catch (error) {
-        if (error instanceof PaxosResponseError) throw error;
-        const options = { request: this.#request, attempts: 1, status, requestId };
-        throw deadline.signal.aborted
-          ? new PaxosTimeoutError(this.#config.timeoutMs, options)
-          : new PaxosConnectionError(networkReason(error), { ...options, target: targetOf(this.#config.tokenUrl) });
-      }
-      const token = status >= 200 && status < 300 ? await this.#accept(key, text, status, requestId) : undefined;
+      ({ status, requestId } = exchanged);
+      const { text, headers, attempts } = exchanged;
+      const token =
+        status >= 200 && status < 300 ? await this.#accept(key, text, status, requestId, attempts) : undefined;
       if (token === undefined) {
         let refusal: IdentityServiceError;
         try {
-          refusal = await this.#refusal(status, text, headers, requestId, scopes, deadline.signal);
+          refusal = await this.#refusal(status, text, headers, requestId, scopes, deadline.signal, attempts);
         } catch (error) {
           if (!deadline.signal.aborted) throw error;
           throw new PaxosTimeoutError(this.#config.timeoutMs, {
             request: this.#request,
-            attempts: 1,
+            attempts,
             status,
             requestId,
           });
@@ -259,9 +267,63 @@ export class OAuthTokenProvider implements AccessTokenSource {
       if (this.#logger !== undefined) {
         const code = (error as Partial<IdentityServiceError>).code;
         const reason = error instanceof PaxosConnectionError ? error.reason : undefined;
-        this.#log('error', started, status, requestId, 'fail', code, reason);
+        const failed = error as { status?: unknown; requestId?: unknown };
+        this.#log(
+          'error',
+          started,
+          typeof failed.status === 'number' ? failed.status : status,
+          typeof failed.requestId === 'string' ? failed.requestId : requestId,
+          'fail',
+          code,
+          reason,
+        );
       }
       throw error;
+    }
+  }
+
+  /**
+   * One token request, its slot and its whole body under the attempt's own budget: the answer, or the stall that
+   * cut it (a typed timeout the caller may retry). Any other failure is thrown as the typed error it is.
+   */
+  async #exchange(form: URLSearchParams, secret: string, deadline: Deadline, attempts: number): Promise<TokenExchange> {
+    try {
+      await acquireSlot(this.#limiter, 'token', deadline.signal, this.#request, attempts);
+    } catch (error) {
+      if (!deadline.signal.aborted) throw error;
+      throw new PaxosTimeoutError(this.#config.timeoutMs, { request: this.#request, attempts: attempts - 1 });
+    }
+    const budget = this.#config.attemptTimeoutMs ?? this.#config.timeoutMs;
+    const timer = new AttemptTimer(budget, deadline.signal);
+    let status: number | undefined;
+    let requestId: string | undefined;
+    try {
+      const response = await this.#http(this.#config.tokenUrl, { method: 'POST', body: form, signal: timer.signal });
+      status = response.status;
+      requestId = requestIdOf(response.headers, [secret]);
+      const body = await readCappedBody(
+        response,
+        this.#config.maxResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE,
+        timer.signal,
+      );
+      if (body.oversized) {
+        throw new PaxosResponseError('the token endpoint answered with a body that was too large and was cut off', [], {
+          request: this.#request,
+          status,
+          requestId,
+          attempts,
+        });
+      }
+      return { kind: 'answer', status, headers: response.headers, text: body.text, requestId, attempts };
+    } catch (error) {
+      if (error instanceof PaxosResponseError) throw error;
+      const options = { request: this.#request, attempts, status, requestId };
+      if (timer.expired) return { kind: 'stalled', error: new PaxosTimeoutError(budget, options) };
+      throw deadline.signal.aborted
+        ? new PaxosTimeoutError(this.#config.timeoutMs, options)
+        : new PaxosConnectionError(networkReason(error), { ...options, target: targetOf(this.#config.tokenUrl) });
+    } finally {
+      timer.dispose();
     }
   }
 
@@ -312,8 +374,14 @@ export class OAuthTokenProvider implements AccessTokenSource {
     return value;
   }
 
-  async #accept(key: string, text: string, status: number, requestId: string | undefined): Promise<Sensitive> {
-    const options = { request: this.#request, status, requestId, attempts: 1 };
+  async #accept(
+    key: string,
+    text: string,
+    status: number,
+    requestId: string | undefined,
+    attempts: number,
+  ): Promise<Sensitive> {
+    const options = { request: this.#request, status, requestId, attempts };
     let plain: unknown;
     try {
       plain = JSON.parse(text);
@@ -368,6 +436,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
     requestId: string | undefined,
     scopes: readonly string[],
     signal: AbortSignal,
+    attempts: number,
   ): Promise<IdentityServiceError> {
     const after = status === 429 ? retryAfterMs(headers, Date.now(), this.#config.maxRetryAfterMs) : undefined;
     const limits = this.#config.rateLimit;
@@ -381,7 +450,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
       status,
       requestId,
       problem: undefined,
-      attempts: 1,
+      attempts,
       retryAfterMs: after,
       retryAt,
       oauthError: status >= 300 && status < 400 ? undefined : this.#oauthError(text),

@@ -19,6 +19,7 @@ import {
 import type { PaxosConnection } from './connection.js';
 import { AccountDto, AddAccountMembersResponseDto, ListAccountsResponseDto } from './dto/account.dto.js';
 import type { PaxosResponseError } from './errors.js';
+import { sameId, sameRefId } from './http/echo.js';
 import type { PaxosAnswer } from './http/request-sender.js';
 import { deleteMemberLink, postMemberLinks } from './member-links.js';
 import { isPresent } from './present.js';
@@ -181,7 +182,7 @@ export class PaxosAccountGateway implements AccountGateway {
       { account_id: accountId, members: members.map(accountMemberToWire) },
     );
     const dto = this.#connection.decode(AddAccountMembersResponseDto, answer, 'an account-members response');
-    if (dto.account_id !== accountId)
+    if (!sameId(dto.account_id, accountId))
       throw this.#connection.invalid(answer, 'the account-members response asked for', [
         'account_id: not the one sent',
       ]);
@@ -206,7 +207,7 @@ export class PaxosAccountGateway implements AccountGateway {
   #account(answer: PaxosAnswer, id?: string): Account {
     const mapped = toAccount(this.#connection.decode(AccountDto, answer, 'an account'));
     if (!mapped.ok) throw this.#connection.invalid(answer, 'an account', mapped.issues);
-    if (id !== undefined && mapped.value.id !== id)
+    if (id !== undefined && !sameId(mapped.value.id, id))
       throw this.#connection.invalid(answer, 'the account asked for', ['id: not the one asked for']);
     return mapped.value;
   }
@@ -215,8 +216,8 @@ export class PaxosAccountGateway implements AccountGateway {
 /** Why `answered` is not the account a create sent: field names only. */
 function notTheOneSent(answered: Account, sent: NewAccount): string[] {
   const issues: string[] = [];
-  if (answered.refId !== sent.refId) issues.push('ref_id: not the one sent');
-  if (answered.identityId !== sent.identityId) issues.push('identity_id: not the one sent');
+  if (!sameRefId(answered.refId, sent.refId)) issues.push('ref_id: not the one sent');
+  if (!sameId(answered.identityId, sent.identityId)) issues.push('identity_id: not the one sent');
   return issues;
 }
 

@@ -2,6 +2,7 @@ import type { EventObject, EventPage, PaxosEvent } from '../../domain/index.js';
 import type { CallOptions, EventGateway, EventPageRequest } from '../../ports/index.js';
 import { EventDto, ListEventsResponseDto, type EventObjectDto } from './dto/lifecycle.dto.js';
 import type { PaxosConnection } from './connection.js';
+import { sameId } from './http/echo.js';
 
 // Not under `/identity/`: the Events API counts against Paxos's "other endpoints" budget (reference §7), so event
 // reads take the `other` budget and never queue behind identity creates.
@@ -94,7 +95,8 @@ export class PaxosEventGateway implements EventGateway {
       call: options,
     });
     const dto = this.#transport.decode(EventDto, answer, 'an event');
-    if (dto.id !== id) throw this.#transport.invalid(answer, 'the event asked for', ['id: not the one asked for']);
+    if (!sameId(dto.id, id))
+      throw this.#transport.invalid(answer, 'the event asked for', ['id: not the one asked for']);
     return eventFromWire(dto);
   }
 }

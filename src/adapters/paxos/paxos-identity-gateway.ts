@@ -1,4 +1,4 @@
-import { IdentityAlreadyExistsError, IdentityNotFoundError, SandboxOnlyError, sameCip } from '../../domain/index.js';
+import { IdentityAlreadyExistsError, IdentityNotFoundError, SandboxOnlyError } from '../../domain/index.js';
 import type {
   Identity,
   IdentityPage,
@@ -19,6 +19,7 @@ import type { PaxosGatewayOptions } from './config.js';
 import { PaxosConnection, type PaxosConnectionDependencies } from './connection.js';
 import { IdentityDto, ListIdentitiesResponseDto } from './dto/index.js';
 import { PaxosConflictError, PaxosResponseError, type PaxosApiFields } from './errors.js';
+import { sameEchoedCip, sameId, sameName, sameRefId } from './http/echo.js';
 import type { PaxosAnswer } from './http/request-sender.js';
 import {
   sensitiveValuesOf,
@@ -133,7 +134,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
       });
     }
     // The rule of the use case's replay: the same ref_id and CIP triple. Otherwise the 409 is the caller's to see.
-    if (existing.refId === identity.refId && sameCip(existing.cip, identity.cip)) {
+    if (sameRefId(existing.refId, identity.refId) && sameEchoedCip(existing.cip, identity.cip)) {
       options.onReplay?.();
       return existing;
     }
@@ -269,7 +270,7 @@ export class PaxosIdentityGateway implements IdentityGateway {
   #identity(answer: PaxosAnswer, id?: string): Identity {
     const mapped = toIdentity(this.#connection.decode(IdentityDto, answer, 'an identity'));
     if (!mapped.ok) throw this.#connection.invalid(answer, 'an identity', mapped.issues);
-    if (id !== undefined && mapped.value.id !== id)
+    if (id !== undefined && !sameId(mapped.value.id, id))
       throw this.#connection.invalid(answer, 'the identity asked for', ['id: not the one asked for']);
     return mapped.value;
   }
@@ -279,21 +280,17 @@ function isRefIdConflict(error: unknown): error is IdentityAlreadyExistsError {
   return error instanceof IdentityAlreadyExistsError && error.conflict === 'ref_id';
 }
 
-/** Names, compared as people type them: Paxos may trim or recase, but not change the letters. */
-function sameName(a: string | undefined, b: string | undefined): boolean {
-  return (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
-}
-
 /**
  * Why `answered` is not the identity a create sent: field names only, never values. Fields Paxos left out are not
- * held against it; one it sends must be the one sent.
+ * held against it, except the `ref_id` that ties it to this create; one it sends must be the one sent, as spelled
+ * after what Paxos may normalise (see `echo.ts`).
  */
 function notTheOneSent(answered: Identity, sent: NewIdentity): string[] {
   const issues: string[] = [];
-  if (answered.refId !== sent.refId) issues.push('ref_id: not the one sent');
+  if (!sameRefId(answered.refId, sent.refId)) issues.push('ref_id: not the one sent');
   if (answered.type !== sent.type) issues.push('type: not the one sent');
   const cip = answered.cip;
-  if (cip !== undefined && !sameCip(cip, sent.cip)) issues.push('cip_id: not the one sent');
+  if (cip !== undefined && !sameEchoedCip(cip, sent.cip)) issues.push('cip_id: not the one sent');
   const person = answered.person;
   if (person !== undefined && sent.person !== undefined) {
     if (!sameName(person.firstName, sent.person.firstName)) issues.push('person_details.first_name: not the one sent');

@@ -3,6 +3,7 @@ import type { CallOptions, InstitutionMemberGateway } from '../../ports/index.js
 import { AddInstitutionMembersResponseDto } from './dto/lifecycle.dto.js';
 import { memberFromWire, memberToWire } from './mapper.js';
 import type { PaxosConnection } from './connection.js';
+import { sameId } from './http/echo.js';
 import { deleteMemberLink, postMemberLinks } from './member-links.js';
 
 const MEMBERS = '/identity/institution-members';
@@ -36,7 +37,7 @@ export class PaxosMemberGateway implements InstitutionMemberGateway {
       { institution_id: institutionId, members: members.map(memberToWire) },
     );
     const dto = this.#transport.decode(AddInstitutionMembersResponseDto, answer, 'an institution-members response');
-    if (dto.institution_id !== institutionId)
+    if (!sameId(dto.institution_id, institutionId))
       throw this.#transport.invalid(answer, 'the institution-members response asked for', [
         'institution_id: not the one sent',
       ]);

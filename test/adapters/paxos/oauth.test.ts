@@ -266,7 +266,7 @@ describe('PaxosIdentityGateway OAuth 2 client credentials', () => {
   });
 
   it('times out a token endpoint that never answers, within the call deadline', async () => {
-    paxos.script('POST /oauth2/token', () => undefined);
+    paxos.otherwise('POST /oauth2/token', () => undefined);
     const error = await rejectionOf(gatewayFor(paxos, logger, { timeoutMs: 150 }).get('abc-1'));
 
     expect(error).to.be.instanceOf(PaxosTimeoutError);

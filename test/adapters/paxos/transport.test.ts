@@ -255,9 +255,9 @@ describe('PaxosIdentityGateway transport policy', () => {
   describe('deadline', () => {
     it('times out a body that stalls after the headers: PaxosTimeoutError, 1 request', async () => {
       paxos.otherwise(GET, stallBody);
-      // An attempt budget beyond the deadline: the call's deadline is what ends the body here.
+      // An attempt budget as long as the deadline, started after it: the call's deadline is what ends the body here.
       const error = await rejectionOf(
-        gatewayFor(paxos, logger, { timeoutMs: 200, attemptTimeoutMs: 5_000 }).get('abc-1'),
+        gatewayFor(paxos, logger, { timeoutMs: 200, attemptTimeoutMs: 200 }).get('abc-1'),
       );
 
       expect(error).to.be.instanceOf(PaxosTimeoutError);

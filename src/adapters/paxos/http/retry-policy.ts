@@ -86,11 +86,25 @@ export function backoffDelay(
  */
 const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
 
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
 /**
- * The three HTTP-date forms (IMF-fixdate, RFC 850, asctime) all open with a day name. `Date.parse` alone reads `-5`,
- * `+5` or `2026` as dates in the past, which would turn a malformed header into "retry now".
+ * The three HTTP-date forms of RFC 9110 §5.6.7, spelled out: `Date.parse` alone reads `-5`, `Mon 5` or `Monday 2026`
+ * as dates in the past, which would turn a malformed header into "retry now".
  */
-const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? [\w :-]{1,64}$/;
+const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
+const RFC_850 = new RegExp(`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`);
+/** asctime carries no zone; HTTP means GMT, which `Date.parse` must be told, or it reads the machine's local time. */
+const ASCTIME = new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`);
+
+/** The instant of an HTTP date in any of its three forms, or NaN. */
+function parseHttpDate(value: string): number {
+  if (IMF_FIXDATE.test(value) || RFC_850.test(value)) return Date.parse(value);
+  if (ASCTIME.test(value)) return Date.parse(`${value} GMT`);
+  return Number.NaN;
+}
+
 /** Delta-seconds, digits only; a fraction is tolerated. The length bound keeps `Number` away from exponents. */
 const DELTA_SECONDS = /^\d{1,20}(\.\d{1,6})?$/;
 
@@ -107,8 +121,7 @@ export function retryAfterMs(
   if (value === undefined || value === '' || value.length > 64) return undefined;
   const bound = (ms: number) => (Number.isFinite(ms) ? Math.min(maxMs, Math.max(0, Math.round(ms))) : maxMs);
   if (DELTA_SECONDS.test(value)) return bound(Number(value) * 1000);
-  if (!HTTP_DATE.test(value)) return undefined;
-  const date = Date.parse(value);
+  const date = parseHttpDate(value);
   return Number.isNaN(date) ? undefined : bound(date - now);
 }
 

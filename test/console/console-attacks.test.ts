@@ -60,8 +60,12 @@ function raw(port: number, head: string): Promise<string> {
     const socket = connect(port, '127.0.0.1', () => socket.end(head));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (out += chunk));
-    socket.on('close', () => { resolve(out); });
-    socket.on('error', () => { resolve(out); });
+    socket.on('close', () => {
+      resolve(out);
+    });
+    socket.on('error', () => {
+      resolve(out);
+    });
   });
 }
 

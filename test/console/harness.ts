@@ -46,7 +46,9 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       console.close();
       await webhooks.close();
       await new Promise<void>((resolve) => {
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
     },

@@ -211,7 +211,7 @@ export class PaxosEmulator {
         : undefined;
     webhooks.onActivity = () => this.#console?.changed('webhooks');
     this.#server = createServer((req, res) => {
-      if (this.#console !== undefined && EmulatorConsole.owns(new URL(req.url ?? '/', 'http://emulator').pathname)) {
+      if (this.#console !== undefined && EmulatorConsole.owns(req.url)) {
         void this.#console.serve(req, res);
         return;
       }

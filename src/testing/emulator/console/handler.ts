@@ -57,6 +57,12 @@ const CSP =
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const FAULT_KINDS = ['status', 'drop', 'stall-body', 'truncate-body', 'delay'] as const;
 const MAX_FAULT_TIMES = 1000;
+/**
+ * The most rows a list answers with, newest first, beside the total: a client that created 10,000 identities must not
+ * make the page build 10,000 rows. A search reaches every row; only its answer is capped.
+ */
+const MAX_ROWS = 200;
+const REDACTED = '[redacted]';
 
 /** A refusal of a console request, with the status and a message naming the field. */
 class ConsoleError extends Error {
@@ -85,9 +91,23 @@ export class EmulatorConsole {
     this.#ctx = ctx;
   }
 
-  /** Whether a path belongs to the console rather than to Paxos's API. */
-  static owns(path: string): boolean {
+  /**
+   * Whether a request target belongs to the console rather than to Paxos's API. A target that is not a URL (a raw
+   * client may send `GET http://[`) is not the console's: the API answers it.
+   */
+  static owns(target: string | undefined): boolean {
+    let path: string;
+    try {
+      path = new URL(target ?? '/', 'http://emulator').pathname;
+    } catch {
+      return false;
+    }
     return path === '/' || path.startsWith('/console/');
+  }
+
+  /** How many live feeds are open: each page holds one, and one a client closed is forgotten. */
+  get openStreams(): number {
+    return this.#streams.size;
   }
 
   /** Tells every open page that `topic` changed; coalesced, so a burst of requests is one refresh. */
@@ -113,9 +133,9 @@ export class EmulatorConsole {
 
   /** Serves a console request; anything thrown is a 500 without detail. */
   async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://console');
     const method = (req.method ?? 'GET').toUpperCase();
     try {
+      const url = parseTarget(req.url);
       this.#checkOrigin(req, method);
       if (method === 'GET' || method === 'HEAD') {
         this.#get(url, req, res);
@@ -167,10 +187,10 @@ export class EmulatorConsole {
     if (path === '/console/api/identities') return this.#identities(url.searchParams.get('q'));
     const detail = /^\/console\/api\/identities\/([^/]+)$/.exec(path);
     if (detail?.[1] !== undefined)
-      return this.#identity(this.#clientOf(url.searchParams.get('client')), decodeURIComponent(detail[1]));
-    if (path === '/console/api/events') return { events: this.#events() };
+      return this.#identity(this.#clientOf(url.searchParams.get('client')), decodeId(detail[1]));
+    if (path === '/console/api/events') return capped('events', this.#events());
     if (path === '/console/api/webhooks') return this.#webhookView();
-    if (path === '/console/api/requests') return { requests: this.#ctx.requests().slice().reverse() };
+    if (path === '/console/api/requests') return capped('requests', this.#ctx.requests().slice().reverse());
     if (path === '/console/api/faults') return { faults: this.#faultView() };
     throw new ConsoleError(404, 'not found');
   }
@@ -205,7 +225,7 @@ export class EmulatorConsole {
     const action = /^\/console\/api\/identities\/([^/]+)\/([a-z-]+)$/.exec(path);
     if (method !== 'POST' || action?.[1] === undefined || action[2] === undefined)
       throw new ConsoleError(404, 'not found');
-    const id = decodeURIComponent(action[1]);
+    const id = decodeId(action[1]);
     const clientId = this.#clientOf(optionalString(body, 'clientId') ?? null);
     ctx.approvals.tick();
     if (action[2] === 'reveal') {
@@ -297,7 +317,7 @@ export class EmulatorConsole {
         Object.values(row).some((value) => typeof value === 'string' && value.toLowerCase().includes(needle)),
     );
     found.sort((a, b) => String(b['createdAt']).localeCompare(String(a['createdAt'])));
-    return { identities: found, clients: this.#ctx.clients };
+    return { ...capped('identities', found), clients: this.#ctx.clients };
   }
 
   /** A list row: nothing personal (an institution's name is not personal data; a person's is). */
@@ -379,10 +399,14 @@ export class EmulatorConsole {
 
   #webhookView(): Json {
     const webhooks = this.#ctx.webhooks;
+    const attempts = webhooks.attempts.slice().reverse();
+    const undelivered = webhooks.undelivered();
     return {
-      webhooks: webhooks.list(),
-      attempts: webhooks.attempts.slice().reverse(),
-      undelivered: webhooks.undelivered(),
+      webhooks: webhooks.list().map((w) => ({ ...w, url: redactUrl(w.url) })),
+      attempts: attempts.slice(0, MAX_ROWS),
+      totalAttempts: attempts.length,
+      undelivered: undelivered.slice(0, MAX_ROWS),
+      totalUndelivered: undelivered.length,
     };
   }
 
@@ -423,6 +447,39 @@ function eventRow(clientId: string, event: PaxosEvent, webhooks: WebhookDispatch
     ...pick('newSummaryStatus'),
     undeliveredWebhooks: webhooks.undeliveredCount(event.id),
   };
+}
+
+/** The first {@link MAX_ROWS} rows under `key`, and how many there are in all. */
+function capped(key: string, rows: readonly unknown[]): Json {
+  return { [key]: rows.slice(0, MAX_ROWS), total: rows.length };
+}
+
+function parseTarget(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://console');
+  } catch {
+    throw new ConsoleError(400, 'request target: is not a URL');
+  }
+}
+
+/** An id from the path; bad percent-encoding is the caller's mistake, not the console's. */
+function decodeId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ConsoleError(400, 'identity id: is not valid percent-encoding');
+  }
+}
+
+/**
+ * A webhook URL as the page shows it: its user and password, and the value of every query parameter, replaced,
+ * since endpoints often carry their secret in one of them; the host and path tell the endpoints apart.
+ */
+function redactUrl(href: string): string {
+  const url = new URL(href);
+  const userinfo = url.username !== '' || url.password !== '' ? `${REDACTED}@` : '';
+  const query = [...url.searchParams.keys()].map((name) => `${encodeURIComponent(name)}=${REDACTED}`).join('&');
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query === '' ? '' : `?${query}`}`;
 }
 
 function injectFault(faults: FaultInjector, body: Json): void {

@@ -24,9 +24,10 @@ export const CONSOLE_HTML = `<!doctype html>
     <button type="button" class="tab" data-page="requests">Request log</button>
     <button type="button" class="tab" data-page="faults">Faults</button>
   </nav>
-  <p id="live" class="live" role="status">Connecting…</p>
+  <p id="live" class="live" role="status"></p>
 </header>
 <main>
+  <noscript><p class="noscript">This console needs JavaScript: it reads the emulator and steers it from its script. Enable JavaScript for this page, or use the emulator's API and <code>emulator.requests</code>, <code>emulator.webhooks</code> and <code>emulator.faults</code> from a test.</p></noscript>
   <section id="page-identities" class="page" aria-labelledby="identities-title">
     <h2 id="identities-title">Identities</h2>
     <div class="split">
@@ -38,7 +39,7 @@ export const CONSOLE_HTML = `<!doctype html>
           <thead><tr><th scope="col">Identity</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
           <tbody id="identity-rows"></tbody>
         </table>
-        <p id="identity-empty" class="empty">No identity yet: create one through the API.</p>
+        <p id="identity-empty" class="empty" hidden>No identity yet: create one through the API.</p>
       </div>
       <div id="identity-detail" class="detail" aria-live="polite"><p class="empty">Select an identity to see its details.</p></div>
     </div>
@@ -146,6 +147,7 @@ button.link { border: none; padding: 0; background: none; color: var(--accent); 
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem; font-weight: 600; border: 1px solid currentColor; }
 .s-APPROVED { color: #0d6b2e; } .s-PENDING { color: #7a4a00; } .s-DENIED, .s-ERROR { color: #a01919; } .s-DISABLED { color: #4a4a4a; }
 .empty { color: var(--muted); }
+.noscript { border: 2px solid #a01919; color: #5c0b0b; background: #ffffff; padding: .6rem .9rem; border-radius: 6px; max-width: 50rem; }
 .message { position: fixed; bottom: 1rem; right: 1rem; margin: 0; max-width: 30rem; }
 .message:not(:empty) { background: #fff4e5; border: 1px solid #a35c00; color: #5c3300; padding: .5rem .8rem; border-radius: 6px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -191,13 +193,52 @@ async function api(path, options) {
 }
 const post = (path, body) => api(path, { method: 'POST', body: JSON.stringify(body || {}) });
 
-function fill(tbody, rows, empty) {
-  tbody.replaceChildren(...rows);
-  if (rows.length === 0 && empty) tbody.append(el('tr', {}, el('td', { colspan: 9, class: 'empty', text: empty })));
+const FOCUSABLE = 'button, input, select, [tabindex]';
+/** What names a control across a re-render: its kind and its accessible name. */
+function keyOf(node) {
+  if (!(node instanceof HTMLElement) || !node.matches(FOCUSABLE)) return null;
+  const label = node.labels && node.labels[0] ? node.labels[0].textContent : '';
+  return node.tagName + '|' + (node.getAttribute('aria-label') || label || node.textContent);
+}
+
+/**
+ * Replaces what a region shows. The live feed re-renders it whenever the emulator is used, so the control that had the
+ * keyboard focus gets it back (or, when it is gone, the region's heading does), and with keepChoices the fields keep
+ * what the user chose in them.
+ */
+function replace(container, nodes, keepChoices) {
+  let focused = container.contains(document.activeElement) ? keyOf(document.activeElement) : null;
+  const choices = new Map();
+  if (keepChoices) for (const control of container.querySelectorAll('input, select')) {
+    if (control.type === 'checkbox') choices.set(keyOf(control), control.checked);
+    else if (control.multiple) choices.set(keyOf(control), [...control.selectedOptions].map((o) => o.value));
+    else choices.set(keyOf(control), control.value);
+  }
+  container.replaceChildren(...nodes);
+  for (const control of container.querySelectorAll(FOCUSABLE)) {
+    const key = keyOf(control);
+    if (choices.has(key)) {
+      const chosen = choices.get(key);
+      if (control.type === 'checkbox') control.checked = chosen;
+      else if (control.multiple) for (const option of control.options) option.selected = chosen.includes(option.value);
+      else control.value = chosen;
+    }
+    if (focused !== null && key === focused) { control.focus(); focused = null; }
+  }
+  if (focused !== null) { const heading = container.querySelector('h3[tabindex]'); if (heading) heading.focus(); }
+}
+
+/** Shows rows in a table body: a line when there is none, and one saying how many more there are when capped. */
+function fill(tbody, rows, empty, total, more) {
+  const lines = [...rows];
+  if (rows.length === 0 && empty) lines.push(el('tr', {}, el('td', { colspan: 9, class: 'empty', text: empty })));
+  if (total > rows.length)
+    lines.push(el('tr', {}, el('td', { colspan: 9, class: 'empty', text: 'Showing the newest ' + rows.length + ' of ' + total + (more ? ': ' + more : '.') })));
+  replace(tbody, lines, false);
 }
 
 async function loadIdentities() {
-  const { identities } = await api('/console/api/identities?q=' + encodeURIComponent(state.query));
+  const { identities, total } = await api('/console/api/identities?q=' + encodeURIComponent(state.query));
   fill($('identity-rows'), identities.map((row) => {
     const label = row.name || (row.type === 'INSTITUTION' ? 'Institution ' : 'Person ') + short(row.id);
     const tr = el('tr', { class: state.selected && state.selected.id === row.id ? 'selected' : undefined, 'data-id': row.id },
@@ -205,13 +246,16 @@ async function loadIdentities() {
         onclick: () => select(row.clientId, row.id) }, label), el('div', { class: 'mono', text: row.refId ? 'ref ' + row.refId : row.id })),
       cell(row.type), el('td', {}, badge(row.summaryStatus)), cell(time(row.createdAt)));
     return tr;
-  }));
+  }), undefined, total, 'search to narrow the list.');
   $('identity-empty').hidden = identities.length > 0;
 }
 
-function select(clientId, id) {
+async function select(clientId, id) {
   state.selected = { clientId, id };
-  refresh(['identities', 'detail']);
+  await refresh(['identities', 'detail']);
+  // The details are far down the tab order, past every row: a keyboard user lands on them.
+  const heading = $('identity-detail').querySelector('h3[tabindex]');
+  if (heading) heading.focus();
 }
 
 function table(headers, rows, empty) {
@@ -249,7 +293,7 @@ async function loadDetail() {
   let d;
   try {
     d = await api('/console/api/identities/' + encodeURIComponent(id) + '?client=' + encodeURIComponent(clientId));
-  } catch (error) { box.replaceChildren(el('p', { class: 'empty', text: error.message })); return; }
+  } catch (error) { replace(box, [el('h3', { tabindex: -1, text: 'Identity ' + id }), el('p', { class: 'empty', text: error.message })], false); return; }
   const s = d.summary;
   const personal = new Set(d.personal);
   const detailRows = [];
@@ -274,8 +318,10 @@ async function loadDetail() {
   const controlType = el('select', {}, ...d.choices.controlTypes.map((t) => el('option', { value: t, text: t })));
   const reasonCode = el('select', {}, ...d.choices.reasonCodes.map((t) => el('option', { value: t, text: t })));
   const byPaxos = el('input', { type: 'checkbox' });
-  box.replaceChildren(
-    el('h3', {}, (s.name || (s.type === 'INSTITUTION' ? 'Institution' : 'Person')) + ' ', badge(s.summaryStatus)),
+  const same = box.dataset.id === id;
+  box.dataset.id = id;
+  replace(box, [
+    el('h3', { tabindex: -1 }, (s.name || (s.type === 'INSTITUTION' ? 'Institution' : 'Person')) + ' ', badge(s.summaryStatus)),
     el('p', { class: 'mono', text: s.id + (s.refId ? ' · ref ' + s.refId : '') + ' · client ' + s.clientId }),
     el('div', { class: 'actions', role: 'group', 'aria-label': 'Sandbox decisions' },
       el('button', { type: 'button', class: 'primary', text: 'Approve', onclick: () => act('approve') }),
@@ -304,7 +350,7 @@ async function loadDetail() {
     el('h3', { text: 'Accounts' }), table(['Account', 'Type', 'Description', 'Profile'], d.accounts.map((a) => el('tr', {},
       cell(a.id, 'mono'), cell(a.type), cell(a.description), cell(a.profileId, 'mono'))), 'No account.'),
     el('h3', { text: 'Requests that named it' }), requestTable(d.requests),
-  );
+  ], same);
 }
 
 function requestTable(requests) {
@@ -316,9 +362,9 @@ function requestRow(r) {
 }
 
 async function loadEvents() {
-  const { events } = await api('/console/api/events');
+  const { events, total } = await api('/console/api/events');
   fill($('event-rows'), events.map((e) => el('tr', {}, cell(time(e.createdAt)), cell(e.type, 'mono'), cell(e.identityId, 'mono'),
-    cell(e.newSummaryStatus ? text(e.oldSummaryStatus) + ' → ' + e.newSummaryStatus : undefined), cell(e.undeliveredWebhooks))), 'No event yet.');
+    cell(e.newSummaryStatus ? text(e.oldSummaryStatus) + ' → ' + e.newSummaryStatus : undefined), cell(e.undeliveredWebhooks))), 'No event yet.', total);
 }
 
 function redeliver(webhook, eventId) {
@@ -329,20 +375,20 @@ function redeliver(webhook, eventId) {
 }
 
 async function loadWebhooks() {
-  const { webhooks, attempts, undelivered } = await api('/console/api/webhooks');
+  const { webhooks, attempts, undelivered, totalAttempts, totalUndelivered } = await api('/console/api/webhooks');
   fill($('webhook-rows'), webhooks.map((w) => el('tr', {}, cell(w.name), cell(w.url, 'mono'), cell(w.authType), cell(w.ratePerSecond + '/s'))),
     'No webhook: pass webhooks to the emulator.');
   fill($('undelivered-rows'), undelivered.map((u) => el('tr', {}, cell(u.webhook), cell(u.eventType + ' ' + short(u.eventId), 'mono'), cell(u.state),
     cell(u.attempts), cell(u.lastStatus || u.lastError), cell(u.nextAttemptAt ? time(u.nextAttemptAt) : undefined), el('td', {}, redeliver(u.webhook, u.eventId)))),
-    'Nothing waiting.');
+    'Nothing waiting.', totalUndelivered);
   fill($('attempt-rows'), attempts.map((a) => el('tr', {}, cell(time(a.startedAt)), cell(a.webhook), cell(a.eventType + ' ' + short(a.eventId), 'mono'),
     cell(a.attempt), cell((a.delivered ? 'delivered ' : 'failed ') + (a.status || a.error || '')), el('td', {}, redeliver(a.webhook, a.eventId)))),
-    'No attempt yet.');
+    'No attempt yet.', totalAttempts);
 }
 
 async function loadRequests() {
-  const { requests } = await api('/console/api/requests');
-  fill($('request-rows'), requests.map(requestRow), 'No request yet.');
+  const { requests, total } = await api('/console/api/requests');
+  fill($('request-rows'), requests.map(requestRow), 'No request yet.', total);
 }
 
 function describeFault(f) {
@@ -381,6 +427,7 @@ function show(page) {
 }
 
 function connect() {
+  $('live').textContent = 'Connecting…';
   const source = new EventSource('/console/api/stream');
   source.addEventListener('open', () => { $('live').textContent = 'Live'; });
   source.addEventListener('error', () => { $('live').textContent = 'Reconnecting…'; });

@@ -186,7 +186,7 @@ describe('the emulator console routes', () => {
     const again = await actOther('kyc-refresh');
     expect(again).to.deep.include({
       status: 400,
-      body: { error: 'identityId: the identity is not eligible for a KYC refresh' },
+      body: { error: 'identity_id: the identity is not eligible for a KYC refresh' },
     });
 
     await act('deny');

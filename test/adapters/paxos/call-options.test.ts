@@ -63,9 +63,21 @@ describe('Paxos adapter: per-call options and response metadata', () => {
     bench.paxos.script(GET, () => {
       // Never answers: only the deadline ends the call.
     });
-    const error = await rejectionOf(service({ timeoutMs: 5_000 }).getIdentity('abc-1', { timeoutMs: 50 }));
+    const error = await rejectionOf(
+      service({ timeoutMs: 5_000, attemptTimeoutMs: 5_000 }).getIdentity('abc-1', { timeoutMs: 50 }),
+    );
     expect(error).to.be.instanceOf(PaxosTimeoutError);
     expect((error as PaxosTimeoutError).timeoutMs).to.equal(50);
+  });
+
+  it('a timeoutMs of the call scales the attempt’s budget with it: a stall costs an attempt, not the call', async () => {
+    bench.paxos.script(GET, () => {
+      // The first attempt never answers; the next one is answered.
+    });
+    // The service's attempt budget would be 1,250 ms, longer than the call; the call's 400 ms make it 100 ms.
+    const identity = await service({ timeoutMs: 5_000 }).getIdentity('abc-1', { timeoutMs: 400, maxRetries: 1 });
+    expect(identity.id).to.equal('abc-1');
+    expect(bench.paxos.to(GET)).to.have.length(2);
   });
 
   it('withResponse hands back the result with the status, request id, headers and attempts of the answer', async () => {

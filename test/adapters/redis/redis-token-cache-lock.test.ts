@@ -66,7 +66,13 @@ describeWithRedis('OAuthTokenProvider with the lock of a RedisTokenCache', () =>
   function service(tokenCache: TokenCache, timeoutMs = 5000, logger?: Logger): IdentityService {
     return createIdentityService({
       adapter: 'paxos',
-      paxos: { ...paxosOptionsFor(emulator), timeoutMs, ...(logger !== undefined && { logger }) },
+      // One token request lasts as long as the call: these cases are about the lock, not the attempt's budget.
+      paxos: {
+        ...paxosOptionsFor(emulator),
+        timeoutMs,
+        attemptTimeoutMs: timeoutMs,
+        ...(logger !== undefined && { logger }),
+      },
       tokenCache,
     });
   }

@@ -41,7 +41,9 @@ describe('CLI: Ctrl-C and SIGTERM, through npx and directly', function () {
     const ended = await cli.ended;
     expect(shellStatusOf(ended), ended.stderr).to.equal(130);
     expect(ended.stderr).to.include('import: interrupted, finishing the calls in flight');
-    expect(ended.stdout).to.match(/^import: \d+ created, 0 replayed, 0 invalid, 0 failed, 0 skipped of \d+ lines \(interrupted; rerun to continue\)\n$/);
+    expect(ended.stdout).to.match(
+      /^import: \d+ created, 0 replayed, 0 invalid, 0 failed, 0 skipped of \d+ lines \(interrupted; rerun to continue\)\n$/,
+    );
     const created = Number(/^import: (\d+) created/.exec(ended.stdout)?.[1]);
     const recorded = readFileSync(out, 'utf8')
       .trimEnd()

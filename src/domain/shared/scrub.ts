@@ -1,7 +1,7 @@
 import type { Violation } from './violations.js';
 
 /** What a scrubbed value is replaced by. */
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 /** Longest server text kept, in characters; the rest is cut and marked with `…`. */
 const MAX_TEXT = 300;

@@ -59,7 +59,6 @@ export {
   type WithResponse,
   createWebhookHandler,
   DEFAULT_WEBHOOK_LEASE_MS,
-  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
   type ImportItem,
   type ImportOptions,
   type ImportProgress,

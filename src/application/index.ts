@@ -16,7 +16,6 @@ export { waitForStatus, type WaitForStatusOptions } from './wait-for-status.js';
 export {
   WebhookDeliveries,
   DEFAULT_WEBHOOK_LEASE_MS,
-  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
   type WebhookDeliveriesOptions,
   type WebhookEventHandler,
   type WebhookOutcome,

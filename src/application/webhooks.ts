@@ -32,7 +32,7 @@ export const DEFAULT_WEBHOOK_LEASE_MS = 60_000;
  * The largest webhook body read by default: 1 MiB (1,048,576 bytes). Paxos's notifications carry an event's id and
  * type, a few hundred bytes; anything near the cap is not from Paxos.
  */
-export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Options of one webhook delivery. */
 export interface WebhookDeliveryOptions extends CallOptions {

@@ -220,6 +220,8 @@ export async function runFaultedCreates(options: FaultRunOptions): Promise<Fault
   const random = seededRandom(options.seed);
   const issued: string[] = [];
   const emulator = await startPaxosEmulator({
+    // The schedule and the report read every request of the run from the log: keep all of them.
+    maxRequestLog: 1_000_000,
     ids: {
       next: () => {
         const id = randomUUID();

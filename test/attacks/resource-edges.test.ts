@@ -11,7 +11,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
-import { rejection } from './support.js';
+import { refusal, rejection } from './support.js';
 
 const MiB = 1024 * 1024;
 
@@ -45,16 +45,6 @@ function countingMap(size: number): { map: object; reads: Reads } {
     },
   );
   return { map, reads };
-}
-
-function refusal(command: unknown): IdentityValidationError {
-  try {
-    NewIdentity.create(command);
-  } catch (error) {
-    if (error instanceof IdentityValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected an IdentityValidationError');
 }
 
 /** A body of `total` bytes, produced lazily in chunks of `chunk` bytes, counting what was pulled from it. */

@@ -1,6 +1,7 @@
 /** Shared set-up of the attack suites: an emulator and a service on the Paxos adapter with a recording logger. */
 import { inspect } from 'node:util';
-import { createIdentityService, type IdentityService } from '../../src/index.js';
+import type { FailedAnswer } from '../../src/adapters/paxos/http/error-factory.js';
+import { createIdentityService, IdentityValidationError, NewIdentity, type IdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type PaxosEmulatorOptions } from '../../src/testing.js';
 import { recordingLogger, type LogLine } from '../support/logging.js';
 
@@ -61,4 +62,37 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * A refused create as the error factory receives it: a POST of an identity whose ref_id and identity conflicted, with
+ * `sensitive` the personal values the request carried (the ones the error it makes must not show).
+ */
+export function failedAnswer(
+  status: number,
+  problem: FailedAnswer['problem'],
+  sensitive: readonly string[],
+): FailedAnswer {
+  return {
+    endpoint: 'api',
+    request: { method: 'POST', path: '/v2/identity/identities' },
+    status,
+    requestId: 'req-1',
+    problem,
+    attempts: 1,
+    conflict: 'identity',
+    refId: 'ref-1',
+    sensitive,
+  };
+}
+
+/** The IdentityValidationError `command` is refused with; fails if it is accepted or refused with anything else. */
+export function refusal(command: unknown): IdentityValidationError {
+  try {
+    NewIdentity.create(command);
+  } catch (error) {
+    if (error instanceof IdentityValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected an IdentityValidationError');
 }

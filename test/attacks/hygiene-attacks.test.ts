@@ -16,7 +16,7 @@ import {
 import { startPaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 import { recordingLogger } from '../support/logging.js';
-import { everyRendering, failedAnswer, logText, refusal, rejection } from './support.js';
+import { approvedNotification, everyRendering, failedAnswer, logText, refusal, rejection } from './support.js';
 
 const SSN = '518-27-4930';
 const DOB = '1961-03-14';
@@ -458,19 +458,8 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
     });
 
     it('a Uint8Array view is measured and read by its own bytes, not its buffer', async () => {
-      const person = await service.createIdentity(aPerson().build());
-      await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
-      const json = Buffer.from(
-        JSON.stringify({
-          id: event?.id,
-          type: event?.type,
-          source: 'com.paxos',
-          time: '2026-01-01T00:00:00Z',
-          object: 'event',
-          is_test: false,
-        }),
-      );
+      const notification = await approvedNotification(service);
+      const json = Buffer.from(notification.json);
       // A 2 MiB buffer holding the notification in its middle: the view is small, the buffer is over the cap.
       const buffer = Buffer.alloc(2 * MiB, 0x7b);
       json.copy(buffer, MiB);
@@ -480,7 +469,7 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
         handled.push(e);
       });
       expect(outcome.status).to.equal('handled');
-      expect(handled.map((e) => e.id)).to.deep.equal([event?.id]);
+      expect(handled.map((e) => e.id)).to.deep.equal([notification.eventId]);
     });
   });
 

@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import type { FailedAnswer } from '../../src/adapters/paxos/http/error-factory.js';
 import { createIdentityService, IdentityValidationError, NewIdentity, type IdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type PaxosEmulatorOptions } from '../../src/testing.js';
+import { aPerson } from '../support/builders.js';
 import { recordingLogger, type LogLine } from '../support/logging.js';
 
 /** A running emulator, a service talking to it and every line the service and its connection logged. */
@@ -95,4 +96,25 @@ export function refusal(command: unknown): IdentityValidationError {
     throw error;
   }
   throw new Error('expected an IdentityValidationError');
+}
+
+/**
+ * Approves a new person through `service` and answers with the `identity.approved` notification Paxos would deliver
+ * for it, as JSON, and the id of its event: a delivery the webhook handler accepts, for cases about how the body
+ * reaches it.
+ */
+export async function approvedNotification(service: IdentityService): Promise<{ json: string; eventId: string }> {
+  const person = await service.createIdentity(aPerson().build());
+  await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+  const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
+  if (event === undefined) throw new Error('an approval left no identity.approved event');
+  const json = JSON.stringify({
+    id: event.id,
+    type: event.type,
+    source: 'com.paxos',
+    time: '2026-01-01T00:00:00Z',
+    object: 'event',
+    is_test: false,
+  });
+  return { json, eventId: event.id };
 }

@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { errorFromAnswer, type FailedAnswer } from '../../src/adapters/paxos/http/error-factory.js';
+import { errorFromAnswer } from '../../src/adapters/paxos/http/error-factory.js';
 import { METADATA_LIMITS } from '../../src/domain/identity/metadata.js';
 import { holdsSensitive, scrubServerText, scrubText } from '../../src/domain/shared/scrub.js';
 import {
   createIdentityService,
   IdentityRejectedError,
-  IdentityValidationError,
   NewIdentity,
   WebhookPayloadError,
   type CreateIdentityCommand,
@@ -17,26 +16,12 @@ import {
 import { startPaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 import { recordingLogger } from '../support/logging.js';
-import { everyRendering, logText, rejection } from './support.js';
+import { approvedNotification, everyRendering, failedAnswer, logText, refusal, rejection } from './support.js';
 
 const SSN = '518-27-4930';
 const DOB = '1961-03-14';
 const PASSPORT = 'X1234567Z';
 const MiB = 1024 * 1024;
-
-function answer(status: number, problem: FailedAnswer['problem'], sensitive: readonly string[]): FailedAnswer {
-  return {
-    endpoint: 'api',
-    request: { method: 'POST', path: '/v2/identity/identities' },
-    status,
-    requestId: 'req-1',
-    problem,
-    attempts: 1,
-    conflict: 'identity',
-    refId: 'ref-1',
-    sensitive,
-  };
-}
 
 /** Letters and digits only, folded to ASCII the way a reader folds them. */
 const bare = (text: string) => text.normalize('NFKC').replace(/[^A-Za-z0-9]/g, '');
@@ -45,16 +30,6 @@ const bare = (text: string) => text.normalize('NFKC').replace(/[^A-Za-z0-9]/g, '
 function personWith(cipId: string, foreign = false): CreateIdentityCommand {
   const builder = foreign ? aPerson().foreign().withoutTaxDetails() : aPerson();
   return builder.with({ cipId, dateOfBirth: DOB }).build();
-}
-
-function refusal(command: unknown): IdentityValidationError {
-  try {
-    NewIdentity.create(command);
-  } catch (error) {
-    if (error instanceof IdentityValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected an IdentityValidationError');
 }
 
 async function listen(server: Server): Promise<string> {
@@ -99,7 +74,7 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
     ];
     for (const [how, spelled] of spellings)
       it(`an SSN with ${how} is redacted from the 400's detail, message, JSON and inspect`, () => {
-        const error = errorFromAnswer(answer(400, { detail: `cip_id ${spelled} is invalid` }, [SSN]));
+        const error = errorFromAnswer(failedAnswer(400, { detail: `cip_id ${spelled} is invalid` }, [SSN]));
         expect(error).to.be.instanceOf(IdentityRejectedError);
         expect(error).to.have.property('detail', 'cip_id [REDACTED] is invalid');
         const text = everyRendering(error);
@@ -240,7 +215,7 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
     };
     for (const status of [400, 403, 404, 408, 409, 413, 422, 429, 500, 503])
       it(`status ${status}: nothing of the SSN or date of birth in inspect, JSON, message, stack or cause`, () => {
-        const error = errorFromAnswer(answer(status, hostile, [SSN, DOB]));
+        const error = errorFromAnswer(failedAnswer(status, hostile, [SSN, DOB]));
         const wrapped = new IdentityRejectedError(undefined, { cause: error });
         for (const value of [error, wrapped]) {
           const text = everyRendering(value);
@@ -483,19 +458,8 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
     });
 
     it('a Uint8Array view is measured and read by its own bytes, not its buffer', async () => {
-      const person = await service.createIdentity(aPerson().build());
-      await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
-      const json = Buffer.from(
-        JSON.stringify({
-          id: event?.id,
-          type: event?.type,
-          source: 'com.paxos',
-          time: '2026-01-01T00:00:00Z',
-          object: 'event',
-          is_test: false,
-        }),
-      );
+      const notification = await approvedNotification(service);
+      const json = Buffer.from(notification.json);
       // A 2 MiB buffer holding the notification in its middle: the view is small, the buffer is over the cap.
       const buffer = Buffer.alloc(2 * MiB, 0x7b);
       json.copy(buffer, MiB);
@@ -505,7 +469,7 @@ describe('attacks: hygiene of scrubbing, caps and logs', () => {
         handled.push(e);
       });
       expect(outcome.status).to.equal('handled');
-      expect(handled.map((e) => e.id)).to.deep.equal([event?.id]);
+      expect(handled.map((e) => e.id)).to.deep.equal([notification.eventId]);
     });
   });
 

@@ -11,7 +11,7 @@ import {
 } from '../../src/index.js';
 import { startPaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
-import { rejection } from './support.js';
+import { approvedNotification, refusal, rejection } from './support.js';
 
 const MiB = 1024 * 1024;
 
@@ -45,16 +45,6 @@ function countingMap(size: number): { map: object; reads: Reads } {
     },
   );
   return { map, reads };
-}
-
-function refusal(command: unknown): IdentityValidationError {
-  try {
-    NewIdentity.create(command);
-  } catch (error) {
-    if (error instanceof IdentityValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected an IdentityValidationError');
 }
 
 /** A body of `total` bytes, produced lazily in chunks of `chunk` bytes, counting what was pulled from it. */
@@ -185,17 +175,7 @@ describe('attacks: resource edges', () => {
     });
 
     it('a delivery within the default cap is handled from a stream as from a string', async () => {
-      const person = await service.createIdentity(aPerson().build());
-      await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
-      const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
-      const body = JSON.stringify({
-        id: event?.id,
-        type: event?.type,
-        source: 'com.paxos',
-        time: '2026-01-01T00:00:00Z',
-        object: 'event',
-        is_test: false,
-      });
+      const { json: body, eventId } = await approvedNotification(service);
       const handled: PaxosEvent[] = [];
       const outcome = await service.handleWebhook(
         Readable.from([body.slice(0, 10), Buffer.from(body.slice(10))]),
@@ -204,7 +184,7 @@ describe('attacks: resource edges', () => {
         },
       );
       expect(outcome.status).to.equal('handled');
-      expect(handled.map((e) => e.id)).to.deep.equal([event?.id]);
+      expect(handled.map((e) => e.id)).to.deep.equal([eventId]);
     });
 
     it('a cap that is not a positive integer is a RangeError', async () => {

@@ -1,28 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { errorFromAnswer, type FailedAnswer } from '../../src/adapters/paxos/http/error-factory.js';
+import { errorFromAnswer } from '../../src/adapters/paxos/http/error-factory.js';
 import { holdsSensitive, scrubServerText, scrubText, scrubViolations } from '../../src/domain/shared/scrub.js';
 import { createIdentityService, IdentityRejectedError, NewIdentity } from '../../src/index.js';
 import { aPerson } from '../support/builders.js';
-import { everyRendering, rejection } from './support.js';
+import { everyRendering, failedAnswer, rejection } from './support.js';
 
 const SEED = process.env['FC_SEED'] === undefined ? {} : { seed: Number(process.env['FC_SEED']) };
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October'];
 const ALL_MONTHS = [...MONTHS, 'November', 'December'];
-
-function answer(status: number, problem: FailedAnswer['problem'], sensitive: readonly string[]): FailedAnswer {
-  return {
-    endpoint: 'api',
-    request: { method: 'POST', path: '/v2/identity/identities' },
-    status,
-    requestId: 'req-1',
-    problem,
-    attempts: 1,
-    conflict: 'identity',
-    refId: 'ref-1',
-    sensitive,
-  };
-}
 
 /** Letters and digits only: what is left of a value once every separator is gone. */
 const bare = (text: string) => text.replace(/[^A-Za-z0-9]/g, '');
@@ -54,7 +40,7 @@ describe('attacks: personal data is scrubbed by meaning, not spelling', () => {
   describe('the cases that once reached an error message', () => {
     it('a 400 detail echoing the SSN with spaces (518 27 4930) or the date of birth as 03/14/1961', () => {
       const error = errorFromAnswer(
-        answer(
+        failedAnswer(
           400,
           { detail: 'cip_id 518 27 4930 does not match date_of_birth 03/14/1961 (also 14.03.1961, March 14, 1961)' },
           ['518-27-4930', '1961-03-14'],
@@ -72,7 +58,9 @@ describe('attacks: personal data is scrubbed by meaning, not spelling', () => {
 
     it("a 409 whose meta.existing.id is the request's SSN is not trusted as an id, and echoes nothing", () => {
       const error = errorFromAnswer(
-        answer(409, { detail: 'duplicate ref_id provided', meta: { existing: { id: '518274930' } } }, ['518-27-4930']),
+        failedAnswer(409, { detail: 'duplicate ref_id provided', meta: { existing: { id: '518274930' } } }, [
+          '518-27-4930',
+        ]),
       );
       expect(error.name).to.equal('PaxosHttpError');
       expect(everyRendering(error)).not.to.include('518274930');
@@ -80,7 +68,7 @@ describe('attacks: personal data is scrubbed by meaning, not spelling', () => {
 
     it('a 403 naming a "scope" spelled from the SSN keeps no such scope', () => {
       const error = errorFromAnswer({
-        ...answer(
+        ...failedAnswer(
           403,
           { detail: "insufficient scopes: found '518:27-4930', required one of '[identity:read_identity]'" },
           ['518-27-4930'],
@@ -92,7 +80,7 @@ describe('attacks: personal data is scrubbed by meaning, not spelling', () => {
     });
 
     it("a Problem type spelling the request's passport number is dropped", () => {
-      const error = errorFromAnswer(answer(400, { type: 'urn:x:p-x1234567z', detail: 'bad' }, ['X1234567Z']));
+      const error = errorFromAnswer(failedAnswer(400, { type: 'urn:x:p-x1234567z', detail: 'bad' }, ['X1234567Z']));
       expect(everyRendering(error)).not.to.match(/x1234567z/i);
     });
 

@@ -1,7 +1,9 @@
 /** Shared set-up of the attack suites: an emulator and a service on the Paxos adapter with a recording logger. */
 import { inspect } from 'node:util';
-import { createIdentityService, type IdentityService } from '../../src/index.js';
+import type { FailedAnswer } from '../../src/adapters/paxos/http/error-factory.js';
+import { createIdentityService, IdentityValidationError, NewIdentity, type IdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator, type PaxosEmulatorOptions } from '../../src/testing.js';
+import { aPerson } from '../support/builders.js';
 import { recordingLogger, type LogLine } from '../support/logging.js';
 
 /** A running emulator, a service talking to it and every line the service and its connection logged. */
@@ -61,4 +63,58 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * A refused create as the error factory receives it: a POST of an identity whose ref_id and identity conflicted, with
+ * `sensitive` the personal values the request carried (the ones the error it makes must not show).
+ */
+export function failedAnswer(
+  status: number,
+  problem: FailedAnswer['problem'],
+  sensitive: readonly string[],
+): FailedAnswer {
+  return {
+    endpoint: 'api',
+    request: { method: 'POST', path: '/v2/identity/identities' },
+    status,
+    requestId: 'req-1',
+    problem,
+    attempts: 1,
+    conflict: 'identity',
+    refId: 'ref-1',
+    sensitive,
+  };
+}
+
+/** The IdentityValidationError `command` is refused with; fails if it is accepted or refused with anything else. */
+export function refusal(command: unknown): IdentityValidationError {
+  try {
+    NewIdentity.create(command);
+  } catch (error) {
+    if (error instanceof IdentityValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected an IdentityValidationError');
+}
+
+/**
+ * Approves a new person through `service` and answers with the `identity.approved` notification Paxos would deliver
+ * for it, as JSON, and the id of its event: a delivery the webhook handler accepts, for cases about how the body
+ * reaches it.
+ */
+export async function approvedNotification(service: IdentityService): Promise<{ json: string; eventId: string }> {
+  const person = await service.createIdentity(aPerson().build());
+  await service.setSandboxStatus(person.id, { idVerification: 'APPROVED', sanctionsVerification: 'APPROVED' });
+  const [event] = (await service.listEventsPage({ type: 'identity.approved' })).items;
+  if (event === undefined) throw new Error('an approval left no identity.approved event');
+  const json = JSON.stringify({
+    id: event.id,
+    type: event.type,
+    source: 'com.paxos',
+    time: '2026-01-01T00:00:00Z',
+    object: 'event',
+    is_test: false,
+  });
+  return { json, eventId: event.id };
 }

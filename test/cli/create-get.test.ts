@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { run } from '../../src/cli/program.js';
 import { seedBody } from '../emulator/support.js';
-import { FakeIo } from './support.js';
+import { FakeIo, sandboxEnv } from './support.js';
 import { useEmulator } from '../support/paxos.js';
 
 describe('CLI: paxos-identity create and get', () => {
@@ -9,13 +9,7 @@ describe('CLI: paxos-identity create and get', () => {
 
   /** An environment pointing the CLI at the shared emulator, as a user would at the sandbox. */
   function envIo(): FakeIo {
-    return new FakeIo({
-      PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator().baseUrl,
-      PAXOS_TOKEN_URL: emulator().tokenUrl,
-      PAXOS_CLIENT_ID: emulator().clientId,
-      PAXOS_CLIENT_SECRET: emulator().clientSecret,
-    });
+    return new FakeIo(sandboxEnv(emulator()));
   }
 
   function withBody(io: FakeIo, body: unknown): FakeIo {

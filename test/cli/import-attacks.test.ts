@@ -12,7 +12,8 @@ import { ImportIdentities } from '../../src/application/import-identities.js';
 import { createIdentityService, type CreateIdentityCommand } from '../../src/index.js';
 import { seedBody } from '../emulator/support.js';
 import { IDENTITIES_ROUTE, paxosOptionsFor, useEmulator } from '../support/paxos.js';
-import { FakeIo } from './support.js';
+import { FakeIo, sandboxEnv } from './support.js';
+import { identityCommand, truncateIn } from './import-support.js';
 
 use(chaiAsPromised);
 
@@ -41,12 +42,7 @@ class ImportIo extends FakeIo {
     return Promise.resolve();
   };
   readonly truncateFile = (path: string, bytes: number): Promise<void> => {
-    this.files.set(
-      path,
-      Buffer.from(this.files.get(path) ?? '', 'utf8')
-        .subarray(0, bytes)
-        .toString('utf8'),
-    );
+    truncateIn(this.files, path, bytes);
     return Promise.resolve();
   };
 }
@@ -90,13 +86,7 @@ describe('CLI: paxos-identity import, under attack', () => {
   const emulator = useEmulator();
 
   function io(): ImportIo {
-    return new ImportIo({
-      PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator().baseUrl,
-      PAXOS_TOKEN_URL: emulator().tokenUrl,
-      PAXOS_CLIENT_ID: emulator().clientId,
-      PAXOS_CLIENT_SECRET: emulator().clientSecret,
-    });
+    return new ImportIo(sandboxEnv(emulator()));
   }
 
   /** How many creates the emulator received from now on. */
@@ -474,32 +464,15 @@ describe('CLI: paxos-identity import, under attack', () => {
 });
 
 describe('ImportIdentities, under attack', () => {
-  function command(ssn: string, refId?: string): CreateIdentityCommand {
-    return {
-      ...(refId !== undefined && { refId }),
-      person: {
-        verifierType: 'PASSTHROUGH',
-        passthroughVerifierType: 'JUMIO',
-        passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-        firstName: 'Ann',
-        lastName: 'Lee',
-        dateOfBirth: '1980-01-01',
-        cipId: ssn,
-        cipIdType: 'SSN',
-        cipIdCountry: 'USA',
-        nationality: 'USA',
-        address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-      },
-    };
-  }
-
   it('an onResult that throws stops the sends and rejects the import, with no rejection left unhandled', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
       const service = createIdentityService({ adapter: 'in-memory' });
-      const commands = Array.from({ length: 20 }, (_, i) => command(`723-45-${String(1000 + i)}`, `full-${String(i)}`));
+      const commands = Array.from({ length: 20 }, (_, i) =>
+        identityCommand(`723-45-${String(1000 + i)}`, `full-${String(i)}`),
+      );
       let sent = 0;
       let results = 0;
       const counting = {
@@ -547,7 +520,9 @@ describe('ImportIdentities, under attack', () => {
           return service.createIdentity(c);
         },
       } as unknown as CreateIdentity;
-      const commands = Array.from({ length: n }, (_, i) => command(`823-45-${String(1000 + i)}`, `p-${String(i)}`));
+      const commands = Array.from({ length: n }, (_, i) =>
+        identityCommand(`823-45-${String(1000 + i)}`, `p-${String(i)}`),
+      );
       const done = new ImportIdentities(recording).execute(commands, {
         ratePerSecond: rate,
         concurrency: 16,
@@ -589,14 +564,17 @@ describe('ImportIdentities, under attack', () => {
     it('an abort while waiting for the next slot resolves at once, without waiting out the slot', async () => {
       const service = createIdentityService({ adapter: 'in-memory' });
       const controller = new AbortController();
-      const done = service.importIdentities([command('923-45-1000', 'a-1'), command('923-45-1001', 'a-2')], {
-        ratePerSecond: 0.1,
-        now: () => clock.now,
-        signal: controller.signal,
-        onResult: () => {
-          controller.abort();
+      const done = service.importIdentities(
+        [identityCommand('923-45-1000', 'a-1'), identityCommand('923-45-1001', 'a-2')],
+        {
+          ratePerSecond: 0.1,
+          now: () => clock.now,
+          signal: controller.signal,
+          onResult: () => {
+            controller.abort();
+          },
         },
-      });
+      );
       await clock.tickAsync(0);
       const summary = await done;
       expect(summary).to.deep.include({ created: 1, interrupted: true });

@@ -11,7 +11,8 @@ import { ImportIdentities } from '../../src/application/import-identities.js';
 import { createIdentityService, type CreateIdentityCommand, type ImportResult } from '../../src/index.js';
 import { seedBody } from '../emulator/support.js';
 import { IDENTITIES_ROUTE, paxosOptionsFor, useEmulator } from '../support/paxos.js';
-import { FakeIo } from './support.js';
+import { FakeIo, sandboxEnv } from './support.js';
+import { identityCommand, truncateIn } from './import-support.js';
 
 use(chaiAsPromised);
 
@@ -29,12 +30,7 @@ class ImportIo extends FakeIo {
   };
   readonly truncateFile = (path: string, bytes: number): Promise<void> => {
     this.truncations.push({ path, bytes });
-    this.files.set(
-      path,
-      Buffer.from(this.files.get(path) ?? '', 'utf8')
-        .subarray(0, bytes)
-        .toString('utf8'),
-    );
+    truncateIn(this.files, path, bytes);
     return Promise.resolve();
   };
 
@@ -68,13 +64,7 @@ describe('CLI: paxos-identity import, recovering from interruptions and crashes'
   const emulator = useEmulator();
 
   function env(): Record<string, string> {
-    return {
-      PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator().baseUrl,
-      PAXOS_TOKEN_URL: emulator().tokenUrl,
-      PAXOS_CLIENT_ID: emulator().clientId,
-      PAXOS_CLIENT_SECRET: emulator().clientSecret,
-    };
+    return sandboxEnv(emulator());
   }
 
   /** Every identity of the emulator, by ref_id. */
@@ -314,35 +304,16 @@ describe('CLI: paxos-identity import, recovering from interruptions and crashes'
 });
 
 describe('ImportIdentities: refIds, outcomes, totals and pacing', () => {
-  function command(ssn: string, refId?: string): CreateIdentityCommand {
-    return {
-      ...(refId !== undefined && { refId }),
-      person: {
-        verifierType: 'PASSTHROUGH',
-        passthroughVerifierType: 'JUMIO',
-        passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-        firstName: 'Ann',
-        lastName: 'Lee',
-        dateOfBirth: '1980-01-01',
-        cipId: ssn,
-        cipIdType: 'SSN',
-        cipIdCountry: 'USA',
-        nationality: 'USA',
-        address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-      },
-    };
-  }
-
   it('counts each outcome once and reports an array source’s total', async () => {
     const service = createIdentityService({ adapter: 'in-memory' });
-    await service.createIdentity(command('423-45-1000', 'earlier'));
+    await service.createIdentity(identityCommand('423-45-1000', 'earlier'));
     const summary = await service.importIdentities(
       [
-        command('423-45-1001', 'new-1'),
-        command('423-45-1002'),
-        command('423-45-1000', 'earlier'),
+        identityCommand('423-45-1001', 'new-1'),
+        identityCommand('423-45-1002'),
+        identityCommand('423-45-1000', 'earlier'),
         { person: { firstName: 'Bad' } } as CreateIdentityCommand,
-        command('423-45-1001', 'new-1-again'),
+        identityCommand('423-45-1001', 'new-1-again'),
       ],
       { ratePerSecond: 1000, concurrency: 1 },
     );
@@ -359,7 +330,7 @@ describe('ImportIdentities: refIds, outcomes, totals and pacing', () => {
 
   it('hands a generated refId to beforeSend before sending, and a rerun with it replays', async () => {
     const service = createIdentityService({ adapter: 'in-memory' });
-    const commands = [command('523-45-1000'), command('523-45-1001'), command('523-45-1002')];
+    const commands = [identityCommand('523-45-1000'), identityCommand('523-45-1001'), identityCommand('523-45-1002')];
     const sent: { line: number; refId: string; generated: boolean }[] = [];
     let n = 0;
     const results: ImportResult[] = [];
@@ -424,7 +395,9 @@ describe('ImportIdentities: refIds, outcomes, totals and pacing', () => {
         return service.createIdentity(c);
       },
     } as unknown as CreateIdentity;
-    const commands = Array.from({ length: 250 }, (_, i) => command(`623-45-${String(1000 + i)}`, `pace-${String(i)}`));
+    const commands = Array.from({ length: 250 }, (_, i) =>
+      identityCommand(`623-45-${String(1000 + i)}`, `pace-${String(i)}`),
+    );
     const summary = await new ImportIdentities(recording).execute(commands, {
       ratePerSecond: 100,
       concurrency: 16,

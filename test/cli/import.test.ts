@@ -3,7 +3,8 @@ import chaiAsPromised from 'chai-as-promised';
 import { run } from '../../src/cli/program.js';
 import { createIdentityService, type CreateIdentityCommand, type ImportResult } from '../../src/index.js';
 import { seedBody } from '../emulator/support.js';
-import { FakeIo } from './support.js';
+import { FakeIo, sandboxEnv } from './support.js';
+import { identityCommand } from './import-support.js';
 import { useEmulator } from '../support/paxos.js';
 
 use(chaiAsPromised);
@@ -34,13 +35,7 @@ describe('CLI: paxos-identity import', () => {
   const emulator = useEmulator();
 
   function envIo(): ImportIo {
-    return new ImportIo({
-      PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator().baseUrl,
-      PAXOS_TOKEN_URL: emulator().tokenUrl,
-      PAXOS_CLIENT_ID: emulator().clientId,
-      PAXOS_CLIENT_SECRET: emulator().clientSecret,
-    });
+    return new ImportIo(sandboxEnv(emulator()));
   }
 
   it('creates every line, reports a bad line by number with its violations, and goes on', async () => {
@@ -200,30 +195,11 @@ describe('CLI: paxos-identity import', () => {
 });
 
 describe('IdentityService.importIdentities', () => {
-  function command(ssn: string, refId: string): CreateIdentityCommand {
-    return {
-      refId,
-      person: {
-        verifierType: 'PASSTHROUGH',
-        passthroughVerifierType: 'JUMIO',
-        passthroughVerifiedAt: '2021-06-16T09:28:14Z',
-        firstName: 'Ann',
-        lastName: 'Lee',
-        dateOfBirth: '1980-01-01',
-        cipId: ssn,
-        cipIdType: 'SSN',
-        cipIdCountry: 'USA',
-        nationality: 'USA',
-        address: { country: 'USA', address1: '1 Example St', city: 'New York', province: 'NY', zipCode: '10001' },
-      },
-    };
-  }
-
   it('creates from an async iterable with bounded concurrency, reports each result and progress, and replays ref_ids', async () => {
     const service = createIdentityService({ adapter: 'in-memory' });
     // eslint-disable-next-line @typescript-eslint/require-await -- the case is about an async iterable source
     async function* source(): AsyncGenerator<CreateIdentityCommand> {
-      for (let i = 0; i < 20; i++) yield command(`123-45-${String(1000 + i)}`, `ref-${i}`);
+      for (let i = 0; i < 20; i++) yield identityCommand(`123-45-${String(1000 + i)}`, `ref-${i}`);
       yield { person: { firstName: 'Bad' } } as CreateIdentityCommand;
     }
     const results: ImportResult[] = [];
@@ -251,11 +227,11 @@ describe('IdentityService.importIdentities', () => {
     expect(bad).to.include({ ok: false, outcome: 'invalid', code: 'identity_invalid' });
     expect(!bad.ok && bad.violations!.length).to.be.greaterThan(0);
 
-    const again = await service.importIdentities([command('123-45-1000', 'ref-0')]);
+    const again = await service.importIdentities([identityCommand('123-45-1000', 'ref-0')]);
     expect(again).to.include({ created: 0, replayed: 1, failed: 0, total: 1 });
     const first = results.find((r) => r.line === 1)!;
     const replay: ImportResult[] = [];
-    await service.importIdentities([command('123-45-1000', 'ref-0')], { onResult: (r) => void replay.push(r) });
+    await service.importIdentities([identityCommand('123-45-1000', 'ref-0')], { onResult: (r) => void replay.push(r) });
     expect(replay[0]).to.deep.equal({
       line: 1,
       refId: 'ref-0',
@@ -268,7 +244,7 @@ describe('IdentityService.importIdentities', () => {
   it('stops starting creates once the signal aborts', async () => {
     const service = createIdentityService({ adapter: 'in-memory' });
     const controller = new AbortController();
-    const commands = Array.from({ length: 50 }, (_, i) => command(`323-45-${String(1000 + i)}`, `stop-${i}`));
+    const commands = Array.from({ length: 50 }, (_, i) => identityCommand(`323-45-${String(1000 + i)}`, `stop-${i}`));
     const summary = await service.importIdentities(commands, {
       ratePerSecond: 200,
       signal: controller.signal,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { llcDetails, seedPersonDetails } from '../support/seed.js';
 import { useEmulator } from '../support/paxos.js';
 import { CliProject, type Ended } from './spawn.js';
+import { sandboxEnv } from './support.js';
 
 /** A random SSN-shaped id, its digits unlikely to occur anywhere else in the output. */
 function randomSsn(): string {
@@ -56,13 +57,7 @@ describe('CLI: personal data is masked in every output unless --reveal is given'
   });
 
   function environment(): Record<string, string> {
-    return {
-      PAXOS_ENV: 'sandbox',
-      PAXOS_BASE_URL: emulator().baseUrl,
-      PAXOS_TOKEN_URL: emulator().tokenUrl,
-      PAXOS_CLIENT_ID: emulator().clientId,
-      PAXOS_CLIENT_SECRET: emulator().clientSecret,
-    };
+    return sandboxEnv(emulator());
   }
 
   async function cli(args: readonly string[]): Promise<Ended> {

@@ -1,4 +1,16 @@
 import type { CliIo } from '../../src/cli/program.js';
+import type { PaxosEmulator } from '../../src/testing.js';
+
+/** The variables that point the CLI at `emulator`, as a user's would point it at the sandbox. */
+export function sandboxEnv(emulator: PaxosEmulator): Record<string, string> {
+  return {
+    PAXOS_ENV: 'sandbox',
+    PAXOS_BASE_URL: emulator.baseUrl,
+    PAXOS_TOKEN_URL: emulator.tokenUrl,
+    PAXOS_CLIENT_ID: emulator.clientId,
+    PAXOS_CLIENT_SECRET: emulator.clientSecret,
+  };
+}
 
 /** A CLI environment in memory: captured output, given files and variables, and a Ctrl-C the test presses. */
 export class FakeIo implements CliIo {

@@ -31,3 +31,31 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * One Chromium for the suite this is called in: launched in its `before` hook (the suite skipped, saying why, when
+ * there is none), closed in its `after` hook. Returns a function that reads the browser, because it only exists once
+ * the hook has run.
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+
+  before(async function () {
+    const missing = chromiumMissing();
+    if (missing !== undefined) {
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+      return;
+    }
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  return () => {
+    if (browser === undefined) throw new Error('the browser is read before the suite’s before hook launched it');
+    return browser;
+  };
+}

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createIdentityService, type IdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { anInstitution, aPerson, seedCommand } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { useChromium } from './chromium.js';
 import { fillPeople, startConsoleHarness } from './harness.js';
 
 /** Markup that runs if any value reaches the page as HTML rather than text. */
@@ -69,30 +69,15 @@ async function startAttacker(): Promise<{ server: Server; url: string }> {
 }
 
 describe('the emulator console in Chromium, under attack', function () {
-  let browser: Browser;
+  const browser = useChromium();
   let emulator: PaxosEmulator;
   let service: IdentityService;
   let page: Page;
 
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing !== undefined) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-      return;
-    }
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the suite was skipped
-    await browser?.close();
-  });
-
   beforeEach(async () => {
     emulator = await startPaxosEmulator({ console: true, approval: 'manual' });
     service = createIdentityService({ adapter: 'paxos', paxos: paxosOptionsFor(emulator) });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
   });
 
   afterEach(async () => {
@@ -171,7 +156,7 @@ describe('the emulator console in Chromium, under attack', function () {
   });
 
   it('says it needs JavaScript when JavaScript is off, and nothing misleading', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     try {
       const off = await context.newPage();
       await off.goto(emulator.consoleUrl ?? '');

@@ -6,52 +6,7 @@ import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { anInstitution, aPerson, seedCommand, uniqueSsn } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
 import { fillPeople, startConsoleHarness } from './harness.js';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Record<string, unknown>;
-  readonly text: string;
-}
-
-/** A request to `base` with exactly the headers given (a JSON body adds its content type unless one is given). */
-function call(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      new URL(path, base),
-      {
-        method,
-        headers: {
-          ...(payload !== undefined && typeof body !== 'string' && { 'content-type': 'application/json' }),
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: Record<string, unknown> = {};
-          try {
-            parsed = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            // Not JSON: the case reads the text.
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+import { consoleCall } from './http.js';
 
 /** Sends `head` as written, byte for byte, and resolves with whatever came back once the server closes. */
 function raw(port: number, head: string): Promise<string> {
@@ -113,15 +68,17 @@ describe('the emulator console under attack', () => {
     ];
     for (const host of foreign) {
       for (const path of ['/', '/console/api/identities', '/console/api/stream']) {
-        const answer = await call(base, 'GET', path, undefined, { host });
+        const answer = await consoleCall(base, 'GET', path, undefined, { host });
         expect(answer.status, `GET ${path} Host ${host}`).to.equal(421);
         expect(answer.text, host).not.to.include(identity.id);
       }
-      const approve = await call(base, 'POST', `/console/api/identities/${identity.id}/approve`, {}, { host });
+      const approve = await consoleCall(base, 'POST', `/console/api/identities/${identity.id}/approve`, {}, { host });
       expect(approve.status, `POST Host ${host}`).to.equal(421);
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-      expect((await call(base, 'GET', '/console/api/identities', undefined, { host })).status, host).to.equal(200);
+      expect((await consoleCall(base, 'GET', '/console/api/identities', undefined, { host })).status, host).to.equal(
+        200,
+      );
     const hostless = await raw(port, 'GET /console/api/identities HTTP/1.0\r\n\r\n');
     expect(hostless).to.match(/^HTTP\/1\.1 421 /);
     expect((await service.getIdentity(identity.id)).summaryStatus).to.equal('PENDING');
@@ -141,17 +98,17 @@ describe('the emulator console under attack', () => {
       ['multipart', '--x--', { 'content-type': 'multipart/form-data; boundary=x' }, 415],
     ];
     for (const [name, body, headers, status] of attempts) {
-      const answer = await call(base, 'POST', approve, body, headers);
+      const answer = await consoleCall(base, 'POST', approve, body, headers);
       expect(answer.status, name).to.equal(status);
     }
-    const preflight = await call(base, 'OPTIONS', approve, undefined, {
+    const preflight = await consoleCall(base, 'OPTIONS', approve, undefined, {
       origin: 'http://evil.example',
       'access-control-request-method': 'POST',
       'access-control-request-headers': 'content-type',
     });
     expect(preflight.status).to.be.at.least(400);
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control-'))).to.deep.equal([]);
-    const del = await call(base, 'DELETE', '/console/api/faults', undefined, { origin: 'http://evil.example' });
+    const del = await consoleCall(base, 'DELETE', '/console/api/faults', undefined, { origin: 'http://evil.example' });
     expect(del.status).to.equal(403);
     expect((await service.getIdentity(identity.id)).summaryStatus).to.equal('PENDING');
   });
@@ -159,7 +116,7 @@ describe('the emulator console under attack', () => {
   it('grants no other origin a read of its JSON or its live feed (no CORS header)', async () => {
     const origin = { origin: 'http://evil.example' };
     for (const path of ['/console/api/identities', '/console/api/events', '/']) {
-      const answer = await call(base, 'GET', path, undefined, origin);
+      const answer = await consoleCall(base, 'GET', path, undefined, origin);
       expect(
         Object.keys(answer.headers).filter((h) => h.startsWith('access-control-')),
         path,
@@ -197,20 +154,20 @@ describe('the emulator console under attack', () => {
       'id',
     ];
     for (const field of fields) {
-      const answer = await call(base, 'POST', reveal, { field });
+      const answer = await consoleCall(base, 'POST', reveal, { field });
       expect(answer.status, String(field)).to.equal(400);
       expect(answer.body['error'], String(field)).to.match(/^field: /);
       expect(answer.text).not.to.include(ssn);
     }
     for (const field of [['person_details.cip_id'], { 0: 'person_details.cip_id' }, 7]) {
-      const answer = await call(base, 'POST', reveal, { field });
+      const answer = await consoleCall(base, 'POST', reveal, { field });
       expect(answer.body, JSON.stringify(field)).to.deep.equal({ error: 'field: is required' });
     }
-    const viaProto = await call(base, 'POST', reveal, '{"__proto__":{"field":"person_details.cip_id"}}', {
+    const viaProto = await consoleCall(base, 'POST', reveal, '{"__proto__":{"field":"person_details.cip_id"}}', {
       'content-type': 'application/json',
     });
     expect(viaProto.body).to.deep.equal({ error: 'field: is required' });
-    const revealed = await call(base, 'POST', reveal, { field: 'tax_details.0.tax_payer_id' });
+    const revealed = await consoleCall(base, 'POST', reveal, { field: 'tax_details.0.tax_payer_id' });
     expect(revealed.status).to.equal(200);
   });
 
@@ -218,7 +175,7 @@ describe('the emulator console under attack', () => {
     const ssn = uniqueSsn();
     const person = await service.createIdentity(aPerson().with({ cipId: ssn }).build());
     const institution = await service.createIdentity(anInstitution([person.id]));
-    const detail = await call(base, 'GET', `/console/api/identities/${institution.id}`);
+    const detail = await consoleCall(base, 'GET', `/console/api/identities/${institution.id}`);
     expect(detail.status).to.equal(200);
     expect(detail.text).not.to.include(ssn);
     expect(detail.text).not.to.include(ssn.replace(/-/g, ''));
@@ -232,40 +189,45 @@ describe('the emulator console under attack', () => {
     const port = emulator.port;
     const answer = await raw(port, `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
     expect(answer).to.match(/^HTTP\/1\.1 [45]\d\d /);
-    expect((await call(base, 'GET', '/console/api/identities')).status).to.equal(200);
+    expect((await consoleCall(base, 'GET', '/console/api/identities')).status).to.equal(200);
   });
 
   it('answers a malformed percent-encoded identity id with a 400 naming it, not a 500', async () => {
-    const read = await call(base, 'GET', '/console/api/identities/%E0%A4%A');
+    const read = await consoleCall(base, 'GET', '/console/api/identities/%E0%A4%A');
     expect(read).to.deep.include({ status: 400, body: { error: 'identity id: is not valid percent-encoding' } });
-    const act = await call(base, 'POST', '/console/api/identities/%E0%A4%A/approve', {});
+    const act = await consoleCall(base, 'POST', '/console/api/identities/%E0%A4%A/approve', {});
     expect(act).to.deep.include({ status: 400, body: { error: 'identity id: is not valid percent-encoding' } });
   });
 
   it('answers actions on unknown ids with a clear error', async () => {
     const identity = await service.createIdentity(seedCommand());
     const unknown = 'd7a6c2e4-0000-4000-8000-000000000000';
-    expect(await call(base, 'POST', `/console/api/identities/${unknown}/approve`, {})).to.deep.include({
+    expect(await consoleCall(base, 'POST', `/console/api/identities/${unknown}/approve`, {})).to.deep.include({
       status: 404,
       body: { error: 'identity not found' },
     });
-    expect(await call(base, 'GET', `/console/api/identities/${unknown}`)).to.deep.include({
+    expect(await consoleCall(base, 'GET', `/console/api/identities/${unknown}`)).to.deep.include({
       status: 404,
       body: { error: 'identity not found' },
     });
-    const control = await call(base, 'POST', `/console/api/identities/${identity.id}/remove-control`, {
+    const control = await consoleCall(base, 'POST', `/console/api/identities/${identity.id}/remove-control`, {
       controlId: unknown,
     });
     expect(control).to.deep.include({ status: 404, body: { error: 'control not found' } });
-    const client = await call(base, 'POST', `/console/api/identities/${identity.id}/approve`, { clientId: 'other' });
+    const client = await consoleCall(base, 'POST', `/console/api/identities/${identity.id}/approve`, {
+      clientId: 'other',
+    });
     expect(client).to.deep.include({ status: 400, body: { error: 'clientId: not a client of this emulator' } });
-    const redeliver = await call(base, 'POST', '/console/api/webhooks/redeliver', { webhook: 'x', eventId: unknown });
+    const redeliver = await consoleCall(base, 'POST', '/console/api/webhooks/redeliver', {
+      webhook: 'x',
+      eventId: unknown,
+    });
     expect(redeliver).to.deep.include({ status: 400, body: { error: 'no webhook named "x"' } });
   });
 
   it('refuses a body over 16 KiB with a 413 the client reads', async () => {
     const identity = await service.createIdentity(seedCommand());
-    const answer = await call(base, 'POST', `/console/api/identities/${identity.id}/add-control`, {
+    const answer = await consoleCall(base, 'POST', `/console/api/identities/${identity.id}/add-control`, {
       type: 'SELL_ONLY',
       reasonCode: 'OTHER',
       reason: 'x'.repeat(64 * 1024),
@@ -280,7 +242,7 @@ describe('the emulator console under attack', () => {
       url: `http://user:${secret}@127.0.0.1:9/in?token=${secret}&v=2`,
       auth: { type: 'api_key', header: 'x-api-key', value: 'key' },
     });
-    const answer = await call(base, 'GET', '/console/api/webhooks');
+    const answer = await consoleCall(base, 'GET', '/console/api/webhooks');
     expect(answer.status).to.equal(200);
     expect(answer.text).not.to.include(secret);
     const [hook] = answer.body['webhooks'] as { url: string }[];
@@ -321,16 +283,16 @@ describe('the emulator console under attack', () => {
     const harness = await startConsoleHarness();
     try {
       fillPeople(harness, 10_000);
-      const list = await call(harness.url, 'GET', '/console/api/identities');
+      const list = await consoleCall(harness.url, 'GET', '/console/api/identities');
       expect(list.status).to.equal(200);
       const rows = list.body['identities'] as { refId: string }[];
       expect(rows).to.have.length(200);
       expect(list.body['total']).to.equal(10_000);
       expect(rows[0]?.refId).to.equal('ref-9999');
-      const oldest = await call(harness.url, 'GET', '/console/api/identities?q=ref-0');
+      const oldest = await consoleCall(harness.url, 'GET', '/console/api/identities?q=ref-0');
       expect((oldest.body['identities'] as { refId: string }[]).map((r) => r.refId)).to.deep.equal(['ref-0']);
       expect(oldest.body['total']).to.equal(1);
-      const events = await call(harness.url, 'GET', '/console/api/events');
+      const events = await consoleCall(harness.url, 'GET', '/console/api/events');
       expect((events.body['events'] as unknown[]).length).to.be.at.most(200);
     } finally {
       await harness.close();

@@ -6,13 +6,7 @@ import { createIdentityService, type IdentityService } from '../../src/index.js'
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson, seedCommand, uniqueSsn } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Record<string, unknown>;
-  readonly text: string;
-}
+import { consoleCall, type ConsoleAnswer } from './http.js';
 
 /** A request to the console as a browser on the same origin sends it (or, with `headers`, as something else would). */
 function call(
@@ -21,34 +15,8 @@ function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<Answer> {
-  const url = new URL(path, emulator.consoleUrl ?? `http://127.0.0.1:${emulator.port}/`);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method,
-        headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: Record<string, unknown> = {};
-          try {
-            parsed = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            // HTML or CSS: the text is what the case reads.
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+): Promise<ConsoleAnswer> {
+  return consoleCall(emulator.consoleUrl ?? `http://127.0.0.1:${emulator.port}/`, method, path, body, headers);
 }
 
 describe('the emulator console routes', () => {

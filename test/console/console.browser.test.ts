@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createIdentityService, type IdentityService } from '../../src/index.js';
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { seedCommand, uniqueSsn } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { useChromium } from './chromium.js';
 
 const DATE_OF_BIRTH = '1980-01-01';
 
@@ -50,26 +50,11 @@ function tapStream(url: string): { text: () => string; close: () => void } {
 }
 
 describe('the emulator console in Chromium', function () {
-  let browser: Browser;
+  const browser = useChromium();
   let emulator: PaxosEmulator;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let service: IdentityService;
   let page: Page;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing !== undefined) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-      return;
-    }
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when the suite was skipped
-    await browser?.close();
-  });
 
   beforeEach(async () => {
     const apiKey = randomBytes(8).toString('hex');
@@ -83,7 +68,7 @@ describe('the emulator console in Chromium', function () {
       adapter: 'paxos',
       paxos: { ...paxosOptionsFor(emulator), retryBackoff: { initialDelayMs: 1, maxDelayMs: 5 } },
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(emulator.consoleUrl ?? '');
     await page.getByText('Live', { exact: true }).waitFor();
   });

@@ -34,6 +34,8 @@ import { ATTR_URL_TEMPLATE } from '@opentelemetry/semantic-conventions/incubatin
 import {
   createIdentityService,
   PaxosConnectionError,
+  type IdentityService,
+  type PaxosHooks,
   type PaxosRequestEvent,
   type PaxosResponseEvent,
 } from '../../src/index.js';
@@ -227,21 +229,22 @@ describe('Observability: OpenTelemetry client spans and the request-duration his
 describe('Observability: onRequest and onResponse hooks', () => {
   const bench = useScriptedPaxos();
 
+  /** A service whose hooks are the only watchers of its calls (no telemetry), its calls never held by a rate limit. */
+  function serviceWithHooks(hooks: PaxosHooks): IdentityService {
+    return createIdentityService({
+      adapter: 'paxos',
+      paxos: bench.options({ rateLimit: false, telemetry: false, hooks }),
+    });
+  }
+
   it('see every attempt with method, template, attempt, status, outcome and request id, never an id', async () => {
     const seen: (PaxosRequestEvent | PaxosResponseEvent)[] = [];
     bench.paxos.script(GET, problem(503), (_request, res) => {
       json(res, 200, wireIdentity('abc-1'), { 'x-request-id': 'req-42' });
     });
-    const service = createIdentityService({
-      adapter: 'paxos',
-      paxos: bench.options({
-        rateLimit: false,
-        telemetry: false,
-        hooks: {
-          onRequest: (e: PaxosRequestEvent) => seen.push(e),
-          onResponse: (e: PaxosResponseEvent) => seen.push(e),
-        },
-      }),
+    const service = serviceWithHooks({
+      onRequest: (e: PaxosRequestEvent) => seen.push(e),
+      onResponse: (e: PaxosResponseEvent) => seen.push(e),
     });
     await service.getIdentity('abc-1');
     const shape = seen.map((e) => ('outcome' in e ? { ...e, durationMs: typeof e.durationMs } : e));
@@ -272,20 +275,13 @@ describe('Observability: onRequest and onResponse hooks', () => {
   });
 
   it('a hook that throws does not break the call', async () => {
-    const service = createIdentityService({
-      adapter: 'paxos',
-      paxos: bench.options({
-        rateLimit: false,
-        telemetry: false,
-        hooks: {
-          onRequest: () => {
-            throw new Error('hook bug');
-          },
-          onResponse: () => {
-            throw new Error('hook bug');
-          },
-        },
-      }),
+    const service = serviceWithHooks({
+      onRequest: () => {
+        throw new Error('hook bug');
+      },
+      onResponse: () => {
+        throw new Error('hook bug');
+      },
     });
     expect((await service.getIdentity('abc-1')).id).to.equal('abc-1');
   });

@@ -4,6 +4,7 @@ import { createIdentityService, PaxosTimeoutError, type IdentityService } from '
 import { startPaxosEmulator, type EmulatorFault, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
+import { recordingIds } from './issued-ids.js';
 
 const IDENTITIES = '/v2/identity/identities';
 
@@ -18,16 +19,9 @@ describe('per-attempt timeout: a stalled or cut answer is retried, a processed c
   let service: IdentityService;
 
   beforeEach(async () => {
-    issued = [];
-    emulator = await startPaxosEmulator({
-      ids: {
-        next: () => {
-          const id = randomUUID();
-          issued.push(id);
-          return id;
-        },
-      },
-    });
+    const ids = recordingIds();
+    issued = ids.issued;
+    emulator = await startPaxosEmulator({ ids: ids.ids });
     // A deadline long enough that only the attempt timeout can explain a call that resolves after a stall.
     service = createIdentityService({
       adapter: 'paxos',

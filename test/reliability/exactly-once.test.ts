@@ -10,6 +10,7 @@ import {
 import { startPaxosEmulator, type PaxosEmulator } from '../../src/testing.js';
 import { aPerson } from '../support/builders.js';
 import { paxosOptionsFor } from '../support/paxos.js';
+import { recordingIds } from './issued-ids.js';
 
 class ManualClock implements Clock {
   #now = Date.now();
@@ -31,17 +32,10 @@ describe('exactly-once creates, one fault at a time, through the service and the
   let clock: ManualClock;
 
   beforeEach(async () => {
-    issued = [];
     clock = new ManualClock();
-    emulator = await startPaxosEmulator({
-      ids: {
-        next: () => {
-          const id = randomUUID();
-          issued.push(id);
-          return id;
-        },
-      },
-    });
+    const ids = recordingIds();
+    issued = ids.issued;
+    emulator = await startPaxosEmulator({ ids: ids.ids });
     service = createIdentityService({
       adapter: 'paxos',
       clock,

@@ -2,17 +2,7 @@ import { expect } from 'chai';
 import { IdentityNotFoundError, IdentityValidationError, type SandboxStatusChange } from '../../src/index.js';
 import { createTestKit, type TestKit } from '../../src/testing.js';
 import { seedCommand } from '../support/builders.js';
-
-const PDF = new TextEncoder().encode('%PDF-1.4\n%test\n');
-
-async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { PDF, rejectionOf } from './support.js';
 
 /** The paths of an `IdentityValidationError`, failing when `error` is anything else. */
 function pathsOf(error: unknown): string[] {

@@ -3,17 +3,7 @@ import { TOKENS } from '../../src/container.js';
 import { IdentityValidationError } from '../../src/index.js';
 import { createTestKit, TestClock, type TestKit } from '../../src/testing.js';
 import { seedCommand } from '../support/builders.js';
-
-const PDF = new TextEncoder().encode('%PDF-1.4\n%test\n');
-
-async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { PDF, rejectionOf } from './support.js';
 
 describe('createTestKit: the service and every control of the in-memory fake', () => {
   let kit: TestKit;

@@ -21,8 +21,11 @@ export type Create = () => Promise<unknown>;
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
-/** Each client's create against `target`; `token` is a bearer token the server accepts. */
-export async function clientsFor(target: Target, token: string): Promise<Record<string, Create>> {
+/**
+ * Each client's create against `target`; `token` is a bearer token the server accepts. `sent` is the command the
+ * service sends: the one the server's fixed answer was made from, since the service checks that an answer echoes it.
+ */
+export async function clientsFor(target: Target, token: string, sent: object): Promise<Record<string, Create>> {
   const { createIdentityService } = await import('../dist/index.js');
   const url = `${target.baseUrl}/identity/identities`;
   const headers = { ...JSON_HEADERS, authorization: `Bearer ${token}` };
@@ -62,19 +65,23 @@ export async function clientsFor(target: Target, token: string): Promise<Record<
     },
     openai: () => openai.post('/identity/identities', { body: wireBody() }),
     stripe: () => stripe.customers.create({ email: 'example@somemail.org', metadata: { ref: wireBody().ref_id } }),
-    ours: () => service.createIdentity(command() as never),
+    ours: () => service.createIdentity(sent),
   };
 }
 
 /** A module body for `node --input-type=module -e`: import a client, make it, send one create to `target`. */
-export function coldStartScript(client: 'ours' | 'openai' | 'stripe' | 'ky', target: Target): string {
+export function coldStartScript(
+  client: 'ours' | 'openai' | 'stripe' | 'ky',
+  target: Target,
+  sent: object = command(),
+): string {
   const body = JSON.stringify(wireBody());
   const t = JSON.stringify(target);
   switch (client) {
     case 'ours':
       return `const { createIdentityService } = await import('paxos-identity');
 const service = createIdentityService({ adapter: 'paxos', paxos: { environment: 'sandbox', ...${t} } });
-await service.createIdentity(${JSON.stringify(command())});`;
+await service.createIdentity(${JSON.stringify(sent)});`;
     case 'openai':
       return `const { default: OpenAI } = await import('openai');
 const client = new OpenAI({ apiKey: 'bench-key', baseURL: ${JSON.stringify(target.baseUrl)}, maxRetries: 0 });

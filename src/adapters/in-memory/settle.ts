@@ -11,16 +11,32 @@ const IN_PROCESS = Object.freeze({ status: 200, requestId: undefined, headers: O
  * (the fake answers at once, so `timeoutMs` and `maxRetries` change nothing), and `onResponse` hears of a success.
  */
 export function settle<T>(work: () => T | PromiseLike<T>, options?: CallOptions): Promise<T> {
-  return new Promise<T>((resolve) => {
+  let value: T | PromiseLike<T>;
+  try {
     checkCallOptions(options);
     options?.signal?.throwIfAborted();
-    resolve(work());
-  })
-    .then((value) => {
+    value = work();
+  } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the refusal as Paxos would answer it, whatever was thrown
+    return Promise.reject(asPaxosAnswers(error));
+  }
+  // The usual answer is a plain value with no one to tell: it is handed back without a chain of promises, which
+  // were a visible share of a create through the fake.
+  if (!isThenable(value) && options?.onResponse === undefined) return Promise.resolve(value);
+  return Promise.resolve(value)
+    .then((answer) => {
       reportResponse(options, IN_PROCESS);
-      return value;
+      return answer;
     })
     .catch((error: unknown) => {
       throw asPaxosAnswers(error);
     });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -202,6 +202,12 @@ interface Step {
   readonly required: StringRule;
   /** The item rule of a list of strings. */
   readonly item: StringRule;
+  /**
+   * The field's path under the last parent path it was read at. A table is read at the same few paths over and over
+   * (`person`, `person.address`), and joining the path afresh for each of some thirty fields per create was a
+   * measurable share of a create's allocations.
+   */
+  readonly lastPath: { parent: string | undefined; path: string };
 }
 
 const PLANS = new WeakMap<ReadHooks, WeakMap<FieldTable, readonly Step[]>>();
@@ -222,6 +228,7 @@ function planOf(t: FieldTable, hooks: ReadHooks): readonly Step[] {
         optional: stringRule(field, false),
         required: stringRule(field, true),
         item: stringRule(field, true),
+        lastPath: { parent: undefined, path: '' },
       }));
     byTable.set(t, plan);
   }
@@ -356,7 +363,12 @@ export function readFields(
   const got: Record<string, unknown> = {};
   for (const step of planOf(t, hooks)) {
     const field = step.field;
-    const fieldPath = at(path, field.name);
+    const last = step.lastPath;
+    if (last.parent !== path) {
+      last.path = at(path, field.name);
+      last.parent = path;
+    }
+    const fieldPath = last.path;
     const value = f.get(field.name);
     const hook = step.hook;
     const read =

@@ -59,6 +59,8 @@ export interface Route {
 interface CompiledRoute {
   readonly route: Route;
   readonly segments: readonly string[];
+  /** For each segment, the parameter it binds (`id` for `{id}`), or undefined for a literal. */
+  readonly params: readonly (string | undefined)[];
 }
 
 /** The outcome of matching a request line. */
@@ -73,12 +75,27 @@ function splitPath(path: string): string[] {
 
 /** Matches request paths against route templates, segment by segment; literal segments beat `{param}` ones. */
 export class Router {
-  private readonly compiled: CompiledRoute[];
+  /**
+   * The routes by segment count, each list ordered most literal segments first (ties in table order): a path is held
+   * only against the routes of its own length, in the order that picks the most specific one first. Matching every
+   * route and sorting the hits on every request was a top cost of serving one.
+   */
+  private readonly byLength = new Map<number, CompiledRoute[]>();
 
   constructor(routes: readonly Route[]) {
-    this.compiled = routes.map((route) => ({ route, segments: splitPath(route.path) }));
+    const compiled = routes.map((route): CompiledRoute => {
+      const segments = splitPath(route.path);
+      return { route, segments, params: segments.map((t) => (isParam(t) ? t.slice(1, -1) : undefined)) };
+    });
+    const ordered = [...compiled].sort((a, b) => literalCount(b.segments) - literalCount(a.segments));
+    for (const c of ordered) {
+      let list = this.byLength.get(c.segments.length);
+      if (list === undefined) this.byLength.set(c.segments.length, (list = []));
+      list.push(c);
+    }
   }
 
+  /** The route for `method` and `pathname` (segments percent-decoded), or why there is none. */
   match(method: string, pathname: string): RouteMatch {
     let segments: string[];
     try {
@@ -86,42 +103,53 @@ export class Router {
     } catch {
       return { kind: 'not-found' };
     }
-    const candidates = this.compiled
-      .map((c) => ({ c, params: matchSegments(c.segments, segments) }))
-      .filter((x): x is { c: CompiledRoute; params: Record<string, string> } => x.params !== undefined)
-      .sort((a, b) => literalCount(b.c.segments) - literalCount(a.c.segments));
-    if (candidates.length === 0) return { kind: 'not-found' };
-    const hit = candidates.find((x) => x.c.route.method === method);
-    if (hit === undefined)
-      return { kind: 'wrong-method', allowed: [...new Set(candidates.map((x) => x.c.route.method))] };
-    return { kind: 'found', route: hit.c.route, params: hit.params };
+    let allowed: string[] | undefined;
+    for (const c of this.byLength.get(segments.length) ?? []) {
+      if (!matches(c, segments)) continue;
+      if (c.route.method === method) return { kind: 'found', route: c.route, params: paramsOf(c, segments) };
+      allowed ??= [];
+      if (!allowed.includes(c.route.method)) allowed.push(c.route.method);
+    }
+    return allowed === undefined ? { kind: 'not-found' } : { kind: 'wrong-method', allowed };
   }
 
-  /** The route template a path belongs to, whatever the method: for the request log and fault matching. */
+  /** The template of the route `pathname` matches (any method), for logs: `/identity/identities/{id}`. */
   templateOf(pathname: string): string | undefined {
     const segments = splitPath(pathname);
-    return this.compiled
-      .filter((c) => matchSegments(c.segments, segments) !== undefined)
-      .sort((a, b) => literalCount(b.segments) - literalCount(a.segments))[0]?.route.path;
+    for (const c of this.byLength.get(segments.length) ?? []) if (matches(c, segments)) return c.route.path;
+    return undefined;
   }
+}
+
+function isParam(segment: string): boolean {
+  return segment.startsWith('{') && segment.endsWith('}');
 }
 
 function literalCount(segments: readonly string[]): number {
   return segments.filter((s) => !s.startsWith('{')).length;
 }
 
-function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
-  if (template.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, t] of template.entries()) {
+function matches(c: CompiledRoute, actual: readonly string[]): boolean {
+  const template = c.segments;
+  if (template.length !== actual.length) return false;
+  for (let i = 0; i < template.length; i++) {
     const a = actual[i];
-    if (a === undefined) return undefined;
-    if (t.startsWith('{') && t.endsWith('}')) {
-      if (a === '') return undefined;
-      params[t.slice(1, -1)] = a;
-    } else if (t !== a) {
-      return undefined;
+    if (a === undefined) return false;
+    if (c.params[i] !== undefined) {
+      if (a === '') return false;
+    } else if (template[i] !== a) {
+      return false;
     }
+  }
+  return true;
+}
+
+function paramsOf(c: CompiledRoute, actual: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < c.params.length; i++) {
+    const name = c.params[i];
+    const value = actual[i];
+    if (name !== undefined && value !== undefined) params[name] = value;
   }
   return params;
 }

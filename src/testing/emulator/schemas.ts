@@ -76,8 +76,20 @@ export function schemaOf(name: SchemaName): SchemaObject | undefined {
 /** Follows a `$ref` to the schema it names; other schemas come back as they are. */
 export function resolveRef(schema: SchemaObject | undefined): SchemaObject | undefined {
   const ref = schema?.$ref;
-  return typeof ref === 'string' && ref.startsWith(REF) ? schemaOf(ref.slice(REF.length)) : schema;
+  if (typeof ref !== 'string' || !ref.startsWith(REF)) return schema;
+  // Every read and write of a body resolves the same few refs: slicing the name out each time was a measurable cost.
+  let target = RESOLVED.get(ref);
+  if (target === undefined) {
+    target = schemaOf(ref.slice(REF.length)) ?? NO_SCHEMA;
+    RESOLVED.set(ref, target);
+  }
+  return target === NO_SCHEMA ? undefined : target;
 }
+
+/** Refs resolved so far; the vendored document is fixed, so this holds at most one entry per schema it names. */
+const RESOLVED = new Map<string, SchemaObject>();
+/** What an unknown ref resolves to in {@link RESOLVED}. */
+const NO_SCHEMA: SchemaObject = Object.freeze({});
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -120,6 +120,29 @@ function isZero(value: unknown): boolean {
  * A camelCase value written as the wire JSON its schema describes, walking the schema's property names. `omitZero`
  * leaves zero values out (an identity's top level); nested values are left out only when absent.
  */
+/** One schema property as an answer writes it: the wire name, the domain's name it is read from, and its schema. */
+interface WriteStep {
+  readonly name: string;
+  readonly from: string;
+  readonly property: SchemaObject;
+}
+
+// Worked out once per schema: every answer walks its schema's properties, and naming them afresh was a top cost.
+const WRITE_PLANS = new WeakMap<object, readonly WriteStep[]>();
+
+function writePlanOf(properties: Readonly<Record<string, SchemaObject>>): readonly WriteStep[] {
+  let plan = WRITE_PLANS.get(properties);
+  if (plan === undefined) {
+    plan = Object.entries(properties).map(([name, property]) => ({
+      name,
+      from: camelOf(ECHOES[name] ?? name),
+      property,
+    }));
+    WRITE_PLANS.set(properties, plan);
+  }
+  return plan;
+}
+
 function toWire(value: unknown, schema: SchemaObject | undefined, omitZero = false): unknown {
   const s = resolveRef(schema);
   if (Sensitive.isSensitive(value)) return value.reveal();
@@ -133,9 +156,11 @@ function toWire(value: unknown, schema: SchemaObject | undefined, omitZero = fal
     return out;
   }
   const out: WireObject = {};
-  for (const [name, property] of Object.entries(s.properties)) {
-    const from = camelOf(ECHOES[name] ?? name);
-    const item = name === 'metadata' ? source[from] : toWire(source[from], property);
+  for (const { name, from, property } of writePlanOf(s.properties)) {
+    const given = source[from];
+    // An absent field writes as absent whatever its schema: most of a schema's properties are absent from an answer.
+    if (given === undefined) continue;
+    const item = name === 'metadata' ? given : toWire(given, property);
     if (omitZero ? !isZero(item) : item !== undefined) out[name] = name === 'metadata' ? { ...(item as object) } : item;
   }
   return out;

@@ -12,7 +12,6 @@ import {
   type IdentityStatus,
   type InstitutionDetails,
   type InstitutionMember,
-  type NewIdentity,
   type Open,
   type PersonDetails,
   type SandboxStatusChange,
@@ -51,6 +50,7 @@ import { SimulatedAccounts } from './simulated-accounts.js';
 import { controlledStatus, eventSetBy, SimulatedControls, type ControlDraft } from './simulated-controls.js';
 import { SimulatedEventLog, STATUS_EVENT_TYPES } from './simulated-events.js';
 import { MicrosecondTimestamps } from './timestamps.js';
+import { CipIndex, sameCipKey } from './cip-index.js';
 import { deriveSummaryStatus, statusDetailsOf, type StatusContext } from './status-model.js';
 
 export { deriveSummaryStatus } from './status-model.js';
@@ -90,7 +90,7 @@ interface ClientStore {
   readonly clientId: string;
   readonly byId: Map<string, Identity>;
   readonly byRefId: Map<string, string>;
-  readonly byCip: Map<string, string>;
+  readonly byCip: CipIndex;
   /** Person id → ids of the institutions it is a member of, so their status follows the member's. */
   readonly memberOf: Map<string, Set<string>>;
   /** Ids of the identities that were APPROVED at some point: only those can be DISABLED (§8.1). */
@@ -128,7 +128,7 @@ export class PaxosSimulator {
   /** Creates an identity for `clientId`, as `POST /identity/identities` does. */
   create(clientId: string, draft: IdentityDraft): Identity {
     const store = this.store(clientId);
-    const cipKey = this.checkUnique(clientId, draft);
+    this.checkUnique(clientId, draft);
     const members =
       draft.institutionMembers === undefined ? undefined : this.linkMembers(store, draft.institutionMembers);
 
@@ -155,7 +155,7 @@ export class PaxosSimulator {
     });
     store.byId.set(id, identity);
     if (draft.refId !== undefined) store.byRefId.set(draft.refId, id);
-    if (cipKey !== undefined) store.byCip.set(cipKey, id);
+    if (draft.cip !== undefined) store.byCip.set(draft.type, draft.cip, id);
     for (const member of members ?? []) {
       let set = store.memberOf.get(member.identityId);
       if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
@@ -168,20 +168,18 @@ export class PaxosSimulator {
   }
 
   /**
-   * Throws as {@link create} would for a `refId` or CIP triple `clientId` already used; resolves to the triple's key.
+   * Throws as {@link create} would for a `refId` or CIP triple `clientId` already used.
    *
    * @throws {IdentityAlreadyExistsError} naming the identity that has them.
    */
-  checkUnique(clientId: string, draft: IdentityDraft): string | undefined {
+  checkUnique(clientId: string, draft: IdentityDraft): void {
     const store = this.store(clientId);
     if (draft.refId !== undefined) {
       const existing = store.byRefId.get(draft.refId);
       if (existing !== undefined) throw new IdentityAlreadyExistsError(existing, 'ref_id');
     }
-    const cipKey = draft.cip === undefined ? undefined : keyOf(draft.type, draft.cip);
-    const sameCip = cipKey === undefined ? undefined : store.byCip.get(cipKey);
+    const sameCip = draft.cip === undefined ? undefined : store.byCip.get(draft.type, draft.cip);
     if (sameCip !== undefined) throw new IdentityAlreadyExistsError(sameCip, 'cip_id');
-    return cipKey;
   }
 
   /** Reads an identity of `clientId`, as `GET /identity/identities/{id}` does. */
@@ -256,19 +254,18 @@ export class PaxosSimulator {
       const owner = store.byRefId.get(next.refId);
       if (owner !== undefined && owner !== id) throw new IdentityAlreadyExistsError(owner, 'ref_id');
     }
-    const oldCip = current.cip === undefined ? undefined : keyOf(current.type, current.cip);
-    const newCip = next.cip === undefined ? undefined : keyOf(next.type, next.cip);
-    if (newCip !== undefined && newCip !== oldCip) {
-      const owner = store.byCip.get(newCip);
+    const cipMoves = !sameCipKey(current.type, current.cip, next.type, next.cip);
+    if (next.cip !== undefined && cipMoves) {
+      const owner = store.byCip.get(next.type, next.cip);
       if (owner !== undefined && owner !== id) throw new IdentityAlreadyExistsError(owner, 'cip_id');
     }
     if (current.refId !== next.refId) {
       if (current.refId !== undefined) store.byRefId.delete(current.refId);
       if (next.refId !== undefined) store.byRefId.set(next.refId, id);
     }
-    if (oldCip !== newCip) {
-      if (oldCip !== undefined) store.byCip.delete(oldCip);
-      if (newCip !== undefined) store.byCip.set(newCip, id);
+    if (cipMoves) {
+      if (current.cip !== undefined) store.byCip.delete(current.type, current.cip);
+      if (next.cip !== undefined) store.byCip.set(next.type, next.cip, id);
     }
     const usTax = next.taxDetails.some((t) => t.taxPayerCountry === 'USA');
     this.save(
@@ -788,7 +785,7 @@ export class PaxosSimulator {
         clientId,
         byId: new Map(),
         byRefId: new Map(),
-        byCip: new Map(),
+        byCip: new CipIndex(),
         memberOf: new Map(),
         approvedOnce: new Set(),
       };
@@ -812,10 +809,6 @@ function controlEventObject(identityId: string, control: IdentityControl): Paxos
     isOverridable: control.isOverridable,
     ...(control.reasonCode !== undefined && { reasonCode: control.reasonCode }),
   };
-}
-
-function keyOf(type: string, cip: NewIdentity['cip']): string {
-  return `${type}|${cip.cipIdType}|${cip.cipIdCountry}|${cip.cipId.reveal()}`;
 }
 
 function initialPersonStatuses(person: PersonDetails): PersonDetails {

@@ -153,9 +153,14 @@ export class AttemptObserver {
   }
 
   /** Starts watching attempt number `attempt` of `request`. */
-  async start(request: RequestSummary, attempt: number): Promise<AttemptWatch> {
+  start(request: RequestSummary, attempt: number): AttemptWatch | Promise<AttemptWatch> {
+    // Without telemetry nothing here waits: answering at once spares every attempt a promise and a turn.
+    if (this.#telemetry === undefined) return this.#watch(request, attempt, undefined);
+    return this.#startSpan(this.#telemetry, request, attempt).then((span) => this.#watch(request, attempt, span));
+  }
+
+  #watch(request: RequestSummary, attempt: number, span: AttemptSpan | undefined): AttemptWatch {
     const hooks = this.#hooks;
-    const span = this.#telemetry === undefined ? undefined : await this.#startSpan(this.#telemetry, request, attempt);
     if (hooks === undefined && span === undefined) return NOTHING;
     const event: PaxosRequestEvent = Object.freeze({ method: request.method, path: request.path, attempt });
     safely(hooks?.onRequest, event);

@@ -166,7 +166,8 @@ export class RequestSender {
       for (;;) {
         attempts += 1;
         const token = await this.#prepare(request, deadline, summary, attempts, waitForCoolDown);
-        watch = await this.#observer.start(summary, attempts);
+        const watching = this.#observer.start(summary, attempts);
+        watch = watching instanceof Promise ? await watching : watching;
         const started = performance.now();
         const headers = { ...extraHeaders, ...watch.headers };
         const attempt = await this.#attempt(
@@ -271,12 +272,14 @@ export class RequestSender {
       attempts,
       untilAborted(this.#tokens.getToken(deadline.signal, request.scopes), deadline.signal),
     );
-    await this.#guard(
-      deadline,
-      summary,
-      attempts,
-      acquireSlot(this.#limiter, request.budget, deadline.signal, summary, attempts, waitForCoolDown),
-    );
+    // Without a limiter there is no slot to wait for: skipping the guard spares the attempt two promises.
+    if (this.#limiter !== undefined)
+      await this.#guard(
+        deadline,
+        summary,
+        attempts,
+        acquireSlot(this.#limiter, request.budget, deadline.signal, summary, attempts, waitForCoolDown),
+      );
     return token;
   }
 

@@ -68,7 +68,7 @@ export interface PaxosSimulatorOptions {
 }
 
 /**
- * What {@link PaxosSimulator.create} stores: a {@link NewIdentity} (the in-memory gateway, after the library's rules)
+ * What {@link PaxosSimulator.create} stores: a `NewIdentity` (the in-memory gateway, after the library's rules)
  * or an identity read from Paxos's wire format by a judge of its own (the emulator, after Paxos's schemas and rules).
  */
 export interface IdentityDraft {

@@ -299,7 +299,7 @@ export class IdentityService {
 
   /**
    * Handles one webhook delivery: `body` is what Paxos POSTed (`{id, type, source, time, object, is_test}`, as text,
-   * bytes or parsed JSON). The body is only checked, never trusted. The event id is claimed in the service's
+   * bytes, a stream such as the request itself, or parsed JSON), capped at `maxBodyBytes` (1 MiB) before parsing. The body is only checked, never trusted. The event id is claimed in the service's
    * {@link WebhookDeliveryRecord} (or `options.webhookDeliveryRecord`) for `options.leaseMs` (default 60 s); the event
    * is fetched by id and handed to `handler`, and the claim completed once the handler succeeded. A delivery whose
    * event is done, or claimed by another delivery right now, resolves to `duplicate` without running `handler`. When
@@ -310,15 +310,15 @@ export class IdentityService {
    * ```ts
    * import { createServer } from 'node:http';
    * createServer(async (req, res) => {
-   *   const chunks: Buffer[] = [];
-   *   for await (const chunk of req) chunks.push(chunk as Buffer);
    *   try {
-   *     await service.handleWebhook(Buffer.concat(chunks), async (event) => {
+   *     // The request itself: read up to maxBodyBytes (1 MiB), never further.
+   *     await service.handleWebhook(req, async (event) => {
    *       if (event.type === 'identity.approved') await markApproved(event.object.identityId!);
    *     });
    *     res.writeHead(204).end();
    *   } catch (error) {
-   *     res.writeHead(error instanceof WebhookPayloadError ? 400 : 500).end();
+   *     const status = error instanceof WebhookPayloadError ? (error.field === 'body' ? 413 : 400) : 500;
+   *     if (!res.destroyed) res.writeHead(status).end();
    *   }
    * }).listen(8080);
    * ```

@@ -8,14 +8,13 @@ import {
   type AccountMember,
   type ListAccountsFilter,
   type Metadata,
-  type Violation,
 } from '../../domain/index.js';
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import type { AccountDraft } from '../../adapters/in-memory/simulation/simulated-accounts.js';
 import { addAccountMembersRules, createAccountRules, updateAccountRules } from './account-rules.js';
 import type { Approvals } from './identity-routes.js';
 import type { Judgement, JudgeOptions } from './judge.js';
-import { identityNotFound, fail, invalidRequest, problem, type Problem } from './problems.js';
+import { identityNotFound, fail, invalidRequest, problem, wireViolations, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 import { isWireObject, validateAgainst, validateQueryParameters, type WireIssue, type WireObject } from './schemas.js';
 import { readTimeRanges } from './time-ranges.js';
@@ -49,12 +48,6 @@ function judged(schema: string, body: unknown, strict: boolean, rules: (body: Wi
   return { schema, issues: merge(validateAgainst(schema, body, strict), rules(body)) };
 }
 
-/** A refusal the simulator makes for the state a body meets, in wire paths. */
-function wirePaths(violations: readonly Violation[]): Violation[] {
-  const snake = (text: string) => text.replace(/identityId/g, 'identity_id');
-  return violations.map((v) => ({ ...v, path: snake(v.path), message: snake(v.message) }));
-}
-
 function accountNotFound(id: string): Problem {
   return /^[A-Za-z0-9._-]{1,64}$/.test(id)
     ? problem(404, `Account with id ${id} doesn't exist`)
@@ -77,7 +70,7 @@ function refusal(error: unknown, identityId?: string): RouteResponse {
   if (error instanceof AccountMemberNotFoundError) return fail(problem(404, 'account member not found'));
   if (error instanceof AccountAlreadyExistsError) return fail(duplicateRefId(error.existingId));
   if (error instanceof IdentityNotFoundError) return fail(identityNotFound(identityId ?? error.identityId));
-  if (error instanceof IdentityRejectedError) return fail(invalidRequest(wirePaths(error.violations)));
+  if (error instanceof IdentityRejectedError) return fail(invalidRequest(wireViolations(error.violations)));
   throw error;
 }
 

@@ -9,7 +9,6 @@ import {
   type DocumentType,
   type EventFilter,
   type PaxosEvent,
-  type Violation,
 } from '../../domain/index.js';
 import type { PaxosSimulator } from '../../adapters/in-memory/simulation/paxos-simulator.js';
 import type { Approvals } from './identity-routes.js';
@@ -17,7 +16,7 @@ import { SCOPES, typeLookup } from './identity-routes.js';
 import { judgeAddMembers, judgeDocumentUpload, type Judgement, type JudgeOptions } from './judge.js';
 import { isWireObject, schemaOf } from './schemas.js';
 import { fromWire, memberFromWire, SERVER_SET, writeAs } from './wire.js';
-import { identityNotFound, fail, invalidRequest, problem, type Problem } from './problems.js';
+import { identityNotFound, fail, invalidRequest, problem, wireViolations, type Problem } from './problems.js';
 import { pathParam, type Route, type RouteRequest, type RouteResponse } from './router.js';
 
 /** The scope of Paxos's Events API. */
@@ -48,13 +47,6 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function writeEvent(e: PaxosEvent, undeliveredWebhooks = 0): Wire {
   return writeAs('Event', { ...e, undeliveredWebhooks });
-}
-
-/** camelCase violation paths of the domain, as wire paths: `members[0].identityId` → `members[0].identity_id`. */
-function toWire(violations: readonly Violation[]): Violation[] {
-  const snake = (text: string) =>
-    text.replace(/identityId/g, 'identity_id').replace(/institutionId/g, 'institution_id');
-  return violations.map((v) => ({ ...v, path: snake(v.path), message: snake(v.message) }));
 }
 
 function readFlag(query: URLSearchParams, name: string): boolean | Problem {
@@ -118,7 +110,7 @@ export function lifecycleRoutes(ctx: LifecycleRouteContext): Route[] {
     } catch (error) {
       if (error instanceof IdentityNotFoundError) return fail(identityNotFound(id));
       if (error instanceof IdentityValidationError || error instanceof IdentityRejectedError)
-        return fail(invalidRequest(toWire(error.violations)));
+        return fail(invalidRequest(wireViolations(error.violations)));
       throw error;
     }
   };

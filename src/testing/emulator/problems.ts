@@ -1,4 +1,5 @@
 import type { RouteResponse } from './router.js';
+import { snakeOf } from './wire.js';
 
 /** An RFC 7807 Problem as Paxos sends it: `{type, title, status, detail, meta}`. */
 export interface Problem {
@@ -87,14 +88,14 @@ export function invalidRequest(
 }
 
 /**
- * The simulator's violations (the domain's camelCase paths, `identityId`) as Paxos names them on the wire
- * (`identity_id`), message prefix included, so that the emulator answers in Paxos's words.
+ * The simulator's violations (the domain's camelCase paths, `members[0].identityId`) as Paxos names them on the wire
+ * (`members[0].identity_id`), message prefix included, so that the emulator answers in Paxos's words.
  */
 export function wireViolations(
   violations: readonly { readonly path: string; readonly code: string; readonly message: string }[],
 ): { path: string; code: string; message: string }[] {
   return violations.map((v) => {
-    const path = v.path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const path = snakeOf(v.path);
     const message = v.message.startsWith(`${v.path}: `) ? `${path}: ${v.message.slice(v.path.length + 2)}` : v.message;
     return { path, code: v.code, message };
   });

@@ -62,7 +62,7 @@ function camelOf(wire: string): string {
 }
 
 /** `zipCode` → `zip_code`. */
-function snakeOf(camel: string): string {
+export function snakeOf(camel: string): string {
   return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 

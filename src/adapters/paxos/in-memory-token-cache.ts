@@ -22,13 +22,21 @@ export class InMemoryTokenCache implements TokenCache {
   }
 
   get(key: string): Promise<CachedAccessToken | undefined> {
+    return Promise.resolve(this.peek(key));
+  }
+
+  /**
+   * What {@link InMemoryTokenCache.get} resolves to, at once: the map is in this process, so a caller with a token
+   * cached need not wait a turn for it.
+   */
+  peek(key: string): CachedAccessToken | undefined {
     const entry = this.#entries.get(key);
     if (entry !== undefined && entry.renewAt.getTime() <= this.#clock.now().getTime()) {
       // An expired token is never handed out, and it is not kept around either.
       this.#entries.delete(key);
-      return Promise.resolve(undefined);
+      return undefined;
     }
-    return Promise.resolve(entry);
+    return entry;
   }
 
   set(key: string, token: CachedAccessToken): Promise<void> {

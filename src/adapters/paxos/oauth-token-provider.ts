@@ -105,6 +105,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
   readonly #inFlight = new Map<string, Promise<Sensitive>>();
   /** Cache keys by scope set: a provider serves one or two, and every call needs its key. */
   readonly #keys = new Map<string, string>();
+  #configuredKey: string | undefined;
   readonly #limiter: RateLimiter | undefined;
 
   /**
@@ -127,18 +128,29 @@ export class OAuthTokenProvider implements AccessTokenSource {
     return untilAborted(this.#cachedOrFetched(key, scopes), signal);
   }
 
+  /** The cached token for `scopes` without waiting, when the cache is this process's own map; else undefined. */
+  peek(scopes: readonly string[] = this.#config.scopes): Sensitive | undefined {
+    if (!(this.#cache instanceof InMemoryTokenCache)) return undefined;
+    const cached = this.#cache.peek(this.#key(scopes));
+    // The provider's clock decides as well, as in the promise path.
+    return cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime() ? cached.token : undefined;
+  }
+
   /** Forgets `token` if it is still the cached one; a token fetched meanwhile by another call is kept. */
   invalidate(token: Sensitive, scopes: readonly string[] = this.#config.scopes): Promise<void> {
     return this.#cache.invalidate(this.#key(scopes), token);
   }
 
   #key(scopes: readonly string[]): string {
+    // Nearly every call asks with the configured list itself: its key is kept without joining it again.
+    if (scopes === this.#config.scopes && this.#configuredKey !== undefined) return this.#configuredKey;
     const id = scopes.join(' ');
     let key = this.#keys.get(id);
     if (key === undefined) {
       key = tokenCacheKey(this.#config.tokenUrl, this.#config.clientId, scopes);
       this.#keys.set(id, key);
     }
+    if (scopes === this.#config.scopes) this.#configuredKey = key;
     return key;
   }
 

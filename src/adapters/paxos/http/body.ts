@@ -5,12 +5,26 @@ import type { ProblemFields } from '../errors.js';
 export type CappedBody =
   { readonly text: string; readonly oversized: false } | { readonly text: ''; readonly oversized: true };
 
+/** Thrown by {@link readCappedBody} when its `timeoutMs` passes before the body has ended. */
+export class BodyTimeoutError extends Error {
+  constructor() {
+    super('the response body did not end in time');
+    this.name = 'BodyTimeoutError';
+  }
+}
+
 /**
  * Reads a response body counting bytes as they arrive, and cancels the stream as soon as it passes `maxBytes`: a
  * hostile or broken server cannot make the client buffer an unbounded body. A `content-length` above the cap is
- * refused before a byte is read.
+ * refused before a byte is read. The read ends with the signal's reason when `signal` aborts, and with a
+ * {@link BodyTimeoutError} when `timeoutMs` passes first; either way the stream is cancelled.
  */
-export async function readCappedBody(response: Response, maxBytes: number, signal?: AbortSignal): Promise<CappedBody> {
+export async function readCappedBody(
+  response: Response,
+  maxBytes: number,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<CappedBody> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const body = response.body;
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -19,20 +33,43 @@ export async function readCappedBody(response: Response, maxBytes: number, signa
   }
   if (body === null) return { text: '', oversized: false };
   signal?.throwIfAborted();
+  if (timeoutMs !== undefined && timeoutMs <= 0) {
+    await body.cancel().catch(() => undefined);
+    throw new BodyTimeoutError();
+  }
   const reader = body.getReader();
-  // A read pending on a stalled body is not always woken by the fetch's own abort: cancel the reader as well, so
-  // that the deadline ends the read whatever state the connection is in.
+  // A read pending on a stalled body is not always woken by the fetch's own abort: the reader is cancelled as well,
+  // so that the deadline ends the read whatever state the connection is in.
   const onAbort = () => {
     reader.cancel(signal?.reason).catch(() => undefined);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  // Set by the timer: an object, since the read loop must see a write made from another turn.
+  const cut = { timedOut: false };
+  // A plain timer rather than a signal: most bodies have arrived with their headers, and a timer is the cheapest
+  // guard there is for the few that stall.
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          cut.timedOut = true;
+          reader.cancel().catch(() => undefined);
+        }, timeoutMs);
   const decoder = new TextDecoder();
   let size = 0;
   let text = '';
   try {
     for (;;) {
-      const chunk: { readonly done: boolean; readonly value?: unknown } = await reader.read();
+      let chunk: { readonly done: boolean; readonly value?: unknown };
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (cut.timedOut) throw new BodyTimeoutError();
+        throw error;
+      }
       signal?.throwIfAborted();
+      // A cancelled reader ends as if the body had: the text so far is not the body.
+      if (cut.timedOut) throw new BodyTimeoutError();
       if (chunk.done) break;
       const value = chunk.value;
       if (!(value instanceof Uint8Array))
@@ -45,6 +82,7 @@ export async function readCappedBody(response: Response, maxBytes: number, signa
       text += decoder.decode(value, { stream: true });
     }
   } finally {
+    if (timer !== undefined) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
   return { text: text + decoder.decode(), oversized: false };

@@ -112,7 +112,8 @@ export interface AttemptWatch {
   end(end: AttemptEnd): void;
 }
 
-const NOTHING: AttemptWatch = Object.freeze({ headers: Object.freeze({}), end: () => undefined });
+/** The watch of an attempt that no hook and no telemetry observes: ending it does nothing. */
+export const UNWATCHED: AttemptWatch = Object.freeze({ headers: Object.freeze({}), end: () => undefined });
 
 /** OpenTelemetry's `error.type`: the status of a refusal, a network code, or what stopped the attempt. */
 function errorTypeOf(end: AttemptEnd): string | undefined {
@@ -155,13 +156,13 @@ export class AttemptObserver {
   /** Starts watching attempt number `attempt` of `request`. */
   start(request: RequestSummary, attempt: number): AttemptWatch | Promise<AttemptWatch> {
     // Without telemetry nothing here waits: answering at once spares every attempt a promise and a turn.
-    if (this.#telemetry === undefined) return this.#watch(request, attempt, undefined);
+    if (this.#telemetry?.records() !== true) return this.#watch(request, attempt, undefined);
     return this.#startSpan(this.#telemetry, request, attempt).then((span) => this.#watch(request, attempt, span));
   }
 
   #watch(request: RequestSummary, attempt: number, span: AttemptSpan | undefined): AttemptWatch {
     const hooks = this.#hooks;
-    if (hooks === undefined && span === undefined) return NOTHING;
+    if (hooks === undefined && span === undefined) return UNWATCHED;
     const event: PaxosRequestEvent = Object.freeze({ method: request.method, path: request.path, attempt });
     safely(hooks?.onRequest, event);
     const started = performance.now();

@@ -1,4 +1,4 @@
-import type { KyInstance } from 'ky';
+import { TimeoutError, type KyInstance } from 'ky';
 import type { IdentityServiceError, Sensitive } from '../../../domain/index.js';
 import {
   checkCallOptions,
@@ -10,9 +10,9 @@ import {
 } from '../../../ports/index.js';
 import { defaultAttemptTimeoutMs, type ResolvedPaxosConfig } from '../config.js';
 import { PaxosConnectionError, PaxosResponseError, PaxosTimeoutError, type RequestSummary } from '../errors.js';
-import { ATTEMPT_TIMEOUT, AttemptTimer } from './attempt-timeout.js';
-import { AttemptObserver, responseMetadataOf, targetOf, type AttemptWatch } from './observer.js';
-import { isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
+import { ATTEMPT_TIMEOUT } from './attempt-timeout.js';
+import { AttemptObserver, responseMetadataOf, targetOf, UNWATCHED, type AttemptWatch } from './observer.js';
+import { BodyTimeoutError, isJsonContent, mediaTypeOf, problemOf, readCappedBody } from './body.js';
 import { Deadline, untilAborted } from './deadline.js';
 import { errorFromAnswer, type ConflictMeaning, type NamedResource } from './error-factory.js';
 import { acquireSlot, startCoolDown } from './pacing.js';
@@ -23,6 +23,11 @@ import { logAttempt, networkReason, requestIdOf } from './wire.js';
 export interface AccessTokenSource {
   /** A valid token for `scopes` (default: the configured ones), from the cache or the one token request in flight. */
   getToken(signal: AbortSignal, scopes?: readonly string[]): Promise<Sensitive>;
+  /**
+   * A valid token for `scopes` when one is at hand without waiting (a cache of this process), else undefined. Lets a
+   * call with its token cached skip the promise, the signal and the turn that {@link AccessTokenSource.getToken} costs.
+   */
+  peek?(scopes?: readonly string[]): Sensitive | undefined;
   /** Drops `token` from the cache if it is still the cached one (a 401 said it is no longer good). */
   invalidate(token: Sensitive, scopes?: readonly string[]): Promise<void>;
 }
@@ -70,11 +75,6 @@ export interface PaxosAnswer {
   readonly requestId: string | undefined;
   readonly attempts: number;
   readonly request: RequestSummary;
-}
-
-/** A per-call `maxRetries` over the configured one. */
-function maxRetriesOf(call: CallOptions | undefined): { readonly maxRetries?: number } {
-  return call?.maxRetries === undefined ? {} : { maxRetries: call.maxRetries };
 }
 
 /** One exchange reduced to what the policy needs: no ky or fetch error object survives it. */
@@ -130,6 +130,9 @@ export class RequestSender {
   readonly #observer: AttemptObserver;
   /** `host:port` of the API, for connection errors. */
   readonly #target: string;
+  /** The retry rules of an idempotent request and of one that is not, with the configured retries. */
+  readonly #idempotentRules: RetryRules;
+  readonly #onceRules: RetryRules;
 
   /** `limiter` paces every attempt and holds the 429 cool-down; without one, nothing is paced. */
   constructor(config: ResolvedPaxosConfig, tokens: AccessTokenSource, http: KyInstance, limiter?: RateLimiter) {
@@ -140,6 +143,9 @@ export class RequestSender {
     this.#limiter = config.rateLimit === false ? undefined : limiter;
     this.#observer = new AttemptObserver(config.baseUrl, config.hooks, config.telemetry);
     this.#target = targetOf(config.baseUrl);
+    const { maxRetries, initialDelayMs, maxDelayMs } = config;
+    this.#idempotentRules = Object.freeze({ idempotent: true, maxRetries, initialDelayMs, maxDelayMs });
+    this.#onceRules = Object.freeze({ idempotent: false, maxRetries, initialDelayMs, maxDelayMs });
   }
 
   /** Sends `request`; resolves with the 2xx answer or rejects with a typed error (or the caller's abort reason). */
@@ -150,7 +156,9 @@ export class RequestSender {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const call = request.call;
     const extraHeaders = checkCallOptions(call);
-    const rules: RetryRules = { ...this.#config, idempotent: request.idempotent, ...maxRetriesOf(call) };
+    const configured = request.idempotent ? this.#idempotentRules : this.#onceRules;
+    const rules: RetryRules =
+      call?.maxRetries === undefined ? configured : { ...configured, maxRetries: call.maxRetries };
     const deadline = new Deadline(call?.timeoutMs ?? this.#config.timeoutMs, call?.signal ?? request.signal);
     // A per-call deadline scales the attempt's budget with it, unless an attempt budget was configured outright.
     const attemptMs =
@@ -165,11 +173,17 @@ export class RequestSender {
     try {
       for (;;) {
         attempts += 1;
-        const token = await this.#prepare(request, deadline, summary, attempts, waitForCoolDown);
+        // A cached token and no limiter: nothing to wait for, and no promise spent on it.
+        const cached = this.#tokens.peek?.(request.scopes);
+        const token =
+          cached !== undefined && this.#limiter === undefined
+            ? cached
+            : await this.#prepare(request, deadline, summary, attempts, waitForCoolDown, cached);
         const watching = this.#observer.start(summary, attempts);
         watch = watching instanceof Promise ? await watching : watching;
         const started = performance.now();
-        const headers = { ...extraHeaders, ...watch.headers };
+        const traced = watch.headers;
+        const headers = traced === UNWATCHED.headers ? extraHeaders : { ...extraHeaders, ...traced };
         const attempt = await this.#attempt(
           url,
           request.method,
@@ -238,7 +252,7 @@ export class RequestSender {
             deadline,
             summary,
             attempts,
-            this.#failure(request, attempt, outcome, summary, attempts, deadline.signal, attemptMs),
+            this.#failure(request, attempt, outcome, summary, attempts, deadline, attemptMs),
           ));
         const wait = decision.retry ? decision.afterMs : undefined;
         const fatal = wait === undefined && (attempt.kind === 'network' || attempt.status >= 500);
@@ -265,13 +279,16 @@ export class RequestSender {
     summary: RequestSummary,
     attempts: number,
     waitForCoolDown: boolean,
+    cached: Sensitive | undefined,
   ): Promise<Sensitive> {
-    const token = await this.#guard(
-      deadline,
-      summary,
-      attempts,
-      untilAborted(this.#tokens.getToken(deadline.signal, request.scopes), deadline.signal),
-    );
+    const token =
+      cached ??
+      (await this.#guard(
+        deadline,
+        summary,
+        attempts,
+        untilAborted(this.#tokens.getToken(deadline.signal, request.scopes), deadline.signal),
+      ));
     // Without a limiter there is no slot to wait for: skipping the guard spares the attempt two promises.
     if (this.#limiter !== undefined)
       await this.#guard(
@@ -283,7 +300,13 @@ export class RequestSender {
     return token;
   }
 
-  /** One HTTP exchange, body included, read inside the attempt: a body that stalls or breaks is this attempt's failure. */
+  /**
+   * One HTTP exchange, body included, read inside the attempt's own time budget: a body that stalls or breaks is this
+   * attempt's failure. The budget is `attemptMs`, or what is left of the call's deadline when that is less, and then
+   * its expiry is the deadline's. The headers' part of it is ky's own `timeout` (ky makes its abort controller for
+   * every request anyway), the body's a timer in the capped read: no further controller, signal or listener per
+   * attempt. The caller's own signal, when there is one, still goes to both.
+   */
   async #attempt(
     url: string,
     method: string,
@@ -294,28 +317,23 @@ export class RequestSender {
     attemptMs: number,
     sensitive: readonly string[] | undefined,
   ): Promise<Attempt> {
-    const timer = new AttemptTimer(attemptMs, deadline.signal);
-    try {
-      return await this.#exchange(url, method, body, token, deadline, timer, extra, sensitive);
-    } finally {
-      timer.dispose();
+    const left = deadline.remaining();
+    if (left === 0) {
+      deadline.expire();
+      return { kind: 'aborted' };
     }
-  }
-
-  /** The exchange under `timer`: its expiry is this attempt's failure (retried), the deadline's the call's. */
-  async #exchange(
-    url: string,
-    method: string,
-    body: string | undefined,
-    token: Sensitive,
-    deadline: Deadline,
-    timer: AttemptTimer,
-    extra: Readonly<Record<string, string>>,
-    sensitive: readonly string[] | undefined,
-  ): Promise<Attempt> {
+    const byDeadline = left <= attemptMs;
+    const budget = byDeadline ? left : attemptMs;
+    const endsAt = performance.now() + budget;
+    const caller = deadline.caller;
+    // The budget ran out: a retry-worthy stall of this attempt, or the call's deadline.
+    const expired = (status?: number, requestId?: string): Attempt => {
+      if (!byDeadline) return { kind: 'network', reason: ATTEMPT_TIMEOUT, status, requestId };
+      deadline.expire();
+      return { kind: 'aborted', status, requestId };
+    };
     let response: Response;
     const authorization = `Bearer ${token.reveal()}`;
-    const cutOff = (error: unknown): string | undefined => (timer.expired ? ATTEMPT_TIMEOUT : networkReason(error));
     try {
       response = await this.#http(url, {
         method,
@@ -325,19 +343,29 @@ export class RequestSender {
           body === undefined
             ? { ...extra, authorization }
             : { ...extra, authorization, 'content-type': 'application/json' },
-        signal: timer.signal,
+        timeout: Math.ceil(budget),
+        ...(caller !== undefined && { signal: caller }),
       });
     } catch (error) {
-      return deadline.signal.aborted ? { kind: 'aborted' } : { kind: 'network', reason: cutOff(error) };
+      if (deadline.cancelledByCaller) return { kind: 'aborted' };
+      if (error instanceof TimeoutError) return expired();
+      return deadline.aborted ? { kind: 'aborted' } : { kind: 'network', reason: networkReason(error) };
     }
     const requestId = requestIdOf(response.headers, [token.reveal()], sensitive);
     const status = response.status;
     try {
-      const { text, oversized } = await readCappedBody(response, this.#config.maxResponseBytes, timer.signal);
+      const { text, oversized } = await readCappedBody(
+        response,
+        this.#config.maxResponseBytes,
+        caller,
+        endsAt - performance.now(),
+      );
       return { kind: 'answer', status, headers: response.headers, text, oversized, requestId };
     } catch (error) {
-      if (deadline.signal.aborted) return { kind: 'aborted', status, requestId };
-      return { kind: 'network', reason: cutOff(error), status, requestId };
+      if (deadline.cancelledByCaller) return { kind: 'aborted', status, requestId };
+      if (error instanceof BodyTimeoutError) return expired(status, requestId);
+      if (deadline.aborted) return { kind: 'aborted', status, requestId };
+      return { kind: 'network', reason: networkReason(error), status, requestId };
     }
   }
 
@@ -348,7 +376,7 @@ export class RequestSender {
     outcome: AttemptOutcome,
     summary: RequestSummary,
     attempts: number,
-    signal: AbortSignal,
+    deadline: Deadline,
     attemptMs: number,
   ): Promise<IdentityServiceError> {
     if (attempt.kind === 'network') {
@@ -361,7 +389,7 @@ export class RequestSender {
     const limits = this.#config.rateLimit;
     const retryAt =
       attempt.status === 429 && limits !== false
-        ? await startCoolDown(this.#limiter, limits.coolDownMs, after, signal)
+        ? await startCoolDown(this.#limiter, limits.coolDownMs, after, deadline.signal)
         : undefined;
     return errorFromAnswer({
       endpoint: 'api',
@@ -417,7 +445,7 @@ export class RequestSender {
   /** The caller's abort reason, a timeout when the deadline fired, or the error itself. */
   #abortedOr(deadline: Deadline, request: RequestSummary, attempts: number, error: unknown): unknown {
     if (deadline.cancelledByCaller) return deadline.callerReason;
-    if (deadline.signal.aborted) return new PaxosTimeoutError(deadline.timeoutMs, { request, attempts });
+    if (deadline.aborted) return new PaxosTimeoutError(deadline.timeoutMs, { request, attempts });
     return error;
   }
 
@@ -438,6 +466,8 @@ export class RequestSender {
       readonly refresh?: boolean;
     },
   ): void {
+    // Nobody watching and nothing to log: the common success costs no event object.
+    if (this.#logger === undefined && at.watch === UNWATCHED) return;
     const outcome =
       fields.refresh === true
         ? 'refresh_token'

@@ -82,12 +82,20 @@ export class PaxosTelemetry {
   }
 
   /**
+   * Whether an attempt would be recorded now: a provider was given, or one is registered globally. Cheap, and
+   * synchronous, so that an attempt with nothing to record spends no promise on telemetry.
+   */
+  records(): boolean {
+    const given = this.#options.tracerProvider !== undefined || this.#options.meterProvider !== undefined;
+    return given || globalsRegistered();
+  }
+
+  /**
    * Starts the span of attempt `attempt` of `request`; `undefined` when `@opentelemetry/api` is absent, or when no
    * provider was given or registered (then nothing would be recorded, and the API is not loaded at all).
    */
   async start(request: RequestSummary, attempt: number): Promise<AttemptSpan | undefined> {
-    const given = this.#options.tracerProvider !== undefined || this.#options.meterProvider !== undefined;
-    if (!given && !globalsRegistered()) return undefined;
+    if (!this.records()) return undefined;
     const api = await loadApi();
     if (api === undefined) return undefined;
     const { tracer, duration } = this.#instrumentsOf(api);

@@ -33,7 +33,7 @@ export async function clientsFor(target: Target, token: string, sent: object): P
     adapter: 'paxos',
     paxos: { environment: 'sandbox', ...target, rateLimit: false },
   });
-  // The options the adapter gives ky (src/adapters/paxos/http/ky.ts), and a signal per call as its deadline passes.
+  // The options the adapter gives ky (src/adapters/paxos/http/ky.ts), and the attempt's budget as ky's timeout.
   const adapterKy = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, redirect: 'manual', headers });
   const openai = new OpenAI({ apiKey: token, baseURL: target.baseUrl, maxRetries: 0 });
   const origin = new URL(target.baseUrl);
@@ -58,7 +58,7 @@ export async function clientsFor(target: Target, token: string, sent: object): P
       const response = await adapterKy(url, {
         method: 'POST',
         body: JSON.stringify(wireBody()),
-        signal: new AbortController().signal,
+        timeout: 10_000,
       });
       check(response.status);
       return JSON.parse(await response.text()) as unknown;

@@ -91,6 +91,29 @@ interface ReadOptions {
   readonly skip?: ReadonlySet<string>;
 }
 
+/** One schema property as a body is read: the simulator's name for it and its schema. */
+interface ReadStep {
+  readonly camel: string;
+  readonly property: SchemaObject;
+}
+
+// Worked out once per schema, as the write plans below: every create reads its body by walking the schema.
+const READ_PLANS = new WeakMap<object, ReadonlyMap<string, ReadStep>>();
+
+/** The properties a body is read by, without the deprecated echoes (folded into their fields before reading). */
+function readPlanOf(properties: Readonly<Record<string, SchemaObject>>): ReadonlyMap<string, ReadStep> {
+  let plan = READ_PLANS.get(properties);
+  if (plan === undefined) {
+    const steps = new Map<string, ReadStep>();
+    for (const [name, property] of Object.entries(properties)) {
+      if (!Object.hasOwn(ECHOES, name)) steps.set(name, { camel: camelOf(name), property });
+    }
+    plan = steps;
+    READ_PLANS.set(properties, plan);
+  }
+  return plan;
+}
+
 /** A wire value as the camelCase value its schema describes; keys the schema does not list are dropped. */
 export function fromWire(value: unknown, schema: SchemaObject | undefined, options: ReadOptions, key = ''): unknown {
   const s = resolveRef(schema);
@@ -98,10 +121,19 @@ export function fromWire(value: unknown, schema: SchemaObject | undefined, optio
   if (options.wrap && SENSITIVE.has(key) && typeof value === 'string') return Sensitive.of(value);
   if (!isPlainObject(value) || s === undefined) return value;
   if (s.properties === undefined) return copyMap(value);
+  const plan = readPlanOf(s.properties);
   const out: WireObject = {};
-  for (const [name, item] of Object.entries(value)) {
-    if (!Object.hasOwn(s.properties, name) || options.skip?.has(name) || Object.hasOwn(ECHOES, name)) continue;
-    out[camelOf(name)] = fromWire(item, s.properties[name], options, name);
+  for (const name of Object.keys(value)) {
+    const step = plan.get(name);
+    if (step === undefined || options.skip?.has(name)) continue;
+    const item = value[name];
+    // A scalar reads as itself (or wrapped, when it is personal data): no call into the walk for it.
+    out[step.camel] =
+      item === null || typeof item !== 'object'
+        ? options.wrap && typeof item === 'string' && SENSITIVE.has(name)
+          ? Sensitive.of(item)
+          : item
+        : fromWire(item, step.property, options, name);
   }
   return out;
 }
@@ -160,7 +192,8 @@ function toWire(value: unknown, schema: SchemaObject | undefined, omitZero = fal
     const given = source[from];
     // An absent field writes as absent whatever its schema: most of a schema's properties are absent from an answer.
     if (given === undefined) continue;
-    const item = name === 'metadata' ? given : toWire(given, property);
+    // A scalar writes as itself: no call into the walk for it.
+    const item = name === 'metadata' || given === null || typeof given !== 'object' ? given : toWire(given, property);
     if (omitZero ? !isZero(item) : item !== undefined) out[name] = name === 'metadata' ? { ...(item as object) } : item;
   }
   return out;
@@ -190,9 +223,16 @@ export function liftPersonMetadata(body: WireObject): WireObject {
   return { ...body, person_details: rest, metadata };
 }
 
+function hasEcho(details: WireObject): boolean {
+  for (const echo in ECHOES) if (details[echo] !== undefined) return true;
+  return false;
+}
+
 /** Details with the deprecated `govt_id` / `govt_id_type` folded into `cip_id` / `cip_id_type` when those are absent. */
 function foldEchoes(details: unknown): unknown {
   if (!isPlainObject(details)) return details;
+  // Nearly every body uses the current names only: nothing to fold, and nothing to copy.
+  if (!hasEcho(details)) return details;
   const out: WireObject = { ...details };
   for (const [echo, name] of Object.entries(ECHOES)) {
     if (out[echo] !== undefined && out[name] === undefined) out[name] = out[echo];
@@ -230,7 +270,8 @@ function taxDetailsOf(body: WireObject, details: WireObject | undefined, notRequ
 
 /** What the simulator stores for a create body that Paxos's schema and rules accepted. */
 export function draftFromWire(accepted: WireObject): IdentityDraft {
-  const body: WireObject = { ...accepted, person_details: foldEchoes(accepted['person_details']) };
+  const folded = foldEchoes(accepted['person_details']);
+  const body: WireObject = folded === accepted['person_details'] ? accepted : { ...accepted, person_details: folded };
   const read = fromWire(body, schemaNamed('CreateIdentityRequest'), { wrap: true, skip: SERVER_SET }) as WireObject;
   const details =
     (isPlainObject(body['person_details']) ? body['person_details'] : undefined) ??

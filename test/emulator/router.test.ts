@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Router, type Route } from '../../src/testing/emulator/router.js';
+import { requestTarget, Router, type Route } from '../../src/testing/emulator/router.js';
 
 const route = (method: Route['method'], path: string): Route => ({
   method,
@@ -45,5 +45,58 @@ describe('emulator router', () => {
   it('names the template of a path for the request log', () => {
     expect(router.templateOf('/v2/identity/identities/123')).to.equal('/v2/identity/identities/{id}');
     expect(router.templateOf('/elsewhere')).to.equal(undefined);
+  });
+
+  it('resolves a request as match and templateOf do, in one pass', () => {
+    const paths = [
+      '/v2/identity/identities',
+      '/v2/identity/identities/',
+      '/v2/identity/identities/123',
+      '/v2/identity/identities/special',
+      '/v2/identity/identities/a%2Db/sandbox-status',
+      '/v2/identity/%69dentities/x',
+      '/v2/identity/identities/%E0%A4%A',
+      '/v2//identity/identities',
+      '/v2/identity/nothing',
+      '/',
+      '',
+    ];
+    for (const path of paths) {
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+        expect(router.resolve(method, path), `${method} ${path}`).to.deep.equal({
+          match: router.match(method, path),
+          template: router.templateOf(path),
+        });
+      }
+    }
+  });
+
+  it('splits a request target into the path and query that URL parsing gives', () => {
+    const targets = [
+      '/v2/identity/identities',
+      '/v2/identity/identities?limit=10&order=DESC',
+      '/v2/identity/identities/abc-123_~x/sandbox-status',
+      '/v2/identity/identities?',
+      '/v2/identity/identities/?a=1+2&b=%20c&b=d.e,f:g',
+      '/v2/identity/identities?a=%E0%A4%A',
+      '/v2/identity/identities?a=b#frag',
+      '/v2/identity/identities/../accounts',
+      '/v2/identity/./identities',
+      '/v2/identity/identities/%61',
+      '/v2//identity',
+      '//evil/v2/identity',
+      '/v2/identity/a b',
+      '/v2\\identity',
+      '/v2/identity/identities?a="<x>"',
+      '/',
+      '',
+      '*',
+    ];
+    for (const target of targets) {
+      const url = new URL(target, 'http://emulator');
+      const { path, query } = requestTarget(target);
+      expect(path, target).to.equal(url.pathname);
+      expect([...query], target).to.deep.equal([...url.searchParams]);
+    }
   });
 });

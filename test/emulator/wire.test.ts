@@ -37,5 +37,29 @@ describe('emulator wire layer', () => {
         updated_at: '2026-01-01T00:00:00.000000Z',
       });
     });
+
+    it("writes fields in the schema's order, copies metadata and keeps nested zero values", () => {
+      const metadata = { note: 'x' };
+      const identity = Identity.rehydrate({
+        id: 'i-2',
+        type: 'PERSON',
+        summaryStatus: 'PENDING',
+        statusDetails: { activeControls: [], requirements: [] },
+        isMerchant: true,
+        userDisabled: false,
+        metadata,
+        taxDetails: [{ taxPayerId: Sensitive.of('123-45-6789'), taxPayerCountry: 'USA' }],
+        createdAt: '2026-01-01T00:00:00.000000Z',
+        updatedAt: '2026-01-01T00:00:00.000000Z',
+      });
+      const written = writeIdentity(identity);
+      expect(JSON.stringify(written)).to.equal(
+        '{"id":"i-2","metadata":{"note":"x"},"status_details":{"active_controls":[],"requirements":[]},' +
+          '"summary_status":"PENDING","type":"PERSON","created_at":"2026-01-01T00:00:00.000000Z",' +
+          '"updated_at":"2026-01-01T00:00:00.000000Z",' +
+          '"tax_details":[{"tax_payer_id":"123-45-6789","tax_payer_country":"USA"}],"is_merchant":true}',
+      );
+      expect(written['metadata']).to.not.equal(metadata);
+    });
   });
 });

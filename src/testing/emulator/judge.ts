@@ -42,6 +42,8 @@ export interface JudgeOptions {
 }
 
 function merge(...lists: (readonly WireIssue[])[]): WireIssue[] {
+  // A valid body (nearly every one) has no issue in any list: nothing to de-duplicate.
+  if (lists.every(isEmpty)) return [];
   const seen = new Set<string>();
   const out: WireIssue[] = [];
   for (const issue of lists.flat()) {
@@ -50,6 +52,10 @@ function merge(...lists: (readonly WireIssue[])[]): WireIssue[] {
     out.push(issue);
   }
   return out;
+}
+
+function isEmpty(list: readonly WireIssue[]): boolean {
+  return list.length === 0;
 }
 
 const NOT_AN_OBJECT: WireIssue = { path: 'body', code: 'type', message: 'body: must be a JSON object' };

@@ -33,9 +33,10 @@ export const PAXOS_RATE_LIMITS: Required<Omit<RateLimitOptions, 'retryAfterSecon
  * (identity API reference §7). Time comes from the emulator's clock, so tests can step over the window instead of waiting.
  */
 export class RateLimiter {
-  private readonly seen = new Map<string, Window>();
-  private readonly throttledUntil = new Map<string, number>();
+  // One record per IP, its windows by bucket: a key string built and hashed per request was a cost of every request.
+  private readonly ips = new Map<string, IpState>();
   private readonly limits: Required<Omit<RateLimitOptions, 'retryAfterSeconds'>>;
+  private readonly budgets: Readonly<Record<CountedBucket, number>>;
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
@@ -44,39 +45,46 @@ export class RateLimiter {
   ) {
     this.limits = { ...PAXOS_RATE_LIMITS, ...stripUndefined(options) };
     this.retryAfterSeconds = options.retryAfterSeconds;
+    const budget = (perSecond: number) => Math.max(1, Math.floor((perSecond * this.limits.windowMs) / 1000));
+    this.budgets = {
+      identity: budget(this.limits.identityPerSecond),
+      token: budget(this.limits.tokenPerSecond),
+      other: budget(this.limits.otherPerSecond),
+    };
   }
 
   /** Counts the request and says whether it may go through. */
   allow(ip: string, bucket: RateLimitBucket): boolean {
     const now = this.clock.now().getTime();
-    const until = this.throttledUntil.get(ip);
-    if (until !== undefined) {
-      if (now < until) return false;
-      this.throttledUntil.delete(ip);
-      for (const key of this.seen.keys()) if (key.startsWith(`${ip}|`)) this.seen.delete(key);
+    let state = this.ips.get(ip);
+    if (state?.throttledUntil !== undefined) {
+      if (now < state.throttledUntil) return false;
+      // The throttle is over: the IP starts afresh in every bucket.
+      this.ips.delete(ip);
+      state = undefined;
     }
     if (bucket === 'none') return true;
-    const perSecond =
-      bucket === 'identity'
-        ? this.limits.identityPerSecond
-        : bucket === 'token'
-          ? this.limits.tokenPerSecond
-          : this.limits.otherPerSecond;
-    const budget = Math.max(1, Math.floor((perSecond * this.limits.windowMs) / 1000));
-    const key = `${ip}|${bucket}`;
-    let window = this.seen.get(key);
-    if (window === undefined) {
-      window = new Window();
-      this.seen.set(key, window);
+    if (state === undefined) {
+      state = { throttledUntil: undefined, windows: {} };
+      this.ips.set(ip, state);
     }
+    const window = (state.windows[bucket] ??= new Window());
     window.dropUntil(now - this.limits.windowMs);
-    if (window.size >= budget) {
-      this.throttledUntil.set(ip, now + this.limits.throttleMs);
+    if (window.size >= this.budgets[bucket]) {
+      state.throttledUntil = now + this.limits.throttleMs;
       return false;
     }
     window.add(now);
     return true;
   }
+}
+
+type CountedBucket = Exclude<RateLimitBucket, 'none'>;
+
+/** What the limiter knows of one IP: when its throttle ends, and its requests in each bucket's window. */
+interface IpState {
+  throttledUntil: number | undefined;
+  readonly windows: { [B in CountedBucket]?: Window };
 }
 
 /**

@@ -69,8 +69,26 @@ export type RouteMatch =
   | { readonly kind: 'wrong-method'; readonly allowed: readonly string[] }
   | { readonly kind: 'not-found' };
 
+/** A request's route and its template for the log, as {@link Router.resolve} finds them in one pass. */
+export interface RouteResolution {
+  readonly match: RouteMatch;
+  /** What {@link Router.templateOf} says of the same path. */
+  readonly template: string | undefined;
+}
+
+const NOT_FOUND: RouteMatch = Object.freeze({ kind: 'not-found' });
+
 function splitPath(path: string): string[] {
-  return path.split('/').filter((segment) => segment !== '');
+  const segments = path.split('/');
+  // Most paths have no empty segment but the leading one: drop it without filtering a copy.
+  let empty = 0;
+  for (const segment of segments) if (segment === '') empty += 1;
+  if (empty === 0) return segments;
+  if (empty === 1 && segments[0] === '') {
+    segments.shift();
+    return segments;
+  }
+  return segments.filter((segment) => segment !== '');
 }
 
 /** Matches request paths against route templates, segment by segment; literal segments beat `{param}` ones. */
@@ -97,12 +115,30 @@ export class Router {
 
   /** The route for `method` and `pathname` (segments percent-decoded), or why there is none. */
   match(method: string, pathname: string): RouteMatch {
-    let segments: string[];
-    try {
-      segments = splitPath(pathname).map((segment) => decodeURIComponent(segment));
-    } catch {
-      return { kind: 'not-found' };
-    }
+    const segments = decoded(splitPath(pathname));
+    return segments === undefined ? NOT_FOUND : this.#matchSegments(method, segments);
+  }
+
+  /** The template of the route `pathname` matches (any method), for logs: `/identity/identities/{id}`. */
+  templateOf(pathname: string): string | undefined {
+    return this.#templateOfSegments(splitPath(pathname));
+  }
+
+  /**
+   * {@link Router.match} and {@link Router.templateOf} of one request at once: the path is split once, and when no
+   * segment is percent-encoded (nearly every request) one walk of the routes answers both.
+   */
+  resolve(method: string, pathname: string): RouteResolution {
+    const raw = splitPath(pathname);
+    if (!pathname.includes('%')) return this.#resolveSegments(method, raw);
+    const segments = decoded(raw);
+    return {
+      match: segments === undefined ? NOT_FOUND : this.#matchSegments(method, segments),
+      template: this.#templateOfSegments(raw),
+    };
+  }
+
+  #matchSegments(method: string, segments: readonly string[]): RouteMatch {
     let allowed: string[] | undefined;
     for (const c of this.byLength.get(segments.length) ?? []) {
       if (!matches(c, segments)) continue;
@@ -110,13 +146,36 @@ export class Router {
       allowed ??= [];
       if (!allowed.includes(c.route.method)) allowed.push(c.route.method);
     }
-    return allowed === undefined ? { kind: 'not-found' } : { kind: 'wrong-method', allowed };
+    return allowed === undefined ? NOT_FOUND : { kind: 'wrong-method', allowed };
   }
 
-  /** The template of the route `pathname` matches (any method), for logs: `/identity/identities/{id}`. */
-  templateOf(pathname: string): string | undefined {
-    const segments = splitPath(pathname);
+  #templateOfSegments(segments: readonly string[]): string | undefined {
     for (const c of this.byLength.get(segments.length) ?? []) if (matches(c, segments)) return c.route.path;
+    return undefined;
+  }
+
+  /** Both answers for segments that decode to themselves: the first route that matches names the template. */
+  #resolveSegments(method: string, segments: readonly string[]): RouteResolution {
+    let template: string | undefined;
+    let allowed: string[] | undefined;
+    for (const c of this.byLength.get(segments.length) ?? []) {
+      if (!matches(c, segments)) continue;
+      template ??= c.route.path;
+      if (c.route.method === method) {
+        return { match: { kind: 'found', route: c.route, params: paramsOf(c, segments) }, template };
+      }
+      allowed ??= [];
+      if (!allowed.includes(c.route.method)) allowed.push(c.route.method);
+    }
+    return { match: allowed === undefined ? NOT_FOUND : { kind: 'wrong-method', allowed }, template };
+  }
+}
+
+/** The segments percent-decoded, or undefined when one is not valid percent-encoding. */
+function decoded(segments: readonly string[]): string[] | undefined {
+  try {
+    return segments.map((segment) => decodeURIComponent(segment));
+  } catch {
     return undefined;
   }
 }
@@ -152,4 +211,22 @@ function paramsOf(c: CompiledRoute, actual: readonly string[]): Record<string, s
     if (name !== undefined && value !== undefined) params[name] = value;
   }
   return params;
+}
+
+const PLAIN_TARGET = /^(?:\/[A-Za-z0-9_~-]+)+\/?(?:\?[A-Za-z0-9_~=&%+.,:-]*)?$/;
+
+/**
+ * The path and query of a request target. A target of plain characters only (every request of Paxos's clients) is
+ * split as it stands, since WHATWG URL parsing would leave it unchanged; anything else (dot segments, `//`,
+ * characters URL parsing escapes, a fragment) goes through `new URL`, so that both agree on every target.
+ */
+export function requestTarget(target: string): { path: string; query: URLSearchParams } {
+  if (PLAIN_TARGET.test(target)) {
+    const mark = target.indexOf('?');
+    return mark < 0
+      ? { path: target, query: new URLSearchParams() }
+      : { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  }
+  const url = new URL(target, 'http://emulator');
+  return { path: url.pathname, query: url.searchParams };
 }

@@ -93,11 +93,15 @@ function checkPerson(issues: Issues, given: WireObject): void {
     if (given[echo] !== undefined && given[name] !== undefined && given[echo] !== given[name])
       issues.add(`${at}.${echo}`, 'conflict', `is a deprecated alias of ${name} and must match it`);
   }
-  const person: WireObject = {
-    ...given,
-    cip_id: given['cip_id'] ?? given['govt_id'],
-    cip_id_type: given['cip_id_type'] ?? given['govt_id_type'],
-  };
+  // Copied only when a deprecated name stands in: a body with the current names is read as it is.
+  const person: WireObject =
+    given['govt_id'] === undefined && given['govt_id_type'] === undefined
+      ? given
+      : {
+          ...given,
+          cip_id: given['cip_id'] ?? given['govt_id'],
+          cip_id_type: given['cip_id_type'] ?? given['govt_id_type'],
+        };
   // §6.2: the person fields Paxos Trust Company requires. The due-diligence answers of the same page are left out:
   // §6.2 says the required details depend on the licensing arrangement, and Paxos's own create example has none.
   issues.requireAll(

@@ -119,26 +119,29 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9}
 function isDateTime(text: string): boolean {
   const m = DATE_TIME.exec(text);
   if (m === null) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
   // RFC 3339 §5.6: the zone offset is a time of day too (time-numoffset = time-hour ":" time-minute).
   const offsetHour = m[8] === undefined ? 0 : Number(m[8]);
   const offsetMinute = m[9] === undefined ? 0 : Number(m[9]);
   return (
-    isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 61 && offsetHour < 24 && offsetMinute < 60
+    isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) &&
+    Number(m[4]) < 24 &&
+    Number(m[5]) < 60 &&
+    Number(m[6]) < 61 &&
+    offsetHour < 24 &&
+    offsetMinute < 60
   );
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** True when the year, month and day name a day of the proleptic Gregorian calendar. */
 export function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Counted without a Date per call (every create judges two dates), with Date.UTC's reading of years 0–99 as
+  // 1900–1999, which this check has always had.
+  const y = year >= 0 && year <= 99 ? year + 1900 : year;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
   return day <= days;
 }
 
@@ -158,17 +161,18 @@ function build(strict: boolean): Ajv {
   return ajv;
 }
 
-const validators = new Map<string, ValidateFunction>();
+// By mode, then by name: a key string built per judged body was a measurable cost of every create.
+const validators = { strict: new Map<string, ValidateFunction>(), lenient: new Map<string, ValidateFunction>() };
 const engines: { strict?: Ajv; lenient?: Ajv } = {};
 
 function validatorFor(name: SchemaName, strict: boolean): ValidateFunction {
-  const key = `${strict ? 'strict' : 'lenient'}:${name}`;
-  let validate = validators.get(key);
+  const compiled = strict ? validators.strict : validators.lenient;
+  let validate = compiled.get(name);
   if (validate === undefined) {
     const ajv = strict ? (engines.strict ??= build(true)) : (engines.lenient ??= build(false));
     validate = ajv.getSchema(`paxos${REF}${name}`);
     if (validate === undefined) throw new Error(`no schema named ${name} in paxos-schemas.json`);
-    validators.set(key, validate);
+    compiled.set(name, validate);
   }
   return validate;
 }

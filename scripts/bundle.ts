@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -59,6 +59,30 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// A module that several entries import gets a chunk of its own even when nothing of it runs (the root entry's
+// re-exports, which the CLI imports too): an empty file that every importer would still resolve, read and link.
+const outputs = Object.entries(result.metafile.outputs).filter(([path]) => path.endsWith('.js'));
+const empty = outputs.filter(([, output]) => output.bytes === 0).map(([path]) => basename(path));
+for (const [path] of outputs) {
+  const file = join(root, path);
+  if (empty.includes(basename(path))) {
+    rmSync(file);
+    continue;
+  }
+  const text = readFileSync(file, 'utf8');
+  const kept = empty.reduce((code, name) => code.replace(`import "${importPath(path, name)}";\n`, ''), text);
+  if (kept !== text) writeFileSync(file, kept);
+  for (const name of empty) if (kept.includes(name)) throw new Error(`${path} still refers to the empty chunk ${name}`);
+}
+
+/** How esbuild names the chunk `name` in an import written into the output `from` (a path relative to the root). */
+function importPath(from: string, name: string): string {
+  const path = relative(dirname(join(root, from)), join(dist, 'chunks', name))
+    .split(sep)
+    .join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
 cpSync(stage, dist, { recursive: true, filter: (source) => !source.endsWith('.js') && !source.endsWith('.json') });
 
 // What package.json promises must be there: each entry's JavaScript next to its declarations, the bin with its shebang.
@@ -82,8 +106,5 @@ for (const bin of Object.values(manifest.bin))
   if (!readFileSync(join(root, bin), 'utf8').startsWith('#!/usr/bin/env node\n'))
     throw new Error(`${bin} lost its shebang`);
 
-const outputs = Object.keys(result.metafile.outputs);
-const chunks = outputs.filter((path) => path.startsWith(`${relative(root, dist)}/chunks/`));
-console.log(
-  `dist/: ${ENTRIES.length} entries and ${chunks.length} shared chunks bundled from ${relative(root, stage)}/`,
-);
+const chunks = outputs.filter(([path]) => path.startsWith(`${relative(root, dist)}/chunks/`)).length - empty.length;
+console.log(`dist/: ${ENTRIES.length} entries and ${chunks} shared chunks bundled from ${relative(root, stage)}/`);

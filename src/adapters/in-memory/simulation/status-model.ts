@@ -119,9 +119,13 @@ function screening(status: string | undefined, into: IdentityRequirement[], addi
 /**
  * `status_details` (§4.11) as the status model above sees it: one requirement per check that holds the identity back
  * or failed, each with one error code (never personal data in the description). Active controls are not simulated
- * here; the list is empty.
+ * here: they are the `activeControls` given, none when left out.
  */
-export function statusDetailsOf(identity: Identity, context: StatusContext): IdentityStatusDetails {
+export function statusDetailsOf(
+  identity: Identity,
+  context: StatusContext,
+  activeControls: IdentityStatusDetails['activeControls'] = [],
+): IdentityStatusDetails {
   const requirements: IdentityRequirement[] = [];
   const p = identity.person;
   const i = identity.institution;
@@ -187,5 +191,5 @@ export function statusDetailsOf(identity: Identity, context: StatusContext): Ide
       ),
     );
   }
-  return { activeControls: [], requirements };
+  return { activeControls, requirements };
 }

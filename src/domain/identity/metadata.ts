@@ -1,3 +1,4 @@
+import { hasControlCharacter } from '../shared/guard.js';
 import { index, type ViolationList } from '../shared/violations.js';
 
 /** Free-form string key/value pairs stored with an identity. */
@@ -17,8 +18,6 @@ const ADVISED_LENGTH = 100;
  * list the library reads.
  */
 export const METADATA_LIMITS = Object.freeze({ maxPairs: 10_000, maxKeyLength: 1_000, maxValueLength: 10_000 });
-// eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The string keys of `value` and whether it has symbol keys; undefined when a Proxy's trap throws. Listed once: a
@@ -102,7 +101,7 @@ function readEntries(
   let i = -1;
   for (const key of keys) {
     const item = values[++i];
-    if (FORBIDDEN_KEYS.has(key) || CONTROL.test(key)) {
+    if (FORBIDDEN_KEYS.has(key) || hasControlCharacter(key)) {
       v.add(path, 'forbidden', 'keys must be printable and not __proto__, constructor or prototype');
       continue;
     }
@@ -113,7 +112,7 @@ function readEntries(
     if (key.length === 0 || key.length > ADVISED_LENGTH)
       v.warn(path, 'max_length', `has a key that is empty or longer than ${ADVISED_LENGTH} characters; it is sent`);
     if (typeof item !== 'string') v.add(index(path, i), 'type', 'must be a string');
-    else if (CONTROL.test(item)) v.add(index(path, i), 'pattern', 'must not contain control characters');
+    else if (hasControlCharacter(item)) v.add(index(path, i), 'pattern', 'must not contain control characters');
     else if (item.length > METADATA_LIMITS.maxValueLength)
       v.add(index(path, i), 'max_length', `must be at most ${METADATA_LIMITS.maxValueLength} characters`);
     else {

@@ -137,7 +137,7 @@ export class PaxosSimulator {
     const id = this.ids.next();
     const at = this.timestamps.next(this.clock.now());
     const taxDetails = draft.taxDetails;
-    const identity = Identity.rehydrate({
+    const props: Writable<IdentityProps> = {
       id,
       type: draft.type,
       refId: draft.refId,
@@ -153,7 +153,8 @@ export class PaxosSimulator {
       metadata: draft.metadata,
       createdAt: at,
       updatedAt: at,
-    });
+    };
+    const identity = Identity.rehydrate(props);
     store.byId.set(id, identity);
     if (draft.refId !== undefined) store.byRefId.set(draft.refId, id);
     if (cip !== undefined) store.byCip.set(draft.type, cip, id);
@@ -164,7 +165,8 @@ export class PaxosSimulator {
         set.add(id);
       }
     }
-    const created = this.view(store, identity, { includeDetails: true, includeInstitutionMembers: true });
+    // The answer is made from the fields the identity was just made from, not from a copy of them.
+    const created = Identity.rehydrate(this.viewOf(store, identity, props, CREATED_VIEW));
     // Create always answers PENDING; the checks decide right after (a DENIED passthrough verification, §8.2).
     this.save(store, identity);
     return created;
@@ -758,25 +760,34 @@ export class PaxosSimulator {
   }
 
   private view(store: ClientStore, identity: Identity, options: GetIdentityOptions): Identity {
+    return Identity.rehydrate(this.viewOf(store, identity, identity.props(), options));
+  }
+
+  /** `props`, the fields of `identity` in an object of the caller's to change, as Paxos answers with them. */
+  private viewOf(
+    store: ClientStore,
+    identity: Identity,
+    props: Writable<IdentityProps>,
+    options: GetIdentityOptions,
+  ): IdentityProps {
     const includeDetails = options.includeDetails ?? true;
     const includeMembers = options.includeInstitutionMembers ?? false;
-    return identity.with({
-      // Every answer carries SPEC26's `status` and `status_details` beside the deprecated `summary_status` (§4.1).
-      status: identity.summaryStatus,
-      statusDetails: statusDetailsOf(
-        identity,
-        this.statusContext(store, identity.id),
-        this.controlsOf(store).activeOf(identity.id),
-      ),
-      person: includeDetails ? identity.person : undefined,
-      institution: includeDetails ? identity.institution : undefined,
-      institutionMembers: includeMembers
-        ? identity.institutionMembers?.map((m) => ({
-            ...m,
-            summaryStatus: store.byId.get(m.identityId)?.summaryStatus,
-          }))
-        : undefined,
-    });
+    // Every answer carries SPEC26's `status` and `status_details` beside the deprecated `summary_status` (§4.1).
+    props.status = identity.summaryStatus;
+    props.statusDetails = statusDetailsOf(
+      identity,
+      this.statusContext(store, identity.id),
+      this.controlsOf(store).activeOf(identity.id),
+    );
+    props.person = includeDetails ? identity.person : undefined;
+    props.institution = includeDetails ? identity.institution : undefined;
+    props.institutionMembers = includeMembers
+      ? identity.institutionMembers?.map((m) => ({
+          ...m,
+          summaryStatus: store.byId.get(m.identityId)?.summaryStatus,
+        }))
+      : undefined;
+    return props;
   }
 
   private require(store: ClientStore, id: string): Identity {
@@ -801,6 +812,11 @@ export class PaxosSimulator {
     return store;
   }
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a create answers with: the identity with its details and members. */
+const CREATED_VIEW: GetIdentityOptions = Object.freeze({ includeDetails: true, includeInstitutionMembers: true });
 
 const DAY_MS = 86_400_000;
 /** The usual window of a KYC refresh (§8.5). */

@@ -245,7 +245,11 @@ function parseTax(
 ): TaxRequirement | undefined {
   const notRequired = readBoolean(v, 'taxDetailsNotRequired', rawNotRequired);
   const before = v.items.length;
-  const details = readArray(v, 'taxDetails', rawDetails, {}, (path, item) => parseTaxDetail(v, path, item));
+  // Most commands give no list: readArray would answer undefined, after its rule and callback were made.
+  const details =
+    rawDetails === undefined
+      ? undefined
+      : readArray(v, 'taxDetails', rawDetails, {}, (path, item) => parseTaxDetail(v, path, item));
   const detailsReported = v.items.length !== before;
   const cipIdType = cip?.cipIdType ?? rawString(owner.raw, 'cipIdType');
   const cipIdCountry = cip?.cipIdCountry ?? rawString(owner.raw, 'cipIdCountry');

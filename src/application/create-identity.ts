@@ -25,10 +25,12 @@ export class CreateIdentity {
   /** `onReplay` is called when the identity resolved to is the one an earlier call created with this `refId`. */
   async execute(
     command: CreateIdentityCommand,
-    options: CallOptions & { readonly onReplay?: () => void } = {},
+    // Left undefined when not given: the gateway then has no options to check.
+    options?: CallOptions & { readonly onReplay?: () => void },
   ): Promise<Identity> {
     const rules = this.validation.rules;
-    let draft = NewIdentity.create(command, { now: this.clock.now(), ...(rules !== undefined && { rules }) });
+    const now = this.clock.now();
+    let draft = NewIdentity.create(command, rules === undefined ? { now } : { now, rules });
     logWarnings(this.validation.logger, 'create', draft.warnings);
     if (draft.refId === undefined) draft = draft.withRefId(this.ids.next());
     try {
@@ -41,7 +43,7 @@ export class CreateIdentity {
           includeInstitutionMembers: draft.type === 'INSTITUTION',
         });
         if (sameCip(existing.cip, draft.cip)) {
-          options.onReplay?.();
+          options?.onReplay?.();
           return existing;
         }
       }

@@ -13,7 +13,8 @@ const IN_PROCESS = Object.freeze({ status: 200, requestId: undefined, headers: O
 export function settle<T>(work: () => T | PromiseLike<T>, options?: CallOptions): Promise<T> {
   let value: T | PromiseLike<T>;
   try {
-    checkCallOptions(options);
+    // Without options there is nothing to check (and no object to make for the headers they would give).
+    if (options !== undefined) checkCallOptions(options);
     options?.signal?.throwIfAborted();
     value = work();
   } catch (error) {

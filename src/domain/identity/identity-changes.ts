@@ -381,7 +381,7 @@ export class IdentityUpdate {
     const metadata = f.get('metadata');
     if (isPlain(metadata)) delta.metadata = Object.freeze({ ...(metadata as Record<string, string>) });
     if (lastKycRefreshDate !== undefined) delta.lastKycRefreshDate = lastKycRefreshDate;
-    return new IdentityUpdate(Object.freeze(delta), Object.freeze([...v.warnings]));
+    return new IdentityUpdate(Object.freeze(delta), v.frozenWarnings());
   }
 
   /**

@@ -109,13 +109,36 @@ export class Identity {
 
   /** The same identity with some fields replaced (used by gateways to produce Paxos's views of it). */
   with(changes: Partial<IdentityProps>): Identity {
-    return new Identity({ ...this.props(), ...changes });
+    // Object.assign onto a fresh literal that already has every key: as `{ ...props, ...changes }`, at half the cost.
+    return new Identity(Object.assign(this.props(), changes));
   }
 
   /** The identity's fields as a plain object. */
   props(): IdentityProps {
-    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the own readonly fields are the props; dropping the prototype is the point
-    return { ...this };
+    // Field by field, in the constructor's order: V8 copies a spread of a frozen object one property at a time, which
+    // made every `with` cost several times the identity it builds.
+    return {
+      id: this.id,
+      type: this.type,
+      refId: this.refId,
+      summaryStatus: this.summaryStatus,
+      status: this.status,
+      statusDetails: this.statusDetails,
+      person: this.person,
+      institution: this.institution,
+      institutionMembers: this.institutionMembers,
+      taxDetails: this.taxDetails,
+      taxDetailsNotRequired: this.taxDetailsNotRequired,
+      summaryTinVerificationStatus: this.summaryTinVerificationStatus,
+      customerDueDiligence: this.customerDueDiligence,
+      isMerchant: this.isMerchant,
+      metadata: this.metadata,
+      userDisabled: this.userDisabled,
+      adminDisabled: this.adminDisabled,
+      lastKycRefreshDate: this.lastKycRefreshDate,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import { hasControlCharacter } from '../shared/guard.js';
 import { index, type ViolationList } from '../shared/violations.js';
 
 /** Free-form string key/value pairs stored with an identity. */
@@ -17,8 +18,6 @@ const ADVISED_LENGTH = 100;
  * list the library reads.
  */
 export const METADATA_LIMITS = Object.freeze({ maxPairs: 10_000, maxKeyLength: 1_000, maxValueLength: 10_000 });
-// eslint-disable-next-line no-control-regex -- finds control characters so that metadata holding them is refused
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The string keys of `value` and whether it has symbol keys; undefined when a Proxy's trap throws. Listed once: a
@@ -75,47 +74,56 @@ export function parseMetadata(v: ViolationList, path: string, value: unknown): M
     v.add(path, 'type', 'keys must be strings');
     return undefined;
   }
-  let entries: [string, unknown][];
+  // Every value is read before any is judged, in key order: a getter that throws makes the whole map unreadable.
+  const keys = shape.keys;
+  const values: unknown[] = new Array<unknown>(keys.length);
   try {
     const map = value as Readonly<Record<string, unknown>>;
-    entries = shape.keys.map((key) => [key, map[key]]);
+    let i = 0;
+    for (const key of keys) values[i++] = map[key];
   } catch {
     v.add(path, 'unreadable', 'could not be read');
     return undefined;
   }
-  return readEntries(v, path, entries);
+  return readEntries(v, path, keys, values);
 }
 
-function readEntries(v: ViolationList, path: string, entries: readonly [string, unknown][]): Metadata | undefined {
-  if (entries.length > ADVISED_PAIRS)
+function readEntries(
+  v: ViolationList,
+  path: string,
+  keys: readonly string[],
+  values: readonly unknown[],
+): Metadata | undefined {
+  if (keys.length > ADVISED_PAIRS)
     v.warn(path, 'max_items', `has more than ${ADVISED_PAIRS} keys, the cap of Paxos's other resources; it is sent`);
   const before = v.items.length;
   const out: Record<string, string> = {};
-  entries.forEach(([key, item], i) => {
-    const entry = index(path, i);
-    if (FORBIDDEN_KEYS.has(key) || CONTROL.test(key)) {
+  let i = -1;
+  for (const key of keys) {
+    const item = values[++i];
+    if (FORBIDDEN_KEYS.has(key) || hasControlCharacter(key)) {
       v.add(path, 'forbidden', 'keys must be printable and not __proto__, constructor or prototype');
-      return;
+      continue;
     }
     if (key.length > METADATA_LIMITS.maxKeyLength) {
-      v.add(entry, 'max_length', `has a key longer than ${METADATA_LIMITS.maxKeyLength} characters`);
-      return;
+      v.add(index(path, i), 'max_length', `has a key longer than ${METADATA_LIMITS.maxKeyLength} characters`);
+      continue;
     }
     if (key.length === 0 || key.length > ADVISED_LENGTH)
       v.warn(path, 'max_length', `has a key that is empty or longer than ${ADVISED_LENGTH} characters; it is sent`);
-    if (typeof item !== 'string') v.add(entry, 'type', 'must be a string');
-    else if (CONTROL.test(item)) v.add(entry, 'pattern', 'must not contain control characters');
+    if (typeof item !== 'string') v.add(index(path, i), 'type', 'must be a string');
+    else if (hasControlCharacter(item)) v.add(index(path, i), 'pattern', 'must not contain control characters');
     else if (item.length > METADATA_LIMITS.maxValueLength)
-      v.add(entry, 'max_length', `must be at most ${METADATA_LIMITS.maxValueLength} characters`);
+      v.add(index(path, i), 'max_length', `must be at most ${METADATA_LIMITS.maxValueLength} characters`);
     else {
       if (item.length > ADVISED_LENGTH)
         v.warn(
-          entry,
+          index(path, i),
           'max_length',
           `is longer than ${ADVISED_LENGTH} characters, the cap of Paxos's other resources; it is sent`,
         );
       out[key] = item;
     }
-  });
+  }
   return v.items.length === before ? Object.freeze(out) : undefined;
 }

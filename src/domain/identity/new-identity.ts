@@ -1,6 +1,5 @@
 import { IdentityValidationError } from '../shared/errors.js';
 import { keys, readArray, readBoolean, readObject, readString } from '../shared/guard.js';
-import { Sensitive } from '../shared/sensitive.js';
 import { ViolationList, type ValidationWarning } from '../shared/violations.js';
 import { derivesTaxDetail, type CipTriple } from './cip-id.js';
 import {
@@ -179,7 +178,7 @@ export class NewIdentity {
       customerDueDiligence,
       isMerchant,
       metadata,
-      warnings: Object.freeze([...v.warnings]),
+      warnings: v.frozenWarnings(),
     });
   }
 
@@ -246,7 +245,11 @@ function parseTax(
 ): TaxRequirement | undefined {
   const notRequired = readBoolean(v, 'taxDetailsNotRequired', rawNotRequired);
   const before = v.items.length;
-  const details = readArray(v, 'taxDetails', rawDetails, {}, (path, item) => parseTaxDetail(v, path, item));
+  // Most commands give no list: readArray would answer undefined, after its rule and callback were made.
+  const details =
+    rawDetails === undefined
+      ? undefined
+      : readArray(v, 'taxDetails', rawDetails, {}, (path, item) => parseTaxDetail(v, path, item));
   const detailsReported = v.items.length !== before;
   const cipIdType = cip?.cipIdType ?? rawString(owner.raw, 'cipIdType');
   const cipIdCountry = cip?.cipIdCountry ?? rawString(owner.raw, 'cipIdCountry');
@@ -270,7 +273,8 @@ function parseTax(
   if (cip !== undefined && derivesTaxDetail(cip.cipIdType)) {
     return {
       kind: 'derived',
-      details: [{ taxPayerId: Sensitive.of(cip.cipId.reveal()), taxPayerCountry: cip.cipIdCountry }],
+      // The CIP id's own wrapper: a Sensitive cannot change, so the two fields can share it.
+      details: [{ taxPayerId: cip.cipId, taxPayerCountry: cip.cipIdCountry }],
     };
   }
   // Also when the details themselves were invalid: the caller learns about missing tax details in the same error.

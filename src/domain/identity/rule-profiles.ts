@@ -37,6 +37,12 @@ export const DEFAULT_IDENTITY_RULES: Required<IdentityRules> = Object.freeze({
 
 const CDD_CHOICES: readonly string[] = ['optional', 'required'];
 const PASSTHROUGH_CHOICES: readonly string[] = ['basic', 'strict'];
+const KNOWN_RULES: ReadonlySet<string> = new Set(['customerDueDiligence', 'passthrough']);
+/**
+ * What this function returned: checked and frozen, so taken as is. A service hands its resolved rules to every create,
+ * and checking them again each time cost as much as a field of the command.
+ */
+const RESOLVED = new WeakSet<object>([DEFAULT_IDENTITY_RULES]);
 
 /**
  * Checks a rules option (for a service's configuration); absent entries take their defaults.
@@ -44,21 +50,24 @@ const PASSTHROUGH_CHOICES: readonly string[] = ['basic', 'strict'];
  * @throws {TypeError} naming the entry that is not one of its choices.
  */
 export function resolveIdentityRules(rules: unknown): Required<IdentityRules> {
-  if (rules === undefined) return DEFAULT_IDENTITY_RULES;
+  if (rules === undefined || rules === DEFAULT_IDENTITY_RULES) return DEFAULT_IDENTITY_RULES;
   if (rules === null || typeof rules !== 'object') throw new TypeError('rules must be an object');
+  if (RESOLVED.has(rules)) return rules as Required<IdentityRules>;
   const given = rules as { customerDueDiligence?: unknown; passthrough?: unknown };
-  const known = new Set(['customerDueDiligence', 'passthrough']);
-  for (const key of Object.keys(rules)) if (!known.has(key)) throw new TypeError(`rules.${key} is not a known rule`);
+  for (const key of Object.keys(rules))
+    if (!KNOWN_RULES.has(key)) throw new TypeError(`rules.${key} is not a known rule`);
   const customerDueDiligence = given.customerDueDiligence ?? DEFAULT_IDENTITY_RULES.customerDueDiligence;
   const passthrough = given.passthrough ?? DEFAULT_IDENTITY_RULES.passthrough;
   if (typeof customerDueDiligence !== 'string' || !CDD_CHOICES.includes(customerDueDiligence))
     throw new TypeError(`rules.customerDueDiligence must be one of ${CDD_CHOICES.join(', ')}`);
   if (typeof passthrough !== 'string' || !PASSTHROUGH_CHOICES.includes(passthrough))
     throw new TypeError(`rules.passthrough must be one of ${PASSTHROUGH_CHOICES.join(', ')}`);
-  return Object.freeze({
+  const resolved = Object.freeze({
     customerDueDiligence: customerDueDiligence as 'optional' | 'required',
     passthrough: passthrough as 'basic' | 'strict',
   });
+  RESOLVED.add(resolved);
+  return resolved;
 }
 
 /** §6.2: the due-diligence answers Paxos Trust Company requires of a person. */

@@ -49,7 +49,8 @@ const MAX_WARNINGS = 100;
 export class ViolationList {
   readonly items: Violation[] = [];
   readonly warnings: ValidationWarning[] = [];
-  readonly #warned = new Set<string>();
+  // Made on the first warning: most commands raise none, and a list is made for every command checked.
+  #warned: Set<string> | undefined;
 
   add(path: string, code: ViolationCode, message: string): void {
     // A field whose getter threw reads as absent; saying it is also missing would be a second, wrong diagnosis.
@@ -62,8 +63,9 @@ export class ViolationList {
     // A hostile command can raise one warning per key of a 100,000-key map: each is found in a set, not by a scan of
     // the list, and past MAX_WARNINGS one line says the rest were left out, so that a log never gets them all.
     const key = `${path}\u0000${code}`;
-    if (this.#warned.has(key) || this.warnings.length > MAX_WARNINGS) return;
-    this.#warned.add(key);
+    const warned = (this.#warned ??= new Set<string>());
+    if (warned.has(key) || this.warnings.length > MAX_WARNINGS) return;
+    warned.add(key);
     if (this.warnings.length === MAX_WARNINGS) {
       this.warnings.push({
         path: '',
@@ -78,7 +80,14 @@ export class ViolationList {
   get isEmpty(): boolean {
     return this.items.length === 0;
   }
+
+  /** The warnings as a frozen list, for the value the check produced. */
+  frozenWarnings(): readonly ValidationWarning[] {
+    return this.warnings.length === 0 ? NO_WARNINGS : Object.freeze([...this.warnings]);
+  }
 }
+
+const NO_WARNINGS: readonly ValidationWarning[] = Object.freeze([]);
 
 /** Joins a property name onto a path. */
 export function at(path: string, key: string): string {

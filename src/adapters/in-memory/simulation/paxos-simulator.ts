@@ -128,13 +128,16 @@ export class PaxosSimulator {
   /** Creates an identity for `clientId`, as `POST /identity/identities` does. */
   create(clientId: string, draft: IdentityDraft): Identity {
     const store = this.store(clientId);
-    this.checkUnique(clientId, draft);
+    // Read once: a NewIdentity computes its triple on every read.
+    const cip = draft.cip;
+    this.checkUniqueIn(store, draft.refId, draft.type, cip);
     const members =
       draft.institutionMembers === undefined ? undefined : this.linkMembers(store, draft.institutionMembers);
 
     const id = this.ids.next();
     const at = this.timestamps.next(this.clock.now());
-    const identity = Identity.rehydrate({
+    const taxDetails = draft.taxDetails;
+    const props: Writable<IdentityProps> = {
       id,
       type: draft.type,
       refId: draft.refId,
@@ -142,26 +145,28 @@ export class PaxosSimulator {
       person: draft.person === undefined ? undefined : initialPersonStatuses(draft.person),
       institution: draft.institution === undefined ? undefined : initialInstitutionStatuses(draft.institution),
       institutionMembers: members,
-      taxDetails: draft.taxDetails,
+      taxDetails,
       taxDetailsNotRequired: draft.taxDetailsNotRequired,
-      summaryTinVerificationStatus: draft.taxDetails.some((t) => t.taxPayerCountry === 'USA')
-        ? 'TIN_VERIFICATION_PENDING'
-        : undefined,
+      summaryTinVerificationStatus: hasUsTaxDetail(taxDetails) ? 'TIN_VERIFICATION_PENDING' : undefined,
       customerDueDiligence: draft.customerDueDiligence,
       isMerchant: draft.isMerchant,
       metadata: draft.metadata,
       createdAt: at,
       updatedAt: at,
-    });
+    };
+    const identity = Identity.rehydrate(props);
     store.byId.set(id, identity);
     if (draft.refId !== undefined) store.byRefId.set(draft.refId, id);
-    if (draft.cip !== undefined) store.byCip.set(draft.type, draft.cip, id);
-    for (const member of members ?? []) {
-      let set = store.memberOf.get(member.identityId);
-      if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
-      set.add(id);
+    if (cip !== undefined) store.byCip.set(draft.type, cip, id);
+    if (members !== undefined) {
+      for (const member of members) {
+        let set = store.memberOf.get(member.identityId);
+        if (set === undefined) store.memberOf.set(member.identityId, (set = new Set()));
+        set.add(id);
+      }
     }
-    const created = this.view(store, identity, { includeDetails: true, includeInstitutionMembers: true });
+    // The answer is made from the fields the identity was just made from, not from a copy of them.
+    const created = Identity.rehydrate(this.viewOf(store, identity, props, CREATED_VIEW));
     // Create always answers PENDING; the checks decide right after (a DENIED passthrough verification, §8.2).
     this.save(store, identity);
     return created;
@@ -173,12 +178,15 @@ export class PaxosSimulator {
    * @throws {IdentityAlreadyExistsError} naming the identity that has them.
    */
   checkUnique(clientId: string, draft: IdentityDraft): void {
-    const store = this.store(clientId);
-    if (draft.refId !== undefined) {
-      const existing = store.byRefId.get(draft.refId);
+    this.checkUniqueIn(this.store(clientId), draft.refId, draft.type, draft.cip);
+  }
+
+  private checkUniqueIn(store: ClientStore, refId: string | undefined, type: string, cip: CipTriple | undefined): void {
+    if (refId !== undefined) {
+      const existing = store.byRefId.get(refId);
       if (existing !== undefined) throw new IdentityAlreadyExistsError(existing, 'ref_id');
     }
-    const sameCip = draft.cip === undefined ? undefined : store.byCip.get(draft.type, draft.cip);
+    const sameCip = cip === undefined ? undefined : store.byCip.get(type, cip);
     if (sameCip !== undefined) throw new IdentityAlreadyExistsError(sameCip, 'cip_id');
   }
 
@@ -267,7 +275,7 @@ export class PaxosSimulator {
       if (current.cip !== undefined) store.byCip.delete(current.type, current.cip);
       if (next.cip !== undefined) store.byCip.set(next.type, next.cip, id);
     }
-    const usTax = next.taxDetails.some((t) => t.taxPayerCountry === 'USA');
+    const usTax = hasUsTaxDetail(next.taxDetails);
     this.save(
       store,
       next.with({
@@ -752,24 +760,34 @@ export class PaxosSimulator {
   }
 
   private view(store: ClientStore, identity: Identity, options: GetIdentityOptions): Identity {
+    return Identity.rehydrate(this.viewOf(store, identity, identity.props(), options));
+  }
+
+  /** `props`, the fields of `identity` in an object of the caller's to change, as Paxos answers with them. */
+  private viewOf(
+    store: ClientStore,
+    identity: Identity,
+    props: Writable<IdentityProps>,
+    options: GetIdentityOptions,
+  ): IdentityProps {
     const includeDetails = options.includeDetails ?? true;
     const includeMembers = options.includeInstitutionMembers ?? false;
-    return identity.with({
-      // Every answer carries SPEC26's `status` and `status_details` beside the deprecated `summary_status` (§4.1).
-      status: identity.summaryStatus,
-      statusDetails: {
-        ...statusDetailsOf(identity, this.statusContext(store, identity.id)),
-        activeControls: this.controlsOf(store).activeOf(identity.id),
-      },
-      person: includeDetails ? identity.person : undefined,
-      institution: includeDetails ? identity.institution : undefined,
-      institutionMembers: includeMembers
-        ? identity.institutionMembers?.map((m) => ({
-            ...m,
-            summaryStatus: store.byId.get(m.identityId)?.summaryStatus,
-          }))
-        : undefined,
-    });
+    // Every answer carries SPEC26's `status` and `status_details` beside the deprecated `summary_status` (§4.1).
+    props.status = identity.summaryStatus;
+    props.statusDetails = statusDetailsOf(
+      identity,
+      this.statusContext(store, identity.id),
+      this.controlsOf(store).activeOf(identity.id),
+    );
+    props.person = includeDetails ? identity.person : undefined;
+    props.institution = includeDetails ? identity.institution : undefined;
+    props.institutionMembers = includeMembers
+      ? identity.institutionMembers?.map((m) => ({
+          ...m,
+          summaryStatus: store.byId.get(m.identityId)?.summaryStatus,
+        }))
+      : undefined;
+    return props;
   }
 
   private require(store: ClientStore, id: string): Identity {
@@ -795,6 +813,11 @@ export class PaxosSimulator {
   }
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a create answers with: the identity with its details and members. */
+const CREATED_VIEW: GetIdentityOptions = Object.freeze({ includeDetails: true, includeInstitutionMembers: true });
+
 const DAY_MS = 86_400_000;
 /** The usual window of a KYC refresh (§8.5). */
 const KYC_REFRESH_WINDOW_DAYS = 30;
@@ -809,6 +832,12 @@ function controlEventObject(identityId: string, control: IdentityControl): Paxos
     isOverridable: control.isOverridable,
     ...(control.reasonCode !== undefined && { reasonCode: control.reasonCode }),
   };
+}
+
+/** Whether a tax detail names the USA: Paxos then verifies the TIN. */
+function hasUsTaxDetail(taxDetails: readonly TaxDetail[]): boolean {
+  for (const t of taxDetails) if (t.taxPayerCountry === 'USA') return true;
+  return false;
 }
 
 function initialPersonStatuses(person: PersonDetails): PersonDetails {

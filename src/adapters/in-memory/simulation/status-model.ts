@@ -81,111 +81,117 @@ export function deriveSummaryStatus(
   return context.wasApproved === true || verdict === 'APPROVED' ? 'DISABLED' : verdict;
 }
 
+/**
+ * One requirement with one error. Made once per kind, frozen, and shared by every identity it applies to: a create
+ * answers with at least one (the sanctions screening is running), and building them afresh was a visible share of
+ * what a create through the fake allocated.
+ */
 const requirement = (
   type: string,
   status: 'PENDING' | 'FAILED',
   code: string,
   description: string,
   awaitingActionFrom?: 'CLIENT' | 'PAXOS',
-): IdentityRequirement => ({
-  type,
-  status,
-  ...(awaitingActionFrom !== undefined && { awaitingActionFrom }),
-  errors: [{ code, description }],
-});
+): IdentityRequirement =>
+  Object.freeze({
+    type,
+    status,
+    ...(awaitingActionFrom !== undefined && { awaitingActionFrom }),
+    errors: Object.freeze([Object.freeze({ code, description })]),
+  });
+
+const ID_VERIFICATION_FAILED = requirement(
+  'ID_VERIFICATION',
+  'FAILED',
+  'IDENTITY_VERIFICATION_FAILED',
+  'the identity verification failed',
+);
+const ID_VERIFICATION_REQUIRED = requirement(
+  'ID_VERIFICATION',
+  'PENDING',
+  'IDENTITY_VERIFICATION_REQUIRED',
+  'the identity verification is not complete',
+  'CLIENT',
+);
+const screeningFailed = (what: string) =>
+  requirement('SCREENING_CHECK', 'FAILED', 'SCREENING_FAILED', `the ${what} found a match`);
+const screeningInReview = (what: string) =>
+  requirement(
+    'COMPLIANCE_CHECK',
+    'PENDING',
+    'COMPLIANCE_REVIEW_REQUIRED',
+    `a possible ${what} match is in review`,
+    'PAXOS',
+  );
+const SCREENING = {
+  sanctions: { failed: screeningFailed('sanctions screening'), inReview: screeningInReview('sanctions screening') },
+  additional: { failed: screeningFailed('additional screening'), inReview: screeningInReview('additional screening') },
+} as const;
+const SANCTIONS_SCREENING_RUNNING = requirement(
+  'SCREENING_CHECK',
+  'PENDING',
+  'SCREENING_IN_PROGRESS',
+  'sanctions screening is running',
+  'PAXOS',
+);
+const DOCUMENT_VERIFICATION_FAILED = requirement(
+  'DOCUMENT_VERIFICATION',
+  'FAILED',
+  'DOCUMENT_VERIFICATION_FAILED',
+  'the document verification failed',
+);
+const DOCUMENTS_IN_REVIEW = requirement(
+  'DOCUMENT_VERIFICATION',
+  'PENDING',
+  'COMPLIANCE_REVIEW_REQUIRED',
+  'the documents are in review',
+  'PAXOS',
+);
+const MEMBER_DENIED = requirement('MEMBERS', 'FAILED', 'MEMBER_VERIFICATION_FAILED', 'a member was denied');
+const MEMBER_PENDING = requirement('MEMBERS', 'PENDING', 'MEMBER_VERIFICATION_PENDING', 'a member is not approved yet');
+const EDD_DOCUMENTS_REQUIRED = requirement(
+  'ENHANCED_DUE_DILIGENCE',
+  'PENDING',
+  'EDD_DOCUMENTATION_REQUIRED',
+  'documents are required: list them with include_pending_docs',
+  'CLIENT',
+);
 
 function screening(status: string | undefined, into: IdentityRequirement[], additional: boolean): void {
-  if (status === 'DENIED') {
-    const what = additional ? 'additional screening' : 'sanctions screening';
-    into.push(requirement('SCREENING_CHECK', 'FAILED', 'SCREENING_FAILED', `the ${what} found a match`));
-  } else if (status === 'ERROR') {
-    const what = additional ? 'additional screening' : 'sanctions screening';
-    into.push(
-      requirement(
-        'COMPLIANCE_CHECK',
-        'PENDING',
-        'COMPLIANCE_REVIEW_REQUIRED',
-        `a possible ${what} match is in review`,
-        'PAXOS',
-      ),
-    );
-  } else if (status === 'PENDING' && !additional) {
-    into.push(
-      requirement('SCREENING_CHECK', 'PENDING', 'SCREENING_IN_PROGRESS', 'sanctions screening is running', 'PAXOS'),
-    );
-  }
+  const kind = additional ? SCREENING.additional : SCREENING.sanctions;
+  if (status === 'DENIED') into.push(kind.failed);
+  else if (status === 'ERROR') into.push(kind.inReview);
+  else if (status === 'PENDING' && !additional) into.push(SANCTIONS_SCREENING_RUNNING);
 }
 
 /**
  * `status_details` (§4.11) as the status model above sees it: one requirement per check that holds the identity back
  * or failed, each with one error code (never personal data in the description). Active controls are not simulated
- * here; the list is empty.
+ * here: they are the `activeControls` given, none when left out.
  */
-export function statusDetailsOf(identity: Identity, context: StatusContext): IdentityStatusDetails {
+export function statusDetailsOf(
+  identity: Identity,
+  context: StatusContext,
+  activeControls: IdentityStatusDetails['activeControls'] = [],
+): IdentityStatusDetails {
   const requirements: IdentityRequirement[] = [];
   const p = identity.person;
   const i = identity.institution;
   if (p !== undefined) {
-    if (p.idVerificationStatus === 'DENIED') {
-      requirements.push(
-        requirement('ID_VERIFICATION', 'FAILED', 'IDENTITY_VERIFICATION_FAILED', 'the identity verification failed'),
-      );
-    } else if (p.idVerificationStatus !== 'APPROVED') {
-      requirements.push(
-        requirement(
-          'ID_VERIFICATION',
-          'PENDING',
-          'IDENTITY_VERIFICATION_REQUIRED',
-          'the identity verification is not complete',
-          'CLIENT',
-        ),
-      );
-    }
+    if (p.idVerificationStatus === 'DENIED') requirements.push(ID_VERIFICATION_FAILED);
+    else if (p.idVerificationStatus !== 'APPROVED') requirements.push(ID_VERIFICATION_REQUIRED);
     screening(p.sanctionsVerificationStatus, requirements, false);
     screening(p.additionalScreeningStatus, requirements, true);
   }
   if (i !== undefined) {
     screening(i.sanctionsVerificationStatus, requirements, false);
     screening(i.additionalScreeningStatus, requirements, true);
-    if (i.documentVerificationStatus === 'DENIED') {
-      requirements.push(
-        requirement(
-          'DOCUMENT_VERIFICATION',
-          'FAILED',
-          'DOCUMENT_VERIFICATION_FAILED',
-          'the document verification failed',
-        ),
-      );
-    } else if (i.documentVerificationStatus === 'ERROR') {
-      requirements.push(
-        requirement(
-          'DOCUMENT_VERIFICATION',
-          'PENDING',
-          'COMPLIANCE_REVIEW_REQUIRED',
-          'the documents are in review',
-          'PAXOS',
-        ),
-      );
-    }
+    if (i.documentVerificationStatus === 'DENIED') requirements.push(DOCUMENT_VERIFICATION_FAILED);
+    else if (i.documentVerificationStatus === 'ERROR') requirements.push(DOCUMENTS_IN_REVIEW);
     const statuses = (identity.institutionMembers ?? []).map((m) => context.memberStatus(m.identityId));
-    if (statuses.includes('DENIED')) {
-      requirements.push(requirement('MEMBERS', 'FAILED', 'MEMBER_VERIFICATION_FAILED', 'a member was denied'));
-    } else if (statuses.some((s) => s !== 'APPROVED')) {
-      requirements.push(
-        requirement('MEMBERS', 'PENDING', 'MEMBER_VERIFICATION_PENDING', 'a member is not approved yet'),
-      );
-    }
+    if (statuses.includes('DENIED')) requirements.push(MEMBER_DENIED);
+    else if (statuses.some((s) => s !== 'APPROVED')) requirements.push(MEMBER_PENDING);
   }
-  if (context.documentsPending === true) {
-    requirements.push(
-      requirement(
-        'ENHANCED_DUE_DILIGENCE',
-        'PENDING',
-        'EDD_DOCUMENTATION_REQUIRED',
-        'documents are required: list them with include_pending_docs',
-        'CLIENT',
-      ),
-    );
-  }
-  return { activeControls: [], requirements };
+  if (context.documentsPending === true) requirements.push(EDD_DOCUMENTS_REQUIRED);
+  return { activeControls, requirements };
 }

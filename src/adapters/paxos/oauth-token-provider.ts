@@ -101,6 +101,11 @@ export class OAuthTokenProvider implements AccessTokenSource {
   readonly #logger: Logger | undefined;
   readonly #request: RequestSummary;
   readonly #cache: TokenCache;
+  /**
+   * The cache when its `get` is {@link InMemoryTokenCache}'s own, so that a read without waiting answers what `get`
+   * would: a subclass overriding `get` (to count, log or fall back elsewhere) is asked through it every time.
+   */
+  readonly #peekable: InMemoryTokenCache | undefined;
   /** One token request in flight per key, whoever waits for it. */
   readonly #inFlight = new Map<string, Promise<Sensitive>>();
   /** Cache keys by scope set: a provider serves one or two, and every call needs its key. */
@@ -118,6 +123,10 @@ export class OAuthTokenProvider implements AccessTokenSource {
     this.#http = http;
     this.#clock = clock;
     this.#cache = cache ?? new InMemoryTokenCache({ clock });
+    this.#peekable =
+      this.#cache instanceof InMemoryTokenCache && this.#cache.get === InMemoryTokenCache.prototype.get
+        ? this.#cache
+        : undefined;
     this.#logger = config.logger;
     this.#request = Object.freeze({ method: 'POST', path: new URL(config.tokenUrl).pathname });
   }
@@ -128,10 +137,13 @@ export class OAuthTokenProvider implements AccessTokenSource {
     return untilAborted(this.#cachedOrFetched(key, scopes), signal);
   }
 
-  /** The cached token for `scopes` without waiting, when the cache is this process's own map; else undefined. */
+  /**
+   * The cached token for `scopes` without waiting, when the cache is this process's own map and reads as
+   * {@link InMemoryTokenCache} does; else undefined.
+   */
   peek(scopes: readonly string[] = this.#config.scopes): Sensitive | undefined {
-    if (!(this.#cache instanceof InMemoryTokenCache)) return undefined;
-    const cached = this.#cache.peek(this.#key(scopes));
+    if (this.#peekable === undefined) return undefined;
+    const cached = this.#peekable.peek(this.#key(scopes));
     // The provider's clock decides as well, as in the promise path.
     return cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime() ? cached.token : undefined;
   }

@@ -305,7 +305,7 @@ export class RequestSender {
    * attempt's failure. The budget is `attemptMs`, or what is left of the call's deadline when that is less, and then
    * its expiry is the deadline's. The headers' part of it is ky's own `timeout` (ky makes its abort controller for
    * every request anyway), the body's a timer in the capped read: no further controller, signal or listener per
-   * attempt. The caller's own signal, when there is one, still goes to both.
+   * attempt. When the caller gave a signal, the deadline's (which follows it) still goes to both.
    */
   async #attempt(
     url: string,
@@ -325,7 +325,10 @@ export class RequestSender {
     const byDeadline = left <= attemptMs;
     const budget = byDeadline ? left : attemptMs;
     const endsAt = performance.now() + budget;
-    const caller = deadline.caller;
+    // A caller's signal reaches ky through the deadline's own, which follows it and is let go when the call ends: ky
+    // combines what it is given with AbortSignal.any, and on Node 20 a long-lived signal fed to it holds on to every
+    // signal so made.
+    const caller = deadline.caller === undefined ? undefined : deadline.signal;
     // The budget ran out: a retry-worthy stall of this attempt, or the call's deadline.
     const expired = (status?: number, requestId?: string): Attempt => {
       if (!byDeadline) return { kind: 'network', reason: ATTEMPT_TIMEOUT, status, requestId };

@@ -1,7 +1,7 @@
 import type { KyInstance } from 'ky';
 import { createHash } from 'node:crypto';
 import { Sensitive, type IdentityServiceError } from '../../domain/index.js';
-import type { Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
+import type { CachedAccessToken, Clock, Logger, RateLimiter, TokenCache } from '../../ports/index.js';
 import { InMemoryTokenCache } from './in-memory-token-cache.js';
 import type { ResolvedPaxosConfig } from './config.js';
 import { decode, decodeJsonText, OAuthErrorDto, TokenResponseDto } from './dto/index.js';
@@ -143,9 +143,7 @@ export class OAuthTokenProvider implements AccessTokenSource {
    */
   peek(scopes: readonly string[] = this.#config.scopes): Sensitive | undefined {
     if (this.#peekable === undefined) return undefined;
-    const cached = this.#peekable.peek(this.#key(scopes));
-    // The provider's clock decides as well, as in the promise path.
-    return cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime() ? cached.token : undefined;
+    return this.#usable(this.#peekable.peek(this.#key(scopes)));
   }
 
   /** Forgets `token` if it is still the cached one; a token fetched meanwhile by another call is kept. */
@@ -167,9 +165,8 @@ export class OAuthTokenProvider implements AccessTokenSource {
   }
 
   async #cachedOrFetched(key: string, scopes: readonly string[]): Promise<Sensitive> {
-    const cached = await this.#cache.get(key);
-    // The cache's own expiry may run on another clock (a store's TTL): the provider's clock decides as well.
-    if (cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime()) return cached.token;
+    const cached = this.#usable(await this.#cache.get(key));
+    if (cached !== undefined) return cached;
     let flight = this.#inFlight.get(key);
     if (flight === undefined) {
       flight = this.#obtain(key, scopes).finally(() => {
@@ -184,7 +181,14 @@ export class OAuthTokenProvider implements AccessTokenSource {
 
   /** A token still valid by the provider's clock, from the cache. */
   async #fresh(key: string): Promise<Sensitive | undefined> {
-    const cached = await this.#cache.get(key);
+    return this.#usable(await this.#cache.get(key));
+  }
+
+  /**
+   * The token of a cache entry still before its `renewAt` by the provider's clock: the cache's own expiry may run on
+   * another clock (a store's TTL), so the provider decides as well, on every path that reads the cache.
+   */
+  #usable(cached: CachedAccessToken | undefined): Sensitive | undefined {
     return cached !== undefined && this.#clock.now().getTime() < cached.renewAt.getTime() ? cached.token : undefined;
   }
 

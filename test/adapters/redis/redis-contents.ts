@@ -31,11 +31,26 @@ export async function contentsUnder(redis: Redis, prefix: string): Promise<Map<s
   return out;
 }
 
+/**
+ * Whether `text` holds `secret`. A secret of digits only (an SSN or a date of birth without separators) counts where it
+ * stands as a number of its own: inside a longer run of digits it is another number. A millisecond timestamp such as
+ * 1796195902130 holds the digits of a birth on 1959-02-13, and the queue writes one into several keys per job.
+ */
+function holds(text: string, secret: string): boolean {
+  if (!/^\d+$/.test(secret)) return text.includes(secret);
+  for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    const after = text.charCodeAt(at + secret.length);
+    if (!(before >= 48 && before <= 57) && !(after >= 48 && after <= 57)) return true;
+  }
+  return false;
+}
+
 /** The keys whose content holds one of `secrets`, each with the first secret found (for the failure message). */
 export function keysHolding(contents: Map<string, string>, secrets: readonly string[]): string[] {
   const found: string[] = [];
   for (const [key, text] of contents) {
-    const secret = secrets.find((s) => text.includes(s));
+    const secret = secrets.find((s) => holds(text, s));
     if (secret !== undefined) found.push(`${key} holds ${secret}`);
   }
   return found;
